@@ -1,0 +1,227 @@
+// Package config holds Upwards' one typed configuration: every setting has a
+// default, an UPWARDS_* environment variable and a command-line flag, and the
+// whole is validated before anything starts.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// Config is the whole runtime configuration of an upwards process.
+type Config struct {
+	// DatabaseURL is "sqlite:PATH" (the embedded default) or "postgres://…".
+	DatabaseURL string
+	// RedisURL is "embedded" (an in-process Redis-compatible server) or "redis://…".
+	RedisURL string
+	// Listen is the HTTP listen address of `serve`.
+	Listen string
+	// BaseURL is how users reach this install; it decides whether cookies are Secure.
+	BaseURL string
+	// DataDir holds the SQLite file, the mail log and plugin data in the embedded default.
+	DataDir string
+	// LogLevel is debug, info, warn or error.
+	LogLevel string
+	// LogFormat is json or text.
+	LogFormat string
+	// SessionTTL is how long an idle login session lives.
+	SessionTTL time.Duration
+	// SMTPURL is "smtp://user:pass@host:port"; empty writes mail to DataDir/mail.log.
+	SMTPURL string
+	// MailFrom is the sender address of outgoing mail.
+	MailFrom string
+	// Worker runs the job worker and scheduler inside `serve`.
+	Worker bool
+	// WorkerConcurrency is how many jobs one worker runs at once.
+	WorkerConcurrency int
+	// DefaultTenant is the slug of the tenant used when the host name matches none.
+	DefaultTenant string
+	// MigrateOnStart runs pending migrations when `serve` starts.
+	MigrateOnStart bool
+	// LoginLimit is how many failed logins an account or address may make per LoginWindow.
+	LoginLimit int
+	// LoginWindow is the window of the login rate limit.
+	LoginWindow time.Duration
+}
+
+// Setting describes one configuration setting for flags, docs and errors.
+type Setting struct {
+	Name    string // flag name, e.g. "database-url"
+	Env     string // environment variable, e.g. "UPWARDS_DATABASE_URL"
+	Default string
+	Usage   string
+}
+
+// Settings lists every setting in the order the README's table shows them.
+func Settings() []Setting {
+	return []Setting{
+		{"database-url", "UPWARDS_DATABASE_URL", "sqlite:var/upwards.db", "database: sqlite:PATH (embedded, pure Go) or postgres://user@host:5432/db"},
+		{"redis-url", "UPWARDS_REDIS_URL", "embedded", "job queue Redis: embedded (in-process) or redis://host:6379/0"},
+		{"listen", "UPWARDS_LISTEN", "127.0.0.1:8080", "HTTP listen address"},
+		{"base-url", "UPWARDS_BASE_URL", "http://127.0.0.1:8080", "public URL of the install; https:// makes cookies Secure"},
+		{"data-dir", "UPWARDS_DATA_DIR", "var", "directory for the SQLite file, mail log and plugin data"},
+		{"log-level", "UPWARDS_LOG_LEVEL", "info", "debug, info, warn or error"},
+		{"log-format", "UPWARDS_LOG_FORMAT", "json", "json or text"},
+		{"session-ttl", "UPWARDS_SESSION_TTL", "12h", "idle lifetime of a login session (Go duration)"},
+		{"smtp-url", "UPWARDS_SMTP_URL", "", "smtp://user:pass@host:587 to send mail; empty writes DATA_DIR/mail.log"},
+		{"mail-from", "UPWARDS_MAIL_FROM", "upwards@localhost", "sender address of outgoing mail"},
+		{"worker", "UPWARDS_WORKER", "true", "run the job worker and scheduler inside serve"},
+		{"worker-concurrency", "UPWARDS_WORKER_CONCURRENCY", "4", "jobs one worker runs at once"},
+		{"default-tenant", "UPWARDS_DEFAULT_TENANT", "", "tenant slug used when no host name matches (empty: the only tenant, if there is one)"},
+		{"migrate-on-start", "UPWARDS_MIGRATE_ON_START", "true", "apply pending migrations when serve starts"},
+		{"login-limit", "UPWARDS_LOGIN_LIMIT", "5", "failed logins allowed per account and per address in one window"},
+		{"login-window", "UPWARDS_LOGIN_WINDOW", "15m", "window of the login rate limit"},
+	}
+}
+
+// RegisterFlags adds every setting as a persistent flag on fs.
+func RegisterFlags(fs *pflag.FlagSet) {
+	for _, s := range Settings() {
+		fs.String(s.Name, s.Default, s.Usage+" ["+s.Env+"]")
+	}
+}
+
+// Load builds a Config from flags (when set explicitly), then the environment,
+// then defaults, and validates it. An error names the offending setting.
+func Load(fs *pflag.FlagSet, getenv func(string) string) (Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	raw := map[string]string{}
+	for _, s := range Settings() {
+		v := s.Default
+		if e := getenv(s.Env); e != "" {
+			v = e
+		}
+		if fs != nil {
+			if f := fs.Lookup(s.Name); f != nil && f.Changed {
+				v = f.Value.String()
+			}
+		}
+		raw[s.Name] = strings.TrimSpace(v)
+	}
+	return parse(raw)
+}
+
+// Defaults returns the validated default configuration.
+func Defaults() Config {
+	c, err := Load(nil, func(string) string { return "" })
+	if err != nil {
+		panic(fmt.Sprintf("config defaults are invalid: %v", err))
+	}
+	return c
+}
+
+func parse(raw map[string]string) (Config, error) {
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		env := ""
+		for _, s := range Settings() {
+			if s.Name == name {
+				env = s.Env
+			}
+		}
+		errs = append(errs, fmt.Errorf("setting %s (%s): %s", name, env, fmt.Sprintf(format, args...)))
+	}
+	c := Config{
+		DatabaseURL:   raw["database-url"],
+		RedisURL:      raw["redis-url"],
+		Listen:        raw["listen"],
+		BaseURL:       raw["base-url"],
+		DataDir:       raw["data-dir"],
+		LogLevel:      strings.ToLower(raw["log-level"]),
+		LogFormat:     strings.ToLower(raw["log-format"]),
+		SMTPURL:       raw["smtp-url"],
+		MailFrom:      raw["mail-from"],
+		DefaultTenant: raw["default-tenant"],
+	}
+	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		bad("database-url", "%q must start with sqlite: or postgres://", c.DatabaseURL)
+	} else if c.DatabaseURL == "sqlite:" {
+		bad("database-url", "sqlite: needs a file path, e.g. sqlite:var/upwards.db")
+	}
+	if c.RedisURL != "embedded" {
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			bad("redis-url", "%q must be embedded or redis://host:port[/db]", c.RedisURL)
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		bad("listen", "%q is not host:port: %v", c.Listen, err)
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("base-url", "%q must be an http:// or https:// URL", c.BaseURL)
+	}
+	if c.DataDir == "" {
+		bad("data-dir", "must not be empty")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log-level", "%q must be debug, info, warn or error", c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "json", "text":
+	default:
+		bad("log-format", "%q must be json or text", c.LogFormat)
+	}
+	dur := func(name string, min time.Duration) time.Duration {
+		d, err := time.ParseDuration(raw[name])
+		if err != nil {
+			bad(name, "%q is not a duration such as 15m or 12h", raw[name])
+			return 0
+		}
+		if d < min {
+			bad(name, "%s is shorter than the minimum %s", d, min)
+		}
+		return d
+	}
+	c.SessionTTL = dur("session-ttl", time.Minute)
+	c.LoginWindow = dur("login-window", time.Second)
+	boolean := func(name string) bool {
+		b, err := strconv.ParseBool(raw[name])
+		if err != nil {
+			bad(name, "%q is not true or false", raw[name])
+		}
+		return b
+	}
+	c.Worker = boolean("worker")
+	c.MigrateOnStart = boolean("migrate-on-start")
+	integer := func(name string, min, max int) int {
+		n, err := strconv.Atoi(raw[name])
+		if err != nil || n < min || n > max {
+			bad(name, "%q must be a whole number from %d to %d", raw[name], min, max)
+		}
+		return n
+	}
+	c.WorkerConcurrency = integer("worker-concurrency", 1, 256)
+	c.LoginLimit = integer("login-limit", 1, 1000)
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+			bad("smtp-url", "%q must be smtp://[user:pass@]host:port", c.SMTPURL)
+		}
+	}
+	if !strings.Contains(c.MailFrom, "@") {
+		bad("mail-from", "%q is not an email address", c.MailFrom)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Config{}, fmt.Errorf("invalid configuration:\n%w", err)
+	}
+	return c, nil
+}
+
+// SecureCookies reports whether session cookies must carry the Secure flag.
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// EmbeddedRedis reports whether the in-process Redis-compatible server is used.
+func (c Config) EmbeddedRedis() bool { return c.RedisURL == "embedded" }
+
+// Postgres reports whether the database is PostgreSQL.
+func (c Config) Postgres() bool { return strings.HasPrefix(c.DatabaseURL, "postgres") }

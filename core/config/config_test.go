@@ -1,0 +1,67 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaultsAreEmbedded(t *testing.T) {
+	c := Defaults()
+	if c.DatabaseURL != "sqlite:var/upwards.db" || !c.EmbeddedRedis() || c.Listen != "127.0.0.1:8080" {
+		t.Fatalf("defaults not embedded: %+v", c)
+	}
+	if c.Postgres() || c.SecureCookies() {
+		t.Fatalf("default must be sqlite over http: %+v", c)
+	}
+}
+
+func TestEnvironmentAndFlagsOverride(t *testing.T) {
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	RegisterFlags(fs)
+	if err := fs.Parse([]string{"--listen", "0.0.0.0:9000"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(fs, env(map[string]string{
+		"UPWARDS_LISTEN":       "127.0.0.1:1",
+		"UPWARDS_DATABASE_URL": "postgres://postgres@127.0.0.1:5432/upwards",
+		"UPWARDS_SESSION_TTL":  "2h",
+		"UPWARDS_BASE_URL":     "https://upwards.example.org",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "0.0.0.0:9000" {
+		t.Errorf("flag must win over env, got %s", c.Listen)
+	}
+	if !c.Postgres() || c.SessionTTL != 2*time.Hour || !c.SecureCookies() {
+		t.Errorf("env not applied: %+v", c)
+	}
+}
+
+func TestBadValuesNameTheSetting(t *testing.T) {
+	cases := map[string]string{
+		"UPWARDS_DATABASE_URL":       "mysql://x",
+		"UPWARDS_REDIS_URL":          "localhost:6379",
+		"UPWARDS_LISTEN":             "8080",
+		"UPWARDS_SESSION_TTL":        "forever",
+		"UPWARDS_WORKER":             "sometimes",
+		"UPWARDS_WORKER_CONCURRENCY": "0",
+		"UPWARDS_LOG_LEVEL":          "loud",
+		"UPWARDS_SMTP_URL":           "http://mail",
+	}
+	for k, v := range cases {
+		_, err := Load(nil, env(map[string]string{k: v}))
+		if err == nil {
+			t.Errorf("%s=%s accepted", k, v)
+			continue
+		}
+		if !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%s: error does not name the setting: %v", k, v, err)
+		}
+	}
+}

@@ -1,0 +1,162 @@
+// Package storage opens Upwards' core database (an embedded SQLite file by
+// default, PostgreSQL in production) through gorm, and runs the core's
+// versioned, reversible migrations under a lock.
+package storage
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the SQL dialect behind a DB.
+type Dialect string
+
+// The dialects Upwards runs on.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is the core database: a gorm handle plus what the migrator needs to know.
+type DB struct {
+	*gorm.DB
+	Dialect Dialect
+	// Path is the SQLite file (empty for PostgreSQL).
+	Path string
+}
+
+// Open connects to the database named by url ("sqlite:PATH" or "postgres://…").
+// The SQLite file's directory is created if missing.
+func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	cfg := &gorm.Config{
+		Logger:                 newGormLogger(log),
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		TranslateError:         true,
+	}
+	switch {
+	case strings.HasPrefix(url, "sqlite:"):
+		path := strings.TrimPrefix(url, "sqlite:")
+		if path == "" {
+			return nil, fmt.Errorf("open database: sqlite: needs a file path")
+		}
+		if path != ":memory:" {
+			if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+				return nil, fmt.Errorf("open database: create directory for %s: %w", path, err)
+			}
+		}
+		dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		g, err := gorm.Open(sqlite.Open(dsn), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		sqlDB, err := g.DB()
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		// One writer at a time is SQLite's model; a small pool keeps readers concurrent under WAL.
+		sqlDB.SetMaxOpenConns(4)
+		if err := sqlDB.PingContext(ctx); err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		return &DB{DB: g, Dialect: SQLite, Path: path}, nil
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		g, err := gorm.Open(postgres.Open(url), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		sqlDB, err := g.DB()
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+		if err := sqlDB.PingContext(ctx); err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		return &DB{DB: g, Dialect: Postgres}, nil
+	default:
+		return nil, fmt.Errorf("open database: %q is neither sqlite:PATH nor postgres://", url)
+	}
+}
+
+// Ping checks the database answers, for readiness probes.
+func (db *DB) Ping(ctx context.Context) error {
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// Close closes the connection pool.
+func (db *DB) Close() error {
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+type gormLogger struct {
+	log   *slog.Logger
+	level logger.LogLevel
+}
+
+func newGormLogger(log *slog.Logger) logger.Interface {
+	return &gormLogger{log: log.With("component", "gorm"), level: logger.Warn}
+}
+
+func (l *gormLogger) LogMode(level logger.LogLevel) logger.Interface {
+	c := *l
+	c.level = level
+	return &c
+}
+func (l *gormLogger) Info(ctx context.Context, msg string, args ...any) {
+	if l.level >= logger.Info {
+		l.log.InfoContext(ctx, fmt.Sprintf(msg, args...))
+	}
+}
+func (l *gormLogger) Warn(ctx context.Context, msg string, args ...any) {
+	if l.level >= logger.Warn {
+		l.log.WarnContext(ctx, fmt.Sprintf(msg, args...))
+	}
+}
+func (l *gormLogger) Error(ctx context.Context, msg string, args ...any) {
+	if l.level >= logger.Error {
+		l.log.ErrorContext(ctx, fmt.Sprintf(msg, args...))
+	}
+}
+
+// Trace logs slow queries and unexpected errors. It never logs the SQL's bound
+// values, which may hold personal data; only the statement with placeholders.
+func (l *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	elapsed := time.Since(begin)
+	switch {
+	case err != nil && err != gorm.ErrRecordNotFound && l.level >= logger.Error:
+		l.log.DebugContext(ctx, "query failed", "error", err.Error(), "elapsed_ms", elapsed.Milliseconds())
+	case elapsed > 500*time.Millisecond && l.level >= logger.Warn:
+		l.log.WarnContext(ctx, "slow query", "elapsed_ms", elapsed.Milliseconds())
+	}
+}
+
+// ParamsFilter keeps gorm from interpolating values into logged SQL.
+func (l *gormLogger) ParamsFilter(ctx context.Context, sql string, params ...any) (string, []any) {
+	return sql, nil
+}
