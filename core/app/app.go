@@ -1,0 +1,175 @@
+// Package app wires Upwards together: configuration → storage → tenancy,
+// identity, permissions → jobs and mail → the web server. Every command of
+// the upwards binary starts from an App.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/challengepartners/upwards/core/authz"
+	"github.com/challengepartners/upwards/core/config"
+	"github.com/challengepartners/upwards/core/identity"
+	"github.com/challengepartners/upwards/core/jobs"
+	"github.com/challengepartners/upwards/core/mail"
+	"github.com/challengepartners/upwards/core/storage"
+	"github.com/challengepartners/upwards/core/tenancy"
+	"github.com/challengepartners/upwards/core/web"
+)
+
+// Version is the build's version, set with -ldflags "-X …/core/app.Version=v1.2.3".
+var Version = "dev"
+
+// TaskPurgeSessions is the job that deletes expired sessions and old login attempts.
+const TaskPurgeSessions = "core:identity:purge"
+
+// App is one process's wired components.
+type App struct {
+	Config   config.Config
+	Log      *slog.Logger
+	DB       *storage.DB
+	Tenancy  *tenancy.Service
+	Identity *identity.Service
+	Authz    *authz.Enforcer
+	Redis    *jobs.Redis
+	Jobs     *jobs.Registry
+	Client   *jobs.Client
+	Outbox   *mail.Outbox
+	Metrics  *prometheus.Registry
+}
+
+// NewLogger returns the structured logger the configuration asks for.
+func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// Open connects to the database and Redis and builds the services. It does
+// not migrate; call Migrate (serve does, under the migration lock).
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	a := &App{Config: cfg, Log: log, Metrics: prometheus.NewRegistry()}
+	a.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	db, err := storage.Open(ctx, cfg.DatabaseURL, log)
+	if err != nil {
+		return nil, err
+	}
+	a.DB = db
+	a.Tenancy = tenancy.NewService(db)
+	iopts := identity.DefaultOptions()
+	iopts.SessionTTL, iopts.LoginLimit, iopts.LoginWindow = cfg.SessionTTL, cfg.LoginLimit, cfg.LoginWindow
+	a.Identity = identity.NewService(db, iopts)
+	return a, nil
+}
+
+// Migrate applies pending core migrations under the migration lock.
+func (a *App) Migrate(ctx context.Context) ([]int, error) {
+	m, err := storage.NewMigrator(a.DB, storage.CoreMigrations())
+	if err != nil {
+		return nil, err
+	}
+	return m.Up(ctx)
+}
+
+// Migrator returns the core migrator.
+func (a *App) Migrator() (*storage.Migrator, error) {
+	return storage.NewMigrator(a.DB, storage.CoreMigrations())
+}
+
+// Start builds what needs a migrated schema and Redis: permissions, the job
+// client and registry, and the mail outbox.
+func (a *App) Start(ctx context.Context) error {
+	m, err := a.Migrator()
+	if err != nil {
+		return err
+	}
+	if n, err := m.Pending(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		return fmt.Errorf("the database has %d pending migrations: run `upwards migrate up` (or serve with --migrate-on-start)", n)
+	}
+	if err := a.LoadPermissions(ctx); err != nil {
+		return err
+	}
+	r, err := jobs.OpenRedis(ctx, a.Config.RedisURL)
+	if err != nil {
+		return fmt.Errorf("connect to redis: %w", err)
+	}
+	a.Redis = r
+	a.Jobs = jobs.NewRegistry()
+	a.Client = jobs.NewClient(r, a.Jobs)
+	a.Outbox = mail.NewOutbox(a.DB, a.Client)
+	var sender mail.Sender
+	if a.Config.SMTPURL != "" {
+		if sender, err = mail.NewSMTPSender(a.Config.SMTPURL); err != nil {
+			return fmt.Errorf("smtp: %w", err)
+		}
+	} else {
+		sender = mail.NewLogSender(filepath.Join(a.Config.DataDir, "mail.log"))
+	}
+	if err := mail.Register(a.Jobs, a.Outbox, sender, a.Config.MailFrom); err != nil {
+		return err
+	}
+	a.Jobs.Handle(TaskPurgeSessions, func(ctx context.Context, _ []byte) error {
+		n, err := a.Identity.PurgeExpired(ctx)
+		if err == nil {
+			a.Log.InfoContext(ctx, "purged expired sessions and login attempts", "rows", n)
+		}
+		return err
+	})
+	if err := a.Jobs.Schedule("@hourly", TaskPurgeSessions, nil); err != nil {
+		return err
+	}
+	return nil
+}
+
+// LoadPermissions builds the Casbin enforcer over the migrated schema.
+func (a *App) LoadPermissions(ctx context.Context) error {
+	if a.Authz != nil {
+		return nil
+	}
+	enf, err := authz.New(ctx, a.DB, a.Tenancy, authz.Options{RefreshInterval: time.Second})
+	if err != nil {
+		return fmt.Errorf("load permissions: %w", err)
+	}
+	a.Authz = enf
+	return nil
+}
+
+// Web builds the HTTP server over the started App.
+func (a *App) Web() (*web.Server, error) {
+	return web.New(web.Deps{Config: a.Config, Log: a.Log, DB: a.DB, Tenancy: a.Tenancy, Identity: a.Identity,
+		Authz: a.Authz, Redis: a.Redis, Jobs: a.Client, Version: Version, Metrics: a.Metrics})
+}
+
+// Worker returns a job worker (server and scheduler) over the started App.
+func (a *App) Worker() *jobs.Worker {
+	return jobs.NewWorker(a.Redis, a.Jobs, jobs.Options{RedisURL: a.Config.RedisURL, Concurrency: a.Config.WorkerConcurrency, Logger: a.Log})
+}
+
+// Close releases the database and Redis.
+func (a *App) Close() error {
+	var errs []error
+	if a.Client != nil {
+		errs = append(errs, a.Client.Close())
+	}
+	if a.Redis != nil {
+		errs = append(errs, a.Redis.Close())
+	}
+	if a.DB != nil {
+		errs = append(errs, a.DB.Close())
+	}
+	return errors.Join(errs...)
+}

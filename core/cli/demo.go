@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/challengepartners/upwards/core/app"
+	"github.com/challengepartners/upwards/core/demo"
+)
+
+func demoCmd() *cobra.Command {
+	var andServe bool
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Build the demo install (the partnership's 2017-18 schools and a trust) and print its logins",
+		Long: "Builds, once, a demo install from the real 2017-18 list of the partnership's schools by hub, cluster,\n" +
+			"delivery centre and coaching cohort, plus a fictional multi-academy trust of seven schools, with\n" +
+			"generated users for each role. Running it again only prints the logins. With --serve it then serves.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			build := func(ctx context.Context, a *app.App) error {
+				return buildDemo(ctx, a, cmd.OutOrStdout())
+			}
+			if andServe {
+				return serve(cmd, build)
+			}
+			a, ctx, err := openApp(cmd, true)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			return build(ctx, a)
+		},
+	}
+	cmd.Flags().BoolVar(&andServe, "serve", false, "serve the install after building it")
+	return cmd
+}
+
+func buildDemo(ctx context.Context, a *app.App, out io.Writer) error {
+	if err := a.LoadPermissions(ctx); err != nil {
+		return err
+	}
+	start := time.Now()
+	res, err := demo.Build(ctx, demo.Services{Tenancy: a.Tenancy, Identity: a.Identity, Authz: a.Authz})
+	if err != nil {
+		return fmt.Errorf("build demo: %w", err)
+	}
+	if res.Created {
+		fmt.Fprintf(out, "Built the demo install in %.1f s.\n", time.Since(start).Seconds())
+		for _, w := range res.Warnings {
+			fmt.Fprintln(out, "  note:", w)
+		}
+	} else {
+		fmt.Fprintln(out, "The demo install is already built.")
+	}
+	for _, slug := range []string{demo.PartnershipSlug, demo.TrustSlug} {
+		var parts []string
+		for k, n := range res.Counts[slug] {
+			parts = append(parts, fmt.Sprintf("%d %s", n, k.Label()))
+		}
+		sort.Strings(parts)
+		fmt.Fprintf(out, "  %s: %v\n", slug, parts)
+	}
+	fmt.Fprintf(out, "\nDemo logins (password for all: %s):\n", demo.Password)
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "  ORGANISATION\tEMAIL\tROLE\tAT")
+	for _, l := range res.Logins {
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", l.Tenant, l.Email, l.Role, l.At)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "\nAt http://127.0.0.1:8080 the login page lets you choose the organisation; the *.localhost addresses select it by host name.")
+	return nil
+}

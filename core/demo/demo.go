@@ -1,0 +1,319 @@
+// Package demo builds the demo install: the partnership's real 2017-18 list
+// of schools by hub, cluster, delivery centre and coaching cohort in one
+// tenant, a fictional multi-academy trust of seven schools in a second, and
+// generated (never real) users for each role. URNs, phases, Ofsted grades and
+// rolls are generated too: the list holds only names.
+package demo
+
+import (
+	"context"
+	_ "embed"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/challengepartners/upwards/core/authz"
+	"github.com/challengepartners/upwards/core/identity"
+	"github.com/challengepartners/upwards/core/tenancy"
+)
+
+//go:embed data/challenge-partners-2017-18-schools.csv
+var schoolsCSV string
+
+// Password is every demo user's password. The demo is for trying Upwards on
+// one's own machine; never expose a demo install.
+const Password = "upwards-demo"
+
+// Tenant slugs and hosts of the demo.
+const (
+	PartnershipSlug = "partnership"
+	PartnershipHost = "partnership.localhost"
+	TrustSlug       = "northstar"
+	TrustHost       = "trust.localhost"
+)
+
+// Row is one row of the school list.
+type Row struct {
+	Line      int
+	Programme string
+	GroupKind string
+	Group     string
+	School    string
+	Role      string
+}
+
+// Rows parses the embedded school list.
+func Rows() ([]Row, error) { return ParseRows(strings.NewReader(schoolsCSV)) }
+
+// ParseRows reads programme,group_kind,group,school,role rows.
+func ParseRows(r io.Reader) ([]Row, error) {
+	cr := csv.NewReader(r)
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("read school list header: %w", err)
+	}
+	want := []string{"programme", "group_kind", "group", "school", "role"}
+	if strings.Join(header, ",") != strings.Join(want, ",") {
+		return nil, fmt.Errorf("school list header is %v, want %v", header, want)
+	}
+	var out []Row
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read school list: %w", err)
+		}
+		line, _ := cr.FieldPos(0)
+		out = append(out, Row{Line: line, Programme: rec[0], GroupKind: rec[1], Group: strings.TrimSpace(rec[2]), School: strings.TrimSpace(rec[3]), Role: rec[4]})
+	}
+}
+
+// Login is one generated demo account.
+type Login struct {
+	Tenant, Email, Name, Role, At string
+}
+
+// Result reports what Build made.
+type Result struct {
+	Created  bool // false when the demo was already there
+	Logins   []Login
+	Counts   map[string]map[tenancy.Kind]int64
+	Warnings []string
+}
+
+// Services are what the demo writes through (so every rule and audit applies).
+type Services struct {
+	Tenancy  *tenancy.Service
+	Identity *identity.Service
+	Authz    *authz.Enforcer
+}
+
+// Build creates the demo tenants, units and users, unless the partnership
+// tenant already exists, in which case it only reports the logins.
+func Build(ctx context.Context, s Services) (Result, error) {
+	res := Result{Counts: map[string]map[tenancy.Kind]int64{}}
+	if _, err := s.Tenancy.TenantBySlug(ctx, PartnershipSlug); err == nil {
+		res.Logins = logins()
+		return res, res.count(ctx, s)
+	} else if !errors.Is(err, tenancy.ErrNotFound) {
+		return res, fmt.Errorf("look for demo tenant: %w", err)
+	}
+	rows, err := Rows()
+	if err != nil {
+		return res, err
+	}
+	rng := rand.New(rand.NewPCG(2017, 2018))
+	urns := newURNs(rng)
+	p, err := buildPartnership(ctx, s, rows, rng, urns, &res)
+	if err != nil {
+		return res, fmt.Errorf("build partnership tenant: %w", err)
+	}
+	t, err := buildTrust(ctx, s, rng, urns)
+	if err != nil {
+		return res, fmt.Errorf("build trust tenant: %w", err)
+	}
+	if err := addUsers(ctx, s, p, t); err != nil {
+		return res, err
+	}
+	res.Created = true
+	res.Logins = logins()
+	return res, res.count(ctx, s)
+}
+
+func (r *Result) count(ctx context.Context, s Services) error {
+	for _, slug := range []string{PartnershipSlug, TrustSlug} {
+		t, err := s.Tenancy.TenantBySlug(ctx, slug)
+		if err != nil {
+			return fmt.Errorf("demo tenant %s: %w", slug, err)
+		}
+		c, err := s.Tenancy.CountByKind(ctx, t.ID, nil)
+		if err != nil {
+			return err
+		}
+		r.Counts[slug] = c
+	}
+	return nil
+}
+
+var groupKinds = map[string]tenancy.Kind{
+	"hub":             tenancy.KindHub,
+	"cluster":         tenancy.KindCluster,
+	"delivery_centre": tenancy.KindDeliveryCentre,
+	"cohort":          tenancy.KindCohort,
+}
+
+// partnership is what addUsers needs to know of the built partnership tenant.
+type partnership struct {
+	tenant  tenancy.Tenant
+	hub     tenancy.Unit
+	cluster tenancy.Unit
+	school  tenancy.Unit
+}
+
+func buildPartnership(ctx context.Context, s Services, rows []Row, rng *rand.Rand, urns *urnSource, res *Result) (partnership, error) {
+	var p partnership
+	t, err := s.Tenancy.CreateTenant(ctx, PartnershipSlug, "Challenge Partners", []string{PartnershipHost})
+	if err != nil {
+		return p, err
+	}
+	p.tenant = t
+	groups := map[string]tenancy.Unit{}
+	schools := map[string]tenancy.Unit{}
+	for _, r := range rows {
+		kind, ok := groupKinds[r.GroupKind]
+		if !ok {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("line %d: unknown group kind %q skipped", r.Line, r.GroupKind))
+			continue
+		}
+		key := string(kind) + "|" + r.Group
+		g, ok := groups[key]
+		if !ok {
+			if g, err = s.Tenancy.CreateUnit(ctx, t.ID, tenancy.UnitInput{Kind: kind, Name: r.Group}); err != nil {
+				return p, fmt.Errorf("line %d: %s %q: %w", r.Line, kind, r.Group, err)
+			}
+			groups[key] = g
+		}
+		sc, ok := schools[r.School]
+		if !ok {
+			if sc, err = s.Tenancy.CreateUnit(ctx, t.ID, schoolInput(r.School, rng, urns)); err != nil {
+				return p, fmt.Errorf("line %d: school %q: %w", r.Line, r.School, err)
+			}
+			schools[r.School] = sc
+		}
+		if err := s.Tenancy.Link(ctx, t.ID, g.ID, sc.ID); err != nil {
+			// The list has a few rows the rules refuse (e.g. one school named in two hubs).
+			res.Warnings = append(res.Warnings, fmt.Sprintf("line %d: %s not added to %s: %v", r.Line, r.School, r.Group, err))
+			continue
+		}
+		if p.hub.ID == 0 && kind == tenancy.KindHub {
+			p.hub, p.school = g, sc
+		}
+		if p.cluster.ID == 0 && kind == tenancy.KindCluster {
+			p.cluster = g
+		}
+	}
+	return p, nil
+}
+
+type trust struct {
+	tenant tenancy.Tenant
+	trust  tenancy.Unit
+	school tenancy.Unit
+}
+
+// trustSchools is the fictional multi-academy trust of the demo.
+var trustSchools = []struct {
+	name  string
+	phase tenancy.Phase
+}{
+	{"Northstar Meadow Primary Academy", tenancy.PhasePrimary},
+	{"Northstar Riverside Primary Academy", tenancy.PhasePrimary},
+	{"Northstar Hillcrest Infant Academy", tenancy.PhasePrimary},
+	{"Northstar Brookfield Junior Academy", tenancy.PhasePrimary},
+	{"Northstar Oakwood Academy", tenancy.PhaseSecondary},
+	{"Northstar Harbour Academy", tenancy.PhaseSecondary},
+	{"Northstar Willow Special School", tenancy.PhaseSpecial},
+}
+
+func buildTrust(ctx context.Context, s Services, rng *rand.Rand, urns *urnSource) (trust, error) {
+	var tr trust
+	t, err := s.Tenancy.CreateTenant(ctx, TrustSlug, "Northstar Learning Trust", []string{TrustHost})
+	if err != nil {
+		return tr, err
+	}
+	tr.tenant = t
+	if tr.trust, err = s.Tenancy.CreateUnit(ctx, t.ID, tenancy.UnitInput{Kind: tenancy.KindTrust, Name: "Northstar Learning Trust"}); err != nil {
+		return tr, err
+	}
+	for i, sc := range trustSchools {
+		in := schoolInput(sc.name, rng, urns)
+		in.Phase = string(sc.phase)
+		in.PupilsOnRoll = roll(sc.phase, rng)
+		u, err := s.Tenancy.CreateUnit(ctx, t.ID, in)
+		if err != nil {
+			return tr, fmt.Errorf("school %q: %w", sc.name, err)
+		}
+		if err := s.Tenancy.Link(ctx, t.ID, tr.trust.ID, u.ID); err != nil {
+			return tr, err
+		}
+		if i == 0 {
+			tr.school = u
+		}
+	}
+	return tr, nil
+}
+
+type demoUser struct {
+	email, name, role string
+	operator          bool
+	at                func() tenancy.Unit
+	atLabel           string
+}
+
+func addUsers(ctx context.Context, s Services, p partnership, t trust) error {
+	root := func(tenantID uint) func() tenancy.Unit {
+		return func() tenancy.Unit {
+			u, _ := s.Tenancy.RootUnit(ctx, tenantID)
+			return u
+		}
+	}
+	unit := func(u tenancy.Unit) func() tenancy.Unit { return func() tenancy.Unit { return u } }
+	plan := []struct {
+		tenant tenancy.Tenant
+		users  []demoUser
+	}{
+		{p.tenant, []demoUser{
+			{"admin@partnership.example.org", "Priya Shah", authz.RoleTenantAdmin, true, root(p.tenant.ID), ""},
+			{"central@partnership.example.org", "Tom Okafor", authz.RoleCentralTeam, false, root(p.tenant.ID), ""},
+			{"senior.partner@partnership.example.org", "Helen Marsh", authz.RoleSeniorPartner, false, unit(p.hub), ""},
+			{"hub.manager@partnership.example.org", "Daniel Reyes", authz.RoleHubManager, false, unit(p.hub), ""},
+			{"lead.reviewer@partnership.example.org", "Grace Whitfield", authz.RoleLeadReviewer, false, unit(p.hub), ""},
+			{"reviewer@partnership.example.org", "Sam Patel", authz.RoleReviewer, false, unit(p.hub), ""},
+			{"headteacher@partnership.example.org", "Ruth Adeyemi", authz.RoleHeadteacher, false, unit(p.school), ""},
+			{"teacher@partnership.example.org", "Owen Hughes", authz.RoleTeacher, false, unit(p.school), ""},
+			{"para@partnership.example.org", "Maya Collins", authz.RoleParaProfessional, false, unit(p.school), ""},
+		}},
+		{t.tenant, []demoUser{
+			{"admin@northstar.example.org", "Alex Morgan", authz.RoleTenantAdmin, false, root(t.tenant.ID), ""},
+			{"ceo@northstar.example.org", "Jordan Blake", authz.RoleTrustLeader, false, unit(t.trust), ""},
+			{"head@northstar.example.org", "Chris Doyle", authz.RoleHeadteacher, false, unit(t.school), ""},
+			{"teacher@northstar.example.org", "Lee Carter", authz.RoleTeacher, false, unit(t.school), ""},
+		}},
+	}
+	for _, tp := range plan {
+		for _, du := range tp.users {
+			u, err := s.Identity.CreateUser(ctx, tp.tenant.ID, du.email, du.name, Password, du.operator)
+			if err != nil {
+				return fmt.Errorf("demo user %s: %w", du.email, err)
+			}
+			if err := s.Authz.Grant(ctx, tp.tenant.ID, u.ID, du.role, du.at().ID, nil); err != nil {
+				return fmt.Errorf("demo grant %s to %s: %w", du.role, du.email, err)
+			}
+		}
+	}
+	return nil
+}
+
+// logins lists the demo accounts as users will read them.
+func logins() []Login {
+	return []Login{
+		{"Challenge Partners (http://partnership.localhost:8080)", "admin@partnership.example.org", "Priya Shah", "tenant admin + install operator", "the partnership"},
+		{"Challenge Partners", "central@partnership.example.org", "Tom Okafor", "central team", "the partnership"},
+		{"Challenge Partners", "senior.partner@partnership.example.org", "Helen Marsh", "senior partner", "first hub"},
+		{"Challenge Partners", "hub.manager@partnership.example.org", "Daniel Reyes", "hub manager", "first hub"},
+		{"Challenge Partners", "lead.reviewer@partnership.example.org", "Grace Whitfield", "lead reviewer", "first hub"},
+		{"Challenge Partners", "reviewer@partnership.example.org", "Sam Patel", "reviewer", "first hub"},
+		{"Challenge Partners", "headteacher@partnership.example.org", "Ruth Adeyemi", "headteacher", "a school of the first hub"},
+		{"Challenge Partners", "teacher@partnership.example.org", "Owen Hughes", "teacher", "that school"},
+		{"Challenge Partners", "para@partnership.example.org", "Maya Collins", "para-professional", "that school"},
+		{"Northstar Learning Trust (http://trust.localhost:8080)", "admin@northstar.example.org", "Alex Morgan", "tenant admin", "the trust's tenant"},
+		{"Northstar Learning Trust", "ceo@northstar.example.org", "Jordan Blake", "trust leader", "the trust"},
+		{"Northstar Learning Trust", "head@northstar.example.org", "Chris Doyle", "headteacher", "Northstar Meadow Primary Academy"},
+		{"Northstar Learning Trust", "teacher@northstar.example.org", "Lee Carter", "teacher", "Northstar Meadow Primary Academy"},
+	}
+}

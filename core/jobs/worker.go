@@ -1,0 +1,212 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/hibiken/asynq"
+)
+
+// DefaultQueues are the queues a worker serves, with their weights, when
+// Options.Queues is empty.
+func DefaultQueues() map[string]int {
+	return map[string]int{"critical": 6, "default": 3, "low": 1}
+}
+
+// Options configure a Worker.
+type Options struct {
+	// RedisURL is informational: the *Redis given to NewWorker decides the
+	// connection. It lets callers carry the whole job configuration in one value.
+	RedisURL string
+	// Concurrency is how many tasks run at once (default 4).
+	Concurrency int
+	// Logger receives job and asynq logs (default slog.Default()).
+	Logger *slog.Logger
+	// Queues maps queue names to weights (default DefaultQueues()).
+	Queues map[string]int
+	// RetryDelayFunc decides the wait before retry n of a failed task
+	// (default asynq's exponential back-off: about n⁴ seconds plus jitter).
+	RetryDelayFunc asynq.RetryDelayFunc
+	// PollInterval is how often an idle worker looks for new tasks and moves
+	// due scheduled and retry tasks to pending (default 1s; tests use less).
+	PollInterval time.Duration
+	// ShutdownTimeout is how long Shutdown waits for running tasks before
+	// handing them back to the queue (default 8s).
+	ShutdownTimeout time.Duration
+	// DisableScheduler keeps this worker out of the competition for the
+	// scheduler lease, so it only processes tasks.
+	DisableScheduler bool
+	// SchedulerLease is how long the scheduler lease lasts unrenewed; the
+	// holder renews it every third of that, and a dead holder's schedules
+	// resume on another worker within it (default 15s).
+	SchedulerLease time.Duration
+}
+
+// Worker processes tasks of a Registry's types and, while it holds the
+// scheduler lease, enqueues the Registry's schedules.
+type Worker struct {
+	redis *Redis
+	reg   *Registry
+	opts  Options
+	log   *slog.Logger
+
+	server *asynq.Server
+	sched  *scheduleRunner
+
+	mu      sync.Mutex
+	started bool
+	stopped bool
+}
+
+// NewWorker prepares a worker; Start runs it.
+func NewWorker(r *Redis, reg *Registry, opts Options) *Worker {
+	if opts.Concurrency < 1 {
+		opts.Concurrency = 4
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if len(opts.Queues) == 0 {
+		opts.Queues = DefaultQueues()
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = time.Second
+	}
+	if opts.ShutdownTimeout <= 0 {
+		opts.ShutdownTimeout = 8 * time.Second
+	}
+	log := opts.Logger.With("component", "jobs")
+	return &Worker{redis: r, reg: reg, opts: opts, log: log}
+}
+
+// Start checks that every registered type's queue is served, then starts
+// processing (and competing for the scheduler lease) in the background.
+func (w *Worker) Start() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.started {
+		return errors.New("start worker: already started")
+	}
+	if err := w.checkQueues(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	alog := asynqLogger{w.log.With("component", "asynq")}
+	w.server = asynq.NewServer(w.redis.ClientOpt(), asynq.Config{
+		Concurrency:              w.opts.Concurrency,
+		Queues:                   w.opts.Queues,
+		RetryDelayFunc:           w.opts.RetryDelayFunc,
+		TaskCheckInterval:        w.opts.PollInterval,
+		DelayedTaskCheckInterval: w.opts.PollInterval,
+		ShutdownTimeout:          w.opts.ShutdownTimeout,
+		Logger:                   alog,
+		// asynq's debug logs print whole tasks, payloads included.
+		LogLevel: asynq.WarnLevel,
+	})
+	if err := w.server.Start(asynq.HandlerFunc(w.process)); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	if schedules := w.reg.Schedules(); len(schedules) > 0 && !w.opts.DisableScheduler {
+		w.sched = newScheduleRunner(w.redis, w.reg, schedules, w.opts.SchedulerLease, alog, w.log)
+		w.sched.start()
+	}
+	w.started = true
+	w.log.Info("job worker started", "concurrency", w.opts.Concurrency, "queues", queueNames(w.opts.Queues), "embedded_redis", w.redis.Embedded())
+	return nil
+}
+
+func (w *Worker) checkQueues() error {
+	var errs []error
+	for q, types := range w.reg.queues() {
+		if w.opts.Queues[q] <= 0 {
+			sort.Strings(types)
+			errs = append(errs, fmt.Errorf("queue %q of task types %v is not among the worker's queues %v", q, types, queueNames(w.opts.Queues)))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func queueNames(m map[string]int) []string {
+	out := make([]string, 0, len(m))
+	for q := range m {
+		out = append(out, q)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Scheduling reports whether this worker currently holds the scheduler
+// lease and runs the schedules.
+func (w *Worker) Scheduling() bool {
+	w.mu.Lock()
+	s := w.sched
+	w.mu.Unlock()
+	return s != nil && s.leading()
+}
+
+// Shutdown stops enqueueing schedules, gives up the scheduler lease, stops
+// taking tasks and waits up to ShutdownTimeout for running ones. Safe to
+// call more than once, or on a worker never started.
+func (w *Worker) Shutdown() {
+	w.mu.Lock()
+	if !w.started || w.stopped {
+		w.mu.Unlock()
+		return
+	}
+	w.stopped = true
+	w.mu.Unlock()
+	if w.sched != nil {
+		w.sched.stop()
+	}
+	w.server.Shutdown()
+	w.log.Info("job worker stopped")
+}
+
+// process runs one task through its registered handler, logging its type,
+// id, queue and outcome (never its payload).
+func (w *Worker) process(ctx context.Context, t *asynq.Task) error {
+	a, _ := AttemptFrom(ctx)
+	log := w.log.With("task_type", t.Type(), "task_id", a.TaskID, "queue", a.Queue, "retried", a.Retried)
+	r, ok := w.reg.lookup(t.Type())
+	if !ok {
+		log.Error("job has no handler; archiving it")
+		return Permanent(fmt.Errorf("task type %s: %w", t.Type(), ErrUnknownTask))
+	}
+	log.Debug("job started")
+	begin := time.Now()
+	err := runHandler(ctx, r.handler, t.Payload())
+	elapsed := time.Since(begin).Milliseconds()
+	switch {
+	case err == nil:
+		log.Info("job finished", "elapsed_ms", elapsed)
+	case IsPermanent(err) || a.Last():
+		log.Error("job failed; archived", "elapsed_ms", elapsed, "max_retry", a.MaxRetry, "error", err.Error())
+	default:
+		log.Warn("job failed; will retry", "elapsed_ms", elapsed, "max_retry", a.MaxRetry, "error", err.Error())
+	}
+	return err
+}
+
+// runHandler turns a handler's panic into an error, so it is logged with the
+// task's identity and retried like any failure.
+func runHandler(ctx context.Context, h Handler, payload []byte) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("handler panic: %v", p)
+		}
+	}()
+	return h(ctx, payload)
+}
+
+// asynqLogger routes asynq's own logs to slog.
+type asynqLogger struct{ log *slog.Logger }
+
+func (l asynqLogger) Debug(args ...any) { l.log.Debug(fmt.Sprint(args...)) }
+func (l asynqLogger) Info(args ...any)  { l.log.Info(fmt.Sprint(args...)) }
+func (l asynqLogger) Warn(args ...any)  { l.log.Warn(fmt.Sprint(args...)) }
+func (l asynqLogger) Error(args ...any) { l.log.Error(fmt.Sprint(args...)) }
+func (l asynqLogger) Fatal(args ...any) { l.log.Error(fmt.Sprint(args...)) }

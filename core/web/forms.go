@@ -1,0 +1,147 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/challengepartners/upwards/core/authz"
+	"github.com/challengepartners/upwards/core/identity"
+	"github.com/challengepartners/upwards/core/tenancy"
+)
+
+// userError turns a service error into an HTTP error with a message a user
+// can act on: validation → 422, not found → 404, conflict → 409, rate limit → 429.
+func userError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		return he
+	}
+	msg, invalid := validationMessage(err)
+	switch {
+	case errors.Is(err, tenancy.ErrConflict), errors.Is(err, identity.ErrConflict), errors.Is(err, authz.ErrConflict):
+		if !invalid {
+			msg = err.Error()
+		}
+		return echo.NewHTTPError(http.StatusConflict, msg)
+	case invalid:
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, msg)
+	}
+	switch {
+	case errors.Is(err, tenancy.ErrNotFound), errors.Is(err, identity.ErrNotFound), errors.Is(err, authz.ErrNotFound):
+		return echo.NewHTTPError(http.StatusNotFound, "Not found: "+lastPart(err))
+	case errors.Is(err, identity.ErrRateLimited):
+		return echo.NewHTTPError(http.StatusTooManyRequests, "Too many failed logins. Wait a few minutes and try again.")
+	case errors.Is(err, identity.ErrBadCredentials):
+		return echo.NewHTTPError(http.StatusUnauthorized, "That password is not right.")
+	}
+	return err
+}
+
+// validationMessage collects the field messages of any validation error type
+// the services return.
+func validationMessage(err error) (string, bool) {
+	var msgs []string
+	var tf tenancy.FieldErrors
+	var tv *tenancy.ValidationError
+	if errors.As(err, &tf) {
+		msgs = append(msgs, tf.Error())
+	} else if errors.As(err, &tv) {
+		msgs = append(msgs, tv.Error())
+	}
+	var iv *identity.ValidationError
+	if errors.As(err, &iv) {
+		msgs = append(msgs, iv.Error())
+	}
+	var av *authz.ValidationError
+	if errors.As(err, &av) {
+		msgs = append(msgs, av.Error())
+	}
+	if len(msgs) == 0 {
+		return "", false
+	}
+	return strings.Join(msgs, "; "), true
+}
+
+// lastPart is the message of an error without the wrapping context that only
+// matters to operators, e.g. "unit 4: not found" stays whole but a chain of
+// "create x: insert: ..." keeps its user-facing head.
+func lastPart(err error) string {
+	return err.Error()
+}
+
+func formInt(c echo.Context, name string) (*int, error) {
+	v := strings.TrimSpace(c.FormValue(name))
+	if v == "" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return nil, echo.NewHTTPError(http.StatusUnprocessableEntity, fmt.Sprintf("%s: %q is not a whole number", name, v))
+	}
+	return &n, nil
+}
+
+func paramID(c echo.Context, name string) (uint, error) {
+	n, err := strconv.ParseUint(c.Param(name), 10, 64)
+	if err != nil || n == 0 {
+		return 0, echo.NewHTTPError(http.StatusNotFound, "There is no such page.")
+	}
+	return uint(n), nil
+}
+
+func queryInt(c echo.Context, name string, def int) int {
+	n, err := strconv.Atoi(c.QueryParam(name))
+	if err != nil || n < 0 {
+		return def
+	}
+	return n
+}
+
+// resolveUnitRef finds a unit of the tenant by id or, for six digits, by URN.
+func (s *Server) resolveUnitRef(c echo.Context, ref string) (tenancy.Unit, error) {
+	ref = strings.TrimSpace(ref)
+	t, _ := tenantOf(c)
+	ctx := c.Request().Context()
+	if len(ref) == 6 && tenancy.ValidateURN(ref) == nil {
+		if u, err := s.Tenancy.UnitByURN(ctx, t.ID, ref); err == nil {
+			return u, nil
+		}
+	}
+	n, err := strconv.ParseUint(ref, 10, 64)
+	if err != nil {
+		return tenancy.Unit{}, echo.NewHTTPError(http.StatusUnprocessableEntity, fmt.Sprintf("%q is neither a unit id nor a URN of this organisation", ref))
+	}
+	u, err := s.Tenancy.GetUnit(ctx, t.ID, uint(n))
+	if err != nil {
+		return tenancy.Unit{}, userError(err)
+	}
+	return u, nil
+}
+
+// back redirects to the referring page of this site, or to fallback.
+func back(c echo.Context, fallback string) error {
+	return c.Redirect(http.StatusSeeOther, fallback)
+}
+
+type pager struct {
+	Prev, Next             bool
+	PrevOffset, NextOffset int
+}
+
+func makePager(offset, limit int, total int64) pager {
+	p := pager{PrevOffset: offset - limit, NextOffset: offset + limit}
+	if p.PrevOffset < 0 {
+		p.PrevOffset = 0
+	}
+	p.Prev = offset > 0
+	p.Next = int64(offset+limit) < total
+	return p
+}

@@ -1,0 +1,272 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/challengepartners/upwards/core/audit"
+	"github.com/challengepartners/upwards/core/authz"
+)
+
+func (s *Server) usersPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	t, _ := tenantOf(c)
+	u, _ := userOf(c)
+	offset := queryInt(c, "offset", 0)
+	users, total, err := s.Identity.ListUsers(ctx, t.ID, c.QueryParam("q"), pageSize, offset)
+	if err != nil {
+		return err
+	}
+	canWrite, err := s.Authz.Can(ctx, t.ID, u.ID, authz.PermUserWrite, rootOf(c))
+	if err != nil {
+		return err
+	}
+	p := makePager(offset, pageSize, total)
+	return s.render(c, http.StatusOK, "users", "Users", map[string]any{
+		"Users": users, "Total": total, "Query": c.QueryParam("q"), "CanWrite": canWrite,
+		"Prev": p.Prev, "Next": p.Next, "PrevOffset": p.PrevOffset, "NextOffset": p.NextOffset,
+	})
+}
+
+func (s *Server) createUserForm(c echo.Context) error {
+	t, _ := tenantOf(c)
+	nu, err := s.Identity.CreateUser(c.Request().Context(), t.ID, c.FormValue("email"), c.FormValue("name"), c.FormValue("password"), false)
+	if err != nil {
+		return userError(err)
+	}
+	setFlash(c, nu.Name+" can now log in. Grant a role so they can see something.")
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", nu.ID))
+}
+
+func (s *Server) userPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	t, _ := tenantOf(c)
+	me, _ := userOf(c)
+	id, err := paramID(c, "uid")
+	if err != nil {
+		return err
+	}
+	person, err := s.Identity.GetUser(ctx, t.ID, id)
+	if err != nil {
+		return userError(err)
+	}
+	grants, err := s.Authz.Grants(ctx, t.ID, id)
+	if err != nil {
+		return err
+	}
+	canGrant, err := s.Authz.Can(ctx, t.ID, me.ID, authz.PermRoleGrant, rootOf(c))
+	if err != nil {
+		return err
+	}
+	canWrite, err := s.Authz.Can(ctx, t.ID, me.ID, authz.PermUserWrite, rootOf(c))
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "user", person.Name, map[string]any{
+		"Person": person, "Grants": s.grantViews(ctx, t.ID, grants), "Roles": authz.Roles(), "CanGrant": canGrant, "CanWrite": canWrite,
+	})
+}
+
+func (s *Server) updateUserForm(c echo.Context) error {
+	t, _ := tenantOf(c)
+	id, err := paramID(c, "uid")
+	if err != nil {
+		return err
+	}
+	disabled, _ := strconv.ParseBool(c.FormValue("disabled"))
+	if me, _ := userOf(c); me.ID == id && disabled {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, "You cannot disable your own account.")
+	}
+	if _, err := s.Identity.UpdateUser(c.Request().Context(), t.ID, id, c.FormValue("name"), disabled); err != nil {
+		return userError(err)
+	}
+	setFlash(c, "Saved.")
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", id))
+}
+
+func (s *Server) grantForm(c echo.Context) error {
+	ctx := c.Request().Context()
+	t, _ := tenantOf(c)
+	me, _ := userOf(c)
+	id, err := paramID(c, "uid")
+	if err != nil {
+		return err
+	}
+	if _, err := s.Identity.GetUser(ctx, t.ID, id); err != nil {
+		return userError(err)
+	}
+	unitID := rootOf(c)
+	if ref := strings.TrimSpace(c.FormValue("unit")); ref != "" {
+		unit, err := s.resolveUnitRef(c, ref)
+		if err != nil {
+			return err
+		}
+		unitID = unit.ID
+	}
+	by := me.ID
+	if err := s.Authz.Grant(ctx, t.ID, id, c.FormValue("role"), unitID, &by); err != nil {
+		return userError(err)
+	}
+	setFlash(c, "Role granted.")
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", id))
+}
+
+func (s *Server) revokeForm(c echo.Context) error {
+	ctx := c.Request().Context()
+	t, _ := tenantOf(c)
+	uid, err := paramID(c, "uid")
+	if err != nil {
+		return err
+	}
+	gid, err := paramID(c, "gid")
+	if err != nil {
+		return err
+	}
+	grants, err := s.Authz.Grants(ctx, t.ID, uid)
+	if err != nil {
+		return err
+	}
+	found := false
+	for _, g := range grants {
+		found = found || g.ID == gid
+	}
+	if !found {
+		return echo.NewHTTPError(http.StatusNotFound, "That user holds no such role.")
+	}
+	if err := s.Authz.Revoke(ctx, t.ID, gid); err != nil {
+		return userError(err)
+	}
+	setFlash(c, "Role removed.")
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", uid))
+}
+
+// settingField is one tenant setting the settings page edits.
+type settingField struct {
+	Key, Label, Value string
+	validate          func(string) error
+}
+
+func settingFields() []settingField {
+	return []settingField{
+		{Key: "display_name", Label: "Name shown to users", validate: func(v string) error {
+			if len(v) > 200 {
+				return fmt.Errorf("at most 200 characters")
+			}
+			return nil
+		}},
+		{Key: "contact_email", Label: "Contact email for users", validate: func(v string) error {
+			if v == "" {
+				return nil
+			}
+			_, err := mail.ParseAddress(v)
+			return err
+		}},
+		{Key: "privacy_notice_url", Label: "Privacy notice URL", validate: func(v string) error {
+			if v == "" {
+				return nil
+			}
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return fmt.Errorf("must be an http(s) URL")
+			}
+			return nil
+		}},
+		{Key: "academic_year_start_month", Label: "Academic year starts in month (1-12)", validate: func(v string) error {
+			if v == "" {
+				return nil
+			}
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 12 {
+				return fmt.Errorf("must be a month number from 1 to 12")
+			}
+			return nil
+		}},
+	}
+}
+
+func (s *Server) settingsPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	t, _ := tenantOf(c)
+	u, _ := userOf(c)
+	vals, err := s.Tenancy.Settings(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	hosts, err := s.Tenancy.TenantHosts(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	fields := settingFields()
+	for i := range fields {
+		fields[i].Value = vals[fields[i].Key]
+	}
+	canWrite, err := s.Authz.Can(ctx, t.ID, u.ID, authz.PermTenantWrite, rootOf(c))
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "settings", "Settings", map[string]any{"Fields": fields, "Hosts": hosts, "CanWrite": canWrite})
+}
+
+func (s *Server) saveSettings(c echo.Context) error {
+	ctx := c.Request().Context()
+	t, _ := tenantOf(c)
+	current, err := s.Tenancy.Settings(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	var problems []string
+	changes := map[string]string{}
+	for _, f := range settingFields() {
+		v := strings.TrimSpace(c.FormValue(f.Key))
+		if err := f.validate(v); err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", f.Label, err))
+			continue
+		}
+		if v != current[f.Key] {
+			changes[f.Key] = v
+		}
+	}
+	if len(problems) > 0 {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, "Nothing was saved. "+strings.Join(problems, "; "))
+	}
+	for k, v := range changes {
+		if err := s.Tenancy.SetSetting(ctx, t.ID, k, v); err != nil {
+			return userError(err)
+		}
+	}
+	setFlash(c, fmt.Sprintf("Settings saved (%d changed).", len(changes)))
+	return c.Redirect(http.StatusSeeOther, "/settings")
+}
+
+func auditFilter(c echo.Context) audit.Filter {
+	return audit.Filter{Action: strings.TrimSpace(c.QueryParam("action")), ActorLabel: strings.TrimSpace(c.QueryParam("actor")),
+		EntityType: c.QueryParam("entity_type"), EntityID: c.QueryParam("entity_id")}
+}
+
+func (s *Server) auditPage(c echo.Context) error {
+	t, _ := tenantOf(c)
+	f := auditFilter(c)
+	f.Limit, f.Offset = pageSize, queryInt(c, "offset", 0)
+	evs, total, err := audit.List(c.Request().Context(), s.DB.DB, t.ID, f)
+	if err != nil {
+		return err
+	}
+	p := makePager(f.Offset, pageSize, total)
+	return s.render(c, http.StatusOK, "audit", "Audit log", map[string]any{"Events": evs, "Total": total, "Filter": f,
+		"Prev": p.Prev, "Next": p.Next, "PrevOffset": p.PrevOffset, "NextOffset": p.NextOffset})
+}
+
+func (s *Server) auditCSV(c echo.Context) error {
+	t, _ := tenantOf(c)
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", "audit-"+t.Slug+".csv"))
+	c.Response().WriteHeader(http.StatusOK)
+	return audit.WriteCSV(c.Request().Context(), s.DB.DB, t.ID, auditFilter(c), c.Response())
+}

@@ -1,0 +1,144 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/challengepartners/upwards/core/identity"
+	"github.com/challengepartners/upwards/core/tenancy"
+)
+
+type loginView struct {
+	Next, Email, Message string
+	Tenants              []tenancy.Tenant
+}
+
+// tenantChoice lists the tenants a login form offers: only when the host name
+// did not decide the tenant and the install has more than one.
+func (s *Server) tenantChoice(c echo.Context) []tenancy.Tenant {
+	ctx := c.Request().Context()
+	if _, err := s.Tenancy.ResolveHost(ctx, c.Request().Host); err == nil {
+		return nil
+	}
+	ts, err := s.Tenancy.ListTenants(ctx)
+	if err != nil || len(ts) < 2 {
+		return nil
+	}
+	return ts
+}
+
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) loginPage(c echo.Context) error {
+	if _, ok := userOf(c); ok {
+		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
+	}
+	return s.render(c, http.StatusOK, "login", "Log in", loginView{Next: safeNext(c.QueryParam("next")), Tenants: s.tenantChoice(c)})
+}
+
+func (s *Server) login(c echo.Context) error {
+	ctx := c.Request().Context()
+	t, _ := tenantOf(c)
+	if slug := c.FormValue("tenant"); slug != "" && slug != t.Slug && s.tenantChoice(c) != nil {
+		chosen, err := s.Tenancy.TenantBySlug(ctx, slug)
+		if err != nil {
+			return echo.NewHTTPError(http.StatusUnprocessableEntity, "Choose an organisation from the list.")
+		}
+		t = chosen
+		c.Set(ctxTenant, t)
+	}
+	email, password := strings.TrimSpace(c.FormValue("email")), c.FormValue("password")
+	view := loginView{Next: safeNext(c.FormValue("next")), Email: email, Tenants: s.tenantChoice(c)}
+	token, sess, _, err := s.Identity.Login(ctx, t.ID, email, password, c.RealIP(), c.Request().UserAgent())
+	if err != nil {
+		status := http.StatusUnauthorized
+		view.Message = "That email and password do not match an account of " + t.Name + "."
+		switch {
+		case errors.Is(err, identity.ErrRateLimited):
+			status = http.StatusTooManyRequests
+			view.Message = "Too many failed logins for this account or address. Wait a few minutes and try again."
+		case errors.Is(err, identity.ErrBadCredentials), errors.Is(err, identity.ErrDisabled), errors.Is(err, identity.ErrNotFound):
+		default:
+			if _, ok := validationMessage(err); !ok {
+				return err
+			}
+		}
+		return s.render(c, status, "login", "Log in", view)
+	}
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.Config.SecureCookies(),
+		SameSite: http.SameSiteLaxMode, Expires: sess.ExpiresAt})
+	c.SetCookie(&http.Cookie{Name: tenantCookie, Value: t.Slug, Path: "/", HttpOnly: true, Secure: s.Config.SecureCookies(),
+		SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
+	return c.Redirect(http.StatusSeeOther, view.Next)
+}
+
+func (s *Server) logout(c echo.Context) error {
+	if tok, ok := c.Get(ctxToken).(string); ok {
+		if err := s.Identity.Logout(c.Request().Context(), tok); err != nil {
+			return err
+		}
+	}
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.Config.SecureCookies()})
+	setFlash(c, "You have logged out.")
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+type accountView struct {
+	Tokens   []identity.APIToken
+	NewToken string
+}
+
+func (s *Server) accountPage(c echo.Context) error {
+	u, _ := userOf(c)
+	toks, err := s.Identity.ListAPITokens(c.Request().Context(), u.TenantID, u.ID)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "account", "My account", accountView{Tokens: toks})
+}
+
+func (s *Server) changePassword(c echo.Context) error {
+	u, _ := userOf(c)
+	tok, _ := c.Get(ctxToken).(string)
+	err := s.Identity.ChangePassword(c.Request().Context(), u.TenantID, u.ID, c.FormValue("old_password"), c.FormValue("new_password"), tok)
+	if err != nil {
+		return userError(err)
+	}
+	setFlash(c, "Your password has changed. Other sessions of yours have been logged out.")
+	return c.Redirect(http.StatusSeeOther, "/account")
+}
+
+func (s *Server) createToken(c echo.Context) error {
+	u, _ := userOf(c)
+	ctx := c.Request().Context()
+	token, _, err := s.Identity.CreateAPIToken(ctx, u.TenantID, u.ID, c.FormValue("name"), 0)
+	if err != nil {
+		return userError(err)
+	}
+	toks, err := s.Identity.ListAPITokens(ctx, u.TenantID, u.ID)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusCreated, "account", "My account", accountView{Tokens: toks, NewToken: token})
+}
+
+func (s *Server) revokeToken(c echo.Context) error {
+	u, _ := userOf(c)
+	id, err := paramID(c, "tid")
+	if err != nil {
+		return err
+	}
+	if err := s.Identity.RevokeAPIToken(c.Request().Context(), u.TenantID, u.ID, id); err != nil {
+		return userError(err)
+	}
+	setFlash(c, "The token is revoked.")
+	return c.Redirect(http.StatusSeeOther, "/account")
+}

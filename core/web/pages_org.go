@@ -1,0 +1,234 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/challengepartners/upwards/core/authz"
+	"github.com/challengepartners/upwards/core/tenancy"
+)
+
+// reach returns the units the user may read (nil with all=true for the whole tenant).
+func (s *Server) reach(c echo.Context, perm string) (within []uint, all bool, err error) {
+	t, _ := tenantOf(c)
+	u, _ := userOf(c)
+	all, ids, err := s.Authz.Reach(c.Request().Context(), t.ID, u.ID, perm)
+	if err != nil {
+		return nil, false, fmt.Errorf("reach of user %d: %w", u.ID, err)
+	}
+	if all {
+		return nil, true, nil
+	}
+	if ids == nil {
+		ids = []uint{}
+	}
+	return ids, false, nil
+}
+
+type kindCount struct {
+	Kind  tenancy.Kind
+	Label string
+	Count int64
+}
+
+type grantView struct {
+	ID        uint
+	Role      string
+	RoleLabel string
+	UnitID    uint
+	UnitName  string
+}
+
+func roleLabel(name string) string {
+	for _, r := range authz.Roles() {
+		if r.Name == name {
+			return r.Label
+		}
+	}
+	return name
+}
+
+func (s *Server) grantViews(ctx context.Context, tenantID uint, gs []authz.Grant) []grantView {
+	out := make([]grantView, 0, len(gs))
+	for _, g := range gs {
+		name := strconv.FormatUint(uint64(g.UnitID), 10)
+		if u, err := s.Tenancy.GetUnit(ctx, tenantID, g.UnitID); err == nil {
+			name = u.Name
+		}
+		out = append(out, grantView{ID: g.ID, Role: roleLabel(g.Role), RoleLabel: roleLabel(g.Role), UnitID: g.UnitID, UnitName: name})
+	}
+	return out
+}
+
+func (s *Server) dashboard(c echo.Context) error {
+	ctx := c.Request().Context()
+	t, _ := tenantOf(c)
+	u, _ := userOf(c)
+	within, all, err := s.reach(c, authz.PermOrgUnitRead)
+	if err != nil {
+		return err
+	}
+	counts, err := s.Tenancy.CountByKind(ctx, t.ID, within)
+	if err != nil {
+		return err
+	}
+	var cards []kindCount
+	for _, k := range tenancy.Kinds() {
+		if n := counts[k]; n > 0 {
+			cards = append(cards, kindCount{Kind: k, Label: k.Label() + "s", Count: n})
+		}
+	}
+	grants, err := s.Authz.Grants(ctx, t.ID, u.ID)
+	if err != nil {
+		return err
+	}
+	reach := "all"
+	if !all {
+		reach = fmt.Sprintf("%d units", len(within))
+	}
+	data := map[string]any{"Counts": cards, "Grants": s.grantViews(ctx, t.ID, grants), "Reach": reach}
+	if u.IsOperator && s.Jobs != nil {
+		if st, err := s.Jobs.Stats(ctx); err == nil {
+			data["Jobs"] = st
+		}
+	}
+	return s.render(c, http.StatusOK, "dashboard", "Dashboard", data)
+}
+
+const pageSize = 50
+
+func (s *Server) unitsPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	t, _ := tenantOf(c)
+	u, _ := userOf(c)
+	within, _, err := s.reach(c, authz.PermOrgUnitRead)
+	if err != nil {
+		return err
+	}
+	offset := queryInt(c, "offset", 0)
+	q := tenancy.SearchQuery{Text: c.QueryParam("q"), Kind: tenancy.Kind(c.QueryParam("kind")), Within: within, Limit: pageSize, Offset: offset}
+	units, total, err := s.Tenancy.Search(ctx, t.ID, q)
+	if err != nil {
+		return userError(err)
+	}
+	canWrite, err := s.Authz.Can(ctx, t.ID, u.ID, authz.PermOrgUnitWrite, rootOf(c))
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "units", "Organisation", map[string]any{
+		"Units": units, "Total": total, "Query": q.Text, "Kind": q.Kind, "Kinds": tenancy.Kinds(),
+		"Phases": tenancy.Phases(), "Grades": tenancy.OfstedGrades(), "CanWrite": canWrite,
+		"Prev": makePager(offset, pageSize, total).Prev, "Next": makePager(offset, pageSize, total).Next,
+		"PrevOffset": makePager(offset, pageSize, total).PrevOffset, "NextOffset": makePager(offset, pageSize, total).NextOffset,
+	})
+}
+
+type personRole struct{ Name, Role string }
+
+func (s *Server) unitPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	t, _ := tenantOf(c)
+	u, _ := userOf(c)
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	unit, err := s.Tenancy.GetUnit(ctx, t.ID, id)
+	if err != nil {
+		return userError(err)
+	}
+	parents, err := s.Tenancy.Parents(ctx, t.ID, id)
+	if err != nil {
+		return err
+	}
+	children, err := s.Tenancy.Children(ctx, t.ID, id)
+	if err != nil {
+		return err
+	}
+	canWrite, err := s.Authz.Can(ctx, t.ID, u.ID, authz.PermOrgUnitWrite, rootOf(c))
+	if err != nil {
+		return err
+	}
+	var people []personRole
+	if ok, _ := s.Authz.Can(ctx, t.ID, u.ID, authz.PermUserRead, id); ok {
+		grants, err := s.Authz.GrantsAt(ctx, t.ID, id)
+		if err != nil {
+			return err
+		}
+		for _, g := range grants {
+			if p, err := s.Identity.GetUser(ctx, t.ID, g.UserID); err == nil {
+				people = append(people, personRole{Name: p.Name, Role: roleLabel(g.Role)})
+			}
+		}
+	}
+	return s.render(c, http.StatusOK, "unit", unit.Name, map[string]any{
+		"Unit": unit, "Parents": parents, "Children": children, "CanWrite": canWrite, "People": people,
+		"Phases": tenancy.Phases(), "Grades": tenancy.OfstedGrades(),
+	})
+}
+
+func unitInputFromForm(c echo.Context, kind tenancy.Kind) (tenancy.UnitInput, error) {
+	roll, err := formInt(c, "pupils_on_roll")
+	if err != nil {
+		return tenancy.UnitInput{}, err
+	}
+	return tenancy.UnitInput{Kind: kind, Name: c.FormValue("name"), URN: c.FormValue("urn"), Phase: c.FormValue("phase"),
+		OfstedGrade: c.FormValue("ofsted_grade"), PupilsOnRoll: roll}, nil
+}
+
+func (s *Server) createUnitForm(c echo.Context) error {
+	t, _ := tenantOf(c)
+	in, err := unitInputFromForm(c, tenancy.Kind(c.FormValue("kind")))
+	if err != nil {
+		return err
+	}
+	unit, err := s.Tenancy.CreateUnit(c.Request().Context(), t.ID, in)
+	if err != nil {
+		return userError(err)
+	}
+	setFlash(c, fmt.Sprintf("%s %s added.", unit.Kind.Label(), unit.Name))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/units/%d", unit.ID))
+}
+
+func (s *Server) updateUnitForm(c echo.Context) error {
+	t, _ := tenantOf(c)
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cur, err := s.Tenancy.GetUnit(ctx, t.ID, id)
+	if err != nil {
+		return userError(err)
+	}
+	in, err := unitInputFromForm(c, cur.Kind)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Tenancy.UpdateUnit(ctx, t.ID, id, in); err != nil {
+		return userError(err)
+	}
+	setFlash(c, "Saved.")
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/units/%d", id))
+}
+
+func (s *Server) linkUnitForm(c echo.Context) error {
+	t, _ := tenantOf(c)
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	child, err := s.resolveUnitRef(c, c.FormValue("child"))
+	if err != nil {
+		return err
+	}
+	if err := s.Tenancy.Link(c.Request().Context(), t.ID, id, child.ID); err != nil {
+		return userError(err)
+	}
+	setFlash(c, child.Name+" added.")
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/units/%d", id))
+}

@@ -1,0 +1,241 @@
+package web
+
+import (
+	"embed"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/challengepartners/upwards/core/authz"
+	"github.com/challengepartners/upwards/core/identity"
+	"github.com/challengepartners/upwards/core/tenancy"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// views holds one parsed template set per page: the shell layout plus the page.
+type views struct {
+	pages map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"deref": func(p any) any {
+		switch v := p.(type) {
+		case *string:
+			if v == nil {
+				return ""
+			}
+			return *v
+		case *int:
+			if v == nil {
+				return ""
+			}
+			return *v
+		case *float64:
+			if v == nil {
+				return ""
+			}
+			return *v
+		}
+		return p
+	},
+	"date": func(t any) string {
+		switch v := t.(type) {
+		case time.Time:
+			return v.UTC().Format("2 Jan 2006 15:04")
+		case *time.Time:
+			if v == nil {
+				return ""
+			}
+			return v.UTC().Format("2 Jan 2006 15:04")
+		}
+		return ""
+	},
+	"kindLabel":   func(k tenancy.Kind) string { return k.Label() },
+	"phaseLabel":  func(p tenancy.Phase) string { return p.Label() },
+	"ofstedLabel": func(g tenancy.OfstedGrade) string { return g.Label() },
+	"add":         func(a, b int) int { return a + b },
+	"sub":         func(a, b int) int { return a - b },
+	"query":       func(s string) string { return url.QueryEscape(s) },
+}
+
+func loadViews() (*views, error) {
+	layout, err := fs.ReadFile(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	entries, err := fs.ReadDir(templateFS, "templates")
+	if err != nil {
+		return nil, err
+	}
+	v := &views{pages: map[string]*template.Template{}}
+	for _, e := range entries {
+		name := strings.TrimSuffix(e.Name(), ".html")
+		if name == "layout" {
+			continue
+		}
+		body, err := fs.ReadFile(templateFS, "templates/"+e.Name())
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.New("layout").Funcs(funcs).Parse(string(layout))
+		if err != nil {
+			return nil, fmt.Errorf("parse layout: %w", err)
+		}
+		if _, err := t.Parse(string(body)); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", e.Name(), err)
+		}
+		v.pages[name] = t
+	}
+	return v, nil
+}
+
+type navItem struct {
+	Label, Href string
+	Active      bool
+}
+
+// pageData is what every page template receives.
+type pageData struct {
+	Title   string
+	Tenant  tenancy.Tenant
+	User    *identity.User
+	Nav     []navItem
+	CSRF    string
+	Flash   string
+	Error   string
+	Version string
+	Data    any
+}
+
+// navFor lists the sections the user may open, in the shell's order.
+func (s *Server) navFor(c echo.Context) []navItem {
+	u, ok := userOf(c)
+	if !ok {
+		return nil
+	}
+	t, _ := tenantOf(c)
+	ctx := c.Request().Context()
+	path := c.Request().URL.Path
+	can := func(perm string, tenantWide bool) bool {
+		var ok bool
+		var err error
+		if tenantWide {
+			ok, err = s.Authz.Can(ctx, t.ID, u.ID, perm, rootOf(c))
+		} else {
+			ok, err = s.Authz.CanSomewhere(ctx, t.ID, u.ID, perm)
+		}
+		return err == nil && ok
+	}
+	var nav []navItem
+	add := func(label, href string) {
+		active := path == href || (href != "/" && strings.HasPrefix(path, href))
+		nav = append(nav, navItem{Label: label, Href: href, Active: active})
+	}
+	if can(authz.PermDashboardView, false) {
+		add("Dashboard", "/")
+	}
+	if can(authz.PermOrgUnitRead, false) {
+		add("Organisation", "/units")
+	}
+	if can(authz.PermUserRead, true) {
+		add("Users", "/users")
+	}
+	if can(authz.PermAuditRead, true) {
+		add("Audit log", "/audit")
+	}
+	if can(authz.PermTenantRead, true) {
+		add("Settings", "/settings")
+	}
+	if u.IsOperator {
+		add("Jobs", "/admin/jobs")
+	}
+	add("My account", "/account")
+	return nav
+}
+
+// render writes page name inside the shell.
+func (s *Server) render(c echo.Context, status int, name, title string, data any) error {
+	t, ok := s.views.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	pd := pageData{Title: title, CSRF: csrfOf(c), Version: s.Version, Data: data, Flash: takeFlash(c)}
+	pd.Tenant, _ = tenantOf(c)
+	if u, ok := userOf(c); ok {
+		pd.User = &u
+		pd.Nav = s.navFor(c)
+	}
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(status)
+	if err := t.ExecuteTemplate(c.Response(), "layout", pd); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	return nil
+}
+
+// setFlash stores a one-time message shown on the next page.
+func setFlash(c echo.Context, msg string) {
+	c.SetCookie(&http.Cookie{Name: "upwards_flash", Value: base64.RawURLEncoding.EncodeToString([]byte(msg)), Path: "/",
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+}
+
+func takeFlash(c echo.Context) string {
+	ck, err := c.Cookie("upwards_flash")
+	if err != nil || ck.Value == "" {
+		return ""
+	}
+	c.SetCookie(&http.Cookie{Name: "upwards_flash", Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	b, err := base64.RawURLEncoding.DecodeString(ck.Value)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// handleError answers every error: JSON under /api, a page in the shell otherwise.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status := http.StatusInternalServerError
+	msg := "Something went wrong on our side. The request id below helps an operator find out what."
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		status = he.Code
+		if m, ok := he.Message.(string); ok {
+			msg = m
+		} else {
+			msg = http.StatusText(status)
+		}
+	} else {
+		s.Log.ErrorContext(c.Request().Context(), "handler error", "error", err.Error(), "request_id", requestID(c), "route", c.Path())
+	}
+	if status == http.StatusNotFound && msg == "Not Found" {
+		msg = "There is no such page."
+	}
+	if isAPI(c.Request().URL.Path) || strings.Contains(c.Request().Header.Get(echo.HeaderAccept), echo.MIMEApplicationJSON) {
+		_ = c.JSON(status, map[string]any{"error": msg, "status": status, "request_id": requestID(c)})
+		return
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	_ = s.render(c, status, "error", http.StatusText(status), map[string]any{"Status": status, "Message": msg, "RequestID": requestID(c)})
+}
