@@ -21,8 +21,8 @@ import (
 
 func BenchmarkDesigns(b *testing.B) {
 	w := newWorld(b, 1, 500, 5000)
-	cold := w.triples(1<<20, 2) // ~1M checks: mostly distinct, so Casbin's g() memo rarely hits
-	warm := cold[:4096]         // the same few thousand checks again and again
+	cold := w.triples(1<<20, 2)  // ~1M checks: mostly distinct, so Casbin's g() memo rarely hits
+	warm := cold[:4096]          // the same few thousand checks again and again
 	heap := map[string]float64{} // MB retained by each design's enforcer
 	run := func(name string, check func(triple) bool, ts []triple) {
 		b.Run(name, func(b *testing.B) {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -62,6 +63,19 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), k) {
 			t.Errorf("%s=%s: error does not name the setting: %v", k, v, err)
+		}
+	}
+}
+
+// The README's configuration table names every setting.
+func TestREADMEListsEverySetting(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range Settings() {
+		if !strings.Contains(string(b), "`"+s.Env+"`") || !strings.Contains(string(b), "`--"+s.Name+"`") {
+			t.Errorf("README.md's configuration table lacks %s / --%s", s.Env, s.Name)
 		}
 	}
 }
