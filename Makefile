@@ -26,6 +26,7 @@ test-short:
 ## bench: the benchmarks in bench/ (ratios against a baseline measured in the same run)
 bench: services
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./bench/...
+	$(GO) run ./bench/startup
 
 services:
 	@scripts/ensure-services.sh

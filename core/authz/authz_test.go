@@ -54,6 +54,35 @@ func newEnforcer(t *testing.T, db *storage.DB, opts authz.Options) *authz.Enforc
 	return e
 }
 
+func newEnforcerWith(t *testing.T, db *storage.DB, g authz.GraphSource) *authz.Enforcer {
+	t.Helper()
+	e, err := authz.New(context.Background(), db, g, authz.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// strictGraph fails for a unit outside the tenant, as core/tenancy does.
+type strictGraph struct{ authztest.SQLGraph }
+
+func (g strictGraph) AncestorsOrSelf(ctx context.Context, tenantID, unitID uint) ([]uint, error) {
+	ids, err := g.SQLGraph.AncestorsOrSelf(ctx, tenantID, unitID)
+	if err == nil && len(ids) == 0 {
+		return nil, errors.New("unit not found")
+	}
+	return ids, err
+}
+
+type brokenGraph struct{}
+
+func (brokenGraph) AncestorsOrSelf(context.Context, uint, uint) ([]uint, error) {
+	return nil, errors.New("graph unavailable")
+}
+func (brokenGraph) Descendants(context.Context, uint, uint) ([]uint, error) {
+	return nil, errors.New("graph unavailable")
+}
+
 func grant(t *testing.T, e *authz.Enforcer, tenant, user uint, role string, unit uint) {
 	t.Helper()
 	if err := e.Grant(context.Background(), tenant, user, role, unit, nil); err != nil {
@@ -112,6 +141,10 @@ func TestReachThroughGraph(t *testing.T) {
 		expect(t, e, n.tenant, admin, authz.PermRoleGrant, n.all(), n.all()...)
 		expect(t, e, n.tenant, central, authz.PermSchoolRead, n.all(), n.all()...)
 		expect(t, e, n.tenant, central, authz.PermPupilRead, n.all())
+		// The root reaches a unit linked to nothing, too.
+		orphan := authztest.Unit(t, db, n.tenant, "school", "orphan")
+		expect(t, e, n.tenant, admin, authz.PermPupilRead, []uint{orphan}, orphan)
+		expect(t, e, n.tenant, trustLeader, authz.PermSchoolRead, []uint{orphan})
 		// No role grants core.jobs.admin; a user without grants gets nothing.
 		expect(t, e, n.tenant, admin, authz.PermJobsAdmin, n.all())
 		expect(t, e, n.tenant, nobody, authz.PermDashboardView, n.all())
@@ -200,6 +233,21 @@ func TestTenantIsolation(t *testing.T) {
 		}
 		if all, units, _ := e.Reach(ctx, b.tenant, adminA, authz.PermSchoolRead); all || len(units) > 0 {
 			t.Errorf("A's admin reaches %v %v in B", all, units)
+		}
+
+		// core/tenancy answers ErrNotFound for another tenant's unit: still a
+		// refusal, not an error. A graph that fails for a unit of the tenant
+		// is an error.
+		strict := newEnforcerWith(t, db, strictGraph{authztest.SQLGraph{DB: db}})
+		if ok, err := strict.Can(ctx, a.tenant, adminA, authz.PermSchoolRead, b.s1); ok || err != nil {
+			t.Errorf("B's unit through a strict graph: %v %v, want false and no error", ok, err)
+		}
+		if ok, err := strict.Can(ctx, a.tenant, adminA, authz.PermSchoolRead, a.s1); !ok || err != nil {
+			t.Errorf("A's unit through a strict graph: %v %v", ok, err)
+		}
+		broken := newEnforcerWith(t, db, brokenGraph{})
+		if _, err := broken.Can(ctx, a.tenant, adminA, authz.PermSchoolRead, a.s1); err == nil {
+			t.Error("a failing graph source must be an error")
 		}
 
 		// Grants cannot cross tenants.

@@ -16,8 +16,10 @@ import (
 
 // GraphSource answers questions about a tenant's org-unit graph. The app
 // wires core/tenancy's service, whose methods have exactly these signatures.
-// AncestorsOrSelf returns an empty slice (and no error) for a unit that is not
-// in the tenant; Descendants excludes the unit itself.
+// AncestorsOrSelf must include the unit itself; for a unit that is not in the
+// tenant it returns an empty slice or an error (the enforcer then checks the
+// unit's tenant itself, so that unit is refused, not an error). Descendants
+// may include the unit itself or not.
 type GraphSource interface {
 	AncestorsOrSelf(ctx context.Context, tenantID, unitID uint) ([]uint, error)
 	Descendants(ctx context.Context, tenantID, unitID uint) ([]uint, error)
@@ -240,11 +242,17 @@ func (e *Enforcer) unit(ctx context.Context, st *tenantState, unitID uint) (stri
 		return key, nil
 	}
 	ids, err := e.graph.AncestorsOrSelf(ctx, st.data.tenantID, unitID)
-	if err != nil {
+	if err != nil || len(ids) == 0 {
+		// A unit of another tenant (or none) is refused, not an error; only
+		// this rare path asks the database. Nothing is cached: the unit may
+		// be created later.
+		if ierr := inTenant(e.db.WithContext(ctx), "org_units", st.data.tenantID, unitID); errors.Is(ierr, ErrNotFound) {
+			return "", nil
+		}
+		if err == nil {
+			err = errors.New("the graph source knows no ancestors")
+		}
 		return "", fmt.Errorf("authz: ancestors of unit %d: %w", unitID, err)
-	}
-	if len(ids) == 0 {
-		return "", nil // not cached: the unit may be created later
 	}
 	keys := make([]string, len(ids))
 	for i, id := range ids {

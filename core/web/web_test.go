@@ -421,3 +421,30 @@ func TestPagesRenderForAdmin(t *testing.T) {
 		t.Fatal("a refused settings form saved a value")
 	}
 }
+
+// The job monitor is for install operators only, and refuses cross-site writes.
+func TestJobMonitorIsForOperators(t *testing.T) {
+	w := newWorld(t, storage.SQLite)
+	ctx := context.Background()
+	if _, err := w.app.Identity.CreateUser(ctx, w.a.tenant.ID, "ops@alpha.example.org", "Ops", testPassword, true); err != nil {
+		t.Fatal(err)
+	}
+	admin := w.client(w.a.host)
+	admin.login(w.a.adminEmail)
+	if resp, _ := admin.get("/admin/jobs"); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("tenant admin (not an operator) opened the job monitor: %d", resp.StatusCode)
+	}
+	ops := w.client(w.a.host)
+	ops.login("ops@alpha.example.org")
+	resp, body := ops.get("/admin/jobs")
+	if resp.StatusCode != 200 || !strings.Contains(strings.ToLower(body), "<html") {
+		t.Fatalf("operator job monitor: %d", resp.StatusCode)
+	}
+	if resp, body := ops.get("/admin/jobs/api/queues"); resp.StatusCode != 200 || !strings.Contains(body, "queues") {
+		t.Fatalf("monitor API: %d %.200s", resp.StatusCode, body)
+	}
+	resp, _ = ops.do(http.MethodDelete, "/admin/jobs/api/queues/default", nil, http.Header{"Origin": {"https://evil.example"}, "Sec-Fetch-Site": {"cross-site"}})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site delete of a queue: %d", resp.StatusCode)
+	}
+}

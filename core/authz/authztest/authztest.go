@@ -12,32 +12,43 @@ import (
 )
 
 // SQLGraph is an authz.GraphSource answering from the org_edges table with
-// recursive queries, standing in for core/tenancy's in-memory graph.
+// recursive queries, standing in for core/tenancy. Like tenancy, it treats
+// the tenant's root unit (kind "tenant") as above every unit of the tenant,
+// linked by edges or not.
 type SQLGraph struct{ DB *storage.DB }
 
-// AncestorsOrSelf returns unitID and every unit above it, ascending; nothing
-// if unitID is not a unit of the tenant.
+// AncestorsOrSelf returns unitID, every unit above it and the tenant's root,
+// ascending; nothing if unitID is not a unit of the tenant.
 func (g SQLGraph) AncestorsOrSelf(ctx context.Context, tenantID, unitID uint) ([]uint, error) {
 	var ids []uint
 	err := g.DB.WithContext(ctx).Raw(`WITH RECURSIVE up(id) AS (
 	SELECT id FROM org_units WHERE id = ? AND tenant_id = ?
 	UNION
 	SELECT e.parent_id FROM org_edges e JOIN up ON e.child_id = up.id WHERE e.tenant_id = ?
-) SELECT id FROM up ORDER BY id`, unitID, tenantID, tenantID).Scan(&ids).Error
+) SELECT id FROM up
+UNION
+SELECT r.id FROM org_units r WHERE r.tenant_id = ? AND r.kind = 'tenant'
+	AND EXISTS (SELECT 1 FROM org_units u WHERE u.id = ? AND u.tenant_id = ?)
+ORDER BY id`, unitID, tenantID, tenantID, tenantID, unitID, tenantID).Scan(&ids).Error
 	if err != nil {
 		return nil, fmt.Errorf("ancestors of unit %d: %w", unitID, err)
 	}
 	return ids, nil
 }
 
-// Descendants returns every unit beneath unitID, ascending, not unitID itself.
+// Descendants returns every unit beneath unitID (for the root, every other
+// unit of the tenant), ascending, not unitID itself.
 func (g SQLGraph) Descendants(ctx context.Context, tenantID, unitID uint) ([]uint, error) {
 	var ids []uint
 	err := g.DB.WithContext(ctx).Raw(`WITH RECURSIVE down(id) AS (
 	SELECT e.child_id FROM org_edges e WHERE e.parent_id = ? AND e.tenant_id = ?
 	UNION
 	SELECT e.child_id FROM org_edges e JOIN down ON e.parent_id = down.id WHERE e.tenant_id = ?
-) SELECT id FROM down WHERE id <> ? ORDER BY id`, unitID, tenantID, tenantID, unitID).Scan(&ids).Error
+) SELECT id FROM down WHERE id <> ?
+UNION
+SELECT u.id FROM org_units u WHERE u.tenant_id = ? AND u.id <> ?
+	AND EXISTS (SELECT 1 FROM org_units r WHERE r.id = ? AND r.tenant_id = ? AND r.kind = 'tenant')
+ORDER BY id`, unitID, tenantID, tenantID, unitID, tenantID, unitID, unitID, tenantID).Scan(&ids).Error
 	if err != nil {
 		return nil, fmt.Errorf("descendants of unit %d: %w", unitID, err)
 	}
