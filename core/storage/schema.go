@@ -124,17 +124,17 @@ type (
 		CreatedAt time.Time
 	}
 	v1AuditEvent struct {
-		ID          uint   `gorm:"primaryKey"`
-		TenantID    uint   `gorm:"not null;index:idx_audit_tenant_time,priority:1"`
-		ActorUserID *uint  `gorm:"index"`
-		ActorLabel  string `gorm:"size:254;not null;default:''"`
-		Action      string `gorm:"size:100;not null;index"`
-		EntityType  string `gorm:"size:64;not null;default:''"`
-		EntityID    string `gorm:"size:64;not null;default:''"`
-		Before      string `gorm:"type:text;not null;default:''"`
-		After       string `gorm:"type:text;not null;default:''"`
-		RequestID   string `gorm:"size:64;not null;default:''"`
-		IP          string `gorm:"size:64;not null;default:''"`
+		ID          uint      `gorm:"primaryKey"`
+		TenantID    uint      `gorm:"not null;index:idx_audit_tenant_time,priority:1"`
+		ActorUserID *uint     `gorm:"index"`
+		ActorLabel  string    `gorm:"size:254;not null;default:''"`
+		Action      string    `gorm:"size:100;not null;index"`
+		EntityType  string    `gorm:"size:64;not null;default:''"`
+		EntityID    string    `gorm:"size:64;not null;default:''"`
+		Before      string    `gorm:"type:text;not null;default:''"`
+		After       string    `gorm:"type:text;not null;default:''"`
+		RequestID   string    `gorm:"size:64;not null;default:''"`
+		IP          string    `gorm:"size:64;not null;default:''"`
 		CreatedAt   time.Time `gorm:"not null;index:idx_audit_tenant_time,priority:2"`
 	}
 	v1OutboxMail struct {

@@ -199,7 +199,9 @@ func (c *client) do(method, path string, form url.Values, header http.Header) (*
 	return resp, string(b)
 }
 
-func (c *client) get(path string) (*http.Response, string) { return c.do(http.MethodGet, path, nil, nil) }
+func (c *client) get(path string) (*http.Response, string) {
+	return c.do(http.MethodGet, path, nil, nil)
+}
 
 // post sends a form with the page's CSRF token.
 func (c *client) post(path string, form url.Values) (*http.Response, string) {

@@ -168,7 +168,7 @@ func (s *Server) unitPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "unit", unit.Name, map[string]any{
 		"Unit": unit, "Parents": parents, "Children": children, "CanWrite": canWrite, "People": people,
 		"CanContain": len(tenancy.AllowedChildren(unit.Kind)) > 0,
-		"Phases": tenancy.Phases(), "Grades": tenancy.OfstedGrades(),
+		"Phases":     tenancy.Phases(), "Grades": tenancy.OfstedGrades(),
 	})
 }
 
