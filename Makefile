@@ -14,10 +14,10 @@ run: build
 build:
 	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./core/cmd/upwards
 
-## test: every test, on SQLite and the real PostgreSQL and Redis (started if stopped), with the browser test
+## test: every test (with the race detector), on SQLite and the real PostgreSQL and Redis (started if stopped), with the browser test
 test: services test-deps
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 40m ./...
+	$(GO) test -race -count=1 -timeout 40m ./...
 
 ## test-short: the tests without starting services (for a quick loop)
 test-short:

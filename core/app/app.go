@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -111,13 +110,9 @@ func (a *App) Start(ctx context.Context) error {
 	a.Jobs = jobs.NewRegistry()
 	a.Client = jobs.NewClient(r, a.Jobs)
 	a.Outbox = mail.NewOutbox(a.DB, a.Client)
-	var sender mail.Sender
-	if a.Config.SMTPURL != "" {
-		if sender, err = mail.NewSMTPSender(a.Config.SMTPURL); err != nil {
-			return fmt.Errorf("smtp: %w", err)
-		}
-	} else {
-		sender = mail.NewLogSender(filepath.Join(a.Config.DataDir, "mail.log"))
+	sender, err := mail.NewSender(a.Config.SMTPURL, a.Config.DataDir)
+	if err != nil {
+		return fmt.Errorf("mail sender: %w", err)
 	}
 	if err := mail.Register(a.Jobs, a.Outbox, sender, a.Config.MailFrom); err != nil {
 		return err
@@ -151,7 +146,7 @@ func (a *App) LoadPermissions(ctx context.Context) error {
 // Web builds the HTTP server over the started App.
 func (a *App) Web() (*web.Server, error) {
 	return web.New(web.Deps{Config: a.Config, Log: a.Log, DB: a.DB, Tenancy: a.Tenancy, Identity: a.Identity,
-		Authz: a.Authz, Redis: a.Redis, Jobs: a.Client, Version: Version, Metrics: a.Metrics})
+		Authz: a.Authz, Redis: a.Redis, Jobs: a.Client, Mail: a.Outbox, Version: Version, Metrics: a.Metrics})
 }
 
 // Worker returns a job worker (server and scheduler) over the started App.

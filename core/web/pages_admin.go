@@ -3,15 +3,17 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"net/mail"
+	netmail "net/mail"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/authz"
+	"github.com/challengepartners/upwards/core/mail"
 )
 
 func (s *Server) usersPage(c echo.Context) error {
@@ -164,7 +166,7 @@ func settingFields() []settingField {
 			if v == "" {
 				return nil
 			}
-			_, err := mail.ParseAddress(v)
+			_, err := netmail.ParseAddress(v)
 			return err
 		}},
 		{Key: "privacy_notice_url", Label: "Privacy notice URL", validate: func(v string) error {
@@ -241,6 +243,36 @@ func (s *Server) saveSettings(c echo.Context) error {
 		}
 	}
 	setFlash(c, fmt.Sprintf("Settings saved (%d changed).", len(changes)))
+	return c.Redirect(http.StatusSeeOther, "/settings")
+}
+
+// sendTestMail queues a test message to the signed-in admin, proving the
+// outbox, the job worker and the SMTP (or mail log) settings end to end.
+func (s *Server) sendTestMail(c echo.Context) error {
+	if s.Mail == nil {
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "Mail is not configured on this server.")
+	}
+	ctx := c.Request().Context()
+	t, _ := tenantOf(c)
+	u, _ := userOf(c)
+	msg := mail.Message{TenantID: t.ID, To: u.Email, Subject: "Upwards test email",
+		Body: fmt.Sprintf("This is a test email from Upwards for %s, sent at the request of %s.\n\nIf you can read it, outgoing mail works.\n", t.Name, u.Name)}
+	var id uint
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if id, err = s.Mail.Queue(ctx, tx, msg); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Change{TenantID: t.ID, Action: "mail.test", EntityType: "outbox_mail",
+			EntityID: strconv.FormatUint(uint64(id), 10), After: map[string]string{"to": u.Email, "subject": msg.Subject}})
+	})
+	if err != nil {
+		return fmt.Errorf("queue test mail: %w", err)
+	}
+	if err := s.Mail.Kick(ctx, id); err != nil {
+		s.Log.WarnContext(ctx, "test mail queued but not kicked; the sweep will send it", "mail_id", id, "error", err.Error())
+	}
+	setFlash(c, "A test email is on its way to "+u.Email+".")
 	return c.Redirect(http.StatusSeeOther, "/settings")
 }
 

@@ -47,6 +47,7 @@ func (s *Server) registerRoutes() {
 	t.add(e, Route{Method: post, Path: "/account/tokens/:tid/revoke", Permission: PermAuthenticated}, s.revokeToken)
 	t.add(e, Route{Method: get, Path: "/settings", Permission: authz.PermTenantRead, Scope: ScopeTenant}, s.settingsPage)
 	t.add(e, Route{Method: post, Path: "/settings", Permission: authz.PermTenantWrite, Scope: ScopeTenant}, s.saveSettings)
+	t.add(e, Route{Method: post, Path: "/settings/test-mail", Permission: authz.PermTenantWrite, Scope: ScopeTenant}, s.sendTestMail)
 	t.add(e, Route{Method: get, Path: "/audit", Permission: authz.PermAuditRead, Scope: ScopeTenant}, s.auditPage)
 	t.add(e, Route{Method: get, Path: "/audit.csv", Permission: authz.PermAuditRead, Scope: ScopeTenant}, s.auditCSV)
 

@@ -21,6 +21,7 @@ import (
 	"github.com/challengepartners/upwards/core/config"
 	"github.com/challengepartners/upwards/core/identity"
 	"github.com/challengepartners/upwards/core/jobs"
+	"github.com/challengepartners/upwards/core/mail"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/tenancy"
 )
@@ -35,6 +36,7 @@ type Deps struct {
 	Authz    *authz.Enforcer
 	Redis    *jobs.Redis
 	Jobs     *jobs.Client
+	Mail     *mail.Outbox
 	Version  string
 	// Metrics is the Prometheus registry /metrics serves; nil makes a new one.
 	Metrics *prometheus.Registry

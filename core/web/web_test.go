@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/storage"
@@ -446,5 +449,42 @@ func TestJobMonitorIsForOperators(t *testing.T) {
 	resp, _ = ops.do(http.MethodDelete, "/admin/jobs/api/queues/default", nil, http.Header{"Origin": {"https://evil.example"}, "Sec-Fetch-Site": {"cross-site"}})
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("cross-site delete of a queue: %d", resp.StatusCode)
+	}
+}
+
+// A tenant admin's test email goes through the outbox and a job to the mail log.
+func TestTestMailReachesTheMailLog(t *testing.T) {
+	w := newWorld(t, storage.SQLite)
+	worker := w.app.Worker()
+	if err := worker.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer worker.Shutdown()
+	c := w.client(w.a.host)
+	c.login(w.a.adminEmail)
+	c.get("/settings")
+	if resp, _ := c.post("/settings/test-mail", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("test mail: %d", resp.StatusCode)
+	}
+	logPath := filepath.Join(w.app.Config.DataDir, "mail.log")
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		b, _ := os.ReadFile(logPath)
+		if strings.Contains(string(b), "Subject: Upwards test email") && strings.Contains(string(b), w.a.adminEmail) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the test email did not reach %s: %q", logPath, b)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	evs, _, _ := audit.List(context.Background(), w.app.DB.DB, w.a.tenant.ID, audit.Filter{Action: "mail.test"})
+	if len(evs) != 1 {
+		t.Fatalf("%d mail.test audit entries", len(evs))
+	}
+	teacher := w.client(w.a.host)
+	teacher.login(w.a.teacherEmail)
+	if resp, _ := teacher.post("/settings/test-mail", nil); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("teacher sent a test mail: %d", resp.StatusCode)
 	}
 }
