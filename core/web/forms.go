@@ -36,7 +36,7 @@ func userError(err error) error {
 	}
 	switch {
 	case errors.Is(err, tenancy.ErrNotFound), errors.Is(err, identity.ErrNotFound), errors.Is(err, authz.ErrNotFound):
-		return echo.NewHTTPError(http.StatusNotFound, "Not found: "+lastPart(err))
+		return echo.NewHTTPError(http.StatusNotFound, "Not found: "+err.Error())
 	case errors.Is(err, identity.ErrRateLimited):
 		return echo.NewHTTPError(http.StatusTooManyRequests, "Too many failed logins. Wait a few minutes and try again.")
 	case errors.Is(err, identity.ErrBadCredentials):
@@ -68,13 +68,6 @@ func validationMessage(err error) (string, bool) {
 		return "", false
 	}
 	return strings.Join(msgs, "; "), true
-}
-
-// lastPart is the message of an error without the wrapping context that only
-// matters to operators, e.g. "unit 4: not found" stays whole but a chain of
-// "create x: insert: ..." keeps its user-facing head.
-func lastPart(err error) string {
-	return err.Error()
 }
 
 func formInt(c echo.Context, name string) (*int, error) {
@@ -124,11 +117,6 @@ func (s *Server) resolveUnitRef(c echo.Context, ref string) (tenancy.Unit, error
 		return tenancy.Unit{}, userError(err)
 	}
 	return u, nil
-}
-
-// back redirects to the referring page of this site, or to fallback.
-func back(c echo.Context, fallback string) error {
-	return c.Redirect(http.StatusSeeOther, fallback)
 }
 
 type pager struct {

@@ -19,13 +19,12 @@ import (
 func (s *Server) usersPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	t, _ := tenantOf(c)
-	u, _ := userOf(c)
 	offset := queryInt(c, "offset", 0)
 	users, total, err := s.Identity.ListUsers(ctx, t.ID, c.QueryParam("q"), pageSize, offset)
 	if err != nil {
 		return err
 	}
-	canWrite, err := s.Authz.Can(ctx, t.ID, u.ID, authz.PermUserWrite, rootOf(c))
+	canWrite, err := s.canTenantWide(c, authz.PermUserWrite)
 	if err != nil {
 		return err
 	}
@@ -49,7 +48,6 @@ func (s *Server) createUserForm(c echo.Context) error {
 func (s *Server) userPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	t, _ := tenantOf(c)
-	me, _ := userOf(c)
 	id, err := paramID(c, "uid")
 	if err != nil {
 		return err
@@ -62,11 +60,11 @@ func (s *Server) userPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	canGrant, err := s.Authz.Can(ctx, t.ID, me.ID, authz.PermRoleGrant, rootOf(c))
+	canGrant, err := s.canTenantWide(c, authz.PermRoleGrant)
 	if err != nil {
 		return err
 	}
-	canWrite, err := s.Authz.Can(ctx, t.ID, me.ID, authz.PermUserWrite, rootOf(c))
+	canWrite, err := s.canTenantWide(c, authz.PermUserWrite)
 	if err != nil {
 		return err
 	}
@@ -119,30 +117,34 @@ func (s *Server) grantForm(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", id))
 }
 
-func (s *Server) revokeForm(c echo.Context) error {
+// revokeUserGrant revokes grant :gid of user :uid (404 unless that user holds it) and returns the user's id.
+func (s *Server) revokeUserGrant(c echo.Context) (uint, error) {
 	ctx := c.Request().Context()
 	t, _ := tenantOf(c)
 	uid, err := paramID(c, "uid")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	gid, err := paramID(c, "gid")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	grants, err := s.Authz.Grants(ctx, t.ID, uid)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	found := false
 	for _, g := range grants {
-		found = found || g.ID == gid
+		if g.ID == gid {
+			return uid, userError(s.Authz.Revoke(ctx, t.ID, gid))
+		}
 	}
-	if !found {
-		return echo.NewHTTPError(http.StatusNotFound, "That user holds no such role.")
-	}
-	if err := s.Authz.Revoke(ctx, t.ID, gid); err != nil {
-		return userError(err)
+	return 0, echo.NewHTTPError(http.StatusNotFound, "That user holds no such role.")
+}
+
+func (s *Server) revokeForm(c echo.Context) error {
+	uid, err := s.revokeUserGrant(c)
+	if err != nil {
+		return err
 	}
 	setFlash(c, "Role removed.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", uid))
@@ -195,7 +197,6 @@ func settingFields() []settingField {
 func (s *Server) settingsPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	t, _ := tenantOf(c)
-	u, _ := userOf(c)
 	vals, err := s.Tenancy.Settings(ctx, t.ID)
 	if err != nil {
 		return err
@@ -208,7 +209,7 @@ func (s *Server) settingsPage(c echo.Context) error {
 	for i := range fields {
 		fields[i].Value = vals[fields[i].Key]
 	}
-	canWrite, err := s.Authz.Can(ctx, t.ID, u.ID, authz.PermTenantWrite, rootOf(c))
+	canWrite, err := s.canTenantWide(c, authz.PermTenantWrite)
 	if err != nil {
 		return err
 	}

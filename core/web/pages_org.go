@@ -29,6 +29,44 @@ func (s *Server) reach(c echo.Context, perm string) (within []uint, all bool, er
 	return ids, false, nil
 }
 
+// canTenantWide reports whether the signed-in user holds perm at the tenant's root.
+func (s *Server) canTenantWide(c echo.Context, perm string) (bool, error) {
+	t, _ := tenantOf(c)
+	u, _ := userOf(c)
+	ok, err := s.Authz.Can(c.Request().Context(), t.ID, u.ID, perm, rootOf(c))
+	if err != nil {
+		return false, fmt.Errorf("check %s: %w", perm, err)
+	}
+	return ok, nil
+}
+
+// unitDetail loads the unit named by :id with its parents and children.
+type unitDetail struct {
+	Unit     tenancy.Unit   `json:"unit"`
+	Parents  []tenancy.Unit `json:"parents"`
+	Children []tenancy.Unit `json:"children"`
+}
+
+func (s *Server) loadUnitDetail(c echo.Context) (unitDetail, error) {
+	ctx := c.Request().Context()
+	t, _ := tenantOf(c)
+	id, err := paramID(c, "id")
+	if err != nil {
+		return unitDetail{}, err
+	}
+	var d unitDetail
+	if d.Unit, err = s.Tenancy.GetUnit(ctx, t.ID, id); err != nil {
+		return d, userError(err)
+	}
+	if d.Parents, err = s.Tenancy.Parents(ctx, t.ID, id); err != nil {
+		return d, err
+	}
+	if d.Children, err = s.Tenancy.Children(ctx, t.ID, id); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
 type kindCount struct {
 	Kind  tenancy.Kind
 	Label string
@@ -104,7 +142,6 @@ const pageSize = 50
 func (s *Server) unitsPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	t, _ := tenantOf(c)
-	u, _ := userOf(c)
 	within, _, err := s.reach(c, authz.PermOrgUnitRead)
 	if err != nil {
 		return err
@@ -115,15 +152,15 @@ func (s *Server) unitsPage(c echo.Context) error {
 	if err != nil {
 		return userError(err)
 	}
-	canWrite, err := s.Authz.Can(ctx, t.ID, u.ID, authz.PermOrgUnitWrite, rootOf(c))
+	canWrite, err := s.canTenantWide(c, authz.PermOrgUnitWrite)
 	if err != nil {
 		return err
 	}
+	p := makePager(offset, pageSize, total)
 	return s.render(c, http.StatusOK, "units", "Organisation", map[string]any{
 		"Units": units, "Total": total, "Query": q.Text, "Kind": q.Kind, "Kinds": tenancy.Kinds(),
 		"Phases": tenancy.Phases(), "Grades": tenancy.OfstedGrades(), "CanWrite": canWrite,
-		"Prev": makePager(offset, pageSize, total).Prev, "Next": makePager(offset, pageSize, total).Next,
-		"PrevOffset": makePager(offset, pageSize, total).PrevOffset, "NextOffset": makePager(offset, pageSize, total).NextOffset,
+		"Prev": p.Prev, "Next": p.Next, "PrevOffset": p.PrevOffset, "NextOffset": p.NextOffset,
 	})
 }
 
@@ -133,23 +170,12 @@ func (s *Server) unitPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	t, _ := tenantOf(c)
 	u, _ := userOf(c)
-	id, err := paramID(c, "id")
+	d, err := s.loadUnitDetail(c)
 	if err != nil {
 		return err
 	}
-	unit, err := s.Tenancy.GetUnit(ctx, t.ID, id)
-	if err != nil {
-		return userError(err)
-	}
-	parents, err := s.Tenancy.Parents(ctx, t.ID, id)
-	if err != nil {
-		return err
-	}
-	children, err := s.Tenancy.Children(ctx, t.ID, id)
-	if err != nil {
-		return err
-	}
-	canWrite, err := s.Authz.Can(ctx, t.ID, u.ID, authz.PermOrgUnitWrite, rootOf(c))
+	unit, id := d.Unit, d.Unit.ID
+	canWrite, err := s.canTenantWide(c, authz.PermOrgUnitWrite)
 	if err != nil {
 		return err
 	}
@@ -166,7 +192,7 @@ func (s *Server) unitPage(c echo.Context) error {
 		}
 	}
 	return s.render(c, http.StatusOK, "unit", unit.Name, map[string]any{
-		"Unit": unit, "Parents": parents, "Children": children, "CanWrite": canWrite, "People": people,
+		"Unit": unit, "Parents": d.Parents, "Children": d.Children, "CanWrite": canWrite, "People": people,
 		"CanContain": len(tenancy.AllowedChildren(unit.Kind)) > 0,
 		"Phases":     tenancy.Phases(), "Grades": tenancy.OfstedGrades(),
 	})
