@@ -66,11 +66,18 @@ func testConfig(dbURL string) config.Config {
 	return cfg
 }
 
-// startApp opens, migrates and starts an App on dbURL and serves it.
+// startApp opens, migrates and starts an App on dbURL and the embedded Redis, and serves it.
 func startApp(t *testing.T, dbURL string) (*app.App, *web.Server, *httptest.Server) {
+	t.Helper()
+	return startAppWith(t, dbURL, "embedded")
+}
+
+// startAppWith is startApp on the Redis named by redisURL.
+func startAppWith(t *testing.T, dbURL, redisURL string) (*app.App, *web.Server, *httptest.Server) {
 	t.Helper()
 	ctx := context.Background()
 	cfg := testConfig(dbURL)
+	cfg.RedisURL = redisURL
 	cfg.DataDir = t.TempDir()
 	a, err := app.Open(ctx, cfg, app.NewLogger(cfg, io.Discard))
 	if err != nil {
@@ -94,8 +101,13 @@ func startApp(t *testing.T, dbURL string) (*app.App, *web.Server, *httptest.Serv
 
 func newWorld(t *testing.T, d storage.Dialect) *world {
 	t.Helper()
-	w := &world{t: t, dbURL: storagetest.URL(t, d)}
-	w.app, w.server, w.http = startApp(t, w.dbURL)
+	return newWorldWith(t, storagetest.URL(t, d), "embedded")
+}
+
+func newWorldWith(t *testing.T, dbURL, redisURL string) *world {
+	t.Helper()
+	w := &world{t: t, dbURL: dbURL}
+	w.app, w.server, w.http = startAppWith(t, w.dbURL, redisURL)
 	w.url = w.http.URL
 	w.a = w.seedTenant("alpha", "alpha.test", "100001")
 	w.b = w.seedTenant("beta", "beta.test", "200001")

@@ -64,6 +64,16 @@ func Open(t testing.TB, k Kind) *jobs.Redis {
 	return r
 }
 
+// URL returns the URL of a fresh, empty Redis of kind k for a whole App to
+// open: "embedded", or a private database of the real server, freed when the test ends.
+func URL(t testing.TB, k Kind) string {
+	t.Helper()
+	if k == Real {
+		return claimDB(t)
+	}
+	return jobs.EmbeddedURL
+}
+
 const claimPrefix = "upwards:test:redis-db:"
 
 // claimDB reserves one of databases 1..15 of the real server for this test
