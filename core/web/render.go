@@ -237,5 +237,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
-	_ = s.render(c, status, "error", http.StatusText(status), map[string]any{"Status": status, "Message": msg, "RequestID": requestID(c)})
+	formError := c.Request().Method == http.MethodPost && (status == http.StatusUnprocessableEntity || status == http.StatusConflict)
+	_ = s.render(c, status, "error", http.StatusText(status), map[string]any{"Status": status, "Message": msg, "RequestID": requestID(c), "FormError": formError})
 }
