@@ -4,7 +4,12 @@ BIN     := bin/upwards
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/challengepartners/upwards/core/app.Version=$(VERSION)
 
-.PHONY: run build test test-short bench services test-deps vet fmt clean
+BUF_VERSION            := v1.75.0
+PROTOC_GEN_GO_VERSION  := v1.36.12
+PROTOC_GEN_GRPC_VERSION := v1.6.2
+TOOLS := $(CURDIR)/bin/tools
+
+.PHONY: run build test test-short bench services test-deps vet fmt clean proto proto-check tools
 
 ## run: build the binary, build the demo install (once) and serve it at http://127.0.0.1:8080
 run: build
@@ -15,7 +20,7 @@ build:
 	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./core/cmd/upwards
 
 ## test: every test (with the race detector), on SQLite and the real PostgreSQL and Redis (started if stopped), with the browser test
-test: services test-deps
+test: services test-deps proto-check
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 40m ./...
 
@@ -27,6 +32,21 @@ test-short:
 bench: services
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./bench/...
 	$(GO) run ./bench/startup
+
+## tools: install the pinned protobuf tools into bin/tools
+tools:
+	@mkdir -p $(TOOLS)
+	@test -x $(TOOLS)/buf || GOBIN=$(TOOLS) GOFLAGS= $(GO) install github.com/bufbuild/buf/cmd/buf@$(BUF_VERSION)
+	@test -x $(TOOLS)/protoc-gen-go || GOBIN=$(TOOLS) GOFLAGS= $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
+	@test -x $(TOOLS)/protoc-gen-go-grpc || GOBIN=$(TOOLS) GOFLAGS= $(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@$(PROTOC_GEN_GRPC_VERSION)
+
+## proto: lint the contract and regenerate its Go code
+proto: tools
+	cd plugins/proto && PATH=$(TOOLS):$$PATH buf lint && PATH=$(TOOLS):$$PATH buf generate
+
+## proto-check: fail when the committed generated code is not what the .proto files generate, or lint fails
+proto-check: tools
+	@scripts/proto-check.sh $(TOOLS)
 
 services:
 	@scripts/ensure-services.sh
