@@ -19,6 +19,7 @@ import (
 	"github.com/challengepartners/upwards/core/identity"
 	"github.com/challengepartners/upwards/core/jobs"
 	"github.com/challengepartners/upwards/core/mail"
+	"github.com/challengepartners/upwards/core/pluginhost"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/tenancy"
 	"github.com/challengepartners/upwards/core/web"
@@ -43,6 +44,8 @@ type App struct {
 	Client   *jobs.Client
 	Outbox   *mail.Outbox
 	Metrics  *prometheus.Registry
+	// Plugins runs the programme plugins (set by Start).
+	Plugins *pluginhost.Runtime
 }
 
 // NewLogger returns the structured logger the configuration asks for.
@@ -127,6 +130,26 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.Jobs.Schedule("@hourly", TaskPurgeSessions, nil); err != nil {
 		return err
 	}
+	return a.startPlugins(ctx)
+}
+
+// startPlugins builds the plugin runtime and registers the plugins' jobs
+// (before any worker starts). A plugin's broken registration is logged, not
+// fatal: the core and the other plugins still run.
+func (a *App) startPlugins(ctx context.Context) error {
+	p, err := pluginhost.New(pluginhost.Deps{DB: a.DB, DatabaseURL: a.Config.DatabaseURL, DataDir: a.Config.DataDir,
+		CoreVersion: Version, Tenancy: a.Tenancy, Identity: a.Identity, Authz: a.Authz, Jobs: a.Client, Mail: a.Outbox, Log: a.Log},
+		pluginhost.Options{})
+	if err != nil {
+		return err
+	}
+	if err := p.RegisterJobs(ctx, a.Jobs); err != nil {
+		a.Log.ErrorContext(ctx, "plugin jobs not registered", "error", err.Error())
+	}
+	if err := p.Start(ctx); err != nil {
+		a.Log.ErrorContext(ctx, "plugin registry not applied", "error", err.Error())
+	}
+	a.Plugins = p
 	return nil
 }
 
@@ -145,8 +168,12 @@ func (a *App) LoadPermissions(ctx context.Context) error {
 
 // Web builds the HTTP server over the started App.
 func (a *App) Web() (*web.Server, error) {
-	return web.New(web.Deps{Config: a.Config, Log: a.Log, DB: a.DB, Tenancy: a.Tenancy, Identity: a.Identity,
-		Authz: a.Authz, Redis: a.Redis, Jobs: a.Client, Mail: a.Outbox, Version: Version, Metrics: a.Metrics})
+	d := web.Deps{Config: a.Config, Log: a.Log, DB: a.DB, Tenancy: a.Tenancy, Identity: a.Identity,
+		Authz: a.Authz, Redis: a.Redis, Jobs: a.Client, Mail: a.Outbox, Version: Version, Metrics: a.Metrics}
+	if a.Plugins != nil {
+		d.Plugins = a.Plugins
+	}
+	return web.New(d)
 }
 
 // Worker returns a job worker (server and scheduler) over the started App.
@@ -157,6 +184,9 @@ func (a *App) Worker() *jobs.Worker {
 // Close releases the database and Redis.
 func (a *App) Close() error {
 	var errs []error
+	if a.Plugins != nil {
+		errs = append(errs, a.Plugins.Close())
+	}
 	if a.Client != nil {
 		errs = append(errs, a.Client.Close())
 	}

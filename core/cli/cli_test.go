@@ -52,10 +52,10 @@ func TestMigrateUpDownUpThroughTheCLI(t *testing.T) {
 			if err != nil || !strings.Contains(out, "pending") {
 				t.Fatalf("status before up: %v\n%s", err, out)
 			}
-			if out, err = run(t, db, "", "migrate", "up"); err != nil || !strings.Contains(out, "Applied migrations [1 2]") {
+			if out, err = run(t, db, "", "migrate", "up"); err != nil || !strings.Contains(out, "Applied migrations [1 2 3]") {
 				t.Fatalf("up: %v\n%s", err, out)
 			}
-			if out, err = run(t, db, "", "migrate", "down", "--steps", "2"); err != nil || !strings.Contains(out, "Reverted migrations [2 1]") {
+			if out, err = run(t, db, "", "migrate", "down", "--steps", "3"); err != nil || !strings.Contains(out, "Reverted migrations [3 2 1]") {
 				t.Fatalf("down: %v\n%s", err, out)
 			}
 			if out, err = run(t, db, "", "migrate", "up"); err != nil || !strings.Contains(out, "Applied") {

@@ -14,6 +14,7 @@ func CoreMigrations() []Migration {
 	return []Migration{
 		{Version: 1, Name: "core_schema", Up: v1Up, Down: v1Down},
 		{Version: 2, Name: "audit_append_only", Up: v2Up, Down: v2Down},
+		{Version: 3, Name: "plugin_registry", Up: v3Up, Down: v3Down},
 	}
 }
 
@@ -239,6 +240,53 @@ func v2Down(tx *gorm.DB, d Dialect) error {
 	for _, s := range stmts {
 		if err := tx.Exec(s).Error; err != nil {
 			return fmt.Errorf("drop audit trigger: %w", err)
+		}
+	}
+	return nil
+}
+
+// Schema snapshot of version 3: the plugin registry (core/pluginhost).
+type (
+	v3Plugin struct {
+		ID           string `gorm:"primaryKey;size:32"`
+		Name         string `gorm:"size:200;not null"`
+		Version      string `gorm:"size:64;not null"`
+		Protocol     int    `gorm:"not null"`
+		BinaryPath   string `gorm:"type:text;not null"`
+		SHA256       string `gorm:"column:sha256;size:64;not null"`
+		ManifestJSON string `gorm:"type:text;not null"`
+		State        string `gorm:"size:16;not null"` // installed, failed
+		LastError    string `gorm:"type:text;not null;default:''"`
+		// DBPassword is the password of the plugin's own PostgreSQL role (empty on SQLite).
+		DBPassword  string    `gorm:"column:db_password;size:64;not null;default:''"`
+		InstalledAt time.Time `gorm:"not null"`
+		UpdatedAt   time.Time `gorm:"not null"`
+	}
+	v3PluginTenant struct {
+		PluginID  string    `gorm:"primaryKey;size:32"`
+		Plugin    v3Plugin  `gorm:"constraint:OnDelete:CASCADE"`
+		TenantID  uint      `gorm:"primaryKey;autoIncrement:false;index"`
+		Tenant    v1Tenant  `gorm:"constraint:OnDelete:CASCADE"`
+		EnabledAt time.Time `gorm:"not null"`
+	}
+)
+
+func (v3Plugin) TableName() string       { return "plugins" }
+func (v3PluginTenant) TableName() string { return "plugin_tenants" }
+
+func v3Up(tx *gorm.DB, _ Dialect) error {
+	for _, t := range []any{&v3Plugin{}, &v3PluginTenant{}} {
+		if err := tx.Migrator().CreateTable(t); err != nil {
+			return fmt.Errorf("create %T: %w", t, err)
+		}
+	}
+	return nil
+}
+
+func v3Down(tx *gorm.DB, _ Dialect) error {
+	for _, t := range []any{&v3PluginTenant{}, &v3Plugin{}} {
+		if err := tx.Migrator().DropTable(t); err != nil {
+			return fmt.Errorf("drop %T: %w", t, err)
 		}
 	}
 	return nil

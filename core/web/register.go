@@ -60,5 +60,6 @@ func (s *Server) registerRoutes() {
 		}
 	}
 
+	s.registerPluginRoutes()
 	s.registerAPI()
 }

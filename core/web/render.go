@@ -159,8 +159,12 @@ func (s *Server) navFor(c echo.Context) []navItem {
 	if can(authz.PermTenantRead, true) {
 		add("Settings", "/settings")
 	}
+	nav = append(nav, s.pluginNav(c)...)
 	if u.IsOperator {
 		add("Jobs", "/admin/jobs")
+		if s.Plugins != nil {
+			add("Plugins", "/admin/plugins")
+		}
 	}
 	add("My account", "/account")
 	return nav

@@ -40,6 +40,8 @@ type Deps struct {
 	Version  string
 	// Metrics is the Prometheus registry /metrics serves; nil makes a new one.
 	Metrics *prometheus.Registry
+	// Plugins serves /p/{plugin} and /admin/plugins; nil serves neither.
+	Plugins PluginRouter
 }
 
 // Server is the configured Echo server of one `upwards serve` process.
@@ -87,6 +89,7 @@ func New(d Deps) (*Server, error) {
 		HSTSMaxAge:            hstsAge(d.Config),
 	}))
 	e.Use(middleware.BodyLimit("10M"))
+	e.Use(s.keepPluginBody)
 	e.Use(s.resolveTenant)
 	e.Use(s.authenticate)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{

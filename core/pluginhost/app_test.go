@@ -1,0 +1,94 @@
+package pluginhost_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/challengepartners/upwards/core/app"
+	"github.com/challengepartners/upwards/core/audit"
+	"github.com/challengepartners/upwards/core/authz"
+	"github.com/challengepartners/upwards/core/config"
+	"github.com/challengepartners/upwards/core/pluginhost"
+	"github.com/challengepartners/upwards/core/storage"
+	"github.com/challengepartners/upwards/core/storage/storagetest"
+)
+
+// core/app wires the runtime: Start builds it and registers plugin jobs,
+// Web mounts /p/ and /admin/plugins, Close stops the plugin processes.
+func TestAppWiresThePluginRuntime(t *testing.T) {
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
+	cfg := config.Defaults()
+	cfg.DatabaseURL, cfg.DataDir, cfg.LogLevel = storagetest.URL(t, storage.SQLite), t.TempDir(), "error"
+	a, err := app.Open(ctx, cfg, app.NewLogger(cfg, io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if _, err := a.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Installed before the process starts, as `upwards plugin install` would.
+	reg := pluginhost.NewRegistry(a.DB, pluginhost.RegistryOptions{CoreVersion: app.Version})
+	if _, err := reg.Install(ctx, pluginhost.BuiltPlugin("echo"), false); err != nil {
+		t.Fatal(err)
+	}
+	tn, err := a.Tenancy.CreateTenant(ctx, "solo", "Solo Org", []string{"solo.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.Enable(ctx, "echo", tn.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if a.Plugins == nil || !strings.Contains(strings.Join(a.Jobs.Types(), " "), "plugin:echo:record") {
+		t.Fatalf("plugin jobs not registered: %v", a.Jobs.Types())
+	}
+	u, err := a.Identity.CreateUser(ctx, tn.ID, "admin@solo.example.org", "Admin", "correct-horse-battery", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, _ := a.Tenancy.RootUnit(ctx, tn.ID)
+	if err := a.Authz.Grant(ctx, tn.ID, u.ID, authz.RoleTenantAdmin, root.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := a.Identity.CreateAPIToken(ctx, tn.ID, u.ID, "t", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := a.Web()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	req, _ := http.NewRequest(http.MethodGet, hs.URL+"/p/echo/", nil)
+	req.Host = "solo.test"
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "Echo 1.0.0 for admin@solo.example.org") || !strings.Contains(string(body), `href="/p/echo/"`) {
+		t.Fatalf("plugin page through the app: %d %.500s", resp.StatusCode, body)
+	}
+	sts, err := a.Plugins.Statuses(ctx)
+	if err != nil || len(sts) != 1 || sts[0].PID == 0 {
+		t.Fatalf("statuses: %+v %v", sts, err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(sts[0].PID, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Fatalf("the plugin process %d outlives Close: %v", sts[0].PID, err)
+	}
+}

@@ -1,0 +1,20 @@
+// Package pluginhost is the core's plugin runtime: the registry of installed
+// programme plugins (tables plugins and plugin_tenants), the launcher and
+// supervisor of their go-plugin processes, the Host service each process
+// calls back, the actor tokens that tie every Host call to one request or
+// job, the HTTP proxy under /p/{plugin}, the asynq handlers of the plugins'
+// jobs and schedules, and the operators' page /admin/plugins.
+//
+// Trust model. A plugin is installed by an operator; its binary's SHA-256 is
+// recorded and go-plugin refuses to launch a file whose checksum differs. A
+// plugin process starts with a minimal environment (never the core's
+// database URL), gets its own storage (a SQLite file, or a PostgreSQL schema
+// owned by its own role) and reaches core data only through the Host
+// service, which answers within the tenant and reach of the actor token the
+// core minted for the request or job being served.
+//
+// Processes are per node: each node launches the plugins its requests and
+// jobs need, lazily, and restarts a crashed process with exponential
+// back-off behind a circuit breaker, so one failing plugin never affects
+// another or the core.
+package pluginhost

@@ -1,0 +1,434 @@
+package pluginhost
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	netmail "net/mail"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hibiken/asynq"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/challengepartners/upwards/core/audit"
+	"github.com/challengepartners/upwards/core/authz"
+	"github.com/challengepartners/upwards/core/identity"
+	"github.com/challengepartners/upwards/core/mail"
+	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+)
+
+// Limits of Host calls.
+const (
+	maxIDs          = 5000
+	maxChecks       = 1000
+	maxJobPayload   = 1 << 20
+	maxEnqueueDelay = 30 * 24 * time.Hour
+)
+
+// hostServer is the Host service one plugin process calls back. It knows
+// which plugin it serves: a token minted for another plugin is refused.
+type hostServer struct {
+	pluginv1.UnimplementedHostServiceServer
+	rt       *Runtime
+	pluginID string
+}
+
+// resolve turns the call's actor token into its actor, refusing a missing,
+// unknown, revoked or expired token, one minted for another plugin, and a
+// tenant that no longer enables the plugin.
+func (h *hostServer) resolve(ctx context.Context, token string) (actor, error) {
+	a, err := h.rt.tokens.resolve(token)
+	if err != nil {
+		return actor{}, status.Error(codes.Unauthenticated, err.Error())
+	}
+	if a.PluginID != h.pluginID {
+		h.rt.log.WarnContext(ctx, "plugin presented another plugin's actor token", "plugin", h.pluginID)
+		return actor{}, status.Error(codes.PermissionDenied, "the actor token was not issued to this plugin")
+	}
+	ok, err := h.rt.reg.IsEnabled(ctx, h.pluginID, a.TenantID)
+	if err != nil {
+		return actor{}, h.internal(ctx, err)
+	}
+	if !ok {
+		return actor{}, status.Error(codes.PermissionDenied, "the plugin is not enabled for the actor's tenant")
+	}
+	return a, nil
+}
+
+func (h *hostServer) internal(ctx context.Context, err error) error {
+	h.rt.log.ErrorContext(ctx, "host call failed", "plugin", h.pluginID, "error", err.Error())
+	return status.Error(codes.Internal, "the core could not answer; the request id in its log helps an operator")
+}
+
+// reach is where the actor holds perm: every unit (all), or the set. The
+// tenant's system actor (user 0, a job run for the tenant) reads the whole tenant.
+func (h *hostServer) reach(ctx context.Context, a actor, perm string) (bool, map[uint]bool, error) {
+	if a.UserID == 0 {
+		return true, nil, nil
+	}
+	all, ids, err := h.rt.deps.Authz.Reach(ctx, a.TenantID, a.UserID, perm)
+	if err != nil {
+		return false, nil, err
+	}
+	set := make(map[uint]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	return all, set, nil
+}
+
+func checkIDs(ids []uint64) ([]uint, error) {
+	if len(ids) > maxIDs {
+		return nil, status.Errorf(codes.InvalidArgument, "at most %d ids per call", maxIDs)
+	}
+	out := make([]uint, 0, len(ids))
+	for _, id := range ids {
+		if id > 0 && id <= uint64(^uint(0)) {
+			out = append(out, uint(id))
+		}
+	}
+	return out, nil
+}
+
+// GetSchools returns the schools the actor may read (core.school.read).
+func (h *hostServer) GetSchools(ctx context.Context, req *pluginv1.GetSchoolsRequest) (*pluginv1.GetSchoolsResponse, error) {
+	a, err := h.resolve(ctx, req.GetActorToken())
+	if err != nil {
+		return nil, err
+	}
+	ids, err := checkIDs(req.GetIds())
+	if err != nil {
+		return nil, err
+	}
+	all, set, err := h.reach(ctx, a, authz.PermSchoolRead)
+	if err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	units, err := h.rt.units(ctx, a.TenantID, ids, []string{"school"}, all, set)
+	if err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	parents, err := h.rt.parents(ctx, a.TenantID, units)
+	if err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	out := &pluginv1.GetSchoolsResponse{}
+	for _, u := range units {
+		out.Schools = append(out.Schools, schoolProto(u, parents[u.ID]))
+	}
+	return out, nil
+}
+
+// GetOrgUnits returns the org units the actor may read (core.orgunit.read).
+func (h *hostServer) GetOrgUnits(ctx context.Context, req *pluginv1.GetOrgUnitsRequest) (*pluginv1.GetOrgUnitsResponse, error) {
+	a, err := h.resolve(ctx, req.GetActorToken())
+	if err != nil {
+		return nil, err
+	}
+	ids, err := checkIDs(req.GetIds())
+	if err != nil {
+		return nil, err
+	}
+	var kinds []string
+	for _, k := range req.GetKinds() {
+		name, ok := kindNames[k]
+		if !ok {
+			return nil, status.Errorf(codes.InvalidArgument, "unknown org unit kind %v", k)
+		}
+		kinds = append(kinds, name)
+	}
+	all, set, err := h.reach(ctx, a, authz.PermOrgUnitRead)
+	if err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	units, err := h.rt.units(ctx, a.TenantID, ids, kinds, all, set)
+	if err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	parents, err := h.rt.parents(ctx, a.TenantID, units)
+	if err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	out := &pluginv1.GetOrgUnitsResponse{}
+	for _, u := range units {
+		out.Units = append(out.Units, &pluginv1.OrgUnit{Id: uint64(u.ID), Kind: kindEnum(u.Kind), Name: u.Name, ParentIds: toU64(parents[u.ID])})
+	}
+	return out, nil
+}
+
+// GetPeople returns the people the actor may read (core.user.read): a
+// person is visible through a role granted within the actor's reach, and
+// only those grants are shown.
+func (h *hostServer) GetPeople(ctx context.Context, req *pluginv1.GetPeopleRequest) (*pluginv1.GetPeopleResponse, error) {
+	a, err := h.resolve(ctx, req.GetActorToken())
+	if err != nil {
+		return nil, err
+	}
+	ids, err := checkIDs(req.GetIds())
+	if err != nil {
+		return nil, err
+	}
+	unitIDs, err := checkIDs(req.GetUnitIds())
+	if err != nil {
+		return nil, err
+	}
+	all, set, err := h.reach(ctx, a, authz.PermUserRead)
+	if err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	people, err := h.rt.people(ctx, a.TenantID, ids, unitIDs, all, set)
+	if err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	return &pluginv1.GetPeopleResponse{People: people}, nil
+}
+
+// GetPupils: the core keeps no pupil data yet, so there is nothing to return.
+func (h *hostServer) GetPupils(ctx context.Context, req *pluginv1.GetPupilsRequest) (*pluginv1.GetPupilsResponse, error) {
+	if _, err := h.resolve(ctx, req.GetActorToken()); err != nil {
+		return nil, err
+	}
+	return nil, status.Error(codes.Unimplemented, "the core keeps no pupil data yet: GetPupils answers once pupil records exist (contract v1 reserves it)")
+}
+
+// Authorize answers each check for the actor: at the unit, or anywhere in
+// the tenant for unit 0. The tenant's system actor holds no permission.
+func (h *hostServer) Authorize(ctx context.Context, req *pluginv1.AuthorizeRequest) (*pluginv1.AuthorizeResponse, error) {
+	a, err := h.resolve(ctx, req.GetActorToken())
+	if err != nil {
+		return nil, err
+	}
+	if len(req.GetChecks()) > maxChecks {
+		return nil, status.Errorf(codes.InvalidArgument, "at most %d checks per call", maxChecks)
+	}
+	out := &pluginv1.AuthorizeResponse{Allowed: make([]bool, len(req.GetChecks()))}
+	if a.UserID == 0 {
+		return out, nil
+	}
+	az := h.rt.deps.Authz
+	for i, c := range req.GetChecks() {
+		if c.GetPermission() == authz.PermPublic {
+			continue // a plugin never learns anything from "public"
+		}
+		var ok bool
+		if c.GetUnitId() == 0 {
+			ok, err = az.CanSomewhere(ctx, a.TenantID, a.UserID, c.GetPermission())
+		} else if c.GetUnitId() <= uint64(^uint(0)) {
+			ok, err = az.Can(ctx, a.TenantID, a.UserID, c.GetPermission(), uint(c.GetUnitId()))
+		}
+		if err != nil {
+			return nil, h.internal(ctx, err)
+		}
+		out.Allowed[i] = ok
+	}
+	return out, nil
+}
+
+// Enqueue queues one of the plugin's own jobs for the actor's tenant.
+func (h *hostServer) Enqueue(ctx context.Context, req *pluginv1.EnqueueRequest) (*pluginv1.EnqueueResponse, error) {
+	a, err := h.resolve(ctx, req.GetActorToken())
+	if err != nil {
+		return nil, err
+	}
+	p, m, err := h.rt.current(ctx, h.pluginID)
+	if err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	if jobDecl(m, req.GetJob()) == nil {
+		return nil, status.Errorf(codes.InvalidArgument, "job %q is not declared in the manifest of %s %s", req.GetJob(), p.ID, p.Version)
+	}
+	if len(req.GetPayload()) > maxJobPayload {
+		return nil, status.Errorf(codes.InvalidArgument, "a job payload is at most %d bytes", maxJobPayload)
+	}
+	delay := time.Duration(req.GetDelaySeconds()) * time.Second
+	if delay < 0 || delay > maxEnqueueDelay {
+		return nil, status.Errorf(codes.InvalidArgument, "delay_seconds must be 0 to %d", int(maxEnqueueDelay.Seconds()))
+	}
+	if h.rt.deps.Jobs == nil {
+		return nil, status.Error(codes.Unavailable, "this process has no job queue")
+	}
+	if err := h.rt.registerPluginJobs(p.ID, m); err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	var opts []asynq.Option
+	if delay > 0 {
+		opts = append(opts, asynq.ProcessIn(delay))
+	}
+	id, err := h.rt.deps.Jobs.Enqueue(ctx, TaskType(p.ID, req.GetJob()),
+		jobPayload{TenantID: a.TenantID, UserID: a.UserID, Payload: req.GetPayload()}, opts...)
+	if err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	return &pluginv1.EnqueueResponse{TaskId: id}, nil
+}
+
+// Audit appends an entry, made by the actor, to the tenant's audit log. The
+// action must be the plugin's own: "<id>.<…>".
+func (h *hostServer) Audit(ctx context.Context, req *pluginv1.AuditRequest) (*pluginv1.AuditResponse, error) {
+	a, err := h.resolve(ctx, req.GetActorToken())
+	if err != nil {
+		return nil, err
+	}
+	action := req.GetAction()
+	switch {
+	case !strings.HasPrefix(action, h.pluginID+".") || len(action) == len(h.pluginID)+1:
+		return nil, status.Errorf(codes.InvalidArgument, "an audit action must start with %q", h.pluginID+".")
+	case len(action) > 100:
+		return nil, status.Error(codes.InvalidArgument, "an audit action is at most 100 characters")
+	case len(req.GetEntityType()) > 64 || len(req.GetEntityId()) > 64:
+		return nil, status.Error(codes.InvalidArgument, "entity_type and entity_id are at most 64 characters")
+	}
+	before, err := jsonDoc("before_json", req.GetBeforeJson())
+	if err != nil {
+		return nil, err
+	}
+	after, err := jsonDoc("after_json", req.GetAfterJson())
+	if err != nil {
+		return nil, err
+	}
+	actx := audit.WithActor(ctx, auditActor(a))
+	if err := audit.Record(actx, h.rt.deps.DB.DB, audit.Change{TenantID: a.TenantID, Action: action,
+		EntityType: req.GetEntityType(), EntityID: req.GetEntityId(), Before: before, After: after}); err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	return &pluginv1.AuditResponse{}, nil
+}
+
+func jsonDoc(field, s string) (any, error) {
+	if s == "" {
+		return nil, nil
+	}
+	if !json.Valid([]byte(s)) {
+		return nil, status.Errorf(codes.InvalidArgument, "%s is not a JSON document", field)
+	}
+	return json.RawMessage(s), nil
+}
+
+// auditActor names the actor in the audit log: the user (by email), or the
+// plugin for a job run for the tenant.
+func auditActor(a actor) audit.Actor {
+	if a.UserID == 0 {
+		return audit.Actor{Label: "plugin:" + a.PluginID, RequestID: a.RequestID}
+	}
+	uid := a.UserID
+	return audit.Actor{UserID: &uid, Label: a.UserEmail, RequestID: a.RequestID}
+}
+
+// SettingPrefix is the prefix of plugin id's keys among the tenant settings.
+func SettingPrefix(id string) string { return "plugin." + id + "." }
+
+// GetSettings returns the tenant's settings of the plugin (keys without the
+// "plugin.<id>." prefix) over the manifest's defaults.
+func (h *hostServer) GetSettings(ctx context.Context, req *pluginv1.GetSettingsRequest) (*pluginv1.GetSettingsResponse, error) {
+	a, err := h.resolve(ctx, req.GetActorToken())
+	if err != nil {
+		return nil, err
+	}
+	_, m, err := h.rt.current(ctx, h.pluginID)
+	if err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	out := map[string]string{}
+	for _, s := range m.GetSettings() {
+		out[s.GetKey()] = s.GetDefaultValue()
+	}
+	all, err := h.rt.deps.Tenancy.Settings(ctx, a.TenantID)
+	if err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	prefix := SettingPrefix(h.pluginID)
+	for k, v := range all {
+		if strings.HasPrefix(k, prefix) {
+			out[strings.TrimPrefix(k, prefix)] = v
+		}
+	}
+	return &pluginv1.GetSettingsResponse{Settings: out}, nil
+}
+
+// SendMail queues a mail through the core's outbox, to a person of the
+// tenant or to an address.
+func (h *hostServer) SendMail(ctx context.Context, req *pluginv1.SendMailRequest) (*pluginv1.SendMailResponse, error) {
+	a, err := h.resolve(ctx, req.GetActorToken())
+	if err != nil {
+		return nil, err
+	}
+	to := req.GetTo()
+	switch {
+	case req.GetPersonId() != 0 && to != "":
+		return nil, status.Error(codes.InvalidArgument, "give either person_id or to, not both")
+	case req.GetPersonId() != 0:
+		if req.GetPersonId() > uint64(^uint(0)) {
+			return nil, status.Error(codes.NotFound, "no such person in the tenant")
+		}
+		u, err := h.rt.deps.Identity.GetUser(ctx, a.TenantID, uint(req.GetPersonId()))
+		if errors.Is(err, identity.ErrNotFound) {
+			return nil, status.Error(codes.NotFound, "no such person in the tenant")
+		}
+		if err != nil {
+			return nil, h.internal(ctx, err)
+		}
+		to = u.Email
+	case to == "":
+		return nil, status.Error(codes.InvalidArgument, "give person_id or to")
+	}
+	if h.rt.deps.Mail == nil {
+		return nil, status.Error(codes.Unavailable, "this process has no mail outbox")
+	}
+	if err := checkMail(to, req.GetSubject(), req.GetBody()); err != nil {
+		return nil, err
+	}
+	id, err := h.rt.deps.Mail.Send(audit.WithActor(ctx, auditActor(a)), mail.Message{TenantID: a.TenantID, To: to, Subject: req.GetSubject(), Body: req.GetBody()})
+	if err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	return &pluginv1.SendMailResponse{MailId: uint64(id)}, nil
+}
+
+// checkMail refuses, as InvalidArgument, what the outbox would refuse.
+func checkMail(to, subject, body string) error {
+	if _, err := netmail.ParseAddress(to); err != nil || !strings.Contains(to, "@") {
+		return status.Errorf(codes.InvalidArgument, "%q is not an email address", to)
+	}
+	switch {
+	case strings.TrimSpace(subject) == "" || strings.ContainsAny(subject, "\r\n") || utf8.RuneCountInString(subject) > 300:
+		return status.Error(codes.InvalidArgument, "the subject must be one line of 1 to 300 characters")
+	case !utf8.ValidString(subject) || !utf8.ValidString(body):
+		return status.Error(codes.InvalidArgument, "subject and body must be UTF-8")
+	case len(body) > 1<<20:
+		return status.Error(codes.InvalidArgument, "the body is at most 1 MiB")
+	}
+	return nil
+}
+
+// current returns the registered build of plugin id and its manifest.
+func (rt *Runtime) current(ctx context.Context, id string) (Plugin, *pluginv1.Manifest, error) {
+	p, err := rt.reg.Get(ctx, id)
+	if err != nil {
+		return p, nil, err
+	}
+	m, err := rt.manifest(p)
+	return p, m, err
+}
+
+func jobDecl(m *pluginv1.Manifest, name string) *pluginv1.JobDecl {
+	for _, j := range m.GetJobs() {
+		if j.GetName() == name {
+			return j
+		}
+	}
+	return nil
+}
+
+func toU64(ids []uint) []uint64 {
+	out := make([]uint64, len(ids))
+	for i, id := range ids {
+		out[i] = uint64(id)
+	}
+	return out
+}
+
+func idString(id uint) string { return strconv.FormatUint(uint64(id), 10) }

@@ -1,0 +1,75 @@
+package pluginhost
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/challengepartners/upwards/core/audit"
+	"github.com/challengepartners/upwards/core/jobs"
+	"github.com/challengepartners/upwards/core/storage"
+)
+
+// Jobs run through RunJob with an actor: a job a request enqueues acts for
+// its user; a schedule fans out to every enabling tenant and acts for the
+// tenant; a tenant that no longer enables the plugin is refused for good.
+func TestJobsRunThroughRunJobWithActor(t *testing.T) {
+	e := newEnv(t, storage.SQLite, Options{})
+	e.install("echo", e.a)
+	e.must(e.rt.RegisterJobs(e.ctx, e.jreg))
+	for _, tt := range []string{"plugin:echo:record", "plugin:echo:tick", "plugin:echo:_schedule"} {
+		if !slices.Contains(e.jreg.Types(), tt) {
+			t.Fatalf("task type %s not registered: %v", tt, e.jreg.Types())
+		}
+	}
+	w := jobs.NewWorker(e.redis, e.jreg, jobs.Options{PollInterval: 50 * time.Millisecond, Logger: testLogger(), ShutdownTimeout: time.Second})
+	e.must(w.Start())
+	t.Cleanup(w.Shutdown)
+
+	resp, body := e.do(http.MethodPost, e.a.host, e.a.hubMgrTok, "/p/echo/enqueue", strings.NewReader("job-1"), nil)
+	if resp.StatusCode != 200 || body == "" {
+		t.Fatalf("enqueue: %d %s", resp.StatusCode, body)
+	}
+	var ev audit.Event
+	eventually(t, 5*time.Second, "the job ran", func() bool {
+		return e.db.Where("tenant_id = ? AND action = ? AND entity_id = ?", e.a.tenant.ID, "echo.job.ran", "job-1").Take(&ev).Error == nil
+	})
+	var after struct {
+		Attempt int
+		User    uint
+		Tenant  string
+	}
+	e.must(json.Unmarshal([]byte(ev.After), &after))
+	if ev.ActorUserID == nil || *ev.ActorUserID != e.a.hubMgr.ID || ev.ActorLabel != e.a.hubMgr.Email || after.Attempt != 1 || after.User != e.a.hubMgr.ID || after.Tenant != "alpha" {
+		t.Fatalf("the job acted as %+v (%s)", ev, ev.After)
+	}
+	var tick audit.Event
+	eventually(t, 5*time.Second, "the schedule ran for tenant A", func() bool {
+		return e.db.Where("tenant_id = ? AND action = ?", e.a.tenant.ID, "echo.tick").Take(&tick).Error == nil
+	})
+	if tick.ActorUserID != nil || tick.ActorLabel != "plugin:echo" || tick.EntityID != "alpha" {
+		t.Fatalf("the scheduled job acted as %+v", tick)
+	}
+	if n := e.auditCount(e.b.tenant.ID, "echo.tick"); n != 0 {
+		t.Fatalf("the schedule ran %d times for tenant B, which does not enable echo", n)
+	}
+	payload := func(tenant, user uint) []byte {
+		b, _ := json.Marshal(jobPayload{TenantID: tenant, UserID: user})
+		return b
+	}
+	if err := e.rt.runJob(e.ctx, "echo", "record", payload(e.b.tenant.ID, 0)); !jobs.IsPermanent(err) || !strings.Contains(err.Error(), "not enabled") {
+		t.Fatalf("a job of a tenant without the plugin: %v", err)
+	}
+	if err := e.rt.runJob(e.ctx, "echo", "refuse", payload(e.a.tenant.ID, 0)); !jobs.IsPermanent(err) || !strings.Contains(err.Error(), "do not retry") {
+		t.Fatalf("FAILED_PRECONDITION from the plugin: %v", err)
+	}
+	if err := e.rt.runJob(e.ctx, "echo", "record", payload(e.a.tenant.ID, e.b.admin.ID)); !jobs.IsPermanent(err) {
+		t.Fatalf("a job for a user of another tenant: %v", err)
+	}
+	if n := e.rt.tokens.live(); n != 0 {
+		t.Fatalf("%d actor tokens outlive their jobs", n)
+	}
+}

@@ -1,0 +1,422 @@
+package pluginhost
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/Masterminds/semver/v3"
+	"google.golang.org/protobuf/encoding/protojson"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/challengepartners/upwards/core/audit"
+	"github.com/challengepartners/upwards/core/authz"
+	"github.com/challengepartners/upwards/core/storage"
+	"github.com/challengepartners/upwards/plugins/contract"
+	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+)
+
+// Registry states of a plugin.
+const (
+	// StateInstalled: registered and launchable.
+	StateInstalled = "installed"
+	// StateFailed: its storage migration failed; it is not launched until a
+	// new build is installed (upgrade, or install --force).
+	StateFailed = "failed"
+)
+
+// Errors of the registry.
+var (
+	// ErrNotFound: no such plugin (or tenant).
+	ErrNotFound = errors.New("not found")
+	// ErrRefused: the install or upgrade is refused; the message says why.
+	ErrRefused = errors.New("refused")
+)
+
+// Plugin is one registered plugin (table plugins).
+type Plugin struct {
+	ID           string    `gorm:"primaryKey" json:"id"`
+	Name         string    `json:"name"`
+	Version      string    `json:"version"`
+	Protocol     int       `json:"protocol"`
+	BinaryPath   string    `json:"binary_path"`
+	SHA256       string    `gorm:"column:sha256" json:"sha256"`
+	ManifestJSON string    `json:"-"`
+	State        string    `json:"state"`
+	LastError    string    `json:"last_error,omitempty"`
+	DBPassword   string    `gorm:"column:db_password" json:"-"`
+	InstalledAt  time.Time `json:"installed_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// TableName maps Plugin onto the core schema.
+func (Plugin) TableName() string { return "plugins" }
+
+// Manifest decodes the manifest recorded at install.
+func (p Plugin) Manifest() (*pluginv1.Manifest, error) {
+	m := &pluginv1.Manifest{}
+	if err := protojson.Unmarshal([]byte(p.ManifestJSON), m); err != nil {
+		return nil, fmt.Errorf("manifest of plugin %s: %w", p.ID, err)
+	}
+	return m, nil
+}
+
+// ShortSHA is the first 12 hex digits of the binary's checksum.
+func (p Plugin) ShortSHA() string {
+	if len(p.SHA256) > 12 {
+		return p.SHA256[:12]
+	}
+	return p.SHA256
+}
+
+// pluginTenant records that a tenant enables a plugin (table plugin_tenants).
+type pluginTenant struct {
+	PluginID  string `gorm:"primaryKey"`
+	TenantID  uint   `gorm:"primaryKey;autoIncrement:false"`
+	EnabledAt time.Time
+}
+
+func (pluginTenant) TableName() string { return "plugin_tenants" }
+
+// RegistryOptions configure a Registry.
+type RegistryOptions struct {
+	// CoreVersion is checked against a manifest's min_core_version when it
+	// is a semantic version (a "dev" build accepts any).
+	CoreVersion string
+	// Logger receives go-plugin's logs while a binary is inspected.
+	Logger *slog.Logger
+}
+
+// Registry records installed plugins and which tenants enable them. It
+// launches a binary only to read its manifest at install; running plugins
+// is the Runtime's job.
+type Registry struct {
+	db   *storage.DB
+	opts RegistryOptions
+	log  *slog.Logger
+}
+
+// NewRegistry returns the registry on db (migrated to version 3 or later).
+func NewRegistry(db *storage.DB, opts RegistryOptions) *Registry {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	return &Registry{db: db, opts: opts, log: opts.Logger.With("component", "pluginhost")}
+}
+
+// Install registers the plugin binary at path: it launches it once to read
+// its manifest, validates the manifest, and records its id, version and
+// SHA-256. A plugin whose id is already registered is upgraded when the new
+// version is higher; the same version, or a downgrade, is refused unless force.
+func (r *Registry) Install(ctx context.Context, path string, force bool) (Plugin, error) {
+	return r.install(ctx, path, force, false)
+}
+
+// Upgrade is Install for a plugin that must already be registered.
+func (r *Registry) Upgrade(ctx context.Context, path string, force bool) (Plugin, error) {
+	return r.install(ctx, path, force, true)
+}
+
+// auditPlugin is what the audit log keeps of a plugin.
+type auditPlugin struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	SHA256  string `json:"sha256"`
+	Path    string `json:"binary_path,omitempty"`
+}
+
+func (p Plugin) audit() auditPlugin {
+	return auditPlugin{ID: p.ID, Name: p.Name, Version: p.Version, SHA256: p.SHA256, Path: p.BinaryPath}
+}
+
+// InstallTenantID is the tenant id of install-wide audit entries (plugin
+// install and upgrade concern every tenant); /admin/plugins lists them.
+const InstallTenantID = 0
+
+func (r *Registry) install(ctx context.Context, path string, force, mustExist bool) (Plugin, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return Plugin{}, fmt.Errorf("plugin binary %s: %w", path, err)
+	}
+	sum, err := fileSHA256(abs)
+	if err != nil {
+		return Plugin{}, fmt.Errorf("plugin binary %s: %w", abs, err)
+	}
+	m, proto, err := inspect(ctx, abs, sum, newHCLog(r.log, "inspect"))
+	if err != nil {
+		return Plugin{}, err
+	}
+	if err := contract.ValidateManifest(m, r.opts.CoreVersion, corePermissions(), roleNames()); err != nil {
+		return Plugin{}, fmt.Errorf("install %s: %w", abs, err)
+	}
+	if int(m.GetProtocol()) != proto {
+		return Plugin{}, fmt.Errorf("install %s: %w: its manifest says contract version %d but it negotiated version %d",
+			abs, ErrRefused, m.GetProtocol(), proto)
+	}
+	mj, err := protojson.Marshal(m)
+	if err != nil {
+		return Plugin{}, fmt.Errorf("install %s: encode manifest: %w", abs, err)
+	}
+	now := time.Now().UTC()
+	next := Plugin{ID: m.GetId(), Name: m.GetName(), Version: strings.TrimPrefix(m.GetVersion(), "v"), Protocol: proto,
+		BinaryPath: abs, SHA256: hex.EncodeToString(sum), ManifestJSON: string(mj), State: StateInstalled,
+		InstalledAt: now, UpdatedAt: now}
+	err = r.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var old Plugin
+		q := tx
+		if r.db.Dialect == storage.Postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		err := q.Where("id = ?", next.ID).Take(&old).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+			if mustExist {
+				return fmt.Errorf("plugin %s is not installed (use install): %w", next.ID, ErrNotFound)
+			}
+			if err := tx.Create(&next).Error; err != nil {
+				return fmt.Errorf("record plugin %s: %w", next.ID, err)
+			}
+			return audit.Record(ctx, tx, audit.Change{TenantID: InstallTenantID, Action: "plugin.install",
+				EntityType: "plugin", EntityID: next.ID, After: next.audit()})
+		case err != nil:
+			return fmt.Errorf("load plugin %s: %w", next.ID, err)
+		}
+		action, err := compareVersions(old, next, force)
+		if err != nil {
+			return err
+		}
+		next.InstalledAt, next.DBPassword = old.InstalledAt, old.DBPassword
+		if err := tx.Model(&Plugin{}).Where("id = ?", next.ID).Updates(map[string]any{
+			"name": next.Name, "version": next.Version, "protocol": next.Protocol, "binary_path": next.BinaryPath,
+			"sha256": next.SHA256, "manifest_json": next.ManifestJSON, "state": StateInstalled, "last_error": "",
+			"updated_at": now,
+		}).Error; err != nil {
+			return fmt.Errorf("update plugin %s: %w", next.ID, err)
+		}
+		return audit.Record(ctx, tx, audit.Change{TenantID: InstallTenantID, Action: action,
+			EntityType: "plugin", EntityID: next.ID, Before: old.audit(), After: next.audit()})
+	})
+	if err != nil {
+		return Plugin{}, err
+	}
+	return next, nil
+}
+
+// compareVersions decides whether next may replace old and names the audit action.
+func compareVersions(old, next Plugin, force bool) (string, error) {
+	ov, oerr := semver.NewVersion(old.Version)
+	nv, nerr := semver.NewVersion(next.Version)
+	if oerr != nil || nerr != nil {
+		return "", fmt.Errorf("plugin %s: compare versions %q and %q: %w", next.ID, old.Version, next.Version, ErrRefused)
+	}
+	switch {
+	case nv.GreaterThan(ov):
+		return "plugin.upgrade", nil
+	case nv.Equal(ov):
+		if !force {
+			return "", fmt.Errorf("plugin %s %s is already installed: %w (install a higher version, or reinstall with --force)",
+				next.ID, old.Version, ErrRefused)
+		}
+		return "plugin.reinstall", nil
+	default:
+		if !force {
+			return "", fmt.Errorf("plugin %s: downgrade from %s to %s %w (use --force to downgrade; its storage must still work with the older version)",
+				next.ID, old.Version, next.Version, ErrRefused)
+		}
+		return "plugin.downgrade", nil
+	}
+}
+
+func fileSHA256(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return nil, err
+	}
+	return h.Sum(nil), nil
+}
+
+// corePermissions are the core permissions a plugin route may require
+// (every Casbin permission and "authenticated"; never "public": plugin
+// routes are for signed-in users).
+func corePermissions() []string {
+	var out []string
+	for _, p := range authz.Permissions() {
+		if p.Name != authz.PermPublic {
+			out = append(out, p.Name)
+		}
+	}
+	return out
+}
+
+func roleNames() []string {
+	var out []string
+	for _, r := range authz.Roles() {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+// List returns every registered plugin, by id.
+func (r *Registry) List(ctx context.Context) ([]Plugin, error) {
+	var out []Plugin
+	if err := r.db.WithContext(ctx).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list plugins: %w", err)
+	}
+	return out, nil
+}
+
+// Get returns the plugin id, or ErrNotFound.
+func (r *Registry) Get(ctx context.Context, id string) (Plugin, error) {
+	var p Plugin
+	err := r.db.WithContext(ctx).Where("id = ?", id).Take(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Plugin{}, fmt.Errorf("plugin %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Plugin{}, fmt.Errorf("load plugin %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// Enable lets tenantID use plugin id. Enabling it again changes nothing.
+func (r *Registry) Enable(ctx context.Context, id string, tenantID uint) error {
+	return r.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		p, err := r.lookup(tx, id, tenantID)
+		if err != nil {
+			return err
+		}
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&pluginTenant{PluginID: id, TenantID: tenantID, EnabledAt: time.Now().UTC()})
+		if res.Error != nil {
+			return fmt.Errorf("enable plugin %s for tenant %d: %w", id, tenantID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return nil
+		}
+		return audit.Record(ctx, tx, audit.Change{TenantID: tenantID, Action: "plugin.enable", EntityType: "plugin",
+			EntityID: id, After: map[string]string{"plugin": id, "version": p.Version}})
+	})
+}
+
+// Disable stops tenantID from using plugin id; its data stays in the
+// plugin's storage. Disabling a plugin not enabled changes nothing.
+func (r *Registry) Disable(ctx context.Context, id string, tenantID uint) error {
+	return r.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		p, err := r.lookup(tx, id, tenantID)
+		if err != nil {
+			return err
+		}
+		res := tx.Where("plugin_id = ? AND tenant_id = ?", id, tenantID).Delete(&pluginTenant{})
+		if res.Error != nil {
+			return fmt.Errorf("disable plugin %s for tenant %d: %w", id, tenantID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return nil
+		}
+		return audit.Record(ctx, tx, audit.Change{TenantID: tenantID, Action: "plugin.disable", EntityType: "plugin",
+			EntityID: id, Before: map[string]string{"plugin": id, "version": p.Version}})
+	})
+}
+
+func (r *Registry) lookup(tx *gorm.DB, id string, tenantID uint) (Plugin, error) {
+	var p Plugin
+	if err := tx.Where("id = ?", id).Take(&p).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return p, fmt.Errorf("plugin %q: %w", id, ErrNotFound)
+		}
+		return p, fmt.Errorf("load plugin %s: %w", id, err)
+	}
+	var n int64
+	if err := tx.Table("tenants").Where("id = ?", tenantID).Count(&n).Error; err != nil {
+		return p, fmt.Errorf("load tenant %d: %w", tenantID, err)
+	}
+	if n == 0 {
+		return p, fmt.Errorf("tenant %d: %w", tenantID, ErrNotFound)
+	}
+	return p, nil
+}
+
+// Enabled lists the ids of the plugins tenantID enables, sorted.
+func (r *Registry) Enabled(ctx context.Context, tenantID uint) ([]string, error) {
+	var ids []string
+	err := r.db.WithContext(ctx).Model(&pluginTenant{}).Where("tenant_id = ?", tenantID).Order("plugin_id").Pluck("plugin_id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("plugins of tenant %d: %w", tenantID, err)
+	}
+	return ids, nil
+}
+
+// EnabledTenants lists the tenants that enable plugin id, ascending.
+func (r *Registry) EnabledTenants(ctx context.Context, id string) ([]uint, error) {
+	var ids []uint
+	err := r.db.WithContext(ctx).Model(&pluginTenant{}).Where("plugin_id = ?", id).Order("tenant_id").Pluck("tenant_id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("tenants of plugin %s: %w", id, err)
+	}
+	return ids, nil
+}
+
+// IsEnabled reports whether tenantID enables plugin id.
+func (r *Registry) IsEnabled(ctx context.Context, id string, tenantID uint) (bool, error) {
+	var n int64
+	err := r.db.WithContext(ctx).Model(&pluginTenant{}).Where("plugin_id = ? AND tenant_id = ?", id, tenantID).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("is plugin %s enabled for tenant %d: %w", id, tenantID, err)
+	}
+	return n > 0, nil
+}
+
+// enablements maps each plugin id to the tenants enabling it.
+func (r *Registry) enablements(ctx context.Context) (map[string][]uint, error) {
+	var rows []pluginTenant
+	if err := r.db.WithContext(ctx).Order("plugin_id, tenant_id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list plugin tenants: %w", err)
+	}
+	out := map[string][]uint{}
+	for _, row := range rows {
+		out[row.PluginID] = append(out[row.PluginID], row.TenantID)
+	}
+	return out, nil
+}
+
+// markFailed records that the build sha of plugin id failed (its storage
+// migration); a newer install has replaced it if the checksum differs, and
+// then nothing changes.
+func (r *Registry) markFailed(ctx context.Context, id, sha string, cause error) error {
+	err := r.db.WithContext(ctx).Model(&Plugin{}).Where("id = ? AND sha256 = ?", id, sha).
+		Updates(map[string]any{"state": StateFailed, "last_error": truncate(cause.Error(), 2000), "updated_at": time.Now().UTC()}).Error
+	if err != nil {
+		return fmt.Errorf("mark plugin %s failed: %w", id, err)
+	}
+	return nil
+}
+
+// setDBPassword stores the password of the plugin's PostgreSQL role.
+func (r *Registry) setDBPassword(ctx context.Context, id, password string) error {
+	err := r.db.WithContext(ctx).Model(&Plugin{}).Where("id = ?", id).Update("db_password", password).Error
+	if err != nil {
+		return fmt.Errorf("store database password of plugin %s: %w", id, err)
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

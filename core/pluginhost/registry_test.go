@@ -1,0 +1,171 @@
+package pluginhost
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/challengepartners/upwards/core/audit"
+	"github.com/challengepartners/upwards/core/storage"
+	"github.com/challengepartners/upwards/core/storage/storagetest"
+	"github.com/challengepartners/upwards/plugins/contract"
+)
+
+func eachDialect(t *testing.T, fn func(t *testing.T, d storage.Dialect)) {
+	for _, d := range storagetest.Dialects {
+		t.Run(string(d), func(t *testing.T) { fn(t, d) })
+	}
+}
+
+func sha(t *testing.T, path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// Install records the binary's checksum; a binary changed after install is
+// refused at launch with a message saying so, and only that plugin is down.
+func TestInstallRecordsChecksumAndRefusesModifiedBinary(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d storage.Dialect) {
+		e := newEnv(t, d, Options{})
+		path := copyBinary(t, "echo")
+		p, err := e.rt.Install(e.ctx, path, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.ID != "echo" || p.Version != "1.0.0" || p.Protocol != 1 || p.SHA256 != sha(t, path) || p.BinaryPath != path || p.State != StateInstalled {
+			t.Fatalf("registered %+v", p)
+		}
+		got, err := e.rt.Registry().Get(e.ctx, "echo")
+		if err != nil || got.SHA256 != p.SHA256 {
+			t.Fatalf("registry has %+v, %v", got, err)
+		}
+		events, _, err := audit.List(e.ctx, e.db.DB, InstallTenantID, audit.Filter{Action: "plugin.install"})
+		if err != nil || len(events) != 1 || events[0].EntityID != "echo" || events[0].ActorLabel != "test" {
+			t.Fatalf("install audit: %+v %v", events, err)
+		}
+		e.install("other", e.a)
+		e.must(e.rt.Enable(e.ctx, "echo", e.a.tenant.ID))
+		if resp, body := e.get(e.a.host, e.a.hubMgrTok, "/p/echo/"); resp.StatusCode != 200 || !strings.Contains(body, "Echo 1.0.0") {
+			t.Fatalf("echo before the change: %d %.300s", resp.StatusCode, body)
+		}
+		// The process stops (a restart, a new node) and someone changes the file meanwhile.
+		e.rt.instance("echo").shutdown("test")
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+		e.must(err)
+		_, _ = f.Write([]byte("tampered"))
+		e.must(f.Close())
+		_, _, err = e.rt.acquire(e.ctx, got)
+		if !errors.Is(err, ErrChecksum) || !strings.Contains(err.Error(), "is not the one installed") || !strings.Contains(err.Error(), "upwards plugin upgrade") {
+			t.Fatalf("launch of a modified binary: %v", err)
+		}
+		resp, body := e.get(e.a.host, e.a.hubMgrTok, "/p/echo/")
+		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "Echo is restarting; other programmes are unaffected") {
+			t.Fatalf("page of the refused plugin: %d %.500s", resp.StatusCode, body)
+		}
+		if resp, body := e.get(e.a.host, e.a.hubMgrTok, "/p/other/"); resp.StatusCode != 200 || !strings.Contains(body, "Other 1.0.0") {
+			t.Fatalf("the other plugin: %d %.300s", resp.StatusCode, body)
+		}
+		st := statusOf(t, e, "echo")
+		if !strings.Contains(st.LastError, "is not the one installed") || st.Runtime == stateRunning {
+			t.Fatalf("status of the refused plugin: %+v", st)
+		}
+	})
+}
+
+func statusOf(t *testing.T, e *env, id string) Status {
+	t.Helper()
+	sts, err := e.rt.Statuses(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sts {
+		if s.ID == id {
+			return s
+		}
+	}
+	t.Fatalf("no status of %s", id)
+	return Status{}
+}
+
+// A manifest that breaks the contract is refused with every reason.
+func TestMalformedManifestRefusedWithReasons(t *testing.T) {
+	e := newEnv(t, storage.SQLite, Options{})
+	_, err := e.rt.Install(e.ctx, binary("badmanifest"), false)
+	if !contract.IsManifestError(err) {
+		t.Fatalf("want a manifest error, got %v", err)
+	}
+	for _, want := range []string{`version "one" is not a semantic version`, `"core.user.write" is not prefixed by the plugin id`, "declares no permission"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("refusal does not say %q: %v", want, err)
+		}
+	}
+	if ps, _ := e.rt.Registry().List(e.ctx); len(ps) != 0 {
+		t.Fatalf("a refused plugin was registered: %+v", ps)
+	}
+}
+
+// A plugin speaking a contract version the core does not know is refused,
+// naming both versions.
+func TestUnknownProtocolRefusedNamingBothVersions(t *testing.T) {
+	e := newEnv(t, storage.SQLite, Options{})
+	_, err := e.rt.Install(e.ctx, binary("future"), false)
+	if !errors.Is(err, ErrProtocol) || !strings.Contains(err.Error(), "contract version 9") || !strings.Contains(err.Error(), "version [1]") {
+		t.Fatalf("want a refusal naming versions 9 and [1], got %v", err)
+	}
+}
+
+// Installing the same version again, or an older one, is refused unless
+// forced; a higher version upgrades, and the next request runs it.
+func TestUpgradeAndDowngrade(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d storage.Dialect) {
+		e := newEnv(t, d, Options{})
+		e.install("echo", e.a)
+		if _, body := e.get(e.a.host, e.a.hubMgrTok, "/p/echo/"); !strings.Contains(body, "Echo 1.0.0") {
+			t.Fatalf("v1 page: %.300s", body)
+		}
+		if _, err := e.rt.Install(e.ctx, binary("echo"), false); !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "already installed") {
+			t.Fatalf("same version again: %v", err)
+		}
+		p, err := e.rt.Upgrade(e.ctx, binary("echo2"), false)
+		if err != nil || p.Version != "2.0.0" {
+			t.Fatalf("upgrade: %+v %v", p, err)
+		}
+		if _, body := e.get(e.a.host, e.a.hubMgrTok, "/p/echo/"); !strings.Contains(body, "Echo 2.0.0") {
+			t.Fatalf("after the upgrade the page is %.300s", body)
+		}
+		if _, err := e.rt.Install(e.ctx, binary("echo"), false); !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "downgrade from 2.0.0 to 1.0.0") {
+			t.Fatalf("downgrade: %v", err)
+		}
+		if cur, _ := e.rt.Registry().Get(e.ctx, "echo"); cur.Version != "2.0.0" {
+			t.Fatalf("a refused downgrade changed the registry: %+v", cur)
+		}
+		if p, err := e.rt.Upgrade(e.ctx, binary("echo"), true); err != nil || p.Version != "1.0.0" {
+			t.Fatalf("forced downgrade: %+v %v", p, err)
+		}
+		if _, body := e.get(e.a.host, e.a.hubMgrTok, "/p/echo/"); !strings.Contains(body, "Echo 1.0.0") {
+			t.Fatalf("after the downgrade the page is %.300s", body)
+		}
+		if _, err := e.rt.Upgrade(e.ctx, binary("store"), false); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("upgrade of a plugin never installed: %v", err)
+		}
+		var actions []string
+		events, _, _ := audit.List(e.ctx, e.db.DB, InstallTenantID, audit.Filter{EntityType: "plugin"})
+		for i := len(events) - 1; i >= 0; i-- {
+			actions = append(actions, events[i].Action)
+		}
+		if strings.Join(actions, ",") != "plugin.install,plugin.upgrade,plugin.downgrade" {
+			t.Fatalf("audit of installs: %v", actions)
+		}
+		if n := e.auditCount(e.a.tenant.ID, "plugin.enable"); n != 1 {
+			t.Fatalf("enable audited %d times in the tenant", n)
+		}
+	})
+}

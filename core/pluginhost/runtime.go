@@ -1,0 +1,382 @@
+package pluginhost
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/challengepartners/upwards/core/authz"
+	"github.com/challengepartners/upwards/core/identity"
+	"github.com/challengepartners/upwards/core/jobs"
+	"github.com/challengepartners/upwards/core/mail"
+	"github.com/challengepartners/upwards/core/storage"
+	"github.com/challengepartners/upwards/core/tenancy"
+	"github.com/challengepartners/upwards/core/web"
+	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+)
+
+// Deps is what the runtime needs from the core, wired by core/app.
+type Deps struct {
+	DB *storage.DB
+	// DatabaseURL is the core's database URL: on PostgreSQL a plugin gets it
+	// with its own role and search_path.
+	DatabaseURL string
+	// DataDir holds DATA_DIR/plugins/<id>/ (SQLite file, plugin files).
+	DataDir     string
+	CoreVersion string
+	Tenancy     *tenancy.Service
+	Identity    *identity.Service
+	Authz       *authz.Enforcer
+	// Jobs enqueues plugin jobs (Host.Enqueue, schedule fan-out); nil refuses them.
+	Jobs *jobs.Client
+	// Mail queues Host.SendMail; nil refuses it.
+	Mail *mail.Outbox
+	Log  *slog.Logger
+}
+
+// Options tune the runtime; zero values take the defaults.
+type Options struct {
+	// HealthInterval is how often a running plugin's CheckHealth is called (10s).
+	HealthInterval time.Duration
+	// SyncInterval is how often the registry is re-read for upgrades and
+	// tenants that changed through another process (5s).
+	SyncInterval time.Duration
+	// CallTimeout bounds one HandleHTTP call (30s).
+	CallTimeout time.Duration
+	// TokenTTL is the lifetime of an actor token of a request (5m); a job's
+	// token lives as long as the job's timeout plus a minute if that is longer.
+	TokenTTL time.Duration
+	// MigrateTimeout bounds a plugin's storage migration (10m).
+	MigrateTimeout time.Duration
+	// BackoffMin and BackoffMax bound the wait before restarting a crashed
+	// plugin, doubling with each failure in BreakerWindow (100ms, 30s).
+	BackoffMin, BackoffMax time.Duration
+	// BreakerFailures failures within BreakerWindow open the circuit for
+	// BreakerOpen: no start is tried meanwhile (5, 1m, 30s).
+	BreakerFailures int
+	BreakerWindow   time.Duration
+	BreakerOpen     time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.HealthInterval, 10*time.Second)
+	def(&o.SyncInterval, 5*time.Second)
+	def(&o.CallTimeout, 30*time.Second)
+	def(&o.TokenTTL, 5*time.Minute)
+	def(&o.MigrateTimeout, 10*time.Minute)
+	def(&o.BackoffMin, 100*time.Millisecond)
+	def(&o.BackoffMax, 30*time.Second)
+	def(&o.BreakerWindow, time.Minute)
+	def(&o.BreakerOpen, 30*time.Second)
+	if o.BreakerFailures <= 0 {
+		o.BreakerFailures = 5
+	}
+	return o
+}
+
+// Runtime runs the registered plugins of one node: it launches them on
+// first use, supervises them, serves their Host calls, proxies their HTTP
+// routes and runs their jobs. It implements web.PluginRouter.
+type Runtime struct {
+	deps   Deps
+	opts   Options
+	reg    *Registry
+	log    *slog.Logger
+	tokens *tokenStore
+
+	mu        sync.Mutex
+	insts     map[string]*instance
+	manifests map[string]*pluginv1.Manifest // by sha256
+	routers   map[string]*routeSet          // by sha256
+	policies  map[string]string             // plugin id → sha256 whose lines are applied
+	jobsReg   *jobs.Registry
+	jobTypes  map[string]bool
+
+	stop    chan struct{}
+	done    chan struct{}
+	bg      sync.WaitGroup // restarts, health checks and syncs under way
+	syncing atomic.Bool
+	started bool
+	closed  bool
+}
+
+var _ web.PluginRouter = (*Runtime)(nil)
+
+// New returns a runtime; Start begins supervising.
+func New(deps Deps, opts Options) (*Runtime, error) {
+	if deps.DB == nil || deps.Tenancy == nil || deps.Identity == nil || deps.Authz == nil {
+		return nil, errors.New("pluginhost: New needs the database, tenancy, identity and authz")
+	}
+	if deps.Log == nil {
+		deps.Log = slog.Default()
+	}
+	log := deps.Log.With("component", "pluginhost")
+	return &Runtime{
+		deps: deps, opts: opts.withDefaults(), log: log, tokens: newTokenStore(),
+		reg:   NewRegistry(deps.DB, RegistryOptions{CoreVersion: deps.CoreVersion, Logger: deps.Log}),
+		insts: map[string]*instance{}, manifests: map[string]*pluginv1.Manifest{}, routers: map[string]*routeSet{},
+		policies: map[string]string{}, jobTypes: map[string]bool{},
+		stop: make(chan struct{}), done: make(chan struct{}),
+	}, nil
+}
+
+// Registry returns the registry the runtime reads.
+func (rt *Runtime) Registry() *Registry { return rt.reg }
+
+// Start starts the supervisor and applies the registry (permission lines
+// of enabled plugins); an error of the latter is returned but the runtime
+// runs. Plugin processes start on first use.
+func (rt *Runtime) Start(ctx context.Context) error {
+	rt.mu.Lock()
+	if rt.started {
+		rt.mu.Unlock()
+		return errors.New("pluginhost: already started")
+	}
+	rt.started = true
+	rt.mu.Unlock()
+	go rt.supervise()
+	return rt.Sync(ctx)
+}
+
+// Close stops the supervisor and every plugin process.
+func (rt *Runtime) Close() error {
+	rt.mu.Lock()
+	if rt.closed {
+		rt.mu.Unlock()
+		return nil
+	}
+	rt.closed = true
+	started := rt.started
+	insts := make([]*instance, 0, len(rt.insts))
+	for _, in := range rt.insts {
+		insts = append(insts, in)
+	}
+	rt.mu.Unlock()
+	close(rt.stop)
+	if started {
+		<-rt.done
+	}
+	var wg sync.WaitGroup
+	for _, in := range insts {
+		wg.Add(1)
+		go func() { defer wg.Done(); in.shutdown("the core is shutting down") }()
+	}
+	wg.Wait()
+	rt.bg.Wait()
+	return nil
+}
+
+func (rt *Runtime) isClosed() bool {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	return rt.closed
+}
+
+// Install registers a binary (see Registry.Install) and applies it at once.
+func (rt *Runtime) Install(ctx context.Context, path string, force bool) (Plugin, error) {
+	p, err := rt.reg.Install(ctx, path, force)
+	if err != nil {
+		return p, err
+	}
+	return p, rt.Sync(ctx)
+}
+
+// Upgrade replaces a registered plugin's binary (see Registry.Upgrade); its
+// running processes stop and the next use starts the new build.
+func (rt *Runtime) Upgrade(ctx context.Context, path string, force bool) (Plugin, error) {
+	p, err := rt.reg.Upgrade(ctx, path, force)
+	if err != nil {
+		return p, err
+	}
+	return p, rt.Sync(ctx)
+}
+
+// Enable lets a tenant use a plugin and applies it at once.
+func (rt *Runtime) Enable(ctx context.Context, id string, tenantID uint) error {
+	if err := rt.reg.Enable(ctx, id, tenantID); err != nil {
+		return err
+	}
+	return rt.Sync(ctx)
+}
+
+// Disable stops a tenant using a plugin and applies it at once.
+func (rt *Runtime) Disable(ctx context.Context, id string, tenantID uint) error {
+	if err := rt.reg.Disable(ctx, id, tenantID); err != nil {
+		return err
+	}
+	return rt.Sync(ctx)
+}
+
+// Sync brings this node in line with the registry: processes of plugins
+// upgraded, failed, removed or enabled by no tenant stop; the permission
+// lines of plugins some tenant enables are applied (and removed from the
+// others); handlers of new plugin jobs are registered. Other processes'
+// changes (the CLI) are seen within Options.SyncInterval.
+func (rt *Runtime) Sync(ctx context.Context) error {
+	plugins, err := rt.reg.List(ctx)
+	if err != nil {
+		return err
+	}
+	enabled, err := rt.reg.enablements(ctx)
+	if err != nil {
+		return err
+	}
+	byID := map[string]Plugin{}
+	var errs []error
+	for _, p := range plugins {
+		byID[p.ID] = p
+		m, err := rt.manifest(p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if len(enabled[p.ID]) > 0 && p.State != StateFailed {
+			errs = append(errs, rt.ensurePolicies(ctx, p, m))
+		} else {
+			rt.dropPolicies(p.ID)
+		}
+		errs = append(errs, rt.registerPluginJobs(p.ID, m))
+	}
+	rt.mu.Lock()
+	for id := range rt.policies {
+		if _, ok := byID[id]; !ok {
+			delete(rt.policies, id)
+			rt.deps.Authz.RemovePolicies(id)
+		}
+	}
+	var stale []*instance
+	for id, in := range rt.insts {
+		p, ok := byID[id]
+		cur := in.current()
+		switch {
+		case !ok:
+			stale = append(stale, in)
+		case cur != "" && cur != p.SHA256:
+			stale = append(stale, in)
+		case p.State == StateFailed || len(enabled[id]) == 0:
+			stale = append(stale, in)
+		}
+	}
+	rt.mu.Unlock()
+	for _, in := range stale {
+		in.shutdown("stopped: the registry changed (upgraded, failed, removed or enabled by no tenant)")
+	}
+	return errors.Join(errs...)
+}
+
+// manifest returns the decoded manifest of p, cached by checksum.
+func (rt *Runtime) manifest(p Plugin) (*pluginv1.Manifest, error) {
+	rt.mu.Lock()
+	m, ok := rt.manifests[p.SHA256]
+	rt.mu.Unlock()
+	if ok {
+		return m, nil
+	}
+	m, err := p.Manifest()
+	if err != nil {
+		return nil, err
+	}
+	rt.mu.Lock()
+	rt.manifests[p.SHA256] = m
+	rt.mu.Unlock()
+	return m, nil
+}
+
+// instance returns the runtime state of plugin id, creating it.
+func (rt *Runtime) instance(id string) *instance {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	in, ok := rt.insts[id]
+	if !ok {
+		in = &instance{id: id, rt: rt, state: stateStopped}
+		rt.insts[id] = in
+	}
+	return in
+}
+
+func (rt *Runtime) instances() []*instance {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	out := make([]*instance, 0, len(rt.insts))
+	for _, in := range rt.insts {
+		out = append(out, in)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return out
+}
+
+// Status is one plugin as the operators' page shows it.
+type Status struct {
+	Plugin
+	// Runtime state on this node: stopped, starting, running, degraded,
+	// unhealthy, restarting, circuit_open or failed.
+	Runtime   string
+	PID       int
+	Restarts  int
+	LastError string
+	Calls     int64
+	// Latency of HandleHTTP and RunJob calls: moving average and the
+	// percentiles of the last 512 calls.
+	LatencyAvg, LatencyP50, LatencyP99 time.Duration
+	// Tenants enabling the plugin.
+	Tenants []uint
+}
+
+// Statuses lists every registered plugin with its state on this node.
+func (rt *Runtime) Statuses(ctx context.Context) ([]Status, error) {
+	plugins, err := rt.reg.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	enabled, err := rt.reg.enablements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Status, 0, len(plugins))
+	for _, p := range plugins {
+		s := Status{Plugin: p, Runtime: stateStopped, Tenants: enabled[p.ID]}
+		rt.mu.Lock()
+		in := rt.insts[p.ID]
+		rt.mu.Unlock()
+		if in != nil {
+			in.fill(&s)
+		}
+		if p.State == StateFailed {
+			s.Runtime = stateFailed
+			if s.LastError == "" {
+				s.LastError = p.LastError
+			}
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// UnavailableError says a plugin cannot serve now.
+type UnavailableError struct {
+	PluginID, Name string
+	// Failed is true when the plugin is marked failed and needs an operator.
+	Failed bool
+	// RetryAfter estimates when a new attempt may succeed.
+	RetryAfter time.Duration
+	Cause      error
+}
+
+func (e *UnavailableError) Error() string {
+	if e.Failed {
+		return fmt.Sprintf("plugin %s is failed: %v", e.PluginID, e.Cause)
+	}
+	return fmt.Sprintf("plugin %s is unavailable: %v", e.PluginID, e.Cause)
+}
+
+func (e *UnavailableError) Unwrap() error { return e.Cause }

@@ -1,0 +1,167 @@
+package pluginhost
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"net/url"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/challengepartners/upwards/core/storage"
+	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+)
+
+// pluginDir is DATA_DIR/plugins/<id>, absolute, created if missing.
+func (rt *Runtime) pluginDir(id string) (string, error) {
+	dir, err := filepath.Abs(filepath.Join(rt.deps.DataDir, "plugins", id))
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", fmt.Errorf("create %s: %w", dir, err)
+	}
+	return dir, nil
+}
+
+// SchemaName is the PostgreSQL schema, and role, of plugin id.
+func SchemaName(id string) string { return "plugin_" + id }
+
+// provision prepares plugin p's own storage and returns how it reaches it:
+// the SQLite file DATA_DIR/plugins/<id>/<id>.db in the embedded default; on
+// PostgreSQL the schema plugin_<id>, owned by the LOGIN role plugin_<id>
+// (password generated once, kept in the registry), which has no rights on
+// the core's tables.
+func (rt *Runtime) provision(ctx context.Context, p Plugin) (*pluginv1.Storage, string, error) {
+	dir, err := rt.pluginDir(p.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	if rt.deps.DB.Dialect != storage.Postgres {
+		return &pluginv1.Storage{Driver: "sqlite", Dsn: filepath.Join(dir, p.ID+".db")}, dir, nil
+	}
+	name := SchemaName(p.ID) // the id is [a-z][a-z0-9]{1,31}: a safe identifier
+	var password string
+	err = rt.withPluginLock(ctx, p.ID, func() error {
+		// Read the password under the lock: nodes starting together agree on it.
+		cur, err := rt.reg.Get(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		if password = cur.DBPassword; password == "" {
+			var b [24]byte
+			if _, err := rand.Read(b[:]); err != nil {
+				return err
+			}
+			password = base64.RawURLEncoding.EncodeToString(b[:])
+			if err := rt.reg.setDBPassword(ctx, p.ID, password); err != nil {
+				return err
+			}
+		}
+		db := rt.deps.DB.WithContext(ctx)
+		var exists bool
+		if err := db.Raw("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?)", name).Scan(&exists).Error; err != nil {
+			return fmt.Errorf("look up role %s: %w", name, err)
+		}
+		verb := "CREATE"
+		if exists {
+			verb = "ALTER"
+		}
+		// The password is base64url: no quote can occur in it.
+		stmts := []string{
+			fmt.Sprintf("%s ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '%s'", verb, name, password),
+			fmt.Sprintf("GRANT %s TO CURRENT_USER", name),
+			fmt.Sprintf("CREATE SCHEMA IF NOT EXISTS %s AUTHORIZATION %s", name, name),
+			fmt.Sprintf("ALTER SCHEMA %s OWNER TO %s", name, name),
+			fmt.Sprintf("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM %s", name),
+			fmt.Sprintf("REVOKE CREATE ON SCHEMA public FROM %s", name),
+		}
+		for _, s := range stmts {
+			if err := db.Exec(s).Error; err != nil {
+				return fmt.Errorf("provision schema %s: %w", name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	dsn, err := pluginDSN(rt.deps.DatabaseURL, name, password)
+	if err != nil {
+		return nil, "", err
+	}
+	return &pluginv1.Storage{Driver: "postgres", Dsn: dsn, Schema: name}, dir, nil
+}
+
+// pluginDSN is the core's PostgreSQL URL with the plugin's role and schema.
+func pluginDSN(coreURL, role, password string) (string, error) {
+	u, err := url.Parse(coreURL)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return "", errors.New("the core's database URL is not a postgres:// URL")
+	}
+	u.User = url.UserPassword(role, password)
+	q := u.Query()
+	q.Del("options")
+	q.Set("search_path", role)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// withPluginLock runs fn holding plugin id's lock across every node: a
+// PostgreSQL advisory lock, or an flock on DATA_DIR/plugins/<id>/migrate.lock.
+func (rt *Runtime) withPluginLock(ctx context.Context, id string, fn func() error) error {
+	if rt.deps.DB.Dialect == storage.Postgres {
+		sqlDB, err := rt.deps.DB.DB.DB()
+		if err != nil {
+			return fmt.Errorf("plugin lock: %w", err)
+		}
+		conn, err := sqlDB.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("plugin lock: %w", err)
+		}
+		defer conn.Close()
+		key := lockKey(id)
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
+			return fmt.Errorf("plugin lock %s: %w", id, err)
+		}
+		defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", key) }()
+		return fn()
+	}
+	dir, err := rt.pluginDir(id)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "migrate.lock"), os.O_CREATE|os.O_RDWR, 0o640)
+	if err != nil {
+		return fmt.Errorf("plugin lock %s: %w", id, err)
+	}
+	defer f.Close()
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			return fmt.Errorf("plugin lock %s: %w", id, err)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("plugin lock %s: %w", id, ctx.Err())
+		case <-time.After(25 * time.Millisecond):
+		}
+	}
+	defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN) //nolint:errcheck // released on close too
+	return fn()
+}
+
+// lockKey is plugin id's advisory lock key, apart from the core's migration lock.
+func lockKey(id string) int64 {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte("upwards-plugin:" + id))
+	return int64(h.Sum64() &^ (1 << 63))
+}

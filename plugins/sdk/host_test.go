@@ -1,0 +1,93 @@
+package sdk
+
+import (
+	"testing"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
+)
+
+func TestHostClientAnswersWithinTheActorsReach(t *testing.T) {
+	s, host := testServer(t, &Plugin{Manifest: &pluginv1.Manifest{Id: "demo", Name: "Demo", Version: "1.0.0",
+		Jobs:     []*pluginv1.JobDecl{{Name: "work"}},
+		Settings: []*pluginv1.SettingDecl{{Key: "colour", Type: pluginv1.SettingType_SETTING_TYPE_STRING, DefaultValue: "teal"}}}})
+	head := HostFrom(ctxFor(t, s, host, 1, plugintest.HeadID))
+	ctx := t.Context()
+
+	schools, err := head.Schools(ctx)
+	if err != nil || len(schools) != 1 || schools[0].GetId() != plugintest.SchoolA {
+		t.Fatalf("the headteacher's schools: %v, %v", schools, err)
+	}
+	if schools, _ := head.Schools(ctx, plugintest.SchoolB); len(schools) != 0 {
+		t.Fatalf("the headteacher reads school B: %v", schools)
+	}
+	// Long id lists are split into calls the core accepts.
+	ids := make([]uint64, 12000)
+	for i := range ids {
+		ids[i] = uint64(i + 1)
+	}
+	host.Reset()
+	if schools, err := head.Schools(ctx, ids...); err != nil || len(schools) != 1 || host.CallCount("GetSchools") != 3 {
+		t.Fatalf("12000 ids: %d schools, %d calls, %v", len(schools), host.CallCount("GetSchools"), err)
+	}
+	units, err := head.OrgUnits(ctx, nil, pluginv1.OrgUnitKind_ORG_UNIT_KIND_SCHOOL)
+	if err != nil || len(units) != 1 {
+		t.Fatalf("org units: %v, %v", units, err)
+	}
+	people, err := head.People(ctx, nil, []uint64{plugintest.SchoolA})
+	if err != nil || len(people) != 1 || people[0].GetId() != plugintest.HeadID {
+		t.Fatalf("people: %v, %v", people, err)
+	}
+	pupils, err := head.Pupils(ctx, nil, []uint64{plugintest.SchoolA, plugintest.SchoolB})
+	if err != nil || len(pupils) != 3 {
+		t.Fatalf("pupils: %d, %v", len(pupils), err)
+	}
+	ok, err := head.Authorize(ctx, Check{"core.pupil.read", plugintest.SchoolA}, Check{"core.pupil.read", plugintest.SchoolB}, Check{"core.school.read", 0})
+	if err != nil || !ok[0] || ok[1] || !ok[2] {
+		t.Fatalf("authorize: %v, %v", ok, err)
+	}
+	if can, _ := head.Can(ctx, "core.user.write", plugintest.SchoolA); can {
+		t.Fatal("the headteacher may write users")
+	}
+
+	if id, err := head.Enqueue(ctx, "work", map[string]int{"n": 1}); err != nil || id == "" {
+		t.Fatalf("enqueue: %q, %v", id, err)
+	}
+	if _, err := head.Enqueue(ctx, "undeclared", nil); status.Code(err) != codes.InvalidArgument {
+		t.Fatalf("enqueue of an undeclared job: %v", err)
+	}
+	if jobs := host.Enqueued(); len(jobs) != 1 || string(jobs[0].Payload) != `{"n":1}` || jobs[0].UserID != plugintest.HeadID {
+		t.Fatalf("enqueued %+v", jobs)
+	}
+	if err := head.Audit(ctx, "demo.thing.create", "thing", "7", nil, map[string]string{"name": "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := head.Audit(ctx, "core.thing.create", "thing", "7", nil, nil); status.Code(err) != codes.InvalidArgument {
+		t.Fatalf("audit outside the plugin's prefix: %v", err)
+	}
+	if a := host.Audits(); len(a) != 1 || a[0].BeforeJSON != "" || a[0].AfterJSON != `{"name":"x"}` {
+		t.Fatalf("audits %+v", a)
+	}
+	settings, err := head.Settings(ctx)
+	if err != nil || settings["colour"] != "teal" {
+		t.Fatalf("settings %v, %v", settings, err)
+	}
+	if id, err := head.SendMail(ctx, plugintest.AdminID, "", "Hello", "Body"); err != nil || id == 0 {
+		t.Fatalf("mail: %d, %v", id, err)
+	}
+	if m := host.Mails(); len(m) != 1 || m[0].To != "ada.admin@test.example" {
+		t.Fatalf("mails %+v", m)
+	}
+
+	// A token that has been revoked is refused.
+	tok := host.Mint(plugintest.HeadID, false)
+	c := NewHost(head.c, tok)
+	host.Revoke(tok)
+	_, err = c.Schools(ctx)
+	if status.Code(err) != codes.Unauthenticated {
+		t.Fatalf("revoked token: %v", err)
+	}
+}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "hello-plugin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "hello")
+	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "build the hello plugin: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func TestContract(t *testing.T) {
+	plugintest.Run(t, binary)
+}
+
+func TestGreetingsAreStoredAuditedAndScopedToTheTenant(t *testing.T) {
+	h := plugintest.Start(t, binary)
+	if got := h.FirstMigrate.GetToVersion(); got != 1 {
+		t.Fatalf("migrated to %d, want 1", got)
+	}
+	admin := h.As(plugintest.AdminID)
+	resp, err := h.HTTP(admin, "POST", "/greetings", url.Values{"school_id": {strconv.FormatUint(plugintest.SchoolA, 10)}, "message": {"Good luck with the inspection"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.GetStatus() != http.StatusSeeOther || location(resp) != "/p/hello/" {
+		t.Fatalf("POST /greetings answered %d to %q: %s", resp.GetStatus(), location(resp), resp.GetBody())
+	}
+	audits := h.Host.Audits()
+	if len(audits) != 1 || audits[0].Action != "hello.greeting.create" || audits[0].UserID != plugintest.AdminID ||
+		!strings.Contains(audits[0].AfterJSON, "inspection") {
+		t.Fatalf("audits = %+v", audits)
+	}
+
+	// The headteacher reads it through the API.
+	resp, err = h.HTTP(h.As(plugintest.HeadID), "GET", "/api/greetings", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Greetings []greeting `json:"greetings"`
+	}
+	if err := json.Unmarshal(resp.GetBody(), &body); err != nil || len(body.Greetings) != 1 || body.Greetings[0].SchoolID != plugintest.SchoolA {
+		t.Fatalf("GET /api/greetings = %d %s (%v)", resp.GetStatus(), resp.GetBody(), err)
+	}
+
+	// The same request for another tenant sees nothing: storage is tenant-scoped.
+	other := h.As(plugintest.HeadID)
+	other.TenantId = 2
+	resp, err = h.HTTP(other, "GET", "/api/greetings", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(resp.GetBody()), `"greetings":[]`) {
+		t.Fatalf("another tenant sees %s", resp.GetBody())
+	}
+
+	// A teacher may read but the core refuses the post.
+	resp, err = h.HTTP(h.As(plugintest.TeacherID), "POST", "/greetings", url.Values{"message": {"hi"}})
+	if err != nil || resp.GetStatus() != http.StatusForbidden {
+		t.Fatalf("teacher's POST = %v, %v", resp.GetStatus(), err)
+	}
+}
+
+func TestPageIsAFragmentWithOneBatchedSchoolsCall(t *testing.T) {
+	h := plugintest.Start(t, binary)
+	h.Host.Reset()
+	resp, err := h.HTTP(h.As(plugintest.HeadID), "GET", "/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !resp.GetFragment() || resp.GetTitle() != "Hello" || resp.GetStatus() != http.StatusOK {
+		t.Fatalf("GET / = status %d fragment %v title %q", resp.GetStatus(), resp.GetFragment(), resp.GetTitle())
+	}
+	page := string(resp.GetBody())
+	// The headteacher of school A sees A only, and no form (no write permission).
+	if !strings.Contains(page, "Alder Primary School") || strings.Contains(page, "Birch Academy") || strings.Contains(page, "<form") {
+		t.Fatalf("page:\n%s", page)
+	}
+	if n := h.Host.CallCount("GetSchools"); n != 1 {
+		t.Fatalf("GetSchools called %d times for one page, want 1", n)
+	}
+	// The admin sees the form with the CSRF field and the action under the base path.
+	resp, _ = h.HTTP(h.AllPermissions(), "GET", "/", nil)
+	for _, want := range []string{`name="_csrf" value="` + plugintest.CSRFToken + `"`, `action="/p/hello/greetings"`, "Cedar Special School"} {
+		if !strings.Contains(string(resp.GetBody()), want) {
+			t.Fatalf("admin page lacks %s:\n%s", want, resp.GetBody())
+		}
+	}
+	// An invalid post answers the page again with 422.
+	resp, _ = h.HTTP(h.AllPermissions(), "POST", "/greetings", url.Values{"message": {""}})
+	if resp.GetStatus() != http.StatusUnprocessableEntity || !strings.Contains(string(resp.GetBody()), "1 to 280 characters") {
+		t.Fatalf("invalid post = %d %s", resp.GetStatus(), resp.GetBody())
+	}
+}
+
+func TestDigestMailsTheTenantAdmins(t *testing.T) {
+	h := plugintest.Start(t, binary)
+	for _, m := range []string{"one", "two"} {
+		if _, err := h.HTTP(h.AllPermissions(), "POST", "/greetings", url.Values{"school_id": {"11"}, "message": {m}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := h.RunJob(h.System(), "digest", []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	mails := h.Host.Mails()
+	if len(mails) != 1 || mails[0].To != "ada.admin@test.example" || mails[0].Subject != "Hello: 2 greetings this week" {
+		t.Fatalf("mails = %+v", mails)
+	}
+	// A bad payload is refused for good.
+	err := h.RunJob(h.System(), "digest", []byte("not json"))
+	if err == nil || !strings.Contains(err.Error(), "FailedPrecondition") {
+		t.Fatalf("bad payload: %v", err)
+	}
+}
+
+func TestDigestGoesToTheConfiguredAddress(t *testing.T) {
+	fx := plugintest.DefaultFixture()
+	fx.Settings["digest_email"] = "office@alder.example"
+	h := plugintest.Start(t, binary, plugintest.WithFixture(fx))
+	if err := h.RunJob(h.System(), "digest", nil); err != nil {
+		t.Fatal(err)
+	}
+	if mails := h.Host.Mails(); len(mails) != 1 || mails[0].To != "office@alder.example" {
+		t.Fatalf("mails = %+v", mails)
+	}
+}
+
+func TestSubjectExportAndErasure(t *testing.T) {
+	h := plugintest.Start(t, binary)
+	if _, err := h.HTTP(h.AllPermissions(), "POST", "/greetings", url.Values{"school_id": {"10"}, "message": {"from Ada"}}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	subject := &pluginv1.Subject{Id: &pluginv1.Subject_PersonId{PersonId: plugintest.AdminID}}
+	exp, err := h.Client.ExportSubject(ctx, &pluginv1.ExportSubjectRequest{Actor: h.System(), Subject: subject})
+	if err != nil || len(exp.GetFiles()) != 1 || !strings.Contains(string(exp.GetFiles()[0].GetContent()), "from Ada") {
+		t.Fatalf("export = %v, %v", exp, err)
+	}
+	er, err := h.Client.EraseSubject(ctx, &pluginv1.EraseSubjectRequest{Actor: h.System(), Subject: subject})
+	if err != nil || er.GetAnonymised() != 1 {
+		t.Fatalf("erase = %v, %v", er, err)
+	}
+	exp, _ = h.Client.ExportSubject(ctx, &pluginv1.ExportSubjectRequest{Actor: h.System(), Subject: subject})
+	if strings.Contains(string(exp.GetFiles()[0].GetContent()), "from Ada") {
+		t.Fatalf("after erasure the export still holds the greeting")
+	}
+}
+
+func location(r *pluginv1.HandleHTTPResponse) string {
+	for _, h := range r.GetHeaders() {
+		if h.GetName() == "Location" && len(h.GetValues()) > 0 {
+			return h.GetValues()[0]
+		}
+	}
+	return ""
+}
+
+// TestLargeBodiesReachThePlugin sends a form larger than gRPC's default
+// message limit (4 MiB) but within the core's 10 MB body limit.
+func TestLargeBodiesReachThePlugin(t *testing.T) {
+	h := plugintest.Start(t, binary)
+	resp, err := h.HTTP(h.AllPermissions(), "POST", "/greetings", url.Values{"school_id": {"10"}, "message": {strings.Repeat("x", 6<<20)}})
+	if err != nil || resp.GetStatus() != http.StatusUnprocessableEntity {
+		t.Fatalf("6 MiB form: %v, %v", resp.GetStatus(), err)
+	}
+}

@@ -1,0 +1,36 @@
+package main
+
+import (
+	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+)
+
+// Permissions of the plugin.
+const (
+	permRead  = "hello.greeting.read"
+	permWrite = "hello.greeting.write"
+)
+
+func manifest() *pluginv1.Manifest {
+	anywhere := pluginv1.RouteScope_ROUTE_SCOPE_ANYWHERE
+	return &pluginv1.Manifest{
+		Id:             "hello",
+		Name:           "Hello",
+		Version:        "1.0.0",
+		MinCoreVersion: "0.1.0",
+		Description:    "Greetings between the schools of a tenant: the SDK's example plugin.",
+		Permissions: []*pluginv1.PermissionDecl{
+			{Name: permRead, Description: "Read the tenant's greetings", DefaultRoles: []string{"teacher", "headteacher", "trust_leader", "tenant_admin"}},
+			{Name: permWrite, Description: "Post greetings", DefaultRoles: []string{"tenant_admin"}},
+		},
+		Routes: []*pluginv1.RouteDecl{
+			{Method: "GET", Path: "/", Permission: permRead, Scope: anywhere, Summary: "Greetings and the actor's schools"},
+			{Method: "POST", Path: "/greetings", Permission: permWrite, Scope: anywhere, Summary: "Post a greeting"},
+			{Method: "GET", Path: "/api/greetings", Permission: permRead, Scope: anywhere, Summary: "Greetings as JSON"},
+		},
+		Navigation: []*pluginv1.NavItem{{Label: "Hello", Path: "/", Permission: permRead}},
+		Jobs:       []*pluginv1.JobDecl{{Name: "digest", Description: "Mail the week's count of greetings", MaxRetry: 3, TimeoutSeconds: 60}},
+		Schedules:  []*pluginv1.ScheduleDecl{{Job: "digest", Cron: "0 7 * * 1"}},
+		Settings: []*pluginv1.SettingDecl{{Key: "digest_email", Label: "Send the weekly digest to",
+			Type: pluginv1.SettingType_SETTING_TYPE_EMAIL, Description: "Empty: every tenant admin."}},
+	}
+}

@@ -1,0 +1,51 @@
+// Command broken is a plugin that breaks the contract in every way
+// plugintest checks, so its tests can see each failure message. With
+// BROKEN_STORAGE=mismatch its manifest claims a storage version no
+// migration reaches.
+package main
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+
+	"gorm.io/gorm"
+
+	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	"github.com/challengepartners/upwards/plugins/sdk"
+)
+
+func main() {
+	anywhere := pluginv1.RouteScope_ROUTE_SCOPE_ANYWHERE
+	m := &pluginv1.Manifest{
+		Id: "broken", Name: "Broken", Version: "1.0.0",
+		Permissions: []*pluginv1.PermissionDecl{{Name: "broken.thing.read", DefaultRoles: []string{"teacher", "wizard"}}},
+		Routes: []*pluginv1.RouteDecl{
+			{Method: "GET", Path: "/fail", Permission: "broken.thing.read", Scope: anywhere},
+			{Method: "GET", Path: "/unrouted", Permission: "broken.thing.read", Scope: anywhere},
+			{Method: "GET", Path: "/empty", Permission: "authenticated", Scope: anywhere},
+			{Method: "GET", Path: "/open", Scope: anywhere},
+			{Method: "GET", Path: "/units/:id", Permission: "broken.thing.read", Scope: pluginv1.RouteScope_ROUTE_SCOPE_UNIT},
+		},
+		Jobs:      []*pluginv1.JobDecl{{Name: "fails"}, {Name: "missing"}},
+		Schedules: []*pluginv1.ScheduleDecl{{Job: "fails", Cron: "every monday"}},
+	}
+	if os.Getenv("BROKEN_STORAGE") == "mismatch" {
+		m.StorageSchemaVersion = 2
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /fail", func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "database is on fire", http.StatusInternalServerError)
+	})
+	mux.HandleFunc("GET /empty", func(w http.ResponseWriter, _ *http.Request) { sdk.MarkPage(w, "Empty") })
+	mux.HandleFunc("GET /open", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) })
+	mux.HandleFunc("GET /units/{id}", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) })
+	sdk.Serve(&sdk.Plugin{
+		Manifest:   m,
+		Handler:    mux,
+		Jobs:       map[string]sdk.JobFunc{"fails": func(context.Context, []byte) error { return errors.New("cannot reach the exam board") }},
+		Migrations: []sdk.Migration{{Version: 1, Name: "nothing", Up: func(*gorm.DB) error { return nil }}},
+		Health:     func(context.Context) error { return errors.New("the cache is gone") },
+	})
+}

@@ -1,0 +1,50 @@
+package sdk
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+
+	"github.com/challengepartners/upwards/plugins/contract"
+	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+)
+
+// MaxMessageBytes is the largest message the plugin accepts from the core:
+// room for the core's 10 MB request body limit (gRPC's default is 4 MiB).
+const MaxMessageBytes = 16 << 20
+
+// Serve runs the plugin: it answers go-plugin's handshake and serves the
+// contract until the core stops the process. Call it from main. Logs go to
+// stderr as JSON, which go-plugin forwards to the core's log. Run by hand,
+// outside the core, the binary says so and exits.
+func Serve(p *Plugin) {
+	if p == nil || p.Manifest == nil {
+		fmt.Fprintln(os.Stderr, "sdk.Serve: the plugin has no manifest")
+		os.Exit(1)
+	}
+	if _, err := checkMigrations(p.Migrations); err != nil {
+		fmt.Fprintf(os.Stderr, "sdk.Serve: plugin %s: %v\n", p.Manifest.GetId(), err)
+		os.Exit(1)
+	}
+	logger := hclog.New(&hclog.LoggerOptions{
+		Name:       p.Manifest.GetId(),
+		Level:      hclog.Info,
+		Output:     os.Stderr,
+		JSONFormat: true,
+	})
+	plugin.Serve(&plugin.ServeConfig{
+		HandshakeConfig: contract.Handshake,
+		VersionedPlugins: map[int]plugin.PluginSet{
+			contract.ProtocolV1: {contract.PluginName: &contract.GRPCPluginV1{
+				NewServer: func(broker *plugin.GRPCBroker) pluginv1.PluginServiceServer { return NewServer(p, broker) },
+			}},
+		},
+		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
+			return plugin.DefaultGRPCServer(append(opts, grpc.MaxRecvMsgSize(MaxMessageBytes)))
+		},
+		Logger: logger,
+	})
+}

@@ -1,0 +1,277 @@
+package sdk
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"sync"
+
+	"github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"gorm.io/gorm"
+
+	"github.com/challengepartners/upwards/plugins/contract"
+	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+)
+
+// server implements PluginService for one Plugin.
+type server struct {
+	pluginv1.UnimplementedPluginServiceServer
+	p      *Plugin
+	broker *plugin.GRPCBroker
+	log    *slog.Logger
+
+	mu       sync.RWMutex
+	host     pluginv1.HostServiceClient
+	hostConn *grpc.ClientConn
+	db       *gorm.DB
+	dataDir  string
+}
+
+// NewServer returns the PluginService of p; broker reaches the core's Host
+// (go-plugin hands it to the plugin). Serve uses it; it is exported for tests.
+func NewServer(p *Plugin, broker *plugin.GRPCBroker) pluginv1.PluginServiceServer {
+	return newServer(p, broker)
+}
+
+func newServer(p *Plugin, broker *plugin.GRPCBroker) *server {
+	return &server{p: p, broker: broker, log: newLogger(os.Stderr)}
+}
+
+// manifest is p.Manifest with protocol and storage version filled in.
+func (s *server) manifest() *pluginv1.Manifest {
+	m, _ := proto.Clone(s.p.Manifest).(*pluginv1.Manifest)
+	if m == nil {
+		return nil
+	}
+	if m.Protocol == 0 {
+		m.Protocol = contract.ProtocolV1
+	}
+	if m.StorageSchemaVersion == 0 {
+		m.StorageSchemaVersion = int32(latest(s.p.Migrations))
+	}
+	return m
+}
+
+func (s *server) GetManifest(context.Context, *pluginv1.GetManifestRequest) (*pluginv1.GetManifestResponse, error) {
+	m := s.manifest()
+	if m == nil {
+		return nil, status.Error(codes.FailedPrecondition, "the plugin has no manifest")
+	}
+	return &pluginv1.GetManifestResponse{Manifest: m}, nil
+}
+
+func (s *server) Configure(ctx context.Context, req *pluginv1.ConfigureRequest) (*pluginv1.ConfigureResponse, error) {
+	if s.broker == nil {
+		return nil, status.Error(codes.FailedPrecondition, "no go-plugin broker to reach the Host")
+	}
+	conn, err := s.broker.Dial(req.GetHostBrokerId())
+	if err != nil {
+		return nil, status.Errorf(codes.Unavailable, "dial the Host on broker id %d: %v", req.GetHostBrokerId(), err)
+	}
+	db, err := openStorage(ctx, req.GetStorage(), s.log)
+	if err != nil {
+		_ = conn.Close()
+		return nil, status.Error(codes.FailedPrecondition, err.Error())
+	}
+	s.configure(pluginv1.NewHostServiceClient(conn), conn, db, req.GetDataDir())
+	s.log.Info("configured", "driver", req.GetStorage().GetDriver(), "core_version", req.GetCoreVersion())
+	return &pluginv1.ConfigureResponse{}, nil
+}
+
+// configure installs the Host client and storage, closing earlier ones.
+func (s *server) configure(host pluginv1.HostServiceClient, conn *grpc.ClientConn, db *gorm.DB, dataDir string) {
+	s.mu.Lock()
+	oldConn, oldDB := s.hostConn, s.db
+	s.host, s.hostConn, s.db, s.dataDir = host, conn, db, dataDir
+	s.mu.Unlock()
+	if oldConn != nil {
+		_ = oldConn.Close()
+	}
+	if oldDB != nil && oldDB != db {
+		closeStorage(oldDB)
+	}
+}
+
+// state is the context state of a call for actor; it fails before Configure.
+func (s *server) state(actor *pluginv1.Actor) (*callState, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.host == nil || s.db == nil {
+		return nil, status.Error(codes.FailedPrecondition, "the plugin is not configured yet (Configure first)")
+	}
+	if actor == nil {
+		actor = &pluginv1.Actor{}
+	}
+	return &callState{actor: actor, host: NewHost(s.host, actor.GetToken()), db: s.db, log: s.log, dataDir: s.dataDir}, nil
+}
+
+func (s *server) storage() *gorm.DB {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.db
+}
+
+func (s *server) Migrate(ctx context.Context, _ *pluginv1.MigrateRequest) (*pluginv1.MigrateResponse, error) {
+	db := s.storage()
+	if db == nil {
+		return nil, status.Error(codes.FailedPrecondition, "the plugin is not configured yet (Configure first)")
+	}
+	want := int(s.manifest().GetStorageSchemaVersion())
+	if top := latest(s.p.Migrations); want != top {
+		return nil, status.Errorf(codes.FailedPrecondition,
+			"the manifest's storage_schema_version is %d but the highest migration is %d: make them agree", want, top)
+	}
+	from, to, err := migrate(ctx, db, s.p.Migrations)
+	if err != nil {
+		s.log.Error("storage migration failed", "error", err.Error())
+		return nil, status.Error(codes.Aborted, err.Error())
+	}
+	if from != to {
+		s.log.Info("storage migrated", "from", from, "to", to)
+	}
+	return &pluginv1.MigrateResponse{FromVersion: int32(from), ToVersion: int32(to)}, nil
+}
+
+func (s *server) RunJob(ctx context.Context, req *pluginv1.RunJobRequest) (*pluginv1.RunJobResponse, error) {
+	fn, ok := s.p.Jobs[req.GetJob()]
+	if !ok || fn == nil {
+		return nil, status.Errorf(codes.NotFound, "plugin %s has no job %q", s.p.Manifest.GetId(), req.GetJob())
+	}
+	st, err := s.state(req.GetActor())
+	if err != nil {
+		return nil, err
+	}
+	st.attempt = max(int(req.GetAttempt()), 1)
+	err = s.guard("job "+req.GetJob(), func() error { return fn(withState(ctx, st), req.GetPayload()) })
+	if err != nil {
+		s.log.Warn("job failed", "job", req.GetJob(), "attempt", st.attempt, "permanent", IsPermanent(err),
+			"request_id", req.GetActor().GetRequestId(), "error", err.Error())
+		if IsPermanent(err) {
+			return nil, status.Errorf(codes.FailedPrecondition, "job %s: %v", req.GetJob(), err)
+		}
+		return nil, status.Errorf(codes.Unknown, "job %s: %v", req.GetJob(), err)
+	}
+	return &pluginv1.RunJobResponse{}, nil
+}
+
+// guard runs fn, turning a panic into an error (the stack goes to the log).
+func (s *server) guard(what string, fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("panic", "in", what, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = fmt.Errorf("%s panicked: %v", what, r)
+		}
+	}()
+	return fn()
+}
+
+func (s *server) CheckHealth(ctx context.Context, _ *pluginv1.CheckHealthRequest) (*pluginv1.CheckHealthResponse, error) {
+	db := s.storage()
+	if db == nil {
+		return &pluginv1.CheckHealthResponse{Status: pluginv1.HealthStatus_HEALTH_STATUS_DEGRADED, Message: "waiting for Configure"}, nil
+	}
+	sqlDB, err := db.DB()
+	if err == nil {
+		err = sqlDB.PingContext(ctx)
+	}
+	if err != nil {
+		return &pluginv1.CheckHealthResponse{Status: pluginv1.HealthStatus_HEALTH_STATUS_ERROR, Message: "storage: " + err.Error()}, nil
+	}
+	if s.p.Health != nil {
+		st, _ := s.state(nil)
+		hctx := ctx
+		if st != nil {
+			hctx = withState(ctx, st)
+		}
+		if err := s.guard("health", func() error { return s.p.Health(hctx) }); err != nil {
+			code := pluginv1.HealthStatus_HEALTH_STATUS_ERROR
+			if isDegraded(err) {
+				code = pluginv1.HealthStatus_HEALTH_STATUS_DEGRADED
+			}
+			return &pluginv1.CheckHealthResponse{Status: code, Message: err.Error()}, nil
+		}
+	}
+	return &pluginv1.CheckHealthResponse{Status: pluginv1.HealthStatus_HEALTH_STATUS_OK}, nil
+}
+
+func (s *server) OnEvent(ctx context.Context, req *pluginv1.OnEventRequest) (*pluginv1.OnEventResponse, error) {
+	if s.p.OnEvent == nil {
+		return &pluginv1.OnEventResponse{}, nil
+	}
+	st, err := s.state(req.GetActor())
+	if err != nil {
+		return nil, err
+	}
+	ev := Event{Type: req.GetType(), UnitID: req.GetUnitId()}
+	if err := s.guard("event "+ev.Type, func() error { return s.p.OnEvent(withState(ctx, st), ev) }); err != nil {
+		s.log.Warn("event handler failed", "event", ev.Type, "error", err.Error())
+		return nil, status.Errorf(codes.Unknown, "event %s: %v", ev.Type, err)
+	}
+	return &pluginv1.OnEventResponse{}, nil
+}
+
+func subjectOf(s *pluginv1.Subject) (Subject, error) {
+	out := Subject{PupilID: s.GetPupilId(), PersonID: s.GetPersonId()}
+	if (out.PupilID == 0) == (out.PersonID == 0) {
+		return out, status.Error(codes.InvalidArgument, "a subject is exactly one pupil id or person id")
+	}
+	return out, nil
+}
+
+func (s *server) ExportSubject(ctx context.Context, req *pluginv1.ExportSubjectRequest) (*pluginv1.ExportSubjectResponse, error) {
+	subj, err := subjectOf(req.GetSubject())
+	if err != nil {
+		return nil, err
+	}
+	if s.p.ExportSubject == nil {
+		return &pluginv1.ExportSubjectResponse{}, nil
+	}
+	st, err := s.state(req.GetActor())
+	if err != nil {
+		return nil, err
+	}
+	var files []File
+	err = s.guard("export", func() (err error) {
+		files, err = s.p.ExportSubject(withState(ctx, st), subj)
+		return err
+	})
+	if err != nil {
+		s.log.Warn("subject export failed", "error", err.Error())
+		return nil, status.Errorf(codes.Unknown, "export: %v", err)
+	}
+	out := &pluginv1.ExportSubjectResponse{}
+	for _, f := range files {
+		out.Files = append(out.Files, &pluginv1.ExportFile{Name: f.Name, ContentType: f.ContentType, Content: f.Content})
+	}
+	return out, nil
+}
+
+func (s *server) EraseSubject(ctx context.Context, req *pluginv1.EraseSubjectRequest) (*pluginv1.EraseSubjectResponse, error) {
+	subj, err := subjectOf(req.GetSubject())
+	if err != nil {
+		return nil, err
+	}
+	if s.p.EraseSubject == nil {
+		return &pluginv1.EraseSubjectResponse{}, nil
+	}
+	st, err := s.state(req.GetActor())
+	if err != nil {
+		return nil, err
+	}
+	var erased, anonymised int64
+	err = s.guard("erase", func() (err error) {
+		erased, anonymised, err = s.p.EraseSubject(withState(ctx, st), subj)
+		return err
+	})
+	if err != nil {
+		s.log.Warn("subject erasure failed", "error", err.Error())
+		return nil, status.Errorf(codes.Unknown, "erase: %v", err)
+	}
+	return &pluginv1.EraseSubjectResponse{Erased: erased, Anonymised: anonymised}, nil
+}
