@@ -46,6 +46,13 @@ func TestEnableDisablePerTenant(t *testing.T) {
 	if n := e.auditCount(e.a.tenant.ID, "plugin.enable"); n != 1 {
 		t.Fatalf("a repeated enable was audited: %d", n)
 	}
+	// The plugin heard of each change once, through OnEvent and its Host calls.
+	if n := e.auditCount(e.a.tenant.ID, "echo.event"); n != 1 {
+		t.Errorf("tenant A: the plugin recorded %d events, want 1 (tenant.enabled once)", n)
+	}
+	if n := e.auditCount(e.b.tenant.ID, "echo.event"); n != 2 {
+		t.Errorf("tenant B: the plugin recorded %d events, want 2 (enabled, disabled)", n)
+	}
 	if err := e.rt.Enable(e.ctx, "nope", e.a.tenant.ID); err == nil {
 		t.Fatal("enabled a plugin that is not installed")
 	}

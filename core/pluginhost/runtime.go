@@ -201,16 +201,37 @@ func (rt *Runtime) Upgrade(ctx context.Context, path string, force bool) (Plugin
 	return p, rt.Sync(ctx)
 }
 
-// Enable lets a tenant use a plugin and applies it at once.
+// Enable lets a tenant use a plugin, applies it at once and sends the plugin
+// "tenant.enabled" if it subscribes (a failure to deliver is logged; the
+// enablement stands).
 func (rt *Runtime) Enable(ctx context.Context, id string, tenantID uint) error {
+	already, err := rt.reg.IsEnabled(ctx, id, tenantID)
+	if err != nil {
+		return err
+	}
 	if err := rt.reg.Enable(ctx, id, tenantID); err != nil {
 		return err
 	}
-	return rt.Sync(ctx)
+	if err := rt.Sync(ctx); err != nil {
+		return err
+	}
+	if already {
+		return nil
+	}
+	if err := rt.notify(ctx, id, tenantID, EventTenantEnabled, 0); err != nil {
+		rt.log.WarnContext(ctx, "plugin event not delivered", "plugin", id, "event", EventTenantEnabled, "error", err.Error())
+	}
+	return nil
 }
 
-// Disable stops a tenant using a plugin and applies it at once.
+// Disable sends the plugin "tenant.disabled" if it subscribes (while its Host
+// calls for the tenant still work), then stops the tenant using it.
 func (rt *Runtime) Disable(ctx context.Context, id string, tenantID uint) error {
+	if ok, err := rt.reg.IsEnabled(ctx, id, tenantID); err == nil && ok {
+		if err := rt.notify(ctx, id, tenantID, EventTenantDisabled, 0); err != nil {
+			rt.log.WarnContext(ctx, "plugin event not delivered", "plugin", id, "event", EventTenantDisabled, "error", err.Error())
+		}
+	}
 	if err := rt.reg.Disable(ctx, id, tenantID); err != nil {
 		return err
 	}

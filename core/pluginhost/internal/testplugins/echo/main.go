@@ -60,7 +60,15 @@ func manifest() *pluginv1.Manifest {
 		},
 		Schedules: []*pluginv1.ScheduleDecl{{Job: "tick", Cron: "@every 1s"}},
 		Settings:  []*pluginv1.SettingDecl{{Key: "greeting", Label: "Greeting", Type: pluginv1.SettingType_SETTING_TYPE_STRING, DefaultValue: "hello"}},
+		Events:    []string{"tenant.enabled", "tenant.disabled"},
 	}
+}
+
+// OnEvent records each core event in the tenant's audit log through the Host.
+func (s *server) OnEvent(ctx context.Context, req *pluginv1.OnEventRequest) (*pluginv1.OnEventResponse, error) {
+	_, err := s.hostClient().Audit(ctx, &pluginv1.AuditRequest{ActorToken: req.GetActor().GetToken(), Action: pluginID + ".event",
+		EntityType: "event", EntityId: req.GetType()})
+	return &pluginv1.OnEventResponse{}, err
 }
 
 type server struct {

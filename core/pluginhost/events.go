@@ -1,0 +1,55 @@
+package pluginhost
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+)
+
+// Core event types the runtime sends itself.
+const (
+	EventTenantEnabled  = "tenant.enabled"
+	EventTenantDisabled = "tenant.disabled"
+)
+
+// notify calls the plugin's OnEvent with a tenant system actor when its
+// manifest subscribes to eventType. The actor's token is valid only for the
+// call, and only while the tenant enables the plugin.
+func (rt *Runtime) notify(ctx context.Context, id string, tenantID uint, eventType string, unitID uint) error {
+	p, err := rt.reg.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	m, err := rt.manifest(p)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(m.GetEvents(), eventType) {
+		return nil
+	}
+	t, err := rt.deps.Tenancy.TenantByID(ctx, tenantID)
+	if err != nil {
+		return fmt.Errorf("event %s for plugin %s: %w", eventType, id, err)
+	}
+	conn, in, err := rt.acquire(ctx, p)
+	if err != nil {
+		return fmt.Errorf("event %s for plugin %s: %w", eventType, id, err)
+	}
+	tok, revoke := rt.tokens.mint(actor{PluginID: id, TenantID: t.ID}, rt.opts.TokenTTL)
+	defer revoke()
+	callCtx, cancel := context.WithTimeout(ctx, rt.opts.CallTimeout)
+	defer cancel()
+	begin := time.Now()
+	_, err = conn.OnEvent(callCtx, &pluginv1.OnEventRequest{
+		Actor: &pluginv1.Actor{Token: tok, TenantId: uint64(t.ID), TenantSlug: t.Slug, TenantName: t.Name},
+		Type:  eventType, UnitId: uint64(unitID),
+	})
+	in.observe(time.Since(begin))
+	if err != nil {
+		return fmt.Errorf("plugin %s OnEvent %s: %w", id, eventType, err)
+	}
+	return nil
+}
