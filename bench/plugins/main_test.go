@@ -1,0 +1,52 @@
+// Package plugins_test measures what running a page as a plugin process
+// costs against the same page mounted in the core, in one run:
+//
+//   - throughput and p99 latency of GET /p/benchpage/ through the plugin
+//     proxy (gRPC HandleHTTP plus Host API callbacks) against the same
+//     pageplugin.Handler served in-process behind the same core middleware,
+//     route and bearer-token session, under 64 concurrent connections;
+//   - Host API calls per page view, counted inside the plugin process;
+//   - cold start, app.Open through Start to the first 200 of both enabled
+//     plugins' pages (benchpage and the SDK's hello example), against the
+//     core alone answering its first authenticated page.
+//
+// Only ratios are meant to be compared between machines; nothing asserts an
+// absolute time. Run the benchmark (under 10 s on two cores):
+//
+//	go test ./bench/plugins -run '^$' -bench . -benchtime 1x
+//
+// `go test ./bench/plugins` runs TestReport: the same path with small counts.
+package plugins_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// binaries built by TestMain: the bench page plugin and the SDK's hello example.
+var pageBin, helloBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "upwards-bench-plugins-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	pageBin, helloBin = filepath.Join(dir, "benchpage"), filepath.Join(dir, "hello")
+	for bin, pkg := range map[string]string{
+		pageBin:  "./internal/pageplugin/cmd/pageplugin",
+		helloBin: "../../plugins/sdk/internal/example/hello",
+	} {
+		if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "build %s: %v\n%s", pkg, err, out)
+			_ = os.RemoveAll(dir)
+			os.Exit(1)
+		}
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
