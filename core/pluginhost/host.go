@@ -49,7 +49,7 @@ func (h *hostServer) resolve(ctx context.Context, token string) (actor, error) {
 		h.rt.log.WarnContext(ctx, "plugin presented another plugin's actor token", "plugin", h.pluginID)
 		return actor{}, status.Error(codes.PermissionDenied, "the actor token was not issued to this plugin")
 	}
-	ok, err := h.rt.reg.IsEnabled(ctx, h.pluginID, a.TenantID)
+	ok, err := h.rt.reg.CachedIsEnabled(ctx, h.pluginID, a.TenantID)
 	if err != nil {
 		return actor{}, h.internal(ctx, err)
 	}
@@ -406,7 +406,7 @@ func checkMail(to, subject, body string) error {
 
 // current returns the registered build of plugin id and its manifest.
 func (rt *Runtime) current(ctx context.Context, id string) (Plugin, *pluginv1.Manifest, error) {
-	p, err := rt.reg.Get(ctx, id)
+	p, err := rt.reg.CachedGet(ctx, id)
 	if err != nil {
 		return p, nil, err
 	}

@@ -55,14 +55,14 @@ func (rt *Runtime) ServePlugin(c echo.Context, sh web.Shell) error {
 	req := c.Request()
 	ctx := req.Context()
 	id := c.Param("plugin")
-	p, err := rt.reg.Get(ctx, id)
+	p, err := rt.reg.CachedGet(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return notFound()
 	}
 	if err != nil {
 		return err
 	}
-	enabled, err := rt.reg.IsEnabled(ctx, id, info.Tenant.ID)
+	enabled, err := rt.reg.CachedIsEnabled(ctx, id, info.Tenant.ID)
 	if err != nil {
 		return err
 	}
@@ -275,15 +275,16 @@ func (rt *Runtime) PluginNav(c echo.Context) []web.NavLink {
 		return nil
 	}
 	ctx := c.Request().Context()
-	var plugins []Plugin
-	err := rt.deps.DB.WithContext(ctx).Joins("JOIN plugin_tenants pt ON pt.plugin_id = plugins.id").
-		Where("pt.tenant_id = ? AND plugins.state <> ?", info.Tenant.ID, StateFailed).Order("plugins.name").Find(&plugins).Error
+	plugins, err := rt.reg.cachedEnabledPlugins(ctx, info.Tenant.ID)
 	if err != nil {
 		rt.log.WarnContext(ctx, "plugin navigation", "error", err.Error())
 		return nil
 	}
 	var out []web.NavLink
 	for _, p := range plugins {
+		if p.State == StateFailed {
+			continue
+		}
 		m, err := rt.manifest(p)
 		if err != nil || rt.ensurePolicies(ctx, p, m) != nil {
 			continue

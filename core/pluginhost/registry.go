@@ -100,9 +100,10 @@ type RegistryOptions struct {
 // launches a binary only to read its manifest at install; running plugins
 // is the Runtime's job.
 type Registry struct {
-	db   *storage.DB
-	opts RegistryOptions
-	log  *slog.Logger
+	db    *storage.DB
+	opts  RegistryOptions
+	log   *slog.Logger
+	cache registryCache
 }
 
 // NewRegistry returns the registry on db (migrated to version 3 or later).
@@ -144,6 +145,7 @@ func (p Plugin) audit() auditPlugin {
 const InstallTenantID = 0
 
 func (r *Registry) install(ctx context.Context, path string, force, mustExist bool) (Plugin, error) {
+	defer r.cache.invalidate()
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return Plugin{}, fmt.Errorf("plugin binary %s: %w", path, err)
@@ -295,6 +297,7 @@ func (r *Registry) Get(ctx context.Context, id string) (Plugin, error) {
 
 // Enable lets tenantID use plugin id. Enabling it again changes nothing.
 func (r *Registry) Enable(ctx context.Context, id string, tenantID uint) error {
+	defer r.cache.invalidate()
 	return r.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		p, err := r.lookup(tx, id, tenantID)
 		if err != nil {
@@ -315,6 +318,7 @@ func (r *Registry) Enable(ctx context.Context, id string, tenantID uint) error {
 // Disable stops tenantID from using plugin id; its data stays in the
 // plugin's storage. Disabling a plugin not enabled changes nothing.
 func (r *Registry) Disable(ctx context.Context, id string, tenantID uint) error {
+	defer r.cache.invalidate()
 	return r.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		p, err := r.lookup(tx, id, tenantID)
 		if err != nil {
@@ -397,6 +401,7 @@ func (r *Registry) enablements(ctx context.Context) (map[string][]uint, error) {
 // migration); a newer install has replaced it if the checksum differs, and
 // then nothing changes.
 func (r *Registry) markFailed(ctx context.Context, id, sha string, cause error) error {
+	defer r.cache.invalidate()
 	err := r.db.WithContext(ctx).Model(&Plugin{}).Where("id = ? AND sha256 = ?", id, sha).
 		Updates(map[string]any{"state": StateFailed, "last_error": truncate(cause.Error(), 2000), "updated_at": time.Now().UTC()}).Error
 	if err != nil {
@@ -407,6 +412,7 @@ func (r *Registry) markFailed(ctx context.Context, id, sha string, cause error) 
 
 // setDBPassword stores the password of the plugin's PostgreSQL role.
 func (r *Registry) setDBPassword(ctx context.Context, id, password string) error {
+	defer r.cache.invalidate()
 	err := r.db.WithContext(ctx).Model(&Plugin{}).Where("id = ?", id).Update("db_password", password).Error
 	if err != nil {
 		return fmt.Errorf("store database password of plugin %s: %w", id, err)
