@@ -53,3 +53,37 @@ func (rt *Runtime) notify(ctx context.Context, id string, tenantID uint, eventTy
 	}
 	return nil
 }
+
+// Event types the core sends when an org unit changes through the web.
+const (
+	EventSchoolChanged  = "school.changed"
+	EventOrgUnitChanged = "orgunit.changed"
+)
+
+// UnitChanged tells every plugin the tenant enables and that subscribes to
+// school.changed (for a school) or orgunit.changed (for any other unit) that
+// unit changed. Delivery runs in the background so the user's request never
+// waits on a plugin; a failure is logged.
+func (rt *Runtime) UnitChanged(ctx context.Context, tenantID, unitID uint, school bool) {
+	eventType := EventOrgUnitChanged
+	if school {
+		eventType = EventSchoolChanged
+	}
+	ctx = context.WithoutCancel(ctx)
+	plugins, err := rt.reg.cachedEnabledPlugins(ctx, tenantID)
+	if err != nil {
+		rt.log.WarnContext(ctx, "plugin events not delivered", "event", eventType, "error", err.Error())
+		return
+	}
+	for _, p := range plugins {
+		m, err := rt.manifest(p)
+		if err != nil || !slices.Contains(m.GetEvents(), eventType) || p.State == StateFailed {
+			continue
+		}
+		go func(id string) {
+			if err := rt.notify(ctx, id, tenantID, eventType, unitID); err != nil {
+				rt.log.WarnContext(ctx, "plugin event not delivered", "plugin", id, "event", eventType, "error", err.Error())
+			}
+		}(p.ID)
+	}
+}

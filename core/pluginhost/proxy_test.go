@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/challengepartners/upwards/core/storage"
 )
@@ -52,6 +53,19 @@ func TestEnableDisablePerTenant(t *testing.T) {
 	}
 	if n := e.auditCount(e.b.tenant.ID, "echo.event"); n != 2 {
 		t.Errorf("tenant B: the plugin recorded %d events, want 2 (enabled, disabled)", n)
+	}
+	// A school renamed through the API reaches the subscribed plugin of tenant A only.
+	body := strings.NewReader(`{"name":"Renamed Hub Primary"}`)
+	resp, _ = e.do(http.MethodPatch, e.a.host, e.a.adminTok, fmt.Sprintf("/api/v1/units/%d", e.a.hubSchool.ID), body, http.Header{"Content-Type": {"application/json"}})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("rename school: %d", resp.StatusCode)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for e.auditCount(e.a.tenant.ID, "echo.event") < 2 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := e.auditCount(e.a.tenant.ID, "echo.event"); n != 2 {
+		t.Errorf("tenant A: %d plugin events after a school changed, want 2 (enabled, school.changed)", n)
 	}
 	if err := e.rt.Enable(e.ctx, "nope", e.a.tenant.ID); err == nil {
 		t.Fatal("enabled a plugin that is not installed")

@@ -98,6 +98,7 @@ func (s *Server) apiCreateUnit(c echo.Context) error {
 	if err != nil {
 		return userError(err)
 	}
+	s.unitChanged(c, u.ID, u.Kind == tenancy.KindSchool)
 	return c.JSON(http.StatusCreated, u)
 }
 
@@ -133,6 +134,7 @@ func (s *Server) apiUpdateUnit(c echo.Context) error {
 	if err != nil {
 		return userError(err)
 	}
+	s.unitChanged(c, u.ID, u.Kind == tenancy.KindSchool)
 	return c.JSON(http.StatusOK, u)
 }
 
@@ -151,6 +153,7 @@ func (s *Server) apiLink(c echo.Context) error {
 	if err := s.Tenancy.Link(c.Request().Context(), t.ID, id, b.ChildID); err != nil {
 		return userError(err)
 	}
+	s.childChanged(c, b.ChildID)
 	return c.NoContent(http.StatusNoContent)
 }
 
@@ -167,6 +170,7 @@ func (s *Server) apiUnlink(c echo.Context) error {
 	if err := s.Tenancy.Unlink(c.Request().Context(), t.ID, id, child); err != nil {
 		return userError(err)
 	}
+	s.childChanged(c, child)
 	return c.NoContent(http.StatusNoContent)
 }
 
@@ -262,4 +266,12 @@ func (s *Server) apiAudit(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, list[audit.Event]{Items: evs, Total: total})
+}
+
+// childChanged reports a unit whose membership changed (a link or unlink).
+func (s *Server) childChanged(c echo.Context, id uint) {
+	t, _ := tenantOf(c)
+	if u, err := s.Tenancy.GetUnit(c.Request().Context(), t.ID, id); err == nil {
+		s.unitChanged(c, u.ID, u.Kind == tenancy.KindSchool)
+	}
 }

@@ -217,6 +217,7 @@ func (s *Server) createUnitForm(c echo.Context) error {
 	if err != nil {
 		return userError(err)
 	}
+	s.unitChanged(c, unit.ID, unit.Kind == tenancy.KindSchool)
 	setFlash(c, fmt.Sprintf("%s %s added.", unit.Kind.Label(), unit.Name))
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/units/%d", unit.ID))
 }
@@ -239,6 +240,7 @@ func (s *Server) updateUnitForm(c echo.Context) error {
 	if _, err := s.Tenancy.UpdateUnit(ctx, t.ID, id, in); err != nil {
 		return userError(err)
 	}
+	s.unitChanged(c, id, cur.Kind == tenancy.KindSchool)
 	setFlash(c, "Saved.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/units/%d", id))
 }
@@ -256,6 +258,7 @@ func (s *Server) linkUnitForm(c echo.Context) error {
 	if err := s.Tenancy.Link(c.Request().Context(), t.ID, id, child.ID); err != nil {
 		return userError(err)
 	}
+	s.unitChanged(c, child.ID, child.Kind == tenancy.KindSchool)
 	setFlash(c, child.Name+" added.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/units/%d", id))
 }

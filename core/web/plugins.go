@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"html/template"
 	"io"
 	"net/http"
@@ -29,6 +30,23 @@ type PluginRouter interface {
 	// PluginNav lists the navigation entries of the plugins the request's
 	// tenant enables that the signed-in user may open.
 	PluginNav(c echo.Context) []NavLink
+}
+
+// UnitObserver is implemented by a PluginRouter that wants to hear of
+// changes to org units made through the web (to tell subscribed plugins).
+// It must not block: the request has already succeeded.
+type UnitObserver interface {
+	UnitChanged(ctx context.Context, tenantID, unitID uint, school bool)
+}
+
+// unitChanged tells the plugin runtime, if it listens, that a unit changed.
+func (s *Server) unitChanged(c echo.Context, unitID uint, school bool) {
+	o, ok := s.Plugins.(UnitObserver)
+	if !ok {
+		return
+	}
+	t, _ := tenantOf(c)
+	o.UnitChanged(c.Request().Context(), t.ID, unitID, school)
 }
 
 // Shell renders content inside the core's page shell (header, navigation,

@@ -60,7 +60,7 @@ func manifest() *pluginv1.Manifest {
 		},
 		Schedules: []*pluginv1.ScheduleDecl{{Job: "tick", Cron: "@every 1s"}},
 		Settings:  []*pluginv1.SettingDecl{{Key: "greeting", Label: "Greeting", Type: pluginv1.SettingType_SETTING_TYPE_STRING, DefaultValue: "hello"}},
-		Events:    []string{"tenant.enabled", "tenant.disabled"},
+		Events:    []string{"tenant.enabled", "tenant.disabled", "school.changed"},
 	}
 }
 
