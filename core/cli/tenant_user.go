@@ -168,8 +168,8 @@ func userCmd() *cobra.Command {
 				return err
 			}
 			if unit != "" {
-				if target, err = findUnit(cmd, a, t.ID, unit); err != nil {
-					return err
+				if target, err = a.Tenancy.UnitByRef(ctx, t.ID, unit); err != nil {
+					return fmt.Errorf("unit %q: %w", unit, err)
 				}
 			}
 			if err := a.Authz.Grant(ctx, t.ID, u.ID, role, target.ID, nil); err != nil {
@@ -229,22 +229,4 @@ func userCmd() *cobra.Command {
 	list.Flags().StringVar(&query, "query", "", "only users whose email or name contains this")
 	cmd.AddCommand(create, grant, list)
 	return cmd
-}
-
-func findUnit(cmd *cobra.Command, a *app.App, tenantID uint, ref string) (tenancy.Unit, error) {
-	ctx := cmd.Context()
-	if tenancy.ValidateURN(ref) == nil {
-		if u, err := a.Tenancy.UnitByURN(ctx, tenantID, ref); err == nil {
-			return u, nil
-		}
-	}
-	id, err := strconv.ParseUint(ref, 10, 64)
-	if err != nil {
-		return tenancy.Unit{}, fmt.Errorf("unit %q: neither a unit id nor a URN of this tenant", ref)
-	}
-	u, err := a.Tenancy.GetUnit(ctx, tenantID, uint(id))
-	if err != nil {
-		return tenancy.Unit{}, fmt.Errorf("unit %q: %w", ref, err)
-	}
-	return u, nil
 }

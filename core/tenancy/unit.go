@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -244,6 +245,25 @@ func (s *Service) UnitByURN(ctx context.Context, tenantID uint, urn string) (Uni
 		return Unit{}, dbErr(err, "school with URN %s in tenant %d", urn, tenantID)
 	}
 	return u, nil
+}
+
+// UnitByRef finds a unit of the tenant by a reference a person types: six
+// digits are tried as a school's URN first, then any number as a unit id.
+// Anything else is a validation error on field "unit"; a reference that
+// names no unit of the tenant is ErrNotFound.
+func (s *Service) UnitByRef(ctx context.Context, tenantID uint, ref string) (Unit, error) {
+	ref = strings.TrimSpace(ref)
+	if ValidateURN(ref) == nil {
+		u, err := s.UnitByURN(ctx, tenantID, ref)
+		if err == nil || !errors.Is(err, ErrNotFound) {
+			return u, err
+		}
+	}
+	id, err := strconv.ParseUint(ref, 10, 64)
+	if err != nil || id == 0 {
+		return Unit{}, invalid("unit", "%q is neither a unit id nor a URN of this organisation", ref)
+	}
+	return s.GetUnit(ctx, tenantID, uint(id))
 }
 
 // RootUnit returns the tenant's root unit, or ErrNotFound if there is no such tenant.

@@ -98,25 +98,11 @@ func queryInt(c echo.Context, name string, def int) int {
 	return n
 }
 
-// resolveUnitRef finds a unit of the tenant by id or, for six digits, by URN.
+// resolveUnitRef finds a unit of the request's tenant by id or URN.
 func (s *Server) resolveUnitRef(c echo.Context, ref string) (tenancy.Unit, error) {
-	ref = strings.TrimSpace(ref)
 	t, _ := tenantOf(c)
-	ctx := c.Request().Context()
-	if len(ref) == 6 && tenancy.ValidateURN(ref) == nil {
-		if u, err := s.Tenancy.UnitByURN(ctx, t.ID, ref); err == nil {
-			return u, nil
-		}
-	}
-	n, err := strconv.ParseUint(ref, 10, 64)
-	if err != nil {
-		return tenancy.Unit{}, echo.NewHTTPError(http.StatusUnprocessableEntity, fmt.Sprintf("%q is neither a unit id nor a URN of this organisation", ref))
-	}
-	u, err := s.Tenancy.GetUnit(ctx, t.ID, uint(n))
-	if err != nil {
-		return tenancy.Unit{}, userError(err)
-	}
-	return u, nil
+	u, err := s.Tenancy.UnitByRef(c.Request().Context(), t.ID, ref)
+	return u, userError(err)
 }
 
 type pager struct {
