@@ -9,11 +9,14 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/challengepartners/upwards/core/sealed"
 )
 
 // Config is the whole runtime configuration of an upwards process.
@@ -50,6 +53,10 @@ type Config struct {
 	LoginLimit int
 	// LoginWindow is the window of the login rate limit.
 	LoginWindow time.Duration
+	// PupilKey is the base64 (or hex) 32-byte master key that seals pupil
+	// identifiers. Empty: DataDir/pupil.key, created on first use, which only
+	// the single-node embedded default may rely on.
+	PupilKey string
 }
 
 // Setting describes one configuration setting for flags, docs and errors.
@@ -79,6 +86,7 @@ func Settings() []Setting {
 		{"migrate-on-start", "UPWARDS_MIGRATE_ON_START", "true", "apply pending migrations when serve starts"},
 		{"login-limit", "UPWARDS_LOGIN_LIMIT", "5", "failed logins allowed per account and per address in one window"},
 		{"login-window", "UPWARDS_LOGIN_WINDOW", "15m", "window of the login rate limit"},
+		{"pupil-key", "UPWARDS_PUPIL_KEY", "", "32-byte key (base64) sealing pupil identifiers; empty: DATA_DIR/pupil.key (embedded SQLite only)"},
 	}
 }
 
@@ -142,6 +150,7 @@ func parse(raw map[string]string) (Config, error) {
 		SMTPURL:       raw["smtp-url"],
 		MailFrom:      raw["mail-from"],
 		DefaultTenant: raw["default-tenant"],
+		PupilKey:      raw["pupil-key"],
 	}
 	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		bad("database-url", "%q must start with sqlite: or postgres://", c.DatabaseURL)
@@ -208,6 +217,11 @@ func parse(raw map[string]string) (Config, error) {
 			bad("smtp-url", "%q must be smtp://[user:pass@]host:port", c.SMTPURL)
 		}
 	}
+	if c.PupilKey != "" {
+		if _, err := sealed.ParseKey(c.PupilKey); err != nil {
+			bad("pupil-key", "%v", err) // never echo the key itself
+		}
+	}
 	if !strings.Contains(c.MailFrom, "@") {
 		bad("mail-from", "%q is not an email address", c.MailFrom)
 	}
@@ -225,3 +239,24 @@ func (c Config) EmbeddedRedis() bool { return c.RedisURL == "embedded" }
 
 // Postgres reports whether the database is PostgreSQL.
 func (c Config) Postgres() bool { return strings.HasPrefix(c.DatabaseURL, "postgres") }
+
+// PupilKeyFile is where the embedded default keeps its generated pupil key.
+func (c Config) PupilKeyFile() string { return filepath.Join(c.DataDir, "pupil.key") }
+
+// LoadPupilKey returns the master key that seals pupil identifiers: the
+// configured one, or on SQLite the key file in DataDir (created on first
+// use). PostgreSQL installs run several nodes, which must share one key, so
+// there it must be configured.
+func (c Config) LoadPupilKey() ([]byte, error) {
+	if c.PupilKey != "" {
+		k, err := sealed.ParseKey(c.PupilKey)
+		if err != nil {
+			return nil, fmt.Errorf("setting pupil-key (UPWARDS_PUPIL_KEY): %w", err)
+		}
+		return k, nil
+	}
+	if c.Postgres() {
+		return nil, errors.New("setting pupil-key (UPWARDS_PUPIL_KEY) is required with PostgreSQL: every node must seal pupil identifiers with one key (make one with: head -c32 /dev/urandom | base64)")
+	}
+	return sealed.LoadOrCreateKeyFile(c.PupilKeyFile())
+}

@@ -15,6 +15,7 @@ func CoreMigrations() []Migration {
 		{Version: 1, Name: "core_schema", Up: v1Up, Down: v1Down},
 		{Version: 2, Name: "audit_append_only", Up: v2Up, Down: v2Down},
 		{Version: 3, Name: "plugin_registry", Up: v3Up, Down: v3Down},
+		{Version: 4, Name: "pupils", Up: v4Up, Down: v4Down},
 	}
 }
 
