@@ -20,6 +20,8 @@ import (
 	"github.com/challengepartners/upwards/core/jobs"
 	"github.com/challengepartners/upwards/core/mail"
 	"github.com/challengepartners/upwards/core/pluginhost"
+	"github.com/challengepartners/upwards/core/pupils"
+	"github.com/challengepartners/upwards/core/sealed"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/tenancy"
 	"github.com/challengepartners/upwards/core/web"
@@ -43,6 +45,7 @@ type App struct {
 	Jobs     *jobs.Registry
 	Client   *jobs.Client
 	Outbox   *mail.Outbox
+	Pupils   *pupils.Service
 	Metrics  *prometheus.Registry
 	// Plugins runs the programme plugins (set by Start).
 	Plugins *pluginhost.Runtime
@@ -73,6 +76,17 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	iopts := identity.DefaultOptions()
 	iopts.SessionTTL, iopts.LoginLimit, iopts.LoginWindow = cfg.SessionTTL, cfg.LoginLimit, cfg.LoginWindow
 	a.Identity = identity.NewService(db, iopts)
+	key, err := cfg.LoadPupilKey()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	box, err := sealed.New(key)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("pupil key: %w", err)
+	}
+	a.Pupils = pupils.NewService(db, box)
 	return a, nil
 }
 
@@ -169,7 +183,7 @@ func (a *App) LoadPermissions(ctx context.Context) error {
 // Web builds the HTTP server over the started App.
 func (a *App) Web() (*web.Server, error) {
 	d := web.Deps{Config: a.Config, Log: a.Log, DB: a.DB, Tenancy: a.Tenancy, Identity: a.Identity,
-		Authz: a.Authz, Redis: a.Redis, Jobs: a.Client, Mail: a.Outbox, Version: Version, Metrics: a.Metrics}
+		Authz: a.Authz, Redis: a.Redis, Jobs: a.Client, Mail: a.Outbox, Pupils: a.Pupils, Version: Version, Metrics: a.Metrics}
 	if a.Plugins != nil {
 		d.Plugins = a.Plugins
 	}

@@ -26,7 +26,7 @@ func Root() *cobra.Command {
 		SilenceErrors: true,
 	}
 	config.RegisterFlags(root.PersistentFlags())
-	root.AddCommand(serveCmd(), workerCmd(), migrateCmd(), tenantCmd(), userCmd(), pluginCmd(), demoCmd(), versionCmd())
+	root.AddCommand(serveCmd(), workerCmd(), migrateCmd(), tenantCmd(), userCmd(), pluginCmd(), importCmd(), privacyCmd(), auditCmd(), demoCmd(), versionCmd())
 	return root
 }
 

