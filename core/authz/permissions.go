@@ -10,6 +10,8 @@ const (
 	PermOrgUnitWrite  = "core.orgunit.write"
 	PermSchoolRead    = "core.school.read"
 	PermPupilRead     = "core.pupil.read"
+	PermPupilWrite    = "core.pupil.write"
+	PermPupilImport   = "core.pupil.import"
 	PermUserRead      = "core.user.read"
 	PermUserWrite     = "core.user.write"
 	PermRoleGrant     = "core.role.grant"
@@ -39,7 +41,9 @@ func Permissions() []Permission {
 		{PermOrgUnitRead, "See org units (trusts, hubs, clusters, schools) and how they are linked."},
 		{PermOrgUnitWrite, "Create, edit and link org units."},
 		{PermSchoolRead, "See a school's details and school-level figures."},
-		{PermPupilRead, "See pupil-level data of a school (not yet used by the core)."},
+		{PermPupilRead, "See pupil-level data of a school: names, dates of birth, flags (every read is audited)."},
+		{PermPupilWrite, "Add, edit, move and mark as left the pupils of a school; see their UPN."},
+		{PermPupilImport, "Import a file of pupils for a school."},
 		{PermUserRead, "See the people of a unit and their roles."},
 		{PermUserWrite, "Create, edit and disable user accounts."},
 		{PermRoleGrant, "Grant and revoke roles at org units."},

@@ -25,14 +25,14 @@ func TestCorePolicyTable(t *testing.T) {
 	set := func(ps ...string) []string { sort.Strings(ps); return ps }
 	school := []string{PermDashboardView, PermOrgUnitRead, PermSchoolRead}
 	want := map[string][]string{
-		RoleTenantAdmin: set(PermDashboardView, PermOrgUnitRead, PermOrgUnitWrite, PermSchoolRead, PermPupilRead,
+		RoleTenantAdmin: set(PermDashboardView, PermOrgUnitRead, PermOrgUnitWrite, PermSchoolRead, PermPupilRead, PermPupilWrite, PermPupilImport,
 			PermUserRead, PermUserWrite, PermRoleGrant, PermTenantRead, PermTenantWrite, PermAuditRead),
 		RoleCentralTeam:      set(append(school, PermUserRead, PermAuditRead, PermTenantRead)...),
 		RoleSeniorPartner:    set(school...),
 		RoleHubManager:       set(school...),
 		RoleTrustLeader:      set(append(school, PermPupilRead, PermUserRead)...),
-		RoleHeadteacher:      set(append(school, PermPupilRead, PermUserRead)...),
-		RoleSeniorLeader:     set(append(school, PermPupilRead, PermUserRead)...),
+		RoleHeadteacher:      set(append(school, PermPupilRead, PermPupilWrite, PermPupilImport, PermUserRead)...),
+		RoleSeniorLeader:     set(append(school, PermPupilRead, PermPupilWrite, PermPupilImport, PermUserRead)...),
 		RoleTeacher:          set(append(school, PermPupilRead)...),
 		RoleParaProfessional: set(append(school, PermPupilRead)...),
 		RoleLeadReviewer:     set(school...),

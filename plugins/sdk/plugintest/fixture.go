@@ -14,6 +14,7 @@ var CoreRoles = []string{
 // (core/authz.Permissions without "public").
 var CorePermissions = []string{
 	"core.dashboard.view", "core.orgunit.read", "core.orgunit.write", "core.school.read", "core.pupil.read",
+	"core.pupil.write", "core.pupil.import",
 	"core.user.read", "core.user.write", "core.role.grant", "core.tenant.read", "core.tenant.write",
 	"core.audit.read", "core.jobs.admin", "authenticated",
 }
@@ -21,13 +22,13 @@ var CorePermissions = []string{
 // corePolicy is the core's role → permission table (policies/core_policy.csv).
 var corePolicy = map[string][]string{
 	"tenant_admin": {"core.dashboard.view", "core.orgunit.read", "core.orgunit.write", "core.school.read", "core.pupil.read",
-		"core.user.read", "core.user.write", "core.role.grant", "core.tenant.read", "core.tenant.write", "core.audit.read"},
+		"core.pupil.write", "core.pupil.import", "core.user.read", "core.user.write", "core.role.grant", "core.tenant.read", "core.tenant.write", "core.audit.read"},
 	"central_team":      {"core.dashboard.view", "core.orgunit.read", "core.school.read", "core.user.read", "core.audit.read", "core.tenant.read"},
 	"senior_partner":    {"core.dashboard.view", "core.orgunit.read", "core.school.read"},
 	"hub_manager":       {"core.dashboard.view", "core.orgunit.read", "core.school.read"},
 	"trust_leader":      {"core.dashboard.view", "core.orgunit.read", "core.school.read", "core.pupil.read", "core.user.read"},
-	"headteacher":       {"core.dashboard.view", "core.orgunit.read", "core.school.read", "core.pupil.read", "core.user.read"},
-	"senior_leader":     {"core.dashboard.view", "core.orgunit.read", "core.school.read", "core.pupil.read", "core.user.read"},
+	"headteacher":       {"core.dashboard.view", "core.orgunit.read", "core.school.read", "core.pupil.read", "core.pupil.write", "core.pupil.import", "core.user.read"},
+	"senior_leader":     {"core.dashboard.view", "core.orgunit.read", "core.school.read", "core.pupil.read", "core.pupil.write", "core.pupil.import", "core.user.read"},
 	"teacher":           {"core.dashboard.view", "core.orgunit.read", "core.school.read", "core.pupil.read"},
 	"para_professional": {"core.dashboard.view", "core.orgunit.read", "core.school.read", "core.pupil.read"},
 	"lead_reviewer":     {"core.dashboard.view", "core.orgunit.read", "core.school.read"},
