@@ -19,14 +19,17 @@ type Access struct {
 	PupilIDs []uint
 }
 
-// RecordAccess appends an entry for a read of pupil-level data. A read that
-// cannot be recorded must not be served: callers return the error.
+// RecordAccess appends an entry for a read of pupil-level data, in db's
+// transaction when it is one, and indexes it under each pupil so that
+// AccessesOfPupil finds it. A read that cannot be recorded must not be
+// served: callers return the error.
 func RecordAccess(ctx context.Context, db *gorm.DB, a Access) error {
 	if len(a.PupilIDs) == 0 {
 		return nil
 	}
 	err := Record(ctx, db, Change{TenantID: a.TenantID, Action: a.Action, EntityType: "pupil",
-		EntityID: fmt.Sprintf("%d pupils", len(a.PupilIDs)), After: map[string]any{"via": a.Via, "pupil_ids": a.PupilIDs}})
+		EntityID: fmt.Sprintf("%d pupils", len(a.PupilIDs)), After: map[string]any{"via": a.Via, "pupil_ids": a.PupilIDs},
+		PupilIDs: a.PupilIDs})
 	if err != nil {
 		return fmt.Errorf("record pupil access: %w", err)
 	}

@@ -1,6 +1,14 @@
-// Package audit keeps the append-only log of every change in a tenant: who,
-// when, what, and the entity before and after. Services record events inside
-// the same transaction as the change, so a change is never without its entry.
+// Package audit keeps the append-only log of every change in a tenant, and of
+// every read of pupil-level data: who, when, what, the entity before and
+// after, and the pupils named (ids only). Services record events inside the
+// same transaction as the change, so a change is never without its entry.
+//
+// Each tenant's events form a hash chain: event n carries seq n, the hash of
+// event n-1 and its own SHA-256 over both and its content (package chain).
+// Verify walks a chain and names the first broken link; Head and CheckHead
+// let an operator prove later that the log was not cut short or rewritten.
+// AccessesOfPupil answers "who saw this pupil" from the indexed table
+// audit_event_pupils.
 package audit
 
 import (
@@ -13,6 +21,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/challengepartners/upwards/core/audit/chain"
 )
 
 // Event is one audit log row (table audit_events).
@@ -29,6 +39,14 @@ type Event struct {
 	RequestID   string    `json:"request_id,omitempty"`
 	IP          string    `json:"ip,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
+	// Seq numbers the tenant's events 1, 2, 3… in chain order.
+	Seq *int64 `json:"seq,omitempty"`
+	// PrevHash is the Hash of the tenant's previous event ("" for the first).
+	PrevHash string `json:"prev_hash,omitempty"`
+	// Hash is the SHA-256 of this event's canonical encoding (see package chain).
+	Hash string `json:"hash,omitempty"`
+	// PupilIDs are the pupils the event names (table audit_event_pupils), filled by List and AccessesOfPupil.
+	PupilIDs []uint `gorm:"-" json:"pupil_ids,omitempty"`
 }
 
 // TableName maps Event onto the core schema.
@@ -65,10 +83,15 @@ type Change struct {
 	EntityID   string
 	Before     any // nil, or a value marshalled as JSON
 	After      any
+	// PupilIDs are the pupils the change is about (ids only: never names,
+	// UPNs or dates of birth in an audit event). They are indexed so that
+	// AccessesOfPupil finds the event.
+	PupilIDs []uint
 }
 
-// Record appends an entry for ch, made by the actor in ctx, using db (pass the
-// change's own transaction so both commit or neither does).
+// Record appends an entry for ch, made by the actor in ctx, to the tenant's
+// hash chain, using db: pass the change's own transaction so both commit or
+// neither does (see chain.go for how concurrent writers stay linear).
 func Record(ctx context.Context, db *gorm.DB, ch Change) error {
 	a := ActorFrom(ctx)
 	before, err := marshal(ch.Before)
@@ -79,13 +102,17 @@ func Record(ctx context.Context, db *gorm.DB, ch Change) error {
 	if err != nil {
 		return fmt.Errorf("audit %s: after: %w", ch.Action, err)
 	}
+	pupils, err := chain.PupilIDs(ch.PupilIDs)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", ch.Action, err)
+	}
 	e := Event{
 		TenantID: ch.TenantID, ActorUserID: a.UserID, ActorLabel: a.Label,
 		Action: ch.Action, EntityType: ch.EntityType, EntityID: ch.EntityID,
 		Before: before, After: after, RequestID: a.RequestID, IP: a.IP,
-		CreatedAt: time.Now().UTC(),
+		CreatedAt: time.Now().UTC().Truncate(time.Microsecond),
 	}
-	if err := db.WithContext(ctx).Create(&e).Error; err != nil {
+	if err := appendToChain(ctx, db, &e, pupils); err != nil {
 		return fmt.Errorf("audit %s: %w", ch.Action, err)
 	}
 	return nil
@@ -108,13 +135,19 @@ type Filter struct {
 	EntityType string
 	EntityID   string
 	ActorLabel string
-	Since      time.Time
-	Until      time.Time
-	Limit      int // default 50, at most 1000
-	Offset     int
+	// PupilID keeps only the events naming this pupil (0: any).
+	PupilID uint
+	Since   time.Time
+	Until   time.Time
+	Limit   int // default 50, at most 1000
+	Offset  int
 }
 
-func (f Filter) apply(q *gorm.DB) *gorm.DB {
+func (f Filter) apply(q *gorm.DB, tenantID uint) *gorm.DB {
+	q = q.Where("tenant_id = ?", tenantID)
+	if f.PupilID != 0 {
+		q = q.Where("id IN (?)", pupilEvents(q, tenantID, f.PupilID))
+	}
 	if f.Action != "" {
 		q = q.Where("action = ?", f.Action)
 	}
@@ -144,7 +177,7 @@ func List(ctx context.Context, db *gorm.DB, tenantID uint, f Filter) ([]Event, i
 	if f.Limit > 1000 {
 		f.Limit = 1000
 	}
-	q := f.apply(db.WithContext(ctx).Model(&Event{}).Where("tenant_id = ?", tenantID))
+	q := f.apply(db.WithContext(ctx).Model(&Event{}), tenantID)
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("count audit events: %w", err)
@@ -153,6 +186,9 @@ func List(ctx context.Context, db *gorm.DB, tenantID uint, f Filter) ([]Event, i
 	if err := q.Order("id DESC").Limit(f.Limit).Offset(f.Offset).Find(&out).Error; err != nil {
 		return nil, 0, fmt.Errorf("list audit events: %w", err)
 	}
+	if err := attachPupils(ctx, db, out); err != nil {
+		return nil, 0, err
+	}
 	return out, total, nil
 }
 
@@ -160,19 +196,22 @@ func List(ctx context.Context, db *gorm.DB, tenantID uint, f Filter) ([]Event, i
 // oldest first, as CSV with a header row.
 func WriteCSV(ctx context.Context, db *gorm.DB, tenantID uint, f Filter, w io.Writer) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"id", "created_at", "actor", "actor_user_id", "action", "entity_type", "entity_id", "before", "after", "request_id", "ip"}); err != nil {
+	if err := cw.Write([]string{"id", "created_at", "actor", "actor_user_id", "action", "entity_type", "entity_id", "before", "after", "request_id", "ip", "pupil_ids"}); err != nil {
 		return fmt.Errorf("write audit csv: %w", err)
 	}
-	q := f.apply(db.WithContext(ctx).Model(&Event{}).Where("tenant_id = ?", tenantID)).Order("id")
+	q := f.apply(db.WithContext(ctx).Model(&Event{}), tenantID).Order("id")
 	var batch []Event
 	err := q.FindInBatches(&batch, 500, func(tx *gorm.DB, _ int) error {
+		if err := attachPupils(ctx, db, batch); err != nil {
+			return err
+		}
 		for _, e := range batch {
 			uid := ""
 			if e.ActorUserID != nil {
 				uid = strconv.FormatUint(uint64(*e.ActorUserID), 10)
 			}
 			row := []string{strconv.FormatUint(uint64(e.ID), 10), e.CreatedAt.UTC().Format(time.RFC3339), csvSafe(e.ActorLabel), uid,
-				e.Action, e.EntityType, csvSafe(e.EntityID), csvSafe(e.Before), csvSafe(e.After), e.RequestID, e.IP}
+				e.Action, e.EntityType, csvSafe(e.EntityID), csvSafe(e.Before), csvSafe(e.After), e.RequestID, e.IP, joinIDs(e.PupilIDs)}
 			if err := cw.Write(row); err != nil {
 				return err
 			}
@@ -187,6 +226,18 @@ func WriteCSV(ctx context.Context, db *gorm.DB, tenantID uint, f Filter, w io.Wr
 		return fmt.Errorf("export audit csv: %w", err)
 	}
 	return nil
+}
+
+// joinIDs lists ids separated by spaces.
+func joinIDs(ids []uint) string {
+	b := make([]byte, 0, 8*len(ids))
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendUint(b, uint64(id), 10)
+	}
+	return string(b)
 }
 
 // csvSafe defuses spreadsheet formula injection: a cell starting with = + - @

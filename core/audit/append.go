@@ -1,0 +1,98 @@
+package audit
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/challengepartners/upwards/core/audit/chain"
+)
+
+// maxAppendAttempts bounds how often one Record tries again after another
+// writer took the sequence number it read as next.
+const maxAppendAttempts = 100
+
+// eventPupil is one row of audit_event_pupils: a pupil an event names.
+type eventPupil struct {
+	EventID  uint
+	TenantID uint
+	PupilID  uint
+}
+
+func (eventPupil) TableName() string { return "audit_event_pupils" }
+
+// appendToChain writes e as the next link of its tenant's chain, and the
+// pupils it names, inside db's transaction (or a transaction of its own when
+// db is not in one).
+//
+// Linearity: the next seq is read as the tenant's highest plus one, and the
+// row is inserted with ON CONFLICT (tenant_id, seq) DO NOTHING. A writer that
+// lost the race inserts nothing (it never raises, so a caller's PostgreSQL
+// transaction is not aborted and needs no savepoint) and reads again: under
+// READ COMMITTED (PostgreSQL's default) each statement sees the winner's
+// commit. SQLite takes its write lock at BEGIN (_txlock=immediate), so
+// writers there queue and never conflict. Under REPEATABLE READ or
+// SERIALIZABLE a caller that loses the race fails after maxAppendAttempts.
+func appendToChain(ctx context.Context, db *gorm.DB, e *Event, pupils []uint) error {
+	base := db.WithContext(ctx).Session(&gorm.Session{NewDB: true, DisableNestedTransaction: true})
+	return base.Transaction(func(tx *gorm.DB) error {
+		for attempt := 1; ; attempt++ {
+			seq, prev, err := head(tx, e.TenantID)
+			if err != nil {
+				return err
+			}
+			seq++
+			e.ID, e.Seq, e.PrevHash = 0, &seq, prev
+			e.Hash = chain.Hash(linkOf(e, pupils))
+			res := tx.Clauses(clause.OnConflict{
+				Columns:   []clause.Column{{Name: "tenant_id"}, {Name: "seq"}},
+				DoNothing: true,
+			}).Create(e)
+			if res.Error != nil {
+				return fmt.Errorf("append to chain: %w", res.Error)
+			}
+			if res.RowsAffected == 1 && e.ID != 0 {
+				break
+			}
+			if attempt == maxAppendAttempts {
+				return fmt.Errorf("append to chain: seq still taken after %d attempts (is the transaction REPEATABLE READ?)", attempt)
+			}
+		}
+		if len(pupils) == 0 {
+			return nil
+		}
+		rows := make([]eventPupil, len(pupils))
+		for i, p := range pupils {
+			rows[i] = eventPupil{EventID: e.ID, TenantID: e.TenantID, PupilID: p}
+		}
+		if err := tx.CreateInBatches(rows, 500).Error; err != nil {
+			return fmt.Errorf("index pupils of event: %w", err)
+		}
+		return nil
+	})
+}
+
+// head returns the seq and hash of the tenant's newest event (0, "" if none).
+func head(db *gorm.DB, tenantID uint) (int64, string, error) {
+	var last struct {
+		Seq  int64
+		Hash string
+	}
+	err := db.Raw("SELECT seq, hash FROM audit_events WHERE tenant_id = ? AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1", tenantID).Scan(&last).Error
+	if err != nil {
+		return 0, "", fmt.Errorf("read chain head of tenant %d: %w", tenantID, err)
+	}
+	return last.Seq, last.Hash, nil
+}
+
+func linkOf(e *Event, pupils []uint) chain.Link {
+	var seq int64
+	if e.Seq != nil {
+		seq = *e.Seq
+	}
+	return chain.Link{TenantID: e.TenantID, Seq: seq, PrevHash: e.PrevHash, CreatedAt: e.CreatedAt,
+		ActorUserID: e.ActorUserID, ActorLabel: e.ActorLabel, Action: e.Action, EntityType: e.EntityType,
+		EntityID: e.EntityID, Before: e.Before, After: e.After, RequestID: e.RequestID, IP: e.IP, PupilIDs: pupils}
+}
