@@ -1,0 +1,219 @@
+package store
+
+import "time"
+
+// Year is one programme year, an academic year such as 2017-18.
+type Year struct {
+	ID        uint64    `gorm:"primaryKey" json:"id"`
+	TenantID  uint64    `gorm:"not null" json:"-"`
+	Label     string    `gorm:"size:7;not null" json:"label"`
+	StartsOn  string    `gorm:"size:10;not null" json:"starts_on"`
+	EndsOn    string    `gorm:"size:10;not null" json:"ends_on"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// TableName is the table of programme years.
+func (Year) TableName() string { return "years" }
+
+// School is the plugin's record of a school in the programme: its core org
+// unit and the name, URN and phase last read from the Host. It lets people
+// of one school see the other schools of their cluster without the core
+// granting them those schools; the sync job refreshes it.
+type School struct {
+	ID        uint64    `gorm:"primaryKey" json:"-"`
+	TenantID  uint64    `gorm:"not null" json:"-"`
+	UnitID    uint64    `gorm:"not null" json:"unit_id"`
+	Name      string    `gorm:"size:200;not null" json:"name"`
+	URN       string    `gorm:"size:6;not null" json:"urn"`
+	Phase     string    `gorm:"size:32;not null" json:"phase"`
+	UpdatedAt time.Time `json:"-"`
+}
+
+// TableName is the table of schools.
+func (School) TableName() string { return "schools" }
+
+// Cluster is a cluster of schools in one programme year, linked to the
+// core's cluster org unit, run by a facilitation school with a cluster
+// (facilitation) lead and a programme lead.
+type Cluster struct {
+	ID                    uint64    `gorm:"primaryKey" json:"id"`
+	TenantID              uint64    `gorm:"not null" json:"-"`
+	YearID                uint64    `gorm:"not null" json:"year_id"`
+	UnitID                uint64    `gorm:"not null" json:"unit_id"`
+	Name                  string    `gorm:"size:200;not null" json:"name"`
+	FacilitationSchoolID  uint64    `gorm:"not null;default:0" json:"facilitation_school_id"`
+	LeadPersonID          uint64    `gorm:"not null;default:0" json:"lead_person_id"`
+	LeadName              string    `gorm:"size:200;not null;default:''" json:"lead_name"`
+	ProgrammeLeadPersonID uint64    `gorm:"not null;default:0" json:"programme_lead_person_id"`
+	ProgrammeLeadName     string    `gorm:"size:200;not null;default:''" json:"programme_lead_name"`
+	Recruiting            bool      `gorm:"not null;default:false" json:"recruiting"`
+	CreatedAt             time.Time `json:"created_at"`
+	UpdatedAt             time.Time `json:"updated_at"`
+}
+
+// TableName is the table of clusters.
+func (Cluster) TableName() string { return "clusters" }
+
+// Participation statuses.
+const (
+	StatusInterested = "interested"
+	StatusAccepted   = "accepted"
+	StatusDeclined   = "declined"
+)
+
+// Participant is a school's place in a cluster: interest expressed, then
+// accepted or declined by the cluster lead.
+type Participant struct {
+	ID          uint64     `gorm:"primaryKey" json:"id"`
+	TenantID    uint64     `gorm:"not null" json:"-"`
+	YearID      uint64     `gorm:"not null" json:"year_id"`
+	ClusterID   uint64     `gorm:"not null" json:"cluster_id"`
+	SchoolID    uint64     `gorm:"not null" json:"school_id"`
+	Status      string     `gorm:"size:16;not null" json:"status"`
+	Message     string     `gorm:"size:1000;not null;default:''" json:"message"`
+	Note        string     `gorm:"size:1000;not null;default:''" json:"note"`
+	RequestedBy uint64     `gorm:"not null;default:0" json:"requested_by"`
+	DecidedBy   uint64     `gorm:"not null;default:0" json:"decided_by"`
+	DecidedAt   *time.Time `json:"decided_at"`
+	CreatedAt   time.Time  `json:"created_at"`
+}
+
+// TableName is the table of participants.
+func (Participant) TableName() string { return "participants" }
+
+// Trio is one lead school and two accelerator schools of a cluster.
+type Trio struct {
+	ID               uint64    `gorm:"primaryKey" json:"id"`
+	TenantID         uint64    `gorm:"not null" json:"-"`
+	ClusterID        uint64    `gorm:"not null" json:"cluster_id"`
+	Name             string    `gorm:"size:200;not null" json:"name"`
+	LeadSchoolID     uint64    `gorm:"not null" json:"lead_school_id"`
+	AcceleratorOneID uint64    `gorm:"not null" json:"accelerator_one_id"`
+	AcceleratorTwoID uint64    `gorm:"not null" json:"accelerator_two_id"`
+	CreatedAt        time.Time `json:"created_at"`
+}
+
+// TableName is the table of trios.
+func (Trio) TableName() string { return "trios" }
+
+// Schools returns the trio's three schools, lead first.
+func (t Trio) Schools() []uint64 {
+	return []uint64{t.LeadSchoolID, t.AcceleratorOneID, t.AcceleratorTwoID}
+}
+
+// TeamMember is one person of a school's team in a programme year.
+type TeamMember struct {
+	ID        uint64    `gorm:"primaryKey" json:"id"`
+	TenantID  uint64    `gorm:"not null" json:"-"`
+	YearID    uint64    `gorm:"not null" json:"year_id"`
+	SchoolID  uint64    `gorm:"not null" json:"school_id"`
+	PersonID  uint64    `gorm:"not null" json:"person_id"`
+	Name      string    `gorm:"size:200;not null" json:"name"`
+	Role      string    `gorm:"size:16;not null" json:"role"`
+	Subject   string    `gorm:"size:32;not null;default:''" json:"subject,omitempty"`
+	ParaType  string    `gorm:"size:32;not null;default:''" json:"para_type,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// TableName is the table of team members.
+func (TeamMember) TableName() string { return "team_members" }
+
+// Workshop is one of a cluster's six workshops.
+type Workshop struct {
+	ID        uint64 `gorm:"primaryKey" json:"id"`
+	TenantID  uint64 `gorm:"not null" json:"-"`
+	ClusterID uint64 `gorm:"not null" json:"cluster_id"`
+	Number    int    `gorm:"not null" json:"number"`
+	HeldOn    string `gorm:"size:10;not null;default:''" json:"held_on"`
+	Venue     string `gorm:"size:200;not null;default:''" json:"venue"`
+	Notes     string `gorm:"size:4000;not null;default:''" json:"notes"`
+}
+
+// TableName is the table of workshops.
+func (Workshop) TableName() string { return "workshops" }
+
+// Attendance records whether a team member came to a workshop.
+type Attendance struct {
+	ID         uint64 `gorm:"primaryKey" json:"-"`
+	TenantID   uint64 `gorm:"not null" json:"-"`
+	WorkshopID uint64 `gorm:"not null" json:"workshop_id"`
+	MemberID   uint64 `gorm:"not null" json:"member_id"`
+	Present    bool   `gorm:"not null" json:"present"`
+}
+
+// TableName is the table of attendance.
+func (Attendance) TableName() string { return "attendance" }
+
+// Resource is a link or reference shared at a workshop.
+type Resource struct {
+	ID         uint64    `gorm:"primaryKey" json:"id"`
+	TenantID   uint64    `gorm:"not null" json:"-"`
+	WorkshopID uint64    `gorm:"not null" json:"workshop_id"`
+	Title      string    `gorm:"size:200;not null" json:"title"`
+	URL        string    `gorm:"size:500;not null;default:''" json:"url"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// TableName is the table of workshop resources.
+func (Resource) TableName() string { return "resources" }
+
+// Visit is a programme lead's visit to a school.
+type Visit struct {
+	ID              uint64    `gorm:"primaryKey" json:"id"`
+	TenantID        uint64    `gorm:"not null" json:"-"`
+	YearID          uint64    `gorm:"not null" json:"year_id"`
+	SchoolID        uint64    `gorm:"not null" json:"school_id"`
+	VisitedOn       string    `gorm:"size:10;not null" json:"visited_on"`
+	VisitorPersonID uint64    `gorm:"not null" json:"visitor_person_id"`
+	VisitorName     string    `gorm:"size:200;not null" json:"visitor_name"`
+	Notes           string    `gorm:"size:8000;not null;default:''" json:"notes"`
+	CreatedAt       time.Time `json:"created_at"`
+}
+
+// TableName is the table of visits.
+func (Visit) TableName() string { return "visits" }
+
+// Action is an action agreed at a visit.
+type Action struct {
+	ID        uint64    `gorm:"primaryKey" json:"id"`
+	TenantID  uint64    `gorm:"not null" json:"-"`
+	VisitID   uint64    `gorm:"not null" json:"visit_id"`
+	Text      string    `gorm:"size:1000;not null" json:"text"`
+	DueOn     string    `gorm:"size:10;not null;default:''" json:"due_on"`
+	Done      bool      `gorm:"not null;default:false" json:"done"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// TableName is the table of agreed actions.
+func (Action) TableName() string { return "visit_actions" }
+
+// Strategy is an entry of the tenant's catalogue of strategies.
+type Strategy struct {
+	ID          uint64    `gorm:"primaryKey" json:"id"`
+	TenantID    uint64    `gorm:"not null" json:"-"`
+	Theme       string    `gorm:"size:32;not null" json:"theme"`
+	Title       string    `gorm:"size:200;not null" json:"title"`
+	Description string    `gorm:"size:4000;not null;default:''" json:"description"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// TableName is the table of strategies.
+func (Strategy) TableName() string { return "strategies" }
+
+// Trial is a strategy a school trials in a programme year, and what it decided.
+type Trial struct {
+	ID         uint64     `gorm:"primaryKey" json:"id"`
+	TenantID   uint64     `gorm:"not null" json:"-"`
+	YearID     uint64     `gorm:"not null" json:"year_id"`
+	SchoolID   uint64     `gorm:"not null" json:"school_id"`
+	StrategyID uint64     `gorm:"not null" json:"strategy_id"`
+	StartedOn  string     `gorm:"size:10;not null;default:''" json:"started_on"`
+	Notes      string     `gorm:"size:4000;not null;default:''" json:"notes"`
+	Decision   string     `gorm:"size:16;not null;default:''" json:"decision"`
+	DecidedAt  *time.Time `json:"decided_at"`
+	CreatedBy  uint64     `gorm:"not null;default:0" json:"created_by"`
+	CreatedAt  time.Time  `json:"created_at"`
+}
+
+// TableName is the table of trials.
+func (Trial) TableName() string { return "trials" }
