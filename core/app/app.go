@@ -177,6 +177,7 @@ func (a *App) LoadPermissions(ctx context.Context) error {
 		return fmt.Errorf("load permissions: %w", err)
 	}
 	a.Authz = enf
+	a.Pupils.SetAccess(enf, a.Tenancy)
 	return nil
 }
 

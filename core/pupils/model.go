@@ -8,6 +8,40 @@
 // sealed (core/sealed) with a keyed hash for look-up and never appears in a
 // URL, a log line or an error message; every read of pupil-level data and
 // every change is written to the audit log.
+//
+// # Access
+//
+// Service methods take an Actor: a user, whose permissions decide what they
+// reach, or the System (the CLI, a core job), which reaches the tenant.
+// Pupil-level data goes only to users holding core.pupil.read at the pupil's
+// school (granted there or at a unit above it, such as the school's trust);
+// changes need core.pupil.write. A pupil outside the actor's reach, or of
+// another tenant, is ErrNotFound, exactly like a pupil that does not exist.
+// Aggregates (Figures) need only core.school.read and carry no pupil ids;
+// small counts are suppressed (see Figures).
+//
+// # Audit
+//
+// Every read that returns pupil-level data (Get, List, ByIDs, Select,
+// RevealUPN, and Update when it changes nothing) calls audit.RecordAccess
+// with the ids of the pupils returned and the route or job it came through
+// (Actor.Via); a read that cannot be recorded is not served. Count and
+// Figures return no pupil data and record nothing.
+//
+// Every change (Create, Update, MarkLeft) writes an audit entry in the same
+// transaction, naming the pupil by id and the FIELDS that changed, never
+// their old or new values. The audit log is append-only (triggers refuse
+// UPDATE and DELETE) and hash-chained, so nothing written into it can be
+// erased later; erasing a child's personal data on request must still be
+// possible, so no personal data is written into it. The school ids of a
+// change (and of a move, the school left) are kept: they are the
+// organisation's data, and without the pupil's record they identify no one.
+//
+// # Validation
+//
+// ValidateRecord is the one set of rules for a pupil record, shared by the
+// web forms, the JSON API and the importer; its messages name the field and
+// never repeat the value.
 package pupils
 
 import (
