@@ -16,6 +16,11 @@
 //	go test ./bench/plugins -run '^$' -bench . -benchtime 1x
 //
 // `go test ./bench/plugins` runs TestReport: the same path with small counts.
+//
+// BENCH_PROFILE=DIR also writes pprof profiles into DIR: the core's CPU and
+// allocations during the first measured round of each side
+// (core-{inproc,plugin}-cpu.pprof, core-allocs-{base,inproc,plugin}.pprof:
+// compare with -base) and the page plugin process's over its life.
 package plugins_test
 
 import (
@@ -40,13 +45,37 @@ func TestMain(m *testing.M) {
 		pageBin:  "./internal/pageplugin/cmd/pageplugin",
 		helloBin: "../../plugins/sdk/internal/example/hello",
 	} {
-		if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+		args := []string{"build", "-o", bin}
+		if d := profileDir(); d != "" && bin == pageBin {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			args = append(args, "-ldflags", "-X main.profileDir="+d)
+		}
+		if out, err := exec.Command("go", append(args, pkg)...).CombinedOutput(); err != nil {
 			fmt.Fprintf(os.Stderr, "build %s: %v\n%s", pkg, err, out)
 			_ = os.RemoveAll(dir)
 			os.Exit(1)
 		}
 	}
 	code := m.Run()
+	if d := profileDir(); d != "" {
+		fmt.Fprintf(os.Stderr, "profiles in %s\n", d)
+	}
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// profileDir is where BENCH_PROFILE asks for profiles ("" for none).
+func profileDir() string {
+	d := os.Getenv("BENCH_PROFILE")
+	if d == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(d)
+	if err != nil {
+		return d
+	}
+	return abs
 }

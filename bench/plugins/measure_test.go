@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ type sizes struct {
 }
 
 var (
-	benchSizes = sizes{requests: 2000, rounds: 2, warmup: 200, conc: 64, coldStarts: 3}
+	benchSizes = sizes{requests: 700, rounds: 6, warmup: 200, conc: 64, coldStarts: 3}
 	testSizes  = sizes{requests: 200, rounds: 1, warmup: 20, conc: 64, coldStarts: 1}
 )
 
@@ -38,16 +39,42 @@ type report struct {
 	coldFirstWithPlugins       time.Duration // the first start also migrates hello's storage
 	pluginP99                  time.Duration // HandleHTTP p99 as the runtime saw it
 	pluginRuntime, helloStatus string
+	// CPU of the core process (with the load generator) and the plugin
+	// processes while each side was measured.
+	inProcessCPU, pluginCPU time.Duration
+	roundRatios             []float64 // throughput ratio of each round pair
 }
 
 func (r report) throughputRatio() float64 { return r.plugin.PerSecond() / r.inProcess.PerSecond() }
 func (r report) callsPerPage() float64    { return float64(r.hostCalls) / float64(r.pages) }
 func (r report) coldRatio() float64       { return r.pluginsCold.Seconds() / r.coreCold.Seconds() }
 
+// cpuPerRequest is the CPU one request cost the core and plugins.
+func cpuPerRequest(cpu time.Duration, res loadResult) time.Duration {
+	return cpu / time.Duration(max(res.Requests, 1))
+}
+
+// cpuRatio is in-process CPU per request over plugin CPU per request: the
+// throughput ratio a machine whose cores did nothing else would show.
+func (r report) cpuRatio() float64 {
+	return float64(cpuPerRequest(r.inProcessCPU, r.inProcess)) / float64(cpuPerRequest(r.pluginCPU, r.plugin))
+}
+
+// medianRoundRatio is the median of the round pairs' throughput ratios.
+func (r report) medianRoundRatio() float64 {
+	if len(r.roundRatios) == 0 {
+		return 0
+	}
+	xs := slices.Clone(r.roundRatios)
+	slices.Sort(xs)
+	return xs[len(xs)/2]
+}
+
 func (r report) summary() string {
-	return fmt.Sprintf("plugin/in-process throughput %.2f (goal ≥ 0.75: %.0f vs %.0f req/s; p99 %s vs %s); "+
+	return fmt.Sprintf("plugin/in-process throughput %.2f (goal ≥ 0.75: %.0f vs %.0f req/s; p99 %s vs %s; median round %.2f; CPU/request %.2f); "+
 		"host calls/page %.2f (goal ≤ 3); cold start with 2 plugins %s vs core %s = %.2fx (goal < 1.5 s)",
 		r.throughputRatio(), r.plugin.PerSecond(), r.inProcess.PerSecond(), ms(r.plugin.P(0.99)), ms(r.inProcess.P(0.99)),
+		r.medianRoundRatio(), r.cpuRatio(),
 		r.callsPerPage(), ms(r.pluginsCold), ms(r.coreCold), r.coldRatio())
 }
 
@@ -115,19 +142,39 @@ func measure(tb testing.TB, sz sizes) report {
 		_, err := drive(f.ctx, c, base, path, f.token, f.firstSchool, sz.warmup, sz.conc, time.Minute)
 		must(tb, err)
 	}
+	sts, err := a.Plugins.Statuses(f.ctx)
+	must(tb, err)
+	prof := newProfiler(tb)
+	var meter cpuMeter
+	for _, s := range sts {
+		if s.PID != 0 {
+			meter.pids = append(meter.pids, s.PID)
+		}
+	}
+	// One side's round: its load, its CPU and (for the first) its profile.
+	round := func(i int, side, base string, cpu *time.Duration) loadResult {
+		c0, err := meter.now()
+		must(tb, err)
+		prof.start(i, side)
+		res, err := drive(f.ctx, c, base, path, f.token, f.firstSchool, sz.requests, sz.conc, 2*time.Minute)
+		prof.stop(i, side)
+		must(tb, err)
+		c1, err := meter.now()
+		must(tb, err)
+		*cpu += c1 - c0
+		return res
+	}
 	before := pluginStats(tb, f, c, viaPlugin.URL)
-	for range sz.rounds {
-		res, err := drive(f.ctx, c, inProc.URL, path, f.token, f.firstSchool, sz.requests, sz.conc, 2*time.Minute)
-		must(tb, err)
-		r.inProcess = r.inProcess.add(res)
-		res, err = drive(f.ctx, c, viaPlugin.URL, path, f.token, f.firstSchool, sz.requests, sz.conc, 2*time.Minute)
-		must(tb, err)
-		r.plugin = r.plugin.add(res)
+	for i := range sz.rounds {
+		in := round(i, "inproc", inProc.URL, &r.inProcessCPU)
+		pl := round(i, "plugin", viaPlugin.URL, &r.pluginCPU)
+		r.inProcess, r.plugin = r.inProcess.add(in), r.plugin.add(pl)
+		r.roundRatios = append(r.roundRatios, pl.PerSecond()/in.PerSecond())
 	}
 	after := pluginStats(tb, f, c, viaPlugin.URL)
 	r.pages, r.hostCalls = after.Pages-before.Pages, after.Calls-before.Calls
 
-	sts, err := a.Plugins.Statuses(f.ctx)
+	sts, err = a.Plugins.Statuses(f.ctx)
 	must(tb, err)
 	for _, s := range sts {
 		switch s.ID {
@@ -159,6 +206,9 @@ func (r report) log(tb testing.TB) {
 		r.inProcess.PerSecond(), ms(r.inProcess.P(0.5)), ms(r.inProcess.P(0.99)))
 	tb.Logf("plugin:     %d requests in %s = %.0f req/s, p50 %s, p99 %s (HandleHTTP p99 seen by the runtime %s)", r.plugin.Requests,
 		r.plugin.Elapsed.Round(time.Millisecond), r.plugin.PerSecond(), ms(r.plugin.P(0.5)), ms(r.plugin.P(0.99)), ms(r.pluginP99))
+	tb.Logf("rounds:     plugin/in-process throughput per round pair %.2f", r.roundRatios)
+	tb.Logf("CPU:        in-process %s per request, plugin %s per request (core, load generator and plugin processes)",
+		cpuPerRequest(r.inProcessCPU, r.inProcess), cpuPerRequest(r.pluginCPU, r.plugin))
 	tb.Logf("host calls: %d in %d page views", r.hostCalls, r.pages)
 	tb.Logf("cold start: core alone %s, core + 2 plugins %s (first start, migrating hello: %s)", ms(r.coreCold), ms(r.pluginsCold), ms(r.coldFirstWithPlugins))
 	tb.Logf("SUMMARY: %s", r.summary())

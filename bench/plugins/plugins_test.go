@@ -14,6 +14,7 @@ func BenchmarkPlugins(b *testing.B) {
 	b.ReportMetric(r.plugin.PerSecond(), "plugin-req/s")
 	b.ReportMetric(r.inProcess.PerSecond(), "inproc-req/s")
 	b.ReportMetric(r.throughputRatio(), "plugin/inproc")
+	b.ReportMetric(r.cpuRatio(), "cpu-ratio")
 	b.ReportMetric(float64(r.plugin.P(0.99).Microseconds())/1000, "plugin-p99-ms")
 	b.ReportMetric(float64(r.inProcess.P(0.99).Microseconds())/1000, "inproc-p99-ms")
 	b.ReportMetric(r.callsPerPage(), "host-calls/page")

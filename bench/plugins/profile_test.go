@@ -1,0 +1,54 @@
+package plugins_test
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"testing"
+)
+
+// profiler writes the core's profiles of the first measured round of each
+// side when BENCH_PROFILE is set; otherwise it does nothing.
+type profiler struct {
+	tb  testing.TB
+	dir string
+	cpu *os.File
+}
+
+func newProfiler(tb testing.TB) *profiler {
+	p := &profiler{tb: tb, dir: profileDir()}
+	if p.dir != "" {
+		must(tb, os.MkdirAll(p.dir, 0o755))
+		p.allocs("base")
+	}
+	return p
+}
+
+func (p *profiler) start(round int, side string) {
+	if p.dir == "" || round > 0 {
+		return
+	}
+	f, err := os.Create(filepath.Join(p.dir, "core-"+side+"-cpu.pprof"))
+	must(p.tb, err)
+	must(p.tb, pprof.StartCPUProfile(f))
+	p.cpu = f
+}
+
+func (p *profiler) stop(round int, side string) {
+	if p.dir == "" || round > 0 {
+		return
+	}
+	pprof.StopCPUProfile()
+	must(p.tb, p.cpu.Close())
+	p.allocs(side)
+}
+
+// allocs writes the cumulative allocation profile; diff two with -base.
+func (p *profiler) allocs(name string) {
+	runtime.GC()
+	f, err := os.Create(filepath.Join(p.dir, "core-allocs-"+name+".pprof"))
+	must(p.tb, err)
+	defer f.Close()
+	must(p.tb, pprof.Lookup("allocs").WriteTo(f, 0))
+}
