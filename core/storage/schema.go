@@ -17,6 +17,7 @@ func CoreMigrations() []Migration {
 		{Version: 3, Name: "plugin_registry", Up: v3Up, Down: v3Down},
 		{Version: 4, Name: "pupils", Up: v4Up, Down: v4Down},
 		{Version: 5, Name: "audit_chain", Up: v5Up, Down: v5Down},
+		{Version: 6, Name: "pupil_imports", Up: v6Up, Down: v6Down},
 		{Version: 7, Name: "subject_requests", Up: v7Up, Down: v7Down},
 	}
 }

@@ -1,0 +1,349 @@
+// Package importer writes a school's pupil file (read by
+// core/pupils/importfile) into the pupils table: a dry run that counts what
+// would change, and a commit that upserts by the UPN's keyed hash, per
+// tenant, in one transaction — all or nothing unless the caller asks for only
+// the valid rows. Re-importing a file changes nothing: a row equal to the
+// stored pupil is not written at all.
+//
+// Both run in two streaming passes over the file, so memory does not grow
+// with its length beyond a few bytes per row (the duplicate check): the first
+// checks every row (pupils.ValidateRecord) and finds UPNs that appear twice,
+// the second looks the rows up and writes them in batches of multi-row
+// INSERT … ON CONFLICT (tenant_id, upn_hash) DO UPDATE … WHERE the values
+// differ. Errors are per row and field and never contain a UPN.
+//
+// A pupil whose UPN is on roll at another school of the tenant moves to the
+// importing school when the actor may import at both (CanImportAt says so);
+// otherwise that row is an error. The commit writes one audit event for the
+// import (counts) and, per batch, events naming the ids of the pupils
+// created, updated and moved.
+package importer
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/challengepartners/upwards/core/audit"
+	"github.com/challengepartners/upwards/core/pupils"
+	"github.com/challengepartners/upwards/core/pupils/importfile"
+	"github.com/challengepartners/upwards/core/storage"
+)
+
+// Mode says what a commit does when some rows have errors.
+type Mode string
+
+const (
+	// ModeAll writes nothing unless every row is valid (the default).
+	ModeAll Mode = "all"
+	// ModeValid writes the valid rows and skips the others; the user must choose it.
+	ModeValid Mode = "valid"
+)
+
+// MaxReportedErrors bounds the per-row errors a Result keeps; the counts
+// still cover every row.
+const MaxReportedErrors = 2000
+
+// DefaultBatch is the number of rows per multi-row statement.
+const DefaultBatch = 500
+
+// Audit actions of an import.
+const (
+	ActionImport        = "pupil.import"
+	ActionImportCreate  = "pupil.import.create"
+	ActionImportUpdate  = "pupil.import.update"
+	ActionImportPreview = "pupil.import.preview"
+)
+
+// Options describe one run.
+type Options struct {
+	TenantID uint
+	SchoolID uint
+	Mode     Mode
+	// DryRun counts and checks without writing pupils.
+	DryRun bool
+	// CanImportAt reports whether the actor may import at another school of
+	// the tenant (a pupil found there then moves). Nil: never.
+	CanImportAt func(ctx context.Context, schoolID uint) (bool, error)
+	// Progress, when set, is called every few hundred rows.
+	Progress func(Progress)
+	// Via names the route or job in the audit log ("cli:import pupils").
+	Via string
+	// EntityID names the import in its audit event (the pupil_imports id).
+	EntityID string
+	// MaxBytes is the file size limit (default importfile.DefaultMaxBytes).
+	MaxBytes int64
+	// Batch is the rows per statement (default DefaultBatch).
+	Batch int
+}
+
+// Progress is how far a run is.
+type Progress struct {
+	// Phase is "checking" (first pass) or "writing" (second pass).
+	Phase string
+	// Rows is the rows done in this phase; Total is known in the second.
+	Rows, Total int
+	// Fraction is the part of the whole run done, 0..1.
+	Fraction float64
+}
+
+// RowError is one problem of one row. GivenName and FamilyName are the
+// row's own name cells, for the uploader's preview only: never log them.
+type RowError struct {
+	Row        int    `json:"row"`
+	Field      string `json:"field"`
+	Message    string `json:"message"`
+	GivenName  string `json:"given_name,omitempty"`
+	FamilyName string `json:"family_name,omitempty"`
+}
+
+// Result is what a run found and did.
+type Result struct {
+	Info importfile.Info `json:"info"`
+	// Total counts data rows; New, Changed and Unchanged the valid ones (a
+	// move counts as changed); ErrorRows the rows with at least one error.
+	Total     int `json:"total"`
+	New       int `json:"new"`
+	Changed   int `json:"changed"`
+	Moved     int `json:"moved"`
+	Unchanged int `json:"unchanged"`
+	ErrorRows int `json:"error_rows"`
+	// Created and Updated count what a commit wrote (zero for a dry run or a refused commit).
+	Created int `json:"created"`
+	Updated int `json:"updated"`
+	// Committed reports that the commit wrote its rows.
+	Committed bool `json:"committed"`
+	// Errors lists the first MaxReportedErrors problems, by row.
+	Errors []RowError `json:"errors"`
+	// ErrorsTruncated reports that more problems were found than Errors holds.
+	ErrorsTruncated bool `json:"errors_truncated,omitempty"`
+}
+
+// Valid counts the rows without errors.
+func (r Result) Valid() int { return r.Total - r.ErrorRows }
+
+// ErrRowErrors is returned by a ModeAll commit refused because rows have errors.
+var ErrRowErrors = errors.New("the file has rows with errors: nothing was imported")
+
+// Service runs imports.
+type Service struct {
+	db     *storage.DB
+	pupils *pupils.Service
+	now    func() time.Time
+}
+
+// New returns the import service over db, hashing and sealing UPNs with ps.
+func New(db *storage.DB, ps *pupils.Service) *Service {
+	return &Service{db: db, pupils: ps, now: time.Now}
+}
+
+// Run checks (and unless opt.DryRun, commits) the file r of size bytes. A
+// file that cannot be read gives a *importfile.FileError and writes
+// nothing; a ModeAll commit with row errors gives the Result and
+// ErrRowErrors and writes nothing.
+func (s *Service) Run(ctx context.Context, r io.ReadSeeker, size int64, opt Options) (Result, error) {
+	if opt.Mode == "" {
+		opt.Mode = ModeAll
+	}
+	if opt.Mode != ModeAll && opt.Mode != ModeValid {
+		return Result{}, fmt.Errorf("import: unknown mode %q", opt.Mode)
+	}
+	if opt.Batch <= 0 {
+		opt.Batch = DefaultBatch
+	}
+	if opt.TenantID == 0 || opt.SchoolID == 0 {
+		return Result{}, errors.New("import: tenant and school are required")
+	}
+	today := s.now()
+	ru := &run{s: s, opt: opt, today: today, size: size}
+	// Pass 1: read and check every row.
+	if err := ru.check(ctx, r); err != nil {
+		return Result{}, err
+	}
+	// Pass 2: look up and (for a commit) write.
+	if opt.DryRun || ru.res.ErrorRows > 0 && opt.Mode == ModeAll {
+		if err := ru.lookup(ctx, r, s.db.DB, false); err != nil {
+			return Result{}, err
+		}
+		ru.finish()
+		if !opt.DryRun {
+			return ru.res, ErrRowErrors
+		}
+		return ru.res, nil
+	}
+	err := s.db.Transaction(func(tx *gorm.DB) error {
+		if err := ru.lookup(ctx, r, tx, true); err != nil {
+			return err
+		}
+		if ru.res.ErrorRows > 0 && opt.Mode == ModeAll {
+			return ErrRowErrors // a pupil of another school: roll back
+		}
+		return audit.Record(ctx, tx, audit.Change{TenantID: opt.TenantID, Action: ActionImport, EntityType: "pupil_import",
+			EntityID: opt.EntityID, After: map[string]any{
+				"school_id": opt.SchoolID, "mode": opt.Mode, "via": opt.Via, "rows": ru.res.Total,
+				"created": ru.res.Created, "updated": ru.res.Updated, "moved": ru.res.Moved,
+				"unchanged": ru.res.Unchanged, "error_rows": ru.res.ErrorRows}})
+	})
+	ru.finish()
+	if errors.Is(err, ErrRowErrors) {
+		ru.res.Created, ru.res.Updated = 0, 0
+		return ru.res, ErrRowErrors
+	}
+	if err != nil {
+		return Result{}, fmt.Errorf("import pupils: %w", err)
+	}
+	ru.res.Committed = true
+	return ru.res, nil
+}
+
+// run is the state of one Run.
+type run struct {
+	s     *Service
+	opt   Options
+	today time.Time
+	size  int64
+	res   Result
+	// bad marks rows (by number) with errors: the second pass skips them.
+	bad bitset
+	// pos counts the bytes the first pass has read, for its progress.
+	pos *counting
+}
+
+// counting is a ReadSeeker that counts the bytes read since the last seek.
+type counting struct {
+	io.ReadSeeker
+	n int64
+}
+
+func (c *counting) Read(p []byte) (int, error) {
+	n, err := c.ReadSeeker.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *counting) Seek(off int64, whence int) (int64, error) {
+	p, err := c.ReadSeeker.Seek(off, whence)
+	c.n = p
+	return p, err
+}
+
+func (ru *run) addError(row *importfile.Row, field, msg string) {
+	if !ru.bad.has(row.Number) {
+		ru.bad.set(row.Number)
+		ru.res.ErrorRows++
+	}
+	if len(ru.res.Errors) >= MaxReportedErrors {
+		ru.res.ErrorsTruncated = true
+		return
+	}
+	ru.res.Errors = append(ru.res.Errors, RowError{Row: row.Number, Field: field, Message: msg,
+		GivenName: clip(row.Values[importfile.GivenName]), FamilyName: clip(row.Values[importfile.FamilyName])})
+}
+
+func clip(s string) string {
+	r := []rune(s)
+	if len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
+}
+
+// open rewinds r and opens it as a pupil file.
+func (ru *run) open(r io.ReadSeeker) (*importfile.Reader, error) {
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("rewind import file: %w", err)
+	}
+	return importfile.Open(r, ru.size, importfile.Options{MaxBytes: ru.opt.MaxBytes})
+}
+
+// dupEntry remembers the first row of a UPN (by a 64-bit prefix of its keyed hash).
+type dupEntry struct {
+	row     int32
+	flagged bool
+}
+
+// check is the first pass: every row is read and checked, and UPNs that
+// appear in more than one row are flagged in each of those rows.
+func (ru *run) check(ctx context.Context, r io.ReadSeeker) error {
+	ru.pos = &counting{ReadSeeker: r}
+	rd, err := ru.open(ru.pos)
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	ru.res.Info = rd.Info()
+	seen := map[uint64]*dupEntry{}
+	n := 0
+	for {
+		row, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		n++
+		if n%1000 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			ru.progress("checking", n, 0, 0.5*min(1, float64(ru.pos.n)/float64(max(ru.size, 1))))
+		}
+		rec, errs := row.Record(ru.res.Info, ru.today)
+		for _, e := range errs {
+			ru.addError(row, e.Field, e.Message)
+		}
+		if errs.For(pupils.FieldUPN) != "" {
+			continue
+		}
+		key := hashKey(ru.s.pupils.HashUPN(rec.UPN))
+		if first, ok := seen[key]; ok {
+			ru.addError(row, pupils.FieldUPN, fmt.Sprintf("the same UPN is also in row %d", first.row))
+			if !first.flagged {
+				first.flagged = true
+				// The first row's names are not kept (memory stays flat): its number is.
+				ru.addError(&importfile.Row{Number: int(first.row)}, pupils.FieldUPN, fmt.Sprintf("the same UPN is also in row %d", row.Number))
+			}
+			continue
+		}
+		seen[key] = &dupEntry{row: int32(row.Number)}
+	}
+	ru.res.Total = n
+	return nil
+}
+
+func hashKey(hexHash string) uint64 {
+	var b [8]byte
+	_, _ = hex.Decode(b[:], []byte(hexHash[:16]))
+	return binary.BigEndian.Uint64(b[:])
+}
+
+func (ru *run) progress(phase string, rows, total int, frac float64) {
+	if ru.opt.Progress != nil {
+		ru.opt.Progress(Progress{Phase: phase, Rows: rows, Total: total, Fraction: frac})
+	}
+}
+
+// finish sorts the report by row.
+func (ru *run) finish() {
+	sort.SliceStable(ru.res.Errors, func(i, j int) bool { return ru.res.Errors[i].Row < ru.res.Errors[j].Row })
+}
+
+// bitset is a growable set of small non-negative integers.
+type bitset []uint64
+
+func (b *bitset) set(i int) {
+	for i/64 >= len(*b) {
+		*b = append(*b, 0)
+	}
+	(*b)[i/64] |= 1 << (i % 64)
+}
+
+func (b bitset) has(i int) bool { return i/64 < len(b) && b[i/64]&(1<<(i%64)) != 0 }

@@ -1,0 +1,330 @@
+package importer_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/charmap"
+
+	"github.com/challengepartners/upwards/core/audit"
+	"github.com/challengepartners/upwards/core/pupils"
+	"github.com/challengepartners/upwards/core/pupils/importer"
+	"github.com/challengepartners/upwards/core/pupils/importfile"
+	"github.com/challengepartners/upwards/core/pupils/importfile/importtest"
+	"github.com/challengepartners/upwards/core/sealed"
+	"github.com/challengepartners/upwards/core/storage"
+	"github.com/challengepartners/upwards/core/storage/storagetest"
+	"github.com/challengepartners/upwards/core/tenancy"
+)
+
+type fixture struct {
+	t       *testing.T
+	db      *storage.DB
+	svc     *importer.Service
+	ps      *pupils.Service
+	tenant  uint
+	school  uint
+	other   uint
+	tenant2 uint
+	school2 uint
+	ctx     context.Context
+}
+
+func newFixture(t *testing.T, db *storage.DB) *fixture {
+	t.Helper()
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
+	box, err := sealed.New(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := pupils.NewService(db, box)
+	ts := tenancy.NewService(db)
+	f := &fixture{t: t, db: db, ps: ps, svc: importer.New(db, ps), ctx: ctx}
+	mk := func(slug, urn string) (uint, uint, uint) {
+		tn, err := ts.CreateTenant(ctx, slug, slug, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s1, err := ts.CreateUnit(ctx, tn.ID, tenancy.UnitInput{Kind: tenancy.KindSchool, Name: slug + " One", URN: urn + "1", Phase: "primary"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s2, err := ts.CreateUnit(ctx, tn.ID, tenancy.UnitInput{Kind: tenancy.KindSchool, Name: slug + " Two", URN: urn + "2", Phase: "primary"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tn.ID, s1.ID, s2.ID
+	}
+	f.tenant, f.school, f.other = mk("alpha", "90000")
+	f.tenant2, f.school2, _ = mk("beta", "90001")
+	return f
+}
+
+func (f *fixture) run(b []byte, opt importer.Options) (importer.Result, error) {
+	f.t.Helper()
+	if opt.TenantID == 0 {
+		opt.TenantID, opt.SchoolID = f.tenant, f.school
+	}
+	opt.Via = "test"
+	return f.svc.Run(f.ctx, bytes.NewReader(b), int64(len(b)), opt)
+}
+
+func (f *fixture) count(where string, args ...any) int64 {
+	f.t.Helper()
+	var n int64
+	q := f.db.Table("pupils")
+	if where != "" {
+		q = q.Where(where, args...)
+	}
+	if err := q.Count(&n).Error; err != nil {
+		f.t.Fatal(err)
+	}
+	return n
+}
+
+func (f *fixture) auditCount(action string) int64 {
+	var n int64
+	f.db.Table("audit_events").Where("action = ?", action).Count(&n)
+	return n
+}
+
+func csvOf(n int) []byte {
+	var b bytes.Buffer
+	if err := importtest.WriteCSV(&b, 0, n, time.Now()); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+// A file commits, and the same file again changes no row and no updated_at.
+func TestCommitAndIdempotentReimport(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		file := csvOf(1234) // more than two batches
+		dry, err := f.run(file, importer.Options{DryRun: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dry.New != 1234 || dry.Total != 1234 || dry.ErrorRows != 0 || dry.Committed || f.count("") != 0 {
+			t.Fatalf("dry run %+v, %d pupils", dry, f.count(""))
+		}
+		res, err := f.run(file, importer.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Committed || res.Created != 1234 || res.Updated != 0 || f.count("tenant_id = ? AND school_id = ?", f.tenant, f.school) != 1234 {
+			t.Fatalf("commit %+v, %d pupils", res, f.count(""))
+		}
+		if f.auditCount(importer.ActionImport) != 1 || f.auditCount(importer.ActionImportCreate) != 3 {
+			t.Fatalf("audit: %d import events, %d create events", f.auditCount(importer.ActionImport), f.auditCount(importer.ActionImportCreate))
+		}
+		var before []pupils.Pupil
+		db.Order("id").Find(&before)
+		// Stored as the file says, UPN sealed and found by hash.
+		u0 := importtest.UPN(0)
+		var p pupils.Pupil
+		if err := db.Where("tenant_id = ? AND upn_hash = ?", f.tenant, f.ps.HashUPN(u0)).First(&p).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := f.ps.OpenUPN(p); got != u0 || p.FamilyName != importtest.Row(0, time.Now())[1] {
+			t.Fatalf("stored pupil %+v", p)
+		}
+		time.Sleep(5 * time.Millisecond)
+		again, err := f.run(file, importer.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.Unchanged != 1234 || again.Created != 0 || again.Updated != 0 || again.Changed != 0 {
+			t.Fatalf("re-import %+v", again)
+		}
+		var after []pupils.Pupil
+		db.Order("id").Find(&after)
+		for i := range before {
+			if !after[i].UpdatedAt.Equal(before[i].UpdatedAt) || after[i].FamilyName != before[i].FamilyName || !bytes.Equal(after[i].UPNSealed, before[i].UPNSealed) {
+				t.Fatalf("pupil %d changed on re-import", before[i].ID)
+			}
+		}
+		if f.auditCount(importer.ActionImportUpdate) != 0 {
+			t.Fatal("a re-import recorded updates")
+		}
+		// One changed row: one update, only its updated_at moves.
+		changed := bytes.Replace(file, []byte(importtest.UPN(5)+","), []byte(importtest.UPN(5)+",Changedname,"), 1)
+		changed = bytes.Replace(changed, []byte("Changedname,"+importtest.Row(5, time.Now())[1]+","), []byte("Changedname,"), 1)
+		res, err = f.run(changed, importer.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Updated != 1 || res.Unchanged != 1233 || res.Created != 0 {
+			t.Fatalf("one change: %+v", res)
+		}
+		if f.count("family_name = ?", "Changedname") != 1 {
+			t.Fatal("change not written")
+		}
+	})
+}
+
+func badFile(n int) []byte {
+	rows := strings.Split(strings.TrimSpace(string(csvOf(n))), "\n")
+	rows[3] = strings.Replace(rows[3], importtest.UPN(2)[:1], "Z", 1) // check letter wrong (row 4)
+	if importtest.UPN(2)[0] == 'Z' {
+		rows[3] = "Y" + rows[3][1:]
+	}
+	rows[6] = strings.Replace(rows[6], ",N,", ",Q,", 1) // a flag that is not a flag (row 7)
+	return []byte(strings.Join(rows, "\n") + "\n")
+}
+
+func TestAllOrNothingAndValidOnly(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		file := badFile(20)
+		res, err := f.run(file, importer.Options{})
+		if !errors.Is(err, importer.ErrRowErrors) {
+			t.Fatalf("err %v", err)
+		}
+		if res.ErrorRows != 2 || res.Committed || f.count("") != 0 || f.auditCount(importer.ActionImport) != 0 {
+			t.Fatalf("all-or-nothing wrote: %+v, %d pupils", res, f.count(""))
+		}
+		if res.Errors[0].Row != 4 || res.Errors[0].Field != pupils.FieldUPN || !strings.Contains(res.Errors[0].Message, "check letter") || res.Errors[1].Row != 7 {
+			t.Fatalf("errors %+v", res.Errors)
+		}
+		for _, e := range res.Errors {
+			if strings.Contains(e.Message, importtest.UPN(2)[1:]) {
+				t.Fatalf("error %q holds the UPN", e.Message)
+			}
+		}
+		res, err = f.run(file, importer.Options{Mode: importer.ModeValid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Created != 18 || res.ErrorRows != 2 || f.count("") != 18 {
+			t.Fatalf("valid-only %+v, %d pupils", res, f.count(""))
+		}
+	})
+}
+
+func TestDuplicatesInFile(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		rows := strings.Split(strings.TrimSpace(string(csvOf(10))), "\n")
+		rows[8] = importtest.UPN(1) + rows[8][13:] // row 9 repeats row 3's UPN
+		res, err := f.run([]byte(strings.Join(rows, "\n")), importer.Options{})
+		if !errors.Is(err, importer.ErrRowErrors) || res.ErrorRows != 2 || f.count("") != 0 {
+			t.Fatalf("%v %+v", err, res)
+		}
+		if res.Errors[0].Row != 3 || !strings.Contains(res.Errors[0].Message, "also in row 9") || res.Errors[1].Row != 9 || !strings.Contains(res.Errors[1].Message, "also in row 3") {
+			t.Fatalf("errors %+v", res.Errors)
+		}
+		res, err = f.run([]byte(strings.Join(rows, "\n")), importer.Options{Mode: importer.ModeValid})
+		if err != nil || res.Created != 8 {
+			t.Fatalf("%v %+v", err, res)
+		}
+	})
+}
+
+// Bad files are refused with a clear error and write nothing.
+func TestBadFilesWriteNothing(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		garbage := make([]byte, 5000)
+		for i := range garbage {
+			garbage[i] = byte(i*31 + 7)
+		}
+		good := csvOf(50)
+		cases := map[string]struct {
+			file []byte
+			max  int64
+			want string
+		}{
+			"binary":          {garbage, 0, "binary"},
+			"truncated quote": {append(append([]byte{}, good[:len(good)-30]...), []byte("\"Jon")...), 0, "cut short"},
+			"missing columns": {[]byte("UPN,Forename\n" + importtest.UPN(1) + ",Ann\n"), 0, "no column for Family name, Date of birth, Year group"},
+			"too large":       {good, 1000, "limit"},
+		}
+		for name, c := range cases {
+			_, err := f.run(c.file, importer.Options{MaxBytes: c.max, Mode: importer.ModeValid})
+			var fe *importfile.FileError
+			if !errors.As(err, &fe) || !strings.Contains(fe.Msg, c.want) {
+				t.Errorf("%s: err %v, want a file error saying %q", name, err, c.want)
+			}
+		}
+		// A file cut in the middle of a row: that row is flagged, the rest is all-or-nothing.
+		cut := good[:len(good)-25]
+		res, err := f.run(cut, importer.Options{})
+		if !errors.Is(err, importer.ErrRowErrors) || res.ErrorRows != 1 || !strings.Contains(res.Errors[0].Message, "cut short") {
+			t.Errorf("cut file: %v %+v", err, res)
+		}
+		if f.count("") != 0 || f.auditCount(importer.ActionImport) != 0 {
+			t.Fatalf("bad files wrote %d pupils", f.count(""))
+		}
+	})
+}
+
+func TestOtherSchoolAndTenant(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		file := csvOf(10)
+		if _, err := f.run(file, importer.Options{SchoolID: f.other, TenantID: f.tenant}); err != nil {
+			t.Fatal(err)
+		}
+		// Another tenant may hold the same UPNs: tenants are separate.
+		res, err := f.run(file, importer.Options{TenantID: f.tenant2, SchoolID: f.school2})
+		if err != nil || res.Created != 10 {
+			t.Fatalf("other tenant: %v %+v", err, res)
+		}
+		// At another school of the tenant without permission there: per-row errors.
+		res, err = f.run(file, importer.Options{})
+		if !errors.Is(err, importer.ErrRowErrors) || res.ErrorRows != 10 || !strings.Contains(res.Errors[0].Message, "another school") {
+			t.Fatalf("no move: %v %+v", err, res)
+		}
+		if f.count("school_id = ?", f.other) != 10 {
+			t.Fatal("a refused import moved pupils")
+		}
+		// With permission at both schools: a move.
+		res, err = f.run(file, importer.Options{CanImportAt: func(_ context.Context, id uint) (bool, error) { return id == f.other, nil }})
+		if err != nil || res.Moved != 10 || res.Updated != 10 || f.count("school_id = ?", f.school) != 10 {
+			t.Fatalf("move: %v %+v", err, res)
+		}
+	})
+}
+
+// A file without an optional column leaves that field of existing pupils alone.
+func TestMissingOptionalColumnKeepsValues(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		full := "UPN,Surname,Forename,DOB,NC Year,FSM,Gender\n" + importtest.UPN(1) + ",Jones,Ann," + dob(3) + ",3,Y,F\n"
+		if _, err := f.run([]byte(full), importer.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := f.run([]byte("UPN,Surname,Forename,DOB,NC Year\n"+importtest.UPN(1)+",Jones,Ann,"+dob(3)+",3\n"), importer.Options{})
+		if err != nil || res.Unchanged != 1 || len(res.Info.Missing) != 8 {
+			t.Fatalf("%v %+v", err, res)
+		}
+		if f.count("fsm = ? AND gender = ?", true, "F") != 1 {
+			t.Fatal("a missing column reset stored values")
+		}
+	})
+}
+
+func dob(year int) string {
+	y := pupils.ExpectedBirthYear(year, time.Now())
+	return time.Date(y, 10, 1, 0, 0, 0, 0, time.UTC).Format("02/01/2006")
+}
+
+func TestWindows1252Names(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		utf := "UPN,Surname,Forename,DOB,NC Year\n" + importtest.UPN(1) + ",Jones,Siân," + dob(2) + ",2\n" + importtest.UPN(2) + ",Brontë,Zoë," + dob(2) + ",2\n"
+		cp, _ := charmap.Windows1252.NewEncoder().String(utf)
+		res, err := f.run([]byte(cp), importer.Options{})
+		if err != nil || res.Info.Encoding != importfile.EncodingCP1252 {
+			t.Fatalf("%v %+v", err, res)
+		}
+		if f.count("given_name = ?", "Siân") != 1 || f.count("given_name = ? AND family_name = ?", "Zoë", "Brontë") != 1 {
+			t.Fatal("names not decoded from Windows-1252")
+		}
+	})
+}
