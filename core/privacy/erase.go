@@ -42,13 +42,16 @@ func checkReason(reason string, p *pupils.Pupil, u string) error {
 	if p == nil {
 		return nil
 	}
+	split := func(s string) []string {
+		return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) })
+	}
 	words := map[string]bool{}
-	for _, w := range strings.FieldsFunc(strings.ToLower(reason), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '-' }) {
+	for _, w := range split(reason) {
 		words[w] = true
 	}
 	for _, name := range []string{p.GivenName, p.FamilyName} {
-		for _, part := range strings.Fields(strings.ToLower(name)) {
-			if words[part] {
+		for _, part := range split(name) {
+			if utf8.RuneCountInString(part) > 1 && words[part] {
 				return &InvalidError{Message: "The reason must not name the pupil: it stays in the audit log after the pupil is erased."}
 			}
 		}
