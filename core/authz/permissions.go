@@ -18,6 +18,7 @@ const (
 	PermTenantRead    = "core.tenant.read"
 	PermTenantWrite   = "core.tenant.write"
 	PermAuditRead     = "core.audit.read"
+	PermPrivacyManage = "core.privacy.manage"
 	PermJobsAdmin     = "core.jobs.admin"
 )
 
@@ -50,6 +51,7 @@ func Permissions() []Permission {
 		{PermTenantRead, "See the tenant's settings."},
 		{PermTenantWrite, "Change the tenant's settings and enabled plugins."},
 		{PermAuditRead, "Read and export the tenant's audit log."},
+		{PermPrivacyManage, "Export and erase a pupil's data across the core and every plugin (subject rights)."},
 		{PermJobsAdmin, "Operate background jobs (install operators only; no role grants it)."},
 		{PermPublic, "Anyone, without signing in (not a Casbin permission)."},
 		{PermAuthenticated, "Any signed-in user (not a Casbin permission)."},

@@ -26,7 +26,7 @@ func TestCorePolicyTable(t *testing.T) {
 	school := []string{PermDashboardView, PermOrgUnitRead, PermSchoolRead}
 	want := map[string][]string{
 		RoleTenantAdmin: set(PermDashboardView, PermOrgUnitRead, PermOrgUnitWrite, PermSchoolRead, PermPupilRead, PermPupilWrite, PermPupilImport,
-			PermUserRead, PermUserWrite, PermRoleGrant, PermTenantRead, PermTenantWrite, PermAuditRead),
+			PermUserRead, PermUserWrite, PermRoleGrant, PermTenantRead, PermTenantWrite, PermAuditRead, PermPrivacyManage),
 		RoleCentralTeam:      set(append(school, PermUserRead, PermAuditRead, PermTenantRead)...),
 		RoleSeniorPartner:    set(school...),
 		RoleHubManager:       set(school...),
