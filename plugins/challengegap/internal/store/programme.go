@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 )
@@ -470,4 +473,13 @@ func (s *Store) DeleteTrio(clusterID, trioID uint64) (*Trio, error) {
 		return nil, fmt.Errorf("delete trio %d: %w", trioID, err)
 	}
 	return &t, nil
+}
+
+// SchoolFromHost is the plugin's record of a school the Host returned.
+func SchoolFromHost(s *pluginv1.School) School {
+	phase := ""
+	if s.GetPhase() != pluginv1.Phase_PHASE_UNSPECIFIED {
+		phase = strings.ToLower(strings.TrimPrefix(s.GetPhase().String(), "PHASE_"))
+	}
+	return School{UnitID: s.GetId(), Name: s.GetName(), URN: s.GetUrn(), Phase: phase}
 }

@@ -160,3 +160,28 @@ func (s *Store) ClusterOfSchool(yearID, schoolID uint64) (*Cluster, error) {
 	}
 	return c, err
 }
+
+// TeamPersonIDs lists the people on any team, for refreshing their names.
+func (s *Store) TeamPersonIDs() ([]uint64, error) {
+	var ids []uint64
+	if err := s.q().Model(&TeamMember{}).Distinct("person_id").Order("person_id").Pluck("person_id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("team people: %w", err)
+	}
+	return ids, nil
+}
+
+// RenameMembers records people's current names (by person id) on their team memberships.
+func (s *Store) RenameMembers(names map[uint64]string) error {
+	return s.Tx(func(tx *Store) error {
+		for id, name := range names {
+			name, err := text("person", name, 200, true)
+			if err != nil {
+				continue // keep the last good name
+			}
+			if err := tx.q().Model(&TeamMember{}).Where("person_id = ? AND name <> ?", id, name).Update("name", name).Error; err != nil {
+				return fmt.Errorf("rename team member %d: %w", id, err)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,280 @@
+// Package web is the plugin's pages: server-rendered html/template
+// fragments the core wraps in its shell, and the forms that change the
+// programme's records. Routes is the single list of routes: the manifest
+// declares it and the handler serves it, so the two never disagree.
+//
+// The core enforces each route's one permission (and, for UNIT routes,
+// that the school is within the user's reach) before a request arrives.
+// On top of it the plugin checks what only it knows: whether the user is
+// the lead of a cluster, its programme lead, or on a school's team this
+// year (see the package README for why this lives in the plugin).
+package web
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	"github.com/challengepartners/upwards/plugins/sdk"
+
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
+)
+
+// Permissions the plugin declares.
+const (
+	// PermRead: see the programme (years, clusters, recruitment, catalogue)
+	// and the pages of schools within reach.
+	PermRead = "challengegap.programme.read"
+	// PermManage: set up programme years and clusters, name the leads,
+	// keep the catalogue. Checked at the cluster's unit for cluster changes.
+	PermManage = "challengegap.programme.manage"
+	// PermSchoolLead: act as a school's leader: express interest, choose
+	// the team, decide on trials.
+	PermSchoolLead = "challengegap.school.lead"
+	// PermSchoolWork: work as a member of the school's team (with team
+	// membership checked by the plugin): record strategies trialled.
+	PermSchoolWork = "challengegap.school.work"
+)
+
+// AuditPrefix starts every audit action of the plugin.
+const AuditPrefix = "challengegap."
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
+	"roleLabel":     func(s string) string { return rules.Role(s).Label() },
+	"subjectLabel":  func(s string) string { return rules.Subject(s).Label() },
+	"paraLabel":     func(s string) string { return rules.ParaType(s).Label() },
+	"themeLabel":    func(s string) string { return rules.Theme(s).Label() },
+	"decisionLabel": func(s string) string { return rules.Decision(s).Label() },
+	"workshopTitle": rules.WorkshopTitle,
+	"dash": func(s string) string {
+		if s == "" {
+			return "—"
+		}
+		return s
+	},
+}).ParseFS(templateFS, "templates/*.html"))
+
+// Route is one route: the manifest's declaration and its handler.
+type Route struct {
+	Method     string
+	Path       string // Echo-style, as in the manifest: /clusters/:cluster
+	Permission string
+	Scope      pluginv1.RouteScope
+	UnitParam  string
+	Summary    string
+	handle     func(w http.ResponseWriter, r *http.Request) error
+}
+
+const (
+	anywhere = pluginv1.RouteScope_ROUTE_SCOPE_ANYWHERE
+	tenant   = pluginv1.RouteScope_ROUTE_SCOPE_TENANT
+	unit     = pluginv1.RouteScope_ROUTE_SCOPE_UNIT
+)
+
+// Routes lists every route of the plugin.
+func Routes() []Route {
+	return []Route{
+		{"GET", "/", PermRead, anywhere, "", "The programme: years, your clusters and schools", home},
+		{"POST", "/years", PermManage, tenant, "", "Add a programme year", createYear},
+		{"GET", "/years/:year", PermRead, anywhere, "", "A programme year's clusters", yearPage},
+		{"POST", "/years/:year/clusters", PermManage, tenant, "", "Add a cluster to a programme year", createCluster},
+		{"GET", "/recruitment", PermRead, anywhere, "", "Clusters open for recruitment", recruitment},
+		{"GET", "/clusters/:cluster", PermRead, anywhere, "", "A cluster: leads, schools, requests, trios, workshops", clusterPage},
+		{"POST", "/clusters/:cluster/leads", PermManage, anywhere, "", "Name a cluster's facilitation school, lead and programme lead", setLeads},
+		{"POST", "/clusters/:cluster/schools", PermManage, anywhere, "", "Add a school to a cluster directly", addSchool},
+		{"POST", "/clusters/:cluster/recruiting", PermRead, anywhere, "", "Open or close a cluster for recruitment (cluster lead)", setRecruiting},
+		{"POST", "/clusters/:cluster/requests/:participant", PermRead, anywhere, "", "Accept or decline a school's interest (cluster lead)", decide},
+		{"POST", "/clusters/:cluster/trios", PermRead, anywhere, "", "Form a trio (cluster lead)", createTrio},
+		{"POST", "/clusters/:cluster/trios/:trio/delete", PermRead, anywhere, "", "Dissolve a trio (cluster lead)", deleteTrio},
+		{"GET", "/workshops/:workshop", PermRead, anywhere, "", "A workshop: date, attendance, resources", workshopPage},
+		{"POST", "/workshops/:workshop", PermRead, anywhere, "", "Set a workshop's date, venue and notes (cluster lead)", updateWorkshop},
+		{"POST", "/workshops/:workshop/attendance", PermRead, anywhere, "", "Record attendance (cluster lead)", setAttendance},
+		{"POST", "/workshops/:workshop/resources", PermRead, anywhere, "", "Share a resource (cluster lead)", addResource},
+		{"GET", "/schools/:unit", PermRead, anywhere, "", "A school in the programme: team, trials, visits", schoolPage},
+		{"POST", "/schools/:unit/interest", PermSchoolLead, unit, "unit", "Express the school's interest in a cluster", expressInterest},
+		{"POST", "/schools/:unit/team", PermSchoolLead, unit, "unit", "Add a member to the school's team", addMember},
+		{"POST", "/schools/:unit/team/:member/delete", PermSchoolLead, unit, "unit", "Take a member off the school's team", removeMember},
+		{"POST", "/schools/:unit/trials", PermSchoolWork, unit, "unit", "Record a strategy the school trials (team member)", startTrial},
+		{"POST", "/schools/:unit/trials/:trial", PermSchoolLead, unit, "unit", "Decide on a trial: continue, scale up or stop", decideTrial},
+		{"POST", "/schools/:unit/visits", PermRead, anywhere, "", "Record a visit to the school (programme lead)", addVisit},
+		{"POST", "/visits/:visit/actions", PermRead, anywhere, "", "Record an action agreed at a visit", addAction},
+		{"POST", "/visits/:visit/actions/:action", PermRead, anywhere, "", "Mark an agreed action done or open", setActionDone},
+		{"GET", "/strategies", PermRead, anywhere, "", "The catalogue of strategies by theme", strategiesPage},
+		{"POST", "/strategies", PermManage, tenant, "", "Add a strategy to the catalogue", addStrategy},
+		{"POST", "/strategies/starter", PermManage, tenant, "", "Add the starter strategies to an empty catalogue", seedStrategies},
+	}
+}
+
+// Decls returns the routes as the manifest declares them.
+func Decls() []*pluginv1.RouteDecl {
+	rs := Routes()
+	out := make([]*pluginv1.RouteDecl, len(rs))
+	for i, r := range rs {
+		out[i] = &pluginv1.RouteDecl{Method: r.Method, Path: r.Path, Permission: r.Permission, Scope: r.Scope, UnitParam: r.UnitParam, Summary: r.Summary}
+	}
+	return out
+}
+
+// Handler serves Routes.
+func Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range Routes() {
+		pattern := rt.Method + " " + muxPath(rt.Path)
+		h := rt.handle
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) { serve(w, r, h) })
+	}
+	return mux
+}
+
+// muxPath turns "/clusters/:cluster" into "/clusters/{cluster}" and "/" into "/{$}".
+func muxPath(p string) string {
+	if p == "/" {
+		return "/{$}"
+	}
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		if strings.HasPrefix(s, ":") {
+			parts[i] = "{" + s[1:] + "}"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// Errors a handler returns to answer with a status page.
+var (
+	errForbidden = errors.New("forbidden")
+	errNotFound  = errors.New("not found")
+)
+
+// serve runs h and answers its error: 404, 403, 422 (bad input, nothing
+// saved), 409 (a conflict, nothing saved) or 500.
+func serve(w http.ResponseWriter, r *http.Request, h func(http.ResponseWriter, *http.Request) error) {
+	err := h(w, r)
+	if err == nil {
+		return
+	}
+	var v *store.ValidationError
+	switch {
+	case errors.Is(err, errNotFound) || errors.Is(err, store.ErrNotFound):
+		problem(w, r, http.StatusNotFound, "Not found", "There is no such page in Challenge the Gap, or it belongs elsewhere.")
+	case errors.Is(err, errForbidden):
+		problem(w, r, http.StatusForbidden, "Not allowed", "Only the cluster's lead, its programme lead or the school's leaders may do this.")
+	case errors.As(err, &v):
+		problem(w, r, http.StatusUnprocessableEntity, "Nothing was saved", fieldLabel(v.Field)+": "+v.Message+". Go back to correct it; your input is kept.")
+	case errors.Is(err, store.ErrConflict):
+		msg := err.Error()
+		if i := strings.Index(msg, store.ErrConflict.Error()+": "); i >= 0 {
+			msg = msg[i+len(store.ErrConflict.Error())+2:]
+		}
+		problem(w, r, http.StatusConflict, "Nothing was saved", upperFirst(msg)+".")
+	default:
+		sdk.Log(r.Context()).Error("challengegap page failed", "route", sdk.Route(r), "error", err.Error())
+		problem(w, r, http.StatusInternalServerError, "Something went wrong", "Nothing was saved. If it happens again, give an administrator the time it happened.")
+	}
+}
+
+func problem(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
+	body := template.HTML(`<h1>` + template.HTMLEscapeString(title) + `</h1><p class="error">` + template.HTMLEscapeString(msg) +
+		`</p><p><a href="` + template.HTMLEscapeString(sdk.URL(r, "/")) + `">Challenge the Gap</a></p>`) //nolint:gosec // escaped
+	sdk.PageStatus(w, r, status, title, body)
+}
+
+var fieldLabels = map[string]string{
+	"label": "Academic year", "unit": "Cluster", "name": "Name", "schools": "Schools", "message": "Message", "note": "Note",
+	"facilitation_school": "Facilitation school", "person": "Person", "role": "Role", "subject": "Subject", "para_type": "Type",
+	"held_on": "Date", "venue": "Venue", "notes": "Notes", "present": "Attendance", "title": "Title", "url": "Link",
+	"visited_on": "Date of the visit", "visitor": "Visitor", "text": "Action", "due_on": "Due date", "theme": "Theme",
+	"description": "Description", "strategy": "Strategy", "started_on": "Start date", "decision": "Decision", "year": "Programme year",
+	"school": "School", "cluster": "Cluster", "lead": "Cluster lead", "programme_lead": "Programme lead",
+}
+
+func fieldLabel(f string) string {
+	if l, ok := fieldLabels[f]; ok {
+		return l
+	}
+	return upperFirst(strings.ReplaceAll(f, "_", " "))
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// render answers the template name as a page.
+func render(w http.ResponseWriter, r *http.Request, title, name string, data any) error {
+	return sdk.Render(w, r, http.StatusOK, title, tmpl, name, data)
+}
+
+// redirect answers a successful POST with 303 to the plugin path.
+func redirect(w http.ResponseWriter, r *http.Request, path string) error {
+	http.Redirect(w, r, sdk.URL(r, path), http.StatusSeeOther)
+	return nil
+}
+
+// id reads a path parameter as an id; a malformed one is a 404.
+func id(r *http.Request, name string) (uint64, error) {
+	v, err := strconv.ParseUint(r.PathValue(name), 10, 64)
+	if err != nil || v == 0 {
+		return 0, errNotFound
+	}
+	return v, nil
+}
+
+// formID reads an optional id field of a form (0 when empty); a malformed
+// value is a validation error naming field.
+func formID(r *http.Request, field string) (uint64, error) {
+	s := strings.TrimSpace(r.PostFormValue(field))
+	if s == "" {
+		return 0, nil
+	}
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return 0, &store.ValidationError{Field: field, Message: "choose one of the options"}
+	}
+	return v, nil
+}
+
+// common is what every page's template needs.
+type common struct {
+	Base string
+	CSRF template.HTML
+}
+
+func commonOf(r *http.Request) common { return common{Base: sdk.BasePath(r), CSRF: sdk.CSRFField(r)} }
+
+// st is the request's store, bound to the actor's tenant.
+func st(r *http.Request) *store.Store {
+	ctx := r.Context()
+	return store.New(sdk.Tenant(ctx), sdk.TenantID(ctx))
+}
+
+// audit records a change by the actor; action is below the plugin's prefix.
+func audit(r *http.Request, action, entity string, entityID uint64, before, after any) error {
+	ctx := r.Context()
+	if err := sdk.HostFrom(ctx).Audit(ctx, AuditPrefix+action, entity, strconv.FormatUint(entityID, 10), before, after); err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}
+
+// userID is the actor's user id.
+func userID(r *http.Request) uint64 { return sdk.ActorFrom(r.Context()).GetUserId() }
+
+// phaseName turns the Host's phase into the rules' name ("primary", "all_through"; "" when unspecified).
+func phaseName(p pluginv1.Phase) string {
+	return store.SchoolFromHost(&pluginv1.School{Phase: p}).Phase
+}
+
+// schoolRecord is the plugin's record of a school read from the Host.
+func schoolRecord(s *pluginv1.School) store.School { return store.SchoolFromHost(s) }

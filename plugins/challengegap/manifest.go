@@ -1,0 +1,47 @@
+package main
+
+import (
+	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/jobs"
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/web"
+)
+
+// Version is the plugin's version; CHANGELOG.md says what each one changed.
+const Version = "0.1.0"
+
+// Default grants. The core's roles stand for the programme's people: the
+// central team and tenant admins run the programme; headteachers and
+// senior leaders are the school leaders; teachers and para-professionals
+// the school team members (their team membership is checked by the plugin);
+// trust leaders, senior partners and hub managers read. Cluster leads and
+// programme leads are recorded per cluster and year by the plugin (README).
+var (
+	readers = []string{"tenant_admin", "central_team", "senior_partner", "hub_manager", "trust_leader",
+		"headteacher", "senior_leader", "teacher", "para_professional"}
+	managers    = []string{"tenant_admin", "central_team"}
+	schoolLeads = []string{"tenant_admin", "headteacher", "senior_leader"}
+	schoolTeam  = []string{"tenant_admin", "headteacher", "senior_leader", "teacher", "para_professional"}
+)
+
+func manifest() *pluginv1.Manifest {
+	return &pluginv1.Manifest{
+		Id:             "challengegap",
+		Name:           "Challenge the Gap",
+		Version:        Version,
+		MinCoreVersion: "0.1.0",
+		Description:    "Challenge the Gap: school teams in clusters and trios trial strategies with their disadvantaged target pupils.",
+		Permissions: []*pluginv1.PermissionDecl{
+			{Name: web.PermRead, Description: "See Challenge the Gap: years, clusters, recruitment, strategies, and the pages of schools within reach", DefaultRoles: readers},
+			{Name: web.PermManage, Description: "Set up programme years and clusters, name their leads, keep the strategies catalogue", DefaultRoles: managers},
+			{Name: web.PermSchoolLead, Description: "Lead a school in the programme: express interest, choose the team, decide on trials", DefaultRoles: schoolLeads},
+			{Name: web.PermSchoolWork, Description: "Work on a school's team: record strategies trialled (team members only)", DefaultRoles: schoolTeam},
+		},
+		Routes:     web.Decls(),
+		Navigation: []*pluginv1.NavItem{{Label: "Challenge the Gap", Path: "/", Permission: web.PermRead}},
+		Jobs: []*pluginv1.JobDecl{{Name: jobs.SyncName, Description: "Refresh the names and phases of the programme's schools and the names of team members",
+			MaxRetry: 3, TimeoutSeconds: 300}},
+		Schedules: []*pluginv1.ScheduleDecl{{Job: jobs.SyncName, Cron: "30 2 * * *"}},
+		Events:    []string{"tenant.enabled", "school.changed"},
+	}
+}
