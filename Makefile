@@ -18,6 +18,7 @@ run: build
 ## build: compile the upwards binary (pure Go, no cgo)
 build:
 	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./core/cmd/upwards
+	CGO_ENABLED=0 $(GO) build -o bin/plugins/challengegap ./plugins/challengegap
 
 ## test: every test (with the race detector), on SQLite and the real PostgreSQL and Redis (started if stopped), with the browser test
 test: services test-deps proto-check
