@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"gorm.io/gorm"
 
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/pupils"
 	"github.com/challengepartners/upwards/core/pupils/importfile"
+	"github.com/challengepartners/upwards/core/storage"
 )
 
 // pending is a valid row waiting for its batch.
@@ -84,8 +84,8 @@ func (ru *run) lookup(ctx context.Context, r io.ReadSeeker, db *gorm.DB, write b
 		return err
 	}
 	defer rd.Close()
-	w := &writer{ru: ru, db: db.WithContext(ctx), write: write, cols: present(rd.Info()), canMove: map[uint]bool{}}
-	w.upsertSQL = w.buildUpsert()
+	w := &writer{ru: ru, db: db.WithContext(ctx), write: write, cols: present(rd.Info()), canMove: map[uint]bool{}, dialect: ru.s.db.Dialect}
+	w.upsertSQL = w.buildUpsert(db)
 	batch := make([]pending, 0, ru.opt.Batch)
 	done := 0
 	for {
@@ -128,25 +128,8 @@ type writer struct {
 	cols      []column
 	canMove   map[uint]bool
 	upsertSQL string
+	dialect   storage.Dialect
 }
-
-// buildUpsert returns the statement head and its ON CONFLICT tail for the
-// columns the file sets; flush adds one VALUES tuple per row.
-func (w *writer) buildUpsert() string {
-	var set, differ []string
-	for _, c := range w.cols {
-		set = append(set, c.name+" = excluded."+c.name)
-		differ = append(differ, "pupils."+c.name+" <> excluded."+c.name)
-	}
-	set = append(set, "school_id = excluded.school_id", "updated_at = excluded.updated_at")
-	differ = append(differ, "pupils.school_id <> excluded.school_id")
-	return " ON CONFLICT (tenant_id, upn_hash) DO UPDATE SET " + strings.Join(set, ", ") +
-		" WHERE " + strings.Join(differ, " OR ") + " RETURNING id, upn_hash"
-}
-
-const insertHead = "INSERT INTO pupils (tenant_id, school_id, upn_hash, upn_sealed, given_name, family_name, date_of_birth, year_group, gender, pupil_premium, fsm, fsm_ever6, eal_proficiency, sen, looked_after, created_at, updated_at) VALUES "
-
-const tuple = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
 // flush classifies one batch and, when writing, upserts its new and changed rows.
 func (w *writer) flush(ctx context.Context, batch []pending) error {
@@ -158,9 +141,9 @@ func (w *writer) flush(ctx context.Context, batch []pending) error {
 	for i := range batch {
 		hashes[i] = batch[i].hash
 	}
-	var existing []stored
-	if err := w.db.Table("pupils").Where("tenant_id = ? AND upn_hash IN ?", ru.opt.TenantID, hashes).Find(&existing).Error; err != nil {
-		return fmt.Errorf("look up pupils: %w", err)
+	existing, err := w.existing(ctx, hashes)
+	if err != nil {
+		return err
 	}
 	byHash := make(map[string]*stored, len(existing))
 	for i := range existing {
@@ -220,43 +203,10 @@ func (w *writer) flush(ctx context.Context, batch []pending) error {
 	if len(write) == 0 {
 		return nil
 	}
-	now := ru.s.now().UTC().Truncate(1000)
-	var sb strings.Builder
-	sb.Grow(len(insertHead) + len(write)*(len(tuple)+1) + len(w.upsertSQL))
-	sb.WriteString(insertHead)
-	args := make([]any, 0, len(write)*17)
-	for i, p := range write {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteString(tuple)
-		r := &p.rec
-		args = append(args, ru.opt.TenantID, ru.opt.SchoolID, p.hash, ru.s.pupils.SealUPN(r.UPN), r.GivenName, r.FamilyName,
-			r.DateOfBirth, r.YearGroup, r.Gender, r.PupilPremium, r.FSM, r.FSMEver6, r.EALProficiency, r.SEN, r.LookedAfter, now, now)
-	}
-	sb.WriteString(w.upsertSQL)
-	rows, err := w.db.Raw(sb.String(), args...).Rows()
+	created, updated, err := w.upsert(ctx, write, isNew)
 	if err != nil {
-		return fmt.Errorf("write pupils: %w", err)
+		return err
 	}
-	defer rows.Close()
-	var created, updated []uint
-	for rows.Next() {
-		var id uint
-		var hash string
-		if err := rows.Scan(&id, &hash); err != nil {
-			return fmt.Errorf("write pupils: %w", err)
-		}
-		if isNew[hash] {
-			created = append(created, id)
-		} else {
-			updated = append(updated, id)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("write pupils: %w", err)
-	}
-	rows.Close()
 	ru.res.Created += len(created)
 	ru.res.Updated += len(updated)
 	for _, ch := range []struct {

@@ -1,0 +1,135 @@
+package importer
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/challengepartners/upwards/core/storage"
+)
+
+// The batch statements bind a handful of parameters however many rows the
+// batch has: on SQLite the rows travel as one JSON array read with
+// json_each, on PostgreSQL as one array per column read with unnest. Binding
+// thousands of parameters per statement costs more than the writing itself.
+
+const lookupCols = "id, upn_hash, school_id, given_name, family_name, date_of_birth, year_group, gender, pupil_premium, fsm, fsm_ever6, eal_proficiency, sen, looked_after"
+
+const insertCols = "tenant_id, school_id, upn_hash, upn_sealed, given_name, family_name, date_of_birth, year_group, gender, pupil_premium, fsm, fsm_ever6, eal_proficiency, sen, looked_after, created_at, updated_at"
+
+// conn returns the connection (or transaction) under w.db.
+func (w *writer) conn() gorm.ConnPool { return w.db.Statement.ConnPool }
+
+func (w *writer) postgres() bool { return w.dialect == storage.Postgres }
+
+// buildUpsert returns the batch upsert for the columns the file sets: an
+// existing pupil is updated only when a value differs, and the statement
+// returns the id of each row inserted or updated.
+func (w *writer) buildUpsert(db *gorm.DB) string {
+	var set, differ []string
+	for _, c := range w.cols {
+		set = append(set, c.name+" = excluded."+c.name)
+		differ = append(differ, "pupils."+c.name+" <> excluded."+c.name)
+	}
+	set = append(set, "school_id = excluded.school_id", "updated_at = excluded.updated_at")
+	differ = append(differ, "pupils.school_id <> excluded.school_id")
+	tail := " ON CONFLICT (tenant_id, upn_hash) DO UPDATE SET " + strings.Join(set, ", ") +
+		" WHERE " + strings.Join(differ, " OR ") + " RETURNING id, upn_hash"
+	if w.postgres() {
+		return "INSERT INTO pupils (" + insertCols + ") SELECT $1, $2, u.h, u.s, u.g, u.f, u.d, u.y, u.gen, u.pp, u.fsm, u.e6, u.eal, u.sen, u.la, $3, $3" +
+			" FROM unnest($4::text[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::bool[], $12::bool[], $13::bool[], $14::text[], $15::text[], $16::bool[])" +
+			" AS u(h, s, g, f, d, y, gen, pp, fsm, e6, eal, sen, la)" + tail
+	}
+	return "INSERT INTO pupils (" + insertCols + ") SELECT ?, ?, j.value->>0, unhex(j.value->>1), j.value->>2, j.value->>3, j.value->>4, j.value->>5, j.value->>6," +
+		" j.value->>7, j.value->>8, j.value->>9, j.value->>10, j.value->>11, j.value->>12, ?, ? FROM json_each(?) AS j WHERE true" + tail
+}
+
+// existing returns the tenant's pupils with these UPN hashes.
+func (w *writer) existing(ctx context.Context, hashes []string) ([]stored, error) {
+	var rows *sql.Rows
+	var err error
+	if w.postgres() {
+		rows, err = w.conn().QueryContext(ctx, "SELECT "+lookupCols+" FROM pupils WHERE tenant_id = $1 AND upn_hash = ANY($2::text[])", w.ru.opt.TenantID, hashes)
+	} else {
+		js, jerr := json.Marshal(hashes)
+		if jerr != nil {
+			return nil, jerr
+		}
+		rows, err = w.conn().QueryContext(ctx, "SELECT "+lookupCols+" FROM pupils WHERE tenant_id = ? AND upn_hash IN (SELECT value FROM json_each(?))", w.ru.opt.TenantID, string(js))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up pupils: %w", err)
+	}
+	defer rows.Close()
+	var out []stored
+	for rows.Next() {
+		var s stored
+		if err := rows.Scan(&s.ID, &s.UPNHash, &s.SchoolID, &s.GivenName, &s.FamilyName, &s.DateOfBirth, &s.YearGroup, &s.Gender,
+			&s.PupilPremium, &s.FSM, &s.FSMEver6, &s.EALProficiency, &s.SEN, &s.LookedAfter); err != nil {
+			return nil, fmt.Errorf("look up pupils: %w", err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("look up pupils: %w", err)
+	}
+	return out, nil
+}
+
+// upsert writes rows and returns the ids created and updated.
+func (w *writer) upsert(ctx context.Context, rows []*pending, isNew map[string]bool) (created, updated []uint, err error) {
+	ru := w.ru
+	now := ru.s.now().UTC().Truncate(time.Microsecond)
+	var res *sql.Rows
+	if w.postgres() {
+		n := len(rows)
+		h, sealedUPN, g, f, d := make([]string, n), make([][]byte, n), make([]string, n), make([]string, n), make([]string, n)
+		y, gen, eal, sen := make([]int32, n), make([]string, n), make([]string, n), make([]string, n)
+		pp, fsm, e6, la := make([]bool, n), make([]bool, n), make([]bool, n), make([]bool, n)
+		for i, p := range rows {
+			r := &p.rec
+			h[i], sealedUPN[i], g[i], f[i], d[i] = p.hash, ru.s.pupils.SealUPN(r.UPN), r.GivenName, r.FamilyName, r.DateOfBirth
+			y[i], gen[i], eal[i], sen[i] = int32(r.YearGroup), r.Gender, r.EALProficiency, r.SEN
+			pp[i], fsm[i], e6[i], la[i] = r.PupilPremium, r.FSM, r.FSMEver6, r.LookedAfter
+		}
+		res, err = w.conn().QueryContext(ctx, w.upsertSQL, ru.opt.TenantID, ru.opt.SchoolID, now, h, sealedUPN, g, f, d, y, gen, pp, fsm, e6, eal, sen, la)
+	} else {
+		batch := make([][]any, len(rows))
+		for i, p := range rows {
+			r := &p.rec
+			batch[i] = []any{p.hash, hex.EncodeToString(ru.s.pupils.SealUPN(r.UPN)), r.GivenName, r.FamilyName, r.DateOfBirth,
+				r.YearGroup, r.Gender, r.PupilPremium, r.FSM, r.FSMEver6, r.EALProficiency, r.SEN, r.LookedAfter}
+		}
+		js, jerr := json.Marshal(batch)
+		if jerr != nil {
+			return nil, nil, jerr
+		}
+		res, err = w.conn().QueryContext(ctx, w.upsertSQL, ru.opt.TenantID, ru.opt.SchoolID, now, now, string(js))
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("write pupils: %w", err)
+	}
+	defer res.Close()
+	for res.Next() {
+		var id uint
+		var hash string
+		if err := res.Scan(&id, &hash); err != nil {
+			return nil, nil, fmt.Errorf("write pupils: %w", err)
+		}
+		if isNew[hash] {
+			created = append(created, id)
+		} else {
+			updated = append(updated, id)
+		}
+	}
+	if err := res.Err(); err != nil {
+		return nil, nil, fmt.Errorf("write pupils: %w", err)
+	}
+	return created, updated, nil
+}
