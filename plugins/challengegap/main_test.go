@@ -133,7 +133,9 @@ func fixture() *plugintest.Fixture {
 		&pluginv1.School{Id: schoolD, Urn: "900004", Name: "Damson Primary School", Phase: pluginv1.Phase_PHASE_PRIMARY, ParentIds: []uint64{clusterUnit}},
 		&pluginv1.School{Id: schoolE, Urn: "900005", Name: "Elm Secondary School", Phase: pluginv1.Phase_PHASE_SECONDARY, ParentIds: []uint64{plugintest.RootUnit}},
 	)
-	g := func(role string, unit uint64) []*pluginv1.RoleGrant { return []*pluginv1.RoleGrant{{Role: role, UnitId: unit}} }
+	g := func(role string, unit uint64) []*pluginv1.RoleGrant {
+		return []*pluginv1.RoleGrant{{Role: role, UnitId: unit}}
+	}
 	f.People = append(f.People,
 		&pluginv1.Person{Id: centralID, Name: "Cora Central", Email: "cora@test.example", Grants: g("central_team", plugintest.RootUnit)},
 		&pluginv1.Person{Id: headBID, Name: "Bea Head", Email: "bea@test.example", Grants: g("headteacher", plugintest.SchoolB)},

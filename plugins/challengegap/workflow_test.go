@@ -196,7 +196,9 @@ func TestSubjectExportAndErasure(t *testing.T) {
 	teamOfA(t, c)
 	c.post(centralID, "/schools/"+id(plugintest.SchoolA)+"/visits", form("year", "1", "visited_on", "2017-10-12"))
 	ctx := t.Context()
-	subject := func(p uint64) *pluginv1.Subject { return &pluginv1.Subject{Id: &pluginv1.Subject_PersonId{PersonId: p}} }
+	subject := func(p uint64) *pluginv1.Subject {
+		return &pluginv1.Subject{Id: &pluginv1.Subject_PersonId{PersonId: p}}
+	}
 
 	exp, err := h.Client.ExportSubject(ctx, &pluginv1.ExportSubjectRequest{Actor: h.System(), Subject: subject(plugintest.HeadID)})
 	if err != nil || len(exp.GetFiles()) != 1 {
