@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -416,4 +417,70 @@ func TestEmbeddedRedisWantsItsPassword(t *testing.T) {
 	if _, err := c.Queues(); err == nil {
 		t.Fatal("embedded redis answered a client without the password")
 	}
+}
+
+// A schedule a source starts listing while the worker runs fires without a
+// restart, and stops once the source drops it; a source that fails keeps
+// the entries the worker has.
+func TestScheduleSourceChangesWhileRunning(t *testing.T) {
+	jobstest.Each(t, func(t *testing.T, r *jobs.Redis) {
+		var fired atomic.Int64
+		reg := jobs.NewRegistry()
+		reg.Handle("test:tick", func(context.Context, []byte) error { fired.Add(1); return nil })
+		var mu sync.Mutex
+		var listed []jobs.Schedule
+		var failing bool
+		reg.AddScheduleSource(func(context.Context) ([]jobs.Schedule, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if failing {
+				return nil, errors.New("registry unreachable")
+			}
+			return listed, nil
+		})
+		set := func(ss []jobs.Schedule, fail bool) {
+			mu.Lock()
+			listed, failing = ss, fail
+			mu.Unlock()
+		}
+		o := fastOptions(nil)
+		o.ScheduleSync = 100 * time.Millisecond
+		w := startWorker(t, r, reg, o)
+		waitFor(t, 5*time.Second, "the worker to run the schedules", w.Scheduling)
+		entries := func() []string {
+			es, err := asynq.NewInspector(r.ClientOpt()).SchedulerEntries()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, e := range es {
+				out = append(out, e.Spec+" "+e.Task.Type())
+			}
+			return out
+		}
+		time.Sleep(1500 * time.Millisecond)
+		if n := fired.Load(); n != 0 || len(entries()) != 0 {
+			t.Fatalf("before the source lists a schedule: %d runs, entries %v", n, entries())
+		}
+
+		set([]jobs.Schedule{{Cronspec: "@every 1s", TaskType: "test:tick"}, {Cronspec: "@hourly", TaskType: "test:unregistered"},
+			{Cronspec: "every banana", TaskType: "test:tick"}}, false)
+		waitFor(t, 10*time.Second, "the new schedule to fire", func() bool { return fired.Load() > 0 })
+		waitFor(t, 5*time.Second, "the entry to be listed", func() bool { return slices.Equal(entries(), []string{"@every 1s test:tick"}) })
+
+		set(nil, true) // a failing source changes nothing
+		time.Sleep(500 * time.Millisecond)
+		if got := entries(); !slices.Equal(got, []string{"@every 1s test:tick"}) {
+			t.Fatalf("entries after a failing read: %v", got)
+		}
+
+		set(nil, false)
+		waitFor(t, 5*time.Second, "the dropped schedule's entry to go", func() bool { return len(entries()) == 0 })
+		time.Sleep(300 * time.Millisecond) // a run already enqueued may finish
+		n := fired.Load()
+		time.Sleep(2500 * time.Millisecond)
+		if after := fired.Load(); after != n {
+			t.Fatalf("the dropped schedule fired %d more times", after-n)
+		}
+	})
 }

@@ -23,7 +23,16 @@ type Registry struct {
 	mu        sync.RWMutex
 	handlers  map[string]registered
 	schedules []Schedule
+	sources   []ScheduleSource
 }
+
+// ScheduleSource lists schedules that change while workers run, such as
+// those of plugins that are installed, enabled and disabled at any time.
+// The worker running the schedules calls every source each
+// Options.ScheduleSync and adds and removes entries to match. A schedule
+// whose task type is not registered (yet) or whose cronspec is bad is left
+// out and logged.
+type ScheduleSource func(ctx context.Context) ([]Schedule, error)
 
 type registered struct {
 	handler Handler
@@ -76,6 +85,40 @@ func (reg *Registry) Schedule(cronspec, taskType string, payload []byte) error {
 	}
 	reg.schedules = append(reg.schedules, Schedule{Cronspec: cronspec, TaskType: taskType, Payload: append([]byte(nil), payload...)})
 	return nil
+}
+
+// AddScheduleSource adds a source of schedules the worker running the
+// schedules keeps in step with (see ScheduleSource).
+func (reg *Registry) AddScheduleSource(src ScheduleSource) {
+	if src == nil {
+		panic("jobs: AddScheduleSource with a nil source")
+	}
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	reg.sources = append(reg.sources, src)
+}
+
+// hasSchedules reports whether there are schedules or sources of them.
+func (reg *Registry) hasSchedules() bool {
+	reg.mu.RLock()
+	defer reg.mu.RUnlock()
+	return len(reg.schedules) > 0 || len(reg.sources) > 0
+}
+
+// dynamicSchedules asks every source for its schedules now.
+func (reg *Registry) dynamicSchedules(ctx context.Context) ([]Schedule, error) {
+	reg.mu.RLock()
+	sources := append([]ScheduleSource(nil), reg.sources...)
+	reg.mu.RUnlock()
+	var out []Schedule
+	for _, src := range sources {
+		ss, err := src(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ss...)
+	}
+	return out, nil
 }
 
 // validateCron parses cronspec with the very parser asynq's Scheduler uses,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -15,7 +16,10 @@ import (
 // schedulerLeaseKey holds the token of the worker that runs the schedules.
 const schedulerLeaseKey = "upwards:jobs:scheduler-lease"
 
-const defaultSchedulerLease = 15 * time.Second
+const (
+	defaultSchedulerLease = 15 * time.Second
+	defaultScheduleSync   = 10 * time.Second
+)
 
 var (
 	// renewLease extends the lease if the caller still holds it.
@@ -31,35 +35,41 @@ return 0`)
 )
 
 // scheduleRunner competes for the scheduler lease and, while holding it,
-// runs an asynq Scheduler with the registry's schedules. asynq documents
-// that only one Scheduler may run per schedule; the lease makes that true
-// with any number of workers. A holder that dies stops renewing, and another
+// runs an asynq PeriodicTaskManager over the registry's schedules: the fixed
+// ones and those its ScheduleSources list, re-read every sync interval so
+// that schedules added or removed while workers run (a plugin installed,
+// enabled or disabled) take effect without a restart. asynq documents that
+// only one Scheduler may run per schedule; the lease makes that true with
+// any number of workers. A holder that dies stops renewing, and another
 // worker takes over when the lease expires.
 type scheduleRunner struct {
-	redis     *Redis
-	reg       *Registry
-	schedules []Schedule
-	alog      asynq.Logger
-	log       *slog.Logger
-	token     string
-	ttl       time.Duration
+	redis *Redis
+	reg   *Registry
+	alog  asynq.Logger
+	log   *slog.Logger
+	token string
+	ttl   time.Duration
+	sync  time.Duration
 
-	mu    sync.Mutex
-	sched *asynq.Scheduler
+	mu  sync.Mutex
+	mgr *asynq.PeriodicTaskManager
 
 	done chan struct{}
 	wg   sync.WaitGroup
 }
 
-func newScheduleRunner(r *Redis, reg *Registry, schedules []Schedule, ttl time.Duration, alog asynq.Logger, log *slog.Logger) *scheduleRunner {
+func newScheduleRunner(r *Redis, reg *Registry, ttl, syncEvery time.Duration, alog asynq.Logger, log *slog.Logger) *scheduleRunner {
 	if ttl <= 0 {
 		ttl = defaultSchedulerLease
+	}
+	if syncEvery <= 0 {
+		syncEvery = defaultScheduleSync
 	}
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return &scheduleRunner{
-		redis: r, reg: reg, schedules: schedules, alog: alog, log: log,
-		token: hex.EncodeToString(b[:]), ttl: ttl, done: make(chan struct{}),
+		redis: r, reg: reg, alog: alog, log: log,
+		token: hex.EncodeToString(b[:]), ttl: ttl, sync: syncEvery, done: make(chan struct{}),
 	}
 }
 
@@ -83,7 +93,7 @@ func (s *scheduleRunner) start() {
 func (s *scheduleRunner) leading() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.sched != nil
+	return s.mgr != nil
 }
 
 func (s *scheduleRunner) tick() {
@@ -113,47 +123,104 @@ func (s *scheduleRunner) tick() {
 	}
 }
 
-// lead starts the asynq Scheduler with every schedule.
+// lead starts the PeriodicTaskManager. If it cannot start, the lease is
+// given back for the next tick (or another worker) to try again.
 func (s *scheduleRunner) lead() {
-	sc := asynq.NewScheduler(s.redis.ClientOpt(), &asynq.SchedulerOpts{
-		Logger:   s.alog,
-		LogLevel: asynq.WarnLevel,
-		PostEnqueueFunc: func(info *asynq.TaskInfo, err error) {
-			if err != nil {
-				s.log.Warn("schedule could not enqueue", "error", err.Error())
-				return
-			}
-			s.log.Debug("schedule enqueued", "task_type", info.Type, "task_id", info.ID, "queue", info.Queue)
+	heartbeat := s.sync.Round(time.Second) // asynq expires entries in whole seconds
+	if heartbeat < time.Second {
+		heartbeat = time.Second
+	}
+	mgr, err := asynq.NewPeriodicTaskManager(asynq.PeriodicTaskManagerOpts{
+		PeriodicTaskConfigProvider: &scheduleProvider{reg: s.reg, log: s.log, timeout: max(s.sync, time.Second)},
+		RedisConnOpt:               s.redis.ClientOpt(),
+		SyncInterval:               s.sync,
+		SchedulerOpts: &asynq.SchedulerOpts{
+			Logger:            s.alog,
+			LogLevel:          asynq.WarnLevel,
+			HeartbeatInterval: heartbeat,
+			PostEnqueueFunc: func(info *asynq.TaskInfo, err error) {
+				if err != nil {
+					s.log.Warn("schedule could not enqueue", "error", err.Error())
+					return
+				}
+				s.log.Debug("schedule enqueued", "task_type", info.Type, "task_id", info.ID, "queue", info.Queue)
+			},
 		},
 	})
-	for _, e := range s.schedules {
-		r, ok := s.reg.lookup(e.TaskType)
-		if !ok { // Schedule refuses unknown types, so this is unreachable
-			continue
-		}
-		if _, err := sc.Register(e.Cronspec, asynq.NewTask(e.TaskType, e.Payload), r.opts...); err != nil {
-			s.log.Error("schedule not registered", "task_type", e.TaskType, "cron", e.Cronspec, "error", err.Error())
-		}
+	if err == nil {
+		err = mgr.Start()
 	}
-	if err := sc.Start(); err != nil {
+	if err != nil {
 		s.log.Error("scheduler did not start", "error", err.Error())
+		s.release()
 		return
 	}
 	s.mu.Lock()
-	s.sched = sc
+	s.mgr = mgr
 	s.mu.Unlock()
-	s.log.Info("scheduler lease acquired; running schedules", "schedules", len(s.schedules))
+	s.log.Info("scheduler lease acquired; running schedules", "sync_every", s.sync.String())
 }
 
-// follow stops the asynq Scheduler, if running.
+// follow stops the schedules, if running.
 func (s *scheduleRunner) follow() {
 	s.mu.Lock()
-	sc := s.sched
-	s.sched = nil
+	mgr := s.mgr
+	s.mgr = nil
 	s.mu.Unlock()
-	if sc != nil {
-		sc.Shutdown()
+	if mgr != nil {
+		mgr.Shutdown()
 	}
+}
+
+// release gives up the lease if this worker holds it.
+func (s *scheduleRunner) release() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := releaseLease.Run(ctx, s.redis.client(), []string{schedulerLeaseKey}, s.token).Err(); err != nil {
+		s.log.Warn("scheduler lease: release failed", "error", err.Error())
+	}
+}
+
+// scheduleProvider gives asynq's PeriodicTaskManager the registry's
+// schedules, fixed and from its sources, each with its task type's options.
+type scheduleProvider struct {
+	reg     *Registry
+	log     *slog.Logger
+	timeout time.Duration
+	synced  bool // a call has read the sources once
+}
+
+// GetConfigs is called by one goroutine at a time (the manager's start,
+// then its sync loop). When a source fails, the manager keeps the entries it
+// has; at the first call, the fixed schedules start without the sources'.
+func (p *scheduleProvider) GetConfigs() ([]*asynq.PeriodicTaskConfig, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), p.timeout)
+	defer cancel()
+	schedules := p.reg.Schedules()
+	dynamic, err := p.reg.dynamicSchedules(ctx)
+	switch {
+	case err != nil && p.synced:
+		return nil, fmt.Errorf("list schedules: %w", err)
+	case err != nil:
+		p.log.Warn("schedules of a source not read; starting with the fixed ones", "error", err.Error())
+	default:
+		p.synced = true
+		schedules = append(schedules, dynamic...)
+	}
+	out := make([]*asynq.PeriodicTaskConfig, 0, len(schedules))
+	for _, e := range schedules {
+		r, ok := p.reg.lookup(e.TaskType)
+		if !ok {
+			p.log.Warn("schedule of an unregistered task type left out", "task_type", e.TaskType)
+			continue
+		}
+		if err := validateCron(e.Cronspec); err != nil {
+			p.log.Warn("schedule with a bad cronspec left out", "task_type", e.TaskType, "cron", e.Cronspec, "error", err.Error())
+			continue
+		}
+		out = append(out, &asynq.PeriodicTaskConfig{Cronspec: e.Cronspec, Task: asynq.NewTask(e.TaskType, e.Payload), Opts: r.opts})
+	}
+	return out, nil
 }
 
 // stop ends the lease loop, the scheduler, and releases the lease so that
@@ -164,10 +231,6 @@ func (s *scheduleRunner) stop() {
 	wasLeading := s.leading()
 	s.follow()
 	if wasLeading {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := releaseLease.Run(ctx, s.redis.client(), []string{schedulerLeaseKey}, s.token).Err(); err != nil {
-			s.log.Warn("scheduler lease: release failed", "error", err.Error())
-		}
+		s.release()
 	}
 }

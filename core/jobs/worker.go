@@ -45,6 +45,9 @@ type Options struct {
 	// holder renews it every third of that, and a dead holder's schedules
 	// resume on another worker within it (default 15s).
 	SchedulerLease time.Duration
+	// ScheduleSync is how often the worker running the schedules re-reads
+	// the registry's ScheduleSources, adding and removing entries (default 10s).
+	ScheduleSync time.Duration
 }
 
 // Worker processes tasks of a Registry's types and, while it holds the
@@ -110,8 +113,8 @@ func (w *Worker) Start() error {
 	if err := w.server.Start(asynq.HandlerFunc(w.process)); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
-	if schedules := w.reg.Schedules(); len(schedules) > 0 && !w.opts.DisableScheduler {
-		w.sched = newScheduleRunner(w.redis, w.reg, schedules, w.opts.SchedulerLease, alog, w.log)
+	if w.reg.hasSchedules() && !w.opts.DisableScheduler {
+		w.sched = newScheduleRunner(w.redis, w.reg, w.opts.SchedulerLease, w.opts.ScheduleSync, alog, w.log)
 		w.sched.start()
 	}
 	w.started = true

@@ -44,9 +44,11 @@ type fanoutPayload struct {
 }
 
 // RegisterJobs registers on reg a handler for every job of every installed
-// plugin and one schedule per manifest schedule. Call it before the worker
-// starts; jobs of plugins installed later are registered by Sync, but their
-// schedules only at the next start of the process.
+// plugin, and the plugins' schedules as a schedule source: the worker running
+// the schedules re-reads the registry (jobs.Options.ScheduleSync), so the
+// schedules of a plugin installed, upgraded, enabled or disabled while it
+// runs start and stop without a restart. Call it before the worker starts;
+// jobs of plugins installed later are registered by Sync and by the source.
 func (rt *Runtime) RegisterJobs(ctx context.Context, reg *jobs.Registry) error {
 	rt.mu.Lock()
 	rt.jobsReg = reg
@@ -62,18 +64,44 @@ func (rt *Runtime) RegisterJobs(ctx context.Context, reg *jobs.Registry) error {
 			errs = append(errs, err)
 			continue
 		}
-		if err := rt.registerPluginJobs(p.ID, m); err != nil {
-			errs = append(errs, err)
+		errs = append(errs, rt.registerPluginJobs(p.ID, m))
+	}
+	reg.AddScheduleSource(rt.schedules)
+	return errors.Join(errs...)
+}
+
+// schedules lists one fan-out schedule per manifest schedule of every
+// plugin that at least one tenant enables and whose build has not failed.
+// The fan-out enqueues the job for the tenants enabling the plugin when it
+// fires, so a tenant that disables the plugin is left out at once.
+func (rt *Runtime) schedules(ctx context.Context) ([]jobs.Schedule, error) {
+	plugins, err := rt.reg.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	enabled, err := rt.reg.enablements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []jobs.Schedule
+	for _, p := range plugins {
+		if len(enabled[p.ID]) == 0 || p.State == StateFailed {
 			continue
+		}
+		m, err := rt.manifest(p)
+		if err != nil {
+			rt.log.WarnContext(ctx, "schedules of a plugin left out", "plugin", p.ID, "error", err.Error())
+			continue
+		}
+		if err := rt.registerPluginJobs(p.ID, m); err != nil {
+			return nil, err
 		}
 		for _, s := range m.GetSchedules() {
 			body, _ := json.Marshal(fanoutPayload{Job: s.GetJob()})
-			if err := reg.Schedule(s.GetCron(), fanoutType(p.ID), body); err != nil {
-				errs = append(errs, fmt.Errorf("plugin %s: %w", p.ID, err))
-			}
+			out = append(out, jobs.Schedule{Cronspec: s.GetCron(), TaskType: fanoutType(p.ID), Payload: body})
 		}
 	}
-	return errors.Join(errs...)
+	return out, nil
 }
 
 // registerPluginJobs registers the handlers of m's jobs not yet registered.

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
+
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/jobs"
 	"github.com/challengepartners/upwards/core/storage"
@@ -72,4 +74,54 @@ func TestJobsRunThroughRunJobWithActor(t *testing.T) {
 	if n := e.rt.tokens.live(); n != 0 {
 		t.Fatalf("%d actor tokens outlive their jobs", n)
 	}
+}
+
+// A plugin installed and enabled through another process (as the CLI does)
+// while a worker runs gets its schedule without a restart, and the schedule
+// goes when no tenant enables the plugin any more.
+func TestSchedulesFollowTheRegistryWhileAWorkerRuns(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d storage.Dialect) {
+		e := newEnv(t, d, Options{SyncInterval: 200 * time.Millisecond})
+		e.must(e.rt.RegisterJobs(e.ctx, e.jreg))
+		w := jobs.NewWorker(e.redis, e.jreg, jobs.Options{PollInterval: 50 * time.Millisecond, Logger: testLogger(),
+			ShutdownTimeout: time.Second, ScheduleSync: 200 * time.Millisecond})
+		e.must(w.Start())
+		t.Cleanup(w.Shutdown)
+		entries := func() []string {
+			es, err := asynq.NewInspector(e.redis.ClientOpt()).SchedulerEntries()
+			e.must(err)
+			var out []string
+			for _, en := range es {
+				out = append(out, en.Spec+" "+en.Task.Type())
+			}
+			slices.Sort(out)
+			return out
+		}
+		eventually(t, 5*time.Second, "the worker to run the schedules", w.Scheduling)
+		want := []string{"@every 1s plugin:echo:_schedule"}
+
+		// Another process installs echo; no tenant enables it yet: no schedule.
+		cli := NewRegistry(e.db, RegistryOptions{CoreVersion: "1.0.0", Logger: testLogger()})
+		p, err := cli.Install(e.ctx, binary("echo"), false)
+		e.must(err)
+		time.Sleep(1500 * time.Millisecond)
+		if got := entries(); slices.Contains(got, want[0]) {
+			t.Fatalf("a plugin no tenant enables is scheduled: %v", got)
+		}
+		e.must(cli.Enable(e.ctx, p.ID, e.a.tenant.ID))
+		eventually(t, 10*time.Second, "the schedule to appear", func() bool { return slices.Contains(entries(), want[0]) })
+		eventually(t, 10*time.Second, "the scheduled job to run for tenant A", func() bool { return e.auditCount(e.a.tenant.ID, "echo.tick") > 0 })
+		if n := e.auditCount(e.b.tenant.ID, "echo.tick"); n != 0 {
+			t.Fatalf("the schedule ran %d times for tenant B, which does not enable echo", n)
+		}
+
+		e.must(cli.Disable(e.ctx, p.ID, e.a.tenant.ID))
+		eventually(t, 10*time.Second, "the schedule to go", func() bool { return !slices.Contains(entries(), want[0]) })
+		time.Sleep(500 * time.Millisecond) // a run enqueued before the disable is refused or done
+		n := e.auditCount(e.a.tenant.ID, "echo.tick")
+		time.Sleep(2500 * time.Millisecond)
+		if after := e.auditCount(e.a.tenant.ID, "echo.tick"); after != n {
+			t.Fatalf("echo ticked %d more times after it was disabled", after-n)
+		}
+	})
 }
