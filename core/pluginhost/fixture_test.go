@@ -22,6 +22,8 @@ import (
 	"github.com/challengepartners/upwards/core/jobs"
 	"github.com/challengepartners/upwards/core/jobs/jobstest"
 	"github.com/challengepartners/upwards/core/mail"
+	"github.com/challengepartners/upwards/core/pupils"
+	"github.com/challengepartners/upwards/core/sealed"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
 	"github.com/challengepartners/upwards/core/tenancy"
@@ -46,6 +48,7 @@ type env struct {
 	jreg    *jobs.Registry
 	jc      *jobs.Client
 	outbox  *mail.Outbox
+	pup     *pupils.Service
 	rt      *Runtime
 	srv     *web.Server
 	http    *httptest.Server
@@ -106,9 +109,13 @@ func newEnv(t *testing.T, d storage.Dialect, opts Options) *env {
 	if err := mail.Register(e.jreg, e.outbox, sender, "upwards@example.org"); err != nil {
 		t.Fatal(err)
 	}
+	box, err := sealed.New(make([]byte, sealed.KeySize))
+	e.must(err)
+	e.pup = pupils.NewService(db, box)
+	e.pup.SetAccess(e.az, e.ten)
 	log := testLogger()
 	e.rt, err = New(Deps{DB: db, DatabaseURL: e.dbURL, DataDir: e.dataDir, CoreVersion: "1.0.0", Tenancy: e.ten,
-		Identity: e.ids, Authz: e.az, Jobs: e.jc, Mail: e.outbox, Log: log}, opts)
+		Identity: e.ids, Authz: e.az, Jobs: e.jc, Mail: e.outbox, Pupils: e.pup, Log: log}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +126,7 @@ func newEnv(t *testing.T, d storage.Dialect, opts Options) *env {
 	cfg := config.Defaults()
 	cfg.DatabaseURL, cfg.DataDir, cfg.LogLevel = e.dbURL, e.dataDir, "error"
 	e.srv, err = web.New(web.Deps{Config: cfg, Log: log, DB: db, Tenancy: e.ten, Identity: e.ids, Authz: e.az,
-		Redis: e.redis, Jobs: e.jc, Mail: e.outbox, Version: "test", Plugins: e.rt})
+		Redis: e.redis, Jobs: e.jc, Mail: e.outbox, Pupils: e.pup, Version: "test", Plugins: e.rt})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,12 +18,14 @@ import (
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/identity"
 	"github.com/challengepartners/upwards/core/mail"
+	"github.com/challengepartners/upwards/core/pupils"
 	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
 )
 
 // Limits of Host calls.
 const (
 	maxIDs          = 5000
+	maxPupils       = 20000 // about 1.6 MB of answer, under gRPC's 4 MB default
 	maxChecks       = 1000
 	maxJobPayload   = 1 << 20
 	maxEnqueueDelay = 30 * 24 * time.Hour
@@ -187,12 +189,45 @@ func (h *hostServer) GetPeople(ctx context.Context, req *pluginv1.GetPeopleReque
 	return &pluginv1.GetPeopleResponse{People: people}, nil
 }
 
-// GetPupils: the core keeps no pupil data yet, so there is nothing to return.
+// GetPupils returns the pupils with these ids and/or on roll at these
+// schools (with neither: every pupil on roll within the actor's reach) at
+// schools where the actor holds core.pupil.read; others are left out as if
+// absent. The tenant's system actor (a plugin job) gets none: a job acts for
+// no one who could be allowed to see a child's record. Every answer is
+// recorded in the audit log with the pupils' ids, through "plugin:<id>".
 func (h *hostServer) GetPupils(ctx context.Context, req *pluginv1.GetPupilsRequest) (*pluginv1.GetPupilsResponse, error) {
-	if _, err := h.resolve(ctx, req.GetActorToken()); err != nil {
+	a, err := h.resolve(ctx, req.GetActorToken())
+	if err != nil {
 		return nil, err
 	}
-	return nil, status.Error(codes.Unimplemented, "the core keeps no pupil data yet: GetPupils answers once pupil records exist (contract v1 reserves it)")
+	ids, err := checkIDs(req.GetIds())
+	if err != nil {
+		return nil, err
+	}
+	schoolIDs, err := checkIDs(req.GetSchoolIds())
+	if err != nil {
+		return nil, err
+	}
+	out := &pluginv1.GetPupilsResponse{}
+	// Asked only for ids that cannot exist: nothing (never "every pupil").
+	if a.UserID == 0 || len(req.GetIds()) > 0 && len(ids) == 0 || len(req.GetSchoolIds()) > 0 && len(schoolIDs) == 0 {
+		return out, nil
+	}
+	if h.rt.deps.Pupils == nil {
+		return nil, status.Error(codes.Unavailable, "this process has no pupil service")
+	}
+	ps, err := h.rt.deps.Pupils.Select(audit.WithActor(ctx, auditActor(a)), pupils.UserActor(a.UserID, "plugin:"+h.pluginID),
+		a.TenantID, pupils.Selection{IDs: ids, SchoolIDs: schoolIDs, Max: maxPupils})
+	if errors.Is(err, pupils.ErrTooMany) {
+		return nil, status.Errorf(codes.InvalidArgument, "more than %d pupils match: ask for fewer schools at a time", maxPupils)
+	}
+	if err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	for _, p := range ps {
+		out.Pupils = append(out.Pupils, pupilProto(p))
+	}
+	return out, nil
 }
 
 // Authorize answers each check for the actor: at the unit, or anywhere in

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/challengepartners/upwards/core/pupils"
 	"github.com/challengepartners/upwards/core/storage"
 	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
 )
@@ -26,6 +27,7 @@ func TestMaliciousPluginGetsNothing(t *testing.T) {
 		other, revokeOther := e.rt.tokens.mint(actor{PluginID: "echo", TenantID: a.tenant.ID, UserID: a.admin.ID, UserEmail: a.admin.Email}, time.Minute)
 		defer revokeOther()
 		expired, _ := e.rt.tokens.mint(actor{PluginID: "evil", TenantID: a.tenant.ID, UserID: a.admin.ID, UserEmail: a.admin.Email}, -time.Second)
+		pupilsA, pupilsB := e.seedPupils(a), e.seedPupils(e.b)
 		if resp, _ := e.get(a.host, a.hubMgrTok, "/p/evil/stash"); resp.StatusCode != 200 {
 			t.Fatalf("stash: %d", resp.StatusCode)
 		}
@@ -45,6 +47,7 @@ func TestMaliciousPluginGetsNothing(t *testing.T) {
 			"foreign": {ids(e.b.hubSchool.ID, e.b.trustSchool.ID, e.b.loneSchool.ID, e.b.hub.ID, e.b.root.ID)},
 			"outside": {ids(a.trustSchool.ID, a.loneSchool.ID, a.trust.ID, a.root.ID)},
 			"person":  {fmt.Sprint(e.b.teacher.ID)},
+			"pupils":  {ids(append(pupilsA, pupilsB...)...)},
 		}
 		var got map[string]struct {
 			Code string
@@ -58,7 +61,9 @@ func TestMaliciousPluginGetsNothing(t *testing.T) {
 			"foreign_person": "OK", "people_at_foreign_units": "OK", "authorize_foreign": "OK",
 			"audit_core_action": "InvalidArgument", "audit_as_other_plugin": "PermissionDenied",
 			"enqueue_undeclared_job": "InvalidArgument", "enqueue_as_other_plugin": "PermissionDenied",
-			"mail_foreign_person": "NotFound", "settings_no_token": "Unauthenticated", "pupils": "Unimplemented",
+			"mail_foreign_person": "NotFound", "settings_no_token": "Unauthenticated", "pupils": "OK",
+			"foreign_pupils": "OK", "pupils_at_foreign_schools": "OK", "pupils_other_plugin_token": "PermissionDenied",
+			"pupils_replayed_token": "Unauthenticated",
 		}
 		for name, code := range want {
 			g, ok := got[name]
@@ -76,6 +81,9 @@ func TestMaliciousPluginGetsNothing(t *testing.T) {
 		}
 		if n := e.auditCount(a.tenant.ID, "echo.forged"); n != 0 {
 			t.Errorf("the plugin wrote %d audit rows as another plugin", n)
+		}
+		if n := e.auditCount(a.tenant.ID, pupils.ActionRead) + e.auditCount(e.b.tenant.ID, pupils.ActionRead); n != 0 {
+			t.Errorf("%d pupil reads recorded for a user who may read none", n)
 		}
 		if n := e.auditCount(a.tenant.ID, "role.grant"); n != 3 {
 			t.Errorf("role.grant rows in A: %d, want the fixture's 3", n)

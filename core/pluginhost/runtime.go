@@ -14,6 +14,7 @@ import (
 	"github.com/challengepartners/upwards/core/identity"
 	"github.com/challengepartners/upwards/core/jobs"
 	"github.com/challengepartners/upwards/core/mail"
+	"github.com/challengepartners/upwards/core/pupils"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/tenancy"
 	"github.com/challengepartners/upwards/core/web"
@@ -36,7 +37,9 @@ type Deps struct {
 	Jobs *jobs.Client
 	// Mail queues Host.SendMail; nil refuses it.
 	Mail *mail.Outbox
-	Log  *slog.Logger
+	// Pupils answers Host.GetPupils; nil refuses it.
+	Pupils *pupils.Service
+	Log    *slog.Logger
 }
 
 // Options tune the runtime; zero values take the defaults.

@@ -16,8 +16,8 @@ const maxBatch = 5000
 // job or event: every call answers within that actor's tenant and reach.
 // Reads are batched: ask once for every id a page needs, not once per row.
 // Errors carry the gRPC status of the core's answer (status.Code): for
-// example PermissionDenied, InvalidArgument or, for GetPupils on a core that
-// keeps no pupil data yet, Unimplemented.
+// example PermissionDenied, InvalidArgument or, for GetPupils on a core from
+// before pupil records, Unimplemented.
 type Host struct {
 	c     pluginv1.HostServiceClient
 	token string
@@ -94,8 +94,11 @@ func (h *Host) People(ctx context.Context, ids, unitIDs []uint64) ([]*pluginv1.P
 	return resp.GetPeople(), nil
 }
 
-// Pupils returns the pupils with these ids, or of these schools, where the
-// actor may read pupil data.
+// Pupils returns the pupils with these ids and/or on roll at these schools
+// (with neither, every pupil on roll in the actor's reach), only at schools
+// where the actor holds core.pupil.read; a job's system actor gets none. The
+// core records every answer in its audit log. More than 20,000 matching
+// pupils is InvalidArgument: ask for fewer schools at a time.
 func (h *Host) Pupils(ctx context.Context, ids, schoolIDs []uint64) ([]*pluginv1.Pupil, error) {
 	if len(ids) > maxBatch || len(schoolIDs) > maxBatch {
 		return nil, fmt.Errorf("host: get pupils: at most %d ids and %d school ids per call", maxBatch, maxBatch)

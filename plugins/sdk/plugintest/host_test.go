@@ -88,6 +88,10 @@ func TestTestHostAnswersWithinReach(t *testing.T) {
 	if len(p.GetPupils()) != 6 {
 		t.Errorf("trust leader reads %d pupils, want the 6 of schools A and B", len(p.GetPupils()))
 	}
+	// As from the core, a job's system actor reads no pupil.
+	if p, err := h2.GetPupils(ctx, &pluginv1.GetPupilsRequest{ActorToken: h2.Mint(0, false)}); err != nil || len(p.GetPupils()) != 0 {
+		t.Errorf("system actor reads %d pupils (%v)", len(p.GetPupils()), err)
+	}
 	h.Revoke(head)
 	if _, err := h.GetSchools(ctx, &pluginv1.GetSchoolsRequest{ActorToken: head}); status.Code(err) != codes.Unauthenticated {
 		t.Errorf("revoked token: %v", err)

@@ -41,8 +41,8 @@ func WithStorage(driver, dsn, schema string) Option {
 	return func(c *config) { c.storage = &pluginv1.Storage{Driver: driver, Dsn: dsn, Schema: schema} }
 }
 
-// WithoutPupils makes GetPupils answer UNIMPLEMENTED, as today's core does
-// (it keeps no pupil data yet), to check the plugin copes.
+// WithoutPupils makes GetPupils answer UNIMPLEMENTED, as cores before pupil
+// records did, to check the plugin copes with such a core.
 func WithoutPupils() Option { return func(c *config) { c.noPupils = true } }
 
 // WithJobPayload is the payload Run gives job (default "{}").

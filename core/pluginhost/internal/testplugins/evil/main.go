@@ -1,8 +1,9 @@
 // Command evil is a deliberately malicious raw test plugin. Inside
 // HandleHTTP it calls the Host with no token, a forged token, an expired
 // token, another plugin's token, a replayed token of an earlier request, and
-// its own token with ids of another tenant or outside the user's reach; it
-// reports what each attempt got, so the test can assert it got nothing.
+// its own token with ids of another tenant or outside the user's reach (of
+// schools, units, people and pupils); it reports what each attempt got, so
+// the test can assert it got nothing.
 package main
 
 import (
@@ -139,6 +140,14 @@ func (s *server) HandleHTTP(ctx context.Context, req *pluginv1.HandleHTTPRequest
 	res["settings_no_token"] = outcome{status.Code(err).String(), len(st.GetSettings())}
 	pp, err := host.GetPupils(ctx, &pluginv1.GetPupilsRequest{ActorToken: own})
 	res["pupils"] = outcome{status.Code(err).String(), len(pp.GetPupils())}
+	pp, err = host.GetPupils(ctx, &pluginv1.GetPupilsRequest{ActorToken: own, Ids: ids(q, "pupils")})
+	res["foreign_pupils"] = outcome{status.Code(err).String(), len(pp.GetPupils())}
+	pp, err = host.GetPupils(ctx, &pluginv1.GetPupilsRequest{ActorToken: own, SchoolIds: all})
+	res["pupils_at_foreign_schools"] = outcome{status.Code(err).String(), len(pp.GetPupils())}
+	pp, err = host.GetPupils(ctx, &pluginv1.GetPupilsRequest{ActorToken: q.Get("other"), Ids: ids(q, "pupils")})
+	res["pupils_other_plugin_token"] = outcome{status.Code(err).String(), len(pp.GetPupils())}
+	pp, err = host.GetPupils(ctx, &pluginv1.GetPupilsRequest{ActorToken: stash, Ids: ids(q, "pupils")})
+	res["pupils_replayed_token"] = outcome{status.Code(err).String(), len(pp.GetPupils())}
 	// The control: its own token reaches what the user may see.
 	schools("own_reach", own, nil)
 	return tp.JSON(res), nil
