@@ -416,3 +416,62 @@ func TestNoAuthorizerRefusesUsers(t *testing.T) {
 		t.Error("a service without SetAccess answered a user")
 	}
 }
+
+func TestFiguresSuppressSmallNumbers(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		w := newWorld(t, db)
+		for i := 0; i < 7; i++ {
+			r := w.record("A", "Pupil", 3)
+			r.FSM, r.FSMEver6 = i < 2, i < 6 // 2 FSM, 6 FSM Ever 6
+			w.create(w.schoolA, r)
+		}
+		r := w.record("C", "Pupil", 4)
+		r.LookedAfter = true
+		w.create(w.schoolC, r)
+		left := w.create(w.schoolA, w.record("L", "Leaver", 3))
+		if _, err := w.svc.MarkLeft(w.ctx, system, w.tenant, left.ID, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		n := w.auditCount()
+		flag := func(f pupils.Figures, fl pupils.Flag) pupils.Count {
+			for _, c := range f.ByFlag {
+				if c.Flag == fl {
+					return c.Count
+				}
+			}
+			t.Fatalf("no figure for %s", fl)
+			return pupils.Count{}
+		}
+		// The head of A may read A's pupils: exact numbers for A.
+		f, err := w.svc.Figures(w.ctx, user(w.headA), w.tenant, w.schoolA)
+		if err != nil || f.Suppressed || f.OnRoll.N != 7 || flag(f, pupils.FlagFSM).N != 2 || flag(f, pupils.FlagFSMEver6).N != 6 || f.Schools != 1 {
+			t.Fatalf("head of A: %+v %v", f, err)
+		}
+		if len(f.ByYearGroup) != 1 || f.ByYearGroup[0].YearGroup != 3 || f.ByYearGroup[0].Count.N != 7 {
+			t.Errorf("by year group %+v", f.ByYearGroup)
+		}
+		// The hub manager sees A (school.read) but not its pupils: counts under 5 hidden.
+		f, err = w.svc.Figures(w.ctx, user(w.hubManager), w.tenant, w.schoolA)
+		if err != nil || !f.Suppressed || f.OnRoll.N != 7 || !flag(f, pupils.FlagFSM).Suppressed || flag(f, pupils.FlagFSM).N != 0 || flag(f, pupils.FlagFSMEver6).N != 6 {
+			t.Fatalf("hub manager at A: %+v %v", f, err)
+		}
+		if flag(f, pupils.FlagFSM).String() != "fewer than 5" || flag(f, pupils.FlagEHCP).String() != "0" {
+			t.Errorf("strings %q %q", flag(f, pupils.FlagFSM).String(), flag(f, pupils.FlagEHCP).String())
+		}
+		// Across schools (the hub: A and C), always suppressed, even for the admin.
+		f, err = w.svc.Figures(w.ctx, user(w.admin), w.tenant, w.hub)
+		if err != nil || !f.Suppressed || f.Schools != 2 || f.OnRoll.N != 8 || !flag(f, pupils.FlagLookedAfter).Suppressed {
+			t.Fatalf("admin at the hub: %+v %v", f, err)
+		}
+		// Out of reach: not found.
+		if _, err := w.svc.Figures(w.ctx, user(w.teacherA), w.tenant, w.hub); !errors.Is(err, pupils.ErrNotFound) {
+			t.Errorf("teacher of A at the hub: %v", err)
+		}
+		if _, err := w.svc.Figures(w.ctx, user(w.admin), w.tenant, w.southSchool); !errors.Is(err, pupils.ErrNotFound) {
+			t.Errorf("another tenant's school: %v", err)
+		}
+		if w.auditCount() != n {
+			t.Error("figures were recorded as pupil reads")
+		}
+	})
+}
