@@ -47,7 +47,7 @@ type world struct {
 	admin, trustLeader, headA, teacherA, teacherB, hubManager, central, reviewer, nobody uint
 	// south
 	south, southSchool, southAdmin uint
-	serial                        int
+	serial                         int
 }
 
 func newWorld(t *testing.T, db *storage.DB) *world {
