@@ -35,13 +35,29 @@ func newPlugin() *sdk.Plugin {
 	}
 }
 
-// exportSubject returns what the plugin holds about a person: team
-// memberships, clusters led, visits made. It holds no pupil data yet.
+// exportSubject returns what the plugin holds about a person (team
+// memberships, clusters led, visits made) or a pupil (cohort memberships
+// and changes, by the core's pupil id).
 func exportSubject(ctx context.Context, s sdk.Subject) ([]sdk.File, error) {
+	st := store.New(sdk.Tenant(ctx), sdk.TenantID(ctx))
+	if s.PupilID != 0 {
+		rec, err := st.PupilRecords(s.PupilID)
+		if err != nil {
+			return nil, err
+		}
+		if len(rec.Cohorts)+len(rec.Changes) == 0 {
+			return nil, nil
+		}
+		b, err := json.MarshalIndent(rec, "", "  ")
+		if err != nil {
+			return nil, fmt.Errorf("export pupil: %w", err)
+		}
+		return []sdk.File{{Name: "challengegap-pupil.json", ContentType: "application/json", Content: b}}, nil
+	}
 	if s.PersonID == 0 {
 		return nil, nil
 	}
-	rec, err := store.New(sdk.Tenant(ctx), sdk.TenantID(ctx)).PersonRecords(s.PersonID)
+	rec, err := st.PersonRecords(s.PersonID)
 	if err != nil {
 		return nil, err
 	}
@@ -52,11 +68,16 @@ func exportSubject(ctx context.Context, s sdk.Subject) ([]sdk.File, error) {
 	return []sdk.File{{Name: "challengegap-person.json", ContentType: "application/json", Content: b}}, nil
 }
 
-// eraseSubject removes a person's team memberships and anonymises the
-// clusters they led and the visits they made.
+// eraseSubject removes a pupil's cohort records, or a person's team
+// memberships (anonymising the clusters they led and the visits they made).
 func eraseSubject(ctx context.Context, s sdk.Subject) (int64, int64, error) {
+	st := store.New(sdk.Tenant(ctx), sdk.TenantID(ctx))
+	if s.PupilID != 0 {
+		n, err := st.ErasePupil(s.PupilID)
+		return n, 0, err
+	}
 	if s.PersonID == 0 {
 		return 0, 0, nil
 	}
-	return store.New(sdk.Tenant(ctx), sdk.TenantID(ctx)).ErasePerson(s.PersonID)
+	return st.ErasePerson(s.PersonID)
 }

@@ -117,6 +117,9 @@ const (
 	headEID     uint64 = 108
 	trustID     uint64 = 109
 	hubID       uint64 = 110
+	// Pupils of A in the default fixture: 1000 (Y3, PP), 1001 (Y4, not
+	// disadvantaged), 1002 (Y5, PP); and y6Pupil (Y6, PP).
+	y6Pupil uint64 = 1100
 )
 
 // fixture is the default fixture with a cluster (schools A, B and D), a
@@ -133,6 +136,9 @@ func fixture() *plugintest.Fixture {
 		&pluginv1.School{Id: schoolD, Urn: "900004", Name: "Damson Primary School", Phase: pluginv1.Phase_PHASE_PRIMARY, ParentIds: []uint64{clusterUnit}},
 		&pluginv1.School{Id: schoolE, Urn: "900005", Name: "Elm Secondary School", Phase: pluginv1.Phase_PHASE_SECONDARY, ParentIds: []uint64{plugintest.RootUnit}},
 	)
+	// A Y6 pupil premium pupil at A: in an exam year by default.
+	f.Pupils = append(f.Pupils, &pluginv1.Pupil{Id: y6Pupil, SchoolId: plugintest.SchoolA, GivenName: "Gio", FamilyName: "Testpupil",
+		DateOfBirth: &pluginv1.Date{Year: 2012, Month: 3, Day: 4}, YearGroup: 6, PupilPremium: true})
 	g := func(role string, unit uint64) []*pluginv1.RoleGrant {
 		return []*pluginv1.RoleGrant{{Role: role, UnitId: unit}}
 	}

@@ -22,6 +22,9 @@ var (
 	managers    = []string{"tenant_admin", "central_team"}
 	schoolLeads = []string{"tenant_admin", "headteacher", "senior_leader"}
 	schoolTeam  = []string{"tenant_admin", "headteacher", "senior_leader", "teacher", "para_professional"}
+	// Pupil-level data: the school's staff and trust leaders; never the
+	// central team, senior partners or hub managers (aggregates only).
+	pupilReaders = []string{"tenant_admin", "trust_leader", "headteacher", "senior_leader", "teacher", "para_professional"}
 )
 
 func manifest() *pluginv1.Manifest {
@@ -36,12 +39,20 @@ func manifest() *pluginv1.Manifest {
 			{Name: web.PermManage, Description: "Set up programme years and clusters, name their leads, keep the strategies catalogue", DefaultRoles: managers},
 			{Name: web.PermSchoolLead, Description: "Lead a school in the programme: express interest, choose the team, decide on trials", DefaultRoles: schoolLeads},
 			{Name: web.PermSchoolWork, Description: "Work on a school's team: record strategies trialled (team members only)", DefaultRoles: schoolTeam},
+			{Name: web.PermCohortRead, Description: "See a school's target cohort pupil by pupil", DefaultRoles: pupilReaders},
+			{Name: web.PermCohortWrite, Description: "Choose a school's target cohort (team members and school leaders)", DefaultRoles: schoolTeam},
 		},
 		Routes:     web.Decls(),
 		Navigation: []*pluginv1.NavItem{{Label: "Challenge the Gap", Path: "/", Permission: web.PermRead}},
 		Jobs: []*pluginv1.JobDecl{{Name: jobs.SyncName, Description: "Refresh the names and phases of the programme's schools and the names of team members",
 			MaxRetry: 3, TimeoutSeconds: 300}},
 		Schedules: []*pluginv1.ScheduleDecl{{Job: jobs.SyncName, Cron: "30 2 * * *"}},
-		Events:    []string{"tenant.enabled", "school.changed"},
+		Settings: []*pluginv1.SettingDecl{
+			{Key: web.SettingExamYears, Label: "Exam years", Type: pluginv1.SettingType_SETTING_TYPE_STRING, DefaultValue: "6,11,13",
+				Description: "Year groups that sit national tests or exams, separated by commas; a target pupil in one of them gets a warning."},
+			{Key: web.SettingCohortSize, Label: "Target cohort size", Type: pluginv1.SettingType_SETTING_TYPE_INT, DefaultValue: "15",
+				Description: "About how many pupils a school's target cohort has."},
+		},
+		Events: []string{"tenant.enabled", "school.changed"},
 	}
 }

@@ -16,6 +16,7 @@ var Migrations = []sdk.Migration{
 	{Version: 2, Name: "school teams", Up: migrate2},
 	{Version: 3, Name: "workshops, attendance, resources, visits and agreed actions", Up: migrate3},
 	{Version: 4, Name: "strategies catalogue and trials", Up: migrate4},
+	{Version: 5, Name: "target cohorts, members and changes", Up: migrate5},
 }
 
 type yearV1 struct {
@@ -204,4 +205,47 @@ func (trialV4) TableName() string { return "trials" }
 
 func migrate4(tx *gorm.DB) error {
 	return tx.Migrator().CreateTable(&strategyV4{}, &trialV4{})
+}
+
+type cohortV5 struct {
+	ID        uint64 `gorm:"primaryKey"`
+	TenantID  uint64 `gorm:"not null;uniqueIndex:ux_cohorts_school,priority:1"`
+	YearID    uint64 `gorm:"not null;uniqueIndex:ux_cohorts_school,priority:2"`
+	SchoolID  uint64 `gorm:"not null;uniqueIndex:ux_cohorts_school,priority:3"`
+	FrozenAt  *time.Time
+	FrozenBy  uint64    `gorm:"not null;default:0"`
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+func (cohortV5) TableName() string { return "cohorts" }
+
+type cohortMemberV5 struct {
+	ID                uint64    `gorm:"primaryKey"`
+	TenantID          uint64    `gorm:"not null;uniqueIndex:ux_cohort_members_pupil,priority:1;index:ix_cohort_members_pupil,priority:1"`
+	CohortID          uint64    `gorm:"not null;uniqueIndex:ux_cohort_members_pupil,priority:2"`
+	PupilID           uint64    `gorm:"not null;uniqueIndex:ux_cohort_members_pupil,priority:3;index:ix_cohort_members_pupil,priority:2"`
+	OtherIntervention bool      `gorm:"not null;default:false"`
+	AddedBy           uint64    `gorm:"not null;default:0"`
+	AddedAt           time.Time `gorm:"not null"`
+	RemovedAt         *time.Time
+}
+
+func (cohortMemberV5) TableName() string { return "cohort_members" }
+
+type cohortChangeV5 struct {
+	ID        uint64    `gorm:"primaryKey"`
+	TenantID  uint64    `gorm:"not null;index:ix_cohort_changes_cohort,priority:1"`
+	CohortID  uint64    `gorm:"not null;index:ix_cohort_changes_cohort,priority:2"`
+	PupilID   uint64    `gorm:"not null"`
+	Change    string    `gorm:"size:16;not null"`
+	Reason    string    `gorm:"size:1000;not null;default:''"`
+	AfterBase bool      `gorm:"not null;default:false"`
+	By        uint64    `gorm:"not null;default:0"`
+	At        time.Time `gorm:"not null"`
+}
+
+func (cohortChangeV5) TableName() string { return "cohort_changes" }
+
+func migrate5(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&cohortV5{}, &cohortMemberV5{}, &cohortChangeV5{})
 }

@@ -217,3 +217,61 @@ type Trial struct {
 
 // TableName is the table of trials.
 func (Trial) TableName() string { return "trials" }
+
+// Cohort is a school's target cohort in a programme year, frozen when the
+// baseline is taken.
+type Cohort struct {
+	ID        uint64     `gorm:"primaryKey" json:"id"`
+	TenantID  uint64     `gorm:"not null" json:"-"`
+	YearID    uint64     `gorm:"not null" json:"year_id"`
+	SchoolID  uint64     `gorm:"not null" json:"school_id"`
+	FrozenAt  *time.Time `json:"frozen_at"`
+	FrozenBy  uint64     `gorm:"not null;default:0" json:"frozen_by"`
+	CreatedAt time.Time  `json:"created_at"`
+}
+
+// TableName is the table of cohorts.
+func (Cohort) TableName() string { return "cohorts" }
+
+// Frozen reports whether the baseline was taken.
+func (c *Cohort) Frozen() bool { return c != nil && c.FrozenAt != nil }
+
+// CohortMember is a pupil (by the core's pupil id; the plugin keeps no
+// pupil's name, UPN or date of birth) in a target cohort. A removed member
+// keeps its row with RemovedAt set.
+type CohortMember struct {
+	ID                uint64     `gorm:"primaryKey" json:"id"`
+	TenantID          uint64     `gorm:"not null" json:"-"`
+	CohortID          uint64     `gorm:"not null" json:"cohort_id"`
+	PupilID           uint64     `gorm:"not null" json:"pupil_id"`
+	OtherIntervention bool       `gorm:"not null;default:false" json:"other_intervention"`
+	AddedBy           uint64     `gorm:"not null;default:0" json:"added_by"`
+	AddedAt           time.Time  `gorm:"not null" json:"added_at"`
+	RemovedAt         *time.Time `json:"removed_at"`
+}
+
+// TableName is the table of cohort members.
+func (CohortMember) TableName() string { return "cohort_members" }
+
+// Cohort changes.
+const (
+	ChangeAdded   = "added"
+	ChangeRemoved = "removed"
+)
+
+// CohortChange is one pupil added to or removed from a cohort, with the
+// reason (required once the cohort is frozen).
+type CohortChange struct {
+	ID        uint64    `gorm:"primaryKey" json:"id"`
+	TenantID  uint64    `gorm:"not null" json:"-"`
+	CohortID  uint64    `gorm:"not null" json:"cohort_id"`
+	PupilID   uint64    `gorm:"not null" json:"pupil_id"`
+	Change    string    `gorm:"size:16;not null" json:"change"`
+	Reason    string    `gorm:"size:1000;not null;default:''" json:"reason"`
+	AfterBase bool      `gorm:"not null;default:false" json:"after_baseline"`
+	By        uint64    `gorm:"not null;default:0" json:"by"`
+	At        time.Time `gorm:"not null" json:"at"`
+}
+
+// TableName is the table of cohort changes.
+func (CohortChange) TableName() string { return "cohort_changes" }

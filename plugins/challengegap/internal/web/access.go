@@ -49,6 +49,7 @@ type schoolAccess struct {
 	Read    bool // challengegap.programme.read at the school (core)
 	Lead    bool // challengegap.school.lead at the school (core)
 	Work    bool // challengegap.school.work at the school (core)
+	Cohort  bool // challengegap.cohort.read at the school (core)
 	Member  bool // on the school's team this year (plugin)
 	Cluster clusterAccess
 }
@@ -66,7 +67,8 @@ func (a schoolAccess) CanTrial() bool { return a.Lead || (a.Work && a.Member) }
 // adds what the plugin knows.
 func accessToSchool(r *http.Request, s *store.Store, yearID, school uint64, c *store.Cluster) (schoolAccess, error) {
 	ctx := r.Context()
-	checks := []sdk.Check{{Permission: PermRead, UnitID: school}, {Permission: PermSchoolLead, UnitID: school}, {Permission: PermSchoolWork, UnitID: school}}
+	checks := []sdk.Check{{Permission: PermRead, UnitID: school}, {Permission: PermSchoolLead, UnitID: school},
+		{Permission: PermSchoolWork, UnitID: school}, {Permission: PermCohortRead, UnitID: school}}
 	if c != nil {
 		checks = append(checks, sdk.Check{Permission: PermManage, UnitID: c.UnitID})
 	}
@@ -74,9 +76,9 @@ func accessToSchool(r *http.Request, s *store.Store, yearID, school uint64, c *s
 	if err != nil {
 		return schoolAccess{}, err
 	}
-	a := schoolAccess{Read: ok[0], Lead: ok[1], Work: ok[2], Cluster: leadsOf(c, userID(r))}
+	a := schoolAccess{Read: ok[0], Lead: ok[1], Work: ok[2], Cohort: ok[3], Cluster: leadsOf(c, userID(r))}
 	if c != nil {
-		a.Cluster.Manage = ok[3]
+		a.Cluster.Manage = ok[4]
 	}
 	if yearID != 0 {
 		if a.Member, err = s.IsMember(yearID, school, userID(r)); err != nil {

@@ -40,6 +40,18 @@ const (
 	// PermSchoolWork: work as a member of the school's team (with team
 	// membership checked by the plugin): record strategies trialled.
 	PermSchoolWork = "challengegap.school.work"
+	// PermCohortRead: see a school's target cohort, pupil by pupil (pupil
+	// data: school staff and trust leaders, never the central team).
+	PermCohortRead = "challengegap.cohort.read"
+	// PermCohortWrite: choose the target cohort (team members and school
+	// leaders, with team membership checked by the plugin).
+	PermCohortWrite = "challengegap.cohort.write"
+)
+
+// Settings of the plugin.
+const (
+	SettingExamYears  = "exam_years"
+	SettingCohortSize = "cohort_size"
 )
 
 // AuditPrefix starts every audit action of the plugin.
@@ -105,6 +117,11 @@ func Routes() []Route {
 		{"POST", "/schools/:unit/team/:member/delete", PermSchoolLead, unit, "unit", "Take a member off the school's team", removeMember},
 		{"POST", "/schools/:unit/trials", PermSchoolWork, unit, "unit", "Record a strategy the school trials (team member)", startTrial},
 		{"POST", "/schools/:unit/trials/:trial", PermSchoolLead, unit, "unit", "Decide on a trial: continue, scale up or stop", decideTrial},
+		{"GET", "/schools/:unit/cohort", PermCohortRead, unit, "unit", "A school's target cohort, with eligibility warnings", cohortPage},
+		{"POST", "/schools/:unit/cohort", PermCohortWrite, unit, "unit", "Add pupils to the target cohort (team member or leader)", addToCohort},
+		{"POST", "/schools/:unit/cohort/baseline", PermSchoolLead, unit, "unit", "Take the baseline: freeze the target cohort", freezeCohort},
+		{"POST", "/schools/:unit/cohort/:member/remove", PermCohortWrite, unit, "unit", "Take a pupil out of the target cohort", removeFromCohort},
+		{"POST", "/schools/:unit/cohort/:member/intervention", PermCohortWrite, unit, "unit", "Record whether a cohort pupil receives another intervention", setIntervention},
 		{"POST", "/schools/:unit/visits", PermRead, anywhere, "", "Record a visit to the school (programme lead)", addVisit},
 		{"POST", "/visits/:visit/actions", PermRead, anywhere, "", "Record an action agreed at a visit", addAction},
 		{"POST", "/visits/:visit/actions/:action", PermRead, anywhere, "", "Mark an agreed action done or open", setActionDone},
@@ -194,7 +211,7 @@ var fieldLabels = map[string]string{
 	"held_on": "Date", "venue": "Venue", "notes": "Notes", "present": "Attendance", "title": "Title", "url": "Link",
 	"visited_on": "Date of the visit", "visitor": "Visitor", "text": "Action", "due_on": "Due date", "theme": "Theme",
 	"description": "Description", "strategy": "Strategy", "started_on": "Start date", "decision": "Decision", "year": "Programme year",
-	"school": "School", "cluster": "Cluster", "lead": "Cluster lead", "programme_lead": "Programme lead",
+	"school": "School", "cluster": "Cluster", "pupils": "Pupils", "reason": "Reason", "lead": "Cluster lead", "programme_lead": "Programme lead",
 }
 
 func fieldLabel(f string) string {
