@@ -20,6 +20,7 @@ import (
 	"github.com/challengepartners/upwards/core/jobs"
 	"github.com/challengepartners/upwards/core/mail"
 	"github.com/challengepartners/upwards/core/pluginhost"
+	"github.com/challengepartners/upwards/core/privacy"
 	"github.com/challengepartners/upwards/core/pupils"
 	"github.com/challengepartners/upwards/core/sealed"
 	"github.com/challengepartners/upwards/core/storage"
@@ -49,6 +50,8 @@ type App struct {
 	Metrics  *prometheus.Registry
 	// Plugins runs the programme plugins (set by Start).
 	Plugins *pluginhost.Runtime
+	// Privacy carries out subject export, erasure and retention (set by Start).
+	Privacy *privacy.Service
 }
 
 // NewLogger returns the structured logger the configuration asks for.
@@ -144,7 +147,10 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.Jobs.Schedule("@hourly", TaskPurgeSessions, nil); err != nil {
 		return err
 	}
-	return a.startPlugins(ctx)
+	if err := a.startPlugins(ctx); err != nil {
+		return err
+	}
+	return a.startPrivacy()
 }
 
 // startPlugins builds the plugin runtime and registers the plugins' jobs
@@ -188,6 +194,7 @@ func (a *App) Web() (*web.Server, error) {
 	if a.Plugins != nil {
 		d.Plugins = a.Plugins
 	}
+	d.Privacy = a.Privacy
 	return web.New(d)
 }
 

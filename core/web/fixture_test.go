@@ -63,6 +63,7 @@ func testConfig(dbURL string) config.Config {
 	cfg.RedisURL = "embedded"
 	cfg.LogLevel = "error"
 	cfg.LoginLimit = 5
+	cfg.PupilKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // PostgreSQL installs must set one
 	return cfg
 }
 

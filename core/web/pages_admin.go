@@ -14,6 +14,7 @@ import (
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/mail"
+	"github.com/challengepartners/upwards/core/privacy"
 )
 
 func (s *Server) usersPage(c echo.Context) error {
@@ -190,6 +191,10 @@ func settingFields() []settingField {
 				return fmt.Errorf("must be a month number from 1 to 12")
 			}
 			return nil
+		}},
+		{Key: privacy.SettingRetentionDays, Label: "Erase pupils this many days after they leave (empty: 365; 0: keep)", validate: func(v string) error {
+			_, err := privacy.ParseRetentionDays(v)
+			return err
 		}},
 	}
 }

@@ -156,6 +156,9 @@ func (s *Server) navFor(c echo.Context) []navItem {
 	if can(authz.PermAuditRead, true) {
 		add("Audit log", "/audit")
 	}
+	if can(authz.PermPrivacyManage, true) {
+		add("Subject rights", "/privacy")
+	}
 	if can(authz.PermTenantRead, true) {
 		add("Settings", "/settings")
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/challengepartners/upwards/core/identity"
 	"github.com/challengepartners/upwards/core/jobs"
 	"github.com/challengepartners/upwards/core/mail"
+	"github.com/challengepartners/upwards/core/privacy"
 	"github.com/challengepartners/upwards/core/pupils"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/tenancy"
@@ -45,6 +46,8 @@ type Deps struct {
 	Metrics *prometheus.Registry
 	// Plugins serves /p/{plugin} and /admin/plugins; nil serves neither.
 	Plugins PluginRouter
+	// Privacy serves the subject-rights page /privacy; nil serves it 503.
+	Privacy *privacy.Service
 }
 
 // Server is the configured Echo server of one `upwards serve` process.
