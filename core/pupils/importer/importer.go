@@ -179,6 +179,14 @@ func (s *Service) Run(ctx context.Context, r io.ReadSeeker, size int64, opt Opti
 		return ru.res, nil
 	}
 	err := s.db.Transaction(func(tx *gorm.DB) error {
+		if s.db.Dialect == storage.Postgres {
+			// The table grows inside this transaction, unknown to its
+			// statistics: a plan cached for the first batches (a sequential
+			// scan of a small table) would be kept for the last ones.
+			if err := tx.WithContext(ctx).Exec("SET LOCAL plan_cache_mode = force_custom_plan").Error; err != nil {
+				return fmt.Errorf("set plan cache mode: %w", err)
+			}
+		}
 		if err := ru.lookup(ctx, r, tx, true); err != nil {
 			return err
 		}
