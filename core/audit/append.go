@@ -35,43 +35,53 @@ func (eventPupil) TableName() string { return "audit_event_pupils" }
 // commit. SQLite takes its write lock at BEGIN (_txlock=immediate), so
 // writers there queue and never conflict. Under REPEATABLE READ or
 // SERIALIZABLE a caller that loses the race fails after maxAppendAttempts.
+//
+// An event naming no pupils is one INSERT, which needs no transaction of its
+// own when the caller has none: the head is read and the row inserted as two
+// autocommitted statements, and the unique index still decides the race.
 func appendToChain(ctx context.Context, db *gorm.DB, e *Event, pupils []uint) error {
 	base := db.WithContext(ctx).Session(&gorm.Session{NewDB: true, DisableNestedTransaction: true})
-	return base.Transaction(func(tx *gorm.DB) error {
-		for attempt := 1; ; attempt++ {
-			seq, prev, err := head(tx, e.TenantID)
-			if err != nil {
-				return err
-			}
-			seq++
-			e.ID, e.Seq, e.PrevHash = 0, &seq, prev
-			e.Hash = chain.Hash(linkOf(e, pupils))
-			res := tx.Clauses(clause.OnConflict{
-				Columns:   []clause.Column{{Name: "tenant_id"}, {Name: "seq"}},
-				DoNothing: true,
-			}).Create(e)
-			if res.Error != nil {
-				return fmt.Errorf("append to chain: %w", res.Error)
-			}
-			if res.RowsAffected == 1 && e.ID != 0 {
-				break
-			}
-			if attempt == maxAppendAttempts {
-				return fmt.Errorf("append to chain: seq still taken after %d attempts (is the transaction REPEATABLE READ?)", attempt)
-			}
+	if _, inTx := base.Statement.ConnPool.(gorm.TxCommitter); !inTx && len(pupils) == 0 {
+		return appendLink(base, e, nil)
+	}
+	return base.Transaction(func(tx *gorm.DB) error { return appendLink(tx, e, pupils) })
+}
+
+// appendLink inserts e as the next link and then its pupil rows.
+func appendLink(tx *gorm.DB, e *Event, pupils []uint) error {
+	for attempt := 1; ; attempt++ {
+		seq, prev, err := head(tx, e.TenantID)
+		if err != nil {
+			return err
 		}
-		if len(pupils) == 0 {
-			return nil
+		seq++
+		e.ID, e.Seq, e.PrevHash = 0, &seq, prev
+		e.Hash = chain.Hash(linkOf(e, pupils))
+		res := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "tenant_id"}, {Name: "seq"}},
+			DoNothing: true,
+		}).Create(e)
+		if res.Error != nil {
+			return fmt.Errorf("append to chain: %w", res.Error)
 		}
-		rows := make([]eventPupil, len(pupils))
-		for i, p := range pupils {
-			rows[i] = eventPupil{EventID: e.ID, TenantID: e.TenantID, PupilID: p}
+		if res.RowsAffected == 1 && e.ID != 0 {
+			break
 		}
-		if err := tx.CreateInBatches(rows, 500).Error; err != nil {
-			return fmt.Errorf("index pupils of event: %w", err)
+		if attempt == maxAppendAttempts {
+			return fmt.Errorf("append to chain: seq still taken after %d attempts (is the transaction REPEATABLE READ?)", attempt)
 		}
+	}
+	if len(pupils) == 0 {
 		return nil
-	})
+	}
+	rows := make([]eventPupil, len(pupils))
+	for i, p := range pupils {
+		rows[i] = eventPupil{EventID: e.ID, TenantID: e.TenantID, PupilID: p}
+	}
+	if err := tx.CreateInBatches(rows, 500).Error; err != nil {
+		return fmt.Errorf("index pupils of event: %w", err)
+	}
+	return nil
 }
 
 // head returns the seq and hash of the tenant's newest event (0, "" if none).
