@@ -64,8 +64,13 @@ func TestProgrammeStructureAndRecruitment(t *testing.T) {
 		t.Fatalf("another school's head expressing interest: %d", st)
 	}
 
-	// Hari sees the request and accepts it; E is then in the cluster.
+	// Hari sees the request and accepts it; E is then in the cluster. The
+	// page reads names from the plugin's record: one Host call (Authorize).
+	h.Host.Reset()
 	page = c.page(plugintest.HeadID, cluster)
+	if calls := h.Host.Calls(); len(calls) != 1 || calls[0].Method != "Authorize" {
+		t.Fatalf("the cluster page made Host calls %+v, want one Authorize", calls)
+	}
 	mustContain(t, "the lead's cluster page", page, "Schools asking to join", "Elm Secondary School", "We would like to join")
 	req := firstID(t, page, `/requests/(\d+)"`)
 	if st, _ := c.status(plugintest.TeacherID, "POST", cluster+"/requests/"+req, form("decision", "accept")); st != http.StatusForbidden {
@@ -160,7 +165,7 @@ func TestSchoolTeamFollowsThePhaseRules(t *testing.T) {
 		"A secondary team needs a teacher of Maths", "A secondary team needs a teacher of English", "at least 2 para-professionals")
 
 	// The team shows on the cluster page as rules not met, and removing a member is audited without a name.
-	mustContain(t, "the cluster page", c.page(centralID, "/clusters/1"), "rule(s) not met", "— complete")
+	mustContain(t, "the cluster page", c.page(centralID, "/clusters/1"), "4 rules not met", "3 members — complete")
 	member := firstID(t, c.page(headBID, b), `/team/(\d+)/delete`)
 	c.post(headBID, b+"/team/"+member+"/delete", form())
 	for _, au := range h.Host.Audits() {

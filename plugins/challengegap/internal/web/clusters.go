@@ -132,7 +132,15 @@ func clusterPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if acc.Manage {
 		host := sdk.HostFrom(ctx)
-		if v.People, err = host.People(ctx, nil, append([]uint64{c.UnitID}, accepted...)); err != nil {
+		units := append([]uint64{c.UnitID}, accepted...)
+		roots, err := host.OrgUnits(ctx, nil, pluginv1.OrgUnitKind_ORG_UNIT_KIND_TENANT)
+		if err != nil {
+			return err
+		}
+		for _, u := range roots {
+			units = append(units, u.GetId())
+		}
+		if v.People, err = host.People(ctx, nil, units); err != nil {
 			return err
 		}
 		sort.Slice(v.People, func(i, j int) bool { return v.People[i].GetName() < v.People[j].GetName() })

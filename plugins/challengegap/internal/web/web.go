@@ -67,6 +67,13 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"themeLabel":    func(s string) string { return rules.Theme(s).Label() },
 	"decisionLabel": func(s string) string { return rules.Decision(s).Label() },
 	"workshopTitle": rules.WorkshopTitle,
+	"phaseLabel":    phaseLabel,
+	"plural": func(n int, one, many string) string {
+		if n == 1 {
+			return one
+		}
+		return many
+	},
 	"dash": func(s string) string {
 		if s == "" {
 			return "—"
@@ -287,6 +294,21 @@ func audit(r *http.Request, action, entity string, entityID uint64, before, afte
 
 // userID is the actor's user id.
 func userID(r *http.Request) uint64 { return sdk.ActorFrom(r.Context()).GetUserId() }
+
+// phaseLabel is a phase as people say it ("all_through" → "All-through").
+func phaseLabel(phase string) string {
+	switch phase {
+	case "":
+		return "Not recorded"
+	case "all_through":
+		return "All-through"
+	case "sixteen_plus":
+		return "16 plus"
+	case "alternative_provision":
+		return "Alternative provision"
+	}
+	return upperFirst(phase)
+}
 
 // phaseName turns the Host's phase into the rules' name ("primary", "all_through"; "" when unspecified).
 func phaseName(p pluginv1.Phase) string {
