@@ -33,7 +33,7 @@ var apiOps = map[string]apiOp{
 	"GET /api/v1/users/:uid":                   {Response: "UserDetail", Status: 200},
 	"POST /api/v1/users/:uid/grants":           {Body: "GrantInput", Response: "GrantList", Status: 201},
 	"DELETE /api/v1/users/:uid/grants/:gid":    {Status: 204},
-	"GET /api/v1/audit":                        {Query: []string{"action", "actor", "entity_type", "entity_id", "limit", "offset"}, Response: "AuditList", Status: 200},
+	"GET /api/v1/audit":                        {Query: []string{"action", "actor", "entity_type", "entity_id", "pupil", "limit", "offset"}, Response: "AuditList", Status: 200},
 }
 
 var echoParam = regexp.MustCompile(`:([a-z_]+)`)
@@ -68,7 +68,8 @@ func schemas() map[string]any {
 	user := obj(map[string]any{"id": integer, "tenant_id": integer, "email": str, "name": str, "is_operator": boolean, "disabled_at": when, "last_login_at": when, "created_at": when, "updated_at": when})
 	grant := obj(map[string]any{"id": integer, "tenant_id": integer, "user_id": integer, "role": str, "unit_id": integer, "created_by": integer, "created_at": when})
 	event := obj(map[string]any{"id": integer, "tenant_id": integer, "actor_user_id": integer, "actor": str, "action": str, "entity_type": str, "entity_id": str,
-		"before": str, "after": str, "request_id": str, "ip": str, "created_at": when})
+		"before": str, "after": str, "request_id": str, "ip": str, "created_at": when,
+		"seq": integer, "prev_hash": str, "hash": str, "pupil_ids": map[string]any{"type": "array", "items": integer}})
 	tenant := obj(map[string]any{"id": integer, "slug": str, "name": str, "created_at": when, "updated_at": when})
 	listOf := func(item string) map[string]any {
 		return obj(map[string]any{"items": arrayOf(item), "total": integer}, "items", "total")

@@ -283,8 +283,12 @@ func (s *Server) sendTestMail(c echo.Context) error {
 }
 
 func auditFilter(c echo.Context) audit.Filter {
-	return audit.Filter{Action: strings.TrimSpace(c.QueryParam("action")), ActorLabel: strings.TrimSpace(c.QueryParam("actor")),
+	f := audit.Filter{Action: strings.TrimSpace(c.QueryParam("action")), ActorLabel: strings.TrimSpace(c.QueryParam("actor")),
 		EntityType: c.QueryParam("entity_type"), EntityID: c.QueryParam("entity_id")}
+	if id, err := strconv.ParseUint(strings.TrimSpace(c.QueryParam("pupil")), 10, 32); err == nil {
+		f.PupilID = uint(id) // the pupil's id, never a UPN
+	}
+	return f
 }
 
 func (s *Server) auditPage(c echo.Context) error {
