@@ -355,3 +355,41 @@ func TestAccessesOfPupil(t *testing.T) {
 		}
 	})
 }
+
+// A chain longer than one verify batch, interleaved with another tenant's.
+func TestLongInterleavedChainsVerify(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		addTenants(t, db, "a", "b")
+		ctx := context.Background()
+		const n = 520
+		err := db.Transaction(func(tx *gorm.DB) error {
+			for i := 0; i < n; i++ {
+				for _, tenant := range []uint{1, 2} {
+					if err := audit.Record(ctx, tx, audit.Change{TenantID: tenant, Action: "bulk", EntityID: fmt.Sprint(i), PupilIDs: []uint{uint(i%7 + 1)}}); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tenant := range []uint{1, 2} {
+			if rep := verify(t, db, tenant); !rep.OK() || rep.Rows != n || rep.HeadSeq != n {
+				t.Fatalf("tenant %d: %+v", tenant, rep)
+			}
+		}
+		evs, err := audit.AccessesOfPupil(ctx, db.DB, 1, 3)
+		if err != nil || len(evs) != (n+4)/7 {
+			t.Fatalf("events naming pupil 3: %d, %v", len(evs), err)
+		}
+		dropAppendOnly(t, db)
+		if err := db.Exec("UPDATE audit_events SET entity_id = 'x' WHERE tenant_id = 2 AND seq = 510").Error; err != nil {
+			t.Fatal(err)
+		}
+		if rep := verify(t, db, 2); rep.OK() || rep.Break.Seq != 510 || rep.Rows != 510 {
+			t.Fatalf("an edit in the second batch: %+v %+v", rep, rep.Break)
+		}
+	})
+}
