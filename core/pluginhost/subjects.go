@@ -7,6 +7,9 @@ import (
 	"sort"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	"github.com/challengepartners/upwards/core/identity"
 	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
 )
@@ -110,20 +113,39 @@ func (rt *Runtime) subjectCall(ctx context.Context, id string, tenantID, userID 
 			return err
 		}
 	}
-	conn, in, err := rt.acquire(ctx, p)
-	if err != nil {
-		return err
-	}
 	tok, revoke := rt.tokens.mint(act, SubjectCallTimeout+time.Minute)
 	defer revoke()
 	pa.Token = tok
-	callCtx, cancel := context.WithTimeout(ctx, SubjectCallTimeout)
-	defer cancel()
-	begin := time.Now()
-	err = call(callCtx, pa, conn)
-	in.observe(time.Since(begin))
-	if err != nil {
+	// A process that went away under the call (it crashed, or Sync stopped
+	// it because no tenant enables the plugin any more) is started again
+	// once: both calls are safe to repeat.
+	for attempt := 1; ; attempt++ {
+		conn, in, err := rt.acquire(ctx, p)
+		var ue *UnavailableError
+		if attempt > 1 && errors.As(err, &ue) && !ue.Failed && ue.RetryAfter > 0 && ue.RetryAfter <= 5*time.Second {
+			// A crash is restarted after a short back-off: wait for it.
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(ue.RetryAfter):
+			}
+			conn, in, err = rt.acquire(ctx, p)
+		}
+		if err != nil {
+			return err
+		}
+		callCtx, cancel := context.WithTimeout(ctx, SubjectCallTimeout)
+		begin := time.Now()
+		err = call(callCtx, pa, conn)
+		in.observe(time.Since(begin))
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if attempt == 1 && status.Code(err) == codes.Unavailable && ctx.Err() == nil {
+			rt.log.WarnContext(ctx, "plugin went away during a subject call; trying once more", "plugin", id, "call", rpc)
+			continue
+		}
 		return fmt.Errorf("plugin %s %s: %w", id, rpc, err)
 	}
-	return nil
 }
