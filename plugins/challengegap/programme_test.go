@@ -144,7 +144,9 @@ func TestSchoolTeamFollowsThePhaseRules(t *testing.T) {
 		t.Fatalf("a teacher of another school: %d %s", st, body)
 	}
 	c.post(plugintest.HeadID, a+"/team", form("year", "1", "person", id(paraID), "role", "para", "para_type", "teaching_assistant"))
-	mustContain(t, "A's complete team", c.page(plugintest.HeadID, a), `data-testid="team-complete"`, "Teaching assistant", "Maths")
+	page = c.page(plugintest.HeadID, a)
+	mustContain(t, "A's complete team", page, `data-testid="team-complete"`, "Teaching assistant", "Maths", "Everyone with a role at the school is on the team")
+	mustNotContain(t, "A's staff picker", page, `<option value="`+id(mathsID)+`">`)
 
 	// A teacher reads but cannot choose the team: the core refuses a UNIT
 	// route whose permission the actor lacks at the school with 404.

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -207,8 +208,14 @@ func schoolPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Violations = store.CheckTeam(v.Phase, v.Team)
 	if sc.access.Lead {
-		if v.Staff, err = host.People(ctx, nil, []uint64{sc.school}); err != nil {
+		staff, err := host.People(ctx, nil, []uint64{sc.school})
+		if err != nil {
 			return err
+		}
+		for _, p := range staff {
+			if !slices.ContainsFunc(v.Team, func(m store.TeamMember) bool { return m.PersonID == p.GetId() }) {
+				v.Staff = append(v.Staff, p)
+			}
 		}
 		sort.Slice(v.Staff, func(i, j int) bool { return v.Staff[i].GetName() < v.Staff[j].GetName() })
 	}
