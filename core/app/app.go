@@ -22,6 +22,7 @@ import (
 	"github.com/challengepartners/upwards/core/pluginhost"
 	"github.com/challengepartners/upwards/core/privacy"
 	"github.com/challengepartners/upwards/core/pupils"
+	"github.com/challengepartners/upwards/core/pupils/importer"
 	"github.com/challengepartners/upwards/core/sealed"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/tenancy"
@@ -52,6 +53,8 @@ type App struct {
 	Plugins *pluginhost.Runtime
 	// Privacy carries out subject export, erasure and retention (set by Start).
 	Privacy *privacy.Service
+	// Imports runs pupil imports as jobs.
+	Imports *importer.Queue
 }
 
 // NewLogger returns the structured logger the configuration asks for.
@@ -90,6 +93,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		return nil, fmt.Errorf("pupil key: %w", err)
 	}
 	a.Pupils = pupils.NewService(db, box)
+	a.Imports = importer.NewQueue(db, a.Pupils, box)
 	return a, nil
 }
 
@@ -135,6 +139,9 @@ func (a *App) Start(ctx context.Context) error {
 		return fmt.Errorf("mail sender: %w", err)
 	}
 	if err := mail.Register(a.Jobs, a.Outbox, sender, a.Config.MailFrom); err != nil {
+		return err
+	}
+	if err := a.Imports.Register(a.Jobs, a.Client, a.Authz, a.Log); err != nil {
 		return err
 	}
 	a.Jobs.Handle(TaskPurgeSessions, func(ctx context.Context, _ []byte) error {
@@ -195,6 +202,7 @@ func (a *App) Web() (*web.Server, error) {
 		d.Plugins = a.Plugins
 	}
 	d.Privacy = a.Privacy
+	d.Imports = a.Imports
 	return web.New(d)
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/challengepartners/upwards/core/mail"
 	"github.com/challengepartners/upwards/core/privacy"
 	"github.com/challengepartners/upwards/core/pupils"
+	"github.com/challengepartners/upwards/core/pupils/importer"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/tenancy"
 )
@@ -48,6 +49,8 @@ type Deps struct {
 	Plugins PluginRouter
 	// Privacy serves the subject-rights page /privacy; nil serves it 503.
 	Privacy *privacy.Service
+	// Imports runs pupil imports (upload, preview, commit as jobs).
+	Imports *importer.Queue
 }
 
 // Server is the configured Echo server of one `upwards serve` process.
@@ -94,7 +97,8 @@ func New(d Deps) (*Server, error) {
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
 		HSTSMaxAge:            hstsAge(d.Config),
 	}))
-	e.Use(middleware.BodyLimit("10M"))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "10M", Skipper: isImportUpload}))
+	e.Use(importBodyLimit())
 	e.Use(s.keepPluginBody)
 	e.Use(s.resolveTenant)
 	e.Use(s.authenticate)

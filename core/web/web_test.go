@@ -102,6 +102,7 @@ func TestCrossTenantIDsAre404OnEveryRoute(t *testing.T) {
 			":gid":   fmt.Sprint(b.grantID),
 			":tid":   fmt.Sprint(b.tokenID),
 			":child": fmt.Sprint(b.otherSchool.ID),
+			":iid":   "1", // a pupil import (tenant B's school answers 404 whatever the id)
 			// No plugin is installed: every plugin route is absent.
 			":plugin": "none",
 		}
