@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -102,6 +103,12 @@ func Record(ctx context.Context, db *gorm.DB, ch Change) error {
 	if err != nil {
 		return fmt.Errorf("audit %s: after: %w", ch.Action, err)
 	}
+	if err := identifiesPupil(before); err != nil {
+		return fmt.Errorf("audit %s: before: %w", ch.Action, err)
+	}
+	if err := identifiesPupil(after); err != nil {
+		return fmt.Errorf("audit %s: after: %w", ch.Action, err)
+	}
 	pupils, err := chain.PupilIDs(ch.PupilIDs)
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", ch.Action, err)
@@ -114,6 +121,23 @@ func Record(ctx context.Context, db *gorm.DB, ch Change) error {
 	}
 	if err := appendToChain(ctx, db, &e, pupils); err != nil {
 		return fmt.Errorf("audit %s: %w", ch.Action, err)
+	}
+	return nil
+}
+
+// pupilIdentifierKeys are JSON keys whose values identify a pupil: an audit
+// event names pupils by id only (Change.PupilIDs), so a before or after
+// holding one of these is refused rather than kept for years in the log.
+var pupilIdentifierKeys = []string{"upn", "upn_sealed", "given_name", "family_name", "date_of_birth"}
+
+// identifiesPupil refuses marshalled JSON with a pupil-identifying key at
+// any depth. Keys appear as "key": (a string value containing the same text
+// is escaped as \"key\": and does not match).
+func identifiesPupil(js string) error {
+	for _, k := range pupilIdentifierKeys {
+		if strings.Contains(js, `"`+k+`":`) {
+			return fmt.Errorf("holds a pupil's %s: audit events name pupils by id only", k)
+		}
 	}
 	return nil
 }

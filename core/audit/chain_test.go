@@ -393,3 +393,30 @@ func TestLongInterleavedChainsVerify(t *testing.T) {
 		}
 	})
 }
+
+func TestPupilIdentifiersAreRefused(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		addTenants(t, db, "a")
+		ctx := context.Background()
+		for _, after := range []any{
+			map[string]any{"given_name": "Ada"},
+			map[string]any{"fields": []string{"year_group"}, "pupil": map[string]string{"upn": "A123"}},
+			struct {
+				DOB string `json:"date_of_birth"`
+			}{"2015-01-01"},
+		} {
+			err := audit.Record(ctx, db.DB, audit.Change{TenantID: 1, Action: "pupil.update", EntityType: "pupil", EntityID: "5", After: after})
+			if err == nil || strings.Contains(err.Error(), "Ada") || strings.Contains(err.Error(), "A123") || strings.Contains(err.Error(), "2015") {
+				t.Fatalf("after %v: %v", after, err)
+			}
+		}
+		// Field names as values, and a key that merely contains the word, are fine.
+		if err := audit.Record(ctx, db.DB, audit.Change{TenantID: 1, Action: "pupil.update", EntityType: "pupil", EntityID: "5", PupilIDs: []uint{5},
+			After: map[string]any{"fields": []string{"given_name", "date_of_birth"}, "note": `"upn": moved`}}); err != nil {
+			t.Fatal(err)
+		}
+		if n := verify(t, db, 1).Rows; n != 1 {
+			t.Fatalf("%d rows, want only the allowed one", n)
+		}
+	})
+}

@@ -129,6 +129,9 @@ func auditTenants(cmd *cobra.Command, a *app.App, slug string) ([]uint, map[uint
 	for _, id := range ids {
 		if _, ok := names[id]; !ok {
 			names[id] = "(deleted)"
+			if id == 0 {
+				names[id] = "(install)" // install-wide events, e.g. plugin installs
+			}
 		}
 	}
 	return ids, names, nil
