@@ -285,3 +285,15 @@ func (s *Service) RevealUPN(ctx context.Context, a Actor, tenantID, id uint) (st
 	}
 	return u, nil
 }
+
+// Writable checks that the actor may change pupil id: nil, ErrNotFound (no
+// such pupil in the tenant, or outside the actor's reach) or ErrForbidden
+// (the actor only reads there). It returns no pupil data and records
+// nothing, so a form can answer 404 before it reads its fields.
+func (s *Service) Writable(ctx context.Context, a Actor, tenantID, id uint) error {
+	p, err := s.readable(ctx, a, tenantID, id, authz.PermPupilRead)
+	if err != nil {
+		return err
+	}
+	return s.writable(ctx, a, tenantID, p.SchoolID, fmt.Sprintf("pupil %d", id))
+}

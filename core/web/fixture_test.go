@@ -16,6 +16,7 @@ import (
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/config"
+	"github.com/challengepartners/upwards/core/pupils"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
 	"github.com/challengepartners/upwards/core/tenancy"
@@ -50,6 +51,7 @@ type tenantFixture struct {
 	teacherID    uint
 	grantID      uint
 	tokenID      uint
+	pupilID      uint // a pupil of hubSchool
 	token        string
 	adminEmail   string
 	hubMgrEmail  string
@@ -159,6 +161,9 @@ func (w *world) seedTenant(slug, host, urnBase string) tenantFixture {
 	gs, err := az.Grants(ctx, f.tenant.ID, f.teacherID)
 	must(err)
 	f.grantID = gs[0].ID
+	pupil, err := w.app.Pupils.Create(ctx, pupils.SystemActor("test"), f.tenant.ID, f.hubSchool.ID, testRecord(slug, 1))
+	must(err)
+	f.pupilID = pupil.ID
 	tok, at, err := id.CreateAPIToken(ctx, f.tenant.ID, f.adminID, "fixture", 0)
 	must(err)
 	f.token, f.tokenID = tok, at.ID

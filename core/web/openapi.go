@@ -34,6 +34,11 @@ var apiOps = map[string]apiOp{
 	"POST /api/v1/users/:uid/grants":           {Body: "GrantInput", Response: "GrantList", Status: 201},
 	"DELETE /api/v1/users/:uid/grants/:gid":    {Status: 204},
 	"GET /api/v1/audit":                        {Query: []string{"action", "actor", "entity_type", "entity_id", "pupil", "limit", "offset"}, Response: "AuditList", Status: 200},
+	"GET /api/v1/units/:id/pupils":             {Query: []string{"year_group", "flag", "sort", "desc", "left", "limit", "offset"}, Response: "PupilList", Status: 200},
+	"POST /api/v1/units/:id/pupils":            {Body: "PupilInput", Response: "Pupil", Status: 201},
+	"GET /api/v1/units/:id/pupil-figures":      {Response: "PupilFigures", Status: 200},
+	"GET /api/v1/pupils/:pid":                  {Response: "Pupil", Status: 200},
+	"PATCH /api/v1/pupils/:pid":                {Body: "PupilInput", Response: "Pupil", Status: 200},
 }
 
 var echoParam = regexp.MustCompile(`:([a-z_]+)`)
@@ -94,6 +99,13 @@ func schemas() map[string]any {
 		"Tenant":     tenant,
 		"Me":         obj(map[string]any{"user": ref("User"), "tenant": ref("Tenant"), "grants": arrayOf("Grant")}),
 		"OpenAPI":    map[string]any{"type": "object"},
+		"Pupil":      pupilSchema(),
+		"PupilList":  listOf("Pupil"),
+		"PupilInput": pupilInputSchema(),
+		"PupilFigures": obj(map[string]any{"unit_id": integer, "schools": integer, "suppressed": boolean, "on_roll": ref("Count"),
+			"by_year_group": map[string]any{"type": "array", "items": obj(map[string]any{"year_group": integer, "label": str, "count": ref("Count")})},
+			"by_flag":       map[string]any{"type": "array", "items": obj(map[string]any{"flag": str, "label": str, "count": ref("Count")})}}),
+		"Count": obj(map[string]any{"n": integer, "suppressed": map[string]any{"type": "boolean", "description": "the count is from 1 to 4 and hidden; n is 0"}}),
 	}
 }
 

@@ -191,8 +191,12 @@ func (s *Server) unitPage(c echo.Context) error {
 			}
 		}
 	}
+	canPupils, err := s.Authz.Can(ctx, t.ID, u.ID, authz.PermPupilRead, id)
+	if err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, "unit", unit.Name, map[string]any{
-		"Unit": unit, "Parents": d.Parents, "Children": d.Children, "CanWrite": canWrite, "People": people,
+		"Unit": unit, "Parents": d.Parents, "Children": d.Children, "CanWrite": canWrite, "People": people, "CanPupils": canPupils,
 		"CanContain": len(tenancy.AllowedChildren(unit.Kind)) > 0,
 		"Phases":     tenancy.Phases(), "Grades": tenancy.OfstedGrades(),
 	})

@@ -78,7 +78,7 @@ func TestOpenAPIMatchesRouteTable(t *testing.T) {
 			continue
 		}
 		apiRoutes++
-		key := r.Method + " " + strings.NewReplacer(":id", "{id}", ":uid", "{uid}", ":gid", "{gid}", ":child", "{child}").Replace(r.Path)
+		key := r.Method + " " + strings.NewReplacer(":id", "{id}", ":uid", "{uid}", ":gid", "{gid}", ":child", "{child}", ":pid", "{pid}").Replace(r.Path)
 		if !documented[key] {
 			t.Errorf("API route %s is missing from openapi.json", key)
 		}
@@ -103,6 +103,7 @@ func TestCrossTenantIDsAre404OnEveryRoute(t *testing.T) {
 			":tid":   fmt.Sprint(b.tokenID),
 			":child": fmt.Sprint(b.otherSchool.ID),
 			":iid":   "1", // a pupil import (tenant B's school answers 404 whatever the id)
+			":pid":   fmt.Sprint(b.pupilID),
 			// No plugin is installed: every plugin route is absent.
 			":plugin": "none",
 		}
