@@ -10,98 +10,100 @@ import (
 )
 
 func TestTargetCohortWithWarningsFrozenAtBaseline(t *testing.T) {
-	h := plugintest.Start(t, binary, plugintest.WithFixture(fixture()))
-	c := client{t, h}
-	setUpCluster(t, c)
-	teamOfA(t, c)
-	cohort := "/schools/" + id(plugintest.SchoolA) + "/cohort?year=1"
+	eachStorage(t, func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness) {
+		c := client{t, h}
+		setUpCluster(t, c)
+		teamOfA(t, c)
+		cohort := "/schools/" + id(plugintest.SchoolA) + "/cohort?year=1"
 
-	// Tom, on A's team, sees A's pupils with warnings that explain, in three Host calls.
-	h.Host.Reset()
-	page := c.page(mathsID, cohort)
-	if n := len(h.Host.Calls()); n > 3 {
-		t.Fatalf("the cohort page made %d Host calls, want at most 3", n)
-	}
-	mustContain(t, "the candidates", page, "Amara Testpupil", "Ben Testpupil", "Gio Testpupil", `data-warning="not_disadvantaged"`,
-		`data-warning="exam_year"`, "In Y6, an exam year", "(Y6, Y11, Y13)")
-	mustNotContain(t, "the candidates", page, "Dara Testpupil") // B's pupil
-
-	// He adds three; Gio keeps the exam-year warning in the cohort.
-	c.post(mathsID, cohort, form("pupil", "1000", "pupil", "1002", "pupil", id(y6Pupil)))
-	page = c.page(mathsID, cohort)
-	members := page[strings.Index(page, `data-testid="members"`):strings.Index(page, "Choose pupils")]
-	mustContain(t, "the cohort", members, "Amara Testpupil", "Chen Testpupil", "Gio Testpupil", `data-warning="exam_year"`)
-	mustContain(t, "the cohort page", page, "In the cohort (3 of about 15)")
-	mustNotContain(t, "the cohort", members, "Ben Testpupil")
-	for _, a := range h.Host.Audits() {
-		if a.Action == "challengegap.cohort.add" && (strings.Contains(a.AfterJSON, "Amara") || !strings.Contains(a.AfterJSON, "1000")) {
-			t.Fatalf("the cohort audit must carry pupil ids and no names: %s", a.AfterJSON)
+		// Tom, on A's team, sees A's pupils with warnings that explain, in three Host calls.
+		h.Host.Reset()
+		page := c.page(mathsID, cohort)
+		if n := len(h.Host.Calls()); n > 3 {
+			t.Fatalf("the cohort page made %d Host calls, want at most 3", n)
 		}
-	}
+		mustContain(t, "the candidates", page, "Amara Testpupil", "Ben Testpupil", "Gio Testpupil", `data-warning="not_disadvantaged"`,
+			`data-warning="exam_year"`, "In Y6, an exam year", "(Y6, Y11, Y13)")
+		mustNotContain(t, "the candidates", page, "Dara Testpupil") // B's pupil
 
-	// Bea, head of B, cannot put A's pupil into B's cohort; Tess, a teacher
-	// at B on no team, may not change B's cohort at all.
-	b := "/schools/" + id(plugintest.SchoolB) + "/cohort?year=1"
-	if st, body := c.status(headBID, "POST", b, form("pupil", "1000")); st != http.StatusUnprocessableEntity || strings.Contains(body, "Amara") {
-		t.Fatalf("another school's pupil: %d %s", st, body)
-	}
-	if st, _ := c.status(plugintest.TeacherID, "POST", b, form("pupil", "1003")); st != http.StatusForbidden {
-		t.Fatalf("a teacher on no team: %d", st)
-	}
-	// The central team sees no pupil-level data; the trust leader reads without forms.
-	if st, _ := c.status(centralID, "GET", cohort, nil); st != http.StatusNotFound {
-		t.Fatalf("the central team reading the cohort: %d", st)
-	}
-	trust := c.page(trustID, cohort)
-	mustContain(t, "the trust leader's view", trust, "Amara Testpupil")
-	mustNotContain(t, "the trust leader's view", trust, `method="post"`)
+		// He adds three; Gio keeps the exam-year warning in the cohort.
+		c.post(mathsID, cohort, form("pupil", "1000", "pupil", "1002", "pupil", id(y6Pupil)))
+		page = c.page(mathsID, cohort)
+		members := page[strings.Index(page, `data-testid="members"`):strings.Index(page, "Choose pupils")]
+		mustContain(t, "the cohort", members, "Amara Testpupil", "Chen Testpupil", "Gio Testpupil", `data-warning="exam_year"`)
+		mustContain(t, "the cohort page", page, "In the cohort (3 of about 15)")
+		mustNotContain(t, "the cohort", members, "Ben Testpupil")
+		for _, a := range h.Host.Audits() {
+			if a.Action == "challengegap.cohort.add" && (strings.Contains(a.AfterJSON, "Amara") || !strings.Contains(a.AfterJSON, "1000")) {
+				t.Fatalf("the cohort audit must carry pupil ids and no names: %s", a.AfterJSON)
+			}
+		}
 
-	// Other intervention: recorded by the team, shown as a warning.
-	page = c.page(mathsID, cohort)
-	amara := firstID(t, page, `/cohort/(\d+)/intervention`)
-	c.post(mathsID, "/schools/"+id(plugintest.SchoolA)+"/cohort/"+amara+"/intervention?year=1", form("other", "1"))
-	mustContain(t, "the intervention", c.page(mathsID, cohort), `data-warning="other_intervention"`)
+		// Bea, head of B, cannot put A's pupil into B's cohort; Tess, a teacher
+		// at B on no team, may not change B's cohort at all.
+		b := "/schools/" + id(plugintest.SchoolB) + "/cohort?year=1"
+		if st, body := c.status(headBID, "POST", b, form("pupil", "1000")); st != http.StatusUnprocessableEntity || strings.Contains(body, "Amara") {
+			t.Fatalf("another school's pupil: %d %s", st, body)
+		}
+		if st, _ := c.status(plugintest.TeacherID, "POST", b, form("pupil", "1003")); st != http.StatusForbidden {
+			t.Fatalf("a teacher on no team: %d", st)
+		}
+		// The central team sees no pupil-level data; the trust leader reads without forms.
+		if st, _ := c.status(centralID, "GET", cohort, nil); st != http.StatusNotFound {
+			t.Fatalf("the central team reading the cohort: %d", st)
+		}
+		trust := c.page(trustID, cohort)
+		mustContain(t, "the trust leader's view", trust, "Amara Testpupil")
+		mustNotContain(t, "the trust leader's view", trust, `method="post"`)
 
-	// Only a school leader takes the baseline; then every change needs a reason.
-	if st, _ := c.status(mathsID, "POST", "/schools/"+id(plugintest.SchoolA)+"/cohort/baseline?year=1", form()); st != http.StatusNotFound {
-		t.Fatalf("a teacher taking the baseline: %d", st)
-	}
-	c.post(plugintest.HeadID, "/schools/"+id(plugintest.SchoolA)+"/cohort/baseline?year=1", form())
-	page = c.page(mathsID, cohort)
-	mustContain(t, "the frozen cohort", page, `data-testid="frozen"`)
-	remove := "/schools/" + id(plugintest.SchoolA) + "/cohort/" + amara + "/remove?year=1"
-	if st, body := c.status(mathsID, "POST", remove, form()); st != http.StatusUnprocessableEntity || !strings.Contains(body, "say why") {
-		t.Fatalf("a change after the baseline without a reason: %d %s", st, body)
-	}
-	c.post(mathsID, remove, form("reason", "Moved school"))
-	mustContain(t, "the changes", c.page(mathsID, cohort), "Amara Testpupil removed after the baseline — Moved school")
-	if st, _ := c.status(plugintest.HeadID, "POST", "/schools/"+id(plugintest.SchoolA)+"/cohort/baseline?year=1", form()); st != http.StatusConflict {
-		t.Fatalf("a second baseline: %d", st)
-	}
+		// Other intervention: recorded by the team, shown as a warning.
+		page = c.page(mathsID, cohort)
+		amara := firstID(t, page, `/cohort/(\d+)/intervention`)
+		c.post(mathsID, "/schools/"+id(plugintest.SchoolA)+"/cohort/"+amara+"/intervention?year=1", form("other", "1"))
+		mustContain(t, "the intervention", c.page(mathsID, cohort), `data-warning="other_intervention"`)
 
-	// The school page links the cohort for those who may read it.
-	mustContain(t, "A's page", c.page(mathsID, "/schools/"+id(plugintest.SchoolA)), `data-testid="cohort-link"`)
-	mustNotContain(t, "A's page for the central team", c.page(centralID, "/schools/"+id(plugintest.SchoolA)), `data-testid="cohort-link"`)
+		// Only a school leader takes the baseline; then every change needs a reason.
+		if st, _ := c.status(mathsID, "POST", "/schools/"+id(plugintest.SchoolA)+"/cohort/baseline?year=1", form()); st != http.StatusNotFound {
+			t.Fatalf("a teacher taking the baseline: %d", st)
+		}
+		c.post(plugintest.HeadID, "/schools/"+id(plugintest.SchoolA)+"/cohort/baseline?year=1", form())
+		page = c.page(mathsID, cohort)
+		mustContain(t, "the frozen cohort", page, `data-testid="frozen"`)
+		remove := "/schools/" + id(plugintest.SchoolA) + "/cohort/" + amara + "/remove?year=1"
+		if st, body := c.status(mathsID, "POST", remove, form()); st != http.StatusUnprocessableEntity || !strings.Contains(body, "say why") {
+			t.Fatalf("a change after the baseline without a reason: %d %s", st, body)
+		}
+		c.post(mathsID, remove, form("reason", "Moved school"))
+		mustContain(t, "the changes", c.page(mathsID, cohort), "Amara Testpupil removed after the baseline — Moved school")
+		if st, _ := c.status(plugintest.HeadID, "POST", "/schools/"+id(plugintest.SchoolA)+"/cohort/baseline?year=1", form()); st != http.StatusConflict {
+			t.Fatalf("a second baseline: %d", st)
+		}
 
-	// A pupil's records are exported and erased by the core's pupil id.
-	ctx := t.Context()
-	pupil := &pluginv1.Subject{Id: &pluginv1.Subject_PupilId{PupilId: 1000}}
-	exp, err := h.Client.ExportSubject(ctx, &pluginv1.ExportSubjectRequest{Actor: h.System(), Subject: pupil})
-	if err != nil || len(exp.GetFiles()) != 1 || !strings.Contains(string(exp.GetFiles()[0].GetContent()), "Moved school") {
-		t.Fatalf("export of a pupil: %v %v", exp, err)
-	}
-	er, err := h.Client.EraseSubject(ctx, &pluginv1.EraseSubjectRequest{Actor: h.System(), Subject: pupil})
-	if err != nil || er.GetErased() != 3 { // the membership, its addition and its removal
-		t.Fatalf("erasure of a pupil: %v %v", er, err)
-	}
-	mustNotContain(t, "the cohort after erasure", c.page(mathsID, cohort), "removed after the baseline")
+		// The school page links the cohort for those who may read it.
+		mustContain(t, "A's page", c.page(mathsID, "/schools/"+id(plugintest.SchoolA)), `data-testid="cohort-link"`)
+		mustNotContain(t, "A's page for the central team", c.page(centralID, "/schools/"+id(plugintest.SchoolA)), `data-testid="cohort-link"`)
+
+		// A pupil's records are exported and erased by the core's pupil id.
+		ctx := t.Context()
+		pupil := &pluginv1.Subject{Id: &pluginv1.Subject_PupilId{PupilId: 1000}}
+		exp, err := h.Client.ExportSubject(ctx, &pluginv1.ExportSubjectRequest{Actor: h.System(), Subject: pupil})
+		if err != nil || len(exp.GetFiles()) != 1 || !strings.Contains(string(exp.GetFiles()[0].GetContent()), "Moved school") {
+			t.Fatalf("export of a pupil: %v %v", exp, err)
+		}
+		er, err := h.Client.EraseSubject(ctx, &pluginv1.EraseSubjectRequest{Actor: h.System(), Subject: pupil})
+		if err != nil || er.GetErased() != 3 { // the membership, its addition and its removal
+			t.Fatalf("erasure of a pupil: %v %v", er, err)
+		}
+		mustNotContain(t, "the cohort after erasure", c.page(mathsID, cohort), "removed after the baseline")
+	})
 }
 
 func TestCohortWhenTheCoreKeepsNoPupils(t *testing.T) {
-	h := plugintest.Start(t, binary, plugintest.WithFixture(fixture()), plugintest.WithoutPupils())
-	c := client{t, h}
-	setUpCluster(t, c)
-	mustContain(t, "the cohort page", c.page(plugintest.HeadID, "/schools/"+id(plugintest.SchoolA)+"/cohort?year=1"), `data-testid="no-pupils"`)
-	// A school outside the programme this year has no cohort.
-	mustContain(t, "E's cohort page", c.page(headEID, "/schools/"+id(schoolE)+"/cohort?year=1"), `data-testid="not-in-cluster"`)
+	eachStorage(t, func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness) {
+		c := client{t, h}
+		setUpCluster(t, c)
+		mustContain(t, "the cohort page", c.page(plugintest.HeadID, "/schools/"+id(plugintest.SchoolA)+"/cohort?year=1"), `data-testid="no-pupils"`)
+		// A school outside the programme this year has no cohort.
+		mustContain(t, "E's cohort page", c.page(headEID, "/schools/"+id(schoolE)+"/cohort?year=1"), `data-testid="not-in-cluster"`)
+	}, plugintest.WithoutPupils())
 }

@@ -242,3 +242,17 @@ func form(kv ...string) url.Values {
 }
 
 func id(n uint64) string { return fmt.Sprint(n) }
+
+// eachStorage starts the plugin on a fresh fixture (fixture()) with SQLite
+// and with PostgreSQL storage and runs fn on each.
+func eachStorage(t *testing.T, fn func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness), opts ...plugintest.Option) {
+	t.Helper()
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			fx := fixture()
+			driver, dsn, schema := testdb.Storage(t, d)
+			all := append([]plugintest.Option{plugintest.WithFixture(fx), plugintest.WithStorage(driver, dsn, schema)}, opts...)
+			fn(t, fx, plugintest.Start(t, binary, all...))
+		})
+	}
+}
