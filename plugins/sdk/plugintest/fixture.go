@@ -16,13 +16,14 @@ var CorePermissions = []string{
 	"core.dashboard.view", "core.orgunit.read", "core.orgunit.write", "core.school.read", "core.pupil.read",
 	"core.pupil.write", "core.pupil.import",
 	"core.user.read", "core.user.write", "core.role.grant", "core.tenant.read", "core.tenant.write",
-	"core.audit.read", "core.jobs.admin", "authenticated",
+	"core.audit.read", "core.privacy.manage", "core.jobs.admin", "authenticated",
 }
 
 // corePolicy is the core's role → permission table (policies/core_policy.csv).
 var corePolicy = map[string][]string{
 	"tenant_admin": {"core.dashboard.view", "core.orgunit.read", "core.orgunit.write", "core.school.read", "core.pupil.read",
-		"core.pupil.write", "core.pupil.import", "core.user.read", "core.user.write", "core.role.grant", "core.tenant.read", "core.tenant.write", "core.audit.read"},
+		"core.pupil.write", "core.pupil.import", "core.user.read", "core.user.write", "core.role.grant", "core.tenant.read", "core.tenant.write", "core.audit.read",
+		"core.privacy.manage"},
 	"central_team":      {"core.dashboard.view", "core.orgunit.read", "core.school.read", "core.user.read", "core.audit.read", "core.tenant.read"},
 	"senior_partner":    {"core.dashboard.view", "core.orgunit.read", "core.school.read"},
 	"hub_manager":       {"core.dashboard.view", "core.orgunit.read", "core.school.read"},
