@@ -483,3 +483,16 @@ func SchoolFromHost(s *pluginv1.School) School {
 	}
 	return School{UnitID: s.GetId(), Name: s.GetName(), URN: s.GetUrn(), Phase: phase}
 }
+
+// ParticipantsOfYear lists every participant of the year's clusters, by cluster.
+func (s *Store) ParticipantsOfYear(yearID uint64) (map[uint64][]Participant, error) {
+	var ps []Participant
+	if err := s.q().Where("year_id = ?", yearID).Order("id").Find(&ps).Error; err != nil {
+		return nil, fmt.Errorf("participants of year %d: %w", yearID, err)
+	}
+	out := map[uint64][]Participant{}
+	for _, p := range ps {
+		out[p.ClusterID] = append(out[p.ClusterID], p)
+	}
+	return out, nil
+}

@@ -127,6 +127,10 @@ func TestClustersAndRecruitment(t *testing.T) {
 		if a, err := s.Decide(south.ID, p.ID, true, 300, ""); err != nil || a.Status != StatusAccepted {
 			t.Fatalf("accept = %+v, %v", a, err)
 		}
+		byCluster, err := s.ParticipantsOfYear(y.ID)
+		if err != nil || len(byCluster[c.ID]) != 3 || len(byCluster[south.ID]) != 1 || byCluster[south.ID][0].Status != StatusAccepted {
+			t.Fatalf("ParticipantsOfYear = %+v, %v", byCluster, err)
+		}
 		got, err := s.ClusterOfSchool(y.ID, 20)
 		if err != nil || got.ID != south.ID {
 			t.Fatalf("ClusterOfSchool = %+v, %v", got, err)

@@ -150,13 +150,13 @@ func yearPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	inYear := map[uint64]bool{}
+	byCluster, err := s.ParticipantsOfYear(y.ID)
+	if err != nil {
+		return err
+	}
 	for _, c := range cs {
-		ps, err := s.Participants(c.ID)
-		if err != nil {
-			return err
-		}
 		row := clusterRow{Cluster: c}
-		for _, p := range ps {
+		for _, p := range byCluster[c.ID] {
 			switch p.Status {
 			case store.StatusAccepted:
 				row.Schools++
