@@ -106,6 +106,9 @@ ticket) and check it later with "upwards audit verify --heads FILE".`,
 // with audit events, and their slugs ("(deleted)" for a tenant since removed).
 func auditTenants(cmd *cobra.Command, a *app.App, slug string) ([]uint, map[uint]string, error) {
 	ctx := cmd.Context()
+	if !a.DB.Migrator().HasColumn(&audit.Event{}, "hash") {
+		return nil, nil, fmt.Errorf("the audit log is not chained yet: run upwards migrate up (migration 5)")
+	}
 	names := map[uint]string{}
 	if slug != "" {
 		t, err := a.Tenancy.TenantBySlug(ctx, slug)

@@ -83,6 +83,17 @@ func TestAuditVerifyAndHead(t *testing.T) {
 	}
 }
 
+func TestAuditVerifyNeedsTheChainMigration(t *testing.T) {
+	url := storagetest.URL(t, storage.SQLite)
+	if out, err := run(t, url, "", "migrate", "status"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	out, err := run(t, url, "", "audit", "verify")
+	if err == nil || !strings.Contains(err.Error(), "upwards migrate up") {
+		t.Fatalf("verify of an unmigrated database: %v\n%s", err, out)
+	}
+}
+
 func TestAuditVerifyHeadsCatchesACutLog(t *testing.T) {
 	url := storagetest.URL(t, storage.SQLite)
 	if out, err := run(t, url, "", "tenant", "create", "alpha", "Alpha Trust"); err != nil {
