@@ -372,8 +372,14 @@ func TestRevoke(t *testing.T) {
 		expect(t, e, n.tenant, u, authz.PermPupilRead, n.all(), n.trust1, n.s1, n.s2, n.s3)
 
 		gs, _ := e.Grants(ctx, n.tenant, u)
+		if cached, err := e.CachedGrants(ctx, n.tenant, u); err != nil || !reflect.DeepEqual(cached, gs) || len(gs) != 2 {
+			t.Fatalf("cached grants %+v (%v), stored %+v", cached, err, gs)
+		}
 		if err := e.Revoke(ctx, n.tenant, gs[0].ID); err != nil {
 			t.Fatal(err)
+		}
+		if cached, err := e.CachedGrants(ctx, n.tenant, u); err != nil || len(cached) != 1 || cached[0].ID != gs[1].ID {
+			t.Fatalf("cached grants after a revoke: %+v (%v)", cached, err)
 		}
 		expect(t, e, n.tenant, u, authz.PermPupilRead, n.all(), n.s3)
 		if err := e.Revoke(ctx, n.tenant, gs[0].ID); !errors.Is(err, authz.ErrNotFound) {

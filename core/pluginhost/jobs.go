@@ -259,9 +259,10 @@ func (rt *Runtime) fanout(ctx context.Context, id string, raw []byte) error {
 	return errors.Join(errs...)
 }
 
-// grants returns the user's roles as the contract shows them.
+// grants returns the user's roles as the contract shows them, from the
+// permission state in memory (no query per request).
 func (rt *Runtime) grants(ctx context.Context, tenantID, userID uint) ([]*pluginv1.RoleGrant, error) {
-	gs, err := rt.deps.Authz.Grants(ctx, tenantID, userID)
+	gs, err := rt.deps.Authz.CachedGrants(ctx, tenantID, userID)
 	if err != nil {
 		return nil, err
 	}

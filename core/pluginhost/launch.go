@@ -53,8 +53,8 @@ func clientConfig(path string, sum []byte, logger hclog.Logger) *plugin.ClientCo
 		Logger:           logger,
 		Managed:          false,
 		StartTimeout:     startTimeout,
-		GRPCDialOptions: []grpc.DialOption{grpc.WithDefaultCallOptions(
-			grpc.MaxCallRecvMsgSize(maxMessage), grpc.MaxCallSendMsgSize(maxMessage))},
+		GRPCDialOptions: append(contract.DialOptions(), grpc.WithDefaultCallOptions(
+			grpc.MaxCallRecvMsgSize(maxMessage), grpc.MaxCallSendMsgSize(maxMessage))),
 	}
 }
 

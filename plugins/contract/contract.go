@@ -61,7 +61,7 @@ type ClientV1 struct {
 func (c *ClientV1) ServeHost(host pluginv1.HostServiceServer) uint32 {
 	id := c.Broker.NextId()
 	go c.Broker.AcceptAndServe(id, func(opts []grpc.ServerOption) *grpc.Server {
-		s := grpc.NewServer(opts...)
+		s := grpc.NewServer(append(opts, ServerOptions()...)...)
 		pluginv1.RegisterHostServiceServer(s, host)
 		return s
 	})

@@ -43,6 +43,7 @@ func Serve(p *Plugin) {
 			}},
 		},
 		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
+			opts = append(opts, contract.ServerOptions()...)
 			return plugin.DefaultGRPCServer(append(opts, grpc.MaxRecvMsgSize(MaxMessageBytes)))
 		},
 		Logger: logger,

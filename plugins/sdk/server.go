@@ -70,7 +70,7 @@ func (s *server) Configure(ctx context.Context, req *pluginv1.ConfigureRequest) 
 	if s.broker == nil {
 		return nil, status.Error(codes.FailedPrecondition, "no go-plugin broker to reach the Host")
 	}
-	conn, err := s.broker.Dial(req.GetHostBrokerId())
+	conn, err := s.broker.DialWithOptions(req.GetHostBrokerId(), contract.DialOptions()...)
 	if err != nil {
 		return nil, status.Errorf(codes.Unavailable, "dial the Host on broker id %d: %v", req.GetHostBrokerId(), err)
 	}
