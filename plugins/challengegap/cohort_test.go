@@ -107,3 +107,40 @@ func TestCohortWhenTheCoreKeepsNoPupils(t *testing.T) {
 		mustContain(t, "E's cohort page", c.page(headEID, "/schools/"+id(schoolE)+"/cohort?year=1"), `data-testid="not-in-cluster"`)
 	}, plugintest.WithoutPupils())
 }
+
+func TestPupilsReceivingATrialComeFromTheCohort(t *testing.T) {
+	eachStorage(t, func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness) {
+		c := client{t, h}
+		setUpCluster(t, c)
+		teamOfA(t, c)
+		if err := h.Event(h.System(), "tenant.enabled", 0); err != nil {
+			t.Fatal(err)
+		}
+		a := "/schools/" + id(plugintest.SchoolA)
+		c.post(mathsID, a+"/cohort?year=1", form("pupil", "1000", "pupil", "1002"))
+		strategy := firstID(t, c.page(mathsID, a), `<option value="(\d+)">Learning journals`)
+		c.post(mathsID, a+"/trials", form("year", "1", "strategy", strategy))
+		trial := a + "/trials/" + firstID(t, c.page(mathsID, a), `/trials/(\d+)">Learning journals`)
+
+		page := c.page(mathsID, trial)
+		mustContain(t, "the trial page", page, "Learning journals", "Amara Testpupil", "Chen Testpupil", `name="pupil" value="1000"`)
+		mustNotContain(t, "the trial page", page, "Ben Testpupil") // not in the cohort
+		c.post(mathsID, trial+"/pupils", form("pupil", "1000"))
+		mustContain(t, "after saving", c.page(mathsID, trial), `value="1000" id="p-1000" checked`)
+		if st, _ := c.status(mathsID, "POST", trial+"/pupils", form("pupil", "1001")); st != http.StatusUnprocessableEntity {
+			t.Fatalf("a pupil outside the cohort: %d", st)
+		}
+		// The school page counts the pupils and names none of them; the hub
+		// manager (A is in the hub) gets no link to the pupils.
+		school := c.page(hubID, a)
+		mustContain(t, "the school page", school, "<td>1</td>", "Learning journals")
+		mustNotContain(t, "the hub manager's school page", school, "Amara", "/trials/")
+		if st, _ := c.status(centralID, "GET", trial, nil); st != http.StatusNotFound {
+			t.Fatalf("the central team reading the pupils of a trial: %d", st)
+		}
+		mustNotContain(t, "the trust leader's view", c.page(trustID, trial), `method="post"`)
+		if st, _ := c.status(plugintest.TeacherID, "POST", trial+"/pupils", form("pupil", "1000")); st != http.StatusNotFound {
+			t.Fatalf("a teacher of another school: %d", st)
+		}
+	})
+}

@@ -219,24 +219,34 @@ func (s *Store) CohortChanges(cohortID uint64) ([]CohortChange, error) {
 type PupilRecords struct {
 	Cohorts []CohortMember `json:"cohort_memberships"`
 	Changes []CohortChange `json:"cohort_changes"`
+	Trials  []TrialPupil   `json:"strategies_received"`
 }
 
 // PupilRecords gathers what the plugin holds about a pupil, for a subject-access request.
 func (s *Store) PupilRecords(pupilID uint64) (*PupilRecords, error) {
-	out := &PupilRecords{Cohorts: []CohortMember{}, Changes: []CohortChange{}}
+	out := &PupilRecords{Cohorts: []CohortMember{}, Changes: []CohortChange{}, Trials: []TrialPupil{}}
 	if err := s.q().Where("pupil_id = ?", pupilID).Order("id").Find(&out.Cohorts).Error; err != nil {
 		return nil, fmt.Errorf("export cohort memberships: %w", err)
 	}
 	if err := s.q().Where("pupil_id = ?", pupilID).Order("id").Find(&out.Changes).Error; err != nil {
 		return nil, fmt.Errorf("export cohort changes: %w", err)
 	}
+	if err := s.q().Where("pupil_id = ?", pupilID).Order("id").Find(&out.Trials).Error; err != nil {
+		return nil, fmt.Errorf("export strategies received: %w", err)
+	}
 	return out, nil
 }
 
-// ErasePupil removes every record of the pupil: cohort memberships and changes.
+// ErasePupil removes every record of the pupil: cohort memberships and
+// changes, and the strategies recorded as received.
 func (s *Store) ErasePupil(pupilID uint64) (erased int64, err error) {
 	err = s.Tx(func(tx *Store) error {
-		res := tx.q().Where("pupil_id = ?", pupilID).Delete(&CohortChange{})
+		res := tx.q().Where("pupil_id = ?", pupilID).Delete(&TrialPupil{})
+		if res.Error != nil {
+			return res.Error
+		}
+		erased += res.RowsAffected
+		res = tx.q().Where("pupil_id = ?", pupilID).Delete(&CohortChange{})
 		if res.Error != nil {
 			return res.Error
 		}

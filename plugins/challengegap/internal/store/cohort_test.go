@@ -91,3 +91,53 @@ func TestCohortFreezesAtBaseline(t *testing.T) {
 		}
 	})
 }
+
+func TestTrialPupilsComeFromTheCohort(t *testing.T) {
+	testdb.Each(t, Migrations, func(t *testing.T, db *gorm.DB) {
+		s, y, _ := setup(t, db)
+		if _, err := s.SeedStrategies(); err != nil {
+			t.Fatal(err)
+		}
+		sts, _ := s.Strategies()
+		tr, err := s.StartTrial(y.ID, 10, sts[0].ID, "", "", 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetTrialPupils(10, tr.ID, []uint64{1000}); !isValidation(err, "pupils") {
+			t.Fatalf("pupils before any cohort: %v", err)
+		}
+		if _, err := s.AddToCohort(y.ID, 10, []uint64{1000, 1001}, 5, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetTrialPupils(10, tr.ID, []uint64{1000, 1099}); !isValidation(err, "pupils") {
+			t.Fatalf("a pupil outside the cohort: %v", err)
+		}
+		if err := s.SetTrialPupils(11, tr.ID, []uint64{1000}); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("through another school: %v", err)
+		}
+		if err := s.SetTrialPupils(10, tr.ID, []uint64{1000, 1001, 1000}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.TrialPupils(tr.ID)
+		if len(got[tr.ID]) != 2 {
+			t.Fatalf("TrialPupils = %v", got)
+		}
+		// The list replaces the previous one.
+		if err := s.SetTrialPupils(10, tr.ID, []uint64{1001}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.TrialPupils(tr.ID); len(got[tr.ID]) != 1 || got[tr.ID][0] != 1001 {
+			t.Fatalf("after replacing: %v", got)
+		}
+		rec, _ := s.PupilRecords(1001)
+		if len(rec.Trials) != 1 {
+			t.Fatalf("the export lacks the strategy received: %+v", rec)
+		}
+		if n, err := s.ErasePupil(1001); err != nil || n != 3 { // trial, change, membership
+			t.Fatalf("ErasePupil = %d, %v", n, err)
+		}
+		if got, _ := s.TrialPupils(tr.ID); len(got[tr.ID]) != 0 {
+			t.Fatalf("after erasure: %v", got)
+		}
+	})
+}

@@ -17,6 +17,7 @@ var Migrations = []sdk.Migration{
 	{Version: 3, Name: "workshops, attendance, resources, visits and agreed actions", Up: migrate3},
 	{Version: 4, Name: "strategies catalogue and trials", Up: migrate4},
 	{Version: 5, Name: "target cohorts, members and changes", Up: migrate5},
+	{Version: 6, Name: "pupils receiving trialled strategies", Up: migrate6},
 }
 
 type yearV1 struct {
@@ -248,4 +249,18 @@ func (cohortChangeV5) TableName() string { return "cohort_changes" }
 
 func migrate5(tx *gorm.DB) error {
 	return tx.Migrator().CreateTable(&cohortV5{}, &cohortMemberV5{}, &cohortChangeV5{})
+}
+
+type trialPupilV6 struct {
+	ID        uint64    `gorm:"primaryKey"`
+	TenantID  uint64    `gorm:"not null;uniqueIndex:ux_trial_pupils_pupil,priority:1;index:ix_trial_pupils_pupil,priority:1"`
+	TrialID   uint64    `gorm:"not null;uniqueIndex:ux_trial_pupils_pupil,priority:2"`
+	PupilID   uint64    `gorm:"not null;uniqueIndex:ux_trial_pupils_pupil,priority:3;index:ix_trial_pupils_pupil,priority:2"`
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+func (trialPupilV6) TableName() string { return "trial_pupils" }
+
+func migrate6(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&trialPupilV6{})
 }

@@ -275,3 +275,15 @@ type CohortChange struct {
 
 // TableName is the table of cohort changes.
 func (CohortChange) TableName() string { return "cohort_changes" }
+
+// TrialPupil is a cohort pupil (the core's id) who receives a trialled strategy.
+type TrialPupil struct {
+	ID        uint64    `gorm:"primaryKey" json:"-"`
+	TenantID  uint64    `gorm:"not null" json:"-"`
+	TrialID   uint64    `gorm:"not null" json:"trial_id"`
+	PupilID   uint64    `gorm:"not null" json:"pupil_id"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// TableName is the table of the pupils receiving trialled strategies.
+func (TrialPupil) TableName() string { return "trial_pupils" }

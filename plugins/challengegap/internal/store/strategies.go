@@ -2,6 +2,8 @@ package store
 
 import (
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 )
@@ -162,4 +164,72 @@ func (s *Store) DecideTrial(schoolID, trialID uint64, decision string) (*Trial, 
 		return nil, fmt.Errorf("decide trial %d: %w", trialID, err)
 	}
 	return &t, nil
+}
+
+// Trial returns trial id of the school.
+func (s *Store) Trial(schoolID, trialID uint64) (*Trial, error) {
+	var t Trial
+	if err := s.first(&t, trialID); err != nil || t.SchoolID != schoolID {
+		return nil, fmt.Errorf("trial %d: %w", trialID, ErrNotFound)
+	}
+	return &t, nil
+}
+
+// SetTrialPupils records which pupils receive the trial's strategy: each
+// must be in the school's target cohort for the trial's year. The list
+// replaces the previous one.
+func (s *Store) SetTrialPupils(schoolID, trialID uint64, pupilIDs []uint64) error {
+	return s.Tx(func(tx *Store) error {
+		t, err := tx.Trial(schoolID, trialID)
+		if err != nil {
+			return err
+		}
+		ids := dedupe(pupilIDs)
+		if len(ids) > 0 {
+			c, err := tx.CohortOf(t.YearID, schoolID, false)
+			if err != nil {
+				return err
+			}
+			if c == nil {
+				return invalid("pupils", "choose the target cohort first")
+			}
+			ms, err := tx.CohortMembers(c.ID, false)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				if !slices.ContainsFunc(ms, func(m CohortMember) bool { return m.PupilID == id }) {
+					return invalid("pupils", "only pupils of the target cohort can be recorded")
+				}
+			}
+		}
+		if err := tx.q().Where("trial_id = ?", trialID).Delete(&TrialPupil{}).Error; err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		now := time.Now().UTC()
+		rows := make([]TrialPupil, len(ids))
+		for i, id := range ids {
+			rows[i] = TrialPupil{TenantID: s.tenant, TrialID: trialID, PupilID: id, CreatedAt: now}
+		}
+		return tx.db.Create(&rows).Error
+	})
+}
+
+// TrialPupils returns the pupils receiving each of the trials, by trial.
+func (s *Store) TrialPupils(trialIDs ...uint64) (map[uint64][]uint64, error) {
+	out := map[uint64][]uint64{}
+	if len(trialIDs) == 0 {
+		return out, nil
+	}
+	var rows []TrialPupil
+	if err := s.q().Where("trial_id IN ?", trialIDs).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("pupils of trials: %w", err)
+	}
+	for _, r := range rows {
+		out[r.TrialID] = append(out[r.TrialID], r.PupilID)
+	}
+	return out, nil
 }

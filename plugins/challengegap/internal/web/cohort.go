@@ -67,7 +67,6 @@ type cohortContext struct {
 }
 
 func loadCohort(r *http.Request) (*cohortContext, error) {
-	ctx := r.Context()
 	sid, err := id(r, "unit")
 	if err != nil {
 		return nil, err
@@ -82,23 +81,33 @@ func loadCohort(r *http.Request) (*cohortContext, error) {
 	if cc.year == nil {
 		return cc, nil
 	}
-	switch _, err := cc.s.ClusterOfSchool(cc.year.ID, sid); {
+	if err := cc.rights(r); err != nil {
+		return nil, err
+	}
+	return cc, nil
+}
+
+// rights fills in whether the school takes part in a cluster in cc.year
+// and what the actor may do with its cohort (one Host call).
+func (cc *cohortContext) rights(r *http.Request) error {
+	ctx := r.Context()
+	switch _, err := cc.s.ClusterOfSchool(cc.year.ID, cc.school); {
 	case err == nil:
 		cc.inCluster = true
 	case !errors.Is(err, store.ErrNotFound):
-		return nil, err
+		return err
 	}
-	ok, err := sdk.HostFrom(ctx).Authorize(ctx, sdk.Check{Permission: PermCohortWrite, UnitID: sid}, sdk.Check{Permission: PermSchoolLead, UnitID: sid})
+	ok, err := sdk.HostFrom(ctx).Authorize(ctx, sdk.Check{Permission: PermCohortWrite, UnitID: cc.school}, sdk.Check{Permission: PermSchoolLead, UnitID: cc.school})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	member, err := cc.s.IsMember(cc.year.ID, sid, userID(r))
+	member, err := cc.s.IsMember(cc.year.ID, cc.school, userID(r))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	cc.canFreeze = ok[1]
 	cc.canChange = ok[1] || (ok[0] && member)
-	return cc, nil
+	return nil
 }
 
 func cohortPath(sid, yid uint64) string {

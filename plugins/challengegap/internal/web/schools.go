@@ -24,6 +24,7 @@ type trialRow struct {
 	store.Trial
 	Strategy string
 	Theme    string
+	Pupils   int // cohort pupils receiving it
 }
 
 type visitRow struct {
@@ -230,8 +231,16 @@ func schoolPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	tids := make([]uint64, len(trials))
+	for i, t := range trials {
+		tids[i] = t.ID
+	}
+	receiving, err := s.TrialPupils(tids...)
+	if err != nil {
+		return err
+	}
 	for _, t := range trials {
-		v.Trials = append(v.Trials, trialRow{Trial: t, Strategy: byID[t.StrategyID].Title, Theme: byID[t.StrategyID].Theme})
+		v.Trials = append(v.Trials, trialRow{Trial: t, Strategy: byID[t.StrategyID].Title, Theme: byID[t.StrategyID].Theme, Pupils: len(receiving[t.ID])})
 	}
 	visits, err := s.Visits(sc.year.ID, sc.school)
 	if err != nil {

@@ -124,6 +124,8 @@ func Routes() []Route {
 		{"POST", "/schools/:unit/team/:member/delete", PermSchoolLead, unit, "unit", "Take a member off the school's team", removeMember},
 		{"POST", "/schools/:unit/trials", PermSchoolWork, unit, "unit", "Record a strategy the school trials (team member)", startTrial},
 		{"POST", "/schools/:unit/trials/:trial", PermSchoolLead, unit, "unit", "Decide on a trial: continue, scale up or stop", decideTrial},
+		{"GET", "/schools/:unit/trials/:trial", PermCohortRead, unit, "unit", "A trial and the cohort pupils receiving it", trialPage},
+		{"POST", "/schools/:unit/trials/:trial/pupils", PermCohortWrite, unit, "unit", "Record the cohort pupils receiving a trialled strategy", setTrialPupils},
 		{"GET", "/schools/:unit/cohort", PermCohortRead, unit, "unit", "A school's target cohort, with eligibility warnings", cohortPage},
 		{"POST", "/schools/:unit/cohort", PermCohortWrite, unit, "unit", "Add pupils to the target cohort (team member or leader)", addToCohort},
 		{"POST", "/schools/:unit/cohort/baseline", PermSchoolLead, unit, "unit", "Take the baseline: freeze the target cohort", freezeCohort},
