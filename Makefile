@@ -33,6 +33,7 @@ test-short:
 bench: services
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./bench/...
 	$(GO) run ./bench/startup
+	$(GO) run ./bench/pupilimport
 
 ## tools: install the pinned protobuf tools into bin/tools
 tools:

@@ -328,3 +328,38 @@ func TestWindows1252Names(t *testing.T) {
 		}
 	})
 }
+
+// Files and reports of imports older than a day are deleted; those never
+// committed are marked expired; younger ones are kept.
+func TestPurgeOldImportFiles(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		box, _ := sealed.New(bytes.Repeat([]byte{7}, 32))
+		q := importer.NewQueue(db, f.ps, box)
+		old := time.Now().UTC().Add(-25 * time.Hour)
+		recs := []importer.Record{
+			{TenantID: f.tenant, SchoolID: f.school, Status: importer.StatusChecked, FileSealed: []byte("x"), ReportSealed: []byte("r"), CreatedAt: old},
+			{TenantID: f.tenant, SchoolID: f.school, Status: importer.StatusFailed, FileSealed: []byte("x"), CreatedAt: old},
+			{TenantID: f.tenant, SchoolID: f.school, Status: importer.StatusChecked, FileSealed: []byte("x"), CreatedAt: time.Now().UTC()},
+		}
+		for i := range recs {
+			if err := db.Create(&recs[i]).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := q.Purge(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		var got []importer.Record
+		db.Order("id").Find(&got)
+		if got[0].Status != importer.StatusExpired || got[0].FileSealed != nil || got[0].ReportSealed != nil {
+			t.Errorf("old checked import: %s, file kept %v", got[0].Status, got[0].FileSealed != nil)
+		}
+		if got[1].Status != importer.StatusFailed || got[1].FileSealed != nil {
+			t.Errorf("old failed import: %s, file kept %v", got[1].Status, got[1].FileSealed != nil)
+		}
+		if got[2].Status != importer.StatusChecked || got[2].FileSealed == nil {
+			t.Errorf("a young import was purged")
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -307,5 +308,22 @@ func TestXLSX(t *testing.T) {
 	}
 	if r0.DateOfBirth != "2019-09-01" || !r0.FSM || r0.GivenName != "Zoë" || r1.DateOfBirth != "2019-10-02" || r1.FSM {
 		t.Fatalf("records %+v %+v", r0, r1)
+	}
+}
+
+// The sample file the documentation points to reads without errors.
+func TestSampleFile(t *testing.T) {
+	b, err := os.ReadFile("testdata/sample-pupils.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, rows, err := readAll(t, b)
+	if err != nil || len(rows) != 25 || len(info.Missing) != 0 {
+		t.Fatalf("%v: %d rows, missing %v", err, len(rows), info.Missing)
+	}
+	for _, r := range rows {
+		if _, errs := r.Record(info, today); errs != nil {
+			t.Fatalf("row %d: %v", r.Number, errs)
+		}
 	}
 }

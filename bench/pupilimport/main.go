@@ -1,0 +1,324 @@
+// Command pupilimport measures the pupil import (core/pupils/importer) with
+// full validation on generated, realistic files of 29,000 and 290,000 rows:
+// rows per second on SQLite and on PostgreSQL, the ratio of the PostgreSQL
+// import to a raw pgx CopyFrom of the same, already prepared rows into a
+// scratch table of the pupils table's shape in the same run, and the peak
+// RSS of the importing process at both sizes (each import runs in a child
+// process that reports its VmHWM), to show that memory stays flat.
+//
+//	go run ./bench/pupilimport [-sizes 29000,290000] [-postgres URL]
+//
+// Goals (issue 5): ≥ 50,000 rows/s on SQLite; ≥ 0.5 of raw COPY on PostgreSQL.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/challengepartners/upwards/core/audit"
+	"github.com/challengepartners/upwards/core/pupils"
+	"github.com/challengepartners/upwards/core/pupils/importer"
+	"github.com/challengepartners/upwards/core/pupils/importfile"
+	"github.com/challengepartners/upwards/core/pupils/importfile/importtest"
+	"github.com/challengepartners/upwards/core/sealed"
+	"github.com/challengepartners/upwards/core/storage"
+	"github.com/challengepartners/upwards/core/tenancy"
+)
+
+func main() {
+	child := flag.Bool("child", false, "internal: run one import and print JSON")
+	dbURL := flag.String("db", "", "internal: database of the child")
+	file := flag.String("file", "", "internal: file of the child")
+	sizes := flag.String("sizes", "29000,290000", "row counts to measure")
+	pg := flag.String("postgres", envOr("UPWARDS_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL server (a scratch database is made on it)")
+	flag.Parse()
+	var err error
+	if *child {
+		err = runChild(*dbURL, *file)
+	} else {
+		err = run(*sizes, *pg)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pupilimport:", err)
+		os.Exit(1)
+	}
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+// childResult is what a child process reports.
+type childResult struct {
+	Rows    int     `json:"rows"`
+	Seconds float64 `json:"seconds"`
+	PeakKB  int     `json:"peak_kb"`
+	Created int     `json:"created"`
+}
+
+var benchKey = bytes.Repeat([]byte{42}, 32)
+
+// setup creates the tenant and school the imports write to (idempotent).
+func setup(ctx context.Context, db *storage.DB) (tenantID, schoolID uint, err error) {
+	ts := tenancy.NewService(db)
+	if t, err := ts.TenantBySlug(ctx, "bench"); err == nil {
+		var s tenancy.Unit
+		if err := db.Where("tenant_id = ? AND kind = ?", t.ID, tenancy.KindSchool).First(&s).Error; err != nil {
+			return 0, 0, err
+		}
+		return t.ID, s.ID, nil
+	}
+	t, err := ts.CreateTenant(ctx, "bench", "Bench", nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	s, err := ts.CreateUnit(ctx, t.ID, tenancy.UnitInput{Kind: tenancy.KindSchool, Name: "Bench School", URN: "999999", Phase: "primary"})
+	if err != nil {
+		return 0, 0, err
+	}
+	return t.ID, s.ID, nil
+}
+
+// runChild imports file into the migrated database dbURL and prints a childResult.
+func runChild(dbURL, file string) error {
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "bench"})
+	db, err := storage.Open(ctx, dbURL, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tid, sid, err := setup(ctx, db)
+	if err != nil {
+		return err
+	}
+	box, err := sealed.New(benchKey)
+	if err != nil {
+		return err
+	}
+	svc := importer.New(db, pupils.NewService(db, box))
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	res, err := svc.Run(ctx, f, st.Size(), importer.Options{TenantID: tid, SchoolID: sid, Via: "bench", MaxBytes: 1 << 30})
+	if err != nil {
+		return err
+	}
+	secs := time.Since(start).Seconds()
+	return json.NewEncoder(os.Stdout).Encode(childResult{Rows: res.Total, Seconds: secs, PeakKB: peakKB(), Created: res.Created})
+}
+
+// peakKB reads the process's peak resident set (VmHWM) in KiB.
+func peakKB() int {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			n, _ := strconv.Atoi(strings.Fields(line)[1])
+			return n
+		}
+	}
+	return 0
+}
+
+func migrated(ctx context.Context, url string) error {
+	db, err := storage.Open(ctx, url, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	m, err := storage.NewMigrator(db, storage.CoreMigrations())
+	if err != nil {
+		return err
+	}
+	if _, err := m.Up(ctx); err != nil {
+		return err
+	}
+	_, _, err = setup(audit.WithActor(ctx, audit.Actor{Label: "bench"}), db)
+	return err
+}
+
+func child(self, dbURL, file string) (childResult, error) {
+	var out bytes.Buffer
+	cmd := exec.Command(self, "-child", "-db", dbURL, "-file", file)
+	cmd.Stdout, cmd.Stderr = &out, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return childResult{}, fmt.Errorf("child import: %w", err)
+	}
+	var r childResult
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		return r, fmt.Errorf("child output %q: %w", out.String(), err)
+	}
+	return r, nil
+}
+
+func run(sizeList, pgAdmin string) error {
+	ctx := context.Background()
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "upwards-pupilimport")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	admin, err := pgx.Connect(ctx, pgAdmin)
+	if err != nil {
+		return fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	defer admin.Close(ctx)
+	fmt.Printf("pupil import, full validation, one transaction per file (batches of %d rows)\n", importer.DefaultBatch)
+	for _, s := range strings.Split(sizeList, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("size %q: %w", s, err)
+		}
+		file := filepath.Join(dir, fmt.Sprintf("pupils-%d.csv", n))
+		f, err := os.Create(file)
+		if err != nil {
+			return err
+		}
+		if err := importtest.WriteCSV(f, 0, n, time.Now()); err != nil {
+			return err
+		}
+		st, _ := f.Stat()
+		f.Close()
+
+		sqliteURL := "sqlite:" + filepath.Join(dir, fmt.Sprintf("bench-%d.db", n))
+		if err := migrated(ctx, sqliteURL); err != nil {
+			return err
+		}
+		lite, err := child(self, sqliteURL, file)
+		if err != nil {
+			return err
+		}
+		if lite.Created != n {
+			return fmt.Errorf("sqlite import created %d of %d", lite.Created, n)
+		}
+
+		name := fmt.Sprintf("upwards_bench_import_%d_%d", n, time.Now().UnixNano()%1e6)
+		if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+			return err
+		}
+		pgURL := replaceDB(pgAdmin, name)
+		drop := func() { _, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") }
+		if err := migrated(ctx, pgURL); err != nil {
+			drop()
+			return err
+		}
+		pgr, err := child(self, pgURL, file)
+		if err != nil {
+			drop()
+			return err
+		}
+		copySecs, err := rawCopy(ctx, pgURL, file, st.Size())
+		drop()
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%7d rows (%5.1f MB)  SQLite: %8.0f rows/s (%.2fs, goal ≥ 50000: %s), peak RSS %d MB\n",
+			n, float64(st.Size())/(1<<20), float64(n)/lite.Seconds, lite.Seconds, verdict(float64(n)/lite.Seconds >= 50000), lite.PeakKB/1024)
+		fmt.Printf("%7s                 PostgreSQL: %8.0f rows/s (%.2fs), raw CopyFrom %8.0f rows/s (%.2fs), ratio %.2f (goal ≥ 0.5: %s), peak RSS %d MB\n",
+			"", float64(n)/pgr.Seconds, pgr.Seconds, float64(n)/copySecs, copySecs, copySecs/pgr.Seconds, verdict(copySecs/pgr.Seconds >= 0.5), pgr.PeakKB/1024)
+	}
+	return nil
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "NOT met"
+}
+
+func replaceDB(url, name string) string {
+	i := strings.LastIndex(url, "/")
+	rest := ""
+	if q := strings.Index(url[i:], "?"); q >= 0 {
+		rest = url[i+q:]
+	}
+	return url[:i+1] + name + rest
+}
+
+// rawCopy prepares every row's values as the import stores them (the row
+// read and validated, UPN hashed and sealed) outside the clock, then times
+// one pgx CopyFrom of them into a scratch table shaped like pupils (its
+// columns, defaults and indexes).
+func rawCopy(ctx context.Context, url, file string, size int64) (float64, error) {
+	box, err := sealed.New(benchKey)
+	if err != nil {
+		return 0, err
+	}
+	ps := pupils.NewService(nil, box)
+	f, err := os.Open(file)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	rd, err := importfile.Open(f, size, importfile.Options{MaxBytes: 1 << 30})
+	if err != nil {
+		return 0, err
+	}
+	defer rd.Close()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close(ctx)
+	var tid, sid int64
+	if err := conn.QueryRow(ctx, "SELECT tenant_id, id FROM org_units WHERE kind = 'school' LIMIT 1").Scan(&tid, &sid); err != nil {
+		return 0, err
+	}
+	if _, err := conn.Exec(ctx, "CREATE TABLE scratch_pupils (LIKE pupils INCLUDING DEFAULTS INCLUDING INDEXES)"); err != nil {
+		return 0, err
+	}
+	now := time.Now().UTC()
+	var rows [][]any
+	for {
+		row, err := rd.Next()
+		if err != nil {
+			break
+		}
+		rec, errs := row.Record(rd.Info(), now)
+		if errs != nil {
+			return 0, fmt.Errorf("row %d invalid: %v", row.Number, errs)
+		}
+		rows = append(rows, []any{tid, sid, ps.HashUPN(rec.UPN), ps.SealUPN(rec.UPN), rec.GivenName, rec.FamilyName, rec.DateOfBirth,
+			rec.YearGroup, rec.Gender, rec.PupilPremium, rec.FSM, rec.FSMEver6, rec.EALProficiency, rec.SEN, rec.LookedAfter, now, now})
+	}
+	cols := []string{"tenant_id", "school_id", "upn_hash", "upn_sealed", "given_name", "family_name", "date_of_birth", "year_group", "gender",
+		"pupil_premium", "fsm", "fsm_ever6", "eal_proficiency", "sen", "looked_after", "created_at", "updated_at"}
+	start := time.Now()
+	n, err := conn.CopyFrom(ctx, pgx.Identifier{"scratch_pupils"}, cols, pgx.CopyFromRows(rows))
+	secs := time.Since(start).Seconds()
+	if err != nil {
+		return 0, fmt.Errorf("copy: %w", err)
+	}
+	if int(n) != len(rows) {
+		return 0, fmt.Errorf("copied %d of %d rows", n, len(rows))
+	}
+	return secs, nil
+}
