@@ -24,11 +24,17 @@ func addTenants(t *testing.T, db *storage.DB, slugs ...string) {
 	}
 }
 
-// seed records five events in tenant 1 (two naming pupils) and two in tenant 2.
+// seed creates tenants 1 and 2 and seeds them.
 func seed(t *testing.T, db *storage.DB) {
 	t.Helper()
-	ctx := context.Background()
 	addTenants(t, db, "a", "b")
+	seedPair(t, db, 1, 2)
+}
+
+// seedPair records five events in tenant a (two naming pupils) and two in tenant b.
+func seedPair(t *testing.T, db *storage.DB, a, b uint) {
+	t.Helper()
+	ctx := context.Background()
 	uid := uint(3)
 	actx := audit.WithActor(ctx, audit.Actor{UserID: &uid, Label: "head@example.org", RequestID: "req-1", IP: "192.0.2.1"})
 	must := func(err error) {
@@ -37,14 +43,14 @@ func seed(t *testing.T, db *storage.DB) {
 			t.Fatal(err)
 		}
 	}
-	must(audit.Record(actx, db.DB, audit.Change{TenantID: 1, Action: "orgunit.create", EntityType: "org_unit", EntityID: "1", After: map[string]string{"name": "A"}}))
-	must(audit.RecordAccess(actx, db.DB, audit.Access{TenantID: 1, Action: "pupil.read", Via: "GET /pupils/:id", PupilIDs: []uint{11}}))
-	must(audit.Record(ctx, db.DB, audit.Change{TenantID: 2, Action: "orgunit.create", EntityType: "org_unit", EntityID: "2"}))
-	must(audit.RecordAccess(actx, db.DB, audit.Access{TenantID: 1, Action: "pupil.list", Via: "GET /schools/:id/pupils", PupilIDs: []uint{12, 11, 13}}))
-	must(audit.Record(actx, db.DB, audit.Change{TenantID: 1, Action: "orgunit.update", EntityType: "org_unit", EntityID: "1",
+	must(audit.Record(actx, db.DB, audit.Change{TenantID: a, Action: "orgunit.create", EntityType: "org_unit", EntityID: "1", After: map[string]string{"name": "A"}}))
+	must(audit.RecordAccess(actx, db.DB, audit.Access{TenantID: a, Action: "pupil.read", Via: "GET /pupils/:id", PupilIDs: []uint{11}}))
+	must(audit.Record(ctx, db.DB, audit.Change{TenantID: b, Action: "orgunit.create", EntityType: "org_unit", EntityID: "2"}))
+	must(audit.RecordAccess(actx, db.DB, audit.Access{TenantID: a, Action: "pupil.list", Via: "GET /schools/:id/pupils", PupilIDs: []uint{12, 11, 13}}))
+	must(audit.Record(actx, db.DB, audit.Change{TenantID: a, Action: "orgunit.update", EntityType: "org_unit", EntityID: "1",
 		Before: map[string]string{"name": "A"}, After: map[string]string{"name": "B"}}))
-	must(audit.Record(ctx, db.DB, audit.Change{TenantID: 2, Action: "orgunit.update", EntityType: "org_unit", EntityID: "2"}))
-	must(audit.Record(actx, db.DB, audit.Change{TenantID: 1, Action: "pupil.update", EntityType: "pupil", EntityID: "12", PupilIDs: []uint{12}}))
+	must(audit.Record(ctx, db.DB, audit.Change{TenantID: b, Action: "orgunit.update", EntityType: "org_unit", EntityID: "2"}))
+	must(audit.Record(actx, db.DB, audit.Change{TenantID: a, Action: "pupil.update", EntityType: "pupil", EntityID: "12", PupilIDs: []uint{12}}))
 }
 
 func verify(t *testing.T, db *storage.DB, tenant uint) audit.Report {
@@ -57,11 +63,14 @@ func verify(t *testing.T, db *storage.DB, tenant uint) audit.Report {
 }
 
 // eventID returns the id of tenant 1's event with seq.
-func eventID(t *testing.T, db *storage.DB, seq int) uint {
+func eventID(t *testing.T, db *storage.DB, seq int) uint { t.Helper(); return eventIDOf(t, db, 1, seq) }
+
+// eventIDOf returns the id of a tenant's event with seq.
+func eventIDOf(t *testing.T, db *storage.DB, tenant uint, seq int) uint {
 	t.Helper()
 	var id uint
-	if err := db.Raw("SELECT id FROM audit_events WHERE tenant_id = 1 AND seq = ?", seq).Scan(&id).Error; err != nil || id == 0 {
-		t.Fatalf("event seq %d: %v", seq, err)
+	if err := db.Raw("SELECT id FROM audit_events WHERE tenant_id = ? AND seq = ?", tenant, seq).Scan(&id).Error; err != nil || id == 0 {
+		t.Fatalf("event seq %d of tenant %d: %v", seq, tenant, err)
 	}
 	return id
 }
@@ -114,8 +123,16 @@ func TestUntouchedChainVerifies(t *testing.T) {
 
 func mustHashOf(t *testing.T, db *storage.DB, seq int) string {
 	t.Helper()
+	return hashOf(t, db, 1, seq)
+}
+
+func hashOf(t *testing.T, db *storage.DB, tenant uint, seq int) string {
+	t.Helper()
 	var h string
-	db.Raw("SELECT hash FROM audit_events WHERE tenant_id = 1 AND seq = ?", seq).Scan(&h)
+	db.Raw("SELECT hash FROM audit_events WHERE tenant_id = ? AND seq = ?", tenant, seq).Scan(&h)
+	if h == "" {
+		t.Fatalf("no hash for seq %d of tenant %d", seq, tenant)
+	}
 	return h
 }
 
@@ -144,9 +161,9 @@ func TestAppendOnlyCoversPupilRows(t *testing.T) {
 func TestTamperingBreaksTheChain(t *testing.T) {
 	type tamper struct {
 		name   string
-		do     func(t *testing.T, db *storage.DB)
-		seq    int64  // seq of the row named as broken (0: a row without seq)
-		reason string // part of the reason
+		do     func(t *testing.T, db *storage.DB, a, b uint) // tamper with tenant a; b is another
+		seq    int64                                         // seq of the row named as broken (0: a row without seq)
+		reason string                                        // part of the reason
 	}
 	exec := func(t *testing.T, db *storage.DB, sql string, args ...any) {
 		t.Helper()
@@ -155,65 +172,75 @@ func TestTamperingBreaksTheChain(t *testing.T) {
 		}
 	}
 	cases := []tamper{
-		{"edit a row", func(t *testing.T, db *storage.DB) {
-			exec(t, db, "UPDATE audit_events SET actor_label = 'someone@else.org' WHERE id = ?", eventID(t, db, 3))
+		{"edit a row", func(t *testing.T, db *storage.DB, a, b uint) {
+			exec(t, db, "UPDATE audit_events SET actor_label = 'someone@else.org' WHERE id = ?", eventIDOf(t, db, a, 3))
 		}, 3, "changed after it was recorded"},
-		{"edit a row's time", func(t *testing.T, db *storage.DB) {
+		{"edit a row's time", func(t *testing.T, db *storage.DB, a, b uint) {
 			var e audit.Event
-			db.First(&e, eventID(t, db, 2))
+			db.First(&e, eventIDOf(t, db, a, 2))
 			exec(t, db, "UPDATE audit_events SET created_at = ? WHERE id = ?", e.CreatedAt.Add(-3600e9), e.ID)
 		}, 2, "changed after it was recorded"},
-		{"edit a row and re-hash it", func(t *testing.T, db *storage.DB) {
+		{"edit a row and re-hash it", func(t *testing.T, db *storage.DB, a, b uint) {
 			var e audit.Event
-			db.First(&e, eventID(t, db, 3))
+			db.First(&e, eventIDOf(t, db, a, 3))
 			e.After = `{"name":"forged"}`
-			h := chain.Hash(chain.Link{TenantID: 1, Seq: 3, PrevHash: e.PrevHash, CreatedAt: e.CreatedAt, ActorUserID: e.ActorUserID,
+			h := chain.Hash(chain.Link{TenantID: a, Seq: 3, PrevHash: e.PrevHash, CreatedAt: e.CreatedAt, ActorUserID: e.ActorUserID,
 				ActorLabel: e.ActorLabel, Action: e.Action, EntityType: e.EntityType, EntityID: e.EntityID, Before: e.Before,
 				After: e.After, RequestID: e.RequestID, IP: e.IP, PupilIDs: []uint{11, 12, 13}})
 			exec(t, db, "UPDATE audit_events SET after = ?, hash = ? WHERE id = ?", e.After, h, e.ID)
 		}, 4, "prev_hash"},
-		{"delete a row", func(t *testing.T, db *storage.DB) {
-			id := eventID(t, db, 3)
+		{"delete a row", func(t *testing.T, db *storage.DB, a, b uint) {
+			id := eventIDOf(t, db, a, 3)
 			exec(t, db, "DELETE FROM audit_event_pupils WHERE event_id = ?", id) // the foreign key asks for them first
 			exec(t, db, "DELETE FROM audit_events WHERE id = ?", id)
 		}, 4, "missing"},
-		{"delete the first row", func(t *testing.T, db *storage.DB) {
-			exec(t, db, "DELETE FROM audit_events WHERE id = ?", eventID(t, db, 1))
+		{"delete the first row", func(t *testing.T, db *storage.DB, a, b uint) {
+			exec(t, db, "DELETE FROM audit_events WHERE id = ?", eventIDOf(t, db, a, 1))
 		}, 2, "starts at seq 2"},
-		{"insert a row without seq", func(t *testing.T, db *storage.DB) {
-			exec(t, db, "INSERT INTO audit_events (tenant_id, action, created_at) VALUES (1, 'forged', CURRENT_TIMESTAMP)")
+		{"insert a row without seq", func(t *testing.T, db *storage.DB, a, b uint) {
+			exec(t, db, "INSERT INTO audit_events (tenant_id, action, created_at) VALUES (?, 'forged', CURRENT_TIMESTAMP)", a)
 		}, 0, "outside audit.Record"},
-		{"insert a row with a repeated seq", func(t *testing.T, db *storage.DB) {
+		{"insert a row with a repeated seq", func(t *testing.T, db *storage.DB, a, b uint) {
 			exec(t, db, "DROP INDEX idx_audit_tenant_seq")
-			exec(t, db, "INSERT INTO audit_events (tenant_id, action, created_at, seq, prev_hash, hash) VALUES (1, 'forged', CURRENT_TIMESTAMP, 3, ?, 'x')", mustHashOf(t, db, 2))
+			exec(t, db, "INSERT INTO audit_events (tenant_id, action, created_at, seq, prev_hash, hash) VALUES (?, 'forged', CURRENT_TIMESTAMP, 3, ?, 'x')", a, hashOf(t, db, a, 2))
 		}, 3, "appears twice"},
-		{"remove a pupil from an event", func(t *testing.T, db *storage.DB) {
-			exec(t, db, "DELETE FROM audit_event_pupils WHERE event_id = ? AND pupil_id = 12", eventID(t, db, 3))
+		{"remove a pupil from an event", func(t *testing.T, db *storage.DB, a, b uint) {
+			exec(t, db, "DELETE FROM audit_event_pupils WHERE event_id = ? AND pupil_id = 12", eventIDOf(t, db, a, 3))
 		}, 3, "pupils it names"},
-		{"add a pupil to an event", func(t *testing.T, db *storage.DB) {
-			exec(t, db, "INSERT INTO audit_event_pupils (event_id, tenant_id, pupil_id) VALUES (?, 1, 77)", eventID(t, db, 1))
+		{"add a pupil to an event", func(t *testing.T, db *storage.DB, a, b uint) {
+			exec(t, db, "INSERT INTO audit_event_pupils (event_id, tenant_id, pupil_id) VALUES (?, ?, 77)", eventIDOf(t, db, a, 1), a)
 		}, 1, "pupils it names"},
-		{"move a pupil row to another tenant", func(t *testing.T, db *storage.DB) {
-			exec(t, db, "UPDATE audit_event_pupils SET tenant_id = 2 WHERE event_id = ?", eventID(t, db, 2))
-		}, 2, "names tenant 2"},
+		{"move a pupil row to another tenant", func(t *testing.T, db *storage.DB, a, b uint) {
+			exec(t, db, "UPDATE audit_event_pupils SET tenant_id = ? WHERE event_id = ?", b, eventIDOf(t, db, a, 2))
+		}, 2, "names tenant"},
 	}
+	// One database per dialect: each case tampers with its own pair of
+	// tenants, all seeded before any tampering (a dropped unique index would
+	// stop Record's ON CONFLICT).
 	for _, d := range storagetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
-			for _, c := range cases {
+			db := storagetest.Open(t, d)
+			for k := range cases {
+				addTenants(t, db, fmt.Sprintf("a%d", k), fmt.Sprintf("b%d", k))
+				seedPair(t, db, uint(2*k+1), uint(2*k+2))
+			}
+			dropAppendOnly(t, db)
+			for k, c := range cases {
+				a, b := uint(2*k+1), uint(2*k+2)
 				t.Run(c.name, func(t *testing.T) {
-					db := storagetest.Open(t, d)
-					seed(t, db)
-					dropAppendOnly(t, db)
-					c.do(t, db)
-					rep := verify(t, db, 1)
+					if rep := verify(t, db, a); !rep.OK() {
+						t.Fatalf("chain broken before tampering: %+v", rep.Break)
+					}
+					c.do(t, db, a, b)
+					rep := verify(t, db, a)
 					if rep.OK() {
 						t.Fatalf("verify passed a tampered chain (%d rows)", rep.Rows)
 					}
 					if rep.Break.Seq != c.seq || !strings.Contains(rep.Break.Reason, c.reason) || rep.Break.EventID == 0 {
 						t.Fatalf("broken link reported as %+v; want seq %d and a reason with %q", rep.Break, c.seq, c.reason)
 					}
-					if other := verify(t, db, 2); !other.OK() && c.name != "move a pupil row to another tenant" {
-						t.Fatalf("tenant 2's untouched chain: %+v", other.Break)
+					if other := verify(t, db, b); !other.OK() && c.name != "move a pupil row to another tenant" {
+						t.Fatalf("the other tenant's untouched chain: %+v", other.Break)
 					}
 				})
 			}
