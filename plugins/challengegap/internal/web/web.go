@@ -193,7 +193,7 @@ func serve(w http.ResponseWriter, r *http.Request, h func(http.ResponseWriter, *
 	case errors.Is(err, errNotFound) || errors.Is(err, store.ErrNotFound):
 		problem(w, r, http.StatusNotFound, "Not found", "There is no such page in Challenge the Gap, or it belongs elsewhere.")
 	case errors.Is(err, errForbidden):
-		problem(w, r, http.StatusForbidden, "Not allowed", "Only the cluster's lead, its programme lead or the school's leaders may do this.")
+		problem(w, r, http.StatusForbidden, "Not allowed", "Nothing was saved: this is for the cluster's lead or programme lead, the school's leaders, or its team this year.")
 	case errors.As(err, &v):
 		problem(w, r, http.StatusUnprocessableEntity, "Nothing was saved", fieldLabel(v.Field)+": "+v.Message+". Go back to correct it; your input is kept.")
 	case errors.Is(err, store.ErrConflict):
