@@ -280,7 +280,6 @@ func openCSV(r io.ReadSeeker, size int64, head []byte) (*Reader, error) {
 	cr.LazyQuotes = false
 	read := func() ([]string, int, error) {
 		rec, err := cr.Read()
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil, 0, io.EOF
@@ -291,6 +290,7 @@ func openCSV(r io.ReadSeeker, size int64, head []byte) (*Reader, error) {
 			}
 			return nil, 0, fmt.Errorf("read csv: %w", err)
 		}
+		line, _ := cr.FieldPos(0)
 		return rec, line, nil
 	}
 	// The header is the first row that is not blank.
