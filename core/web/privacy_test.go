@@ -200,3 +200,17 @@ func TestSubjectRightsPage(t *testing.T) {
 		}
 	})
 }
+
+// The app schedules the retention sweep daily, as a registered job.
+func TestRetentionSweepIsScheduledDaily(t *testing.T) {
+	w := newWorld(t, "sqlite")
+	found := false
+	for _, s := range w.app.Jobs.Schedules() {
+		if s.TaskType == privacy.TaskRetention && s.Cronspec == "@daily" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("schedules: %+v", w.app.Jobs.Schedules())
+	}
+}
