@@ -47,7 +47,7 @@ func buildDemo(ctx context.Context, a *app.App, out io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	res, err := demo.Build(ctx, demo.Services{Tenancy: a.Tenancy, Identity: a.Identity, Authz: a.Authz})
+	res, err := demo.Build(ctx, demo.Services{Tenancy: a.Tenancy, Identity: a.Identity, Authz: a.Authz, Pupils: a.Pupils})
 	if err != nil {
 		return fmt.Errorf("build demo: %w", err)
 	}
@@ -65,6 +65,9 @@ func buildDemo(ctx context.Context, a *app.App, out io.Writer) error {
 			parts = append(parts, fmt.Sprintf("%d %s", n, k.Label()))
 		}
 		sort.Strings(parts)
+		if n := res.Pupils[slug]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d pupils (generated)", n))
+		}
 		fmt.Fprintf(out, "  %s: %v\n", slug, parts)
 	}
 	fmt.Fprintf(out, "\nDemo logins (password for all: %s):\n", demo.Password)

@@ -3,6 +3,14 @@
 // tenant, a fictional multi-academy trust of seven schools in a second, and
 // generated (never real) users for each role. URNs, phases, Ofsted grades and
 // rolls are generated too: the list holds only names.
+//
+// With a pupil service, it also generates fake pupils (valid UPNs, invented
+// names of varied heritage, flags in the partnership's proportions) for every
+// school a demo programme needs: the trust's seven schools and the 63
+// Challenge the Gap schools (those in a cluster), plus the school of the
+// partnership's demo headteacher and teacher, so that their logins show
+// pupils. The same seed always gives the same pupils for the same school
+// year.
 package demo
 
 import (
@@ -14,9 +22,11 @@ import (
 	"io"
 	"math/rand/v2"
 	"strings"
+	"time"
 
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/identity"
+	"github.com/challengepartners/upwards/core/pupils"
 	"github.com/challengepartners/upwards/core/tenancy"
 )
 
@@ -84,6 +94,8 @@ type Result struct {
 	Logins   []Login
 	Counts   map[string]map[tenancy.Kind]int64
 	Warnings []string
+	// Pupils is how many demo pupils each tenant got (by slug).
+	Pupils map[string]int
 }
 
 // Services are what the demo writes through (so every rule and audit applies).
@@ -91,12 +103,17 @@ type Services struct {
 	Tenancy  *tenancy.Service
 	Identity *identity.Service
 	Authz    *authz.Enforcer
+	// Pupils, if set, stores generated demo pupils.
+	Pupils *pupils.Service
 }
+
+// PupilSeed seeds the generator of demo pupils.
+const PupilSeed = 5
 
 // Build creates the demo tenants, units and users, unless the partnership
 // tenant already exists, in which case it only reports the logins.
 func Build(ctx context.Context, s Services) (Result, error) {
-	res := Result{Counts: map[string]map[tenancy.Kind]int64{}}
+	res := Result{Counts: map[string]map[tenancy.Kind]int64{}, Pupils: map[string]int{}}
 	if _, err := s.Tenancy.TenantBySlug(ctx, PartnershipSlug); err == nil {
 		res.Logins = logins()
 		return res, res.count(ctx, s)
@@ -119,6 +136,18 @@ func Build(ctx context.Context, s Services) (Result, error) {
 	}
 	if err := addUsers(ctx, s, p, t); err != nil {
 		return res, err
+	}
+	if s.Pupils != nil {
+		gen, err := newPupilGen(PupilSeed, time.Now())
+		if err != nil {
+			return res, err
+		}
+		if res.Pupils[TrustSlug], err = addPupils(ctx, s.Pupils, gen, t.tenant.ID, t.schools); err != nil {
+			return res, err
+		}
+		if res.Pupils[PartnershipSlug], err = addPupils(ctx, s.Pupils, gen, p.tenant.ID, p.pupilSchools()); err != nil {
+			return res, err
+		}
 	}
 	res.Created = true
 	res.Logins = logins()
@@ -153,6 +182,20 @@ type partnership struct {
 	hub     tenancy.Unit
 	cluster tenancy.Unit
 	school  tenancy.Unit
+	// ctg are the Challenge the Gap schools (in a cluster), in list order.
+	ctg []tenancy.Unit
+}
+
+// pupilSchools are the schools that get demo pupils: Challenge the Gap's and
+// the demo headteacher's.
+func (p partnership) pupilSchools() []tenancy.Unit {
+	out := p.ctg
+	for _, s := range p.ctg {
+		if s.ID == p.school.ID {
+			return out
+		}
+	}
+	return append(out[:len(out):len(out)], p.school)
 }
 
 func buildPartnership(ctx context.Context, s Services, rows []Row, rng *rand.Rand, urns *urnSource, res *Result) (partnership, error) {
@@ -164,6 +207,7 @@ func buildPartnership(ctx context.Context, s Services, rows []Row, rng *rand.Ran
 	p.tenant = t
 	groups := map[string]tenancy.Unit{}
 	schools := map[string]tenancy.Unit{}
+	inCtG := map[uint]bool{}
 	for _, r := range rows {
 		if strings.EqualFold(r.School, "continued") {
 			// A page-break artefact of the source document, not a school.
@@ -201,14 +245,19 @@ func buildPartnership(ctx context.Context, s Services, rows []Row, rng *rand.Ran
 		if p.cluster.ID == 0 && kind == tenancy.KindCluster {
 			p.cluster = g
 		}
+		if kind == tenancy.KindCluster && !inCtG[sc.ID] {
+			inCtG[sc.ID] = true
+			p.ctg = append(p.ctg, sc)
+		}
 	}
 	return p, nil
 }
 
 type trust struct {
-	tenant tenancy.Tenant
-	trust  tenancy.Unit
-	school tenancy.Unit
+	tenant  tenancy.Tenant
+	trust   tenancy.Unit
+	school  tenancy.Unit
+	schools []tenancy.Unit
 }
 
 // trustSchools is the fictional multi-academy trust of the demo.
@@ -249,6 +298,7 @@ func buildTrust(ctx context.Context, s Services, rng *rand.Rand, urns *urnSource
 		if i == 0 {
 			tr.school = u
 		}
+		tr.schools = append(tr.schools, u)
 	}
 	return tr, nil
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/demo"
 	"github.com/challengepartners/upwards/core/identity"
+	"github.com/challengepartners/upwards/core/pupils"
+	"github.com/challengepartners/upwards/core/sealed"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
 	"github.com/challengepartners/upwards/core/tenancy"
@@ -24,7 +26,13 @@ func TestDemoMatchesTheSchoolList(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := demo.Build(ctx, demo.Services{Tenancy: ts, Identity: ids, Authz: az})
+		box, err := sealed.New(make([]byte, sealed.KeySize))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pup := pupils.NewService(db, box)
+		pup.SetAccess(az, ts)
+		res, err := demo.Build(ctx, demo.Services{Tenancy: ts, Identity: ids, Authz: az, Pupils: pup})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,5 +116,6 @@ func TestDemoMatchesTheSchoolList(t *testing.T) {
 		if len(res.Logins) < 13 {
 			t.Fatalf("%d logins", len(res.Logins))
 		}
+		checkDemoPupils(t, db, pup, res)
 	})
 }

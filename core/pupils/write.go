@@ -105,12 +105,18 @@ func (s *Service) Create(ctx context.Context, a Actor, tenantID, schoolID uint, 
 		if err := tx.Create(&p).Error; err != nil {
 			return dbWriteErr(err, "create pupil")
 		}
-		return s.recordChange(ctx, tx, a, tenantID, p.ID, ActionCreate, changeEntry{Fields: changedFields(Record{}, r, true), SchoolID: schoolID})
+		return s.recordChange(ctx, tx, a, tenantID, p.ID, ActionCreate, changeEntry{Fields: recordFields(), SchoolID: schoolID})
 	})
 	if err != nil {
 		return Pupil{}, err
 	}
 	return p, nil
+}
+
+// recordFields names every field of a record, as a create sets them all.
+func recordFields() []string {
+	return []string{FieldUPN, FieldGivenName, FieldFamilyName, FieldDateOfBirth, FieldYearGroup, FieldGender,
+		"pupil_premium", "fsm", "fsm_ever6", FieldEALProficiency, FieldSEN, "looked_after"}
 }
 
 // changedFields names the fields of the record that differ, in form order.
@@ -296,4 +302,53 @@ func (s *Service) Writable(ctx context.Context, a Actor, tenantID, id uint) erro
 		return err
 	}
 	return s.writable(ctx, a, tenantID, p.SchoolID, fmt.Sprintf("pupil %d", id))
+}
+
+// CreateMany adds the pupils rs at school schoolID in one transaction, for
+// the demo and tests (files of pupils go through the importer, which
+// upserts). Every record is validated first: any error returns the index of
+// the first bad record and writes nothing. One audit entry names the fields
+// set and the new pupils' ids.
+func (s *Service) CreateMany(ctx context.Context, a Actor, tenantID, schoolID uint, rs []Record) ([]Pupil, error) {
+	if err := s.school(ctx, tenantID, schoolID); err != nil {
+		return nil, err
+	}
+	if err := s.writable(ctx, a, tenantID, schoolID, fmt.Sprintf("school %d", schoolID)); err != nil {
+		return nil, err
+	}
+	today := s.now()
+	ps := make([]Pupil, len(rs))
+	seen := make(map[string]bool, len(rs))
+	for i, r := range rs {
+		if errs := ValidateRecordAt(r, today); errs != nil {
+			return nil, fmt.Errorf("record %d: %w", i+1, errs)
+		}
+		r = r.Normalize()
+		p := Pupil{TenantID: tenantID, SchoolID: schoolID, UPNHash: s.HashUPN(r.UPN), UPNSealed: s.SealUPN(r.UPN)}
+		if seen[p.UPNHash] {
+			return nil, fmt.Errorf("record %d: %w", i+1, upnTaken())
+		}
+		seen[p.UPNHash] = true
+		r.Apply(&p)
+		ps[i] = p
+	}
+	if len(ps) == 0 {
+		return ps, nil
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.CreateInBatches(&ps, 500).Error; err != nil {
+			return dbWriteErr(err, "create pupils")
+		}
+		ids := make([]uint, len(ps))
+		for i, p := range ps {
+			ids[i] = p.ID
+		}
+		return audit.Record(ctx, tx, audit.Change{TenantID: tenantID, Action: ActionCreate, EntityType: "pupil",
+			EntityID: fmt.Sprintf("%d pupils", len(ps)), After: map[string]any{"fields": recordFields(),
+				"school_id": schoolID, "pupil_ids": ids, "via": a.Via}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ps, nil
 }
