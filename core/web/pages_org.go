@@ -195,8 +195,13 @@ func (s *Server) unitPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	canImport, err := s.Authz.Can(ctx, t.ID, u.ID, authz.PermPupilImport, id)
+	if err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, "unit", unit.Name, map[string]any{
 		"Unit": unit, "Parents": d.Parents, "Children": d.Children, "CanWrite": canWrite, "People": people, "CanPupils": canPupils,
+		"CanImport":  canImport && unit.Kind == tenancy.KindSchool,
 		"CanContain": len(tenancy.AllowedChildren(unit.Kind)) > 0,
 		"Phases":     tenancy.Phases(), "Grades": tenancy.OfstedGrades(),
 	})

@@ -231,3 +231,21 @@ func (z *zeros) Read(p []byte) (int, error) {
 	z.n.Add(n)
 	return int(n), nil
 }
+
+// A school's page links to the import for those who may import there, and only at schools.
+func TestImportLinkOnSchoolPage(t *testing.T) {
+	w := newWorld(t, storage.SQLite)
+	admin := w.client(w.a.host)
+	admin.login(w.a.adminEmail)
+	if _, body := admin.get(fmt.Sprintf("/units/%d", w.a.trustSchool.ID)); !strings.Contains(body, fmt.Sprintf(`href="/units/%d/import"`, w.a.trustSchool.ID)) {
+		t.Fatal("no import link on the school page for a tenant admin")
+	}
+	if _, body := admin.get(fmt.Sprintf("/units/%d", w.a.trust.ID)); strings.Contains(body, `data-testid="import-link"`) {
+		t.Fatal("an import link on a trust's page")
+	}
+	ceo := w.client(w.a.host)
+	ceo.login(w.a.trustEmail)
+	if _, body := ceo.get(fmt.Sprintf("/units/%d", w.a.trustSchool.ID)); strings.Contains(body, `data-testid="import-link"`) {
+		t.Fatal("an import link for a trust leader, who may not import")
+	}
+}
