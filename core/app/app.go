@@ -166,7 +166,8 @@ func (a *App) Start(ctx context.Context) error {
 func (a *App) startPlugins(ctx context.Context) error {
 	p, err := pluginhost.New(pluginhost.Deps{DB: a.DB, DatabaseURL: a.Config.DatabaseURL, DataDir: a.Config.DataDir,
 		CoreVersion: Version, Tenancy: a.Tenancy, Identity: a.Identity, Authz: a.Authz, Jobs: a.Client, Mail: a.Outbox, Pupils: a.Pupils, Log: a.Log},
-		pluginhost.Options{})
+		pluginhost.Options{HealthInterval: a.Config.PluginHealthInterval, CallTimeout: a.Config.PluginCallTimeout,
+			BackoffMin: a.Config.PluginBackoffMin, BackoffMax: a.Config.PluginBackoffMax, BreakerFailures: a.Config.PluginBreakerFailures})
 	if err != nil {
 		return err
 	}

@@ -57,6 +57,16 @@ type Config struct {
 	// identifiers. Empty: DataDir/pupil.key, created on first use, which only
 	// the single-node embedded default may rely on.
 	PupilKey string
+	// PluginHealthInterval is how often each running plugin's health is checked.
+	PluginHealthInterval time.Duration
+	// PluginCallTimeout bounds one page request to a plugin.
+	PluginCallTimeout time.Duration
+	// PluginBackoffMin and PluginBackoffMax bound the wait before restarting
+	// a crashed plugin (doubling with each recent failure).
+	PluginBackoffMin, PluginBackoffMax time.Duration
+	// PluginBreakerFailures failures of a plugin within a minute open its
+	// circuit: no restart is tried for 30s.
+	PluginBreakerFailures int
 }
 
 // Setting describes one configuration setting for flags, docs and errors.
@@ -87,6 +97,11 @@ func Settings() []Setting {
 		{"login-limit", "UPWARDS_LOGIN_LIMIT", "5", "failed logins allowed per account and per address in one window"},
 		{"login-window", "UPWARDS_LOGIN_WINDOW", "15m", "window of the login rate limit"},
 		{"pupil-key", "UPWARDS_PUPIL_KEY", "", "32-byte key (base64) sealing pupil identifiers; empty: DATA_DIR/pupil.key (embedded SQLite only)"},
+		{"plugin-health-interval", "UPWARDS_PLUGIN_HEALTH_INTERVAL", "10s", "how often each running plugin's health is checked"},
+		{"plugin-call-timeout", "UPWARDS_PLUGIN_CALL_TIMEOUT", "30s", "longest wait for a plugin to answer one page request"},
+		{"plugin-backoff-min", "UPWARDS_PLUGIN_BACKOFF_MIN", "100ms", "first wait before restarting a crashed plugin (doubles per recent failure)"},
+		{"plugin-backoff-max", "UPWARDS_PLUGIN_BACKOFF_MAX", "30s", "longest wait before restarting a crashed plugin"},
+		{"plugin-breaker-failures", "UPWARDS_PLUGIN_BREAKER_FAILURES", "5", "crashes or failed starts of a plugin within a minute that stop restarts for 30s"},
 	}
 }
 
@@ -194,6 +209,13 @@ func parse(raw map[string]string) (Config, error) {
 	}
 	c.SessionTTL = dur("session-ttl", time.Minute)
 	c.LoginWindow = dur("login-window", time.Second)
+	c.PluginHealthInterval = dur("plugin-health-interval", 100*time.Millisecond)
+	c.PluginCallTimeout = dur("plugin-call-timeout", time.Second)
+	c.PluginBackoffMin = dur("plugin-backoff-min", 10*time.Millisecond)
+	c.PluginBackoffMax = dur("plugin-backoff-max", 10*time.Millisecond)
+	if c.PluginBackoffMin > 0 && c.PluginBackoffMax > 0 && c.PluginBackoffMax < c.PluginBackoffMin {
+		bad("plugin-backoff-max", "%s is shorter than plugin-backoff-min %s", c.PluginBackoffMax, c.PluginBackoffMin)
+	}
 	boolean := func(name string) bool {
 		b, err := strconv.ParseBool(raw[name])
 		if err != nil {
@@ -212,6 +234,7 @@ func parse(raw map[string]string) (Config, error) {
 	}
 	c.WorkerConcurrency = integer("worker-concurrency", 1, 256)
 	c.LoginLimit = integer("login-limit", 1, 1000)
+	c.PluginBreakerFailures = integer("plugin-breaker-failures", 1, 1000)
 	if c.SMTPURL != "" {
 		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
 			bad("smtp-url", "%q must be smtp://[user:pass@]host:port", c.SMTPURL)

@@ -46,14 +46,17 @@ func TestEnvironmentAndFlagsOverride(t *testing.T) {
 
 func TestBadValuesNameTheSetting(t *testing.T) {
 	cases := map[string]string{
-		"UPWARDS_DATABASE_URL":       "mysql://x",
-		"UPWARDS_REDIS_URL":          "localhost:6379",
-		"UPWARDS_LISTEN":             "8080",
-		"UPWARDS_SESSION_TTL":        "forever",
-		"UPWARDS_WORKER":             "sometimes",
-		"UPWARDS_WORKER_CONCURRENCY": "0",
-		"UPWARDS_LOG_LEVEL":          "loud",
-		"UPWARDS_SMTP_URL":           "http://mail",
+		"UPWARDS_DATABASE_URL":            "mysql://x",
+		"UPWARDS_REDIS_URL":               "localhost:6379",
+		"UPWARDS_LISTEN":                  "8080",
+		"UPWARDS_SESSION_TTL":             "forever",
+		"UPWARDS_WORKER":                  "sometimes",
+		"UPWARDS_WORKER_CONCURRENCY":      "0",
+		"UPWARDS_LOG_LEVEL":               "loud",
+		"UPWARDS_SMTP_URL":                "http://mail",
+		"UPWARDS_PLUGIN_CALL_TIMEOUT":     "10ms",
+		"UPWARDS_PLUGIN_HEALTH_INTERVAL":  "often",
+		"UPWARDS_PLUGIN_BREAKER_FAILURES": "0",
 	}
 	for k, v := range cases {
 		_, err := Load(nil, env(map[string]string{k: v}))
@@ -64,6 +67,29 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 		if !strings.Contains(err.Error(), k) {
 			t.Errorf("%s=%s: error does not name the setting: %v", k, v, err)
 		}
+	}
+}
+
+// The plugin runtime's settings parse, and a back-off whose maximum is
+// below its minimum is refused naming the setting.
+func TestPluginRuntimeSettings(t *testing.T) {
+	c, err := Load(nil, env(map[string]string{"UPWARDS_PLUGIN_BACKOFF_MIN": "1s", "UPWARDS_PLUGIN_BACKOFF_MAX": "1m",
+		"UPWARDS_PLUGIN_CALL_TIMEOUT": "5s", "UPWARDS_PLUGIN_HEALTH_INTERVAL": "2s", "UPWARDS_PLUGIN_BREAKER_FAILURES": "3"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.PluginBackoffMin != time.Second || c.PluginBackoffMax != time.Minute || c.PluginCallTimeout != 5*time.Second ||
+		c.PluginHealthInterval != 2*time.Second || c.PluginBreakerFailures != 3 {
+		t.Fatalf("plugin settings not applied: %+v", c)
+	}
+	d := Defaults()
+	if d.PluginBackoffMin != 100*time.Millisecond || d.PluginBackoffMax != 30*time.Second || d.PluginCallTimeout != 30*time.Second ||
+		d.PluginHealthInterval != 10*time.Second || d.PluginBreakerFailures != 5 {
+		t.Fatalf("plugin defaults: %+v", d)
+	}
+	_, err = Load(nil, env(map[string]string{"UPWARDS_PLUGIN_BACKOFF_MIN": "10s", "UPWARDS_PLUGIN_BACKOFF_MAX": "1s"}))
+	if err == nil || !strings.Contains(err.Error(), "UPWARDS_PLUGIN_BACKOFF_MAX") {
+		t.Fatalf("max below min: %v", err)
 	}
 }
 

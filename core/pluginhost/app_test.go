@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/challengepartners/upwards/core/app"
 	"github.com/challengepartners/upwards/core/audit"
@@ -25,6 +26,8 @@ func TestAppWiresThePluginRuntime(t *testing.T) {
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
 	cfg := config.Defaults()
 	cfg.DatabaseURL, cfg.DataDir, cfg.LogLevel = storagetest.URL(t, storage.SQLite), t.TempDir(), "error"
+	cfg.PluginCallTimeout, cfg.PluginHealthInterval, cfg.PluginBreakerFailures = 7*time.Second, 3*time.Second, 2
+	cfg.PluginBackoffMin, cfg.PluginBackoffMax = 50*time.Millisecond, 5*time.Second
 	a, err := app.Open(ctx, cfg, app.NewLogger(cfg, io.Discard))
 	if err != nil {
 		t.Fatal(err)
@@ -50,6 +53,10 @@ func TestAppWiresThePluginRuntime(t *testing.T) {
 	}
 	if a.Plugins == nil || !strings.Contains(strings.Join(a.Jobs.Types(), " "), "plugin:echo:record") {
 		t.Fatalf("plugin jobs not registered: %v", a.Jobs.Types())
+	}
+	if o := pluginhost.OptionsOf(a.Plugins); o.CallTimeout != 7*time.Second || o.HealthInterval != 3*time.Second ||
+		o.BreakerFailures != 2 || o.BackoffMin != 50*time.Millisecond || o.BackoffMax != 5*time.Second {
+		t.Fatalf("the runtime ignores the plugin settings: %+v", o)
 	}
 	u, err := a.Identity.CreateUser(ctx, tn.ID, "admin@solo.example.org", "Admin", "correct-horse-battery", false)
 	if err != nil {
