@@ -7,24 +7,33 @@ import (
 	"strings"
 
 	"github.com/challengepartners/upwards/core/authz"
+	"github.com/challengepartners/upwards/plugins/sdk/suppress"
 )
 
-// SuppressBelow is the smallest count shown in a suppressed figure: a count
-// from 1 to SuppressBelow-1 could single out a child and is hidden.
-const SuppressBelow = 5
+// SuppressBelow is the smallest count shown in a suppressed figure (the
+// shared rule of plugins/sdk/suppress): a smaller count could single out a
+// child and is hidden.
+const SuppressBelow = suppress.DefaultThreshold
 
 // Count is one aggregate figure. A suppressed count hides its number (N is 0).
 type Count struct {
 	N          int64 `json:"n"`
 	Suppressed bool  `json:"suppressed,omitempty"`
+	// Shown is the figure as a page shows it: the number, "<5", or
+	// "suppressed" for a count hidden so that another cannot be worked out.
+	Shown string `json:"shown"`
 }
 
 // String is the figure as a page shows it.
-func (c Count) String() string {
-	if c.Suppressed {
-		return "fewer than " + strconv.Itoa(SuppressBelow)
+func (c Count) String() string { return c.Shown }
+
+func exact(n int64) Count { return Count{N: n, Shown: strconv.FormatInt(n, 10)} }
+
+func fromCell(c suppress.Cell) Count {
+	if v, ok := c.Value(); ok {
+		return exact(int64(v))
 	}
-	return strconv.FormatInt(c.N, 10)
+	return Count{Suppressed: true, Shown: c.String()}
 }
 
 // YearCount is the number of pupils in one year group.
@@ -56,11 +65,14 @@ type Figures struct {
 
 // Figures counts the pupils on roll at the schools of unit (a school or any
 // unit) by year group and by flag, for an actor holding core.school.read
-// there (ErrNotFound otherwise). Small numbers are suppressed (shown as
-// "fewer than 5") whenever the figures span more than one school, and for a
-// single school unless the actor may read its pupils anyway
-// (core.pupil.read): a hub manager sees no count that could single out a
-// child. Nothing is recorded: no pupil-level data is returned.
+// there (ErrNotFound otherwise). Small numbers are suppressed with the shared
+// rule of plugins/sdk/suppress whenever the figures span more than one
+// school, and for a single school unless the actor may read its pupils
+// anyway (core.pupil.read): a hub manager sees no count that could single
+// out a child. The year groups are suppressed as one row under the number
+// on roll (secondary suppression included); each flag as the pair "with"
+// and "without" under the same total, so that 98 of 100 does not single out
+// the other two. Nothing is recorded: no pupil-level data is returned.
 func (s *Service) Figures(ctx context.Context, a Actor, tenantID, unitID uint) (Figures, error) {
 	schools, root, err := s.schoolsIn(ctx, tenantID, unitID)
 	if err != nil {
@@ -93,16 +105,7 @@ func (s *Service) Figures(ctx context.Context, a Actor, tenantID, unitID uint) (
 	} else {
 		f.Suppressed = !read
 	}
-	count := func(n int64) Count {
-		if f.Suppressed && n > 0 && n < SuppressBelow {
-			return Count{Suppressed: true}
-		}
-		return Count{N: n}
-	}
-	f.OnRoll = count(toInt64(row["n"]))
-	for i, fl := range Flags() {
-		f.ByFlag = append(f.ByFlag, FlagCount{Flag: fl, Label: fl.Label(), Count: count(toInt64(row[fmt.Sprintf("f%d", i)]))})
-	}
+	onRoll := toInt64(row["n"])
 	var years []struct {
 		YearGroup int
 		N         int64
@@ -110,8 +113,37 @@ func (s *Service) Figures(ctx context.Context, a Actor, tenantID, unitID uint) (
 	if err := base.Select("year_group, COUNT(*) AS n").Group("year_group").Order("year_group").Scan(&years).Error; err != nil {
 		return Figures{}, fmt.Errorf("count pupils of unit %d by year group: %w", unitID, err)
 	}
-	for _, y := range years {
-		f.ByYearGroup = append(f.ByYearGroup, YearCount{YearGroup: y.YearGroup, Label: YearGroupLabel(y.YearGroup), Count: count(y.N)})
+	parts := make([]int, len(years))
+	for i, y := range years {
+		parts[i] = int(y.N)
+	}
+	var policy suppress.Policy
+	total, cells, err := policy.Row(parts...)
+	if err != nil {
+		return Figures{}, fmt.Errorf("suppress figures of unit %d: %w", unitID, err)
+	}
+	f.OnRoll = exact(onRoll)
+	if f.Suppressed {
+		f.OnRoll = fromCell(total)
+	}
+	for i, y := range years {
+		c := exact(y.N)
+		if f.Suppressed {
+			c = fromCell(cells[i])
+		}
+		f.ByYearGroup = append(f.ByYearGroup, YearCount{YearGroup: y.YearGroup, Label: YearGroupLabel(y.YearGroup), Count: c})
+	}
+	for i, fl := range Flags() {
+		n := toInt64(row[fmt.Sprintf("f%d", i)])
+		c := exact(n)
+		if f.Suppressed {
+			_, pair, err := policy.Row(int(n), int(onRoll-n))
+			if err != nil {
+				return Figures{}, fmt.Errorf("suppress figures of unit %d: %w", unitID, err)
+			}
+			c = fromCell(pair[0])
+		}
+		f.ByFlag = append(f.ByFlag, FlagCount{Flag: fl, Label: fl.Label(), Count: c})
 	}
 	return f, nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/pupils"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
@@ -343,6 +344,18 @@ func TestUpdateMovesAndAuditsFieldNames(t *testing.T) {
 		if cur, _ := w.svc.Get(w.ctx, system, w.tenant, p.ID); cur.SchoolID != w.schoolB || cur.YearGroup != 3 {
 			t.Errorf("refused updates changed the pupil: %+v", cur)
 		}
+		// Every change and read of the pupil is indexed under it (for a subject access request).
+		evs, err = audit.AccessesOfPupil(w.ctx, db.DB, w.tenant, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var actions []string
+		for _, e := range evs {
+			actions = append(actions, e.Action)
+		}
+		if !slices.Contains(actions, pupils.ActionCreate) || !slices.Contains(actions, pupils.ActionUpdate) || !slices.Contains(actions, pupils.ActionRead) {
+			t.Errorf("events of the pupil: %v", actions)
+		}
 	})
 }
 
@@ -450,18 +463,23 @@ func TestFiguresSuppressSmallNumbers(t *testing.T) {
 		if len(f.ByYearGroup) != 1 || f.ByYearGroup[0].YearGroup != 3 || f.ByYearGroup[0].Count.N != 7 {
 			t.Errorf("by year group %+v", f.ByYearGroup)
 		}
-		// The hub manager sees A (school.read) but not its pupils: counts under 5 hidden.
+		// The hub manager sees A (school.read) but not its pupils: counts under 5
+		// hidden, and 6 of 7 too (it would single out the seventh).
 		f, err = w.svc.Figures(w.ctx, user(w.hubManager), w.tenant, w.schoolA)
-		if err != nil || !f.Suppressed || f.OnRoll.N != 7 || !flag(f, pupils.FlagFSM).Suppressed || flag(f, pupils.FlagFSM).N != 0 || flag(f, pupils.FlagFSMEver6).N != 6 {
+		if err != nil || !f.Suppressed || f.OnRoll.N != 7 || !flag(f, pupils.FlagFSM).Suppressed || flag(f, pupils.FlagFSM).N != 0 || !flag(f, pupils.FlagFSMEver6).Suppressed {
 			t.Fatalf("hub manager at A: %+v %v", f, err)
 		}
-		if flag(f, pupils.FlagFSM).String() != "fewer than 5" || flag(f, pupils.FlagEHCP).String() != "0" {
-			t.Errorf("strings %q %q", flag(f, pupils.FlagFSM).String(), flag(f, pupils.FlagEHCP).String())
+		if flag(f, pupils.FlagFSM).String() != "<5" || flag(f, pupils.FlagEHCP).String() != "<5" || flag(f, pupils.FlagFSMEver6).String() != "suppressed" {
+			t.Errorf("strings %q %q %q", flag(f, pupils.FlagFSM).String(), flag(f, pupils.FlagEHCP).String(), flag(f, pupils.FlagFSMEver6).String())
 		}
 		// Across schools (the hub: A and C), always suppressed, even for the admin.
 		f, err = w.svc.Figures(w.ctx, user(w.admin), w.tenant, w.hub)
 		if err != nil || !f.Suppressed || f.Schools != 2 || f.OnRoll.N != 8 || !flag(f, pupils.FlagLookedAfter).Suppressed {
 			t.Fatalf("admin at the hub: %+v %v", f, err)
+		}
+		// Year 3 (7) and Year 4 (1) under a total of 8: Year 4 hidden, and Year 3 with it.
+		if len(f.ByYearGroup) != 2 || !f.ByYearGroup[0].Count.Suppressed || !f.ByYearGroup[1].Count.Suppressed {
+			t.Errorf("hub by year group %+v", f.ByYearGroup)
 		}
 		// Out of reach: not found.
 		if _, err := w.svc.Figures(w.ctx, user(w.teacherA), w.tenant, w.hub); !errors.Is(err, pupils.ErrNotFound) {
@@ -472,6 +490,42 @@ func TestFiguresSuppressSmallNumbers(t *testing.T) {
 		}
 		if w.auditCount() != n {
 			t.Error("figures were recorded as pupil reads")
+		}
+	})
+}
+
+func TestCreateManyIsAllOrNothing(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		w := newWorld(t, db)
+		existing := w.create(w.schoolA, w.record("E", "Existing", 3))
+		eu, _ := w.svc.OpenUPN(existing)
+		good := []pupils.Record{w.record("A", "One", 3), w.record("B", "Two", 4)}
+		n, a := w.pupilCount(), w.auditCount()
+		bad := append(slices.Clone(good), pupils.Record{UPN: "x"})
+		if _, err := w.svc.CreateMany(w.ctx, system, w.tenant, w.schoolA, bad); err == nil || !strings.Contains(err.Error(), "record 3") {
+			t.Errorf("invalid third record: %v", err)
+		}
+		dup := append(slices.Clone(good), good[0])
+		if _, err := w.svc.CreateMany(w.ctx, system, w.tenant, w.schoolA, dup); !errors.Is(err, pupils.ErrConflict) {
+			t.Errorf("UPN twice in the batch: %v", err)
+		}
+		taken := w.record("C", "Taken", 3)
+		taken.UPN = eu
+		if _, err := w.svc.CreateMany(w.ctx, system, w.tenant, w.schoolA, append(slices.Clone(good), taken)); !errors.Is(err, pupils.ErrConflict) || strings.Contains(err.Error(), eu) {
+			t.Errorf("UPN already in the tenant: %v", err)
+		}
+		if _, err := w.svc.CreateMany(w.ctx, user(w.teacherA), w.tenant, w.schoolA, good); !errors.Is(err, pupils.ErrForbidden) {
+			t.Errorf("teacher: %v", err)
+		}
+		if w.pupilCount() != n || w.auditCount() != a {
+			t.Fatal("a refused batch wrote something")
+		}
+		ps, err := w.svc.CreateMany(w.ctx, user(w.headA), w.tenant, w.schoolA, good)
+		if err != nil || len(ps) != 2 || ps[0].ID == 0 {
+			t.Fatalf("batch: %v %v", ps, err)
+		}
+		if evs, _ := audit.AccessesOfPupil(w.ctx, db.DB, w.tenant, ps[1].ID); len(evs) != 1 || evs[0].Action != pupils.ActionCreate {
+			t.Errorf("batch audit of the second pupil: %+v", evs)
 		}
 	})
 }

@@ -36,7 +36,7 @@ type changeEntry struct {
 func (s *Service) recordChange(ctx context.Context, tx *gorm.DB, a Actor, tenantID, id uint, action string, e changeEntry) error {
 	e.Via = a.Via
 	return audit.Record(ctx, tx, audit.Change{TenantID: tenantID, Action: action, EntityType: "pupil",
-		EntityID: strconv.FormatUint(uint64(id), 10), After: e})
+		EntityID: strconv.FormatUint(uint64(id), 10), After: e, PupilIDs: []uint{id}})
 }
 
 // writable checks the actor may change pupils at school: ErrNotFound when it
@@ -345,7 +345,7 @@ func (s *Service) CreateMany(ctx context.Context, a Actor, tenantID, schoolID ui
 		}
 		return audit.Record(ctx, tx, audit.Change{TenantID: tenantID, Action: ActionCreate, EntityType: "pupil",
 			EntityID: fmt.Sprintf("%d pupils", len(ps)), After: map[string]any{"fields": recordFields(),
-				"school_id": schoolID, "pupil_ids": ids, "via": a.Via}})
+				"school_id": schoolID, "via": a.Via}, PupilIDs: ids})
 	})
 	if err != nil {
 		return nil, err

@@ -105,7 +105,8 @@ func schemas() map[string]any {
 		"PupilFigures": obj(map[string]any{"unit_id": integer, "schools": integer, "suppressed": boolean, "on_roll": ref("Count"),
 			"by_year_group": map[string]any{"type": "array", "items": obj(map[string]any{"year_group": integer, "label": str, "count": ref("Count")})},
 			"by_flag":       map[string]any{"type": "array", "items": obj(map[string]any{"flag": str, "label": str, "count": ref("Count")})}}),
-		"Count": obj(map[string]any{"n": integer, "suppressed": map[string]any{"type": "boolean", "description": "the count is from 1 to 4 and hidden; n is 0"}}),
+		"Count": obj(map[string]any{"n": integer, "suppressed": map[string]any{"type": "boolean", "description": "the count is hidden (n is 0): below 5, or one from which another could be worked out"},
+			"shown": map[string]any{"type": "string", "description": "the count as shown: the number, \"<5\" or \"suppressed\""}}),
 	}
 }
 
