@@ -3,7 +3,9 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -47,15 +49,23 @@ func TestBadSettingFailsNamingIt(t *testing.T) {
 func TestMigrateUpDownUpThroughTheCLI(t *testing.T) {
 	for _, d := range storagetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
+			t.Setenv("UPWARDS_PUPIL_KEY", testPupilKey)
+			var versions []string
+			for _, m := range storage.CoreMigrations() {
+				versions = append(versions, fmt.Sprint(m.Version))
+			}
+			reversed := slices.Clone(versions)
+			slices.Reverse(reversed)
 			db := storagetest.URL(t, d)
 			out, err := run(t, db, "", "migrate", "status")
 			if err != nil || !strings.Contains(out, "pending") {
 				t.Fatalf("status before up: %v\n%s", err, out)
 			}
-			if out, err = run(t, db, "", "migrate", "up"); err != nil || !strings.Contains(out, "Applied migrations [1 2 3]") {
+			if out, err = run(t, db, "", "migrate", "up"); err != nil || !strings.Contains(out, "Applied migrations ["+strings.Join(versions, " ")+"]") {
 				t.Fatalf("up: %v\n%s", err, out)
 			}
-			if out, err = run(t, db, "", "migrate", "down", "--steps", "3"); err != nil || !strings.Contains(out, "Reverted migrations [3 2 1]") {
+			if out, err = run(t, db, "", "migrate", "down", "--steps", fmt.Sprint(len(versions))); err != nil ||
+				!strings.Contains(out, "Reverted migrations ["+strings.Join(reversed, " ")+"]") {
 				t.Fatalf("down: %v\n%s", err, out)
 			}
 			if out, err = run(t, db, "", "migrate", "up"); err != nil || !strings.Contains(out, "Applied") {
