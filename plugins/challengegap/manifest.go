@@ -52,6 +52,8 @@ func manifest() *pluginv1.Manifest {
 				Description: "Year groups that sit national tests or exams, separated by commas; a target pupil in one of them gets a warning."},
 			{Key: web.SettingCohortSize, Label: "Target cohort size", Type: pluginv1.SettingType_SETTING_TYPE_INT, DefaultValue: "15",
 				Description: "About how many pupils a school's target cohort has."},
+			{Key: web.SettingSnapshots, Label: "Termly snapshots", Type: pluginv1.SettingType_SETTING_TYPE_STRING, DefaultValue: "October,March,July",
+				Description: "The months of the snapshots after the baseline, in the order of the year, separated by commas."},
 		},
 		Events: []string{"tenant.enabled", "school.changed"},
 	}

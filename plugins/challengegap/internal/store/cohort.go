@@ -169,9 +169,10 @@ func (s *Store) SetOtherIntervention(yearID, schoolID, memberID uint64, on bool)
 	return m, nil
 }
 
-// FreezeCohort takes the baseline: from now on every change of the cohort
-// needs a reason. An empty cohort cannot be frozen, nor one frozen already.
-func (s *Store) FreezeCohort(yearID, schoolID, by uint64) (*Cohort, error) {
+// FreezeCohort takes the baseline on the day takenOn: it freezes the
+// cohort (from now on every change needs a reason) and adds the baseline
+// snapshot. An empty cohort cannot be frozen, nor one frozen already.
+func (s *Store) FreezeCohort(yearID, schoolID, by uint64, takenOn string) (*Cohort, error) {
 	var out *Cohort
 	err := s.Tx(func(tx *Store) error {
 		c, err := tx.CohortOf(yearID, schoolID, false)
@@ -198,7 +199,11 @@ func (s *Store) FreezeCohort(yearID, schoolID, by uint64) (*Cohort, error) {
 		if res.Error == nil && res.RowsAffected == 0 {
 			return conflict("the baseline was already taken")
 		}
-		return res.Error
+		if res.Error != nil {
+			return res.Error
+		}
+		_, err = tx.addSnapshot(yearID, schoolID, BaselineLabel, takenOn)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("freeze cohort: %w", err)
@@ -217,6 +222,7 @@ func (s *Store) CohortChanges(cohortID uint64) ([]CohortChange, error) {
 
 // PupilRecords is everything the plugin holds about one pupil.
 type PupilRecords struct {
+	Points  []DataPoint    `json:"data_points"`
 	Cohorts []CohortMember `json:"cohort_memberships"`
 	Changes []CohortChange `json:"cohort_changes"`
 	Trials  []TrialPupil   `json:"strategies_received"`
@@ -224,7 +230,10 @@ type PupilRecords struct {
 
 // PupilRecords gathers what the plugin holds about a pupil, for a subject-access request.
 func (s *Store) PupilRecords(pupilID uint64) (*PupilRecords, error) {
-	out := &PupilRecords{Cohorts: []CohortMember{}, Changes: []CohortChange{}, Trials: []TrialPupil{}}
+	out := &PupilRecords{Points: []DataPoint{}, Cohorts: []CohortMember{}, Changes: []CohortChange{}, Trials: []TrialPupil{}}
+	if err := s.q().Where("pupil_id = ?", pupilID).Order("id").Find(&out.Points).Error; err != nil {
+		return nil, fmt.Errorf("export data points: %w", err)
+	}
 	if err := s.q().Where("pupil_id = ?", pupilID).Order("id").Find(&out.Cohorts).Error; err != nil {
 		return nil, fmt.Errorf("export cohort memberships: %w", err)
 	}
@@ -237,11 +246,16 @@ func (s *Store) PupilRecords(pupilID uint64) (*PupilRecords, error) {
 	return out, nil
 }
 
-// ErasePupil removes every record of the pupil: cohort memberships and
-// changes, and the strategies recorded as received.
+// ErasePupil removes every record of the pupil: data points, cohort
+// memberships and changes, and the strategies recorded as received.
 func (s *Store) ErasePupil(pupilID uint64) (erased int64, err error) {
 	err = s.Tx(func(tx *Store) error {
-		res := tx.q().Where("pupil_id = ?", pupilID).Delete(&TrialPupil{})
+		res := tx.q().Where("pupil_id = ?", pupilID).Delete(&DataPoint{})
+		if res.Error != nil {
+			return res.Error
+		}
+		erased += res.RowsAffected
+		res = tx.q().Where("pupil_id = ?", pupilID).Delete(&TrialPupil{})
 		if res.Error != nil {
 			return res.Error
 		}

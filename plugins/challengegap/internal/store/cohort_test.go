@@ -15,7 +15,7 @@ func TestCohortFreezesAtBaseline(t *testing.T) {
 		if c, err := s.CohortOf(y.ID, 10, false); err != nil || c != nil {
 			t.Fatalf("no cohort yet: %+v %v", c, err)
 		}
-		if _, err := s.FreezeCohort(y.ID, 10, 5); !isValidation(err, "pupils") {
+		if _, err := s.FreezeCohort(y.ID, 10, 5, "2017-10-02"); !isValidation(err, "pupils") {
 			t.Fatalf("freezing no cohort: %v", err)
 		}
 		if _, err := s.AddToCohort(y.ID, 10, nil, 5, ""); !isValidation(err, "pupils") {
@@ -43,11 +43,11 @@ func TestCohortFreezesAtBaseline(t *testing.T) {
 		if _, err := s.RemoveFromCohort(y.ID, 11, ms[1].ID, 5, ""); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("removing through another school: %v", err)
 		}
-		frozen, err := s.FreezeCohort(y.ID, 10, 6)
+		frozen, err := s.FreezeCohort(y.ID, 10, 6, "2017-10-02")
 		if err != nil || !frozen.Frozen() || frozen.FrozenBy != 6 {
 			t.Fatalf("FreezeCohort = %+v, %v", frozen, err)
 		}
-		if _, err := s.FreezeCohort(y.ID, 10, 6); !errors.Is(err, ErrConflict) {
+		if _, err := s.FreezeCohort(y.ID, 10, 6, "2017-10-02"); !errors.Is(err, ErrConflict) {
 			t.Fatalf("freezing twice: %v", err)
 		}
 		// After the baseline every change needs a reason, and says it came after.

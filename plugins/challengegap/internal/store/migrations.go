@@ -18,6 +18,7 @@ var Migrations = []sdk.Migration{
 	{Version: 4, Name: "strategies catalogue and trials", Up: migrate4},
 	{Version: 5, Name: "target cohorts, members and changes", Up: migrate5},
 	{Version: 6, Name: "pupils receiving trialled strategies", Up: migrate6},
+	{Version: 7, Name: "snapshots and data points", Up: migrate7},
 }
 
 type yearV1 struct {
@@ -263,4 +264,40 @@ func (trialPupilV6) TableName() string { return "trial_pupils" }
 
 func migrate6(tx *gorm.DB) error {
 	return tx.Migrator().CreateTable(&trialPupilV6{})
+}
+
+type snapshotV7 struct {
+	ID        uint64    `gorm:"primaryKey"`
+	TenantID  uint64    `gorm:"not null;uniqueIndex:ux_snapshots_seq,priority:1"`
+	YearID    uint64    `gorm:"not null;uniqueIndex:ux_snapshots_seq,priority:2"`
+	SchoolID  uint64    `gorm:"not null;uniqueIndex:ux_snapshots_seq,priority:3"`
+	Seq       int       `gorm:"not null;uniqueIndex:ux_snapshots_seq,priority:4"`
+	Label     string    `gorm:"size:100;not null"`
+	TakenOn   string    `gorm:"size:10;not null"`
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+func (snapshotV7) TableName() string { return "snapshots" }
+
+type dataPointV7 struct {
+	ID            uint64 `gorm:"primaryKey"`
+	TenantID      uint64 `gorm:"not null;uniqueIndex:ux_data_points_pupil,priority:1;index:ix_data_points_pupil,priority:1"`
+	SnapshotID    uint64 `gorm:"not null;uniqueIndex:ux_data_points_pupil,priority:2"`
+	PupilID       uint64 `gorm:"not null;uniqueIndex:ux_data_points_pupil,priority:3;index:ix_data_points_pupil,priority:2"`
+	Reading       string `gorm:"size:8;not null;default:''"`
+	Writing       string `gorm:"size:8;not null;default:''"`
+	Maths         string `gorm:"size:8;not null;default:''"`
+	AgeEquivalent *int
+	GapMonths     *int
+	Attitude      *int
+	Aspiration    *int
+	Attendance    *float64
+	UpdatedBy     uint64    `gorm:"not null;default:0"`
+	UpdatedAt     time.Time `gorm:"not null"`
+}
+
+func (dataPointV7) TableName() string { return "data_points" }
+
+func migrate7(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&snapshotV7{}, &dataPointV7{})
 }

@@ -287,3 +287,42 @@ type TrialPupil struct {
 
 // TableName is the table of the pupils receiving trialled strategies.
 func (TrialPupil) TableName() string { return "trial_pupils" }
+
+// Snapshot is one assessment of a school's target cohort: the baseline
+// (Seq 0, taken when the cohort is frozen) or a termly snapshot (Seq 1, 2, …).
+type Snapshot struct {
+	ID        uint64    `gorm:"primaryKey" json:"id"`
+	TenantID  uint64    `gorm:"not null" json:"-"`
+	YearID    uint64    `gorm:"not null" json:"year_id"`
+	SchoolID  uint64    `gorm:"not null" json:"school_id"`
+	Seq       int       `gorm:"not null" json:"seq"`
+	Label     string    `gorm:"size:100;not null" json:"label"`
+	TakenOn   string    `gorm:"size:10;not null" json:"taken_on"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// TableName is the table of snapshots.
+func (Snapshot) TableName() string { return "snapshots" }
+
+// DataPoint is one cohort pupil's values at a snapshot. GapMonths is worked
+// out when the values are saved, from the age-equivalent score and the
+// pupil's age on the snapshot's day (the plugin keeps no date of birth).
+type DataPoint struct {
+	ID            uint64    `gorm:"primaryKey" json:"-"`
+	TenantID      uint64    `gorm:"not null" json:"-"`
+	SnapshotID    uint64    `gorm:"not null" json:"snapshot_id"`
+	PupilID       uint64    `gorm:"not null" json:"pupil_id"`
+	Reading       string    `gorm:"size:8;not null;default:''" json:"reading"`
+	Writing       string    `gorm:"size:8;not null;default:''" json:"writing"`
+	Maths         string    `gorm:"size:8;not null;default:''" json:"maths"`
+	AgeEquivalent *int      `json:"age_equivalent_months"`
+	GapMonths     *int      `json:"gap_months"`
+	Attitude      *int      `json:"attitude"`
+	Aspiration    *int      `json:"aspiration"`
+	Attendance    *float64  `json:"attendance"`
+	UpdatedBy     uint64    `gorm:"not null;default:0" json:"updated_by"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// TableName is the table of data points.
+func (DataPoint) TableName() string { return "data_points" }

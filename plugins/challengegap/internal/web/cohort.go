@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -51,6 +52,9 @@ type cohortView struct {
 	CanFreeze   bool
 	Changes     []store.CohortChange
 	Names       map[uint64]string // pupil id → name, for the changes
+	Snapshots   []store.Snapshot
+	Schedule    []string // labels a new termly snapshot may take
+	Today       string
 }
 
 // cohortContext is the school and year of a cohort request with what the
@@ -170,6 +174,20 @@ func cohortPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.ExamYears, v.SettingNote = examYears(settings)
+	v.Today = time.Now().UTC().Format(time.DateOnly)
+	if v.Snapshots, err = cc.s.Snapshots(cc.year.ID, cc.school); err != nil {
+		return err
+	}
+	months, err := rules.ParseSchedule(settings[SettingSnapshots])
+	if err != nil {
+		months = rules.DefaultSchedule
+		v.SettingNote += " The snapshots setting is not valid (" + err.Error() + "); October, March and July apply."
+	}
+	for _, m := range months {
+		if !slices.ContainsFunc(v.Snapshots, func(s store.Snapshot) bool { return s.Label == m.String() }) {
+			v.Schedule = append(v.Schedule, m.String())
+		}
+	}
 	v.Target, _ = strconv.Atoi(settings[SettingCohortSize])
 	pupils, err := host.Pupils(ctx, nil, []uint64{cc.school})
 	if status.Code(errors.Unwrap(err)) == codes.Unimplemented || status.Code(err) == codes.Unimplemented {
@@ -329,7 +347,11 @@ func freezeCohort(w http.ResponseWriter, r *http.Request) error {
 	if cc.year == nil || !cc.inCluster {
 		return &store.ValidationError{Field: "school", Message: "the school takes part in no cluster this programme year"}
 	}
-	c, err := cc.s.FreezeCohort(cc.year.ID, cc.school, userID(r))
+	takenOn := strings.TrimSpace(r.PostFormValue("taken_on"))
+	if takenOn == "" {
+		takenOn = time.Now().UTC().Format(time.DateOnly)
+	}
+	c, err := cc.s.FreezeCohort(cc.year.ID, cc.school, userID(r), takenOn)
 	if err != nil {
 		return err
 	}

@@ -52,6 +52,7 @@ const (
 const (
 	SettingExamYears  = "exam_years"
 	SettingCohortSize = "cohort_size"
+	SettingSnapshots  = "snapshots"
 )
 
 // AuditPrefix starts every audit action of the plugin.
@@ -68,6 +69,7 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"decisionLabel": func(s string) string { return rules.Decision(s).Label() },
 	"workshopTitle": rules.WorkshopTitle,
 	"phaseLabel":    phaseLabel,
+	"list":          func(xs ...string) []string { return xs },
 	"plural": func(n int, one, many string) string {
 		if n == 1 {
 			return one
@@ -131,6 +133,9 @@ func Routes() []Route {
 		{"POST", "/schools/:unit/cohort/baseline", PermSchoolLead, unit, "unit", "Take the baseline: freeze the target cohort", freezeCohort},
 		{"POST", "/schools/:unit/cohort/:member/remove", PermCohortWrite, unit, "unit", "Take a pupil out of the target cohort", removeFromCohort},
 		{"POST", "/schools/:unit/cohort/:member/intervention", PermCohortWrite, unit, "unit", "Record whether a cohort pupil receives another intervention", setIntervention},
+		{"POST", "/schools/:unit/snapshots", PermCohortWrite, unit, "unit", "Add a termly snapshot after the baseline", addSnapshot},
+		{"GET", "/schools/:unit/snapshots/:snapshot", PermCohortRead, unit, "unit", "A snapshot's entry grid: one row per cohort pupil", snapshotPage},
+		{"POST", "/schools/:unit/snapshots/:snapshot", PermCohortWrite, unit, "unit", "Save a snapshot's grid (all rows or none)", saveSnapshot},
 		{"POST", "/schools/:unit/visits", PermRead, anywhere, "", "Record a visit to the school (programme lead)", addVisit},
 		{"POST", "/visits/:visit/actions", PermRead, anywhere, "", "Record an action agreed at a visit", addAction},
 		{"POST", "/visits/:visit/actions/:action", PermRead, anywhere, "", "Mark an agreed action done or open", setActionDone},
@@ -220,7 +225,7 @@ var fieldLabels = map[string]string{
 	"held_on": "Date", "venue": "Venue", "notes": "Notes", "present": "Attendance", "title": "Title", "url": "Link",
 	"visited_on": "Date of the visit", "visitor": "Visitor", "text": "Action", "due_on": "Due date", "theme": "Theme",
 	"description": "Description", "strategy": "Strategy", "started_on": "Start date", "decision": "Decision", "year": "Programme year",
-	"school": "School", "cluster": "Cluster", "pupils": "Pupils", "reason": "Reason", "lead": "Cluster lead", "programme_lead": "Programme lead",
+	"school": "School", "cluster": "Cluster", "pupils": "Pupils", "reason": "Reason", "taken_on": "Date of the snapshot", "snapshot": "Snapshot", "lead": "Cluster lead", "programme_lead": "Programme lead",
 }
 
 func fieldLabel(f string) string {
