@@ -190,7 +190,7 @@ func run(sizeList, pgAdmin string) error {
 		return fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
 	defer admin.Close(ctx)
-	fmt.Printf("pupil import, full validation, one transaction per file (batches of %d rows)\n", importer.DefaultBatch)
+	fmt.Printf("pupil import, full validation, one transaction per file (batches of %d rows on SQLite, %d on PostgreSQL)\n", importer.DefaultBatch, importer.DefaultPostgresBatch)
 	for _, s := range strings.Split(sizeList, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil {

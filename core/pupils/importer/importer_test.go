@@ -112,7 +112,7 @@ func TestCommitAndIdempotentReimport(t *testing.T) {
 		if dry.New != 1234 || dry.Total != 1234 || dry.ErrorRows != 0 || dry.Committed || f.count("") != 0 {
 			t.Fatalf("dry run %+v, %d pupils", dry, f.count(""))
 		}
-		res, err := f.run(file, importer.Options{})
+		res, err := f.run(file, importer.Options{Batch: 500})
 		if err != nil {
 			t.Fatal(err)
 		}
