@@ -13,8 +13,9 @@ import (
 )
 
 // pluginCmd is `upwards plugin`: install, list, enable, disable and upgrade
-// programme plugins. It changes only the registry: running serve and worker
-// nodes pick changes up within seconds (new schedules at their next start).
+// programme plugins. It changes the registry, which running serve and worker
+// nodes pick up within seconds (schedules included); enable and disable also
+// send the plugin its tenant.enabled / tenant.disabled event from this process.
 func pluginCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "plugin", Short: "Install, upgrade, list, enable and disable programme plugins"}
 	registry := func(cmd *cobra.Command) (*app.App, context.Context, *pluginhost.Registry, error) {
@@ -118,10 +119,18 @@ func pluginCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if _, err := reg.Get(ctx, args[0]); err != nil {
+				return err
+			}
+			// The runtime, not the bare registry: a plugin subscribing to
+			// tenant.enabled / tenant.disabled hears it from this process.
+			if err := a.Start(ctx); err != nil {
+				return err
+			}
 			if enable {
-				err = reg.Enable(ctx, args[0], t.ID)
+				err = a.Plugins.Enable(ctx, args[0], t.ID)
 			} else {
-				err = reg.Disable(ctx, args[0], t.ID)
+				err = a.Plugins.Disable(ctx, args[0], t.ID)
 			}
 			if err != nil {
 				return err
