@@ -266,7 +266,7 @@ func replaceDB(url, name string) string {
 // rawCopy prepares every row's values as the import stores them (the row
 // read and validated, UPN hashed and sealed) outside the clock, then times
 // one pgx CopyFrom of them into a scratch table shaped like pupils (its
-// columns, defaults and indexes).
+// columns, defaults, indexes and foreign keys).
 func rawCopy(ctx context.Context, url, file string, size int64) (float64, error) {
 	box, err := sealed.New(benchKey)
 	if err != nil {
@@ -292,8 +292,16 @@ func rawCopy(ctx context.Context, url, file string, size int64) (float64, error)
 	if err := conn.QueryRow(ctx, "SELECT tenant_id, id FROM org_units WHERE kind = 'school' LIMIT 1").Scan(&tid, &sid); err != nil {
 		return 0, err
 	}
-	if _, err := conn.Exec(ctx, "CREATE TABLE scratch_pupils (LIKE pupils INCLUDING DEFAULTS INCLUDING INDEXES)"); err != nil {
-		return 0, err
+	// Same columns, defaults, indexes and foreign keys as pupils: the work a
+	// raw load of these rows into the real table would cost.
+	for _, q := range []string{
+		"CREATE TABLE scratch_pupils (LIKE pupils INCLUDING DEFAULTS INCLUDING INDEXES)",
+		"ALTER TABLE scratch_pupils ADD FOREIGN KEY (tenant_id) REFERENCES tenants(id) ON DELETE CASCADE",
+		"ALTER TABLE scratch_pupils ADD FOREIGN KEY (school_id) REFERENCES org_units(id) ON DELETE RESTRICT",
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			return 0, err
+		}
 	}
 	now := time.Now().UTC()
 	var rows [][]any
