@@ -4,7 +4,15 @@
 //   - throughput and p99 latency of GET /p/benchpage/ through the plugin
 //     proxy (gRPC HandleHTTP plus Host API callbacks) against the same
 //     pageplugin.Handler served in-process behind the same core middleware,
-//     route and bearer-token session, under 64 concurrent connections;
+//     route and bearer-token session, under 64 concurrent connections, in
+//     six alternating rounds per side (the ratio of each round pair is
+//     printed, and their median);
+//   - CPU per request of each side: this process (core and load generator)
+//     plus the plugin processes, from getrusage and /proc. Other programs do
+//     not count, so on a shared machine, where throughput follows whatever
+//     else runs, the CPU ratio (in-process CPU per request over plugin CPU
+//     per request) is the steadier estimate of the throughput ratio an idle
+//     machine would show;
 //   - Host API calls per page view, counted inside the plugin process;
 //   - cold start, app.Open through Start to the first 200 of both enabled
 //     plugins' pages (benchpage and the SDK's hello example), against the

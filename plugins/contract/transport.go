@@ -10,7 +10,9 @@ import "google.golang.org/grpc"
 //     sides for each burst of data, and which a local socket does not need);
 //   - a pool of stream workers, so a call runs on a goroutine whose stack
 //     has already grown instead of growing a fresh one each time;
-//   - write buffers shared between connections rather than one per connection.
+//   - write buffers shared between connections rather than one per connection;
+//   - no client-side retries: a call is not buffered for replay, and a plugin
+//     that is down answers 503 through the supervisor, not through a retry.
 //
 // Compression stays off (gRPC's default): the bytes never leave the machine.
 const (
@@ -36,5 +38,6 @@ func DialOptions() []grpc.DialOption {
 		grpc.WithInitialWindowSize(windowBytes),
 		grpc.WithInitialConnWindowSize(windowBytes),
 		grpc.WithSharedWriteBuffer(true),
+		grpc.WithDisableRetry(),
 	}
 }
