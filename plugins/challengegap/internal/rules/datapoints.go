@@ -38,6 +38,19 @@ func (a ARE) Label() string {
 	return "Not assessed"
 }
 
+// Short is the level in a word, for grids: "Below", "At", "Above" or "—".
+func (a ARE) Short() string {
+	switch a {
+	case AREBelow:
+		return "Below"
+	case AREAt:
+		return "At"
+	case AREAbove:
+		return "Above"
+	}
+	return "—"
+}
+
 // DefaultSchedule is when termly snapshots fall unless the tenant sets
 // another: October, March and July.
 var DefaultSchedule = []time.Month{time.October, time.March, time.July}
@@ -88,6 +101,12 @@ func AgeMonths(dobYear int, dobMonth time.Month, dobDay int, on time.Time) int {
 		months--
 	}
 	return max(months, 0)
+}
+
+// BornBy reports whether a pupil born on dob was born on or before the day on.
+func BornBy(dobYear int, dobMonth time.Month, dobDay int, on time.Time) bool {
+	dob := time.Date(dobYear, dobMonth, dobDay, 0, 0, 0, 0, time.UTC)
+	return !dob.After(time.Date(on.Year(), on.Month(), on.Day(), 0, 0, 0, 0, time.UTC))
 }
 
 // GapMonths is a pupil's gap: an age-equivalent score (a number or reading

@@ -57,6 +57,13 @@ func TestAgeAndGapMonths(t *testing.T) {
 	}
 }
 
+func TestBornBy(t *testing.T) {
+	on := time.Date(2017, time.October, 2, 15, 0, 0, 0, time.UTC)
+	if !BornBy(2017, time.October, 2, on) || !BornBy(2009, time.May, 1, on) || BornBy(2017, time.October, 3, on) || BornBy(2018, time.March, 1, on) {
+		t.Fatal("BornBy is wrong around the day")
+	}
+}
+
 func TestCheckDataPoint(t *testing.T) {
 	i := func(v int) *int { return &v }
 	f := func(v float64) *float64 { return &v }

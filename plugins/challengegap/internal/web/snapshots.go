@@ -218,7 +218,10 @@ func saveSnapshot(w http.ResponseWriter, r *http.Request) error {
 		row, d := parseRow(r, p)
 		row.Problems = append(row.Problems, rules.CheckDataPoint(d)...)
 		var gap *int
-		if dob := p.GetDateOfBirth(); d.AgeEquivalent != nil && dob != nil && dob.GetYear() > 0 {
+		// The gap needs the pupil's age on the snapshot's day: none for a
+		// birth date unknown or after that day.
+		if dob := p.GetDateOfBirth(); d.AgeEquivalent != nil && dob != nil && dob.GetYear() > 0 &&
+			rules.BornBy(int(dob.GetYear()), time.Month(dob.GetMonth()), int(dob.GetDay()), on) {
 			g := rules.GapMonths(*d.AgeEquivalent, int(dob.GetYear()), time.Month(dob.GetMonth()), int(dob.GetDay()), on)
 			gap = &g
 			row.Gap = strconv.Itoa(g)

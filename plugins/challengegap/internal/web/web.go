@@ -70,6 +70,7 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"workshopTitle": rules.WorkshopTitle,
 	"phaseLabel":    phaseLabel,
 	"list":          func(xs ...string) []string { return xs },
+	"areShort":      func(s string) string { return rules.ARE(s).Short() },
 	"plural": func(n int, one, many string) string {
 		if n == 1 {
 			return one
