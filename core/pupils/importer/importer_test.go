@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/challengepartners/upwards/core/audit"
@@ -360,6 +361,52 @@ func TestPurgeOldImportFiles(t *testing.T) {
 		}
 		if got[2].Status != importer.StatusChecked || got[2].FileSealed == nil {
 			t.Errorf("a young import was purged")
+		}
+	})
+}
+
+// An XLSX workbook with its columns in another order commits like a CSV.
+func TestXLSXReorderedColumns(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		x := excelize.NewFile()
+		sw, err := x.NewStreamWriter("Sheet1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		hdr := importtest.Header
+		order := []int{2, 1, 4, 3, 0, 5, 12, 11, 10, 9, 8, 7, 6} // forename first, UPN in the middle
+		row := func(cells []string) []any {
+			out := make([]any, len(order))
+			for i, j := range order {
+				out[i] = cells[j]
+			}
+			return out
+		}
+		if err := sw.SetRow("A1", row(hdr)); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 12; i++ {
+			cell, _ := excelize.CoordinatesToCellName(1, i+2)
+			if err := sw.SetRow(cell, row(importtest.Row(i, time.Now()))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := sw.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if _, err := x.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		res, err := f.run(buf.Bytes(), importer.Options{})
+		if err != nil || res.Created != 12 || res.Info.Format != importfile.FormatXLSX {
+			t.Fatalf("%v %+v", err, res)
+		}
+		// The same pupils from the CSV export: nothing changes.
+		res, err = f.run(csvOf(12), importer.Options{})
+		if err != nil || res.Unchanged != 12 {
+			t.Fatalf("csv after xlsx: %v %+v", err, res)
 		}
 	})
 }
