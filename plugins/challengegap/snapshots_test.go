@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
 
+	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
 	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
 )
 
@@ -66,6 +69,91 @@ func TestSnapshotGridValidatesAndWorksOutTheGap(t *testing.T) {
 		mustNotContain(t, "the cohort page", page, `<option value="March">`)
 		if st, _ := c.status(mathsID, "POST", a+"/snapshots?year=1", form("label", "July", "taken_on", "2017-09-01")); st != http.StatusUnprocessableEntity {
 			t.Fatalf("a snapshot dated before the last: %d", st)
+		}
+	})
+}
+
+// upload posts a CSV file to path as a multipart form, as a browser does.
+func upload(t *testing.T, h *plugintest.Harness, who uint64, path, content string) *pluginv1.HandleHTTPResponse {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("_csrf", plugintest.CSRFToken)
+	fw, err := mw.CreateFormFile("file", "snapshot.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = fw.Write([]byte(content))
+	_ = mw.Close()
+	resp, err := h.Do(h.As(who), &pluginv1.HandleHTTPRequest{Method: "POST", Path: path, Body: body.Bytes(),
+		Headers: []*pluginv1.Header{{Name: "Content-Type", Values: []string{mw.FormDataContentType()}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func header(r *pluginv1.HandleHTTPResponse, name string) string {
+	for _, h := range r.GetHeaders() {
+		if h.GetName() == name && len(h.GetValues()) > 0 {
+			return h.GetValues()[0]
+		}
+	}
+	return ""
+}
+
+func TestSnapshotCSVDownloadAndUpload(t *testing.T) {
+	eachStorage(t, func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness) {
+		c := client{t, h}
+		setUpCluster(t, c)
+		teamOfA(t, c)
+		a := "/schools/" + id(plugintest.SchoolA)
+		c.post(mathsID, a+"/cohort?year=1", form("pupil", "1000", "pupil", "1002"))
+		c.post(plugintest.HeadID, a+"/cohort/baseline?year=1", form("taken_on", "2017-10-02"))
+		grid := a + "/snapshots/" + firstID(t, c.page(mathsID, a+"/cohort?year=1"), `/snapshots/(\d+)">Baseline`)
+
+		resp := c.do(mathsID, "GET", grid+"/csv", nil)
+		if resp.GetStatus() != http.StatusOK || resp.GetFragment() || !strings.HasPrefix(header(resp, "Content-Type"), "text/csv") {
+			t.Fatalf("download: %d fragment %v %q", resp.GetStatus(), resp.GetFragment(), header(resp, "Content-Type"))
+		}
+		mustContain(t, "the CSV", string(resp.GetBody()), "pupil_id,name,year_group,reading,writing,maths,age_equivalent_months,attitude,aspiration,attendance\n",
+			"1000,Amara Testpupil,3,,,,,,,\n", "1002,Chen Testpupil,5,")
+
+		// A file with bad rows saves nothing and lists the problems by row, without values.
+		bad := "pupil_id,name,reading,attendance,age_equivalent_months\n1000,Amara,below,120,30\n1001,Ben,at,90,\n1002,Chen,sideways,,x\n"
+		resp = upload(t, h, mathsID, grid+"/csv", bad)
+		body := string(resp.GetBody())
+		if resp.GetStatus() != http.StatusUnprocessableEntity {
+			t.Fatalf("a bad file: %d %s", resp.GetStatus(), body)
+		}
+		mustContain(t, "the refusal", body, `data-testid="csv-errors"`, "<td>2</td><td>attendance</td>", "<td>3</td><td>pupil_id</td>",
+			"<td>4</td><td>age_equivalent</td>", "<td>4</td><td>reading</td>")
+		mustNotContain(t, "the refusal", body, "120", "sideways")
+		mustNotContain(t, "the grid after a refused file", c.page(mathsID, grid), `<option value="below" selected>`)
+		// Not a CSV of the snapshot at all.
+		resp = upload(t, h, mathsID, grid+"/csv", "name,score\nAmara,3\n")
+		mustContain(t, "a file without pupil_id", string(resp.GetBody()), "no pupil_id column")
+
+		// A good file (semicolons, a byte-order mark, as spreadsheets save it) is saved, with the gap.
+		good := "\xef\xbb\xbfpupil_id;name;year_group;reading;writing;maths;age_equivalent_months;attitude;aspiration;attendance\n" +
+			"1000;Amara Testpupil;3;Below;at;;30;55;;93.5\n1002;Chen Testpupil;5;;;above;;;70;\n"
+		resp = upload(t, h, mathsID, grid+"/csv", good)
+		if resp.GetStatus() != http.StatusSeeOther {
+			t.Fatalf("a good file: %d %s", resp.GetStatus(), resp.GetBody())
+		}
+		page := c.page(mathsID, grid)
+		mustContain(t, "the grid after the file", page, `name="age_1000" value="30"`, "<td>-2</td>", `name="aspiration_1002" value="70"`,
+			`name="attendance_1000" value="93.5"`)
+		// A teacher of another school cannot download it; the central team neither.
+		if st, _ := c.status(centralID, "GET", grid+"/csv", nil); st != http.StatusNotFound {
+			t.Fatalf("the central team downloading: %d", st)
+		}
+		actions := map[string]int{}
+		for _, au := range h.Host.Audits() {
+			actions[au.Action]++
+		}
+		if actions["challengegap.snapshot.export"] != 1 || actions["challengegap.snapshot.import"] != 1 {
+			t.Fatalf("audits: %v", actions)
 		}
 	})
 }

@@ -167,7 +167,14 @@ func parseRow(r *http.Request, p *pluginv1.Pupil) (gridRow, rules.DataPoint) {
 	row := gridRow{PupilID: p.GetId(), Name: p.GetGivenName() + " " + p.GetFamilyName(), YearGroup: p.GetYearGroup(),
 		Reading: key("reading"), Writing: key("writing"), Maths: key("maths"), AgeEquivalent: key("age"),
 		Attitude: key("attitude"), Aspiration: key("aspiration"), Atten: key("attendance")}
-	d := rules.DataPoint{Reading: rules.ARE(row.Reading), Writing: rules.ARE(row.Writing), Maths: rules.ARE(row.Maths)}
+	d := parseValues(&row)
+	return row, d
+}
+
+// parseValues turns a row's typed values into a data point, adding a
+// problem to the row for a value that is not a number.
+func parseValues(row *gridRow) rules.DataPoint {
+	d := rules.DataPoint{Reading: rules.ARE(strings.ToLower(row.Reading)), Writing: rules.ARE(strings.ToLower(row.Writing)), Maths: rules.ARE(strings.ToLower(row.Maths))}
 	num := func(field, s string) *int {
 		if s == "" {
 			return nil
@@ -190,7 +197,19 @@ func parseRow(r *http.Request, p *pluginv1.Pupil) (gridRow, rules.DataPoint) {
 			d.Attendance = &f
 		}
 	}
-	return row, d
+	return d
+}
+
+// gapOf works out the gap in months of d for pupil p on the day on: nil
+// without an age-equivalent score or a known birth date on or before the day.
+func gapOf(d rules.DataPoint, p *pluginv1.Pupil, on time.Time) *int {
+	dob := p.GetDateOfBirth()
+	if d.AgeEquivalent == nil || dob == nil || dob.GetYear() <= 0 ||
+		!rules.BornBy(int(dob.GetYear()), time.Month(dob.GetMonth()), int(dob.GetDay()), on) {
+		return nil
+	}
+	g := rules.GapMonths(*d.AgeEquivalent, int(dob.GetYear()), time.Month(dob.GetMonth()), int(dob.GetDay()), on)
+	return &g
 }
 
 func saveSnapshot(w http.ResponseWriter, r *http.Request) error {
@@ -217,15 +236,8 @@ func saveSnapshot(w http.ResponseWriter, r *http.Request) error {
 	for _, p := range pupils {
 		row, d := parseRow(r, p)
 		row.Problems = append(row.Problems, rules.CheckDataPoint(d)...)
-		var gap *int
-		// The gap needs the pupil's age on the snapshot's day: none for a
-		// birth date unknown or after that day.
-		if dob := p.GetDateOfBirth(); d.AgeEquivalent != nil && dob != nil && dob.GetYear() > 0 &&
-			rules.BornBy(int(dob.GetYear()), time.Month(dob.GetMonth()), int(dob.GetDay()), on) {
-			g := rules.GapMonths(*d.AgeEquivalent, int(dob.GetYear()), time.Month(dob.GetMonth()), int(dob.GetDay()), on)
-			gap = &g
-			row.Gap = strconv.Itoa(g)
-		}
+		gap := gapOf(d, p, on)
+		row.Gap = itoa(gap)
 		if len(row.Problems) > 0 {
 			v.Bad++
 		}

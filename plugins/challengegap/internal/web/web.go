@@ -137,6 +137,8 @@ func Routes() []Route {
 		{"POST", "/schools/:unit/snapshots", PermCohortWrite, unit, "unit", "Add a termly snapshot after the baseline", addSnapshot},
 		{"GET", "/schools/:unit/snapshots/:snapshot", PermCohortRead, unit, "unit", "A snapshot's entry grid: one row per cohort pupil", snapshotPage},
 		{"POST", "/schools/:unit/snapshots/:snapshot", PermCohortWrite, unit, "unit", "Save a snapshot's grid (all rows or none)", saveSnapshot},
+		{"GET", "/schools/:unit/snapshots/:snapshot/csv", PermCohortRead, unit, "unit", "Download a snapshot as CSV", downloadSnapshot},
+		{"POST", "/schools/:unit/snapshots/:snapshot/csv", PermCohortWrite, unit, "unit", "Upload a snapshot's CSV (all rows or none, errors by row)", uploadSnapshot},
 		{"POST", "/schools/:unit/visits", PermRead, anywhere, "", "Record a visit to the school (programme lead)", addVisit},
 		{"POST", "/visits/:visit/actions", PermRead, anywhere, "", "Record an action agreed at a visit", addAction},
 		{"POST", "/visits/:visit/actions/:action", PermRead, anywhere, "", "Mark an agreed action done or open", setActionDone},
@@ -246,6 +248,11 @@ func upperFirst(s string) string {
 // render answers the template name as a page.
 func render(w http.ResponseWriter, r *http.Request, title, name string, data any) error {
 	return sdk.Render(w, r, http.StatusOK, title, tmpl, name, data)
+}
+
+// renderStatus is render with an HTTP status.
+func renderStatus(w http.ResponseWriter, r *http.Request, status int, title, name string, data any) error {
+	return sdk.Render(w, r, status, title, tmpl, name, data)
 }
 
 // redirect answers a successful POST with 303 to the plugin path.
