@@ -171,7 +171,13 @@ func (q *Queue) enqueue(ctx context.Context, p runPayload) error {
 	if q.client == nil {
 		return errors.New("import jobs are not registered")
 	}
-	if _, err := q.client.Enqueue(ctx, TaskRun, p); err != nil {
+	// One task per import and step: a second enqueue while it is queued or
+	// running (the purge's resumption of a lost task) is a no-op.
+	id := fmt.Sprintf("pupil-import-%d-check", p.ID)
+	if p.Commit {
+		id = fmt.Sprintf("pupil-import-%d-commit", p.ID)
+	}
+	if _, err := q.client.Enqueue(ctx, TaskRun, p, asynq.TaskID(id)); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		return fmt.Errorf("queue import %d: %w", p.ID, err)
 	}
 	return nil
@@ -356,9 +362,27 @@ func (q *Queue) fail(ctx context.Context, rec Record, msg string) error {
 }
 
 // Purge deletes the files and reports of imports older than FileTTL and
-// marks the ones never committed as expired (the hourly TaskPurge).
+// marks the ones never committed as expired (the hourly TaskPurge). It also
+// queues again the imports whose task was lost (the embedded Redis forgets
+// its tasks when the process restarts).
 func (q *Queue) Purge(ctx context.Context) error {
 	cutoff := time.Now().UTC().Add(-FileTTL)
+	var stuck []Record
+	if err := q.db.WithContext(ctx).Select("id", "status").Where("status IN ? AND updated_at < ? AND created_at >= ? AND file_sealed IS NOT NULL",
+		[]string{StatusChecking, StatusImporting}, time.Now().UTC().Add(-15*time.Minute), cutoff).Find(&stuck).Error; err != nil {
+		return fmt.Errorf("find stalled imports: %w", err)
+	}
+	for _, r := range stuck {
+		p := runPayload{ID: r.ID, Commit: r.Status == StatusImporting}
+		if p.Commit {
+			var mode string
+			q.db.WithContext(ctx).Model(&Record{}).Where("id = ?", r.ID).Pluck("mode", &mode)
+			p.Mode = mode
+		}
+		if err := q.enqueue(ctx, p); err != nil {
+			return err
+		}
+	}
 	db := q.db.WithContext(ctx).Model(&Record{})
 	if err := db.Where("created_at < ? AND status IN ?", cutoff, []string{StatusChecking, StatusChecked}).
 		Updates(map[string]any{"status": StatusExpired}).Error; err != nil {
