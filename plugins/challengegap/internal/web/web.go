@@ -70,7 +70,17 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"workshopTitle": rules.WorkshopTitle,
 	"phaseLabel":    phaseLabel,
 	"list":          func(xs ...string) []string { return xs },
-	"areShort":      func(s string) string { return rules.ARE(s).Short() },
+	"add":           func(a, b float64) float64 { return a + b },
+	"sub":           func(a, b float64) float64 { return a - b },
+	"half":          func(a float64) float64 { return a / 2 },
+	"join":          strings.Join,
+	"signed": func(v float64) string {
+		if v > 0 {
+			return "+" + strconv.FormatFloat(v, 'f', -1, 64)
+		}
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	},
+	"areShort": func(s string) string { return rules.ARE(s).Short() },
 	"plural": func(n int, one, many string) string {
 		if n == 1 {
 			return one
@@ -134,6 +144,7 @@ func Routes() []Route {
 		{"POST", "/schools/:unit/cohort/baseline", PermSchoolLead, unit, "unit", "Take the baseline: freeze the target cohort", freezeCohort},
 		{"POST", "/schools/:unit/cohort/:member/remove", PermCohortWrite, unit, "unit", "Take a pupil out of the target cohort", removeFromCohort},
 		{"POST", "/schools/:unit/cohort/:member/intervention", PermCohortWrite, unit, "unit", "Record whether a cohort pupil receives another intervention", setIntervention},
+		{"GET", "/schools/:unit/matrix", PermCohortRead, unit, "unit", "The school's matrix: its cohort's movement between two snapshots", schoolMatrix},
 		{"POST", "/schools/:unit/snapshots", PermCohortWrite, unit, "unit", "Add a termly snapshot after the baseline", addSnapshot},
 		{"GET", "/schools/:unit/snapshots/:snapshot", PermCohortRead, unit, "unit", "A snapshot's entry grid: one row per cohort pupil", snapshotPage},
 		{"POST", "/schools/:unit/snapshots/:snapshot", PermCohortWrite, unit, "unit", "Save a snapshot's grid (all rows or none)", saveSnapshot},

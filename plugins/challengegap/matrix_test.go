@@ -1,0 +1,63 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
+)
+
+func TestSchoolMatrixShowsMovementAndStrategies(t *testing.T) {
+	eachStorage(t, func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness) {
+		c := client{t, h}
+		setUpCluster(t, c)
+		teamOfA(t, c)
+		if err := h.Event(h.System(), "tenant.enabled", 0); err != nil {
+			t.Fatal(err)
+		}
+		a := "/schools/" + id(plugintest.SchoolA)
+		c.post(mathsID, a+"/cohort?year=1", form("pupil", "1000", "pupil", "1002"))
+		mustContain(t, "the matrix before a baseline", c.page(mathsID, a+"/matrix?year=1"), `data-testid="no-snapshots"`)
+		c.post(plugintest.HeadID, a+"/cohort/baseline?year=1", form("taken_on", "2017-10-02"))
+		cohort := c.page(mathsID, a+"/cohort?year=1")
+		base := a + "/snapshots/" + firstID(t, cohort, `/snapshots/(\d+)">Baseline`)
+		// Amara is 32 months old at the baseline, Chen 30.
+		c.post(mathsID, base, form("age_1000", "30", "attitude_1000", "55", "age_1002", "24", "attitude_1002", "40"))
+		march := strings.TrimPrefix(c.post(mathsID, a+"/snapshots?year=1", form("label", "March", "taken_on", "2018-03-12")), "/p/challengegap")
+		// In March Amara is 38 months old, Chen 36.
+		c.post(mathsID, march, form("age_1000", "40", "attitude_1000", "70", "age_1002", "30", "attitude_1002", "45"))
+		// Amara received Learning journals.
+		strategy := firstID(t, c.page(mathsID, a), `<option value="(\d+)">Learning journals`)
+		c.post(mathsID, a+"/trials", form("year", "1", "strategy", strategy))
+		trial := a + "/trials/" + firstID(t, c.page(mathsID, a), `/trials/(\d+)">Learning journals`)
+		c.post(mathsID, trial+"/pupils", form("pupil", "1000"))
+
+		before := len(h.Host.Calls())
+		page := c.page(mathsID, a+"/matrix?year=1")
+		if n := len(h.Host.Calls()) - before; n > 3 {
+			t.Fatalf("the matrix page made %d Host calls, want at most 3", n)
+		}
+		mustContain(t, "the matrix", page, `data-testid="matrix"`, "<title id=\"m-title\">Attainment gap (months) against Attitude to learning: Baseline to March</title>",
+			"Amara Testpupil: gap -2 → 2 months (&#43;4), attitude 55 → 70 (&#43;15); received: Learning journals",
+			"Chen Testpupil: gap -6 → -6 months (0), attitude 40 → 45 (&#43;5); no strategy recorded")
+		if n := strings.Count(page, `marker-end="url(#arrowhead)"`); n != 2 {
+			t.Fatalf("%d arrows, want 2:\n%s", n, page)
+		}
+		if strings.Index(page, "Amara Testpupil: gap") > strings.Index(page, "Chen Testpupil: gap") {
+			t.Fatal("the movers are not ordered by the gap closed")
+		}
+		// Comparing the baseline with itself: no arrow.
+		baseID := firstID(t, cohort, `/snapshots/(\d+)">Baseline`)
+		page = c.page(mathsID, a+"/matrix?year=1&from="+baseID+"&to="+baseID)
+		if n := strings.Count(page, `marker-end="url(#arrowhead)"`); n != 0 {
+			t.Fatalf("%d arrows comparing a snapshot with itself", n)
+		}
+		// Pupil-level: the central team and the hub manager cannot see it.
+		for _, who := range []uint64{centralID, hubID} {
+			if st, _ := c.status(who, "GET", a+"/matrix?year=1", nil); st != http.StatusNotFound {
+				t.Fatalf("person %d reading the school's matrix: %d", who, st)
+			}
+		}
+	})
+}
