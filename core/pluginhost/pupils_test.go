@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/challengepartners/upwards/core/audit"
+	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/pupils"
 	"github.com/challengepartners/upwards/core/pupils/upn"
 	"github.com/challengepartners/upwards/core/storage"
@@ -128,6 +129,21 @@ func TestHostGetPupils(t *testing.T) {
 		}
 		if got := get(tok(0, ""), pa, nil); len(got) != 0 {
 			t.Errorf("system actor: %v", got)
+		}
+		// The central team and a reviewer see aggregates only: no pupil through the Host either.
+		for _, role := range []struct {
+			name string
+			at   uint
+		}{{authz.RoleCentralTeam, a.root.ID}, {authz.RoleReviewer, a.loneSchool.ID}, {authz.RoleLeadReviewer, a.hubSchool.ID}, {authz.RoleSeniorPartner, a.hub.ID}} {
+			u, err := e.ids.CreateUser(e.ctx, a.tenant.ID, role.name+"@alpha.example.org", role.name, testPassword, false)
+			e.must(err)
+			e.must(e.az.Grant(e.ctx, a.tenant.ID, u.ID, role.name, role.at, nil))
+			if got := get(tok(u.ID, u.Email), pa, nil); len(got) != 0 {
+				t.Errorf("%s by id: %v", role.name, got)
+			}
+			if got := get(tok(u.ID, u.Email), nil, nil); len(got) != 0 {
+				t.Errorf("%s, everything: %v", role.name, got)
+			}
 		}
 		if e.auditCount(a.tenant.ID, pupils.ActionRead) != n {
 			t.Error("an empty answer was recorded")
