@@ -43,6 +43,7 @@ type Placed struct {
 	Label    string
 	From, To *Pos
 	Arrow    bool    // both places known and apart
+	ArrowEnd Pos     // where the arrow stops: short of the To dot
 	DX, DY   float64 // the change in the axes' units (To - From), when both are known
 	Number   int     // the dot's number on the drawing and in the table
 	Clamped  bool    // a value lay beyond an axis and is drawn at its edge
@@ -67,6 +68,9 @@ type Plot struct {
 	HasZeroX      bool
 	Dots          []Placed
 }
+
+// dotGap is how far short of the To dot an arrow stops, in pixels.
+const dotGap = 6
 
 // Layout places dots on a drawing of width × height pixels. Dots are
 // numbered in the order given.
@@ -93,7 +97,12 @@ func Layout(x, y Axis, width, height float64, dots []Dot) Plot {
 		}
 		if d.From != nil && d.To != nil {
 			pl.DX, pl.DY = d.To.X-d.From.X, d.To.Y-d.From.Y
-			pl.Arrow = math.Hypot(pl.To.X-pl.From.X, pl.To.Y-pl.From.Y) >= 1
+			dist := math.Hypot(pl.To.X-pl.From.X, pl.To.Y-pl.From.Y)
+			pl.Arrow = dist >= 1
+			pl.ArrowEnd = *pl.To
+			if dist > dotGap*2 {
+				pl.ArrowEnd = Pos{X: round(pl.To.X - (pl.To.X-pl.From.X)/dist*dotGap), Y: round(pl.To.Y - (pl.To.Y-pl.From.Y)/dist*dotGap)}
+			}
 		}
 		switch {
 		case pl.To != nil:

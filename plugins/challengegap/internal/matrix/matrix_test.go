@@ -17,6 +17,10 @@ func TestLayoutPlacesClampsAndMeasuresMovement(t *testing.T) {
 	if *a.From != (Pos{144, 136}) || *a.To != (Pos{224, 96}) || !a.Arrow || a.DX != 10 || a.DY != 20 || a.Number != 1 {
 		t.Fatalf("a = %+v from %+v to %+v", a, *a.From, *a.To)
 	}
+	// 80 px right and 40 px up: the arrow stops 6 px short of the dot.
+	if a.ArrowEnd != (Pos{218.6, 98.7}) {
+		t.Fatalf("arrow end = %+v", a.ArrowEnd)
+	}
 	b := p.Dots[1]
 	if *b.From != (Pos{64, 16}) || b.Arrow || !b.Clamped {
 		t.Fatalf("b = %+v from %+v", b, *b.From)
