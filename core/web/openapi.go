@@ -36,6 +36,7 @@ var apiOps = map[string]apiOp{
 	"GET /api/v1/audit":                        {Query: []string{"action", "actor", "entity_type", "entity_id", "pupil", "limit", "offset"}, Response: "AuditList", Status: 200},
 	"GET /api/v1/units/:id/pupils":             {Query: []string{"year_group", "flag", "sort", "desc", "left", "limit", "offset"}, Response: "PupilList", Status: 200},
 	"POST /api/v1/units/:id/pupils":            {Body: "PupilInput", Response: "Pupil", Status: 201},
+	"POST /api/v1/units/:id/pupils/search":     {Body: "PupilSearch", Response: "PupilList", Status: 200},
 	"GET /api/v1/units/:id/pupil-figures":      {Response: "PupilFigures", Status: 200},
 	"GET /api/v1/pupils/:pid":                  {Response: "Pupil", Status: 200},
 	"PATCH /api/v1/pupils/:pid":                {Body: "PupilInput", Response: "Pupil", Status: 200},
@@ -107,6 +108,7 @@ func schemas() map[string]any {
 			"by_flag":       map[string]any{"type": "array", "items": obj(map[string]any{"flag": str, "label": str, "count": ref("Count")})}}),
 		"Count": obj(map[string]any{"n": integer, "suppressed": map[string]any{"type": "boolean", "description": "the count is hidden (n is 0): below 5, or one from which another could be worked out"},
 			"shown": map[string]any{"type": "string", "description": "the count as shown: the number, \"<5\" or \"suppressed\""}}),
+		"PupilSearch": pupilSearchSchema(),
 	}
 }
 

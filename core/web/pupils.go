@@ -34,6 +34,7 @@ func (s *Server) registerPupilRoutes() {
 
 	t.add(e, Route{Method: get, Path: "/api/v1/units/:id/pupils", Permission: authz.PermPupilRead, Scope: ScopeUnit, Summary: "The pupils of the schools in a unit (recorded in the audit log)"}, s.apiPupils)
 	t.add(e, Route{Method: post, Path: "/api/v1/units/:id/pupils", Permission: authz.PermPupilWrite, Scope: ScopeUnit, Summary: "Add a pupil at a school"}, s.apiCreatePupil)
+	t.add(e, Route{Method: post, Path: "/api/v1/units/:id/pupils/search", Permission: authz.PermPupilRead, Scope: ScopeUnit, Summary: "Search a unit's pupils by name (a POST: names stay out of URLs; recorded in the audit log)"}, s.apiSearchPupils)
 	t.add(e, Route{Method: get, Path: "/api/v1/units/:id/pupil-figures", Permission: authz.PermSchoolRead, Scope: ScopeUnit, Summary: "Counts of a unit's pupils by year group and flag, small numbers suppressed"}, s.apiPupilFigures)
 	t.add(e, Route{Method: get, Path: "/api/v1/pupils/:pid", Permission: authz.PermPupilRead, Summary: "One pupil (recorded in the audit log)"}, s.apiPupil)
 	t.add(e, Route{Method: patch, Path: "/api/v1/pupils/:pid", Permission: authz.PermPupilWrite, Summary: "Update or move a pupil"}, s.apiUpdatePupil)
@@ -535,6 +536,45 @@ func (s *Server) apiPupils(c echo.Context) error {
 	return c.JSON(http.StatusOK, list[pupils.Pupil]{Items: ps, Total: total})
 }
 
+// pupilSearch is the JSON body of a name search.
+type pupilSearch struct {
+	Q           string `json:"q"`
+	YearGroup   *int   `json:"year_group"`
+	Flag        string `json:"flag"`
+	Sort        string `json:"sort"`
+	Desc        bool   `json:"desc"`
+	IncludeLeft bool   `json:"include_left"`
+	Limit       int    `json:"limit"`
+	Offset      int    `json:"offset"`
+}
+
+func (s *Server) apiSearchPupils(c echo.Context) error {
+	t, _ := tenantOf(c)
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var b pupilSearch
+	if err := bindJSON(c, &b); err != nil {
+		return err
+	}
+	if strings.TrimSpace(b.Q) == "" {
+		return pupilError(&pupils.FieldError{Field: "q", Message: "give part of a name to search for"})
+	}
+	q := pupils.ListQuery{UnitID: id, Text: b.Q, Sort: b.Sort, Desc: b.Desc, IncludeLeft: b.IncludeLeft, Limit: b.Limit, Offset: b.Offset}
+	if b.YearGroup != nil {
+		q.YearGroups = []int{*b.YearGroup}
+	}
+	if b.Flag != "" {
+		q.Flags = []pupils.Flag{pupils.Flag(b.Flag)}
+	}
+	ps, total, err := s.Pupils.List(c.Request().Context(), pupilActor(c), t.ID, q)
+	if err != nil {
+		return pupilError(err)
+	}
+	return c.JSON(http.StatusOK, list[pupils.Pupil]{Items: ps, Total: total})
+}
+
 func (s *Server) apiCreatePupil(c echo.Context) error {
 	t, _ := tenantOf(c)
 	id, err := paramID(c, "id")
@@ -617,6 +657,13 @@ func pupilSchema() map[string]any {
 		"eal_proficiency": map[string]any{"type": "string", "enum": []string{"A", "B", "C", "D", "E", "N"}},
 		"sen":             map[string]any{"type": "string", "enum": []string{"N", "K", "E"}}, "looked_after": boolean,
 		"left_on": when, "created_at": when, "updated_at": when})
+}
+
+// pupilSearchSchema is the OpenAPI schema of the body of a name search.
+func pupilSearchSchema() map[string]any {
+	return obj(map[string]any{"q": map[string]any{"type": "string", "description": "part of a given or family name, or both"},
+		"year_group": integer, "flag": str, "sort": map[string]any{"type": "string", "enum": []string{"name", "year_group", "date_of_birth", "id"}},
+		"desc": boolean, "include_left": boolean, "limit": integer, "offset": integer}, "q")
 }
 
 // pupilInputSchema is the OpenAPI schema of the body of pupil create and update.

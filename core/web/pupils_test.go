@@ -298,6 +298,10 @@ func TestPupilEditRevealCreateAndAPI(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(out["error"]), "gender") || strings.Contains(fmt.Sprint(out), bad[1:]) {
 			t.Errorf("API bad patch: %d %v", resp.StatusCode, out)
 		}
+		resp, out = ac.api(http.MethodPost, fmt.Sprintf("/api/v1/units/%d/pupils/search", a.otherSchool.ID), a.token, map[string]any{"q": "NEWT"})
+		if items, _ := out["items"].([]any); resp.StatusCode != 200 || out["total"] != float64(1) || len(items) != 1 || items[0].(map[string]any)["family_name"] != "Added" {
+			t.Errorf("API search: %d %v", resp.StatusCode, out)
+		}
 		resp, out = ac.api(http.MethodGet, fmt.Sprintf("/api/v1/units/%d/pupils?flag=looked_after", a.otherSchool.ID), a.token, nil)
 		if resp.StatusCode != 200 || out["total"] != float64(1) {
 			t.Errorf("API list by flag: %d %v", resp.StatusCode, out)
