@@ -71,7 +71,7 @@ type childResult struct {
 	// CPUSeconds is the user+system CPU time of the importing process (not
 	// the database server's): on a busy machine it shows the work apart from the wait.
 	CPUSeconds float64 `json:"cpu_seconds"`
-	Created int     `json:"created"`
+	Created    int     `json:"created"`
 }
 
 var benchKey = bytes.Repeat([]byte{42}, 32)
