@@ -133,6 +133,13 @@ func testPupilImportWebFlow(t *testing.T, d storage.Dialect) {
 		t.Fatal("a preview or refused commit wrote pupils")
 	}
 
+	// A file that is not a pupil list: a clear message, nothing imported.
+	resp = c.upload(school, "photo.csv", bytes.Repeat([]byte{0, 7, 200, 13}, 500), true)
+	body = c.waitImport(resp.Header.Get("Location"))
+	if !strings.Contains(testid(body, "import-message"), "binary data") || strings.Contains(body, "import-all") {
+		t.Fatalf("garbage file:\n%s", body)
+	}
+
 	// The fixed file.
 	resp = c.upload(school, "pupils-fixed.csv", good, true)
 	path := resp.Header.Get("Location")
@@ -207,8 +214,8 @@ func testPupilImportWebFlow(t *testing.T, d storage.Dialect) {
 	}
 	var imports int64
 	w.app.DB.Table("pupil_imports").Count(&imports)
-	if imports != 3 {
-		t.Errorf("%d imports kept, want 3", imports)
+	if imports != 4 {
+		t.Errorf("%d imports kept, want 4", imports)
 	}
 }
 
