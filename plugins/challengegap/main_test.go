@@ -118,7 +118,7 @@ const (
 	trustID     uint64 = 109
 	hubID       uint64 = 110
 	// Pupils of A in the default fixture: 1000 (Y3, PP), 1001 (Y4, not
-	// disadvantaged), 1002 (Y5, PP); and y6Pupil (Y6, PP).
+	// disadvantaged), 1002 (Y5, PP); y6Pupil (Y6, PP); and 1101-1103 (PP).
 	y6Pupil uint64 = 1100
 )
 
@@ -139,6 +139,11 @@ func fixture() *plugintest.Fixture {
 	// A Y6 pupil premium pupil at A: in an exam year by default.
 	f.Pupils = append(f.Pupils, &pluginv1.Pupil{Id: y6Pupil, SchoolId: plugintest.SchoolA, GivenName: "Gio", FamilyName: "Testpupil",
 		DateOfBirth: &pluginv1.Date{Year: 2012, Month: 3, Day: 4}, YearGroup: 6, PupilPremium: true})
+	// Three more pupils at A, so that A can show five on the cluster's matrix.
+	for i, name := range []string{"Iris", "Jude", "Kai"} {
+		f.Pupils = append(f.Pupils, &pluginv1.Pupil{Id: y6Pupil + 1 + uint64(i), SchoolId: plugintest.SchoolA, GivenName: name, FamilyName: "Testpupil",
+			DateOfBirth: &pluginv1.Date{Year: 2014, Month: int32(5 + i), Day: 1}, YearGroup: int32(3 + i), PupilPremium: true})
+	}
 	g := func(role string, unit uint64) []*pluginv1.RoleGrant {
 		return []*pluginv1.RoleGrant{{Role: role, UnitId: unit}}
 	}

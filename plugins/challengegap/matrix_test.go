@@ -61,3 +61,65 @@ func TestSchoolMatrixShowsMovementAndStrategies(t *testing.T) {
 		}
 	})
 }
+
+func TestClusterMatrixIsPseudonymousAndSuppressesSmallCounts(t *testing.T) {
+	eachStorage(t, func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness) {
+		c := client{t, h}
+		cluster := setUpCluster(t, c)
+		teamOfA(t, c)
+		mustContain(t, "the cluster matrix before any baseline", c.page(mathsID, cluster+"/matrix"), `data-testid="no-snapshots"`)
+		enter := func(who uint64, school string, pupils []string) {
+			t.Helper()
+			f := form()
+			for _, p := range pupils {
+				f.Add("pupil", p)
+			}
+			c.post(who, school+"/cohort?year=1", f)
+			c.post(plugintest.HeadID, "/schools/"+id(plugintest.SchoolA)+"/cohort/baseline?year=1", form("taken_on", "2017-10-02"))
+		}
+		a := "/schools/" + id(plugintest.SchoolA)
+		enter(mathsID, a, []string{"1000", "1002", "1101", "1102", "1103"})
+		grid := func(who uint64, school, label string) string {
+			return school + "/snapshots/" + firstID(t, c.page(who, school+"/cohort?year=1"), `/snapshots/(\d+)">`+label)
+		}
+		base := form()
+		march := form()
+		for _, p := range []string{"1000", "1002", "1101", "1102", "1103"} {
+			base.Set("age_"+p, "30")
+			base.Set("attitude_"+p, "40")
+			march.Set("age_"+p, "40")
+			march.Set("attitude_"+p, "60")
+		}
+		c.post(mathsID, grid(mathsID, a, "Baseline"), base)
+		c.post(mathsID, a+"/snapshots?year=1", form("label", "March", "taken_on", "2018-03-12"))
+		c.post(mathsID, grid(mathsID, a, "March"), march)
+		// B has a cohort of two: too few to show across schools.
+		b := "/schools/" + id(plugintest.SchoolB)
+		c.post(headBID, b+"/cohort?year=1", form("pupil", "1003", "pupil", "1004"))
+		c.post(headBID, b+"/cohort/baseline?year=1", form("taken_on", "2017-10-09"))
+		c.post(headBID, grid(headBID, b, "Baseline"), form("age_1003", "40", "attitude_1003", "50", "age_1004", "40", "attitude_1004", "50"))
+
+		// Age-equivalent scores 10 months up while the pupils grew about 5
+		// months older: A's gap closed by 4.6 months on average (Amara, A1, by 4).
+		before := len(h.Host.Calls())
+		page := c.page(mathsID, cluster+"/matrix?from=0&to=1")
+		if calls := h.Host.Calls()[before:]; len(calls) != 1 || calls[0].Method != "Authorize" {
+			t.Fatalf("the cluster matrix made Host calls %+v, want one Authorize", calls)
+		}
+		mustContain(t, "the cluster matrix", page, `data-testid="matrix"`, "Baseline to March", ">A1</text>", ">A5</text>",
+			"<td>Alder Primary School</td><td>5</td><td>4.6</td>", "<td>Birch Academy</td><td>fewer than 5</td>", "A1: gap &#43;4 months, attitude &#43;20")
+		mustNotContain(t, "the cluster matrix", page, "Amara", "Chen", "Dara", "Eli Testpupil", ">B1</text>")
+		if n := strings.Count(page, `r="5" fill="#1f5f8b"/>`); n != 5 {
+			t.Fatalf("%d pupils drawn at March, want A's 5", n)
+		}
+		// The staff of the cluster's schools, its leads and managers see it; others do not.
+		c.page(headBID, cluster+"/matrix")
+		c.page(centralID, cluster+"/matrix")
+		if st, _ := c.status(hubID, "GET", cluster+"/matrix", nil); st != http.StatusForbidden {
+			t.Fatalf("the hub manager: %d", st)
+		}
+		if st, _ := c.status(headEID, "GET", cluster+"/matrix", nil); st != http.StatusForbidden {
+			t.Fatalf("a head outside the cluster: %d", st)
+		}
+	})
+}

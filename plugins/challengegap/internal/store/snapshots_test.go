@@ -89,3 +89,43 @@ func TestSnapshotsAndDataPoints(t *testing.T) {
 		}
 	})
 }
+
+func TestCohortPointsAlignSchoolsBySnapshotOrder(t *testing.T) {
+	testdb.Each(t, Migrations, func(t *testing.T, db *gorm.DB) {
+		s, y, _ := setup(t, db)
+		i := func(v int) *int { return &v }
+		for _, sc := range []struct {
+			school uint64
+			pupils []uint64
+			dates  []string
+		}{{10, []uint64{1000, 1001}, []string{"2017-10-02", "2018-03-12"}}, {11, []uint64{1100}, []string{"2017-10-09", "2018-03-20"}}} {
+			if _, err := s.AddToCohort(y.ID, sc.school, sc.pupils, 5, ""); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.FreezeCohort(y.ID, sc.school, 5, sc.dates[0]); err != nil {
+				t.Fatal(err)
+			}
+			march, err := s.AddSnapshot(y.ID, sc.school, "March", sc.dates[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SaveDataPoints(sc.school, march.ID, []PointInput{{PupilID: sc.pupils[0], Values: rules.DataPoint{Attitude: i(50)}, GapMonths: i(-3)}}, 5); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.CohortPoints(y.ID, []uint64{10, 11, 12}, 0, 1)
+		if err != nil || len(got[10]) != 2 || len(got[11]) != 1 || len(got[12]) != 0 {
+			t.Fatalf("CohortPoints = %+v, %v", got, err)
+		}
+		if got[10][0].From != nil || got[10][0].To == nil || *got[10][0].To.GapMonths != -3 || got[10][1].To != nil || got[11][0].To == nil {
+			t.Fatalf("points = %+v", got)
+		}
+		labels, err := s.SnapshotLabels(y.ID, []uint64{10, 11})
+		if err != nil || len(labels) != 2 || labels[0] != BaselineLabel || labels[1] != "March" {
+			t.Fatalf("SnapshotLabels = %v, %v", labels, err)
+		}
+		if other, _ := New(db, 2).CohortPoints(y.ID, []uint64{10, 11}, 0, 1); len(other) != 0 {
+			t.Fatalf("another tenant sees %+v", other)
+		}
+	})
+}

@@ -8,6 +8,14 @@ import (
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
 
+// svgData is what the matrix drawing needs: the plot, the two snapshots'
+// labels and whether dots carry their labels (pseudonyms) or numbers.
+type svgData struct {
+	Plot     matrix.Plot
+	From, To string
+	Labels   bool
+}
+
 // matrixRow is one pupil of the matrix's table: the accessible twin of the
 // drawing.
 type matrixRow struct {

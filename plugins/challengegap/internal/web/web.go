@@ -22,6 +22,7 @@ import (
 	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
 	"github.com/challengepartners/upwards/plugins/sdk"
 
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/matrix"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
@@ -74,6 +75,12 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"sub":           func(a, b float64) float64 { return a - b },
 	"half":          func(a float64) float64 { return a / 2 },
 	"join":          strings.Join,
+	"svgOf": func(p matrix.Plot, from, to string) svgData {
+		return svgData{Plot: p, From: from, To: to}
+	},
+	"svgLabelled": func(p matrix.Plot, from, to string) svgData {
+		return svgData{Plot: p, From: from, To: to, Labels: true}
+	},
 	"signed": func(v float64) string {
 		if v > 0 {
 			return "+" + strconv.FormatFloat(v, 'f', -1, 64)
@@ -121,6 +128,7 @@ func Routes() []Route {
 		{"POST", "/years/:year/clusters", PermManage, tenant, "", "Add a cluster to a programme year", createCluster},
 		{"GET", "/recruitment", PermRead, anywhere, "", "Clusters open for recruitment", recruitment},
 		{"GET", "/clusters/:cluster", PermRead, anywhere, "", "A cluster: leads, schools, requests, trios, workshops", clusterPage},
+		{"GET", "/clusters/:cluster/matrix", PermRead, anywhere, "", "The cluster's matrix: every target pupil, pseudonymous (its leads and its schools' staff)", clusterMatrix},
 		{"POST", "/clusters/:cluster/leads", PermManage, anywhere, "", "Name a cluster's facilitation school, lead and programme lead", setLeads},
 		{"POST", "/clusters/:cluster/schools", PermManage, anywhere, "", "Add a school to a cluster directly", addSchool},
 		{"POST", "/clusters/:cluster/recruiting", PermRead, anywhere, "", "Open or close a cluster for recruitment (cluster lead)", setRecruiting},

@@ -1,0 +1,167 @@
+package web
+
+import (
+	"net/http"
+	"sort"
+	"strconv"
+
+	"github.com/challengepartners/upwards/plugins/sdk"
+
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/matrix"
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
+)
+
+// MinCount is the smallest count a cross-school view shows: a school with
+// fewer pupils drawn is left off the drawing and its counts read "fewer than 5".
+const MinCount = 5
+
+type schoolSummary struct {
+	Letter     string
+	Name       string
+	Drawn      int    // pupils with a value at either snapshot
+	Shown      bool   // Drawn >= MinCount
+	MeanChange string // mean change of the gap of the pupils with both values, when shown
+}
+
+type pseudoRow struct {
+	matrix.Placed
+	Strategies []string
+}
+
+type clusterMatrixView struct {
+	common
+	Cluster    *store.Cluster
+	Year       *store.Year
+	Labels     []string // snapshot labels by number
+	From, To   int
+	FromLabel  string
+	ToLabel    string
+	Plot       matrix.Plot
+	Schools    []schoolSummary
+	Movers     []pseudoRow
+	Rows       []pseudoRow
+	MinCount   int
+	NoSnapshot bool
+}
+
+// letter names the i-th school of a cluster: A, B, …, Z, AA, AB, …
+func letter(i int) string {
+	if i < 26 {
+		return string(rune('A' + i))
+	}
+	return letter(i/26-1) + letter(i%26)
+}
+
+// clusterMatrix draws every target pupil of the cluster's schools, as a
+// pseudonym (school letter and number), comparing two snapshots aligned by
+// their order. A school with fewer than MinCount pupils drawn is left off.
+// It is for the cluster's leads and managers and the staff of its schools.
+func clusterMatrix(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	s := st(r)
+	c, err := loadCluster(r, s)
+	if err != nil {
+		return err
+	}
+	y, err := s.Year(c.YearID)
+	if err != nil {
+		return err
+	}
+	schools, err := s.AcceptedSchools(c.ID)
+	if err != nil {
+		return err
+	}
+	checks := []sdk.Check{{Permission: PermManage, UnitID: c.UnitID}}
+	for _, id := range schools {
+		checks = append(checks, sdk.Check{Permission: PermSchoolWork, UnitID: id})
+	}
+	ok, err := sdk.HostFrom(ctx).Authorize(ctx, checks...)
+	if err != nil {
+		return err
+	}
+	acc := leadsOf(c, userID(r))
+	allowed := ok[0] || acc.CanLead()
+	for _, o := range ok[1:] {
+		allowed = allowed || o
+	}
+	if !allowed {
+		return errForbidden
+	}
+	v := clusterMatrixView{common: commonOf(r), Cluster: c, Year: y, MinCount: MinCount}
+	if v.Labels, err = s.SnapshotLabels(y.ID, schools); err != nil {
+		return err
+	}
+	if len(v.Labels) == 0 {
+		v.NoSnapshot = true
+		return render(w, r, "Matrix — "+c.Name, "clustermatrix", v)
+	}
+	v.From, v.To = seqParam(r, "from", 0, len(v.Labels)), seqParam(r, "to", len(v.Labels)-1, len(v.Labels))
+	v.FromLabel, v.ToLabel = v.Labels[v.From], v.Labels[v.To]
+	points, err := s.CohortPoints(y.ID, schools, v.From, v.To)
+	if err != nil {
+		return err
+	}
+	received, err := s.StrategiesReceived(y.ID, schools)
+	if err != nil {
+		return err
+	}
+	names, err := s.Schools(schools...)
+	if err != nil {
+		return err
+	}
+	sort.Slice(schools, func(i, j int) bool { return nameOr(names, schools[i]) < nameOr(names, schools[j]) })
+	var dots []matrix.Dot
+	var strategies [][]string
+	for i, school := range schools {
+		sum := schoolSummary{Letter: letter(i), Name: nameOr(names, school)}
+		var sd []matrix.Dot
+		var ss [][]string
+		var change float64
+		both := 0
+		for j, pp := range points[school] {
+			d := matrix.Dot{Label: sum.Letter + strconv.Itoa(j+1), From: valueOf(pp.From), To: valueOf(pp.To)}
+			if d.From == nil && d.To == nil {
+				continue
+			}
+			if d.From != nil && d.To != nil {
+				change += d.To.X - d.From.X
+				both++
+			}
+			sd = append(sd, d)
+			ss = append(ss, received[school][pp.PupilID])
+		}
+		sum.Drawn = len(sd)
+		sum.Shown = sum.Drawn >= MinCount
+		if sum.Shown {
+			dots = append(dots, sd...)
+			strategies = append(strategies, ss...)
+			if both >= MinCount {
+				sum.MeanChange = strconv.FormatFloat(change/float64(both), 'f', 1, 64)
+			}
+		}
+		v.Schools = append(v.Schools, sum)
+	}
+	v.Plot = matrix.Layout(matrix.GapAxis, matrix.AttitudeAxis, 720, 480, dots)
+	for i, d := range v.Plot.Dots {
+		v.Rows = append(v.Rows, pseudoRow{Placed: d, Strategies: strategies[i]})
+	}
+	for _, m := range v.Plot.Movers() {
+		v.Movers = append(v.Movers, v.Rows[m.Number-1])
+	}
+	return render(w, r, "Matrix — "+c.Name, "clustermatrix", v)
+}
+
+func valueOf(p *store.DataPoint) *matrix.Value {
+	if p == nil {
+		return nil
+	}
+	return value(*p, true)
+}
+
+// seqParam reads a snapshot number from the query, or def.
+func seqParam(r *http.Request, field string, def, n int) int {
+	if v, err := strconv.Atoi(r.URL.Query().Get(field)); err == nil && v >= 0 && v < n {
+		return v
+	}
+	return def
+}
