@@ -112,6 +112,18 @@ func TestClusterMatrixIsPseudonymousAndSuppressesSmallCounts(t *testing.T) {
 		if n := strings.Count(page, `r="5" fill="#1f5f8b"/>`); n != 5 {
 			t.Fatalf("%d pupils drawn at March, want A's 5", n)
 		}
+		// A trio of A, B and D draws the same (B is still too small); a head
+		// outside the trio's schools is refused.
+		c.post(plugintest.HeadID, cluster+"/trios", form("name", "Trio North", "lead_school", id(plugintest.SchoolA),
+			"accelerator_one", id(plugintest.SchoolB), "accelerator_two", id(schoolD)))
+		trio := cluster + "/trios/" + firstID(t, c.page(mathsID, cluster), `/trios/(\d+)/matrix">Trio North`) + "/matrix"
+		mustContain(t, "the trio's matrix", c.page(mathsID, trio+"?from=0&to=1"), "The matrix of Trio North", ">A5</text>", "fewer than 5")
+		if st, _ := c.status(headEID, "GET", trio, nil); st != http.StatusForbidden {
+			t.Fatalf("a head outside the trio: %d", st)
+		}
+		if st, _ := c.status(mathsID, "GET", cluster+"/trios/999/matrix", nil); st != http.StatusNotFound {
+			t.Fatalf("an unknown trio: %d", st)
+		}
 		// The staff of the cluster's schools, its leads and managers see it; others do not.
 		c.page(headBID, cluster+"/matrix")
 		c.page(centralID, cluster+"/matrix")

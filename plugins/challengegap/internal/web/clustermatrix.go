@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -31,6 +32,8 @@ type pseudoRow struct {
 type clusterMatrixView struct {
 	common
 	Cluster    *store.Cluster
+	Trio       *store.Trio // the trio drawn, or nil for the whole cluster
+	Action     string      // the form's path below the base
 	Year       *store.Year
 	Labels     []string // snapshot labels by number
 	From, To   int
@@ -57,13 +60,8 @@ func letter(i int) string {
 // their order. A school with fewer than MinCount pupils drawn is left off.
 // It is for the cluster's leads and managers and the staff of its schools.
 func clusterMatrix(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
 	s := st(r)
 	c, err := loadCluster(r, s)
-	if err != nil {
-		return err
-	}
-	y, err := s.Year(c.YearID)
 	if err != nil {
 		return err
 	}
@@ -71,6 +69,41 @@ func clusterMatrix(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return drawSchools(w, r, s, c, nil, schools)
+}
+
+// trioMatrix is the cluster's matrix limited to the three schools of a trio.
+func trioMatrix(w http.ResponseWriter, r *http.Request) error {
+	s := st(r)
+	c, err := loadCluster(r, s)
+	if err != nil {
+		return err
+	}
+	tid, err := id(r, "trio")
+	if err != nil {
+		return err
+	}
+	trios, err := s.Trios(c.ID)
+	if err != nil {
+		return err
+	}
+	for i := range trios {
+		if trios[i].ID == tid {
+			return drawSchools(w, r, s, c, &trios[i], trios[i].Schools())
+		}
+	}
+	return errNotFound
+}
+
+// drawSchools draws the pupils of schools of cluster c (a trio's, or all),
+// for the cluster's leads and managers and the staff of those schools.
+func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *store.Cluster, trio *store.Trio, schools []uint64) error {
+	ctx := r.Context()
+	y, err := s.Year(c.YearID)
+	if err != nil {
+		return err
+	}
+	schools = slices.Clone(schools)
 	checks := []sdk.Check{{Permission: PermManage, UnitID: c.UnitID}}
 	for _, id := range schools {
 		checks = append(checks, sdk.Check{Permission: PermSchoolWork, UnitID: id})
@@ -87,13 +120,18 @@ func clusterMatrix(w http.ResponseWriter, r *http.Request) error {
 	if !allowed {
 		return errForbidden
 	}
-	v := clusterMatrixView{common: commonOf(r), Cluster: c, Year: y, MinCount: MinCount}
+	v := clusterMatrixView{common: commonOf(r), Cluster: c, Trio: trio, Year: y, MinCount: MinCount, Action: clusterPath(c.ID) + "/matrix"}
+	title := "Matrix — " + c.Name
+	if trio != nil {
+		v.Action = clusterPath(c.ID) + "/trios/" + strconv.FormatUint(trio.ID, 10) + "/matrix"
+		title = "Matrix — " + trio.Name
+	}
 	if v.Labels, err = s.SnapshotLabels(y.ID, schools); err != nil {
 		return err
 	}
 	if len(v.Labels) == 0 {
 		v.NoSnapshot = true
-		return render(w, r, "Matrix — "+c.Name, "clustermatrix", v)
+		return render(w, r, title, "clustermatrix", v)
 	}
 	v.From, v.To = seqParam(r, "from", 0, len(v.Labels)), seqParam(r, "to", len(v.Labels)-1, len(v.Labels))
 	v.FromLabel, v.ToLabel = v.Labels[v.From], v.Labels[v.To]
@@ -148,7 +186,7 @@ func clusterMatrix(w http.ResponseWriter, r *http.Request) error {
 	for _, m := range v.Plot.Movers() {
 		v.Movers = append(v.Movers, v.Rows[m.Number-1])
 	}
-	return render(w, r, "Matrix — "+c.Name, "clustermatrix", v)
+	return render(w, r, title, "clustermatrix", v)
 }
 
 func valueOf(p *store.DataPoint) *matrix.Value {

@@ -129,6 +129,7 @@ func Routes() []Route {
 		{"GET", "/recruitment", PermRead, anywhere, "", "Clusters open for recruitment", recruitment},
 		{"GET", "/clusters/:cluster", PermRead, anywhere, "", "A cluster: leads, schools, requests, trios, workshops", clusterPage},
 		{"GET", "/clusters/:cluster/matrix", PermRead, anywhere, "", "The cluster's matrix: every target pupil, pseudonymous (its leads and its schools' staff)", clusterMatrix},
+		{"GET", "/clusters/:cluster/trios/:trio/matrix", PermRead, anywhere, "", "A trio's matrix: its three schools' target pupils, pseudonymous", trioMatrix},
 		{"POST", "/clusters/:cluster/leads", PermManage, anywhere, "", "Name a cluster's facilitation school, lead and programme lead", setLeads},
 		{"POST", "/clusters/:cluster/schools", PermManage, anywhere, "", "Add a school to a cluster directly", addSchool},
 		{"POST", "/clusters/:cluster/recruiting", PermRead, anywhere, "", "Open or close a cluster for recruitment (cluster lead)", setRecruiting},
