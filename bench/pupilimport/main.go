@@ -8,6 +8,8 @@
 //
 //	go run ./bench/pupilimport [-sizes 29000,290000] [-postgres URL]
 //
+// PUPILIMPORT_CPUPROFILE=FILE writes a CPU profile of each import (the last one wins).
+//
 // Goals (issue 5): ≥ 50,000 rows/s on SQLite; ≥ 0.5 of raw COPY on PostgreSQL.
 package main
 
@@ -20,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -122,6 +125,16 @@ func runChild(dbURL, file string) error {
 	st, err := f.Stat()
 	if err != nil {
 		return err
+	}
+	if path := os.Getenv("PUPILIMPORT_CPUPROFILE"); path != "" {
+		pf, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
 	res, err := svc.Run(ctx, f, st.Size(), importer.Options{TenantID: tid, SchoolID: sid, Via: "bench", MaxBytes: 1 << 30})
