@@ -391,6 +391,23 @@ func TestMarkLeftAndRevealUPN(t *testing.T) {
 		if len(ps) != 2 {
 			t.Errorf("with leavers %v", ids(ps))
 		}
+		// Back on the roll and off again: each recorded, and only the writer may.
+		if _, err := w.svc.ReturnToRoll(w.ctx, user(w.teacherA), w.tenant, p.ID); !errors.Is(err, pupils.ErrForbidden) {
+			t.Errorf("teacher returns a pupil to the roll: %v", err)
+		}
+		if back, err := w.svc.ReturnToRoll(w.ctx, user(w.headA), w.tenant, p.ID); err != nil || back.LeftOn != nil {
+			t.Fatalf("return to roll: %+v %v", back.LeftOn, err)
+		}
+		if _, err := w.svc.MarkLeft(w.ctx, user(w.headA), w.tenant, p.ID, day); err != nil {
+			t.Fatal(err)
+		}
+		var actions []string
+		for _, e := range w.changes(p.ID) {
+			actions = append(actions, e.Action)
+		}
+		if !slices.Equal(actions, []string{pupils.ActionCreate, pupils.ActionLeft, pupils.ActionRejoin, pupils.ActionLeft}) {
+			t.Errorf("changes %v", actions)
+		}
 		// By school, Select lists those on roll; by id, leavers too.
 		if got, _ := w.svc.Select(w.ctx, user(w.headA), w.tenant, pupils.Selection{SchoolIDs: []uint{w.schoolA}}); !slices.Equal(ids(got), []uint{stay.ID}) {
 			t.Errorf("Select by school %v", ids(got))

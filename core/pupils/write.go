@@ -352,3 +352,33 @@ func (s *Service) CreateMany(ctx context.Context, a Actor, tenantID, schoolID ui
 	}
 	return ps, nil
 }
+
+// ActionRejoin is the audit action of ReturnToRoll.
+const ActionRejoin = "pupil.rejoin"
+
+// ReturnToRoll clears the day pupil id left (a mistake, or a pupil who came
+// back). The actor must hold core.pupil.write at the pupil's school.
+func (s *Service) ReturnToRoll(ctx context.Context, a Actor, tenantID, id uint) (Pupil, error) {
+	cur, err := s.readable(ctx, a, tenantID, id, authz.PermPupilRead)
+	if err != nil {
+		return Pupil{}, err
+	}
+	if err := s.writable(ctx, a, tenantID, cur.SchoolID, fmt.Sprintf("pupil %d", id)); err != nil {
+		return Pupil{}, err
+	}
+	if cur.LeftOn == nil {
+		return cur, nil
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&Pupil{}).Where("tenant_id = ? AND id = ?", tenantID, id).
+			Updates(map[string]any{"left_on": nil, "updated_at": time.Now().UTC().Truncate(time.Microsecond)})
+		if res.Error != nil {
+			return fmt.Errorf("return pupil %d to the roll: %w", id, res.Error)
+		}
+		return s.recordChange(ctx, tx, a, tenantID, id, ActionRejoin, changeEntry{Fields: []string{FieldLeftOn}, SchoolID: cur.SchoolID})
+	})
+	if err != nil {
+		return Pupil{}, err
+	}
+	return s.load(ctx, s.db.DB, tenantID, id)
+}

@@ -30,6 +30,7 @@ func (s *Server) registerPupilRoutes() {
 	t.add(e, Route{Method: get, Path: "/pupils/:pid/edit", Permission: authz.PermPupilWrite}, s.pupilEditPage)
 	t.add(e, Route{Method: post, Path: "/pupils/:pid", Permission: authz.PermPupilWrite}, s.updatePupilForm)
 	t.add(e, Route{Method: post, Path: "/pupils/:pid/left", Permission: authz.PermPupilWrite}, s.markLeftForm)
+	t.add(e, Route{Method: post, Path: "/pupils/:pid/rejoin", Permission: authz.PermPupilWrite}, s.rejoinForm)
 	t.add(e, Route{Method: post, Path: "/pupils/:pid/upn", Permission: authz.PermPupilWrite}, s.revealUPNForm)
 
 	t.add(e, Route{Method: get, Path: "/api/v1/units/:id/pupils", Permission: authz.PermPupilRead, Scope: ScopeUnit, Summary: "The pupils of the schools in a unit (recorded in the audit log)"}, s.apiPupils)
@@ -447,6 +448,19 @@ func (s *Server) markLeftForm(c echo.Context) error {
 		return pupilError(err)
 	}
 	setFlash(c, "Marked as left.")
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/pupils/%d", id))
+}
+
+func (s *Server) rejoinForm(c echo.Context) error {
+	t, _ := tenantOf(c)
+	id, err := paramID(c, "pid")
+	if err != nil {
+		return err
+	}
+	if _, err := s.Pupils.ReturnToRoll(c.Request().Context(), pupilActor(c), t.ID, id); err != nil {
+		return pupilError(err)
+	}
+	setFlash(c, "Back on the roll.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/pupils/%d", id))
 }
 

@@ -279,6 +279,13 @@ func TestPupilEditRevealCreateAndAPI(t *testing.T) {
 		if _, body := ac.get(fmt.Sprintf("/units/%d/pupils?left=1", a.otherSchool.ID)); !strings.Contains(body, "Renamed") {
 			t.Error("a leaver is missing with leavers included")
 		}
+		ac.get(fmt.Sprintf("/pupils/%d", lone.ID))
+		if resp, _ := ac.post(fmt.Sprintf("/pupils/%d/rejoin", lone.ID), nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("back on the roll: %d", resp.StatusCode)
+		}
+		if _, body := ac.get(fmt.Sprintf("/units/%d/pupils", a.otherSchool.ID)); !strings.Contains(body, "Renamed") {
+			t.Error("a pupil back on the roll is missing from the list")
+		}
 
 		// The API: JSON without the UPN; PATCH changes one field; a bad value is 422 without the UPN.
 		resp, out := ac.api(http.MethodGet, fmt.Sprintf("/api/v1/pupils/%d", pw.trust.ID), a.token, nil)
