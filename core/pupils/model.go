@@ -28,9 +28,9 @@
 // (Actor.Via); a read that cannot be recorded is not served. Count and
 // Figures return no pupil data and record nothing.
 //
-// Every change (Create, Update, MarkLeft) writes an audit entry in the same
-// transaction, naming the pupil by id and the FIELDS that changed, never
-// their old or new values. The audit log is append-only (triggers refuse
+// Every change (Create, CreateMany, Update, MarkLeft, ReturnToRoll) writes
+// an audit entry in the same transaction, naming the pupil by id and the
+// FIELDS that changed, never their old or new values. The audit log is append-only (triggers refuse
 // UPDATE and DELETE) and hash-chained, so nothing written into it can be
 // erased later; erasing a child's personal data on request must still be
 // possible, so no personal data is written into it. The school ids of a
