@@ -54,8 +54,8 @@ func cpuPerRequest(cpu time.Duration, res loadResult) time.Duration {
 	return cpu / time.Duration(max(res.Requests, 1))
 }
 
-// cpuRatio is in-process CPU per request over plugin CPU per request: the
-// throughput ratio a machine whose cores did nothing else would show.
+// cpuRatio is in-process CPU per request over plugin CPU per request (1: the
+// plugin path costs no extra CPU).
 func (r report) cpuRatio() float64 {
 	return float64(cpuPerRequest(r.inProcessCPU, r.inProcess)) / float64(cpuPerRequest(r.pluginCPU, r.plugin))
 }

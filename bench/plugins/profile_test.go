@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"testing"
+	"time"
 )
 
 // profiler writes the core's profiles of the first measured round of each
@@ -21,6 +22,12 @@ func newProfiler(tb testing.TB) *profiler {
 	if p.dir != "" {
 		must(tb, os.MkdirAll(p.dir, 0o755))
 		p.allocs("base")
+		runtime.SetBlockProfileRate(int(10 * time.Microsecond))
+		runtime.SetMutexProfileFraction(10)
+		tb.Cleanup(func() {
+			runtime.SetBlockProfileRate(0)
+			runtime.SetMutexProfileFraction(0)
+		})
 	}
 	return p
 }
@@ -42,6 +49,12 @@ func (p *profiler) stop(round int, side string) {
 	pprof.StopCPUProfile()
 	must(p.tb, p.cpu.Close())
 	p.allocs(side)
+	for _, kind := range []string{"block", "mutex"} { // cumulative: compare with -base
+		f, err := os.Create(filepath.Join(p.dir, "core-"+kind+"-"+side+".pprof"))
+		must(p.tb, err)
+		must(p.tb, pprof.Lookup(kind).WriteTo(f, 0))
+		must(p.tb, f.Close())
+	}
 }
 
 // allocs writes the cumulative allocation profile; diff two with -base.
