@@ -22,7 +22,9 @@
 // competes for a lease in Redis and only the holder runs the asynq
 // Scheduler, so several `upwards worker` processes do not enqueue a schedule
 // several times. If the holder dies another worker takes over once the lease
-// expires.
+// expires. Besides fixed schedules, a Registry takes ScheduleSources
+// (schedules that change at run time, such as plugins'); the holder re-reads
+// them every Options.ScheduleSync through asynq's PeriodicTaskManager.
 //
 // Logs name the task type, id and queue of each job, never its payload,
 // which may carry personal data.

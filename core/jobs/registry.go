@@ -18,7 +18,9 @@ type Handler func(ctx context.Context, payload []byte) error
 var ErrUnknownTask = errors.New("unknown task type")
 
 // Registry maps task types to handlers, their default options and their
-// schedules. Build it at start-up, before making Clients and Workers from it.
+// schedules. Build it at start-up, before making Clients and Workers from it;
+// handlers and schedules added later still reach a running worker (schedules
+// within Options.ScheduleSync).
 type Registry struct {
 	mu        sync.RWMutex
 	handlers  map[string]registered
