@@ -27,7 +27,7 @@ func newPlugin() *sdk.Plugin {
 	return &sdk.Plugin{
 		Manifest:      manifest(),
 		Handler:       web.Handler(),
-		Jobs:          map[string]sdk.JobFunc{jobs.SyncName: jobs.Sync},
+		Jobs:          map[string]sdk.JobFunc{jobs.SyncName: jobs.Sync, jobs.RemindName: jobs.Remind},
 		Migrations:    store.Migrations,
 		OnEvent:       jobs.OnEvent,
 		ExportSubject: exportSubject,

@@ -45,8 +45,10 @@ func manifest() *pluginv1.Manifest {
 		Routes:     web.Decls(),
 		Navigation: []*pluginv1.NavItem{{Label: "Challenge the Gap", Path: "/", Permission: web.PermRead}},
 		Jobs: []*pluginv1.JobDecl{{Name: jobs.SyncName, Description: "Refresh the names and phases of the programme's schools and the names of team members",
-			MaxRetry: 3, TimeoutSeconds: 300}},
-		Schedules: []*pluginv1.ScheduleDecl{{Job: jobs.SyncName, Cron: "30 2 * * *"}},
+			MaxRetry: 3, TimeoutSeconds: 300},
+			{Name: jobs.RemindName, Description: "On the first day of a snapshot month, mail the teams whose snapshot is due",
+				MaxRetry: 3, TimeoutSeconds: 300}},
+		Schedules: []*pluginv1.ScheduleDecl{{Job: jobs.SyncName, Cron: "30 2 * * *"}, {Job: jobs.RemindName, Cron: "0 7 1 * *"}},
 		Settings: []*pluginv1.SettingDecl{
 			{Key: web.SettingExamYears, Label: "Exam years", Type: pluginv1.SettingType_SETTING_TYPE_STRING, DefaultValue: "6,11,13",
 				Description: "Year groups that sit national tests or exams, separated by commas; a target pupil in one of them gets a warning."},

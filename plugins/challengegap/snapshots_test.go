@@ -157,3 +157,53 @@ func TestSnapshotCSVDownloadAndUpload(t *testing.T) {
 		}
 	})
 }
+
+func TestSnapshotReminderMailsEachTeamOnce(t *testing.T) {
+	eachStorage(t, func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness) {
+		c := client{t, h}
+		setUpCluster(t, c)
+		teamOfA(t, c)
+		a := "/schools/" + id(plugintest.SchoolA)
+		// B has a team but no frozen cohort: nothing is due there.
+		c.post(headBID, "/schools/"+id(plugintest.SchoolB)+"/team", form("year", "1", "person", id(headBID), "role", "leader"))
+		c.post(mathsID, a+"/cohort?year=1", form("pupil", "1000"))
+		c.post(plugintest.HeadID, a+"/cohort/baseline?year=1", form("taken_on", "2017-10-02"))
+
+		run := func(day string) {
+			t.Helper()
+			if err := h.RunJob(h.System(), "snapshot_reminder", []byte(`{"today":"`+day+`"}`)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		run("2018-02-01") // not a snapshot month
+		run("2016-03-01") // no programme year running
+		if m := h.Host.Mails(); len(m) != 0 {
+			t.Fatalf("mails outside a snapshot month: %+v", m)
+		}
+		run("2018-03-01")
+		mails := h.Host.Mails()
+		to := map[string]bool{}
+		for _, m := range mails {
+			to[m.To] = true
+			if m.Subject != "Challenge the Gap: the March snapshot of Alder Primary School is due" || strings.Contains(m.Body, "Amara") {
+				t.Fatalf("mail: %+v", m)
+			}
+		}
+		if len(mails) != 3 || !to["hari.head@test.example"] || !to["tom@test.example"] || !to["pia@test.example"] {
+			t.Fatalf("mails = %+v", mails)
+		}
+		run("2018-03-01") // again: nobody twice
+		if n := len(h.Host.Mails()); n != 3 {
+			t.Fatalf("a second run sent %d mails in all", n)
+		}
+		// A school that entered its July snapshot early is not reminded in July.
+		c.post(mathsID, a+"/snapshots?year=1", form("label", "July", "taken_on", "2018-06-28"))
+		run("2018-07-01")
+		if n := len(h.Host.Mails()); n != 3 {
+			t.Fatalf("a school with its snapshot was reminded: %d mails", n)
+		}
+		if err := h.RunJob(h.System(), "snapshot_reminder", []byte(`{"today":"1 March"}`)); err == nil || !strings.Contains(err.Error(), "FailedPrecondition") {
+			t.Fatalf("a bad day: %v", err)
+		}
+	})
+}

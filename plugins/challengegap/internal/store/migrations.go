@@ -19,6 +19,7 @@ var Migrations = []sdk.Migration{
 	{Version: 5, Name: "target cohorts, members and changes", Up: migrate5},
 	{Version: 6, Name: "pupils receiving trialled strategies", Up: migrate6},
 	{Version: 7, Name: "snapshots and data points", Up: migrate7},
+	{Version: 8, Name: "reminders sent", Up: migrate8},
 }
 
 type yearV1 struct {
@@ -300,4 +301,19 @@ func (dataPointV7) TableName() string { return "data_points" }
 
 func migrate7(tx *gorm.DB) error {
 	return tx.Migrator().CreateTable(&snapshotV7{}, &dataPointV7{})
+}
+
+type reminderV8 struct {
+	ID       uint64    `gorm:"primaryKey"`
+	TenantID uint64    `gorm:"not null;uniqueIndex:ux_reminders_label,priority:1"`
+	YearID   uint64    `gorm:"not null;uniqueIndex:ux_reminders_label,priority:2"`
+	SchoolID uint64    `gorm:"not null;uniqueIndex:ux_reminders_label,priority:3"`
+	Label    string    `gorm:"size:100;not null;uniqueIndex:ux_reminders_label,priority:4"`
+	SentAt   time.Time `gorm:"not null"`
+}
+
+func (reminderV8) TableName() string { return "reminders" }
+
+func migrate8(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&reminderV8{})
 }

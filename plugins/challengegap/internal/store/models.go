@@ -326,3 +326,17 @@ type DataPoint struct {
 
 // TableName is the table of data points.
 func (DataPoint) TableName() string { return "data_points" }
+
+// Reminder records that the team of a school was reminded of a snapshot
+// due, so a job run twice mails once.
+type Reminder struct {
+	ID       uint64    `gorm:"primaryKey" json:"-"`
+	TenantID uint64    `gorm:"not null" json:"-"`
+	YearID   uint64    `gorm:"not null" json:"year_id"`
+	SchoolID uint64    `gorm:"not null" json:"school_id"`
+	Label    string    `gorm:"size:100;not null" json:"label"`
+	SentAt   time.Time `gorm:"not null" json:"sent_at"`
+}
+
+// TableName is the table of reminders sent.
+func (Reminder) TableName() string { return "reminders" }
