@@ -52,7 +52,30 @@ type instance struct {
 	lastHealth time.Time
 	busy       bool // a health check or background restart is under way
 	wanted     bool // the process should run: restart it after a crash
-	lat        latency
+	// pins counts subject calls under way: a process that no tenant enables
+	// any more still answers them, so Sync leaves it running until they end.
+	pins int
+	lat  latency
+}
+
+// pin keeps the process from being stopped for want of an enabling tenant
+// until unpin; subject export and erasure call plugins no tenant enables.
+func (in *instance) pin() {
+	in.mu.Lock()
+	in.pins++
+	in.mu.Unlock()
+}
+
+func (in *instance) unpin() {
+	in.mu.Lock()
+	in.pins--
+	in.mu.Unlock()
+}
+
+func (in *instance) pinned() bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.pins > 0
 }
 
 // current is the checksum of the build running, or "" when none runs.

@@ -287,7 +287,9 @@ func (rt *Runtime) Sync(ctx context.Context) error {
 			stale = append(stale, in)
 		case cur != "" && cur != p.SHA256:
 			stale = append(stale, in)
-		case p.State == StateFailed || len(enabled[id]) == 0:
+		case p.State == StateFailed:
+			stale = append(stale, in)
+		case len(enabled[id]) == 0 && !in.pinned():
 			stale = append(stale, in)
 		}
 	}

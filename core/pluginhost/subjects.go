@@ -116,9 +116,13 @@ func (rt *Runtime) subjectCall(ctx context.Context, id string, tenantID, userID 
 	tok, revoke := rt.tokens.mint(act, SubjectCallTimeout+time.Minute)
 	defer revoke()
 	pa.Token = tok
-	// A process that went away under the call (it crashed, or Sync stopped
-	// it because no tenant enables the plugin any more) is started again
-	// once: both calls are safe to repeat.
+	// The instance is pinned for the whole call, launch included, so the
+	// supervisor's Sync does not stop a plugin no tenant enables any more
+	// while it answers. A process that went away under the call anyway (it
+	// crashed) is started again once: both calls are safe to repeat.
+	pinned := rt.instance(p.ID)
+	pinned.pin()
+	defer pinned.unpin()
 	for attempt := 1; ; attempt++ {
 		conn, in, err := rt.acquire(ctx, p)
 		var ue *UnavailableError

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
 	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
 )
@@ -57,5 +58,30 @@ func TestSubjectPluginsAndCalls(t *testing.T) {
 				t.Fatalf("%d actor tokens still live after the calls", n)
 			}
 		})
+	}
+}
+
+// Sync stops a plugin that no tenant enables, but not while a subject call
+// has it pinned: the call would otherwise lose its process mid-answer (and,
+// under load, the one retry too).
+func TestSyncLeavesAPinnedPluginRunning(t *testing.T) {
+	e := newEnv(t, storage.SQLite, Options{})
+	e.install("other", e.a)
+	e.must(e.rt.Disable(e.ctx, "other", e.a.tenant.ID))
+	p, err := e.rt.reg.Get(e.ctx, "other")
+	e.must(err)
+	in := e.rt.instance("other")
+	in.pin()
+	if _, _, err := e.rt.acquire(e.ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	e.must(e.rt.Sync(e.ctx))
+	if in.current() == "" {
+		t.Fatal("Sync stopped a plugin a subject call had pinned")
+	}
+	in.unpin()
+	e.must(e.rt.Sync(e.ctx))
+	if in.current() != "" {
+		t.Fatal("Sync left running a plugin no tenant enables and nothing pins")
 	}
 }

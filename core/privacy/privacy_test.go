@@ -41,6 +41,10 @@ func TestExportHoldsTheCoreRecordAuditAndEveryPluginsData(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		p, _, u := setup(t, e)
 		arch, err := e.svc.Export(e.ctx, e.a.tenant.ID, p, privacy.ExportOptions{})
+		var ee *privacy.ExportError
+		if errors.As(err, &ee) {
+			t.Fatalf("%v: %+v", err, ee.Request.Outcomes)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
