@@ -85,7 +85,7 @@ func (ru *run) lookup(ctx context.Context, r io.ReadSeeker, db *gorm.DB, write b
 	}
 	defer rd.Close()
 	w := &writer{ru: ru, db: db.WithContext(ctx), write: write, cols: present(rd.Info()), canMove: map[uint]bool{}, dialect: ru.s.db.Dialect}
-	w.upsertSQL = w.buildUpsert(db)
+	w.insertSQL, w.upsertSQL = w.buildStatements()
 	batch := make([]pending, 0, ru.opt.Batch)
 	done := 0
 	for {
@@ -127,6 +127,7 @@ type writer struct {
 	write     bool
 	cols      []column
 	canMove   map[uint]bool
+	insertSQL string
 	upsertSQL string
 	dialect   storage.Dialect
 }
@@ -203,7 +204,19 @@ func (w *writer) flush(ctx context.Context, batch []pending) error {
 	if len(write) == 0 {
 		return nil
 	}
-	created, updated, err := w.upsert(ctx, write, isNew)
+	var fresh, changed []*pending
+	for _, p := range write {
+		if isNew[p.hash] {
+			fresh = append(fresh, p)
+		} else {
+			changed = append(changed, p)
+		}
+	}
+	created, _, err := w.upsert(ctx, w.insertSQL, fresh, isNew)
+	if err != nil {
+		return err
+	}
+	_, updated, err := w.upsert(ctx, w.upsertSQL, changed, isNew)
 	if err != nil {
 		return err
 	}
