@@ -27,6 +27,7 @@ type trialView struct {
 	Year      *store.Year
 	Pupils    []receivingRow
 	CanChange bool
+	Evidence  *evidenceView
 }
 
 // loadTrial reads the trial of the path with the actor's rights on its
@@ -96,6 +97,9 @@ func trialPage(w http.ResponseWriter, r *http.Request) error {
 			v.Pupils = append(v.Pupils, receivingRow{PupilID: p.GetId(), Name: p.GetGivenName() + " " + p.GetFamilyName(),
 				YearGroup: p.GetYearGroup(), Receives: slices.Contains(receiving[t.ID], p.GetId())})
 		}
+	}
+	if v.Evidence, err = trialEvidence(r, cc.s, t); err != nil {
+		return err
 	}
 	return render(w, r, v.Strategy.Title+" — "+v.School, "trial", v)
 }
