@@ -1,7 +1,6 @@
 package pupils
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/challengepartners/upwards/core/pupils/upn"
+	"github.com/challengepartners/upwards/core/validation"
 )
 
 // Record is one pupil as a person or a file gives it: the fields a form or an
@@ -48,55 +48,10 @@ const MaxNameLength = 100
 // FieldError is one problem with one field of a Record. Message is a sentence
 // fit to show next to the field; it never repeats the value (a name, a date
 // of birth or a UPN is personal data and error messages reach logs).
-type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
+type FieldError = validation.FieldError
 
-func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
-
-// FieldErrors is every problem found in one Record. As an error it unwraps to
-// its elements, so errors.As finds *FieldError and FieldErrors alike.
-type FieldErrors []FieldError
-
-func (fe FieldErrors) Error() string {
-	parts := make([]string, len(fe))
-	for i := range fe {
-		parts[i] = fe[i].Error()
-	}
-	return strings.Join(parts, "; ")
-}
-
-// Unwrap exposes each element as a *FieldError.
-func (fe FieldErrors) Unwrap() []error {
-	out := make([]error, len(fe))
-	for i := range fe {
-		out[i] = &fe[i]
-	}
-	return out
-}
-
-// For returns the first message for field, or "" if the field has no problem.
-func (fe FieldErrors) For(field string) string {
-	for _, e := range fe {
-		if e.Field == field {
-			return e.Message
-		}
-	}
-	return ""
-}
-
-func (fe *FieldErrors) add(field, format string, args ...any) {
-	*fe = append(*fe, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
-}
-
-// OrNil returns fe as an error, or nil when it is empty.
-func (fe FieldErrors) OrNil() error {
-	if len(fe) == 0 {
-		return nil
-	}
-	return fe
-}
+// FieldErrors is every problem found in one Record (see core/validation).
+type FieldErrors = validation.FieldErrors
 
 // Normalize returns r as it is stored: the UPN canonical (upper case, no
 // spaces; left as typed when it is not valid), names trimmed, codes upper
@@ -137,34 +92,34 @@ func ValidateRecordAt(r Record, today time.Time) FieldErrors {
 	var errs FieldErrors
 	if err := upn.Validate(r.UPN); err != nil {
 		// upn errors never contain the UPN.
-		errs.add(FieldUPN, "%s", err.Error())
+		errs.Add(FieldUPN, "%s", err.Error())
 	}
 	checkName(&errs, FieldGivenName, "given name", r.GivenName)
 	checkName(&errs, FieldFamilyName, "family name", r.FamilyName)
 	yearOK := r.YearGroup >= MinYearGroup && r.YearGroup <= MaxYearGroup
 	if !yearOK {
-		errs.add(FieldYearGroup, "year group must be from %d (nursery) to %d", MinYearGroup, MaxYearGroup)
+		errs.Add(FieldYearGroup, "year group must be from %d (nursery) to %d", MinYearGroup, MaxYearGroup)
 	}
 	if r.DateOfBirth == "" {
-		errs.add(FieldDateOfBirth, "date of birth is required")
+		errs.Add(FieldDateOfBirth, "date of birth is required")
 	} else if dob, err := time.Parse(time.DateOnly, r.DateOfBirth); err != nil {
-		errs.add(FieldDateOfBirth, "date of birth must be a real date written YYYY-MM-DD")
+		errs.Add(FieldDateOfBirth, "date of birth must be a real date written YYYY-MM-DD")
 	} else if dob.After(today) {
-		errs.add(FieldDateOfBirth, "date of birth is in the future")
+		errs.Add(FieldDateOfBirth, "date of birth is in the future")
 	} else if yearOK {
 		if from, to := BirthWindow(r.YearGroup, today); dob.Before(from) || dob.After(to) {
-			errs.add(FieldDateOfBirth, "date of birth is not plausible for %s: expected between %s and %s",
+			errs.Add(FieldDateOfBirth, "date of birth is not plausible for %s: expected between %s and %s",
 				YearGroupLabel(r.YearGroup), from.Format(time.DateOnly), to.Format(time.DateOnly))
 		}
 	}
 	if !validGender(r.Gender) {
-		errs.add(FieldGender, "gender must be M, F or U (not known)")
+		errs.Add(FieldGender, "gender must be M, F or U (not known)")
 	}
 	if _, ok := EALProficiencies[r.EALProficiency]; r.EALProficiency != "" && !ok {
-		errs.add(FieldEALProficiency, "EAL proficiency must be empty (English first language), A, B, C, D, E or N")
+		errs.Add(FieldEALProficiency, "EAL proficiency must be empty (English first language), A, B, C, D, E or N")
 	}
 	if _, ok := SENProvisions[r.SEN]; !ok {
-		errs.add(FieldSEN, "SEN provision must be N (none), K (SEN support) or E (EHC plan)")
+		errs.Add(FieldSEN, "SEN provision must be N (none), K (SEN support) or E (EHC plan)")
 	}
 	if len(errs) == 0 {
 		return nil
@@ -175,13 +130,13 @@ func ValidateRecordAt(r Record, today time.Time) FieldErrors {
 func checkName(errs *FieldErrors, field, label, v string) {
 	switch {
 	case v == "":
-		errs.add(field, "%s is required", label)
+		errs.Add(field, "%s is required", label)
 	case !utf8.ValidString(v):
-		errs.add(field, "%s is not valid text", label)
+		errs.Add(field, "%s is not valid text", label)
 	case utf8.RuneCountInString(v) > MaxNameLength:
-		errs.add(field, "%s must be at most %d characters", label, MaxNameLength)
+		errs.Add(field, "%s must be at most %d characters", label, MaxNameLength)
 	case strings.IndexFunc(v, unicode.IsControl) >= 0:
-		errs.add(field, "%s must not contain control characters", label)
+		errs.Add(field, "%s must not contain control characters", label)
 	}
 }
 

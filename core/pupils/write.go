@@ -167,7 +167,7 @@ func (s *Service) Update(ctx context.Context, a Actor, tenantID, id, schoolID ui
 			}
 		}
 		if !ok {
-			errs.add(FieldSchool, "choose a school whose pupil records you keep")
+			errs.Add(FieldSchool, "choose a school whose pupil records you keep")
 		}
 	}
 	curUPN, err := s.OpenUPN(cur)

@@ -74,10 +74,10 @@ func (s *Service) Setting(ctx context.Context, tenantID uint, key string) (strin
 func (s *Service) SetSetting(ctx context.Context, tenantID uint, key, value string) error {
 	var errs FieldErrors
 	if msg := checkSettingKey(key); msg != "" {
-		errs.add("key", "%s", msg)
+		errs.Add("key", "%s", msg)
 	}
 	if msg := checkSettingValue(value); msg != "" {
-		errs.add("value", "%s", msg)
+		errs.Add("value", "%s", msg)
 	}
 	if len(errs) > 0 {
 		return errs

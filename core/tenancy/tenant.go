@@ -43,10 +43,10 @@ func (s *Service) CreateTenant(ctx context.Context, slug, name string, hosts []s
 	name = strings.TrimSpace(name)
 	var errs FieldErrors
 	if msg := checkSlug(slug); msg != "" {
-		errs.add("slug", "%s", msg)
+		errs.Add("slug", "%s", msg)
 	}
 	if msg := checkName(name); msg != "" {
-		errs.add("name", "%s", msg)
+		errs.Add("name", "%s", msg)
 	}
 	hs, err := normalizeHosts(hosts)
 	if err != nil {

@@ -36,7 +36,7 @@ func buildUnit(kind Kind, in UnitInput) (Unit, FieldErrors) {
 	var errs FieldErrors
 	u := Unit{Kind: kind, Name: strings.TrimSpace(in.Name)}
 	if msg := checkName(u.Name); msg != "" {
-		errs.add("name", "%s", msg)
+		errs.Add("name", "%s", msg)
 	}
 	urn := strings.TrimSpace(in.URN)
 	phase := strings.TrimSpace(in.Phase)
@@ -44,19 +44,19 @@ func buildUnit(kind Kind, in UnitInput) (Unit, FieldErrors) {
 	if kind != KindSchool {
 		noun := kind.noun()
 		if urn != "" {
-			errs.add("urn", "only a school has a URN, not %s", noun)
+			errs.Add("urn", "only a school has a URN, not %s", noun)
 		}
 		if phase != "" {
-			errs.add("phase", "only a school has a phase, not %s", noun)
+			errs.Add("phase", "only a school has a phase, not %s", noun)
 		}
 		if ofsted != "" {
-			errs.add("ofsted_grade", "only a school has an Ofsted grade, not %s", noun)
+			errs.Add("ofsted_grade", "only a school has an Ofsted grade, not %s", noun)
 		}
 		if in.PupilsOnRoll != nil {
-			errs.add("pupils_on_roll", "only a school has pupils on roll, not %s", noun)
+			errs.Add("pupils_on_roll", "only a school has pupils on roll, not %s", noun)
 		}
 		if in.Latitude != nil || in.Longitude != nil {
-			errs.add("latitude", "only a school has a location, not %s", noun)
+			errs.Add("latitude", "only a school has a location, not %s", noun)
 		}
 		return u, errs
 	}
@@ -77,7 +77,7 @@ func buildUnit(kind Kind, in UnitInput) (Unit, FieldErrors) {
 	}
 	if n := in.PupilsOnRoll; n != nil {
 		if *n < 0 || *n > maxPupilsOnRoll {
-			errs.add("pupils_on_roll", "pupils on roll is between 0 and %d", maxPupilsOnRoll)
+			errs.Add("pupils_on_roll", "pupils on roll is between 0 and %d", maxPupilsOnRoll)
 		} else {
 			v := *n
 			u.PupilsOnRoll = &v
@@ -86,17 +86,17 @@ func buildUnit(kind Kind, in UnitInput) (Unit, FieldErrors) {
 	switch lat, lng := in.Latitude, in.Longitude; {
 	case lat == nil && lng == nil:
 	case lat == nil:
-		errs.add("latitude", "give the latitude too, or neither")
+		errs.Add("latitude", "give the latitude too, or neither")
 	case lng == nil:
-		errs.add("longitude", "give the longitude too, or neither")
+		errs.Add("longitude", "give the longitude too, or neither")
 	default:
 		ok := true
 		if math.IsNaN(*lat) || *lat < -90 || *lat > 90 {
-			errs.add("latitude", "a latitude is between -90 and 90")
+			errs.Add("latitude", "a latitude is between -90 and 90")
 			ok = false
 		}
 		if math.IsNaN(*lng) || *lng < -180 || *lng > 180 {
-			errs.add("longitude", "a longitude is between -180 and 180")
+			errs.Add("longitude", "a longitude is between -180 and 180")
 			ok = false
 		}
 		if ok {
