@@ -20,6 +20,7 @@ var Migrations = []sdk.Migration{
 	{Version: 6, Name: "pupils receiving trialled strategies", Up: migrate6},
 	{Version: 7, Name: "snapshots and data points", Up: migrate7},
 	{Version: 8, Name: "reminders sent", Up: migrate8},
+	{Version: 9, Name: "scale-up plans, staff surveys, case studies, newsletters sent", Up: migrate9},
 }
 
 type yearV1 struct {
@@ -316,4 +317,91 @@ func (reminderV8) TableName() string { return "reminders" }
 
 func migrate8(tx *gorm.DB) error {
 	return tx.Migrator().CreateTable(&reminderV8{})
+}
+
+type scaleUpV9 struct {
+	ID         uint64    `gorm:"primaryKey"`
+	TenantID   uint64    `gorm:"not null;uniqueIndex:ux_scaleups_trial,priority:1"`
+	TrialID    uint64    `gorm:"not null;uniqueIndex:ux_scaleups_trial,priority:2"`
+	YearGroups string    `gorm:"size:64;not null;default:''"`
+	Classes    string    `gorm:"size:1000;not null;default:''"`
+	UpdatedBy  uint64    `gorm:"not null;default:0"`
+	UpdatedAt  time.Time `gorm:"not null"`
+}
+
+func (scaleUpV9) TableName() string { return "scaleups" }
+
+type scaleUpStepV9 struct {
+	ID        uint64 `gorm:"primaryKey"`
+	TenantID  uint64 `gorm:"not null;index:ix_scaleup_steps_trial,priority:1"`
+	TrialID   uint64 `gorm:"not null;index:ix_scaleup_steps_trial,priority:2"`
+	What      string `gorm:"size:1000;not null"`
+	Who       string `gorm:"size:200;not null;default:''"`
+	DueOn     string `gorm:"size:10;not null;default:''"`
+	DoneAt    *time.Time
+	CreatedBy uint64    `gorm:"not null;default:0"`
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+func (scaleUpStepV9) TableName() string { return "scaleup_steps" }
+
+type surveyRoundV9 struct {
+	ID        uint64    `gorm:"primaryKey"`
+	TenantID  uint64    `gorm:"not null;uniqueIndex:ux_survey_rounds_label,priority:1"`
+	YearID    uint64    `gorm:"not null;uniqueIndex:ux_survey_rounds_label,priority:2"`
+	Label     string    `gorm:"size:100;not null;uniqueIndex:ux_survey_rounds_label,priority:3"`
+	Open      bool      `gorm:"not null;default:true"`
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+func (surveyRoundV9) TableName() string { return "survey_rounds" }
+
+type surveyResponseV9 struct {
+	ID        uint64    `gorm:"primaryKey"`
+	TenantID  uint64    `gorm:"not null;uniqueIndex:ux_survey_responses_person,priority:1;index:ix_survey_responses_school,priority:1"`
+	RoundID   uint64    `gorm:"not null;uniqueIndex:ux_survey_responses_person,priority:2;index:ix_survey_responses_school,priority:2"`
+	PersonID  uint64    `gorm:"not null;uniqueIndex:ux_survey_responses_person,priority:3"`
+	SchoolID  uint64    `gorm:"not null;index:ix_survey_responses_school,priority:3"`
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+func (surveyResponseV9) TableName() string { return "survey_responses" }
+
+type surveyAnswerV9 struct {
+	ID         uint64 `gorm:"primaryKey"`
+	TenantID   uint64 `gorm:"not null;uniqueIndex:ux_survey_answers_item,priority:1"`
+	ResponseID uint64 `gorm:"not null;uniqueIndex:ux_survey_answers_item,priority:2"`
+	Item       string `gorm:"size:32;not null;uniqueIndex:ux_survey_answers_item,priority:3"`
+	Value      int    `gorm:"not null"`
+}
+
+func (surveyAnswerV9) TableName() string { return "survey_answers" }
+
+type caseStudyV9 struct {
+	ID        uint64    `gorm:"primaryKey"`
+	TenantID  uint64    `gorm:"not null;uniqueIndex:ux_case_studies_school,priority:1"`
+	YearID    uint64    `gorm:"not null;uniqueIndex:ux_case_studies_school,priority:2"`
+	SchoolID  uint64    `gorm:"not null;uniqueIndex:ux_case_studies_school,priority:3"`
+	Challenge string    `gorm:"size:8000;not null;default:''"`
+	Response  string    `gorm:"size:8000;not null;default:''"`
+	Outcome   string    `gorm:"size:8000;not null;default:''"`
+	UpdatedBy uint64    `gorm:"not null;default:0"`
+	UpdatedAt time.Time `gorm:"not null"`
+}
+
+func (caseStudyV9) TableName() string { return "case_studies" }
+
+type newsletterV9 struct {
+	ID       uint64    `gorm:"primaryKey"`
+	TenantID uint64    `gorm:"not null;uniqueIndex:ux_newsletters_term,priority:1"`
+	YearID   uint64    `gorm:"not null;uniqueIndex:ux_newsletters_term,priority:2"`
+	Term     string    `gorm:"size:16;not null;uniqueIndex:ux_newsletters_term,priority:3"`
+	SchoolID uint64    `gorm:"not null;uniqueIndex:ux_newsletters_term,priority:4"`
+	SentAt   time.Time `gorm:"not null"`
+}
+
+func (newsletterV9) TableName() string { return "newsletters" }
+
+func migrate9(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&scaleUpV9{}, &scaleUpStepV9{}, &surveyRoundV9{}, &surveyResponseV9{}, &surveyAnswerV9{}, &caseStudyV9{}, &newsletterV9{})
 }

@@ -54,6 +54,7 @@ type schoolView struct {
 	Strategies []store.Strategy
 	Decisions  []rules.Decision
 	Visits     []visitRow
+	Plans      []planRow // strategies decided "scale up", with their plans
 }
 
 // chooseYear returns the programme year asked for by ?year= (or the form's
@@ -241,6 +242,9 @@ func schoolPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, t := range trials {
 		v.Trials = append(v.Trials, trialRow{Trial: t, Strategy: byID[t.StrategyID].Title, Theme: byID[t.StrategyID].Theme, Pupils: len(receiving[t.ID])})
+	}
+	if v.Plans, err = scaleUpPlans(s, trials, func(id uint64) string { return byID[id].Title }); err != nil {
+		return err
 	}
 	visits, err := s.Visits(sc.year.ID, sc.school)
 	if err != nil {

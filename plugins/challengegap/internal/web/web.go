@@ -148,6 +148,9 @@ func Routes() []Route {
 		{"POST", "/schools/:unit/trials/:trial", PermSchoolLead, unit, "unit", "Decide on a trial: continue, scale up or stop", decideTrial},
 		{"GET", "/schools/:unit/trials/:trial", PermCohortRead, unit, "unit", "A trial and the cohort pupils receiving it", trialPage},
 		{"POST", "/schools/:unit/trials/:trial/pupils", PermCohortWrite, unit, "unit", "Record the cohort pupils receiving a trialled strategy", setTrialPupils},
+		{"POST", "/schools/:unit/trials/:trial/reach", PermSchoolWork, unit, "unit", "Record the year groups and classes a scaled-up strategy reaches (team member)", setReach},
+		{"POST", "/schools/:unit/trials/:trial/steps", PermSchoolWork, unit, "unit", "Add a step to a scale-up plan (team member)", addStep},
+		{"POST", "/schools/:unit/trials/:trial/steps/:step", PermSchoolWork, unit, "unit", "Mark a scale-up step done or open (team member)", setStepDone},
 		{"GET", "/schools/:unit/cohort", PermCohortRead, unit, "unit", "A school's target cohort, with eligibility warnings", cohortPage},
 		{"POST", "/schools/:unit/cohort", PermCohortWrite, unit, "unit", "Add pupils to the target cohort (team member or leader)", addToCohort},
 		{"POST", "/schools/:unit/cohort/baseline", PermSchoolLead, unit, "unit", "Take the baseline: freeze the target cohort", freezeCohort},
@@ -248,7 +251,7 @@ var fieldLabels = map[string]string{
 	"held_on": "Date", "venue": "Venue", "notes": "Notes", "present": "Attendance", "title": "Title", "url": "Link",
 	"visited_on": "Date of the visit", "visitor": "Visitor", "text": "Action", "due_on": "Due date", "theme": "Theme",
 	"description": "Description", "strategy": "Strategy", "started_on": "Start date", "decision": "Decision", "year": "Programme year",
-	"school": "School", "cluster": "Cluster", "pupils": "Pupils", "reason": "Reason", "taken_on": "Date of the snapshot", "snapshot": "Snapshot", "lead": "Cluster lead", "programme_lead": "Programme lead",
+	"school": "School", "cluster": "Cluster", "what": "Step", "who": "Who", "year_groups": "Year groups", "classes": "Classes", "pupils": "Pupils", "reason": "Reason", "taken_on": "Date of the snapshot", "snapshot": "Snapshot", "lead": "Cluster lead", "programme_lead": "Programme lead",
 }
 
 func fieldLabel(f string) string {
