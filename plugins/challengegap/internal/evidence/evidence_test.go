@@ -137,3 +137,27 @@ func TestCompareTrial(t *testing.T) {
 		t.Fatalf("two pupils without the strategy were compared: %+v", got)
 	}
 }
+
+func TestHeadline(t *testing.T) {
+	i := func(v int) *int { return &v }
+	f := func(v float64) *float64 { return &v }
+	at, below := Attainment{Reading: "at", Maths: "above"}, Attainment{Reading: "at", Maths: "below"}
+	got := Headline([]Pupil{
+		{GapFrom: i(-12), GapTo: i(-4), AREFrom: below, ARETo: at, AttendanceFrom: f(90), AttendanceTo: f(95)},
+		{GapFrom: i(-10), GapTo: i(-9), AREFrom: below, ARETo: below, AttendanceFrom: f(80), AttendanceTo: f(84)},
+		{GapFrom: i(-3), GapTo: i(-5), AREFrom: at, ARETo: at, AttendanceTo: f(99)},
+		{GapFrom: i(-8), AREFrom: below},
+		{Received: true},
+	})
+	// Gaps closed: +8, +1, -2 → mean 7/3; below ARE 3 of 4 at first, 1 of 3 later;
+	// attendance of the two with both: 85 → 89.5.
+	if got.Pupils != 5 || got.GapPupils != 3 || !near(got.MeanGapClosed, 7.0/3, 1e-12) ||
+		got.BelowFrom != 3 || got.AssessedFrom != 4 || got.BelowTo != 1 || got.AssessedTo != 3 ||
+		got.PercentBelowFrom() != 75 || !near(got.PercentBelowTo(), 100.0/3, 1e-12) ||
+		got.AttendancePupils != 2 || got.AttendanceFrom != 85 || got.AttendanceTo != 89.5 || got.AttendanceChange() != 4.5 {
+		t.Fatalf("Headline = %+v", got)
+	}
+	if empty := Headline(nil); empty != (Impact{}) || empty.PercentBelowTo() != 0 {
+		t.Fatalf("Headline of nobody = %+v", empty)
+	}
+}

@@ -29,6 +29,8 @@ type Pupil struct {
 	Received       bool
 	GapFrom, GapTo *int
 	AREFrom, ARETo Attainment
+	// Attendance (%) at each snapshot, for the reports.
+	AttendanceFrom, AttendanceTo *float64
 }
 
 // Trial is the evidence of one trialled strategy between two snapshots:
