@@ -15,30 +15,44 @@ import (
 )
 
 func demoCmd() *cobra.Command {
-	var andServe bool
+	var (
+		andServe   bool
+		pluginsDir string
+	)
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Build the demo install (the partnership's 2017-18 schools and a trust) and print its logins",
 		Long: "Builds, once, a demo install from the real 2017-18 list of the partnership's schools by hub, cluster,\n" +
 			"delivery centre and coaching cohort, plus a fictional multi-academy trust of seven schools, with\n" +
-			"generated users for each role. Running it again only prints the logins. With --serve it then serves.",
+			"generated users for each role. It installs and enables the Challenge the Gap plugin (bin/plugins/challengegap)\n" +
+			"for both tenants and lets it build its demo programme. Running it again only prints the logins. With --serve it then serves.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			build := func(ctx context.Context, a *app.App) error {
 				return buildDemo(ctx, a, cmd.OutOrStdout())
 			}
+			seed := func(ctx context.Context, a *app.App) error {
+				return seedDemoPlugins(ctx, a, pluginsDir, cmd.OutOrStdout())
+			}
 			if andServe {
-				return serve(cmd, build)
+				return serve(cmd, build, seed)
 			}
 			a, ctx, err := openApp(cmd, true)
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			return build(ctx, a)
+			if err := build(ctx, a); err != nil {
+				return err
+			}
+			if err := a.Start(ctx); err != nil {
+				return err
+			}
+			return seed(ctx, a)
 		},
 	}
 	cmd.Flags().BoolVar(&andServe, "serve", false, "serve the install after building it")
+	cmd.Flags().StringVar(&pluginsDir, "plugins-dir", defaultPluginsDir(), "where the demo's plugin binaries are (make build puts them in bin/plugins)")
 	return cmd
 }
 
@@ -67,6 +81,9 @@ func buildDemo(ctx context.Context, a *app.App, out io.Writer) error {
 		sort.Strings(parts)
 		if n := res.Pupils[slug]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d pupils (generated)", n))
+		}
+		if n := res.Staff[slug]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d staff of the programme's schools (generated)", n))
 		}
 		fmt.Fprintf(out, "  %s: %v\n", slug, parts)
 	}

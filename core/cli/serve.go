@@ -23,8 +23,9 @@ func serveCmd() *cobra.Command {
 }
 
 // serve runs the web server until the command's context ends. before, if set,
-// runs after migrations and before the server starts listening.
-func serve(cmd *cobra.Command, before func(context.Context, *app.App) error) error {
+// runs after migrations and before the app starts; each of after runs once
+// the app (and its plugin runtime) has started, before the server listens.
+func serve(cmd *cobra.Command, before func(context.Context, *app.App) error, after ...func(context.Context, *app.App) error) error {
 	start := time.Now()
 	a, ctx, err := openApp(cmd, false)
 	if err != nil {
@@ -47,6 +48,11 @@ func serve(cmd *cobra.Command, before func(context.Context, *app.App) error) err
 	}
 	if err := a.Start(ctx); err != nil {
 		return err
+	}
+	for _, fn := range after {
+		if err := fn(ctx, a); err != nil {
+			return err
+		}
 	}
 	srv, err := a.Web()
 	if err != nil {

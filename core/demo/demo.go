@@ -96,6 +96,8 @@ type Result struct {
 	Warnings []string
 	// Pupils is how many demo pupils each tenant got (by slug).
 	Pupils map[string]int
+	// Staff is how many generated staff accounts each tenant got (by slug).
+	Staff map[string]int
 }
 
 // Services are what the demo writes through (so every rule and audit applies).
@@ -113,7 +115,7 @@ const PupilSeed = 5
 // Build creates the demo tenants, units and users, unless the partnership
 // tenant already exists, in which case it only reports the logins.
 func Build(ctx context.Context, s Services) (Result, error) {
-	res := Result{Counts: map[string]map[tenancy.Kind]int64{}, Pupils: map[string]int{}}
+	res := Result{Counts: map[string]map[tenancy.Kind]int64{}, Pupils: map[string]int{}, Staff: map[string]int{}}
 	if _, err := s.Tenancy.TenantBySlug(ctx, PartnershipSlug); err == nil {
 		res.Logins = logins()
 		return res, res.count(ctx, s)
@@ -135,6 +137,12 @@ func Build(ctx context.Context, s Services) (Result, error) {
 		return res, fmt.Errorf("build trust tenant: %w", err)
 	}
 	if err := addUsers(ctx, s, p, t); err != nil {
+		return res, err
+	}
+	if res.Staff[PartnershipSlug], err = addStaff(ctx, s, p.tenant.ID, "partnership.example.org", p.ctg, rng); err != nil {
+		return res, err
+	}
+	if res.Staff[TrustSlug], err = addStaff(ctx, s, t.tenant.ID, "northstar.example.org", t.ctg, rng); err != nil {
 		return res, err
 	}
 	if s.Pupils != nil {
@@ -258,7 +266,17 @@ type trust struct {
 	trust   tenancy.Unit
 	school  tenancy.Unit
 	schools []tenancy.Unit
+	// ctg are the schools of the trust's Challenge the Gap cluster.
+	ctg []tenancy.Unit
 }
+
+// TrustCluster is the name of the trust's cluster unit for Challenge the
+// Gap: three of its schools (two primaries and a secondary) that the
+// programme's demo makes a trio.
+const TrustCluster = "Northstar Challenge the Gap cluster"
+
+// trustCtG are the indexes in trustSchools of the cluster's schools.
+var trustCtG = []int{0, 1, 4}
 
 // trustSchools is the fictional multi-academy trust of the demo.
 var trustSchools = []struct {
@@ -299,6 +317,16 @@ func buildTrust(ctx context.Context, s Services, rng *rand.Rand, urns *urnSource
 			tr.school = u
 		}
 		tr.schools = append(tr.schools, u)
+	}
+	cl, err := s.Tenancy.CreateUnit(ctx, t.ID, tenancy.UnitInput{Kind: tenancy.KindCluster, Name: TrustCluster})
+	if err != nil {
+		return tr, err
+	}
+	for _, i := range trustCtG {
+		if err := s.Tenancy.Link(ctx, t.ID, cl.ID, tr.schools[i].ID); err != nil {
+			return tr, fmt.Errorf("link %s to the trust's cluster: %w", tr.schools[i].Name, err)
+		}
+		tr.ctg = append(tr.ctg, tr.schools[i])
 	}
 	return tr, nil
 }

@@ -229,6 +229,18 @@ func (rt *Runtime) runJob(ctx context.Context, id, job string, raw []byte) error
 	return nil
 }
 
+// RunJob runs plugin id's job now, in this process, for tenantID as userID
+// (0: the tenant's system actor), with the same checks and actor as a
+// queued job. The demo install uses it to let a plugin build its own demo
+// data.
+func (rt *Runtime) RunJob(ctx context.Context, id, job string, tenantID, userID uint, payload []byte) error {
+	raw, err := json.Marshal(jobPayload{TenantID: tenantID, UserID: userID, Payload: payload})
+	if err != nil {
+		return fmt.Errorf("plugin %s job %s: %w", id, job, err)
+	}
+	return rt.runJob(ctx, id, job, raw)
+}
+
 // fanout enqueues a scheduled job once for every tenant enabling the plugin.
 // Each child's task id derives from the schedule task's, so a retried
 // fan-out enqueues no duplicates.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/challengepartners/upwards/plugins/sdk"
 
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/demo"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/jobs"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/web"
@@ -27,7 +28,7 @@ func newPlugin() *sdk.Plugin {
 	return &sdk.Plugin{
 		Manifest:      manifest(),
 		Handler:       web.Handler(),
-		Jobs:          map[string]sdk.JobFunc{jobs.SyncName: jobs.Sync, jobs.RemindName: jobs.Remind},
+		Jobs:          map[string]sdk.JobFunc{jobs.SyncName: jobs.Sync, jobs.RemindName: jobs.Remind, demo.Name: demo.Seed},
 		Migrations:    store.Migrations,
 		OnEvent:       jobs.OnEvent,
 		ExportSubject: exportSubject,

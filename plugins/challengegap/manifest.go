@@ -3,6 +3,7 @@ package main
 import (
 	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
 
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/demo"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/jobs"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/web"
 )
@@ -47,7 +48,9 @@ func manifest() *pluginv1.Manifest {
 		Jobs: []*pluginv1.JobDecl{{Name: jobs.SyncName, Description: "Refresh the names and phases of the programme's schools and the names of team members",
 			MaxRetry: 3, TimeoutSeconds: 300},
 			{Name: jobs.RemindName, Description: "On the first day of a snapshot month, mail the teams whose snapshot is due",
-				MaxRetry: 3, TimeoutSeconds: 300}},
+				MaxRetry: 3, TimeoutSeconds: 300},
+			{Name: demo.Name, Description: "Fill the programme with demo data (run by `upwards demo` as the tenant admin; does nothing once a programme year exists)",
+				MaxRetry: 1, TimeoutSeconds: 600}},
 		Schedules: []*pluginv1.ScheduleDecl{{Job: jobs.SyncName, Cron: "30 2 * * *"}, {Job: jobs.RemindName, Cron: "0 7 1 * *"}},
 		Settings: []*pluginv1.SettingDecl{
 			{Key: web.SettingExamYears, Label: "Exam years", Type: pluginv1.SettingType_SETTING_TYPE_STRING, DefaultValue: "6,11,13",

@@ -1,0 +1,169 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/challengepartners/upwards/core/app"
+	"github.com/challengepartners/upwards/core/audit"
+	"github.com/challengepartners/upwards/core/cli"
+	"github.com/challengepartners/upwards/core/config"
+	"github.com/challengepartners/upwards/core/demo"
+	"github.com/challengepartners/upwards/core/storage"
+	"github.com/challengepartners/upwards/core/storage/storagetest"
+)
+
+// buildChallengeGap builds the Challenge the Gap plugin binary into dir.
+func buildChallengeGap(t *testing.T, dir string) {
+	t.Helper()
+	repo, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, cli.DemoPlugin), "./plugins/challengegap")
+	build.Dir = repo
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build the challengegap plugin: %v\n%s", err, out)
+	}
+}
+
+// The demo on `make run`: Challenge the Gap is installed and enabled for both
+// demo tenants and fills its programme, so that a demo user's cluster matrix
+// shows dots and arrows on first run, and the trust has its trio.
+func TestDemoRunsChallengeTheGap(t *testing.T) {
+	plugins := t.TempDir()
+	buildChallengeGap(t, plugins)
+	db := storagetest.URL(t, storage.SQLite)
+	data := t.TempDir()
+	runDemo := func() string {
+		t.Helper()
+		root := cli.Root()
+		var out bytes.Buffer
+		root.SetOut(&out)
+		root.SetErr(&out)
+		root.SetArgs([]string{"--database-url", db, "--data-dir", data, "--log-level", "error", "demo", "--plugins-dir", plugins})
+		if err := root.ExecuteContext(context.Background()); err != nil {
+			t.Fatalf("demo: %v\n%s", err, out.String())
+		}
+		return out.String()
+	}
+	if out := runDemo(); !strings.Contains(out, "Challenge the Gap is installed and enabled for both demo tenants") ||
+		!strings.Contains(out, "staff of the programme's schools") {
+		t.Fatalf("demo output:\n%s", out)
+	}
+
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
+	cfg := config.Defaults()
+	cfg.DatabaseURL, cfg.DataDir, cfg.LogLevel = db, data, "error"
+	a, err := app.Open(ctx, cfg, app.NewLogger(cfg, io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := a.Web()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	get := func(host, token, path string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, hs.URL+path, nil)
+		req.Host = host
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	clusterLink := regexp.MustCompile(`href="/p/challengegap/clusters/(\d+)"`)
+	for _, tc := range []struct {
+		slug, host, email string
+		clusters          int
+	}{
+		// The partnership's programme lead is its central team; the trust's, its leader.
+		{demo.PartnershipSlug, demo.PartnershipHost, "central@partnership.example.org", 11},
+		{demo.TrustSlug, demo.TrustHost, "ceo@northstar.example.org", 1},
+	} {
+		tn, err := a.Tenancy.TenantBySlug(ctx, tc.slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		on, err := a.Plugins.Registry().IsEnabled(ctx, cli.DemoPlugin, tn.ID)
+		if err != nil || !on {
+			t.Fatalf("%s: challengegap enabled = %v, %v", tc.slug, on, err)
+		}
+		u, err := a.Identity.UserByEmail(ctx, tn.ID, tc.email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, _, err := a.Identity.CreateAPIToken(ctx, tn.ID, u.ID, "t", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, home := get(tc.host, tok, "/p/challengegap/")
+		if status != http.StatusOK {
+			t.Fatalf("%s: home %d", tc.slug, status)
+		}
+		ids := map[string]bool{}
+		for _, m := range clusterLink.FindAllStringSubmatch(home, -1) {
+			ids[m[1]] = true
+		}
+		if len(ids) != tc.clusters {
+			t.Fatalf("%s: %d clusters linked from the home page, want %d:\n%s", tc.slug, len(ids), tc.clusters, home)
+		}
+		for id := range ids {
+			status, page := get(tc.host, tok, "/p/challengegap/clusters/"+id+"/matrix")
+			if status != http.StatusOK {
+				t.Fatalf("%s: cluster %s matrix %d", tc.slug, id, status)
+			}
+			arrows, dots := strings.Count(page, `marker-end="url(#arrowhead)"`), strings.Count(page, "<circle")
+			if arrows < 5 || dots < 10 {
+				t.Errorf("%s: cluster %s matrix has %d arrows and %d dots: no movement on first run", tc.slug, id, arrows, dots)
+			}
+			if tc.slug == demo.TrustSlug {
+				status, page := get(tc.host, tok, "/p/challengegap/clusters/"+id)
+				if status != http.StatusOK || !strings.Contains(page, "Trio A") {
+					t.Errorf("trust cluster page %d lacks its trio", status)
+				}
+				schools := regexp.MustCompile(`href="/p/challengegap/schools/(\d+)\?year=(\d+)"`).FindAllStringSubmatch(page, -1)
+				seen := map[string]bool{}
+				for _, m := range schools {
+					if seen[m[1]] {
+						continue
+					}
+					seen[m[1]] = true
+					status, sp := get(tc.host, tok, "/p/challengegap/schools/"+m[1]+"?year="+m[2])
+					if status != http.StatusOK || strings.Contains(sp, `data-testid="violations"`) || !strings.Contains(sp, "Leader") {
+						t.Errorf("trust school %s: %d, or its team breaks a phase rule", m[1], status)
+					}
+				}
+				if len(seen) != 3 {
+					t.Errorf("the trust's cluster links %d schools, want 3", len(seen))
+				}
+			}
+			break
+		}
+	}
+	// A second run changes nothing and still succeeds.
+	a.Close()
+	if out := runDemo(); !strings.Contains(out, "already built") {
+		t.Fatalf("second demo run:\n%s", out)
+	}
+}

@@ -1,0 +1,491 @@
+// Package demo fills a tenant's Challenge the Gap storage with demo data:
+// the job "demo_seed" that the core's demo install runs once per tenant
+// (`upwards demo`). It writes only through the plugin's own store and reads
+// the core only through the Host API, so the core never writes into the
+// plugin's storage.
+//
+// For every cluster unit of the tenant it makes a cluster of the previous
+// academic year with the unit's schools, leads, a team per school that
+// keeps the phase rules (chosen from the school's staff), a target cohort
+// of about 15 eligible pupils per school (from the school's pupils), a
+// trio of the cluster's first three schools, two strategies trialled per
+// school with the pupils who receive them, and three snapshots (baseline,
+// October, March) whose values move plausibly, so the matrices show
+// movement on first run. The same tenant always gets the same data.
+package demo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"time"
+
+	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	"github.com/challengepartners/upwards/plugins/sdk"
+
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
+)
+
+// Name is the job that builds the demo data.
+const Name = "demo_seed"
+
+// PermManage is the permission the actor running the seed must hold at the
+// tenant's root (the tenant admin holds it by default).
+const PermManage = "challengegap.programme.manage"
+
+// Request is the job's optional payload.
+type Request struct {
+	// Today dates the programme year (the academic year before the one
+	// running on this day); empty is today.
+	Today string `json:"today,omitempty"`
+}
+
+// Snapshot dates of the demo year, as month and day; the baseline first.
+var snapshotDays = []struct {
+	label        string
+	month        time.Month
+	day, yearOff int
+}{{"Baseline", time.September, 20, 0}, {"October", time.October, 20, 0}, {"March", time.March, 20, 1}}
+
+// examYears are the default exam years: the demo picks pupils outside them.
+var examYears = []int{6, 11, 13}
+
+// Seed builds the demo data for the tenant of ctx. It runs as a user (the
+// core demo runs it as the tenant admin) because the Host gives the
+// tenant's system actor no pupils; it refuses an actor without
+// challengegap.programme.manage at the root, and does nothing when the
+// tenant already has a programme year (so a second run changes nothing).
+func Seed(ctx context.Context, payload []byte) error {
+	var req Request
+	if len(payload) > 0 {
+		if err := json.Unmarshal(payload, &req); err != nil {
+			return sdk.Permanent(fmt.Errorf("%s: the payload is not JSON: %w", Name, err))
+		}
+	}
+	today := time.Now().UTC()
+	if req.Today != "" {
+		d, err := rules.ParseDate(req.Today)
+		if err != nil {
+			return sdk.Permanent(fmt.Errorf("%s: today: %w", Name, err))
+		}
+		today = d
+	}
+	actor := sdk.ActorFrom(ctx)
+	if actor.GetUserId() == 0 {
+		return sdk.Permanent(fmt.Errorf("%s runs as a user who manages the programme, not as the tenant's system actor (which may read no pupils)", Name))
+	}
+	host := sdk.HostFrom(ctx)
+	if ok, err := host.Can(ctx, PermManage, 0); err != nil {
+		return err
+	} else if !ok {
+		return sdk.Permanent(fmt.Errorf("%s: the actor may not manage the programme", Name))
+	}
+	s := store.New(sdk.Tenant(ctx), sdk.TenantID(ctx))
+	years, err := s.Years()
+	if err != nil {
+		return err
+	}
+	if len(years) > 0 {
+		sdk.Log(ctx).InfoContext(ctx, "demo data not added: the tenant already has a programme year")
+		return nil
+	}
+	// One transaction: a seed that fails leaves nothing half made.
+	return s.Tx(func(tx *store.Store) error {
+		sd := &seeder{ctx: ctx, host: host, s: tx, by: actor.GetUserId()}
+		return sd.run(today)
+	})
+}
+
+type seeder struct {
+	ctx  context.Context
+	host *sdk.Host
+	s    *store.Store
+	by   uint64
+	// counts of what was made, for the log.
+	clusters, schools, pupils int
+}
+
+// academicStart is the first calendar year of the academic year before the
+// one running on day.
+func academicStart(day time.Time) int {
+	y := day.Year()
+	if day.Month() < time.September {
+		y--
+	}
+	return y - 1
+}
+
+func (sd *seeder) run(today time.Time) error {
+	ctx := sd.ctx
+	first := academicStart(today)
+	year, err := sd.s.CreateYear(fmt.Sprintf("%d-%02d", first, (first+1)%100))
+	if err != nil {
+		return err
+	}
+	if _, err := sd.s.SeedStrategies(); err != nil {
+		return err
+	}
+	strategies, err := sd.s.Strategies()
+	if err != nil {
+		return err
+	}
+	units, err := sd.host.OrgUnits(ctx, nil, pluginv1.OrgUnitKind_ORG_UNIT_KIND_CLUSTER)
+	if err != nil {
+		return err
+	}
+	schools, err := sd.host.Schools(ctx)
+	if err != nil {
+		return err
+	}
+	roots, err := sd.host.OrgUnits(ctx, nil, pluginv1.OrgUnitKind_ORG_UNIT_KIND_TENANT)
+	if err != nil {
+		return err
+	}
+	programmeLead, err := sd.programmeLead(roots)
+	if err != nil {
+		return err
+	}
+	sort.Slice(units, func(i, j int) bool { return units[i].GetId() < units[j].GetId() })
+	for _, u := range units {
+		var in []*pluginv1.School
+		for _, sc := range schools {
+			if slices.Contains(sc.GetParentIds(), u.GetId()) {
+				in = append(in, sc)
+			}
+		}
+		if len(in) == 0 {
+			continue
+		}
+		sort.Slice(in, func(i, j int) bool { return in[i].GetId() < in[j].GetId() })
+		if err := sd.cluster(year, u, in, programmeLead, strategies); err != nil {
+			return fmt.Errorf("demo cluster %d: %w", u.GetId(), err)
+		}
+	}
+	sdk.Log(ctx).InfoContext(ctx, "demo data added", "year", year.Label, "clusters", sd.clusters, "schools", sd.schools, "cohort_pupils", sd.pupils)
+	return nil
+}
+
+// programmeLead is the first person with the central team's role at the
+// root, else the first trust leader, else nobody.
+func (sd *seeder) programmeLead(roots []*pluginv1.OrgUnit) (*pluginv1.Person, error) {
+	var ids []uint64
+	for _, r := range roots {
+		ids = append(ids, r.GetId())
+	}
+	people, err := sd.host.People(sd.ctx, nil, ids)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(people, func(i, j int) bool { return people[i].GetId() < people[j].GetId() })
+	for _, role := range []string{"central_team", "trust_leader"} {
+		for _, p := range people {
+			for _, g := range p.GetGrants() {
+				if g.GetRole() == role {
+					return p, nil
+				}
+			}
+		}
+	}
+	// A trust tenant: its leader holds the role at the trust unit.
+	all, err := sd.host.OrgUnits(sd.ctx, nil, pluginv1.OrgUnitKind_ORG_UNIT_KIND_TRUST)
+	if err != nil || len(all) == 0 {
+		return nil, err
+	}
+	if people, err = sd.host.People(sd.ctx, nil, []uint64{all[0].GetId()}); err != nil {
+		return nil, err
+	}
+	sort.Slice(people, func(i, j int) bool { return people[i].GetId() < people[j].GetId() })
+	for _, p := range people {
+		for _, g := range p.GetGrants() {
+			if g.GetRole() == "trust_leader" {
+				return p, nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+func (sd *seeder) cluster(year *store.Year, u *pluginv1.OrgUnit, schools []*pluginv1.School, lead *pluginv1.Person, strategies []store.Strategy) error {
+	rec := make([]store.School, len(schools))
+	for i, sc := range schools {
+		rec[i] = store.SchoolFromHost(sc)
+	}
+	if err := sd.s.UpsertSchools(rec); err != nil {
+		return err
+	}
+	c, err := sd.s.CreateCluster(year.ID, u.GetId(), u.GetName())
+	if err != nil {
+		return err
+	}
+	sd.clusters++
+	var facilitationLead *store.TeamMember
+	for i, sc := range schools {
+		if _, err := sd.s.AddSchool(c.ID, sc.GetId(), sd.by); err != nil {
+			return err
+		}
+		leader, err := sd.school(year, sc, strategies)
+		if err != nil {
+			return fmt.Errorf("school %d: %w", sc.GetId(), err)
+		}
+		if i == 0 {
+			facilitationLead = leader
+		}
+	}
+	l := store.Leads{FacilitationSchoolID: schools[0].GetId()}
+	if facilitationLead != nil {
+		l.LeadPersonID, l.LeadName = facilitationLead.PersonID, facilitationLead.Name
+	}
+	if lead != nil {
+		l.ProgrammeLeadPersonID, l.ProgrammeLeadName = lead.GetId(), lead.GetName()
+	}
+	if _, err := sd.s.SetLeads(c.ID, l); err != nil {
+		return err
+	}
+	if len(schools) >= 3 {
+		if _, err := sd.s.CreateTrio(c.ID, "Trio A", schools[0].GetId(), schools[1].GetId(), schools[2].GetId()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// secondaryRule reports whether the school's phase takes the secondary rule.
+func secondaryRule(p pluginv1.Phase) bool {
+	switch p {
+	case pluginv1.Phase_PHASE_SECONDARY, pluginv1.Phase_PHASE_MIDDLE, pluginv1.Phase_PHASE_ALL_THROUGH, pluginv1.Phase_PHASE_SIXTEEN_PLUS:
+		return true
+	}
+	return false
+}
+
+// school makes the team, cohort, trials and snapshots of one school and
+// returns its leader (nil if the school has no headteacher).
+func (sd *seeder) school(year *store.Year, sc *pluginv1.School, strategies []store.Strategy) (*store.TeamMember, error) {
+	ctx := sd.ctx
+	sd.schools++
+	leader, err := sd.team(year, sc)
+	if err != nil {
+		return nil, err
+	}
+	pupils, err := sd.host.Pupils(ctx, nil, []uint64{sc.GetId()})
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(seedOf(sc.GetId()), 15))
+	chosen := chooseCohort(pupils, 15, rng)
+	if len(chosen) == 0 {
+		return leader, nil
+	}
+	ids := make([]uint64, len(chosen))
+	for i, p := range chosen {
+		ids[i] = p.GetId()
+	}
+	if _, err := sd.s.AddToCohort(year.ID, sc.GetId(), ids, sd.by, ""); err != nil {
+		return nil, err
+	}
+	sd.pupils += len(ids)
+	first, err := rules.ParseAcademicYear(year.Label)
+	if err != nil {
+		return nil, err
+	}
+	dates := make([]time.Time, len(snapshotDays))
+	for i, d := range snapshotDays {
+		dates[i] = time.Date(first+d.yearOff, d.month, d.day, 0, 0, 0, 0, time.UTC)
+	}
+	if _, err := sd.s.FreezeCohort(year.ID, sc.GetId(), sd.by, dates[0].Format(time.DateOnly)); err != nil {
+		return nil, err
+	}
+	// Two strategies, each received by about half of the cohort.
+	for k := 0; k < 2 && len(strategies) > 0; k++ {
+		st := strategies[(int(sc.GetId())+k*3)%len(strategies)]
+		tr, err := sd.s.StartTrial(year.ID, sc.GetId(), st.ID, dates[0].AddDate(0, 0, 10).Format(time.DateOnly), "", sd.by)
+		if err != nil {
+			return nil, err
+		}
+		var who []uint64
+		for i, id := range ids {
+			if i%2 == k {
+				who = append(who, id)
+			}
+		}
+		if err := sd.s.SetTrialPupils(sc.GetId(), tr.ID, who); err != nil {
+			return nil, err
+		}
+	}
+	snaps, err := sd.s.Snapshots(year.ID, sc.GetId())
+	if err != nil {
+		return nil, err
+	}
+	if len(snaps) == 0 {
+		return nil, errors.New("the baseline made no snapshot")
+	}
+	traj := trajectories(chosen, len(dates), rng)
+	for i, d := range dates {
+		var snapID uint64
+		if i == 0 {
+			snapID = snaps[0].ID
+		} else {
+			sn, err := sd.s.AddSnapshot(year.ID, sc.GetId(), snapshotDays[i].label, d.Format(time.DateOnly))
+			if err != nil {
+				return nil, err
+			}
+			snapID = sn.ID
+		}
+		rows := make([]store.PointInput, 0, len(chosen))
+		for j, p := range chosen {
+			rows = append(rows, traj[j].point(p, i, d))
+		}
+		if err := sd.s.SaveDataPoints(sc.GetId(), snapID, rows, sd.by); err != nil {
+			return nil, err
+		}
+	}
+	return leader, nil
+}
+
+// team adds the school's staff to its team by the phase rule: the
+// headteacher (or a senior leader) as leader, teachers (maths, English,
+// science on the secondary rule) and para-professionals.
+func (sd *seeder) team(year *store.Year, sc *pluginv1.School) (*store.TeamMember, error) {
+	people, err := sd.host.People(sd.ctx, nil, []uint64{sc.GetId()})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(people, func(i, j int) bool { return people[i].GetId() < people[j].GetId() })
+	teachers, paras := 1, 1
+	subjects := []rules.Subject{rules.SubjectGeneral}
+	if secondaryRule(sc.GetPhase()) {
+		teachers, paras = 3, 2
+		subjects = []rules.Subject{rules.SubjectMaths, rules.SubjectEnglish, rules.SubjectScience}
+	}
+	paraTypes := []rules.ParaType{rules.ParaTeachingAssistant, rules.ParaMentor}
+	var leader *store.TeamMember
+	nt, np := 0, 0
+	for _, p := range people {
+		role := roleAt(p, sc.GetId())
+		m := store.TeamMember{YearID: year.ID, SchoolID: sc.GetId(), PersonID: p.GetId(), Name: p.GetName()}
+		switch {
+		case (role == "headteacher" || role == "senior_leader") && leader == nil:
+			m.Role = string(rules.RoleLeader)
+		case role == "teacher" && nt < teachers:
+			m.Role, m.Subject = string(rules.RoleTeacher), string(subjects[nt%len(subjects)])
+			nt++
+		case role == "para_professional" && np < paras:
+			m.Role, m.ParaType = string(rules.RolePara), string(paraTypes[np%len(paraTypes)])
+			np++
+		default:
+			continue
+		}
+		added, err := sd.s.AddMember(m)
+		if err != nil {
+			return nil, err
+		}
+		if added.Role == string(rules.RoleLeader) {
+			leader = added
+		}
+	}
+	return leader, nil
+}
+
+// roleAt is p's role at the school (its first grant there).
+func roleAt(p *pluginv1.Person, schoolID uint64) string {
+	for _, g := range p.GetGrants() {
+		if g.GetUnitId() == schoolID {
+			return g.GetRole()
+		}
+	}
+	return ""
+}
+
+func seedOf(id uint64) uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "challengegap-demo-%d", id)
+	return h.Sum64()
+}
+
+// chooseCohort picks up to n eligible pupils (disadvantaged, outside the
+// exam years, in Y2 or above so that they were of school age in the demo
+// year), at random but the same for the same pupils.
+func chooseCohort(pupils []*pluginv1.Pupil, n int, rng *rand.Rand) []*pluginv1.Pupil {
+	var eligible []*pluginv1.Pupil
+	for _, p := range pupils {
+		f := rules.PupilFacts{YearGroup: int(p.GetYearGroup()), PupilPremium: p.GetPupilPremium(), FSM: p.GetFsm(), FSMEver6: p.GetFsmEver6()}
+		if len(rules.Eligibility(f, examYears)) == 0 && p.GetDateOfBirth() != nil && f.YearGroup >= 2 {
+			eligible = append(eligible, p)
+		}
+	}
+	sort.Slice(eligible, func(i, j int) bool { return eligible[i].GetId() < eligible[j].GetId() })
+	rng.Shuffle(len(eligible), func(i, j int) { eligible[i], eligible[j] = eligible[j], eligible[i] })
+	if len(eligible) > n {
+		eligible = eligible[:n]
+	}
+	return eligible
+}
+
+// trajectory is one pupil's values over the snapshots.
+type trajectory struct {
+	gap, attitude, aspiration []int
+	attendance                []float64
+}
+
+// trajectories draws each pupil's path: most close part of the gap and grow
+// in attitude, some stall, a few slip back.
+func trajectories(pupils []*pluginv1.Pupil, n int, rng *rand.Rand) []trajectory {
+	out := make([]trajectory, len(pupils))
+	for i := range pupils {
+		t := trajectory{gap: make([]int, n), attitude: make([]int, n), aspiration: make([]int, n), attendance: make([]float64, n)}
+		t.gap[0] = -6 - rng.IntN(22)
+		t.attitude[0] = 25 + rng.IntN(45)
+		t.aspiration[0] = 30 + rng.IntN(40)
+		t.attendance[0] = 86 + float64(rng.IntN(100))/10
+		kind := rng.IntN(10) // 0-6 improve, 7-8 stall, 9 slip
+		for k := 1; k < n; k++ {
+			dg, da := 1+rng.IntN(5), 2+rng.IntN(10)
+			switch {
+			case kind >= 9:
+				dg, da = -1-rng.IntN(3), -2-rng.IntN(6)
+			case kind >= 7:
+				dg, da = rng.IntN(3)-1, rng.IntN(5)-2
+			}
+			t.gap[k] = min(t.gap[k-1]+dg, 6)
+			t.attitude[k] = clamp(t.attitude[k-1]+da, 0, 100)
+			t.aspiration[k] = clamp(t.aspiration[k-1]+da/2+rng.IntN(5)-2, 0, 100)
+			t.attendance[k] = min(t.attendance[k-1]+float64(rng.IntN(30)-10)/10, 100)
+		}
+		out[i] = t
+	}
+	return out
+}
+
+func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }
+
+// are is attainment against expectations for a gap in months.
+func are(gap int) rules.ARE {
+	switch {
+	case gap <= -4:
+		return rules.AREBelow
+	case gap >= 4:
+		return rules.AREAbove
+	}
+	return rules.AREAt
+}
+
+// point is the pupil's row of snapshot k taken on day.
+func (t trajectory) point(p *pluginv1.Pupil, k int, day time.Time) store.PointInput {
+	dob := p.GetDateOfBirth()
+	age := rules.AgeMonths(int(dob.GetYear()), time.Month(dob.GetMonth()), int(dob.GetDay()), day)
+	gap := t.gap[k]
+	ae := clamp(age+gap, 24, 240) // the range an age-equivalent score may take
+	gap = ae - age
+	att, asp, attend := t.attitude[k], t.aspiration[k], t.attendance[k]
+	level := are(gap)
+	return store.PointInput{PupilID: p.GetId(), GapMonths: &gap, Values: rules.DataPoint{
+		Reading: level, Writing: are(gap - 2), Maths: are(gap + 1),
+		AgeEquivalent: &ae, Attitude: &att, Aspiration: &asp, Attendance: &attend,
+	}}
+}
