@@ -123,6 +123,7 @@ type yearView struct {
 	Clusters  []clusterRow
 	CanManage bool
 	Units     []*pluginv1.OrgUnit // core clusters not yet in the year (managers)
+	Rounds    []store.SurveyRound
 }
 
 func yearPage(w http.ResponseWriter, r *http.Request) error {
@@ -141,6 +142,9 @@ func yearPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := yearView{common: commonOf(r), Year: y}
+	if v.Rounds, err = s.Rounds(y.ID); err != nil {
+		return err
+	}
 	var facil []uint64
 	for _, c := range cs {
 		facil = append(facil, c.FacilitationSchoolID)

@@ -74,7 +74,16 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"add":           func(a, b float64) float64 { return a + b },
 	"sub":           func(a, b float64) float64 { return a - b },
 	"half":          func(a float64) float64 { return a / 2 },
-	"join":          strings.Join,
+	"add1":          func(i int) int { return i + 1 },
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	},
+	"rows": func(f figures) []figures { return []figures{f} },
+	"join": strings.Join,
 	"svgOf": func(p matrix.Plot, from, to string) svgData {
 		return svgData{Plot: p, From: from, To: to}
 	},
@@ -130,6 +139,8 @@ func Routes() []Route {
 		{"GET", "/clusters/:cluster", PermRead, anywhere, "", "A cluster: leads, schools, requests, trios, workshops", clusterPage},
 		{"GET", "/clusters/:cluster/matrix", PermRead, anywhere, "", "The cluster's matrix: every target pupil, pseudonymous (its leads and its schools' staff)", clusterMatrix},
 		{"GET", "/clusters/:cluster/trios/:trio/matrix", PermRead, anywhere, "", "A trio's matrix: its three schools' target pupils, pseudonymous", trioMatrix},
+		{"GET", "/clusters/:cluster/report", PermRead, anywhere, "", "A cluster's report: aggregates with small counts suppressed (printable)", clusterReport},
+		{"GET", "/clusters/:cluster/report/csv", PermRead, anywhere, "", "Download a cluster's report as CSV", clusterReportCSV},
 		{"POST", "/clusters/:cluster/leads", PermManage, anywhere, "", "Name a cluster's facilitation school, lead and programme lead", setLeads},
 		{"POST", "/clusters/:cluster/schools", PermManage, anywhere, "", "Add a school to a cluster directly", addSchool},
 		{"POST", "/clusters/:cluster/recruiting", PermRead, anywhere, "", "Open or close a cluster for recruitment (cluster lead)", setRecruiting},
@@ -151,6 +162,9 @@ func Routes() []Route {
 		{"POST", "/schools/:unit/trials/:trial/reach", PermSchoolWork, unit, "unit", "Record the year groups and classes a scaled-up strategy reaches (team member)", setReach},
 		{"POST", "/schools/:unit/trials/:trial/steps", PermSchoolWork, unit, "unit", "Add a step to a scale-up plan (team member)", addStep},
 		{"POST", "/schools/:unit/trials/:trial/steps/:step", PermSchoolWork, unit, "unit", "Mark a scale-up step done or open (team member)", setStepDone},
+		{"GET", "/schools/:unit/report", PermRead, anywhere, "", "A school's report: impact, staff survey, trials, case study (printable)", schoolReport},
+		{"GET", "/schools/:unit/report/csv", PermRead, anywhere, "", "Download a school's report as CSV", schoolReportCSV},
+		{"POST", "/schools/:unit/casestudy", PermSchoolLead, unit, "unit", "Write the school's case study: the challenge, the response, the outcome", saveCaseStudy},
 		{"GET", "/schools/:unit/cohort", PermCohortRead, unit, "unit", "A school's target cohort, with eligibility warnings", cohortPage},
 		{"POST", "/schools/:unit/cohort", PermCohortWrite, unit, "unit", "Add pupils to the target cohort (team member or leader)", addToCohort},
 		{"POST", "/schools/:unit/cohort/baseline", PermSchoolLead, unit, "unit", "Take the baseline: freeze the target cohort", freezeCohort},
@@ -165,6 +179,10 @@ func Routes() []Route {
 		{"POST", "/schools/:unit/visits", PermRead, anywhere, "", "Record a visit to the school (programme lead)", addVisit},
 		{"POST", "/visits/:visit/actions", PermRead, anywhere, "", "Record an action agreed at a visit", addAction},
 		{"POST", "/visits/:visit/actions/:action", PermRead, anywhere, "", "Mark an agreed action done or open", setActionDone},
+		{"POST", "/years/:year/surveys", PermManage, tenant, "", "Open a round of the staff survey in a programme year", createRound},
+		{"GET", "/surveys/:round", PermRead, anywhere, "", "A round of the staff survey: the form for a school's team member", surveyPage},
+		{"POST", "/surveys/:round", PermRead, anywhere, "", "Answer a round of the staff survey (team member, once)", answerSurvey},
+		{"POST", "/surveys/:round/open", PermManage, tenant, "", "Close or reopen a round of the staff survey", setRoundOpen},
 		{"GET", "/strategies", PermRead, anywhere, "", "The catalogue of strategies by theme", strategiesPage},
 		{"POST", "/strategies", PermManage, tenant, "", "Add a strategy to the catalogue", addStrategy},
 		{"POST", "/strategies/starter", PermManage, tenant, "", "Add the starter strategies to an empty catalogue", seedStrategies},
@@ -251,7 +269,7 @@ var fieldLabels = map[string]string{
 	"held_on": "Date", "venue": "Venue", "notes": "Notes", "present": "Attendance", "title": "Title", "url": "Link",
 	"visited_on": "Date of the visit", "visitor": "Visitor", "text": "Action", "due_on": "Due date", "theme": "Theme",
 	"description": "Description", "strategy": "Strategy", "started_on": "Start date", "decision": "Decision", "year": "Programme year",
-	"school": "School", "cluster": "Cluster", "what": "Step", "who": "Who", "year_groups": "Year groups", "classes": "Classes", "pupils": "Pupils", "reason": "Reason", "taken_on": "Date of the snapshot", "snapshot": "Snapshot", "lead": "Cluster lead", "programme_lead": "Programme lead",
+	"school": "School", "cluster": "Cluster", "what": "Step", "answers": "Answers", "challenge": "The challenge", "response": "The response", "outcome": "The outcome", "who": "Who", "year_groups": "Year groups", "classes": "Classes", "pupils": "Pupils", "reason": "Reason", "taken_on": "Date of the snapshot", "snapshot": "Snapshot", "lead": "Cluster lead", "programme_lead": "Programme lead",
 }
 
 func fieldLabel(f string) string {

@@ -1,0 +1,460 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/challengepartners/upwards/plugins/sdk"
+	"github.com/challengepartners/upwards/plugins/sdk/suppress"
+
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/evidence"
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
+)
+
+// figures is one line of a report's impact table, every figure worded
+// (and, in cross-school views, suppressed below MinCount).
+type figures struct {
+	Name                                           string
+	Pupils                                         string
+	From, To                                       string // snapshot labels compared
+	GapClosed                                      string // mean months of gap closed, with n
+	BelowFrom, BelowTo                             string // % below ARE, with n
+	AttendanceFrom, AttendanceTo, AttendanceChange string
+}
+
+// surveyResult is one round's results: per item, % agree with n.
+type surveyResult struct {
+	Label     string
+	Responses string
+	Items     []itemResult
+}
+
+type itemResult struct {
+	Text          string
+	N, Agree, Pct string
+}
+
+// worded turns an impact into figures. With suppress set, a count below
+// MinCount (and a figure resting on one) reads as suppressed.
+func worded(name, from, to string, im evidence.Impact, suppressed bool) figures {
+	f := figures{Name: name, From: from, To: to, Pupils: count(im.Pupils, suppressed)}
+	if im.GapPupils > 0 && (!suppressed || im.GapPupils >= MinCount) {
+		f.GapClosed = fmt.Sprintf("%.1f months (n = %d)", im.MeanGapClosed, im.GapPupils)
+	} else {
+		f.GapClosed = none(im.GapPupils, suppressed)
+	}
+	f.BelowFrom = share2(im.BelowFrom, im.AssessedFrom, suppressed)
+	f.BelowTo = share2(im.BelowTo, im.AssessedTo, suppressed)
+	if im.AttendancePupils > 0 && (!suppressed || im.AttendancePupils >= MinCount) {
+		f.AttendanceFrom = fmt.Sprintf("%.1f%%", im.AttendanceFrom)
+		f.AttendanceTo = fmt.Sprintf("%.1f%%", im.AttendanceTo)
+		f.AttendanceChange = fmt.Sprintf("%+.1f points (n = %d)", im.AttendanceChange(), im.AttendancePupils)
+	} else {
+		f.AttendanceFrom, f.AttendanceTo, f.AttendanceChange = "—", "—", none(im.AttendancePupils, suppressed)
+	}
+	return f
+}
+
+func count(n int, suppressed bool) string {
+	if suppressed {
+		return suppress.Format(n)
+	}
+	return strconv.Itoa(n)
+}
+
+// none says why a figure is missing: no values, or too few to show.
+func none(n int, suppressed bool) string {
+	if n > 0 && suppressed {
+		return "fewer than " + strconv.Itoa(MinCount) + " pupils"
+	}
+	return "—"
+}
+
+// share2 words part of total as "40% (6 of 15)"; suppressed, a part or a
+// rest below MinCount hides the share (the total and % would give it away).
+func share2(part, total int, suppressed bool) string {
+	if total == 0 {
+		return "—"
+	}
+	if suppressed {
+		t, cells, err := suppress.Default.Row(part, total-part)
+		if err != nil || t.Suppressed() || cells[0].Suppressed() {
+			return "suppressed (fewer than " + strconv.Itoa(MinCount) + ")"
+		}
+	}
+	return fmt.Sprintf("%.0f%% (%d of %d)", 100*float64(part)/float64(total), part, total)
+}
+
+// results words a round's tallies; suppressed, an item whose agreeing or
+// other answers are fewer than MinCount shows neither count nor share.
+func results(label string, responses int, t map[string]rules.Tally, suppressed bool) surveyResult {
+	out := surveyResult{Label: label, Responses: count(responses, suppressed)}
+	for _, it := range rules.SurveyItems {
+		tl := t[it.Key]
+		row := itemResult{Text: it.Text, N: strconv.Itoa(tl.N()), Agree: strconv.Itoa(tl.Agreeing()), Pct: strconv.Itoa(tl.PercentAgree()) + "%"}
+		if tl.N() == 0 {
+			row.Pct = "—"
+		}
+		if suppressed {
+			total, cells, err := suppress.Default.Row(tl.Agreeing(), tl.N()-tl.Agreeing())
+			if err != nil {
+				return out
+			}
+			row.N, row.Agree = total.String(), cells[0].String()
+			if total.Suppressed() || cells[0].Suppressed() {
+				row.Pct = "suppressed"
+			}
+		}
+		out.Items = append(out.Items, row)
+	}
+	return out
+}
+
+// impactOf reads the cohort of a school between its baseline and its latest
+// snapshot (or the snapshot numbered to, when it has it).
+func impactOf(s *store.Store, yearID, school uint64) (evidence.Impact, string, string, error) {
+	sns, err := s.Snapshots(yearID, school)
+	if err != nil || len(sns) == 0 {
+		return evidence.Impact{}, "", "", err
+	}
+	last := sns[len(sns)-1]
+	points, err := s.CohortPoints(yearID, []uint64{school}, 0, last.Seq)
+	if err != nil {
+		return evidence.Impact{}, "", "", err
+	}
+	ps := make([]evidence.Pupil, 0, len(points[school]))
+	for _, pp := range points[school] {
+		var p evidence.Pupil
+		if pp.From != nil {
+			p.GapFrom, p.AREFrom, p.AttendanceFrom = pp.From.GapMonths, attainment(pp.From), pp.From.Attendance
+		}
+		if pp.To != nil {
+			p.GapTo, p.ARETo, p.AttendanceTo = pp.To.GapMonths, attainment(pp.To), pp.To.Attendance
+		}
+		ps = append(ps, p)
+	}
+	return evidence.Headline(ps), sns[0].Label, last.Label, nil
+}
+
+type schoolReportView struct {
+	common
+	SchoolID  uint64
+	School    string
+	Year      *store.Year
+	Impact    figures
+	HasData   bool
+	Surveys   []surveyResult
+	Trials    []trialRow
+	Plans     map[uint64]*store.Plan
+	CaseStudy *store.CaseStudy
+	CanEdit   bool
+}
+
+// schoolReportData gathers the school's report of the year (aggregates of
+// the school's own cohort: no pupil is named).
+func schoolReportData(r *http.Request) (*schoolReportView, error) {
+	sc, err := loadSchool(r)
+	if err != nil {
+		return nil, err
+	}
+	if sc.year == nil {
+		return nil, errNotFound
+	}
+	s := sc.s
+	v := &schoolReportView{common: commonOf(r), SchoolID: sc.school, Year: sc.year, CanEdit: sc.access.Lead}
+	names, err := s.Schools(sc.school)
+	if err != nil {
+		return nil, err
+	}
+	v.School = nameOr(names, sc.school)
+	im, from, to, err := impactOf(s, sc.year.ID, sc.school)
+	if err != nil {
+		return nil, err
+	}
+	v.HasData = from != ""
+	v.Impact = worded(v.School, from, to, im, false)
+	rounds, err := s.Rounds(sc.year.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, rd := range rounds {
+		t, n, err := s.SurveyTallies(rd.ID, sc.school)
+		if err != nil {
+			return nil, err
+		}
+		v.Surveys = append(v.Surveys, results(rd.Label, n[sc.school], t[sc.school], false))
+	}
+	if v.Trials, err = trialRows(s, sc.year.ID, sc.school); err != nil {
+		return nil, err
+	}
+	ids := make([]uint64, 0, len(v.Trials))
+	for _, t := range v.Trials {
+		if rules.Decision(t.Decision) == rules.DecisionScaleUp {
+			ids = append(ids, t.ID)
+		}
+	}
+	if v.Plans, err = s.Plans(ids...); err != nil {
+		return nil, err
+	}
+	if v.CaseStudy, err = s.CaseStudyOf(sc.year.ID, sc.school); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// trialRows lists the school's trials with their strategy and the number
+// of pupils receiving each.
+func trialRows(s *store.Store, yearID, school uint64) ([]trialRow, error) {
+	trials, err := s.Trials(yearID, school)
+	if err != nil {
+		return nil, err
+	}
+	sts, err := s.Strategies()
+	if err != nil {
+		return nil, err
+	}
+	byID := map[uint64]store.Strategy{}
+	for _, st := range sts {
+		byID[st.ID] = st
+	}
+	ids := make([]uint64, len(trials))
+	for i, t := range trials {
+		ids[i] = t.ID
+	}
+	receiving, err := s.TrialPupils(ids...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]trialRow, len(trials))
+	for i, t := range trials {
+		out[i] = trialRow{Trial: t, Strategy: byID[t.StrategyID].Title, Theme: byID[t.StrategyID].Theme, Pupils: len(receiving[t.ID])}
+	}
+	return out, nil
+}
+
+func schoolReport(w http.ResponseWriter, r *http.Request) error {
+	v, err := schoolReportData(r)
+	if err != nil {
+		return err
+	}
+	return render(w, r, "Report — "+v.School+" — "+v.Year.Label, "schoolreport", v)
+}
+
+func schoolReportCSV(w http.ResponseWriter, r *http.Request) error {
+	v, err := schoolReportData(r)
+	if err != nil {
+		return err
+	}
+	rows := [][]string{{"section", "measure", "value", "n"}}
+	rows = append(rows, impactRows(v.Impact)...)
+	rows = append(rows, surveyRows(v.Surveys)...)
+	for _, t := range v.Trials {
+		rows = append(rows, []string{"trial", t.Strategy, rules.Decision(t.Decision).Label(), strconv.Itoa(t.Pupils)})
+	}
+	if cs := v.CaseStudy; !cs.Empty() {
+		rows = append(rows, []string{"case study", "challenge", cs.Challenge, ""}, []string{"case study", "response", cs.Response, ""},
+			[]string{"case study", "outcome", cs.Outcome, ""})
+	}
+	return writeCSV(w, r, fmt.Sprintf("report-school-%d-%s.csv", v.SchoolID, v.Year.Label), rows, "report.school_export", "school", v.SchoolID)
+}
+
+func impactRows(f figures) [][]string {
+	return [][]string{
+		{"impact", "school", f.Name, f.Pupils},
+		{"impact", "snapshots compared", f.From + " to " + f.To, ""},
+		{"impact", "months of gap closed on average", f.GapClosed, ""},
+		{"impact", "below ARE at " + f.From, f.BelowFrom, ""},
+		{"impact", "below ARE at " + f.To, f.BelowTo, ""},
+		{"impact", "attendance at " + f.From, f.AttendanceFrom, ""},
+		{"impact", "attendance at " + f.To, f.AttendanceTo, ""},
+		{"impact", "attendance change", f.AttendanceChange, ""},
+	}
+}
+
+func surveyRows(rs []surveyResult) [][]string {
+	var out [][]string
+	for _, rd := range rs {
+		for _, it := range rd.Items {
+			out = append(out, []string{"survey " + rd.Label, it.Text, it.Pct + " agree", it.N})
+		}
+	}
+	return out
+}
+
+// writeCSV answers rows as a CSV download (cells a spreadsheet would read
+// as a formula are quoted) and audits the export.
+func writeCSV(w http.ResponseWriter, r *http.Request, filename string, rows [][]string, action, entity string, entityID uint64) error {
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	for _, row := range rows {
+		for i := range row {
+			row[i] = safeCell(row[i])
+		}
+		_ = cw.Write(row)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	if err := audit(r, action, entity, entityID, nil, nil); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
+	w.Header().Set("Cache-Control", "no-store")
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func saveCaseStudy(w http.ResponseWriter, r *http.Request) error {
+	sc, err := loadSchool(r)
+	if err != nil {
+		return err
+	}
+	if sc.year == nil {
+		return &store.ValidationError{Field: "year", Message: "add a programme year first"}
+	}
+	c, err := sc.s.SaveCaseStudy(sc.year.ID, sc.school, r.PostFormValue("challenge"), r.PostFormValue("response"), r.PostFormValue("outcome"), userID(r))
+	if err != nil {
+		return err
+	}
+	if err := audit(r, "casestudy.save", "case_study", c.ID, nil, c); err != nil {
+		return err
+	}
+	return redirect(w, r, "/schools/"+strconv.FormatUint(sc.school, 10)+"/report?year="+strconv.FormatUint(sc.year.ID, 10))
+}
+
+type clusterReportView struct {
+	common
+	Cluster  *store.Cluster
+	Year     *store.Year
+	MinCount int
+	Total    figures
+	Schools  []figures
+	Surveys  []surveyResult
+	Trials   []clusterTrial
+}
+
+type clusterTrial struct {
+	School   string
+	Strategy string
+	Decision string
+}
+
+// clusterReportData gathers the cluster's report: aggregates only, every
+// count below MinCount suppressed, no pupil and no pupil-level figure. For
+// the cluster's leads and managers and the staff of its schools (one Host call).
+func clusterReportData(r *http.Request) (*clusterReportView, error) {
+	ctx := r.Context()
+	s := st(r)
+	c, err := loadCluster(r, s)
+	if err != nil {
+		return nil, err
+	}
+	schools, err := s.AcceptedSchools(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	checks := []sdk.Check{{Permission: PermManage, UnitID: c.UnitID}}
+	for _, id := range schools {
+		checks = append(checks, sdk.Check{Permission: PermSchoolWork, UnitID: id})
+	}
+	ok, err := sdk.HostFrom(ctx).Authorize(ctx, checks...)
+	if err != nil {
+		return nil, err
+	}
+	allowed := leadsOf(c, userID(r)).CanLead()
+	for _, o := range ok {
+		allowed = allowed || o
+	}
+	if !allowed {
+		return nil, errForbidden
+	}
+	v := &clusterReportView{common: commonOf(r), Cluster: c, MinCount: MinCount}
+	if v.Year, err = s.Year(c.YearID); err != nil {
+		return nil, err
+	}
+	names, err := s.Schools(schools...)
+	if err != nil {
+		return nil, err
+	}
+	var all evidence.Impact
+	var gapSum, attFromSum, attToSum float64
+	for _, sid := range schools {
+		im, from, to, err := impactOf(s, c.YearID, sid)
+		if err != nil {
+			return nil, err
+		}
+		v.Schools = append(v.Schools, worded(nameOr(names, sid), from, to, im, true))
+		all.Pupils += im.Pupils
+		all.GapPupils += im.GapPupils
+		gapSum += im.MeanGapClosed * float64(im.GapPupils)
+		all.BelowFrom, all.AssessedFrom = all.BelowFrom+im.BelowFrom, all.AssessedFrom+im.AssessedFrom
+		all.BelowTo, all.AssessedTo = all.BelowTo+im.BelowTo, all.AssessedTo+im.AssessedTo
+		all.AttendancePupils += im.AttendancePupils
+		attFromSum += im.AttendanceFrom * float64(im.AttendancePupils)
+		attToSum += im.AttendanceTo * float64(im.AttendancePupils)
+		ts, err := trialRows(s, c.YearID, sid)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
+			v.Trials = append(v.Trials, clusterTrial{School: nameOr(names, sid), Strategy: t.Strategy, Decision: rules.Decision(t.Decision).Label()})
+		}
+	}
+	if all.GapPupils > 0 {
+		all.MeanGapClosed = gapSum / float64(all.GapPupils)
+	}
+	if all.AttendancePupils > 0 {
+		all.AttendanceFrom, all.AttendanceTo = attFromSum/float64(all.AttendancePupils), attToSum/float64(all.AttendancePupils)
+	}
+	v.Total = worded(c.Name, "baseline", "latest", all, true)
+	rounds, err := s.Rounds(c.YearID)
+	if err != nil {
+		return nil, err
+	}
+	for _, rd := range rounds {
+		t, n, err := s.SurveyTallies(rd.ID, schools...)
+		if err != nil {
+			return nil, err
+		}
+		sum, responses := map[string]rules.Tally{}, 0
+		for sid, byItem := range t {
+			responses += n[sid]
+			for k, tl := range byItem {
+				sum[k] = sum[k].Plus(tl)
+			}
+		}
+		v.Surveys = append(v.Surveys, results(rd.Label, responses, sum, true))
+	}
+	return v, nil
+}
+
+func clusterReport(w http.ResponseWriter, r *http.Request) error {
+	v, err := clusterReportData(r)
+	if err != nil {
+		return err
+	}
+	return render(w, r, "Report — "+v.Cluster.Name+" — "+v.Year.Label, "clusterreport", v)
+}
+
+func clusterReportCSV(w http.ResponseWriter, r *http.Request) error {
+	v, err := clusterReportData(r)
+	if err != nil {
+		return err
+	}
+	rows := [][]string{{"section", "measure", "value", "n"}}
+	rows = append(rows, impactRows(v.Total)...)
+	for _, f := range v.Schools {
+		rows = append(rows, impactRows(f)...)
+	}
+	rows = append(rows, surveyRows(v.Surveys)...)
+	for _, t := range v.Trials {
+		rows = append(rows, []string{"trial", t.School + ": " + t.Strategy, t.Decision, ""})
+	}
+	return writeCSV(w, r, fmt.Sprintf("report-cluster-%d.csv", v.Cluster.ID), rows, "report.cluster_export", "cluster", v.Cluster.ID)
+}
