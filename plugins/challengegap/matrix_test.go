@@ -47,6 +47,23 @@ func TestSchoolMatrixShowsMovementAndStrategies(t *testing.T) {
 		if strings.Index(page, "Amara Testpupil: gap") > strings.Index(page, "Chen Testpupil: gap") {
 			t.Fatal("the movers are not ordered by the gap closed")
 		}
+		// Other axes, chosen on the page: attitude across, the gap up, with no extra Host call.
+		before = len(h.Host.Calls())
+		page = c.page(mathsID, a+"/matrix?year=1&x=attitude&y=gap")
+		if n := len(h.Host.Calls()) - before; n > 3 {
+			t.Fatalf("the matrix page on other axes made %d Host calls, want at most 3", n)
+		}
+		mustContain(t, "the matrix on other axes", page, "<title id=\"m-title\">Attitude to learning against Attainment gap (months): Baseline to March</title>",
+			"Amara Testpupil: attitude 55 → 70 (&#43;15), gap -2 → 2 months (&#43;4)", `<option value="attitude" selected>`)
+		if strings.Contains(page, "stroke-dasharray") || strings.Count(page, `marker-end="url(#arrowhead)"`) != 2 {
+			t.Fatalf("attitude across: a zero line, or not 2 arrows:\n%s", page)
+		}
+		// Attendance was not recorded: nobody is drawn on it.
+		page = c.page(mathsID, a+"/matrix?year=1&x=attendance&y=attitude")
+		mustContain(t, "the matrix on attendance", page, "2 pupils have no attendance and attitude at either snapshot")
+		if strings.Contains(page, "<circle") {
+			t.Fatal("a pupil without attendance is drawn")
+		}
 		// Comparing the baseline with itself: no arrow.
 		baseID := firstID(t, cohort, `/snapshots/(\d+)">Baseline`)
 		page = c.page(mathsID, a+"/matrix?year=1&from="+baseID+"&to="+baseID)
@@ -112,6 +129,9 @@ func TestClusterMatrixIsPseudonymousAndSuppressesSmallCounts(t *testing.T) {
 		if n := strings.Count(page, `r="5" fill="#1f5f8b"/>`); n != 5 {
 			t.Fatalf("%d pupils drawn at March, want A's 5", n)
 		}
+		// Swapped axes: the schools' mean change is of attitude across (A1's +20 among them).
+		page = c.page(mathsID, cluster+"/matrix?from=0&to=1&x=attitude&y=gap")
+		mustContain(t, "the cluster matrix on other axes", page, "Mean change of attitude</th>", "A1: attitude &#43;20, gap &#43;4 months")
 		// A trio of A, B and D draws the same (B is still too small); a head
 		// outside the trio's schools is refused.
 		c.post(plugintest.HeadID, cluster+"/trios", form("name", "Trio North", "lead_school", id(plugintest.SchoolA),

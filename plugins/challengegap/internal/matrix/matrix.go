@@ -15,14 +15,16 @@ import (
 // are drawn at the edge) and the ticks to label.
 type Axis struct {
 	Label    string
+	Short    string // the name in a sentence ("gap")
+	Unit     string // after a change in a sentence (" months", "%")
 	Min, Max float64
 	Step     float64 // between ticks
 }
 
 // The default axes: the gap in months (behind is negative) and attitude to learning (0-100).
 var (
-	GapAxis      = Axis{Label: "Attainment gap (months)", Min: -36, Max: 12, Step: 6}
-	AttitudeAxis = Axis{Label: "Attitude to learning", Min: 0, Max: 100, Step: 20}
+	GapAxis      = Axis{Label: "Attainment gap (months)", Short: "gap", Unit: " months", Min: -36, Max: 12, Step: 6}
+	AttitudeAxis = Axis{Label: "Attitude to learning", Short: "attitude", Min: 0, Max: 100, Step: 20}
 )
 
 // Value is a pupil's place at one snapshot, in the axes' units.
@@ -64,7 +66,7 @@ type Plot struct {
 	X, Y          Axis
 	XTicks        []Tick
 	YTicks        []Tick
-	ZeroX         float64 // pixels of X = 0 (the line of no gap), when within the axis
+	ZeroX         float64 // pixels of X = 0 (the line of no gap), when strictly within the axis
 	HasZeroX      bool
 	Dots          []Placed
 }
@@ -82,7 +84,7 @@ func Layout(x, y Axis, width, height float64, dots []Dot) Plot {
 	for v := y.Min; v <= y.Max+1e-9; v += y.Step {
 		p.YTicks = append(p.YTicks, Tick{At: p.py(v), Label: fmt.Sprintf("%g", v)})
 	}
-	if x.Min <= 0 && x.Max >= 0 {
+	if x.Min < 0 && x.Max > 0 {
 		p.ZeroX, p.HasZeroX = p.px(0), true
 	}
 	for i, d := range dots {

@@ -37,6 +37,7 @@ type clusterMatrixView struct {
 	Year       *store.Year
 	Labels     []string // snapshot labels by number
 	From, To   int
+	Axes       axesChoice
 	FromLabel  string
 	ToLabel    string
 	Plot       matrix.Plot
@@ -120,7 +121,7 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 	if !allowed {
 		return errForbidden
 	}
-	v := clusterMatrixView{common: commonOf(r), Cluster: c, Trio: trio, Year: y, MinCount: MinCount, Action: clusterPath(c.ID) + "/matrix"}
+	v := clusterMatrixView{common: commonOf(r), Cluster: c, Trio: trio, Year: y, MinCount: MinCount, Action: clusterPath(c.ID) + "/matrix", Axes: chooseAxes(r)}
 	title := "Matrix — " + c.Name
 	if trio != nil {
 		v.Action = clusterPath(c.ID) + "/trios/" + strconv.FormatUint(trio.ID, 10) + "/matrix"
@@ -157,7 +158,7 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 		var change float64
 		both := 0
 		for j, pp := range points[school] {
-			d := matrix.Dot{Label: sum.Letter + strconv.Itoa(j+1), From: valueOf(pp.From), To: valueOf(pp.To)}
+			d := matrix.Dot{Label: sum.Letter + strconv.Itoa(j+1), From: v.Axes.valueOf(pp.From), To: v.Axes.valueOf(pp.To)}
 			if d.From == nil && d.To == nil {
 				continue
 			}
@@ -179,7 +180,7 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 		}
 		v.Schools = append(v.Schools, sum)
 	}
-	v.Plot = matrix.Layout(matrix.GapAxis, matrix.AttitudeAxis, 720, 480, dots)
+	v.Plot = v.Axes.layout(dots)
 	for i, d := range v.Plot.Dots {
 		v.Rows = append(v.Rows, pseudoRow{Placed: d, Strategies: strategies[i]})
 	}
@@ -187,13 +188,6 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 		v.Movers = append(v.Movers, v.Rows[m.Number-1])
 	}
 	return render(w, r, title, "clustermatrix", v)
-}
-
-func valueOf(p *store.DataPoint) *matrix.Value {
-	if p == nil {
-		return nil
-	}
-	return value(*p, true)
 }
 
 // seqParam reads a snapshot number from the query, or def.

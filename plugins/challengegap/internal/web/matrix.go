@@ -20,7 +20,7 @@ type svgData struct {
 // drawing.
 type matrixRow struct {
 	matrix.Placed
-	FromGap, FromAttitude, ToGap, ToAttitude string
+	FromX, FromY, ToX, ToY string
 	Strategies                               []string
 }
 
@@ -31,6 +31,7 @@ type matrixView struct {
 	Year       *store.Year
 	Snapshots  []store.Snapshot
 	From, To   *store.Snapshot
+	Axes       axesChoice
 	Plot       matrix.Plot
 	Rows       []matrixRow
 	Movers     []matrixRow
@@ -55,13 +56,6 @@ func pickSnapshot(r *http.Request, field string, sns []store.Snapshot, def int) 
 	return &sns[def]
 }
 
-func value(p store.DataPoint, ok bool) *matrix.Value {
-	if !ok || p.GapMonths == nil || p.Attitude == nil {
-		return nil
-	}
-	return &matrix.Value{X: float64(*p.GapMonths), Y: float64(*p.Attitude)}
-}
-
 // schoolMatrix draws the school's cohort on the matrix, comparing two of its
 // snapshots (by default the baseline and the latest), with names: it is a
 // pupil-level page of the school's own.
@@ -70,7 +64,7 @@ func schoolMatrix(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := matrixView{common: commonOf(r), SchoolID: cc.school, Year: cc.year}
+	v := matrixView{common: commonOf(r), SchoolID: cc.school, Year: cc.year, Axes: chooseAxes(r)}
 	names, err := cc.s.Schools(cc.school)
 	if err != nil {
 		return err
@@ -107,17 +101,17 @@ func schoolMatrix(w http.ResponseWriter, r *http.Request) error {
 	for i, p := range pupils {
 		f, fok := from[p.GetId()]
 		t, tok := to[p.GetId()]
-		dots[i] = matrix.Dot{Label: p.GetGivenName() + " " + p.GetFamilyName(), From: value(f, fok), To: value(t, tok)}
+		dots[i] = matrix.Dot{Label: p.GetGivenName() + " " + p.GetFamilyName(), From: v.Axes.value(f, fok), To: v.Axes.value(t, tok)}
 	}
-	v.Plot = matrix.Layout(matrix.GapAxis, matrix.AttitudeAxis, 720, 480, dots)
+	v.Plot = v.Axes.layout(dots)
 	for i, d := range v.Plot.Dots {
 		pid := pupils[i].GetId()
 		row := matrixRow{Placed: d, Strategies: strategies[pid]}
 		if f := dots[i].From; f != nil {
-			row.FromGap, row.FromAttitude = strconv.Itoa(int(f.X)), strconv.Itoa(int(f.Y))
+			row.FromX, row.FromY = formatValue(f.X), formatValue(f.Y)
 		}
 		if t := dots[i].To; t != nil {
-			row.ToGap, row.ToAttitude = strconv.Itoa(int(t.X)), strconv.Itoa(int(t.Y))
+			row.ToX, row.ToY = formatValue(t.X), formatValue(t.Y)
 		}
 		if d.From == nil && d.To == nil {
 			v.NotPlotted++
