@@ -28,7 +28,7 @@ func newPlugin() *sdk.Plugin {
 	return &sdk.Plugin{
 		Manifest:      manifest(),
 		Handler:       web.Handler(),
-		Jobs:          map[string]sdk.JobFunc{jobs.SyncName: jobs.Sync, jobs.RemindName: jobs.Remind, demo.Name: demo.Seed},
+		Jobs:          map[string]sdk.JobFunc{jobs.SyncName: jobs.Sync, jobs.RemindName: jobs.Remind, jobs.NewsletterName: jobs.Newsletter, demo.Name: demo.Seed},
 		Migrations:    store.Migrations,
 		OnEvent:       jobs.OnEvent,
 		ExportSubject: exportSubject,

@@ -49,9 +49,12 @@ func manifest() *pluginv1.Manifest {
 			MaxRetry: 3, TimeoutSeconds: 300},
 			{Name: jobs.RemindName, Description: "On the first day of a snapshot month, mail the teams whose snapshot is due",
 				MaxRetry: 3, TimeoutSeconds: 300},
+			{Name: jobs.NewsletterName, Description: "Once a term, mail the teams of participating schools a digest: new resources, upcoming workshops, the cluster's figures (small counts suppressed)",
+				MaxRetry: 3, TimeoutSeconds: 300},
 			{Name: demo.Name, Description: "Fill the programme with demo data (run by `upwards demo` as the tenant admin; does nothing once a programme year exists)",
 				MaxRetry: 1, TimeoutSeconds: 600}},
-		Schedules: []*pluginv1.ScheduleDecl{{Job: jobs.SyncName, Cron: "30 2 * * *"}, {Job: jobs.RemindName, Cron: "0 7 1 * *"}},
+		Schedules: []*pluginv1.ScheduleDecl{{Job: jobs.SyncName, Cron: "30 2 * * *"}, {Job: jobs.RemindName, Cron: "0 7 1 * *"},
+			{Job: jobs.NewsletterName, Cron: "0 7 15 1,4,9 *"}},
 		Settings: []*pluginv1.SettingDecl{
 			{Key: web.SettingExamYears, Label: "Exam years", Type: pluginv1.SettingType_SETTING_TYPE_STRING, DefaultValue: "6,11,13",
 				Description: "Year groups that sit national tests or exams, separated by commas; a target pupil in one of them gets a warning."},

@@ -161,3 +161,19 @@ func TestHeadline(t *testing.T) {
 		t.Fatalf("Headline of nobody = %+v", empty)
 	}
 }
+
+func TestCombine(t *testing.T) {
+	a := Impact{Pupils: 15, GapPupils: 10, MeanGapClosed: 6, BelowFrom: 9, AssessedFrom: 15, BelowTo: 4, AssessedTo: 15,
+		AttendancePupils: 10, AttendanceFrom: 90, AttendanceTo: 92}
+	b := Impact{Pupils: 5, GapPupils: 5, MeanGapClosed: 3, BelowFrom: 3, AssessedFrom: 5, BelowTo: 3, AssessedTo: 4,
+		AttendancePupils: 5, AttendanceFrom: 81, AttendanceTo: 80}
+	got := Combine(a, b, Impact{})
+	// Gap: (10*6 + 5*3) / 15 = 5; attendance (900+405)/15 = 87 → (920+400)/15 = 88.
+	if got.Pupils != 20 || got.GapPupils != 15 || got.MeanGapClosed != 5 || got.BelowFrom != 12 || got.AssessedFrom != 20 ||
+		got.BelowTo != 7 || got.AssessedTo != 19 || got.AttendancePupils != 15 || got.AttendanceFrom != 87 || got.AttendanceTo != 88 {
+		t.Fatalf("Combine = %+v", got)
+	}
+	if Combine() != (Impact{}) {
+		t.Fatal("Combine of nothing is not empty")
+	}
+}

@@ -65,3 +65,29 @@ func Headline(pupils []Pupil) Impact {
 	}
 	return out
 }
+
+// Combine adds up the impacts of several schools into one (means weighted
+// by each school's pupils with values).
+func Combine(ims ...Impact) Impact {
+	var out Impact
+	var gap, attFrom, attTo float64
+	for _, im := range ims {
+		out.Pupils += im.Pupils
+		out.GapPupils += im.GapPupils
+		gap += im.MeanGapClosed * float64(im.GapPupils)
+		out.BelowFrom += im.BelowFrom
+		out.AssessedFrom += im.AssessedFrom
+		out.BelowTo += im.BelowTo
+		out.AssessedTo += im.AssessedTo
+		out.AttendancePupils += im.AttendancePupils
+		attFrom += im.AttendanceFrom * float64(im.AttendancePupils)
+		attTo += im.AttendanceTo * float64(im.AttendancePupils)
+	}
+	if out.GapPupils > 0 {
+		out.MeanGapClosed = gap / float64(out.GapPupils)
+	}
+	if out.AttendancePupils > 0 {
+		out.AttendanceFrom, out.AttendanceTo = attFrom/float64(out.AttendancePupils), attTo/float64(out.AttendancePupils)
+	}
+	return out
+}

@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/evidence"
-	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
 
@@ -67,10 +66,10 @@ func trialEvidence(r *http.Request, s *store.Store, t *store.Trial) (*evidenceVi
 	for _, pp := range points[t.SchoolID] {
 		p := evidence.Pupil{Received: slices.Contains(receiving[t.ID], pp.PupilID)}
 		if pp.From != nil {
-			p.GapFrom, p.AREFrom = pp.From.GapMonths, attainment(pp.From)
+			p.GapFrom, p.AREFrom = pp.From.GapMonths, pp.From.Attainment()
 		}
 		if pp.To != nil {
-			p.GapTo, p.ARETo = pp.To.GapMonths, attainment(pp.To)
+			p.GapTo, p.ARETo = pp.To.GapMonths, pp.To.Attainment()
 		}
 		ps = append(ps, p)
 	}
@@ -87,10 +86,6 @@ func trialEvidence(r *http.Request, s *store.Store, t *store.Trial) (*evidenceVi
 	}
 	v.AREFrom, v.ARETo = proportions(e.AREFrom), proportions(e.ARETo)
 	return v, nil
-}
-
-func attainment(p *store.DataPoint) evidence.Attainment {
-	return evidence.Attainment{Reading: rules.ARE(p.Reading), Writing: rules.ARE(p.Writing), Maths: rules.ARE(p.Maths)}
 }
 
 func proportions(p evidence.PropDiff) comparisonView {

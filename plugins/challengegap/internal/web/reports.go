@@ -114,32 +114,6 @@ func results(label string, responses int, t map[string]rules.Tally, suppressed b
 	return out
 }
 
-// impactOf reads the cohort of a school between its baseline and its latest
-// snapshot (or the snapshot numbered to, when it has it).
-func impactOf(s *store.Store, yearID, school uint64) (evidence.Impact, string, string, error) {
-	sns, err := s.Snapshots(yearID, school)
-	if err != nil || len(sns) == 0 {
-		return evidence.Impact{}, "", "", err
-	}
-	last := sns[len(sns)-1]
-	points, err := s.CohortPoints(yearID, []uint64{school}, 0, last.Seq)
-	if err != nil {
-		return evidence.Impact{}, "", "", err
-	}
-	ps := make([]evidence.Pupil, 0, len(points[school]))
-	for _, pp := range points[school] {
-		var p evidence.Pupil
-		if pp.From != nil {
-			p.GapFrom, p.AREFrom, p.AttendanceFrom = pp.From.GapMonths, attainment(pp.From), pp.From.Attendance
-		}
-		if pp.To != nil {
-			p.GapTo, p.ARETo, p.AttendanceTo = pp.To.GapMonths, attainment(pp.To), pp.To.Attendance
-		}
-		ps = append(ps, p)
-	}
-	return evidence.Headline(ps), sns[0].Label, last.Label, nil
-}
-
 type schoolReportView struct {
 	common
 	SchoolID  uint64
@@ -171,7 +145,7 @@ func schoolReportData(r *http.Request) (*schoolReportView, error) {
 		return nil, err
 	}
 	v.School = nameOr(names, sc.school)
-	im, from, to, err := impactOf(s, sc.year.ID, sc.school)
+	im, from, to, err := s.Impact(sc.year.ID, sc.school)
 	if err != nil {
 		return nil, err
 	}
@@ -382,22 +356,14 @@ func clusterReportData(r *http.Request) (*clusterReportView, error) {
 	if err != nil {
 		return nil, err
 	}
-	var all evidence.Impact
-	var gapSum, attFromSum, attToSum float64
+	var impacts []evidence.Impact
 	for _, sid := range schools {
-		im, from, to, err := impactOf(s, c.YearID, sid)
+		im, from, to, err := s.Impact(c.YearID, sid)
 		if err != nil {
 			return nil, err
 		}
 		v.Schools = append(v.Schools, worded(nameOr(names, sid), from, to, im, true))
-		all.Pupils += im.Pupils
-		all.GapPupils += im.GapPupils
-		gapSum += im.MeanGapClosed * float64(im.GapPupils)
-		all.BelowFrom, all.AssessedFrom = all.BelowFrom+im.BelowFrom, all.AssessedFrom+im.AssessedFrom
-		all.BelowTo, all.AssessedTo = all.BelowTo+im.BelowTo, all.AssessedTo+im.AssessedTo
-		all.AttendancePupils += im.AttendancePupils
-		attFromSum += im.AttendanceFrom * float64(im.AttendancePupils)
-		attToSum += im.AttendanceTo * float64(im.AttendancePupils)
+		impacts = append(impacts, im)
 		ts, err := trialRows(s, c.YearID, sid)
 		if err != nil {
 			return nil, err
@@ -406,13 +372,7 @@ func clusterReportData(r *http.Request) (*clusterReportView, error) {
 			v.Trials = append(v.Trials, clusterTrial{School: nameOr(names, sid), Strategy: t.Strategy, Decision: rules.Decision(t.Decision).Label()})
 		}
 	}
-	if all.GapPupils > 0 {
-		all.MeanGapClosed = gapSum / float64(all.GapPupils)
-	}
-	if all.AttendancePupils > 0 {
-		all.AttendanceFrom, all.AttendanceTo = attFromSum/float64(all.AttendancePupils), attToSum/float64(all.AttendancePupils)
-	}
-	v.Total = worded(c.Name, "baseline", "latest", all, true)
+	v.Total = worded(c.Name, "baseline", "latest", evidence.Combine(impacts...), true)
 	rounds, err := s.Rounds(c.YearID)
 	if err != nil {
 		return nil, err
