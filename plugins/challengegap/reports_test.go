@@ -111,7 +111,11 @@ func TestSchoolAndClusterReports(t *testing.T) {
 		}
 		c.post(plugintest.HeadID, a+"/casestudy", form("year", "1", "challenge", "Reading in Y3-Y5", "response", "Learning journals", "outcome", "=1+1 closed"))
 
+		before := len(h.Host.Calls())
 		report := html.UnescapeString(c.page(plugintest.HeadID, a+"/report?year=1"))
+		if n := len(h.Host.Calls()) - before; n > 1 {
+			t.Fatalf("the school report made %d Host calls, want 1", n)
+		}
 		mustContain(t, "the school report", report, "From Baseline to March",
 			"<td>6</td><td>2.5 months (n = 6)</td><td>83% (5 of 6)</td><td>50% (3 of 6)</td><td>90.0% → 94.0%</td><td>+4.0 points (n = 5)</td>",
 			"<td>Learning journals</td><td>The Self-Aware Learner</td><td>0</td>", "Scale up", "0 of 0 steps done",
@@ -134,7 +138,11 @@ func TestSchoolAndClusterReports(t *testing.T) {
 
 		// The cluster: aggregates with small counts suppressed. A has 6 pupils:
 		// its mean shows; 1 of 6 at ARE at the baseline and 3 of 6 in March hide the shares.
+		before = len(h.Host.Calls())
 		creport := html.UnescapeString(c.page(plugintest.HeadID, cluster+"/report"))
+		if n := len(h.Host.Calls()) - before; n > 1 {
+			t.Fatalf("the cluster report made %d Host calls, want 1", n)
+		}
 		mustContain(t, "the cluster report", creport, "Counts below 5",
 			"<td>6</td><td>2.5 months (n = 6)</td><td>suppressed (fewer than 5)</td><td>suppressed (fewer than 5)</td><td>90.0% → 94.0%</td><td>+4.0 points (n = 5)</td>",
 			// B has no cohort.
