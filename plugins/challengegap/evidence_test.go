@@ -58,7 +58,8 @@ func TestTrialEvidenceComparesReceivedWithTheRest(t *testing.T) {
 			// At the baseline 1 of 3 against 0 of 3; in March 3 of 3 against 0 of 3 (Newcombe: 21 to 100 points).
 			"<td>33% (1 of 3)</td><td>0% (0 of 3)</td><td>+33 points</td>",
 			"<td>100% (3 of 3)</td><td>0% (0 of 3)</td><td>+100 points</td><td>+21 points to +100 points</td>",
-			"At ARE: The interval is above zero: more of the pupils who received it are at ARE.")
+			"At ARE: The interval is above zero: more of the pupils who received it are at ARE.",
+			`<form method="get" action="/p/challengegap`+trial+`#evidence"`)
 		// Any two snapshots: the baseline with itself changes nobody's gap.
 		baseID := firstID(t, page, `<option value="(\d+)"[^>]*>Baseline`)
 		mustContain(t, "the baseline against itself", html.UnescapeString(c.page(mathsID, trial+"?from="+baseID+"&to="+baseID)),

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/challengepartners/upwards/plugins/sdk"
+
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/evidence"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
@@ -13,6 +15,7 @@ import (
 // evidenceView is a trial's evidence as the page shows it: every figure
 // already worded, so the template only lays it out.
 type evidenceView struct {
+	Action            string // the trial page, for the snapshots' form
 	Snapshots         []store.Snapshot
 	From, To          *store.Snapshot
 	Received, Without int
@@ -44,7 +47,7 @@ func whyNot(na, nb int) string {
 // the baseline and the latest; the query's from and to choose others), the
 // cohort pupils receiving the trial's strategy with those who are not.
 func trialEvidence(r *http.Request, s *store.Store, t *store.Trial) (*evidenceView, error) {
-	v := &evidenceView{Min: evidence.MinPerGroup}
+	v := &evidenceView{Min: evidence.MinPerGroup, Action: sdk.URL(r, fmt.Sprintf("/schools/%d/trials/%d", t.SchoolID, t.ID))}
 	var err error
 	if v.Snapshots, err = s.Snapshots(t.YearID, t.SchoolID); err != nil {
 		return nil, err
