@@ -43,6 +43,7 @@ type hostServer struct {
 // unknown, revoked or expired token, one minted for another plugin, and a
 // tenant that no longer enables the plugin.
 func (h *hostServer) resolve(ctx context.Context, token string) (actor, error) {
+	h.rt.hostCalls.Add(1)
 	a, err := h.rt.tokens.resolve(token)
 	if err != nil {
 		return actor{}, status.Error(codes.Unauthenticated, err.Error())

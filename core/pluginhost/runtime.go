@@ -111,7 +111,14 @@ type Runtime struct {
 	syncing atomic.Bool
 	started bool
 	closed  bool
+
+	// hostCalls counts the Host calls served (all plugins), for benchmarks.
+	hostCalls atomic.Uint64
 }
+
+// HostCalls is how many Host calls the runtime has served since it started
+// (benchmarks read it before and after a page).
+func (rt *Runtime) HostCalls() uint64 { return rt.hostCalls.Load() }
 
 var _ web.PluginRouter = (*Runtime)(nil)
 

@@ -10,7 +10,8 @@
 // of about 15 eligible pupils per school (from the school's pupils), a
 // trio of the cluster's first three schools, two strategies trialled per
 // school with the pupils who receive them, and three snapshots (baseline,
-// October, March) whose values move plausibly, so the matrices show
+// October, March; the payload may ask for 1 to 4, July the fourth) whose
+// values move plausibly, so the matrices show
 // movement on first run. The same tenant always gets the same data.
 package demo
 
@@ -44,6 +45,9 @@ type Request struct {
 	// Today dates the programme year (the academic year before the one
 	// running on this day); empty is today.
 	Today string `json:"today,omitempty"`
+	// Snapshots is how many snapshots each school gets: 1 to 4 (baseline,
+	// October, March, July); 0 is 3.
+	Snapshots int `json:"snapshots,omitempty"`
 }
 
 // Snapshot dates of the demo year, as month and day; the baseline first.
@@ -51,7 +55,7 @@ var snapshotDays = []struct {
 	label        string
 	month        time.Month
 	day, yearOff int
-}{{"Baseline", time.September, 20, 0}, {"October", time.October, 20, 0}, {"March", time.March, 20, 1}}
+}{{"Baseline", time.September, 20, 0}, {"October", time.October, 20, 0}, {"March", time.March, 20, 1}, {"July", time.July, 10, 1}}
 
 // examYears are the default exam years: the demo picks pupils outside them.
 var examYears = []int{6, 11, 13}
@@ -67,6 +71,12 @@ func Seed(ctx context.Context, payload []byte) error {
 		if err := json.Unmarshal(payload, &req); err != nil {
 			return sdk.Permanent(fmt.Errorf("%s: the payload is not JSON: %w", Name, err))
 		}
+	}
+	if req.Snapshots == 0 {
+		req.Snapshots = 3
+	}
+	if req.Snapshots < 1 || req.Snapshots > len(snapshotDays) {
+		return sdk.Permanent(fmt.Errorf("%s: snapshots is 1 to %d", Name, len(snapshotDays)))
 	}
 	today := time.Now().UTC()
 	if req.Today != "" {
@@ -97,7 +107,7 @@ func Seed(ctx context.Context, payload []byte) error {
 	}
 	// One transaction: a seed that fails leaves nothing half made.
 	return s.Tx(func(tx *store.Store) error {
-		sd := &seeder{ctx: ctx, host: host, s: tx, by: actor.GetUserId()}
+		sd := &seeder{ctx: ctx, host: host, s: tx, by: actor.GetUserId(), snapshots: req.Snapshots}
 		return sd.run(today)
 	})
 }
@@ -107,6 +117,8 @@ type seeder struct {
 	host *sdk.Host
 	s    *store.Store
 	by   uint64
+	// snapshots is how many of snapshotDays each school gets.
+	snapshots int
 	// counts of what was made, for the log.
 	clusters, schools, pupils int
 }
@@ -294,8 +306,8 @@ func (sd *seeder) school(year *store.Year, sc *pluginv1.School, strategies []sto
 	if err != nil {
 		return nil, err
 	}
-	dates := make([]time.Time, len(snapshotDays))
-	for i, d := range snapshotDays {
+	dates := make([]time.Time, sd.snapshots)
+	for i, d := range snapshotDays[:sd.snapshots] {
 		dates[i] = time.Date(first+d.yearOff, d.month, d.day, 0, 0, 0, 0, time.UTC)
 	}
 	if _, err := sd.s.FreezeCohort(year.ID, sc.GetId(), sd.by, dates[0].Format(time.DateOnly)); err != nil {
@@ -408,23 +420,31 @@ func seedOf(id uint64) uint64 {
 	return h.Sum64()
 }
 
-// chooseCohort picks up to n eligible pupils (disadvantaged, outside the
-// exam years, in Y2 or above so that they were of school age in the demo
-// year), at random but the same for the same pupils.
+// chooseCohort picks up to n pupils in Y2 or above (so that they were of
+// school age in the demo year), eligible ones (disadvantaged, outside the
+// exam years) first and others, who then carry their warnings, only when
+// too few are eligible; at random but the same for the same pupils.
 func chooseCohort(pupils []*pluginv1.Pupil, n int, rng *rand.Rand) []*pluginv1.Pupil {
-	var eligible []*pluginv1.Pupil
+	var eligible, others []*pluginv1.Pupil
 	for _, p := range pupils {
 		f := rules.PupilFacts{YearGroup: int(p.GetYearGroup()), PupilPremium: p.GetPupilPremium(), FSM: p.GetFsm(), FSMEver6: p.GetFsmEver6()}
-		if len(rules.Eligibility(f, examYears)) == 0 && p.GetDateOfBirth() != nil && f.YearGroup >= 2 {
+		switch {
+		case p.GetDateOfBirth() == nil || f.YearGroup < 2:
+		case len(rules.Eligibility(f, examYears)) == 0:
 			eligible = append(eligible, p)
+		default:
+			others = append(others, p)
 		}
 	}
-	sort.Slice(eligible, func(i, j int) bool { return eligible[i].GetId() < eligible[j].GetId() })
-	rng.Shuffle(len(eligible), func(i, j int) { eligible[i], eligible[j] = eligible[j], eligible[i] })
-	if len(eligible) > n {
-		eligible = eligible[:n]
+	for _, ps := range [][]*pluginv1.Pupil{eligible, others} {
+		sort.Slice(ps, func(i, j int) bool { return ps[i].GetId() < ps[j].GetId() })
+		rng.Shuffle(len(ps), func(i, j int) { ps[i], ps[j] = ps[j], ps[i] })
 	}
-	return eligible
+	out := append(eligible, others...)
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
 }
 
 // trajectory is one pupil's values over the snapshots.

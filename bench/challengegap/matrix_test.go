@@ -1,0 +1,155 @@
+// Package challengegap_test benchmarks the Challenge the Gap plugin inside a
+// running core: the cluster's matrix for 7 schools × 15 pupils × 4
+// snapshots against the core's own dashboard, for the same user in the same
+// run, with the Host calls each matrix page makes (the issue's goal: at most
+// 3). It prints ratios; nothing asserts a time.
+package challengegap_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/challengepartners/upwards/core/app"
+	"github.com/challengepartners/upwards/core/audit"
+	"github.com/challengepartners/upwards/core/config"
+	"github.com/challengepartners/upwards/core/demo"
+	"github.com/challengepartners/upwards/core/storage"
+	"github.com/challengepartners/upwards/core/storage/storagetest"
+)
+
+// benchCluster is the demo cluster of seven schools.
+const benchCluster = "Greenwich Cluster"
+
+func must(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// world is a started core with the built plugin, the demo partnership and
+// its programme filled with four snapshots.
+type world struct {
+	a      *app.App
+	hs     *httptest.Server
+	token  string
+	matrix string // path of the bench cluster's matrix, baseline to the fourth snapshot
+}
+
+func newWorld(b *testing.B) *world {
+	b.Helper()
+	repo, err := filepath.Abs("../..")
+	must(b, err)
+	bin := filepath.Join(b.TempDir(), "challengegap")
+	build := exec.Command("go", "build", "-o", bin, "./plugins/challengegap")
+	build.Dir, build.Env = repo, append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("build the plugin: %v\n%s", err, out)
+	}
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "bench"})
+	cfg := config.Defaults()
+	cfg.DatabaseURL, cfg.DataDir, cfg.LogLevel = storagetest.URL(b, storage.SQLite), b.TempDir(), "error"
+	a, err := app.Open(ctx, cfg, app.NewLogger(cfg, io.Discard))
+	must(b, err)
+	b.Cleanup(func() { a.Close() })
+	_, err = a.Migrate(ctx)
+	must(b, err)
+	must(b, a.LoadPermissions(ctx))
+	_, err = demo.Build(ctx, demo.Services{Tenancy: a.Tenancy, Identity: a.Identity, Authz: a.Authz, Pupils: a.Pupils})
+	must(b, err)
+	must(b, a.Start(ctx))
+	_, err = a.Plugins.Install(ctx, bin, false)
+	must(b, err)
+	tn, err := a.Tenancy.TenantBySlug(ctx, demo.PartnershipSlug)
+	must(b, err)
+	must(b, a.Plugins.Enable(ctx, "challengegap", tn.ID))
+	admin, err := a.Identity.UserByEmail(ctx, tn.ID, demo.Admins[demo.PartnershipSlug])
+	must(b, err)
+	payload, _ := json.Marshal(map[string]int{"snapshots": 4})
+	must(b, a.Plugins.RunJob(ctx, "challengegap", "demo_seed", tn.ID, admin.ID, payload))
+	// The programme lead of every demo cluster: the central team.
+	central, err := a.Identity.UserByEmail(ctx, tn.ID, "central@partnership.example.org")
+	must(b, err)
+	w := &world{a: a}
+	w.token, _, err = a.Identity.CreateAPIToken(ctx, tn.ID, central.ID, "bench", 0)
+	must(b, err)
+	srv, err := a.Web()
+	must(b, err)
+	w.hs = httptest.NewServer(srv.Handler())
+	b.Cleanup(w.hs.Close)
+	_, home := w.get(b, "/p/challengegap/")
+	m := regexp.MustCompile(`href="/p/challengegap/clusters/(\d+)">` + benchCluster + `<`).FindStringSubmatch(home)
+	if m == nil {
+		b.Fatalf("no %s on the programme's home page", benchCluster)
+	}
+	w.matrix = "/p/challengegap/clusters/" + m[1] + "/matrix?from=0&to=3"
+	return w
+}
+
+func (w *world) get(tb testing.TB, path string) (time.Duration, string) {
+	tb.Helper()
+	req, err := http.NewRequest(http.MethodGet, w.hs.URL+path, nil)
+	must(tb, err)
+	req.Host = demo.PartnershipHost
+	req.Header.Set("Authorization", "Bearer "+w.token)
+	t0 := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	must(tb, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	d := time.Since(t0)
+	must(tb, err)
+	if resp.StatusCode != http.StatusOK {
+		tb.Fatalf("GET %s: %d %.300s", path, resp.StatusCode, body)
+	}
+	return d, string(body)
+}
+
+// BenchmarkClusterMatrix requests, in turn, the core's dashboard and the
+// cluster's matrix (baseline to the fourth snapshot) as the cluster's
+// programme lead, and reports each page's time, their ratio and the Host
+// calls per matrix page.
+func BenchmarkClusterMatrix(b *testing.B) {
+	w := newWorld(b)
+	// Warm both pages (the plugin process starts on first use).
+	w.get(b, "/")
+	_, page := w.get(b, w.matrix)
+	pupils := strings.Count(page, `r="5" fill="#1f5f8b"`)
+	schools := len(regexp.MustCompile(`<tr><td>[A-Z]</td>`).FindAllString(page, -1))
+	if !strings.Contains(page, "Baseline to July") || pupils == 0 {
+		b.Fatalf("the matrix page does not compare the baseline with July, or draws nobody:\n%.500s", page)
+	}
+	var dash, mat time.Duration
+	var calls uint64
+	b.ResetTimer()
+	for b.Loop() {
+		d, _ := w.get(b, "/")
+		dash += d
+		before := w.a.Plugins.HostCalls()
+		d, _ = w.get(b, w.matrix)
+		calls += w.a.Plugins.HostCalls() - before
+		mat += d
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(mat.Microseconds())/n/1000, "matrix-ms/page")
+	b.ReportMetric(float64(dash.Microseconds())/n/1000, "dashboard-ms/page")
+	b.ReportMetric(float64(mat)/float64(dash), "matrix/dashboard")
+	b.ReportMetric(float64(calls)/n, "host-calls/page")
+	b.ReportMetric(float64(pupils), "pupils-drawn")
+	b.ReportMetric(float64(schools), "schools")
+	if b.N > 1 {
+		fmt.Fprintf(os.Stderr, "cluster matrix (%d pupils drawn, %d schools, 4 snapshots): %.2f ms a page, %.2f× the core dashboard (%.2f ms), %.1f Host calls a page\n",
+			pupils, schools, float64(mat.Microseconds())/n/1000, float64(mat)/float64(dash), float64(dash.Microseconds())/n/1000, float64(calls)/n)
+	}
+}
