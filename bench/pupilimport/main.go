@@ -8,7 +8,8 @@
 //
 //	go run ./bench/pupilimport [-sizes 29000,290000] [-postgres URL]
 //
-// PUPILIMPORT_CPUPROFILE=FILE writes a CPU profile of each import (the last one wins).
+// PUPILIMPORT_CPUPROFILE=FILE writes a CPU profile of each import to FILE.sqlite and
+// FILE.postgres (the last size measured wins).
 //
 // Goals (issue 5): ≥ 50,000 rows/s on SQLite; ≥ 0.5 of raw COPY on PostgreSQL.
 package main
@@ -127,6 +128,7 @@ func runChild(dbURL, file string) error {
 		return err
 	}
 	if path := os.Getenv("PUPILIMPORT_CPUPROFILE"); path != "" {
+		path += "." + string(db.Dialect) // one profile per database
 		pf, err := os.Create(path)
 		if err != nil {
 			return err
