@@ -1,0 +1,57 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
+)
+
+// The demo_seed job builds a tenant's demo programme through the store and
+// the Host: only as a user who manages the programme, once.
+func TestDemoSeedBuildsAMovingProgrammeOnce(t *testing.T) {
+	eachStorage(t, func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness) {
+		c := client{t, h}
+		payload := []byte(`{"today":"2019-10-01"}`)
+		// The tenant's system actor may read no pupils; a teacher may not manage the programme.
+		if err := h.RunJob(h.System(), "demo_seed", payload); err == nil || !strings.Contains(err.Error(), "FailedPrecondition") {
+			t.Fatalf("seed as the system actor: %v", err)
+		}
+		if err := h.RunJob(h.As(mathsID), "demo_seed", payload); err == nil || !strings.Contains(err.Error(), "FailedPrecondition") {
+			t.Fatalf("seed as a teacher: %v", err)
+		}
+		if st, _ := c.status(plugintest.AdminID, "GET", "/clusters/1", nil); st != 404 {
+			t.Fatalf("a refused seed made a cluster: %d", st)
+		}
+		if err := h.RunJob(h.As(plugintest.AdminID), "demo_seed", []byte(`{"snapshots":5}`)); err == nil {
+			t.Fatal("five snapshots were accepted")
+		}
+		if err := h.RunJob(h.As(plugintest.AdminID), "demo_seed", payload); err != nil {
+			t.Fatalf("seed as the admin: %v", err)
+		}
+		// The year before the one running on 1 October 2019; the cluster unit's
+		// three schools, its trio, the central team as programme lead.
+		cluster := c.page(plugintest.AdminID, "/clusters/1")
+		mustContain(t, "the demo cluster", cluster, "North Cluster", "2018-19", "Alder Primary School", "Birch Academy", "Damson Primary School",
+			"Trio A", "Cora Central", "Hari Head")
+		// Alder's staff make a team that keeps the primary rule; its cohort is frozen with three snapshots.
+		a := "/schools/" + id(plugintest.SchoolA) + "?year=1"
+		if page := c.page(plugintest.AdminID, a); strings.Contains(page, `data-testid="violations"`) || !strings.Contains(page, "Tom Maths") || !strings.Contains(page, "Pia Para") {
+			t.Fatalf("Alder's team:\n%s", page)
+		}
+		cohort := c.page(plugintest.HeadID, "/schools/"+id(plugintest.SchoolA)+"/cohort?year=1")
+		mustContain(t, "Alder's cohort", cohort, ">Baseline<", ">October<", ">March<")
+		// The matrix moves: Alder draws its pupils with arrows from the baseline to March.
+		m := c.page(plugintest.AdminID, "/clusters/1/matrix?from=0&to=2")
+		if n := strings.Count(m, `marker-end="url(#arrowhead)"`); n < 3 {
+			t.Fatalf("%d arrows on the demo cluster's matrix:\n%s", n, m)
+		}
+		// A second run changes nothing: still one cluster.
+		if err := h.RunJob(h.As(plugintest.AdminID), "demo_seed", payload); err != nil {
+			t.Fatalf("second seed: %v", err)
+		}
+		if st, _ := c.status(plugintest.AdminID, "GET", "/clusters/2", nil); st != 404 {
+			t.Fatalf("a second seed made another cluster: %d", st)
+		}
+	})
+}
