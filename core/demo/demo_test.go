@@ -116,6 +116,28 @@ func TestDemoMatchesTheSchoolList(t *testing.T) {
 		if len(res.Logins) < 13 {
 			t.Fatalf("%d logins", len(res.Logins))
 		}
+		// The trust's Challenge the Gap cluster: three of its schools, each
+		// with generated staff enough for a team (primary 1/1/1, secondary 1/3/2).
+		cl, _, _ := ts.Search(ctx, tr.ID, tenancy.SearchQuery{Kind: tenancy.KindCluster})
+		if len(cl) != 1 || cl[0].Name != demo.TrustCluster {
+			t.Fatalf("trust clusters: %+v", cl)
+		}
+		members, err := ts.Children(ctx, tr.ID, cl[0].ID)
+		if err != nil || len(members) != 3 {
+			t.Fatalf("the trust's cluster holds %d schools (%v), want 3", len(members), err)
+		}
+		if res.Staff[demo.TrustSlug] != 3+3+6 {
+			t.Errorf("trust staff = %d, want 12 (two primaries and a secondary)", res.Staff[demo.TrustSlug])
+		}
+		if n := res.Staff[demo.PartnershipSlug]; n < 63*3 || n > 63*6 {
+			t.Errorf("partnership staff = %d, want 3 to 6 for each of the 63 Challenge the Gap schools", n)
+		}
+		for _, m := range members {
+			_, err := ids.UserByEmail(ctx, tr.ID, "para2."+*m.URN+"@northstar.example.org")
+			if secondary := m.Phase == tenancy.PhaseSecondary; secondary != (err == nil) {
+				t.Errorf("%s (%s) has a second para-professional: %v", m.Name, m.Phase, err == nil)
+			}
+		}
 		checkDemoPupils(t, db, pup, res)
 	})
 }
