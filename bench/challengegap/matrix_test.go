@@ -148,6 +148,16 @@ func BenchmarkClusterMatrix(b *testing.B) {
 	b.ReportMetric(float64(calls)/n, "host-calls/page")
 	b.ReportMetric(float64(pupils), "pupils-drawn")
 	b.ReportMetric(float64(schools), "schools")
+	// The plugin's own share: HandleHTTP as the runtime measures it (the
+	// median of its last calls, the matrix pages among them).
+	if sts, err := w.a.Plugins.Statuses(context.Background()); err == nil {
+		for _, st := range sts {
+			if st.ID == "challengegap" {
+				b.ReportMetric(float64(st.LatencyP50.Microseconds())/1000, "plugin-p50-ms")
+			}
+		}
+	}
+	b.ReportMetric(float64(len(page))/1024, "page-KiB")
 	if b.N > 1 {
 		fmt.Fprintf(os.Stderr, "cluster matrix (%d pupils drawn, %d schools, 4 snapshots): %.2f ms a page, %.2f× the core dashboard (%.2f ms), %.1f Host calls a page\n",
 			pupils, schools, float64(mat.Microseconds())/n/1000, float64(mat)/float64(dash), float64(dash.Microseconds())/n/1000, float64(calls)/n)
