@@ -34,6 +34,10 @@ func TestDemoSeedBuildsAMovingProgrammeOnce(t *testing.T) {
 		cluster := c.page(plugintest.AdminID, "/clusters/1")
 		mustContain(t, "the demo cluster", cluster, "North Cluster", "2018-19", "Alder Primary School", "Birch Academy", "Damson Primary School",
 			"Trio A", "Cora Central", "Hari Head")
+		// The six workshops are dated at the facilitation school, with attendance.
+		if n := strings.Count(cluster, "Alder Primary School</td></tr>"); n != 6 {
+			t.Errorf("%d workshops held at Alder, want 6:\n%s", n, cluster)
+		}
 		// Alder's staff make a team that keeps the primary rule; its cohort is frozen with three snapshots.
 		a := "/schools/" + id(plugintest.SchoolA) + "?year=1"
 		if page := c.page(plugintest.AdminID, a); strings.Contains(page, `data-testid="violations"`) || !strings.Contains(page, "Tom Maths") || !strings.Contains(page, "Pia Para") {

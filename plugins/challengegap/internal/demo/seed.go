@@ -5,8 +5,8 @@
 // plugin's storage.
 //
 // For every cluster unit of the tenant it makes a cluster of the previous
-// academic year with the unit's schools, leads, a team per school that
-// keeps the phase rules (chosen from the school's staff), a target cohort
+// academic year with the unit's schools, leads, its six workshops dated
+// with attendance, a team per school that keeps the phase rules (chosen from the school's staff), a target cohort
 // of about 15 eligible pupils per school (from the school's pupils), a
 // trio of the cluster's first three schools, two strategies trialled per
 // school with the pupils who receive them, and three snapshots (baseline,
@@ -259,8 +259,47 @@ func (sd *seeder) cluster(year *store.Year, u *pluginv1.OrgUnit, schools []*plug
 	if _, err := sd.s.SetLeads(c.ID, l); err != nil {
 		return err
 	}
+	if err := sd.workshops(year, c, schools[0]); err != nil {
+		return err
+	}
 	if len(schools) >= 3 {
 		if _, err := sd.s.CreateTrio(c.ID, "Trio A", schools[0].GetId(), schools[1].GetId(), schools[2].GetId()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// workshops dates the cluster's six workshops across the year at its
+// facilitation school and records who came: most of the team members, each
+// missing about one in eight.
+func (sd *seeder) workshops(year *store.Year, c *store.Cluster, host *pluginv1.School) error {
+	first, err := rules.ParseAcademicYear(year.Label)
+	if err != nil {
+		return err
+	}
+	ws, err := sd.s.Workshops(c.ID)
+	if err != nil {
+		return err
+	}
+	members, err := sd.s.ClusterMembers(c.ID)
+	if err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(seedOf(c.UnitID), 6))
+	start := time.Date(first, time.September, 28, 0, 0, 0, 0, time.UTC)
+	for i, w := range ws {
+		on := start.AddDate(0, 0, 42*i).Format(time.DateOnly)
+		if _, err := sd.s.UpdateWorkshop(w.ID, on, host.GetName(), ""); err != nil {
+			return err
+		}
+		var present []uint64
+		for _, m := range members {
+			if rng.IntN(8) != 0 {
+				present = append(present, m.ID)
+			}
+		}
+		if err := sd.s.SetAttendance(w.ID, present); err != nil {
 			return err
 		}
 	}
