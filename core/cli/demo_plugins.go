@@ -87,6 +87,8 @@ func seedDemoPlugins(ctx context.Context, a *app.App, dir string, out io.Writer)
 		}
 	}
 	fmt.Fprintf(out, "Challenge the Gap is installed and enabled for both demo tenants, with its demo data (%.1f s).\n", time.Since(start).Seconds())
+	fmt.Fprintln(out, "  Try central@partnership.example.org (programme lead of every cluster), ceo@northstar.example.org (the trust's),\n"+
+		"  head@northstar.example.org (leads the trust's cluster) or teacher@northstar.example.org (on its team).")
 	return nil
 }
 
