@@ -21,7 +21,7 @@ type svgData struct {
 type matrixRow struct {
 	matrix.Placed
 	FromX, FromY, ToX, ToY string
-	Strategies                               []string
+	Strategies             []string
 }
 
 type matrixView struct {
