@@ -3,8 +3,6 @@ package cli_test
 import (
 	"bytes"
 	"context"
-	"io"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"regexp"
@@ -15,10 +13,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/challengepartners/upwards/core/app"
-	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/cli"
-	"github.com/challengepartners/upwards/core/config"
 	"github.com/challengepartners/upwards/core/demo"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
@@ -60,23 +55,7 @@ func TestBrowserTeamMemberMovesADot(t *testing.T) {
 	if err := root.ExecuteContext(context.Background()); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
-	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
-	cfg := config.Defaults()
-	cfg.DatabaseURL, cfg.DataDir, cfg.LogLevel = db, data, "error"
-	a, err := app.Open(ctx, cfg, app.NewLogger(cfg, io.Discard))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if err := a.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := a.Web()
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	defer hs.Close()
+	ctx, a, hs := startedApp(t, db, data)
 	tn, err := a.Tenancy.TenantBySlug(ctx, demo.TrustSlug)
 	if err != nil {
 		t.Fatal(err)

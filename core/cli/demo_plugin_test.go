@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,10 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/challengepartners/upwards/core/app"
-	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/cli"
-	"github.com/challengepartners/upwards/core/config"
 	"github.com/challengepartners/upwards/core/demo"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
@@ -62,23 +58,7 @@ func TestDemoRunsChallengeTheGap(t *testing.T) {
 		t.Fatalf("demo output:\n%s", out)
 	}
 
-	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
-	cfg := config.Defaults()
-	cfg.DatabaseURL, cfg.DataDir, cfg.LogLevel = db, data, "error"
-	a, err := app.Open(ctx, cfg, app.NewLogger(cfg, io.Discard))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if err := a.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := a.Web()
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	defer hs.Close()
+	ctx, a, hs := startedApp(t, db, data)
 	get := func(host, token, path string) (int, string) {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodGet, hs.URL+path, nil)

@@ -1,20 +1,15 @@
 package cli_test
 
 import (
-	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/challengepartners/upwards/core/app"
-	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/authz"
-	"github.com/challengepartners/upwards/core/config"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
 )
@@ -52,23 +47,7 @@ func TestScaffoldedPluginShowsInOneTenantOnly(t *testing.T) {
 	}
 	mustRun("plugin", "enable", "mentoring", "--tenant", "alpha")
 
-	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
-	cfg := config.Defaults()
-	cfg.DatabaseURL, cfg.DataDir, cfg.LogLevel = db, t.TempDir(), "error"
-	a, err := app.Open(ctx, cfg, app.NewLogger(cfg, io.Discard))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if err := a.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := a.Web()
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	defer hs.Close()
+	ctx, a, hs := startedApp(t, db, t.TempDir())
 	get := func(host, token, path string) (int, string) {
 		req, _ := http.NewRequest(http.MethodGet, hs.URL+path, nil)
 		req.Host = host
