@@ -80,10 +80,22 @@ func loadViews() (*views, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Partials (files named _*.html) hold {{define}} blocks that several
+	// pages share; they are parsed into every page and are no page themselves.
+	var partials []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "_") {
+			b, err := fs.ReadFile(templateFS, "templates/"+e.Name())
+			if err != nil {
+				return nil, err
+			}
+			partials = append(partials, string(b))
+		}
+	}
 	v := &views{pages: map[string]*template.Template{}}
 	for _, e := range entries {
 		name := strings.TrimSuffix(e.Name(), ".html")
-		if name == "layout" {
+		if name == "layout" || strings.HasPrefix(name, "_") {
 			continue
 		}
 		body, err := fs.ReadFile(templateFS, "templates/"+e.Name())
@@ -93,6 +105,11 @@ func loadViews() (*views, error) {
 		t, err := template.New("layout").Funcs(funcs).Parse(string(layout))
 		if err != nil {
 			return nil, fmt.Errorf("parse layout: %w", err)
+		}
+		for _, part := range partials {
+			if _, err := t.Parse(part); err != nil {
+				return nil, fmt.Errorf("parse partial for %s: %w", e.Name(), err)
+			}
 		}
 		if _, err := t.Parse(string(body)); err != nil {
 			return nil, fmt.Errorf("parse %s: %w", e.Name(), err)
