@@ -21,6 +21,7 @@ var Migrations = []sdk.Migration{
 	{Version: 7, Name: "snapshots and data points", Up: migrate7},
 	{Version: 8, Name: "reminders sent", Up: migrate8},
 	{Version: 9, Name: "scale-up plans, staff surveys, case studies, newsletters sent", Up: migrate9},
+	{Version: 10, Name: "retired strategies", Up: migrate10},
 }
 
 type yearV1 struct {
@@ -404,4 +405,16 @@ func (newsletterV9) TableName() string { return "newsletters" }
 
 func migrate9(tx *gorm.DB) error {
 	return tx.Migrator().CreateTable(&scaleUpV9{}, &scaleUpStepV9{}, &surveyRoundV9{}, &surveyResponseV9{}, &surveyAnswerV9{}, &caseStudyV9{}, &newsletterV9{})
+}
+
+type strategyV10 struct {
+	RetiredAt *time.Time
+}
+
+func (strategyV10) TableName() string { return "strategies" }
+
+// migrate10 lets a strategy be retired from the catalogue (kept for the
+// trials that used it, no longer offered) instead of deleted.
+func migrate10(tx *gorm.DB) error {
+	return tx.Migrator().AddColumn(&strategyV10{}, "RetiredAt")
 }

@@ -195,10 +195,16 @@ type Strategy struct {
 	Title       string    `gorm:"size:200;not null" json:"title"`
 	Description string    `gorm:"size:4000;not null;default:''" json:"description"`
 	CreatedAt   time.Time `json:"created_at"`
+	// RetiredAt is when the strategy was retired: no longer offered for new
+	// trials, kept for the trials that used it (nil: in use).
+	RetiredAt *time.Time `json:"retired_at,omitempty"`
 }
 
 // TableName is the table of strategies.
 func (Strategy) TableName() string { return "strategies" }
+
+// Retired reports whether the strategy is retired from the catalogue.
+func (s Strategy) Retired() bool { return s.RetiredAt != nil }
 
 // Trial is a strategy a school trials in a programme year, and what it decided.
 type Trial struct {
