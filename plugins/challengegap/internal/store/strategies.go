@@ -116,8 +116,12 @@ func (s *Store) StartTrial(yearID, schoolID, strategyID uint64, startedOn, notes
 		if _, err := tx.Year(yearID); err != nil {
 			return err
 		}
-		if _, err := tx.Strategy(strategyID); err != nil {
+		st, err := tx.Strategy(strategyID)
+		if err != nil {
 			return invalid("strategy", "choose a strategy of the catalogue")
+		}
+		if st.Retired() {
+			return invalid("strategy", "%s is retired from the catalogue: choose another", st.Title)
 		}
 		var n int64
 		if err := tx.q().Model(&Trial{}).Where("year_id = ? AND school_id = ? AND strategy_id = ?", yearID, schoolID, strategyID).Count(&n).Error; err != nil {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"time"
 
@@ -127,14 +126,8 @@ func (s *Store) AddResource(workshopID uint64, title, link string) (*Resource, e
 	if err != nil {
 		return nil, err
 	}
-	if link, err = text("url", link, 500, false); err != nil {
+	if link, err = checkLink(link); err != nil {
 		return nil, err
-	}
-	if link != "" {
-		u, err := url.Parse(link)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, invalid("url", "must be a web address starting http:// or https://")
-		}
 	}
 	if _, err := s.Workshop(workshopID); err != nil {
 		return nil, err
