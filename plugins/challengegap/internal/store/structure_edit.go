@@ -104,8 +104,8 @@ func (s *Store) UpdateYear(id uint64, label string) (before, after *Year, err er
 		if label == y.Label {
 			return nil
 		}
-		var n int64
-		if err := tx.q().Model(&Snapshot{}).Where("year_id = ?", id).Count(&n).Error; err != nil {
+		n, err := tx.YearSnapshots(id)
+		if err != nil {
 			return err
 		}
 		if n > 0 {
@@ -125,12 +125,21 @@ func (s *Store) UpdateYear(id uint64, label string) (before, after *Year, err er
 	return before, after, nil
 }
 
+// YearSnapshots counts the snapshots taken in a programme year (its label
+// is fixed from the first).
+func (s *Store) YearSnapshots(id uint64) (int64, error) {
+	var n int64
+	if err := s.q().Model(&Snapshot{}).Where("year_id = ?", id).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("snapshots of year %d: %w", id, err)
+	}
+	return n, nil
+}
+
 // YearDependents lists what keeps a programme year from being deleted.
 func (s *Store) YearDependents(id uint64) (Dependents, error) {
 	y := "year_id = ?"
 	return s.countDependents([]dependentCount{
 		{&Cluster{}, "cluster", "clusters", y, []any{id}},
-		{&Participant{}, "school place or request", "school places and requests", y, []any{id}},
 		{&TeamMember{}, "team member", "team members", y, []any{id}},
 		{&Cohort{}, "target cohort", "target cohorts", y, []any{id}},
 		{&Snapshot{}, "snapshot", "snapshots", y, []any{id}},
@@ -307,6 +316,19 @@ func (s *Store) Place(clusterID, schoolID uint64) (*Participant, error) {
 		return nil, fmt.Errorf("school %d in cluster %d: %w", schoolID, clusterID, ErrNotFound)
 	}
 	return p, nil
+}
+
+// MoveBlocker says why the school cannot move out of the cluster as it is
+// (in a trio, or its facilitation school), or "" when it can.
+func (s *Store) MoveBlocker(clusterID, schoolID uint64) (string, error) {
+	c, err := s.Cluster(clusterID)
+	if err != nil {
+		return "", err
+	}
+	if _, err := s.Place(clusterID, schoolID); err != nil {
+		return "", err
+	}
+	return s.leaveBlocker(c, schoolID)
 }
 
 // leaveBlocker says why the school cannot leave the cluster c as it is

@@ -84,12 +84,15 @@ func TestEditAndDeleteYears(t *testing.T) {
 		if _, err := s.CreateRound(y.ID, "Summer 2018"); err != nil {
 			t.Fatal(err)
 		}
+		if n, err := s.YearSnapshots(y.ID); err != nil || n != 1 {
+			t.Fatalf("YearSnapshots = %d, %v", n, err)
+		}
 		conflictSaying(t, "relabelling after a baseline", func() error { _, _, err := s.UpdateYear(y.ID, "2016-17"); return err }(), "baseline", "1 snapshot")
 		deps, err := s.YearDependents(y.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := "1 cluster, 1 school place or request, 1 team member, 1 target cohort, 1 snapshot and 1 survey round"
+		want := "1 cluster, 1 team member, 1 target cohort, 1 snapshot and 1 survey round"
 		if deps.String() != want {
 			t.Fatalf("YearDependents = %q, want %q", deps, want)
 		}
@@ -233,6 +236,9 @@ func TestRemoveAndMoveSchools(t *testing.T) {
 
 		// In a trio, or the facilitation school: refused, saying what to do.
 		conflictSaying(t, "removing a school of a trio", func() error { _, err := s.RemoveSchool(c.ID, 10); return err }(), "trio Trio North")
+		if why, err := s.MoveBlocker(c.ID, 10); err != nil || !strings.Contains(why, "trio Trio North") {
+			t.Fatalf("MoveBlocker = %q, %v", why, err)
+		}
 		conflictSaying(t, "moving a school of a trio", func() error { _, _, err := s.MoveSchool(c.ID, 10, south.ID); return err }(), "trio Trio North")
 		trios, _ := s.Trios(c.ID)
 		if _, _, err := s.UpdateTrio(c.ID, trios[0].ID, "Trio North", 10, 11, 13); err != nil {
