@@ -45,6 +45,9 @@ type clusterView struct {
 	Workshops []store.Workshop
 	People    []*pluginv1.Person // managers: candidates for the leads
 	Others    []*pluginv1.School // managers: schools to add
+	// CanEdit: challengegap.programme.manage at the root, which renames
+	// and deletes clusters (as it adds them).
+	CanEdit bool
 }
 
 // loadCluster reads the cluster named by the path.
@@ -132,6 +135,9 @@ func clusterPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if acc.Manage {
 		host := sdk.HostFrom(ctx)
+		if v.CanEdit, err = host.Can(ctx, PermManage, 0); err != nil {
+			return err
+		}
 		units := append([]uint64{c.UnitID}, accepted...)
 		roots, err := host.OrgUnits(ctx, nil, pluginv1.OrgUnitKind_ORG_UNIT_KIND_TENANT)
 		if err != nil {
@@ -359,6 +365,9 @@ func deleteTrio(w http.ResponseWriter, r *http.Request) error {
 	}
 	tid, err := id(r, "trio")
 	if err != nil {
+		return err
+	}
+	if err := confirmed(r); err != nil {
 		return err
 	}
 	t, err := s.DeleteTrio(c.ID, tid)

@@ -299,7 +299,8 @@ type themeGroup struct {
 
 type strategiesView struct {
 	common
-	Themes    []themeGroup
+	Themes    []themeGroup     // the strategies in use, by theme
+	Retired   []store.Strategy // kept for the trials that used them, not offered
 	AllThemes []rules.Theme
 	CanManage bool
 	Empty     bool
@@ -315,11 +316,16 @@ func strategiesPage(w http.ResponseWriter, r *http.Request) error {
 	for _, th := range rules.Themes {
 		g := themeGroup{Theme: string(th)}
 		for _, s := range sts {
-			if s.Theme == string(th) {
+			if s.Theme == string(th) && !s.Retired() {
 				g.Strategies = append(g.Strategies, s)
 			}
 		}
 		v.Themes = append(v.Themes, g)
+	}
+	for _, s := range sts {
+		if s.Retired() {
+			v.Retired = append(v.Retired, s)
+		}
 	}
 	if v.CanManage, err = sdk.HostFrom(ctx).Can(ctx, PermManage, 0); err != nil {
 		return err

@@ -51,7 +51,7 @@ type schoolView struct {
 	Subjects   []rules.Subject
 	ParaTypes  []rules.ParaType
 	Trials     []trialRow
-	Strategies []store.Strategy
+	Strategies []store.Strategy // in use: offered for new trials
 	Decisions  []rules.Decision
 	Visits     []visitRow
 	Plans      []planRow // strategies decided "scale up", with their plans
@@ -221,12 +221,16 @@ func schoolPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		sort.Slice(v.Staff, func(i, j int) bool { return v.Staff[i].GetName() < v.Staff[j].GetName() })
 	}
-	if v.Strategies, err = s.Strategies(); err != nil {
+	strategies, err := s.Strategies()
+	if err != nil {
 		return err
 	}
 	byID := map[uint64]store.Strategy{}
-	for _, st := range v.Strategies {
+	for _, st := range strategies {
 		byID[st.ID] = st
+		if !st.Retired() {
+			v.Strategies = append(v.Strategies, st) // offered for new trials
+		}
 	}
 	trials, err := s.Trials(sc.year.ID, sc.school)
 	if err != nil {
@@ -429,32 +433,38 @@ func addVisit(w http.ResponseWriter, r *http.Request) error {
 // visitContext loads the visit of the path and refuses an actor who is
 // neither its school's leader nor one who may visit it.
 func visitContext(r *http.Request) (*store.Store, *store.Visit, error) {
+	s, vi, _, err := visitAccess(r)
+	return s, vi, err
+}
+
+// visitAccess is visitContext with the actor's access to the school.
+func visitAccess(r *http.Request) (*store.Store, *store.Visit, schoolAccess, error) {
 	s := st(r)
 	vid, err := id(r, "visit")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, schoolAccess{}, err
 	}
 	vi, err := s.Visit(vid)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, schoolAccess{}, err
 	}
 	var c *store.Cluster
 	if got, err := s.ClusterOfSchool(vi.YearID, vi.SchoolID); err == nil {
 		c = got
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return nil, nil, err
+		return nil, nil, schoolAccess{}, err
 	}
 	acc, err := accessToSchool(r, s, vi.YearID, vi.SchoolID, c)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, acc, err
 	}
 	if !acc.CanSee() {
-		return nil, nil, errNotFound
+		return nil, nil, acc, errNotFound
 	}
 	if !acc.Lead && !acc.Cluster.CanVisit() {
-		return nil, nil, errForbidden
+		return nil, nil, acc, errForbidden
 	}
-	return s, vi, nil
+	return s, vi, acc, nil
 }
 
 func addAction(w http.ResponseWriter, r *http.Request) error {
