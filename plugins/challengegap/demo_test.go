@@ -50,6 +50,30 @@ func TestDemoSeedBuildsAMovingProgrammeOnce(t *testing.T) {
 		if n := strings.Count(m, `marker-end="url(#arrowhead)"`); n < 3 {
 			t.Fatalf("%d arrows on the demo cluster's matrix:\n%s", n, m)
 		}
+		// The reports show the year's impact on first run: the staff survey
+		// (spring answered by the whole team and closed, summer open), the
+		// trials with their decisions and scale-up plans, a case study.
+		report := c.page(plugintest.AdminID, "/schools/"+id(plugintest.SchoolA)+"/report?year=1")
+		mustContain(t, "Alder's report", report, "<h3>Spring 2019 (3 responses)</h3>", "<h3>Summer 2019 (0 responses)</h3>",
+			`data-testid="report-trials"`, "Scale up across the school", "steps done", `data-testid="case-study"`,
+			"Our 7 target pupils", "We trialled Growth-mindset feedback with 4 of them")
+		if n := strings.Count(report, `data-testid="survey-results"`); n != 2 {
+			t.Errorf("Alder's report shows %d survey rounds, want 2", n)
+		}
+		mustNotContain(t, "Alder's report", report, "Testpupil")
+		cluster = c.page(plugintest.AdminID, "/clusters/1/report")
+		mustContain(t, "the cluster's report", cluster, "<h3>Spring 2019 (5 responses)</h3>", `data-testid="report-trials"`,
+			"Birch Academy</td><td>Mentoring by a trusted adult")
+		mustNotContain(t, "the cluster's report", cluster, "Our 7 target pupils", "Testpupil")
+		// The spring round is closed, the summer round open for the team.
+		survey := c.page(mathsID, "/surveys/2")
+		mustContain(t, "the summer round", survey, "open for answers", `data-testid="survey-form"`)
+		mustNotContain(t, "the spring round", c.page(mathsID, "/surveys/1"), "open for answers", `data-testid="survey-form"`)
+		// The first strategy's evidence compares its 4 pupils with the other 3, with numbers.
+		trial := c.page(plugintest.HeadID, "/schools/"+id(plugintest.SchoolA)+"/trials/1?year=1")
+		mustContain(t, "the trial's evidence", trial, "The 4 cohort pupils receiving the strategy against the 3 who are not",
+			"Change of the gap in months", "95% interval")
+		mustNotContain(t, "the trial's evidence", trial, "Too few pupils to compare")
 		// A second run changes nothing: still one cluster.
 		if err := h.RunJob(h.As(plugintest.AdminID), "demo_seed", payload); err != nil {
 			t.Fatalf("second seed: %v", err)

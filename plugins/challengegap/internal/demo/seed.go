@@ -12,7 +12,10 @@
 // school with the pupils who receive them, and three snapshots (baseline,
 // October, March; the payload may ask for 1 to 4, July the fourth) whose
 // values move plausibly, so the matrices show
-// movement on first run. The same tenant always gets the same data.
+// movement on first run. It also makes the year's impact (impact.go): the
+// schools' decisions with scale-up plans, a staff survey round answered by
+// every team member and closed and one left open, and case studies, so the
+// reports have something to show. The same tenant always gets the same data.
 package demo
 
 import (
@@ -117,6 +120,10 @@ type seeder struct {
 	host *sdk.Host
 	s    *store.Store
 	by   uint64
+	// first is the first calendar year of the programme year.
+	first int
+	// rounds are the year's survey rounds.
+	rounds rounds
 	// snapshots is how many of snapshotDays each school gets.
 	snapshots int
 	// counts of what was made, for the log.
@@ -138,6 +145,10 @@ func (sd *seeder) run(today time.Time) error {
 	first := academicStart(today)
 	year, err := sd.s.CreateYear(fmt.Sprintf("%d-%02d", first, (first+1)%100))
 	if err != nil {
+		return err
+	}
+	sd.first = first
+	if sd.rounds, err = sd.openRounds(year, first); err != nil {
 		return err
 	}
 	if _, err := sd.s.SeedStrategies(); err != nil {
@@ -178,6 +189,9 @@ func (sd *seeder) run(today time.Time) error {
 		if err := sd.cluster(year, u, in, programmeLead, strategies); err != nil {
 			return fmt.Errorf("demo cluster %d: %w", u.GetId(), err)
 		}
+	}
+	if err := sd.closeRounds(sd.rounds); err != nil {
+		return err
 	}
 	sdk.Log(ctx).InfoContext(ctx, "demo data added", "year", year.Label, "clusters", sd.clusters, "schools", sd.schools, "cohort_pupils", sd.pupils)
 	return nil
@@ -237,17 +251,19 @@ func (sd *seeder) cluster(year *store.Year, u *pluginv1.OrgUnit, schools []*plug
 	}
 	sd.clusters++
 	var facilitationLead *store.TeamMember
+	seeds := make([]*schoolSeed, 0, len(schools))
 	for i, sc := range schools {
 		if _, err := sd.s.AddSchool(c.ID, sc.GetId(), sd.by); err != nil {
 			return err
 		}
-		leader, err := sd.school(year, sc, strategies)
+		ss, err := sd.school(year, sc, strategies)
 		if err != nil {
 			return fmt.Errorf("school %d: %w", sc.GetId(), err)
 		}
 		if i == 0 {
-			facilitationLead = leader
+			facilitationLead = ss.leader
 		}
+		seeds = append(seeds, ss)
 	}
 	l := store.Leads{FacilitationSchoolID: schools[0].GetId()}
 	if facilitationLead != nil {
@@ -265,6 +281,22 @@ func (sd *seeder) cluster(year *store.Year, u *pluginv1.OrgUnit, schools []*plug
 	if len(schools) >= 3 {
 		if _, err := sd.s.CreateTrio(c.ID, "Trio A", schools[0].GetId(), schools[1].GetId(), schools[2].GetId()); err != nil {
 			return err
+		}
+	}
+	// Decisions and scale-up plans, the survey, and a case study at the
+	// facilitation school and every third school after it.
+	for i, ss := range seeds {
+		rng := rand.New(rand.NewPCG(seedOf(ss.school.GetId()), 27))
+		if err := sd.decide(ss, rng); err != nil {
+			return fmt.Errorf("school %d decisions: %w", ss.school.GetId(), err)
+		}
+		if err := sd.survey(sd.rounds, ss, rng); err != nil {
+			return fmt.Errorf("school %d survey: %w", ss.school.GetId(), err)
+		}
+		if i%3 == 0 {
+			if err := sd.caseStudy(year, ss, rng); err != nil {
+				return fmt.Errorf("school %d case study: %w", ss.school.GetId(), err)
+			}
 		}
 	}
 	return nil
@@ -316,12 +348,16 @@ func secondaryRule(p pluginv1.Phase) bool {
 }
 
 // school makes the team, cohort, trials and snapshots of one school and
-// returns its leader (nil if the school has no headteacher).
-func (sd *seeder) school(year *store.Year, sc *pluginv1.School, strategies []store.Strategy) (*store.TeamMember, error) {
+// returns what it made (leader nil if the school has no headteacher).
+func (sd *seeder) school(year *store.Year, sc *pluginv1.School, strategies []store.Strategy) (*schoolSeed, error) {
 	ctx := sd.ctx
 	sd.schools++
-	leader, err := sd.team(year, sc)
-	if err != nil {
+	ss := &schoolSeed{school: sc}
+	var err error
+	if ss.leader, err = sd.team(year, sc); err != nil {
+		return nil, err
+	}
+	if ss.members, err = sd.s.Members(year.ID, sc.GetId()); err != nil {
 		return nil, err
 	}
 	pupils, err := sd.host.Pupils(ctx, nil, []uint64{sc.GetId()})
@@ -331,43 +367,48 @@ func (sd *seeder) school(year *store.Year, sc *pluginv1.School, strategies []sto
 	rng := rand.New(rand.NewPCG(seedOf(sc.GetId()), 15))
 	chosen := chooseCohort(pupils, 15, rng)
 	if len(chosen) == 0 {
-		return leader, nil
+		return ss, nil
 	}
 	ids := make([]uint64, len(chosen))
 	for i, p := range chosen {
 		ids[i] = p.GetId()
+		if g := int(p.GetYearGroup()); !slices.Contains(ss.yearGroups, g) {
+			ss.yearGroups = append(ss.yearGroups, g)
+		}
 	}
+	slices.Sort(ss.yearGroups)
 	if _, err := sd.s.AddToCohort(year.ID, sc.GetId(), ids, sd.by, ""); err != nil {
 		return nil, err
 	}
 	sd.pupils += len(ids)
-	first, err := rules.ParseAcademicYear(year.Label)
-	if err != nil {
-		return nil, err
-	}
+	ss.pupils = len(ids)
 	dates := make([]time.Time, sd.snapshots)
 	for i, d := range snapshotDays[:sd.snapshots] {
-		dates[i] = time.Date(first+d.yearOff, d.month, d.day, 0, 0, 0, 0, time.UTC)
+		dates[i] = time.Date(sd.first+d.yearOff, d.month, d.day, 0, 0, 0, 0, time.UTC)
 	}
+	ss.baseline = dates[0]
 	if _, err := sd.s.FreezeCohort(year.ID, sc.GetId(), sd.by, dates[0].Format(time.DateOnly)); err != nil {
 		return nil, err
 	}
-	// Two strategies, each received by about half of the cohort.
+	// Two strategies: the first received by about three pupils in five, the
+	// second by about half.
+	received := allocate(len(ids), rng)
 	for k := 0; k < 2 && len(strategies) > 0; k++ {
 		st := strategies[(int(sc.GetId())+k*3)%len(strategies)]
-		tr, err := sd.s.StartTrial(year.ID, sc.GetId(), st.ID, dates[0].AddDate(0, 0, 10).Format(time.DateOnly), "", sd.by)
+		tr, err := sd.s.StartTrial(year.ID, sc.GetId(), st.ID, dates[0].AddDate(0, 0, 10).Format(time.DateOnly), trialNotes[k], sd.by)
 		if err != nil {
 			return nil, err
 		}
 		var who []uint64
 		for i, id := range ids {
-			if i%2 == k {
+			if received[k][i] {
 				who = append(who, id)
 			}
 		}
 		if err := sd.s.SetTrialPupils(sc.GetId(), tr.ID, who); err != nil {
 			return nil, err
 		}
+		ss.trials = append(ss.trials, trialSeed{trial: tr, title: st.Title, pupils: len(who), received: received[k]})
 	}
 	snaps, err := sd.s.Snapshots(year.ID, sc.GetId())
 	if err != nil {
@@ -377,6 +418,12 @@ func (sd *seeder) school(year *store.Year, sc *pluginv1.School, strategies []sto
 		return nil, errors.New("the baseline made no snapshot")
 	}
 	traj := trajectories(chosen, len(dates), rng)
+	for i := range traj {
+		if len(ss.trials) > 0 && received[0][i] {
+			traj[i].boost()
+		}
+	}
+	var first, last []store.PointInput
 	for i, d := range dates {
 		var snapID uint64
 		if i == 0 {
@@ -395,8 +442,36 @@ func (sd *seeder) school(year *store.Year, sc *pluginv1.School, strategies []sto
 		if err := sd.s.SaveDataPoints(sc.GetId(), snapID, rows, sd.by); err != nil {
 			return nil, err
 		}
+		if i == 0 {
+			first = rows
+		}
+		last = rows
+		ss.lastLabel = snapshotDays[i].label
 	}
-	return leader, nil
+	ss.changes = make([]*int, len(chosen))
+	var from, to float64
+	both := 0
+	for j := range chosen {
+		a, b := first[j].GapMonths, last[j].GapMonths
+		if a == nil || b == nil {
+			continue
+		}
+		c := *b - *a
+		ss.changes[j] = &c
+		from += float64(*a)
+		to += float64(*b)
+		both++
+	}
+	if both > 0 {
+		ss.gapFrom, ss.gapTo = from/float64(both), to/float64(both)
+	}
+	return ss, nil
+}
+
+// trialNotes are the notes of the school's first and second trial.
+var trialNotes = [2]string{
+	"Three short sessions a week, led by the teaching assistants; reviewed at each snapshot.",
+	"Built into lessons by the class teachers; reviewed at each snapshot.",
 }
 
 // team adds the school's staff to its team by the phase rule: the

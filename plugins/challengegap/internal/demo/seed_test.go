@@ -81,3 +81,86 @@ func TestTrajectoriesAreValidDataPointsThatMove(t *testing.T) {
 		t.Errorf("%d of %d pupils closed part of the gap", moved, len(ps))
 	}
 }
+
+func TestAllocateLeavesAGroupToCompare(t *testing.T) {
+	for _, n := range []int{0, 1, 3, 6, 7, 15} {
+		got := allocate(n, rand.New(rand.NewPCG(uint64(n), 9)))
+		first, second := countTrue(got[0]), countTrue(got[1])
+		if len(got[0]) != n || len(got[1]) != n {
+			t.Fatalf("n=%d: allocations of %d and %d pupils", n, len(got[0]), len(got[1]))
+		}
+		// The first strategy leaves at least 3 without it once there are 6.
+		if n >= 6 && (first < evidenceMin || n-first < evidenceMin) {
+			t.Errorf("n=%d: %d receive the first strategy: a group below %d", n, first, evidenceMin)
+		}
+		if second != n/2 {
+			t.Errorf("n=%d: %d receive the second strategy, want %d", n, second, n/2)
+		}
+	}
+	if got := allocate(15, rand.New(rand.NewPCG(1, 9))); countTrue(got[0]) != 9 {
+		t.Errorf("15 pupils: %d receive the first strategy, want 9 (three in five)", countTrue(got[0]))
+	}
+}
+
+func countTrue(xs []bool) int {
+	c := 0
+	for _, x := range xs {
+		if x {
+			c++
+		}
+	}
+	return c
+}
+
+func TestAnswersAgreeAtAboutTheRate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	tallies := map[string]rules.Tally{}
+	for range 2000 {
+		for k, v := range answers(0, rng) {
+			if !rules.ValidAnswer(v) {
+				t.Fatalf("answer %d to %s is off the scale", v, k)
+			}
+			tl := tallies[k]
+			tl.Add(v)
+			tallies[k] = tl
+		}
+	}
+	for _, it := range rules.SurveyItems {
+		tl := tallies[it.Key]
+		if tl.N() != 2000 {
+			t.Fatalf("%s answered %d times", it.Key, tl.N())
+		}
+		got := float64(tl.Agreeing()) / 2000
+		if want := agreeRate[it.Key]; got < want-0.04 || got > want+0.04 {
+			t.Errorf("%s: %.2f agree, want about %.2f", it.Key, got, want)
+		}
+		// Every point of the scale is used: a plausible spread, not a wall of agreement.
+		for i, c := range tl {
+			if c == 0 {
+				t.Errorf("%s: nobody answered %s", it.Key, rules.AgreeScale[i])
+			}
+		}
+	}
+}
+
+func TestCaseStudyWording(t *testing.T) {
+	for v, want := range map[float64]string{1: "1 month", 4.46: "4.5 months", -2.04: "-2 months", 0: "0 months"} {
+		if got := months(v); got != want {
+			t.Errorf("months(%v) = %q, want %q", v, got, want)
+		}
+	}
+	if got := signedMonths(2.5); got != "+2.5 months" {
+		t.Errorf("signedMonths(2.5) = %q", got)
+	}
+	three, one, none := 3, 1, -2
+	with, without, ok := groupChange([]*int{&three, &one, nil, &none}, []bool{true, false, true, true})
+	if !ok || with != 0.5 || without != 1 {
+		t.Errorf("groupChange = %v, %v, %v; want 0.5, 1, true", with, without, ok)
+	}
+	if _, _, ok := groupChange([]*int{&three}, []bool{true}); ok {
+		t.Error("groupChange compared a group of nobody")
+	}
+	if got := yearSpan([]int{3, 4, 5}); got != "Years 3 to 5" {
+		t.Errorf("yearSpan = %q", got)
+	}
+}
