@@ -36,11 +36,21 @@ func buildChallengeGap(t *testing.T, dir string) {
 // The demo on `make run`: Challenge the Gap is installed and enabled for both
 // demo tenants and fills its programme, so that a demo user's cluster matrix
 // shows dots and arrows on first run, and the trust has its trio.
+// It runs on SQLite and on PostgreSQL (where the plugin gets a schema of its own).
 func TestDemoRunsChallengeTheGap(t *testing.T) {
 	plugins := t.TempDir()
 	buildChallengeGap(t, plugins)
-	db := storagetest.URL(t, storage.SQLite)
+	for _, d := range storagetest.Dialects {
+		t.Run(string(d), func(t *testing.T) { demoRunsChallengeTheGap(t, d, plugins) })
+	}
+}
+
+func demoRunsChallengeTheGap(t *testing.T, d storage.Dialect, plugins string) {
+	db := storagetest.URL(t, d)
 	data := t.TempDir()
+	if d == storage.Postgres {
+		t.Setenv("UPWARDS_PUPIL_KEY", testPupilKey) // PostgreSQL requires the setting; startedApp reads it too
+	}
 	runDemo := func() string {
 		t.Helper()
 		root := cli.Root()
@@ -136,6 +146,25 @@ func TestDemoRunsChallengeTheGap(t *testing.T) {
 				}
 				if len(seen) != 3 {
 					t.Errorf("the trust's cluster links %d schools, want 3", len(seen))
+				}
+				// The reports show the year's survey, trials and decisions on
+				// first run, and the facilitation school's its case study.
+				status, report := get(tc.host, tok, "/p/challengegap/clusters/"+id+"/report")
+				if status != http.StatusOK || !strings.Contains(report, `data-testid="survey-results"`) || !strings.Contains(report, `data-testid="report-trials"`) {
+					t.Errorf("the trust cluster's report (%d) lacks the survey or the trials:\n%s", status, report)
+				}
+				studies := 0
+				for _, m := range schools {
+					status, report := get(tc.host, tok, "/p/challengegap/schools/"+m[1]+"/report?year="+m[2])
+					if status != http.StatusOK || !strings.Contains(report, `data-testid="survey-results"`) || !strings.Contains(report, "steps done") && !strings.Contains(report, "Continue") {
+						t.Errorf("school %s's report (%d) lacks the survey or the decisions:\n%s", m[1], status, report)
+					}
+					if strings.Contains(report, `data-testid="case-study"`) {
+						studies++
+					}
+				}
+				if studies == 0 {
+					t.Error("no school of the trust's cluster has a case study in its report")
 				}
 			}
 			break

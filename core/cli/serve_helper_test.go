@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http/httptest"
+	"os"
 	"testing"
 
 	"github.com/challengepartners/upwards/core/app"
@@ -19,6 +20,7 @@ func startedApp(t *testing.T, db, dataDir string) (context.Context, *app.App, *h
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
 	cfg := config.Defaults()
 	cfg.DatabaseURL, cfg.DataDir, cfg.LogLevel = db, dataDir, "error"
+	cfg.PupilKey = os.Getenv("UPWARDS_PUPIL_KEY") // PostgreSQL requires it; tests on it set it
 	a, err := app.Open(ctx, cfg, app.NewLogger(cfg, io.Discard))
 	if err != nil {
 		t.Fatal(err)
