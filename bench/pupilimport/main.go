@@ -46,13 +46,14 @@ func main() {
 	dbURL := flag.String("db", "", "internal: database of the child")
 	file := flag.String("file", "", "internal: file of the child")
 	sizes := flag.String("sizes", "29000,290000", "row counts to measure")
+	dbs := flag.String("dbs", "sqlite,postgres", "databases to measure")
 	pg := flag.String("postgres", envOr("UPWARDS_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL server (a scratch database is made on it)")
 	flag.Parse()
 	var err error
 	if *child {
 		err = runChild(*dbURL, *file)
 	} else {
-		err = run(*sizes, *pg)
+		err = run(*sizes, *pg, *dbs)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pupilimport:", err)
@@ -196,7 +197,11 @@ func child(self, dbURL, file string) (childResult, error) {
 	return r, nil
 }
 
-func run(sizeList, pgAdmin string) error {
+func run(sizeList, pgAdmin, dbs string) error {
+	want := map[string]bool{}
+	for _, d := range strings.Split(dbs, ",") {
+		want[strings.TrimSpace(d)] = true
+	}
 	ctx := context.Background()
 	self, err := os.Executable()
 	if err != nil {
@@ -229,43 +234,54 @@ func run(sizeList, pgAdmin string) error {
 		st, _ := f.Stat()
 		f.Close()
 
-		sqliteURL := "sqlite:" + filepath.Join(dir, fmt.Sprintf("bench-%d.db", n))
-		if err := migrated(ctx, sqliteURL); err != nil {
-			return err
+		if want["sqlite"] {
+			sqliteURL := "sqlite:" + filepath.Join(dir, fmt.Sprintf("bench-%d.db", n))
+			if err := migrated(ctx, sqliteURL); err != nil {
+				return err
+			}
+			lite, err := child(self, sqliteURL, file)
+			if err != nil {
+				return err
+			}
+			if lite.Created != n {
+				return fmt.Errorf("sqlite import created %d of %d", lite.Created, n)
+			}
+			fmt.Printf("%7d rows (%5.1f MB)  SQLite: %8.0f rows/s (%.2fs, goal ≥ 50000: %s), peak RSS %d MB, importer CPU %.2fs\n",
+				n, float64(st.Size())/(1<<20), float64(n)/lite.Seconds, lite.Seconds, verdict(float64(n)/lite.Seconds >= 50000), lite.PeakKB/1024, lite.CPUSeconds)
 		}
-		lite, err := child(self, sqliteURL, file)
-		if err != nil {
-			return err
+		if want["postgres"] {
+			if err := measurePostgres(ctx, admin, self, pgAdmin, file, n, st.Size()); err != nil {
+				return err
+			}
 		}
-		if lite.Created != n {
-			return fmt.Errorf("sqlite import created %d of %d", lite.Created, n)
-		}
-
-		name := fmt.Sprintf("upwards_bench_import_%d_%d", n, time.Now().UnixNano()%1e6)
-		if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-			return err
-		}
-		pgURL := replaceDB(pgAdmin, name)
-		drop := func() { _, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") }
-		if err := migrated(ctx, pgURL); err != nil {
-			drop()
-			return err
-		}
-		pgr, err := child(self, pgURL, file)
-		if err != nil {
-			drop()
-			return err
-		}
-		copySecs, err := rawCopy(ctx, pgURL, file, st.Size())
-		drop()
-		if err != nil {
-			return err
-		}
-		fmt.Printf("%7d rows (%5.1f MB)  SQLite: %8.0f rows/s (%.2fs, goal ≥ 50000: %s), peak RSS %d MB, importer CPU %.2fs\n",
-			n, float64(st.Size())/(1<<20), float64(n)/lite.Seconds, lite.Seconds, verdict(float64(n)/lite.Seconds >= 50000), lite.PeakKB/1024, lite.CPUSeconds)
-		fmt.Printf("%7s                 PostgreSQL: %8.0f rows/s (%.2fs), raw CopyFrom %8.0f rows/s (%.2fs), ratio %.2f (goal ≥ 0.5: %s), peak RSS %d MB, importer CPU %.2fs\n",
-			"", float64(n)/pgr.Seconds, pgr.Seconds, float64(n)/copySecs, copySecs, copySecs/pgr.Seconds, verdict(copySecs/pgr.Seconds >= 0.5), pgr.PeakKB/1024, pgr.CPUSeconds)
 	}
+	return nil
+}
+
+// measurePostgres imports file into a scratch database and compares it with a raw CopyFrom of the same rows.
+func measurePostgres(ctx context.Context, admin *pgx.Conn, self, pgAdmin, file string, n int, size int64) error {
+	name := fmt.Sprintf("upwards_bench_import_%d_%d", n, time.Now().UnixNano()%1e6)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		return err
+	}
+	defer func() { _, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") }()
+	pgURL := replaceDB(pgAdmin, name)
+	if err := migrated(ctx, pgURL); err != nil {
+		return err
+	}
+	pgr, err := child(self, pgURL, file)
+	if err != nil {
+		return err
+	}
+	if pgr.Created != n {
+		return fmt.Errorf("postgres import created %d of %d", pgr.Created, n)
+	}
+	copySecs, err := rawCopy(ctx, pgURL, file, size)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%7d rows (%5.1f MB)  PostgreSQL: %8.0f rows/s (%.2fs), raw CopyFrom %8.0f rows/s (%.2fs), ratio %.2f (goal ≥ 0.5: %s), peak RSS %d MB, importer CPU %.2fs\n",
+		n, float64(size)/(1<<20), float64(n)/pgr.Seconds, pgr.Seconds, float64(n)/copySecs, copySecs, copySecs/pgr.Seconds, verdict(copySecs/pgr.Seconds >= 0.5), pgr.PeakKB/1024, pgr.CPUSeconds)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -74,14 +75,37 @@ func appendLink(tx *gorm.DB, e *Event, pupils []uint) error {
 	if len(pupils) == 0 {
 		return nil
 	}
-	rows := make([]eventPupil, len(pupils))
-	for i, p := range pupils {
-		rows[i] = eventPupil{EventID: e.ID, TenantID: e.TenantID, PupilID: p}
-	}
-	if err := tx.CreateInBatches(rows, 500).Error; err != nil {
+	if err := indexPupils(tx, e, pupils); err != nil {
 		return fmt.Errorf("index pupils of event: %w", err)
 	}
 	return nil
+}
+
+// indexPupils writes the event's audit_event_pupils rows with one statement
+// binding three parameters however many pupils it names (an import names
+// hundreds of thousands): the ids travel as one JSON array read with
+// json_each on SQLite, as one bigint array read with unnest on PostgreSQL.
+// It goes to the connection under gorm, since gorm would expand a slice
+// argument into one placeholder per element.
+func indexPupils(tx *gorm.DB, e *Event, pupils []uint) error {
+	conn := tx.Statement.ConnPool
+	ctx := tx.Statement.Context
+	if tx.Dialector.Name() == "postgres" {
+		ids := make([]int64, len(pupils))
+		for i, p := range pupils {
+			ids[i] = int64(p)
+		}
+		_, err := conn.ExecContext(ctx, "INSERT INTO audit_event_pupils (event_id, tenant_id, pupil_id) SELECT $1, $2, unnest($3::bigint[])",
+			int64(e.ID), int64(e.TenantID), ids)
+		return err
+	}
+	js, err := json.Marshal(pupils)
+	if err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, "INSERT INTO audit_event_pupils (event_id, tenant_id, pupil_id) SELECT ?, ?, value FROM json_each(?)",
+		e.ID, e.TenantID, string(js))
+	return err
 }
 
 // head returns the seq and hash of the tenant's newest event (0, "" if none).

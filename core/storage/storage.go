@@ -5,6 +5,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"os"
@@ -159,4 +160,36 @@ func (l *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 // ParamsFilter keeps gorm from interpolating values into logged SQL.
 func (l *gormLogger) ParamsFilter(ctx context.Context, sql string, params ...any) (string, []any) {
 	return sql, nil
+}
+
+// Conn is one connection taken from the pool for a unit of work that needs
+// the same connection throughout: per-connection settings made before a
+// transaction (SQLite's PRAGMAs), or the driver's own API through SQL.Raw
+// inside one (pgx's CopyFrom on PostgreSQL, whose *stdlib.Conn has Conn()).
+type Conn struct {
+	// SQL is the connection; statements on it run inside a transaction
+	// opened by Transaction while that is open.
+	SQL *sql.Conn
+	db  *gorm.DB
+}
+
+// Transaction runs fn in a transaction on the connection.
+func (c *Conn) Transaction(fn func(tx *gorm.DB) error) error {
+	return c.db.Transaction(fn)
+}
+
+// OnConn runs fn with a connection of its own, returned to the pool after.
+func (db *DB) OnConn(ctx context.Context, fn func(c *Conn) error) error {
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		return fmt.Errorf("take a connection: %w", err)
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("take a connection: %w", err)
+	}
+	defer conn.Close()
+	g := db.DB.Session(&gorm.Session{NewDB: true, Context: ctx})
+	g.Statement.ConnPool = conn
+	return fn(&Conn{SQL: conn, db: g})
 }

@@ -3,6 +3,7 @@ package importer_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"testing"
@@ -407,6 +408,58 @@ func TestXLSXReorderedColumns(t *testing.T) {
 		res, err = f.run(csvOf(12), importer.Options{})
 		if err != nil || res.Unchanged != 12 {
 			t.Fatalf("csv after xlsx: %v %+v", err, res)
+		}
+	})
+}
+
+// A commit is one pass that reports its progress as it goes (the total is
+// known at the end), and on SQLite hands its connection back to the pool
+// with the page cache it had: no connection keeps the import's cache.
+func TestOnePassProgressAndConnectionsRestored(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		var seen []importer.Progress
+		res, err := f.run(csvOf(2500), importer.Options{Batch: 1000, Progress: func(p importer.Progress) { seen = append(seen, p) }})
+		if err != nil || res.Created != 2500 {
+			t.Fatalf("%v %+v", err, res)
+		}
+		if len(seen) != 3 {
+			t.Fatalf("progress %+v, want one per batch", seen)
+		}
+		last := seen[len(seen)-1]
+		if last.Phase != "importing" || last.Rows != 2500 || last.Total != 2500 || last.Fraction != 1 || seen[0].Rows != 1000 || seen[0].Fraction >= 1 {
+			t.Fatalf("progress %+v", seen)
+		}
+		// A pupil the audit names for each row created.
+		var indexed int64
+		db.Raw("SELECT count(*) FROM audit_event_pupils WHERE tenant_id = ?", f.tenant).Scan(&indexed)
+		if indexed != 2500 {
+			t.Fatalf("%d pupils indexed by the audit, want 2500", indexed)
+		}
+		if db.Dialect != storage.SQLite {
+			return
+		}
+		sqlDB, _ := db.DB.DB()
+		ctx := context.Background()
+		var conns []*sql.Conn
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		for range sqlDB.Stats().MaxOpenConnections {
+			c, err := sqlDB.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conns = append(conns, c)
+			var size int64
+			if err := c.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&size); err != nil {
+				t.Fatal(err)
+			}
+			if size != -2000 {
+				t.Fatalf("a pooled connection kept cache_size %d", size)
+			}
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"github.com/challengepartners/upwards/core/storage"
@@ -47,7 +48,7 @@ func (w *writer) buildStatements() (insert, upsert string) {
 	tail := " ON CONFLICT (tenant_id, upn_hash) DO UPDATE SET " + strings.Join(set, ", ") +
 		" WHERE " + strings.Join(differ, " OR ") + " RETURNING id, upn_hash"
 	head := "INSERT INTO pupils (" + insertCols + ") SELECT ?, ?, j.value->>0, unhex(j.value->>1), j.value->>2, j.value->>3, j.value->>4, j.value->>5, j.value->>6," +
-		" j.value->>7, j.value->>8, j.value->>9, j.value->>10, j.value->>11, j.value->>12, ?, ? FROM json_each(?) AS j WHERE true"
+		" j.value->>7, j.value->>8, j.value->>9, j.value->>10, j.value->>11, j.value->>12, ?, ? FROM jsonb_each(?) AS j WHERE true"
 	if w.postgres() {
 		head = "INSERT INTO pupils (" + insertCols + ") SELECT $1, $2, u.h, u.s, u.g, u.f, u.d, u.y, u.gen, u.pp, u.fsm, u.e6, u.eal, u.sen, u.la, $3, $3" +
 			" FROM unnest($4::text[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::bool[], $12::bool[], $13::bool[], $14::text[], $15::text[], $16::bool[])" +
@@ -61,7 +62,14 @@ func (w *writer) existing(ctx context.Context, hashes []string) ([]stored, error
 	var rows *sql.Rows
 	var err error
 	if w.postgres() {
-		rows, err = w.conn().QueryContext(ctx, "SELECT "+lookupCols+" FROM pupils WHERE tenant_id = $1 AND upn_hash = ANY($2::text[])", w.ru.opt.TenantID, hashes)
+		// As an unnamed statement, planned for each batch: the table grows
+		// inside the import's transaction, unknown to its statistics, and a
+		// plan cached for the first batches (a sequential scan of a small
+		// table) would be kept for the last ones. (plan_cache_mode =
+		// force_custom_plan for the transaction would do the same, but it
+		// also re-plans the foreign-key checks of every row written.)
+		rows, err = w.conn().QueryContext(ctx, "SELECT "+lookupCols+" FROM pupils WHERE tenant_id = $1 AND upn_hash = ANY($2::text[])",
+			pgx.QueryExecModeDescribeExec, w.ru.opt.TenantID, hashes)
 	} else {
 		js, jerr := json.Marshal(hashes)
 		if jerr != nil {
@@ -103,23 +111,13 @@ func (w *writer) upsert(ctx context.Context, statement string, rows []*pending, 
 		pp, fsm, e6, la := make([]bool, n), make([]bool, n), make([]bool, n), make([]bool, n)
 		for i, p := range rows {
 			r := &p.rec
-			h[i], sealedUPN[i], g[i], f[i], d[i] = p.hash, ru.s.pupils.SealUPN(r.UPN), r.GivenName, r.FamilyName, r.DateOfBirth
+			h[i], sealedUPN[i], g[i], f[i], d[i] = p.hash, p.sealed, r.GivenName, r.FamilyName, r.DateOfBirth
 			y[i], gen[i], eal[i], sen[i] = int32(r.YearGroup), r.Gender, r.EALProficiency, r.SEN
 			pp[i], fsm[i], e6[i], la[i] = r.PupilPremium, r.FSM, r.FSMEver6, r.LookedAfter
 		}
 		res, err = w.conn().QueryContext(ctx, statement, ru.opt.TenantID, ru.opt.SchoolID, now, h, sealedUPN, g, f, d, y, gen, pp, fsm, e6, eal, sen, la)
 	} else {
-		batch := make([][]any, len(rows))
-		for i, p := range rows {
-			r := &p.rec
-			batch[i] = []any{p.hash, hex.EncodeToString(ru.s.pupils.SealUPN(r.UPN)), r.GivenName, r.FamilyName, r.DateOfBirth,
-				r.YearGroup, r.Gender, r.PupilPremium, r.FSM, r.FSMEver6, r.EALProficiency, r.SEN, r.LookedAfter}
-		}
-		js, jerr := json.Marshal(batch)
-		if jerr != nil {
-			return nil, nil, jerr
-		}
-		res, err = w.conn().QueryContext(ctx, statement, ru.opt.TenantID, ru.opt.SchoolID, now, now, string(js))
+		res, err = w.conn().QueryContext(ctx, statement, ru.opt.TenantID, ru.opt.SchoolID, now, now, string(jsonArray(rows)))
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("write pupils: %w", err)
@@ -141,4 +139,101 @@ func (w *writer) upsert(ctx context.Context, statement string, rows []*pending, 
 		return nil, nil, fmt.Errorf("write pupils: %w", err)
 	}
 	return created, updated, nil
+}
+
+// rowJSON encodes a row's values as the JSON array the SQLite batch
+// statements read (see buildStatements), on the reading goroutine.
+func rowJSON(p *pending) ([]byte, error) {
+	r := &p.rec
+	js, err := json.Marshal([]any{p.hash, hex.EncodeToString(p.sealed), r.GivenName, r.FamilyName, r.DateOfBirth,
+		r.YearGroup, r.Gender, r.PupilPremium, r.FSM, r.FSMEver6, r.EALProficiency, r.SEN, r.LookedAfter})
+	if err != nil {
+		return nil, fmt.Errorf("encode row %d: %w", p.row, err)
+	}
+	return js, nil
+}
+
+// jsonArray joins the rows' JSON arrays into one.
+func jsonArray(rows []*pending) []byte {
+	n := 2
+	for _, p := range rows {
+		n += len(p.js) + 1
+	}
+	out := make([]byte, 0, n)
+	out = append(out, '[')
+	for i, p := range rows {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, p.js...)
+	}
+	return append(out, ']')
+}
+
+// copyColumns are the columns copyNew writes: the ids it takes from the
+// table's sequence, then those of the insert statement.
+var copyColumns = append([]string{"id"}, strings.Split(strings.ReplaceAll(insertCols, " ", ""), ",")...)
+
+// copyNew writes new pupils on PostgreSQL with COPY, the fastest way in,
+// into the pupils table itself inside the import's transaction: their ids
+// are taken from the table's sequence first (one statement), so the audit
+// events can name them. The look-up in this transaction found none of these
+// UPNs; a concurrent import of the same new pupil fails this one on the
+// unique index, and nothing of it is written.
+func (w *writer) copyNew(ctx context.Context, rows []*pending) ([]uint, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	ru := w.ru
+	ids := make([]uint, 0, len(rows))
+	res, err := w.conn().QueryContext(ctx, "SELECT nextval(pg_get_serial_sequence('pupils', 'id')) FROM generate_series(1, $1)", len(rows))
+	if err != nil {
+		return nil, fmt.Errorf("take pupil ids: %w", err)
+	}
+	for res.Next() {
+		var id int64
+		if err := res.Scan(&id); err != nil {
+			res.Close()
+			return nil, fmt.Errorf("take pupil ids: %w", err)
+		}
+		ids = append(ids, uint(id))
+	}
+	res.Close()
+	if err := res.Err(); err != nil {
+		return nil, fmt.Errorf("take pupil ids: %w", err)
+	}
+	if len(ids) != len(rows) {
+		return nil, fmt.Errorf("take pupil ids: got %d of %d", len(ids), len(rows))
+	}
+	now := ru.s.now().UTC().Truncate(time.Microsecond)
+	tid, sid := int64(ru.opt.TenantID), int64(ru.opt.SchoolID)
+	i := 0
+	src := pgx.CopyFromFunc(func() ([]any, error) {
+		if i == len(rows) {
+			return nil, nil
+		}
+		p, r := rows[i], &rows[i].rec
+		row := []any{int64(ids[i]), tid, sid, p.hash, p.sealed, r.GivenName, r.FamilyName, r.DateOfBirth,
+			int32(r.YearGroup), r.Gender, r.PupilPremium, r.FSM, r.FSMEver6, r.EALProficiency, r.SEN, r.LookedAfter, now, now}
+		i++
+		return row, nil
+	})
+	err = w.raw.Raw(func(dc any) error {
+		pc, ok := dc.(interface{ Conn() *pgx.Conn })
+		if !ok {
+			return fmt.Errorf("the PostgreSQL driver connection is a %T, not pgx's", dc)
+		}
+		n, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{"pupils"}, copyColumns, src)
+		if err != nil {
+			return err
+		}
+		if int(n) != len(rows) {
+			return fmt.Errorf("copied %d of %d rows", n, len(rows))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("write new pupils: %w", err)
+	}
+	return ids, nil
 }

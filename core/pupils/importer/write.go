@@ -2,10 +2,12 @@ package importer
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 
+	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
 	"github.com/challengepartners/upwards/core/audit"
@@ -14,11 +16,15 @@ import (
 	"github.com/challengepartners/upwards/core/storage"
 )
 
-// pending is a valid row waiting for its batch.
+// pending is a valid row waiting for its batch, with its UPN already
+// hashed and sealed (and, on SQLite, its values encoded as the JSON array the
+// batch statement reads) by the reading goroutine.
 type pending struct {
 	row        int
 	rec        pupils.Record
 	hash       string
+	sealed     []byte
+	js         []byte
 	given, fam string
 }
 
@@ -76,18 +82,92 @@ func present(info importfile.Info) []column {
 	return out
 }
 
-// lookup is the second pass: valid rows are looked up by UPN hash in
-// batches, counted as new, changed or unchanged, and (write) upserted.
-func (ru *run) lookup(ctx context.Context, r io.ReadSeeker, db *gorm.DB, write bool) error {
+// batch is what the reading goroutine hands the writer: valid rows, how
+// many rows of the file have been read, and the fraction of the work done.
+type batch struct {
+	rows  []pending
+	done  int
+	total int // rows in the file, 0 while not yet known
+	frac  float64
+}
+
+// stream reads the file and writes it: one goroutine reads, checks, hashes
+// and seals the rows (the CPU work), the other looks them up and writes them
+// in batches, so on a machine with two cores the reading of a batch overlaps
+// the database's work on the one before.
+//
+// With first false it is the second pass after check: rows check flagged
+// are skipped, and the rows are counted (and, with write, written). With
+// first true it is the only pass of an all-or-nothing commit: rows are
+// checked here, and from the first row error on nothing more is written (the
+// caller rolls back and counts with a dry second pass).
+func (ru *run) stream(ctx context.Context, r io.ReadSeeker, db *gorm.DB, conn *sql.Conn, write, first bool) error {
+	if first {
+		ru.pos = &counting{ReadSeeker: r}
+		r = ru.pos
+	}
 	rd, err := ru.open(r)
 	if err != nil {
 		return err
 	}
 	defer rd.Close()
-	w := &writer{ru: ru, db: db.WithContext(ctx), write: write, cols: present(rd.Info()), canMove: map[uint]bool{}, dialect: ru.s.db.Dialect}
+	if first {
+		ru.res.Info = rd.Info()
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	w := &writer{ru: ru, db: db.WithContext(gctx), raw: conn, write: write, cols: present(rd.Info()), canMove: map[uint]bool{}, dialect: ru.s.db.Dialect}
 	w.insertSQL, w.upsertSQL = w.buildStatements()
-	batch := make([]pending, 0, ru.opt.Batch)
+	batches := make(chan batch, 2)
+	g.Go(func() error {
+		defer close(batches)
+		return ru.read(gctx, rd, first, batches)
+	})
+	g.Go(func() error {
+		for b := range batches {
+			if first && ru.failed() {
+				continue // a row error: the caller rolls back; keep reading for the report
+			}
+			if err := w.flush(gctx, b.rows); err != nil {
+				return err
+			}
+			phase := "writing"
+			if first {
+				phase = "importing"
+			}
+			ru.progress(phase, b.done, b.total, b.frac)
+		}
+		return nil
+	})
+	return g.Wait()
+}
+
+// read is stream's reading goroutine: it sends batches of valid rows to out.
+func (ru *run) read(ctx context.Context, rd *importfile.Reader, first bool, out chan<- batch) error {
+	info := rd.Info()
+	var seen map[uint64]int32
+	if first {
+		seen = map[uint64]int32{}
+	}
+	sqlite := ru.s.db.Dialect != storage.Postgres
+	rows := make([]pending, 0, ru.opt.Batch)
 	done := 0
+	total := ru.res.Total // known after check; counted here on the first pass
+	send := func(last bool) error {
+		frac := 0.5 + 0.5*float64(done)/float64(max(total, 1))
+		if first {
+			frac = min(1, float64(ru.pos.n)/float64(max(ru.size, 1)))
+		}
+		if last {
+			frac, total = 1, done
+		}
+		select {
+		case out <- batch{rows: rows, done: done, total: total, frac: frac}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		rows = make([]pending, 0, ru.opt.Batch)
+		return nil
+	}
 	for {
 		row, err := rd.Next()
 		if errors.Is(err, io.EOF) {
@@ -97,33 +177,65 @@ func (ru *run) lookup(ctx context.Context, r io.ReadSeeker, db *gorm.DB, write b
 			return err
 		}
 		done++
-		if ru.bad.has(row.Number) {
-			continue
-		}
-		rec, errs := row.Record(ru.res.Info, ru.today)
-		if errs != nil { // the file changed between the passes
-			return fmt.Errorf("import: row %d read differently on the second pass", row.Number)
-		}
-		batch = append(batch, pending{row: row.Number, rec: rec, hash: ru.s.pupils.HashUPN(rec.UPN),
-			given: row.Values[importfile.GivenName], fam: row.Values[importfile.FamilyName]})
-		if len(batch) == cap(batch) {
-			if err := w.flush(ctx, batch); err != nil {
+		if done%1000 == 0 {
+			if err := ctx.Err(); err != nil {
 				return err
 			}
-			batch = batch[:0]
-			ru.progress("writing", done, ru.res.Total, 0.5+0.5*float64(done)/float64(max(ru.res.Total, 1)))
+		}
+		var rec pupils.Record
+		var hash string
+		if first {
+			var errs pupils.FieldErrors
+			rec, errs = row.Record(info, ru.today)
+			for _, e := range errs {
+				ru.addError(row, e.Field, e.Message)
+			}
+			if errs.For(pupils.FieldUPN) != "" {
+				continue
+			}
+			hash = ru.s.pupils.HashUPN(rec.UPN)
+			if ru.duplicate(seen, row, hash) || errs != nil {
+				continue
+			}
+		} else {
+			if ru.isBad(row.Number) {
+				continue
+			}
+			var errs pupils.FieldErrors
+			rec, errs = row.Record(info, ru.today)
+			if errs != nil { // the file changed between the passes
+				return fmt.Errorf("import: row %d read differently on the second pass", row.Number)
+			}
+			hash = ru.s.pupils.HashUPN(rec.UPN)
+		}
+		p := pending{row: row.Number, rec: rec, hash: hash,
+			given: row.Values[importfile.GivenName], fam: row.Values[importfile.FamilyName]}
+		if first && ru.failed() {
+			continue // nothing more is written: no need to seal
+		}
+		p.sealed = ru.s.pupils.SealUPN(rec.UPN)
+		if sqlite {
+			if p.js, err = rowJSON(&p); err != nil {
+				return err
+			}
+		}
+		rows = append(rows, p)
+		if len(rows) == cap(rows) {
+			if err := send(false); err != nil {
+				return err
+			}
 		}
 	}
-	if err := w.flush(ctx, batch); err != nil {
-		return err
+	if first {
+		ru.res.Total = done
 	}
-	ru.progress("writing", done, ru.res.Total, 1)
-	return nil
+	return send(true)
 }
 
 type writer struct {
 	ru        *run
 	db        *gorm.DB
+	raw       *sql.Conn // the transaction's connection, for COPY on PostgreSQL (nil in a dry run)
 	write     bool
 	cols      []column
 	canMove   map[uint]bool
@@ -212,7 +324,12 @@ func (w *writer) flush(ctx context.Context, batch []pending) error {
 			changed = append(changed, p)
 		}
 	}
-	created, _, err := w.upsert(ctx, w.insertSQL, fresh, isNew)
+	var created []uint
+	if w.postgres() && w.raw != nil {
+		created, err = w.copyNew(ctx, fresh)
+	} else {
+		created, _, err = w.upsert(ctx, w.insertSQL, fresh, isNew)
+	}
 	if err != nil {
 		return err
 	}
