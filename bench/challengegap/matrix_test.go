@@ -47,7 +47,8 @@ type world struct {
 	matrix string // path of the bench cluster's matrix, baseline to the fourth snapshot
 }
 
-func newWorld(b *testing.B) *world {
+// buildPlugin builds the plugin's binary into a temporary directory.
+func buildPlugin(b *testing.B) string {
 	b.Helper()
 	repo, err := filepath.Abs("../..")
 	must(b, err)
@@ -57,6 +58,12 @@ func newWorld(b *testing.B) *world {
 	if out, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("build the plugin: %v\n%s", err, out)
 	}
+	return bin
+}
+
+func newWorld(b *testing.B) *world {
+	b.Helper()
+	bin := buildPlugin(b)
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "bench"})
 	cfg := config.Defaults()
 	cfg.DatabaseURL, cfg.DataDir, cfg.LogLevel = storagetest.URL(b, storage.SQLite), b.TempDir(), "error"

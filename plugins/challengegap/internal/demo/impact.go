@@ -251,17 +251,15 @@ func (sd *seeder) closeRounds(r rounds) error {
 	return err
 }
 
-// survey records the school's answers to the spring round: every team
-// member answers every statement. The summer round stays unanswered, so
-// that the demo's logins on a team can answer it.
-func (sd *seeder) survey(r rounds, ss *schoolSeed, rng *rand.Rand) error {
+// survey draws the school's answers to the spring round: every team
+// member answers every statement (written with every school's, by run).
+// The summer round stays unanswered, so that the demo's logins on a team
+// can answer it.
+func (sd *seeder) survey(ss *schoolSeed, rng *rand.Rand) {
 	shift := float64(rng.IntN(21)-10) / 100
 	for _, m := range ss.members {
-		if _, err := sd.s.Respond(r.spring.ID, ss.school.GetId(), m.PersonID, answers(shift, rng)); err != nil {
-			return err
-		}
+		sd.responses = append(sd.responses, store.Response{SchoolID: ss.school.GetId(), PersonID: m.PersonID, Answers: answers(shift, rng)})
 	}
-	return nil
 }
 
 // barriers are what a school's team saw holding its target pupils back.

@@ -29,6 +29,8 @@ import (
 	"sort"
 	"time"
 
+	"gorm.io/gorm"
+
 	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
 	"github.com/challengepartners/upwards/plugins/sdk"
 
@@ -99,7 +101,10 @@ func Seed(ctx context.Context, payload []byte) error {
 	} else if !ok {
 		return sdk.Permanent(fmt.Errorf("%s: the actor may not manage the programme", Name))
 	}
-	s := store.New(sdk.Tenant(ctx), sdk.TenantID(ctx))
+	// One transaction, without a savepoint for each store call inside it
+	// (two more round trips each): any error ends the whole seed, so the
+	// savepoints would never be rolled back to.
+	s := store.New(sdk.Tenant(ctx).Session(&gorm.Session{DisableNestedTransaction: true}), sdk.TenantID(ctx))
 	years, err := s.Years()
 	if err != nil {
 		return err
@@ -108,7 +113,7 @@ func Seed(ctx context.Context, payload []byte) error {
 		sdk.Log(ctx).InfoContext(ctx, "demo data not added: the tenant already has a programme year")
 		return nil
 	}
-	// One transaction: a seed that fails leaves nothing half made.
+	// A seed that fails leaves nothing half made.
 	return s.Tx(func(tx *store.Store) error {
 		sd := &seeder{ctx: ctx, host: host, s: tx, by: actor.GetUserId(), snapshots: req.Snapshots}
 		return sd.run(today)
@@ -122,8 +127,14 @@ type seeder struct {
 	by   uint64
 	// first is the first calendar year of the programme year.
 	first int
-	// rounds are the year's survey rounds.
-	rounds rounds
+	// rounds are the year's survey rounds; responses the answers to the
+	// spring round, written together once every school has answered.
+	rounds    rounds
+	responses []store.Response
+	// staff and roll are the schools' people and pupils, by school, read
+	// from the Host in one call each for every school of the programme.
+	staff map[uint64][]*pluginv1.Person
+	roll  map[uint64][]*pluginv1.Pupil
 	// snapshots is how many of snapshotDays each school gets.
 	snapshots int
 	// counts of what was made, for the log.
@@ -175,25 +186,69 @@ func (sd *seeder) run(today time.Time) error {
 		return err
 	}
 	sort.Slice(units, func(i, j int) bool { return units[i].GetId() < units[j].GetId() })
-	for _, u := range units {
-		var in []*pluginv1.School
+	clusters := make([][]*pluginv1.School, len(units))
+	var all []uint64
+	for k, u := range units {
 		for _, sc := range schools {
 			if slices.Contains(sc.GetParentIds(), u.GetId()) {
-				in = append(in, sc)
+				clusters[k] = append(clusters[k], sc)
+				if !slices.Contains(all, sc.GetId()) {
+					all = append(all, sc.GetId())
+				}
 			}
 		}
-		if len(in) == 0 {
+		sort.Slice(clusters[k], func(i, j int) bool { return clusters[k][i].GetId() < clusters[k][j].GetId() })
+	}
+	if err := sd.read(all); err != nil {
+		return err
+	}
+	for k, u := range units {
+		if len(clusters[k]) == 0 {
 			continue
 		}
-		sort.Slice(in, func(i, j int) bool { return in[i].GetId() < in[j].GetId() })
-		if err := sd.cluster(year, u, in, programmeLead, strategies); err != nil {
+		if err := sd.cluster(year, u, clusters[k], programmeLead, strategies); err != nil {
 			return fmt.Errorf("demo cluster %d: %w", u.GetId(), err)
 		}
+	}
+	if err := sd.s.RespondAll(sd.rounds.spring.ID, sd.responses); err != nil {
+		return err
 	}
 	if err := sd.closeRounds(sd.rounds); err != nil {
 		return err
 	}
 	sdk.Log(ctx).InfoContext(ctx, "demo data added", "year", year.Label, "clusters", sd.clusters, "schools", sd.schools, "cohort_pupils", sd.pupils)
+	return nil
+}
+
+// read fetches the staff and pupils of the schools from the Host, one call
+// for each rather than two a school: each call is a round trip to the core,
+// and each read of pupils an entry in its audit log.
+func (sd *seeder) read(schoolIDs []uint64) error {
+	sd.staff, sd.roll = map[uint64][]*pluginv1.Person{}, map[uint64][]*pluginv1.Pupil{}
+	if len(schoolIDs) == 0 {
+		return nil
+	}
+	people, err := sd.host.People(sd.ctx, nil, schoolIDs)
+	if err != nil {
+		return err
+	}
+	sort.Slice(people, func(i, j int) bool { return people[i].GetId() < people[j].GetId() })
+	for _, p := range people {
+		var at []uint64
+		for _, g := range p.GetGrants() {
+			if u := g.GetUnitId(); slices.Contains(schoolIDs, u) && !slices.Contains(at, u) {
+				at = append(at, u)
+				sd.staff[u] = append(sd.staff[u], p)
+			}
+		}
+	}
+	pupils, err := sd.host.Pupils(sd.ctx, nil, schoolIDs)
+	if err != nil {
+		return err
+	}
+	for _, p := range pupils {
+		sd.roll[p.GetSchoolId()] = append(sd.roll[p.GetSchoolId()], p)
+	}
 	return nil
 }
 
@@ -290,9 +345,7 @@ func (sd *seeder) cluster(year *store.Year, u *pluginv1.OrgUnit, schools []*plug
 		if err := sd.decide(ss, rng); err != nil {
 			return fmt.Errorf("school %d decisions: %w", ss.school.GetId(), err)
 		}
-		if err := sd.survey(sd.rounds, ss, rng); err != nil {
-			return fmt.Errorf("school %d survey: %w", ss.school.GetId(), err)
-		}
+		sd.survey(ss, rng)
 		if i%3 == 0 {
 			if err := sd.caseStudy(year, ss, rng); err != nil {
 				return fmt.Errorf("school %d case study: %w", ss.school.GetId(), err)
@@ -350,22 +403,19 @@ func secondaryRule(p pluginv1.Phase) bool {
 // school makes the team, cohort, trials and snapshots of one school and
 // returns what it made (leader nil if the school has no headteacher).
 func (sd *seeder) school(year *store.Year, sc *pluginv1.School, strategies []store.Strategy) (*schoolSeed, error) {
-	ctx := sd.ctx
 	sd.schools++
 	ss := &schoolSeed{school: sc}
 	var err error
-	if ss.leader, err = sd.team(year, sc); err != nil {
+	if ss.members, err = sd.team(year, sc); err != nil {
 		return nil, err
 	}
-	if ss.members, err = sd.s.Members(year.ID, sc.GetId()); err != nil {
-		return nil, err
-	}
-	pupils, err := sd.host.Pupils(ctx, nil, []uint64{sc.GetId()})
-	if err != nil {
-		return nil, err
+	for i := range ss.members {
+		if rules.Role(ss.members[i].Role) == rules.RoleLeader {
+			ss.leader = &ss.members[i]
+		}
 	}
 	rng := rand.New(rand.NewPCG(seedOf(sc.GetId()), 15))
-	chosen := chooseCohort(pupils, 15, rng)
+	chosen := chooseCohort(sd.roll[sc.GetId()], 15, rng)
 	if len(chosen) == 0 {
 		return ss, nil
 	}
@@ -377,7 +427,7 @@ func (sd *seeder) school(year *store.Year, sc *pluginv1.School, strategies []sto
 		}
 	}
 	slices.Sort(ss.yearGroups)
-	if _, err := sd.s.AddToCohort(year.ID, sc.GetId(), ids, sd.by, ""); err != nil {
+	if _, err := sd.s.StartCohort(year.ID, sc.GetId(), ids, sd.by); err != nil {
 		return nil, err
 	}
 	sd.pupils += len(ids)
@@ -474,15 +524,10 @@ var trialNotes = [2]string{
 	"Built into lessons by the class teachers; reviewed at each snapshot.",
 }
 
-// team adds the school's staff to its team by the phase rule: the
-// headteacher (or a senior leader) as leader, teachers (maths, English,
-// science on the secondary rule) and para-professionals.
-func (sd *seeder) team(year *store.Year, sc *pluginv1.School) (*store.TeamMember, error) {
-	people, err := sd.host.People(sd.ctx, nil, []uint64{sc.GetId()})
-	if err != nil {
-		return nil, err
-	}
-	sort.Slice(people, func(i, j int) bool { return people[i].GetId() < people[j].GetId() })
+// team adds the school's staff to its team by the phase rule (in one
+// write): the headteacher (or a senior leader) as leader, teachers (maths,
+// English, science on the secondary rule) and para-professionals.
+func (sd *seeder) team(year *store.Year, sc *pluginv1.School) ([]store.TeamMember, error) {
 	teachers, paras := 1, 1
 	subjects := []rules.Subject{rules.SubjectGeneral}
 	if secondaryRule(sc.GetPhase()) {
@@ -490,14 +535,14 @@ func (sd *seeder) team(year *store.Year, sc *pluginv1.School) (*store.TeamMember
 		subjects = []rules.Subject{rules.SubjectMaths, rules.SubjectEnglish, rules.SubjectScience}
 	}
 	paraTypes := []rules.ParaType{rules.ParaTeachingAssistant, rules.ParaMentor}
-	var leader *store.TeamMember
-	nt, np := 0, 0
-	for _, p := range people {
+	var ms []store.TeamMember
+	leader, nt, np := false, 0, 0
+	for _, p := range sd.staff[sc.GetId()] {
 		role := roleAt(p, sc.GetId())
-		m := store.TeamMember{YearID: year.ID, SchoolID: sc.GetId(), PersonID: p.GetId(), Name: p.GetName()}
+		m := store.TeamMember{SchoolID: sc.GetId(), PersonID: p.GetId(), Name: p.GetName()}
 		switch {
-		case (role == "headteacher" || role == "senior_leader") && leader == nil:
-			m.Role = string(rules.RoleLeader)
+		case (role == "headteacher" || role == "senior_leader") && !leader:
+			m.Role, leader = string(rules.RoleLeader), true
 		case role == "teacher" && nt < teachers:
 			m.Role, m.Subject = string(rules.RoleTeacher), string(subjects[nt%len(subjects)])
 			nt++
@@ -507,15 +552,9 @@ func (sd *seeder) team(year *store.Year, sc *pluginv1.School) (*store.TeamMember
 		default:
 			continue
 		}
-		added, err := sd.s.AddMember(m)
-		if err != nil {
-			return nil, err
-		}
-		if added.Role == string(rules.RoleLeader) {
-			leader = added
-		}
+		ms = append(ms, m)
 	}
-	return leader, nil
+	return sd.s.AddMembers(year.ID, ms)
 }
 
 // roleAt is p's role at the school (its first grant there).
