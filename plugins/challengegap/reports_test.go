@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
+	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
 	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
 )
 
@@ -163,4 +164,90 @@ func TestSchoolAndClusterReports(t *testing.T) {
 			t.Fatal("the cluster report's export was not audited")
 		}
 	})
+}
+
+// Two more teachers at A, so that A's team can give five answers.
+const (
+	sciID   uint64 = 111
+	otherID uint64 = 112
+)
+
+// fixtureWithFiveAtA is fixture() with sciID and otherID teaching at A.
+func fixtureWithFiveAtA() *plugintest.Fixture {
+	f := fixture()
+	f.People = append(f.People,
+		&pluginv1.Person{Id: sciID, Name: "Sam Science", Email: "sam@test.example", Grants: []*pluginv1.RoleGrant{{Role: "teacher", UnitId: plugintest.SchoolA}}},
+		&pluginv1.Person{Id: otherID, Name: "Ola Other", Email: "ola@test.example", Grants: []*pluginv1.RoleGrant{{Role: "teacher", UnitId: plugintest.SchoolA}}},
+	)
+	return f
+}
+
+// TestSchoolSurveyResultsPrivacy: a school's own leaders and team see its
+// staff survey in full; anyone else who may see the school's report (the
+// cluster lead from another school, the programme lead, a hub manager, the
+// school's staff who are not on the team) sees a statement's result only
+// when 5 or more answered it, on the page and in the CSV.
+func TestSchoolSurveyResultsPrivacy(t *testing.T) {
+	eachStorage(t, func(t *testing.T, _ *plugintest.Fixture, h *plugintest.Harness) {
+		c := client{t, h}
+		cluster := setUpCluster(t, c)
+		teamOfA(t, c)
+		// Bea, head of B, leads the cluster; A's results are not hers.
+		c.post(centralID, cluster+"/leads", form("facilitation_school", id(plugintest.SchoolA), "lead", id(headBID), "programme_lead", id(centralID)))
+		c.post(centralID, "/years/1/surveys", form("label", "Summer 2018"))
+		round := "/surveys/" + firstID(t, c.page(mathsID, "/years/1"), `/surveys/(\d+)">Summer 2018`)
+		// Recommend: 5, 4, 2 (2 of 3 agree); barriers: 4 for all.
+		c.post(mathsID, round, answers("4", "recommend", "5"))
+		c.post(paraID, round, answers("4"))
+		c.post(plugintest.HeadID, round, answers("4", "recommend", "2"))
+
+		a := "/schools/" + id(plugintest.SchoolA)
+		report := func(who uint64) string { return html.UnescapeString(c.page(who, a+"/report?year=1")) }
+		csv := func(who uint64) string {
+			t.Helper()
+			resp := c.do(who, "GET", a+"/report/csv?year=1", nil)
+			if resp.GetStatus() != http.StatusOK {
+				t.Fatalf("the school CSV as %d: %d", who, resp.GetStatus())
+			}
+			return string(resp.GetBody())
+		}
+		recommend := `<th scope="row">I would recommend the programme</th>`
+		barriers := `<th scope="row">I can identify the specific barriers to learning in my school</th>`
+
+		// The school's leader and a member of its team: in full, n = 3.
+		for _, who := range []uint64{plugintest.HeadID, mathsID} {
+			mustContain(t, "the school's own report", report(who), `data-testid="survey-in-full"`, "Summer 2018 (3 responses)",
+				recommend+"<td>67%</td><td>2</td><td>3</td>", barriers+"<td>100%</td><td>3</td><td>3</td>")
+			mustContain(t, "the school's own CSV", csv(who), "survey Summer 2018,I would recommend the programme,67% agree,3\n",
+				"survey Summer 2018,I can identify the specific barriers to learning in my school,100% agree,3\n")
+		}
+
+		// The cluster lead from another school, the programme lead, the hub
+		// manager, and a teacher at A who is not on the team: 3 answers are
+		// too few to show.
+		for _, who := range []uint64{headBID, centralID, hubID, sciID} {
+			page := report(who)
+			mustContain(t, "another's report", page, `data-testid="survey-suppressed"`, "Summer 2018 (<5 responses)",
+				recommend+"<td>fewer than 5 answers</td><td>—</td><td><5</td>", barriers+"<td>fewer than 5 answers</td>")
+			mustNotContain(t, "another's report", page, "67%", "100%", `data-testid="survey-in-full"`, "<td>3</td>")
+			body := csv(who)
+			mustContain(t, "another's CSV", body, "survey Summer 2018,I would recommend the programme,fewer than 5 answers,<5\n",
+				"survey Summer 2018,I can identify the specific barriers to learning in my school,fewer than 5 answers,<5\n")
+			mustNotContain(t, "another's CSV", body, "67%", "100%", "agree,3")
+		}
+
+		// Two more on the team answer: recommend 5, 4, 2, 4, 1 (3 of 5);
+		// barriers 4 for all (5 of 5). Five answers show to everyone.
+		c.post(plugintest.HeadID, a+"/team", form("year", "1", "person", id(sciID), "role", "teacher", "subject", "science"))
+		c.post(plugintest.HeadID, a+"/team", form("year", "1", "person", id(otherID), "role", "teacher", "subject", "other"))
+		c.post(sciID, round, answers("4"))
+		c.post(otherID, round, answers("4", "recommend", "1"))
+		for _, who := range []uint64{headBID, centralID, plugintest.HeadID, sciID} {
+			page := report(who)
+			mustContain(t, "the report with 5 answers", page, "Summer 2018 (5 responses)",
+				recommend+"<td>60%</td><td>3</td><td>5</td>", barriers+"<td>100%</td><td>5</td><td>5</td>")
+			mustNotContain(t, "the report with 5 answers", page, "<td>fewer than 5 answers</td>")
+			mustContain(t, "the CSV with 5 answers", csv(who), "survey Summer 2018,I would recommend the programme,60% agree,5\n")
+		}
+	}, plugintest.WithFixture(fixtureWithFiveAtA()))
 }

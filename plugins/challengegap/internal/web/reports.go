@@ -36,6 +36,7 @@ type surveyResult struct {
 type itemResult struct {
 	Text          string
 	N, Agree, Pct string
+	Hidden        bool // the result is withheld (Pct says why)
 }
 
 // worded turns an impact into figures. With suppress set, a count below
@@ -89,24 +90,60 @@ func share2(part, total int, suppressed bool) string {
 	return fmt.Sprintf("%.0f%% (%d of %d)", 100*float64(part)/float64(total), part, total)
 }
 
-// results words a round's tallies; suppressed, an item whose agreeing or
-// other answers are fewer than MinCount shows neither count nor share.
-func results(label string, responses int, t map[string]rules.Tally, suppressed bool) surveyResult {
-	out := surveyResult{Label: label, Responses: count(responses, suppressed)}
+// surveyRule is how a report shows staff survey results to its reader.
+type surveyRule int
+
+const (
+	// surveyInFull: a school's own people (its leaders and its team, see
+	// schoolAccess.AtSchool) see every statement's % agree with n.
+	surveyInFull surveyRule = iota
+	// surveyAnswered: anyone else reading one school's results sees a
+	// statement's result only when MinCount or more people answered it
+	// (a team has 3 to 6 members, so fewer could show how a colleague
+	// answered); otherwise "fewer than 5 answers".
+	surveyAnswered
+	// surveyAcrossSchools: the cluster's sums; a statement's agreeing and
+	// other answers must each be MinCount or more (suppress.Row), so that
+	// "49 of 50" does not single out the one who did not agree.
+	surveyAcrossSchools
+)
+
+// answersPolicy suppresses a statement's number of answers below MinCount.
+var answersPolicy = suppress.Policy{Threshold: MinCount}
+
+// fewerAnswers is what a withheld statement of one school reads.
+var fewerAnswers = "fewer than " + strconv.Itoa(MinCount) + " answers"
+
+// AtSchool reports whether the actor is one of the school's own people:
+// its leaders, and members of its team this year who work at the school
+// (the people CanTrial lets record its trials). They see the school's
+// staff survey results in full; anyone else who may see the school's page
+// (the leads of its cluster from other schools, managers, hub and trust
+// leaders) sees them under surveyAnswered.
+func (a schoolAccess) AtSchool() bool { return a.Lead || (a.Work && a.Member) }
+
+// results words a round's tallies under rule.
+func results(label string, responses int, t map[string]rules.Tally, rule surveyRule) surveyResult {
+	out := surveyResult{Label: label, Responses: count(responses, rule != surveyInFull)}
 	for _, it := range rules.SurveyItems {
 		tl := t[it.Key]
 		row := itemResult{Text: it.Text, N: strconv.Itoa(tl.N()), Agree: strconv.Itoa(tl.Agreeing()), Pct: strconv.Itoa(tl.PercentAgree()) + "%"}
 		if tl.N() == 0 {
 			row.Pct = "—"
 		}
-		if suppressed {
+		switch rule {
+		case surveyAnswered:
+			if n := answersPolicy.Count(tl.N()); n.Suppressed() {
+				row.N, row.Agree, row.Pct, row.Hidden = n.String(), "—", fewerAnswers, true
+			}
+		case surveyAcrossSchools:
 			total, cells, err := suppress.Default.Row(tl.Agreeing(), tl.N()-tl.Agreeing())
 			if err != nil {
 				return out
 			}
 			row.N, row.Agree = total.String(), cells[0].String()
 			if total.Suppressed() || cells[0].Suppressed() {
-				row.Pct = "suppressed"
+				row.Pct, row.Hidden = "suppressed", true
 			}
 		}
 		out.Items = append(out.Items, row)
@@ -116,20 +153,26 @@ func results(label string, responses int, t map[string]rules.Tally, suppressed b
 
 type schoolReportView struct {
 	common
-	SchoolID  uint64
-	School    string
-	Year      *store.Year
-	Impact    figures
-	HasData   bool
-	Surveys   []surveyResult
-	Trials    []trialRow
-	Plans     map[uint64]*store.Plan
-	CaseStudy *store.CaseStudy
-	CanEdit   bool
+	SchoolID uint64
+	School   string
+	Year     *store.Year
+	Impact   figures
+	HasData  bool
+	Surveys  []surveyResult
+	// SurveyInFull: the reader is one of the school's own people and sees
+	// the survey unsuppressed; MinCount is the threshold for anyone else.
+	SurveyInFull bool
+	MinCount     int
+	Trials       []trialRow
+	Plans        map[uint64]*store.Plan
+	CaseStudy    *store.CaseStudy
+	CanEdit      bool
 }
 
 // schoolReportData gathers the school's report of the year (aggregates of
-// the school's own cohort: no pupil is named).
+// the school's own cohort: no pupil is named). The staff survey is in full
+// for the school's own people and under surveyAnswered for anyone else;
+// the page and its CSV come from here, so both follow the same rule.
 func schoolReportData(r *http.Request) (*schoolReportView, error) {
 	sc, err := loadSchool(r)
 	if err != nil {
@@ -139,7 +182,12 @@ func schoolReportData(r *http.Request) (*schoolReportView, error) {
 		return nil, errNotFound
 	}
 	s := sc.s
-	v := &schoolReportView{common: commonOf(r), SchoolID: sc.school, Year: sc.year, CanEdit: sc.access.Lead}
+	v := &schoolReportView{common: commonOf(r), SchoolID: sc.school, Year: sc.year, CanEdit: sc.access.Lead,
+		SurveyInFull: sc.access.AtSchool(), MinCount: MinCount}
+	rule := surveyAnswered
+	if v.SurveyInFull {
+		rule = surveyInFull
+	}
 	names, err := s.Schools(sc.school)
 	if err != nil {
 		return nil, err
@@ -160,7 +208,7 @@ func schoolReportData(r *http.Request) (*schoolReportView, error) {
 		if err != nil {
 			return nil, err
 		}
-		v.Surveys = append(v.Surveys, results(rd.Label, n[sc.school], t[sc.school], false))
+		v.Surveys = append(v.Surveys, results(rd.Label, n[sc.school], t[sc.school], rule))
 	}
 	if v.Trials, err = trialRows(s, sc.year.ID, sc.school); err != nil {
 		return nil, err
@@ -253,7 +301,11 @@ func surveyRows(rs []surveyResult) [][]string {
 	var out [][]string
 	for _, rd := range rs {
 		for _, it := range rd.Items {
-			out = append(out, []string{"survey " + rd.Label, it.Text, it.Pct + " agree", it.N})
+			value := it.Pct + " agree"
+			if it.Hidden {
+				value = it.Pct
+			}
+			out = append(out, []string{"survey " + rd.Label, it.Text, value, it.N})
 		}
 	}
 	return out
@@ -389,7 +441,7 @@ func clusterReportData(r *http.Request) (*clusterReportView, error) {
 				sum[k] = sum[k].Plus(tl)
 			}
 		}
-		v.Surveys = append(v.Surveys, results(rd.Label, responses, sum, true))
+		v.Surveys = append(v.Surveys, results(rd.Label, responses, sum, surveyAcrossSchools))
 	}
 	return v, nil
 }
