@@ -117,10 +117,23 @@ var fewerAnswers = "fewer than " + strconv.Itoa(MinCount) + " answers"
 // AtSchool reports whether the actor is one of the school's own people:
 // its leaders, and members of its team this year who work at the school
 // (the people CanTrial lets record its trials). They see the school's
-// staff survey results in full; anyone else who may see the school's page
-// (the leads of its cluster from other schools, managers, hub and trust
-// leaders) sees them under surveyAnswered.
+// staff survey results and its pupil figures in full; anyone else who may
+// see the school's page or report (the leads of its cluster from other
+// schools, managers, hub and trust leaders) sees the survey under
+// surveyAnswered and the pupil figures as the cluster report shows them
+// (see suppressPupils).
 func (a schoolAccess) AtSchool() bool { return a.Lead || (a.Work && a.Member) }
+
+// suppressPupils reports whether a school's pages and report must suppress
+// its pupil figures for the actor: for anyone not at the school, a count
+// of pupils below MinCount reads "<5" and a figure resting on one (a mean
+// of fewer than MinCount pupils, a share whose part or rest is below
+// MinCount) is withheld, exactly as in the cluster report (worded, count).
+// Pupils themselves are never named on these pages; the pupil-level pages
+// (cohort, snapshots, the school's matrix, a trial's pupils and evidence)
+// are for holders of challengegap.cohort.read at the school, which the
+// core checks before a request arrives.
+func (a schoolAccess) suppressPupils() bool { return !a.AtSchool() }
 
 // results words a round's tallies under rule.
 func results(label string, responses int, t map[string]rules.Tally, rule surveyRule) surveyResult {
@@ -160,19 +173,25 @@ type schoolReportView struct {
 	HasData  bool
 	Surveys  []surveyResult
 	// SurveyInFull: the reader is one of the school's own people and sees
-	// the survey unsuppressed; MinCount is the threshold for anyone else.
+	// the survey and the pupil figures unsuppressed; MinCount is the
+	// threshold for anyone else.
 	SurveyInFull bool
-	MinCount     int
-	Trials       []trialRow
-	Plans        map[uint64]*store.Plan
-	CaseStudy    *store.CaseStudy
-	CanEdit      bool
+	// PupilsSuppressed: the reader is not at the school and sees the pupil
+	// figures with counts below MinCount suppressed (suppressPupils).
+	PupilsSuppressed bool
+	MinCount         int
+	Trials           []trialRow
+	Plans            map[uint64]*store.Plan
+	CaseStudy        *store.CaseStudy
+	CanEdit          bool
 }
 
 // schoolReportData gathers the school's report of the year (aggregates of
-// the school's own cohort: no pupil is named). The staff survey is in full
-// for the school's own people and under surveyAnswered for anyone else;
-// the page and its CSV come from here, so both follow the same rule.
+// the school's own cohort: no pupil is named). The staff survey and the
+// pupil figures (the impact table, the pupils receiving each trial) are in
+// full for the school's own people; for anyone else the survey is under
+// surveyAnswered and the pupil figures are suppressed as in the cluster
+// report. The page and its CSV come from here, so both follow the same rule.
 func schoolReportData(r *http.Request) (*schoolReportView, error) {
 	sc, err := loadSchool(r)
 	if err != nil {
@@ -198,7 +217,9 @@ func schoolReportData(r *http.Request) (*schoolReportView, error) {
 		return nil, err
 	}
 	v.HasData = from != ""
-	v.Impact = worded(v.School, from, to, im, false)
+	hide := sc.access.suppressPupils()
+	v.PupilsSuppressed = hide
+	v.Impact = worded(v.School, from, to, im, hide)
 	rounds, err := s.Rounds(sc.year.ID)
 	if err != nil {
 		return nil, err
@@ -210,7 +231,7 @@ func schoolReportData(r *http.Request) (*schoolReportView, error) {
 		}
 		v.Surveys = append(v.Surveys, results(rd.Label, n[sc.school], t[sc.school], rule))
 	}
-	if v.Trials, err = trialRows(s, sc.year.ID, sc.school); err != nil {
+	if v.Trials, err = trialRows(s, sc.year.ID, sc.school, hide); err != nil {
 		return nil, err
 	}
 	ids := make([]uint64, 0, len(v.Trials))
@@ -229,8 +250,8 @@ func schoolReportData(r *http.Request) (*schoolReportView, error) {
 }
 
 // trialRows lists the school's trials with their strategy and the number
-// of pupils receiving each.
-func trialRows(s *store.Store, yearID, school uint64) ([]trialRow, error) {
+// of pupils receiving each (below MinCount suppressed when suppressed).
+func trialRows(s *store.Store, yearID, school uint64, suppressed bool) ([]trialRow, error) {
 	trials, err := s.Trials(yearID, school)
 	if err != nil {
 		return nil, err
@@ -253,7 +274,7 @@ func trialRows(s *store.Store, yearID, school uint64) ([]trialRow, error) {
 	}
 	out := make([]trialRow, len(trials))
 	for i, t := range trials {
-		out[i] = trialRow{Trial: t, Strategy: byID[t.StrategyID].Title, Theme: byID[t.StrategyID].Theme, Pupils: len(receiving[t.ID])}
+		out[i] = trialRow{Trial: t, Strategy: byID[t.StrategyID].Title, Theme: byID[t.StrategyID].Theme, Pupils: count(len(receiving[t.ID]), suppressed)}
 	}
 	return out, nil
 }
@@ -275,7 +296,7 @@ func schoolReportCSV(w http.ResponseWriter, r *http.Request) error {
 	rows = append(rows, impactRows(v.Impact)...)
 	rows = append(rows, surveyRows(v.Surveys)...)
 	for _, t := range v.Trials {
-		rows = append(rows, []string{"trial", t.Strategy, rules.Decision(t.Decision).Label(), strconv.Itoa(t.Pupils)})
+		rows = append(rows, []string{"trial", t.Strategy, rules.Decision(t.Decision).Label(), t.Pupils})
 	}
 	if cs := v.CaseStudy; !cs.Empty() {
 		rows = append(rows, []string{"case study", "challenge", cs.Challenge, ""}, []string{"case study", "response", cs.Response, ""},
@@ -416,7 +437,7 @@ func clusterReportData(r *http.Request) (*clusterReportView, error) {
 		}
 		v.Schools = append(v.Schools, worded(nameOr(names, sid), from, to, im, true))
 		impacts = append(impacts, im)
-		ts, err := trialRows(s, c.YearID, sid)
+		ts, err := trialRows(s, c.YearID, sid, true)
 		if err != nil {
 			return nil, err
 		}

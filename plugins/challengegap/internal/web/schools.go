@@ -24,7 +24,10 @@ type trialRow struct {
 	store.Trial
 	Strategy string
 	Theme    string
-	Pupils   int // cohort pupils receiving it
+	// Pupils is the number of cohort pupils receiving it, worded: in full
+	// for the school's own people (schoolAccess.AtSchool), "<5" below
+	// MinCount for anyone else (see suppressPupils).
+	Pupils string
 }
 
 type visitRow struct {
@@ -42,6 +45,7 @@ type schoolView struct {
 	Year       *store.Year
 	Cluster    *store.Cluster
 	Access     schoolAccess
+	MinCount   int // pupil counts below it read "<5" for a reader not at the school
 	Places     []placeRow
 	Open       []store.Cluster // recruiting clusters of the year the school may ask to join
 	Team       []store.TeamMember
@@ -147,7 +151,7 @@ func schoolPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s := sc.s
-	v := schoolView{common: commonOf(r), SchoolID: sc.school, Years: sc.years, Year: sc.year, Cluster: sc.cluster, Access: sc.access,
+	v := schoolView{common: commonOf(r), SchoolID: sc.school, Years: sc.years, Year: sc.year, Cluster: sc.cluster, Access: sc.access, MinCount: MinCount,
 		Roles: rules.Roles, Subjects: rules.Subjects, ParaTypes: rules.ParaTypes, Decisions: rules.Decisions}
 	host := sdk.HostFrom(ctx)
 	rec, err := s.Schools(sc.school)
@@ -245,7 +249,8 @@ func schoolPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, t := range trials {
-		v.Trials = append(v.Trials, trialRow{Trial: t, Strategy: byID[t.StrategyID].Title, Theme: byID[t.StrategyID].Theme, Pupils: len(receiving[t.ID])})
+		v.Trials = append(v.Trials, trialRow{Trial: t, Strategy: byID[t.StrategyID].Title, Theme: byID[t.StrategyID].Theme,
+			Pupils: count(len(receiving[t.ID]), sc.access.suppressPupils())})
 	}
 	if v.Plans, err = scaleUpPlans(s, trials, func(id uint64) string { return byID[id].Title }); err != nil {
 		return err
