@@ -121,11 +121,14 @@ var fewerAnswers = "fewer than " + strconv.Itoa(MinCount) + " answers"
 // see the school's page or report (the leads of its cluster from other
 // schools, managers, hub and trust leaders) sees the survey under
 // surveyAnswered and the pupil figures as the cluster report shows them
-// (see suppressPupils).
+// (see SuppressPupils).
 func (a schoolAccess) AtSchool() bool { return a.Lead || (a.Work && a.Member) }
 
-// suppressPupils reports whether a school's pages and report must suppress
-// its pupil figures for the actor: for anyone not at the school, a count
+// SuppressPupils reports whether a school's pages and report must suppress
+// its pupil figures for the actor: for anyone neither at the school nor
+// holding challengegap.cohort.read there (the pupil-level permission, which
+// a trust leader holds at the trust's schools by default: who may see the
+// pupils themselves sees their figures exactly), a count
 // of pupils below MinCount reads "<5" and a figure resting on one (a mean
 // of fewer than MinCount pupils, a share whose part or rest is below
 // MinCount) is withheld, exactly as in the cluster report (worded, count).
@@ -133,7 +136,7 @@ func (a schoolAccess) AtSchool() bool { return a.Lead || (a.Work && a.Member) }
 // (cohort, snapshots, the school's matrix, a trial's pupils and evidence)
 // are for holders of challengegap.cohort.read at the school, which the
 // core checks before a request arrives.
-func (a schoolAccess) suppressPupils() bool { return !a.AtSchool() }
+func (a schoolAccess) SuppressPupils() bool { return !a.AtSchool() && !a.Cohort }
 
 // results words a round's tallies under rule.
 func results(label string, responses int, t map[string]rules.Tally, rule surveyRule) surveyResult {
@@ -177,7 +180,7 @@ type schoolReportView struct {
 	// threshold for anyone else.
 	SurveyInFull bool
 	// PupilsSuppressed: the reader is not at the school and sees the pupil
-	// figures with counts below MinCount suppressed (suppressPupils).
+	// figures with counts below MinCount suppressed (SuppressPupils).
 	PupilsSuppressed bool
 	MinCount         int
 	Trials           []trialRow
@@ -217,7 +220,7 @@ func schoolReportData(r *http.Request) (*schoolReportView, error) {
 		return nil, err
 	}
 	v.HasData = from != ""
-	hide := sc.access.suppressPupils()
+	hide := sc.access.SuppressPupils()
 	v.PupilsSuppressed = hide
 	v.Impact = worded(v.School, from, to, im, hide)
 	rounds, err := s.Rounds(sc.year.ID)

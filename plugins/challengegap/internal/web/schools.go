@@ -26,7 +26,7 @@ type trialRow struct {
 	Theme    string
 	// Pupils is the number of cohort pupils receiving it, worded: in full
 	// for the school's own people (schoolAccess.AtSchool), "<5" below
-	// MinCount for anyone else (see suppressPupils).
+	// MinCount for anyone else (see SuppressPupils).
 	Pupils string
 }
 
@@ -250,7 +250,7 @@ func schoolPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, t := range trials {
 		v.Trials = append(v.Trials, trialRow{Trial: t, Strategy: byID[t.StrategyID].Title, Theme: byID[t.StrategyID].Theme,
-			Pupils: count(len(receiving[t.ID]), sc.access.suppressPupils())})
+			Pupils: count(len(receiving[t.ID]), sc.access.SuppressPupils())})
 	}
 	if v.Plans, err = scaleUpPlans(s, trials, func(id uint64) string { return byID[id].Title }); err != nil {
 		return err
