@@ -1,10 +1,12 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/challengepartners/upwards/plugins/sdk"
 
@@ -46,6 +48,37 @@ type clusterMatrixView struct {
 	Rows       []pseudoRow
 	MinCount   int
 	NoSnapshot bool
+}
+
+// MoversHTML is the list of movers: each pupil's pseudonym, the change on
+// both axes and the strategies received. Built here rather than by the
+// template (a hundred movers cost it some thousand actions a page); the
+// markup is the template's, every value escaped as it escaped them.
+func (v clusterMatrixView) MoversHTML() template.HTML {
+	esc := escText
+	x, y := esc(v.Plot.X.Short), esc(v.Plot.Y.Short)
+	xu, yu := esc(v.Plot.X.Unit), esc(v.Plot.Y.Unit)
+	var b strings.Builder
+	b.Grow(len(v.Movers) * 120)
+	for _, m := range v.Movers {
+		b.WriteString("<li>" + esc(m.Label) + ": " + x + " " + esc(signedText(m.DX)) + xu + ", " + y + " " + esc(signedText(m.DY)) + yu)
+		if len(m.Strategies) > 0 {
+			b.WriteString("; received: " + esc(strings.Join(m.Strategies, ", ")))
+		} else {
+			b.WriteString("; no strategy recorded")
+		}
+		b.WriteString("</li>")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every value escaped
+}
+
+// signedText is a change with its sign: "+3", "-1.5", "0" (the templates'
+// signed).
+func signedText(v float64) string {
+	if v > 0 {
+		return "+" + strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 // letter names the i-th school of a cluster: A, B, …, Z, AA, AB, …

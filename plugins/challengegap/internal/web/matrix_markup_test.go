@@ -1,0 +1,85 @@
+package web
+
+import (
+	"html/template"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/matrix"
+)
+
+// The markup the templates wrote for the dots and the movers before it was
+// built in Go (svgData.DotsSVG, clusterMatrixView.MoversHTML): the pages
+// must read byte for byte as they did.
+var reference = template.Must(template.New("").Funcs(template.FuncMap{
+	"add": func(a, b float64) float64 { return a + b },
+	"sub": func(a, b float64) float64 { return a - b },
+	"signed": func(v float64) string {
+		if v > 0 {
+			return "+" + strconv.FormatFloat(v, 'f', -1, 64)
+		}
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	},
+	"join": strings.Join,
+}).Parse(`{{define "dots"}}<svg>
+  {{range .Plot.Dots}}
+  {{if .From}}<circle cx="{{.From.X}}" cy="{{.From.Y}}" r="5" fill="#ffffff" stroke="#6b7280" stroke-width="1.5"/>{{end}}
+  {{if .Arrow}}<line x1="{{.From.X}}" y1="{{.From.Y}}" x2="{{.ArrowEnd.X}}" y2="{{.ArrowEnd.Y}}" stroke="#1f5f8b" stroke-width="1.5" marker-end="url(#arrowhead)"/>{{end}}
+  {{if .To}}<circle cx="{{.To.X}}" cy="{{.To.Y}}" r="5" fill="#1f5f8b"/>{{end}}
+  {{if or .From .To}}<text x="{{add .Position.X 7}}" y="{{sub .Position.Y 7}}" font-size="11">{{if $.Labels}}{{.Label}}{{else}}{{.Number}}{{end}}</text>{{end}}
+  {{end}}
+</svg>{{end}}
+{{define "dotsnew"}}<svg>
+  {{$.DotsSVG}}
+</svg>{{end}}
+{{define "movers"}}<ul data-testid="movers">{{range .Movers}}<li>{{.Label}}: {{$.Plot.X.Short}} {{signed .DX}}{{$.Plot.X.Unit}}, {{$.Plot.Y.Short}} {{signed .DY}}{{$.Plot.Y.Unit}}{{if .Strategies}}; received: {{join .Strategies ", "}}{{else}}; no strategy recorded{{end}}</li>{{end}}</ul>{{end}}
+{{define "moversnew"}}<ul data-testid="movers">{{.MoversHTML}}</ul>{{end}}`))
+
+func render2(t *testing.T, name string, data any) string {
+	t.Helper()
+	var b strings.Builder
+	if err := reference.ExecuteTemplate(&b, name, data); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestDotsAndMoversReadAsTheTemplatesWroteThem(t *testing.T) {
+	v := func(x, y float64) *matrix.Value { return &matrix.Value{X: x, Y: y} }
+	dots := []matrix.Dot{
+		{Label: "A1", From: v(-20, 40), To: v(-12.5, 47)},                  // moved: an arrow
+		{Label: "O'Brien & <Co> +1 \"x\"", From: v(-3, 50), To: v(-3, 50)}, // did not move; a label to escape
+		{Label: "B2", From: v(-50, 120)},                                   // only where it was, beyond both axes
+		{Label: "B3", To: v(0.04, 0)},                                      // only where it is
+		{Label: "C1"},                                                      // no value: not drawn
+		{Label: "C2", From: v(-0.04, 33.333), To: v(11.96, 99.95)},         // rounding, near an edge
+	}
+	for _, axes := range []axesChoice{{X: matrix.DefaultX, Y: matrix.DefaultY}, {X: matrix.MeasureAttendance, Y: matrix.MeasureARE}} {
+		plot := axes.layout(dots)
+		for _, labels := range []bool{false, true} {
+			d := svgData{Plot: plot, From: "Baseline", To: "July", Labels: labels}
+			if got, want := render2(t, "dotsnew", d), render2(t, "dots", d); got != want {
+				t.Errorf("labels %v, axes %v/%v: the dots read\n%s\nbut the template wrote\n%s", labels, axes.X, axes.Y, got, want)
+			}
+		}
+		cv := clusterMatrixView{Plot: plot}
+		for i, d := range plot.Dots {
+			row := pseudoRow{Placed: d}
+			if i%2 == 0 {
+				row.Strategies = []string{"Pre-teaching key vocabulary", "Plan, monitor & evaluate"}
+			}
+			cv.Movers = append(cv.Movers, row)
+		}
+		if got, want := render2(t, "moversnew", cv), render2(t, "movers", cv); got != want {
+			t.Errorf("axes %v/%v: the movers read\n%s\nbut the template wrote\n%s", axes.X, axes.Y, got, want)
+		}
+	}
+	// No dot, no mover: nothing.
+	if got := (svgData{}).DotsSVG(); got != "" {
+		t.Errorf("an empty plot's dots: %q", got)
+	}
+	if got := (clusterMatrixView{}).MoversHTML(); got != "" {
+		t.Errorf("no movers: %q", got)
+	}
+}
