@@ -41,12 +41,23 @@ var filledDots = regexp.MustCompile(`<circle cx="([\d.]+)" cy="([\d.]+)" r="5" f
 // Challenge the Gap in the browser, the issue's test: in the demo install, a
 // team member of the trust logs in through the login form, enters the March
 // snapshot of the school's target pupils in the grid, and sees a dot move on
-// the school's matrix. The core and the built plugin run together.
+// the school's matrix. The core and the built plugin run together, on
+// SQLite and on PostgreSQL.
 func TestBrowserTeamMemberMovesADot(t *testing.T) {
 	plugins := t.TempDir()
 	buildChallengeGap(t, plugins)
-	db := storagetest.URL(t, storage.SQLite)
+	chrome := chromium(t)
+	for _, d := range storagetest.Dialects {
+		t.Run(string(d), func(t *testing.T) { browserTeamMemberMovesADot(t, d, plugins, chrome) })
+	}
+}
+
+func browserTeamMemberMovesADot(t *testing.T, d storage.Dialect, plugins, chrome string) {
+	db := storagetest.URL(t, d)
 	data := t.TempDir()
+	if d == storage.Postgres {
+		t.Setenv("UPWARDS_PUPIL_KEY", testPupilKey) // PostgreSQL requires the setting; startedApp reads it too
+	}
 	root := cli.Root()
 	var out bytes.Buffer
 	root.SetOut(&out)
@@ -69,7 +80,7 @@ func TestBrowserTeamMemberMovesADot(t *testing.T) {
 	school := base + "/p/challengegap/schools/" + strconv.FormatUint(uint64(units[0].ID), 10)
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.UserDataDir(t.TempDir()))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
