@@ -247,10 +247,13 @@ func TestBadFilesWriteNothing(t *testing.T) {
 			"too large":       {good, 1000, "limit"},
 		}
 		for name, c := range cases {
-			_, err := f.run(c.file, importer.Options{MaxBytes: c.max, Mode: importer.ModeValid})
-			var fe *importfile.FileError
-			if !errors.As(err, &fe) || !strings.Contains(fe.Msg, c.want) {
-				t.Errorf("%s: err %v, want a file error saying %q", name, err, c.want)
+			// Both ways in: two passes (only the valid rows) and the one pass of all or nothing.
+			for _, mode := range []importer.Mode{importer.ModeValid, importer.ModeAll} {
+				_, err := f.run(c.file, importer.Options{MaxBytes: c.max, Mode: mode})
+				var fe *importfile.FileError
+				if !errors.As(err, &fe) || !strings.Contains(fe.Msg, c.want) {
+					t.Errorf("%s (%s): err %v, want a file error saying %q", name, mode, err, c.want)
+				}
 			}
 		}
 		// A file cut in the middle of a row: that row is flagged, the rest is all-or-nothing.
