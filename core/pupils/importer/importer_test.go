@@ -466,3 +466,29 @@ func TestOnePassProgressAndConnectionsRestored(t *testing.T) {
 		}
 	})
 }
+
+// An error late in a long file: the batches written before it are rolled
+// back with the rest, and the report counts the file as a preview does.
+func TestLateErrorRollsBackWrittenBatches(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		rows := strings.Split(strings.TrimSpace(string(csvOf(1300))), "\n")
+		rows[1250] = strings.Replace(rows[1250], ",N,", ",Q,", 1) // row 1251: a flag that is not a flag
+		file := []byte(strings.Join(rows, "\n") + "\n")
+		res, err := f.run(file, importer.Options{Batch: 500})
+		if !errors.Is(err, importer.ErrRowErrors) {
+			t.Fatalf("err %v", err)
+		}
+		if res.Committed || res.Created != 0 || res.ErrorRows != 1 || res.Errors[0].Row != 1251 || res.New != 1299 || res.Total != 1300 {
+			t.Fatalf("result %+v", res)
+		}
+		if n := f.count(""); n != 0 {
+			t.Fatalf("%d pupils written by a failed import", n)
+		}
+		var indexed int64
+		db.Raw("SELECT count(*) FROM audit_event_pupils WHERE tenant_id = ?", f.tenant).Scan(&indexed)
+		if indexed != 0 || f.auditCount(importer.ActionImportCreate) != 0 {
+			t.Fatalf("a failed import left %d audit pupil rows", indexed)
+		}
+	})
+}
