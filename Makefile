@@ -15,9 +15,9 @@ TOOLS := $(CURDIR)/bin/tools
 run: build
 	./$(BIN) demo --serve
 
-## build: compile the upwards binary (pure Go, no cgo)
+## build: compile the upwards binary (cgo, for SQLite) and the plugins (pure Go)
 build:
-	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./core/cmd/upwards
+	CGO_ENABLED=1 $(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./core/cmd/upwards
 	CGO_ENABLED=0 $(GO) build -o bin/plugins/challengegap ./plugins/challengegap
 
 ## test: every test (with the race detector), on SQLite and the real PostgreSQL and Redis (started if stopped), with the browser test

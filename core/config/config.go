@@ -80,7 +80,7 @@ type Setting struct {
 // Settings lists every setting in the order the README's table shows them.
 func Settings() []Setting {
 	return []Setting{
-		{"database-url", "UPWARDS_DATABASE_URL", "sqlite:var/upwards.db", "database: sqlite:PATH (embedded, pure Go) or postgres://user@host:5432/db"},
+		{"database-url", "UPWARDS_DATABASE_URL", "sqlite:var/upwards.db", "database: sqlite:PATH (embedded) or postgres://user@host:5432/db"},
 		{"redis-url", "UPWARDS_REDIS_URL", "embedded", "job queue Redis: embedded (in-process) or redis://host:6379/0"},
 		{"listen", "UPWARDS_LISTEN", "127.0.0.1:8080", "HTTP listen address"},
 		{"base-url", "UPWARDS_BASE_URL", "http://127.0.0.1:8080", "public URL of the install; https:// makes cookies Secure"},

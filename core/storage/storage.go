@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 )
@@ -59,7 +59,11 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 				return nil, fmt.Errorf("open database: create directory for %s: %w", path, err)
 			}
 		}
-		dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		// gorm's own SQLite driver over mattn/go-sqlite3 (cgo): measured
+		// against the pure-Go glebarez/modernc driver it made the pupil
+		// import about 1.4 times as fast (docs/import.md). Both write times
+		// in the same format, so a file written by one reads with the other.
+		dsn := "file:" + path + "?_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=1&_synchronous=NORMAL&_txlock=immediate"
 		g, err := gorm.Open(sqlite.Open(dsn), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
