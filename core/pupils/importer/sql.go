@@ -58,7 +58,7 @@ func (w *writer) buildStatements() (insert, upsert string) {
 }
 
 // existing returns the tenant's pupils with these UPN hashes.
-func (w *writer) existing(ctx context.Context, hashes []string) ([]stored, error) {
+func (w *writer) existing(ctx context.Context, conn gorm.ConnPool, hashes []string) ([]stored, error) {
 	var rows *sql.Rows
 	var err error
 	if w.postgres() {
@@ -68,14 +68,14 @@ func (w *writer) existing(ctx context.Context, hashes []string) ([]stored, error
 		// table) would be kept for the last ones. (plan_cache_mode =
 		// force_custom_plan for the transaction would do the same, but it
 		// also re-plans the foreign-key checks of every row written.)
-		rows, err = w.conn().QueryContext(ctx, "SELECT "+lookupCols+" FROM pupils WHERE tenant_id = $1 AND upn_hash = ANY($2::text[])",
+		rows, err = conn.QueryContext(ctx, "SELECT "+lookupCols+" FROM pupils WHERE tenant_id = $1 AND upn_hash = ANY($2::text[])",
 			pgx.QueryExecModeDescribeExec, w.ru.opt.TenantID, hashes)
 	} else {
 		js, jerr := json.Marshal(hashes)
 		if jerr != nil {
 			return nil, jerr
 		}
-		rows, err = w.conn().QueryContext(ctx, "SELECT "+lookupCols+" FROM pupils WHERE tenant_id = ? AND upn_hash IN (SELECT value FROM json_each(?))", w.ru.opt.TenantID, string(js))
+		rows, err = conn.QueryContext(ctx, "SELECT "+lookupCols+" FROM pupils WHERE tenant_id = ? AND upn_hash IN (SELECT value FROM json_each(?))", w.ru.opt.TenantID, string(js))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("look up pupils: %w", err)
@@ -180,30 +180,16 @@ var copyColumns = append([]string{"id"}, strings.Split(strings.ReplaceAll(insert
 // events can name them. The look-up in this transaction found none of these
 // UPNs; a concurrent import of the same new pupil fails this one on the
 // unique index, and nothing of it is written.
-func (w *writer) copyNew(ctx context.Context, rows []*pending) ([]uint, error) {
+func (w *writer) copyNew(ctx context.Context, rows []*pending, ids []uint) ([]uint, error) {
 	if len(rows) == 0 {
 		return nil, nil
 	}
 	ru := w.ru
-	ids := make([]uint, 0, len(rows))
-	res, err := w.conn().QueryContext(ctx, "SELECT nextval(pg_get_serial_sequence('pupils', 'id')) FROM generate_series(1, $1)", len(rows))
-	if err != nil {
-		return nil, fmt.Errorf("take pupil ids: %w", err)
-	}
-	for res.Next() {
-		var id int64
-		if err := res.Scan(&id); err != nil {
-			res.Close()
-			return nil, fmt.Errorf("take pupil ids: %w", err)
+	if len(ids) != len(rows) { // not taken ahead (or the count differs): take them here
+		var err error
+		if ids, err = w.takeIDs(ctx, w.conn(), len(rows)); err != nil {
+			return nil, err
 		}
-		ids = append(ids, uint(id))
-	}
-	res.Close()
-	if err := res.Err(); err != nil {
-		return nil, fmt.Errorf("take pupil ids: %w", err)
-	}
-	if len(ids) != len(rows) {
-		return nil, fmt.Errorf("take pupil ids: got %d of %d", len(ids), len(rows))
 	}
 	now := ru.s.now().UTC().Truncate(time.Microsecond)
 	tid, sid := int64(ru.opt.TenantID), int64(ru.opt.SchoolID)
@@ -218,7 +204,7 @@ func (w *writer) copyNew(ctx context.Context, rows []*pending) ([]uint, error) {
 		i++
 		return row, nil
 	})
-	err = w.raw.Raw(func(dc any) error {
+	err := w.raw.Raw(func(dc any) error {
 		pc, ok := dc.(interface{ Conn() *pgx.Conn })
 		if !ok {
 			return fmt.Errorf("the PostgreSQL driver connection is a %T, not pgx's", dc)
@@ -234,6 +220,35 @@ func (w *writer) copyNew(ctx context.Context, rows []*pending) ([]uint, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("write new pupils: %w", err)
+	}
+	return ids, nil
+}
+
+// takeIDs takes n ids from the pupils table's sequence (on conn: the
+// transaction's, or a pool connection's, since a sequence is not
+// transactional; ids of a rolled-back import are simply not used).
+func (w *writer) takeIDs(ctx context.Context, conn gorm.ConnPool, n int) ([]uint, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	ids := make([]uint, 0, n)
+	res, err := conn.QueryContext(ctx, "SELECT nextval(pg_get_serial_sequence('pupils', 'id')) FROM generate_series(1, $1)", n)
+	if err != nil {
+		return nil, fmt.Errorf("take pupil ids: %w", err)
+	}
+	defer res.Close()
+	for res.Next() {
+		var id int64
+		if err := res.Scan(&id); err != nil {
+			return nil, fmt.Errorf("take pupil ids: %w", err)
+		}
+		ids = append(ids, uint(id))
+	}
+	if err := res.Err(); err != nil {
+		return nil, fmt.Errorf("take pupil ids: %w", err)
+	}
+	if len(ids) != n {
+		return nil, fmt.Errorf("take pupil ids: got %d of %d", len(ids), n)
 	}
 	return ids, nil
 }

@@ -89,6 +89,15 @@ type batch struct {
 	done  int
 	total int // rows in the file, 0 while not yet known
 	frac  float64
+	// ahead is set when the look-up stage has looked the rows up (and taken
+	// ids for the new ones) before the writer gets the batch.
+	ahead *lookedUp
+}
+
+// lookedUp is what the look-up stage found for a batch.
+type lookedUp struct {
+	found []stored
+	ids   []uint // ids from the sequence for the batch's new pupils, in order
 }
 
 // stream reads the file and writes it: one goroutine reads, checks, hashes
@@ -122,12 +131,27 @@ func (ru *run) stream(ctx context.Context, r io.ReadSeeker, db *gorm.DB, conn *s
 		defer close(batches)
 		return ru.read(gctx, rd, first, batches)
 	})
+	toWrite := batches
+	if write && w.postgres() {
+		// On PostgreSQL a third goroutine looks each batch up, and takes the
+		// ids of its new pupils, on another connection of the pool while the
+		// writer copies the batch before it: the server works on both at
+		// once. Those look-ups see only committed pupils, which is all they
+		// need: the file's UPNs are unique (duplicates are errors), so no
+		// batch looks up a pupil this import wrote.
+		looked := make(chan batch, 1)
+		toWrite = looked
+		g.Go(func() error {
+			defer close(looked)
+			return w.lookAhead(gctx, batches, looked)
+		})
+	}
 	g.Go(func() error {
-		for b := range batches {
+		for b := range toWrite {
 			if first && ru.failed() {
 				continue // a row error: the caller rolls back; keep reading for the report
 			}
-			if err := w.flush(gctx, b.rows); err != nil {
+			if err := w.flush(gctx, b.rows, b.ahead); err != nil {
 				return err
 			}
 			phase := "writing"
@@ -245,18 +269,19 @@ type writer struct {
 }
 
 // flush classifies one batch and, when writing, upserts its new and changed rows.
-func (w *writer) flush(ctx context.Context, batch []pending) error {
+func (w *writer) flush(ctx context.Context, batch []pending, ahead *lookedUp) error {
 	if len(batch) == 0 {
 		return nil
 	}
 	ru := w.ru
-	hashes := make([]string, len(batch))
-	for i := range batch {
-		hashes[i] = batch[i].hash
-	}
-	existing, err := w.existing(ctx, hashes)
-	if err != nil {
-		return err
+	var existing []stored
+	if ahead != nil {
+		existing = ahead.found
+	} else {
+		var err error
+		if existing, err = w.existing(ctx, w.conn(), hashesOf(batch)); err != nil {
+			return err
+		}
 	}
 	byHash := make(map[string]*stored, len(existing))
 	for i := range existing {
@@ -325,8 +350,13 @@ func (w *writer) flush(ctx context.Context, batch []pending) error {
 		}
 	}
 	var created []uint
+	var err error
 	if w.postgres() && w.raw != nil {
-		created, err = w.copyNew(ctx, fresh)
+		var ids []uint
+		if ahead != nil {
+			ids = ahead.ids
+		}
+		created, err = w.copyNew(ctx, fresh, ids)
 	} else {
 		created, _, err = w.upsert(ctx, w.insertSQL, fresh, isNew)
 	}
@@ -370,4 +400,39 @@ func (w *writer) mayMove(ctx context.Context, schoolID uint) (bool, error) {
 	}
 	w.canMove[schoolID] = ok
 	return ok, nil
+}
+
+func hashesOf(batch []pending) []string {
+	hashes := make([]string, len(batch))
+	for i := range batch {
+		hashes[i] = batch[i].hash
+	}
+	return hashes
+}
+
+// lookAhead is the look-up stage on PostgreSQL (see stream): for each batch
+// from in it looks the rows up and takes ids for the new ones on a pool
+// connection, then hands the batch on. Rows are not classified here: the
+// writer does that with what was found, in the batch's order.
+func (w *writer) lookAhead(ctx context.Context, in <-chan batch, out chan<- batch) error {
+	pool := w.ru.s.db.DB.WithContext(ctx).Statement.ConnPool
+	for b := range in {
+		if len(b.rows) > 0 && !w.ru.failed() {
+			found, err := w.existing(ctx, pool, hashesOf(b.rows))
+			if err != nil {
+				return err
+			}
+			ids, err := w.takeIDs(ctx, pool, len(b.rows)-len(found))
+			if err != nil {
+				return err
+			}
+			b.ahead = &lookedUp{found: found, ids: ids}
+		}
+		select {
+		case out <- b:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
 }
