@@ -132,11 +132,11 @@ func (ru *run) stream(ctx context.Context, r io.ReadSeeker, db *gorm.DB, conn *s
 		return ru.read(gctx, rd, first, batches)
 	})
 	toWrite := batches
-	if write && w.postgres() {
-		// On PostgreSQL a third goroutine looks each batch up, and takes the
-		// ids of its new pupils, on another connection of the pool while the
-		// writer copies the batch before it: the server works on both at
-		// once. Those look-ups see only committed pupils, which is all they
+	if write {
+		// A third goroutine looks each batch up (and on PostgreSQL takes the
+		// ids of its new pupils) on another connection of the pool while the
+		// writer writes the batch before it: the database works on both at
+		// once (on SQLite, a WAL reader beside the writer). Those look-ups see only committed pupils, which is all they
 		// need: the file's UPNs are unique (duplicates are errors), so no
 		// batch looks up a pupil this import wrote.
 		looked := make(chan batch, 1)
@@ -410,7 +410,7 @@ func hashesOf(batch []pending) []string {
 	return hashes
 }
 
-// lookAhead is the look-up stage on PostgreSQL (see stream): for each batch
+// lookAhead is the look-up stage of a commit (see stream): for each batch
 // from in it looks the rows up and takes ids for the new ones on a pool
 // connection, then hands the batch on. Rows are not classified here: the
 // writer does that with what was found, in the batch's order.
@@ -422,11 +422,12 @@ func (w *writer) lookAhead(ctx context.Context, in <-chan batch, out chan<- batc
 			if err != nil {
 				return err
 			}
-			ids, err := w.takeIDs(ctx, pool, len(b.rows)-len(found))
-			if err != nil {
-				return err
+			b.ahead = &lookedUp{found: found}
+			if w.postgres() {
+				if b.ahead.ids, err = w.takeIDs(ctx, pool, len(b.rows)-len(found)); err != nil {
+					return err
+				}
 			}
-			b.ahead = &lookedUp{found: found, ids: ids}
 		}
 		select {
 		case out <- b:
