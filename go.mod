@@ -12,6 +12,7 @@ require (
 	github.com/hibiken/asynq v0.26.0
 	github.com/hibiken/asynqmon v0.7.2
 	github.com/labstack/echo/v4 v4.16.0
+	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/prometheus/client_golang v1.25.0
 	github.com/redis/go-redis/v9 v9.23.0
 	github.com/robfig/cron/v3 v3.0.1
@@ -26,10 +27,7 @@ require (
 	gorm.io/gorm v1.31.2
 )
 
-require (
-	github.com/mattn/go-sqlite3 v1.14.53 // indirect
-	github.com/ncruces/go-strftime v1.1.0 // indirect
-)
+require github.com/ncruces/go-strftime v1.1.0 // indirect
 
 require (
 	github.com/beorn7/perks v1.0.1 // indirect

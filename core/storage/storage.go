@@ -6,6 +6,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -64,7 +66,17 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 		// import about 1.4 times as fast (docs/import.md). Both write times
 		// in the same format, so a file written by one reads with the other.
 		dsn := "file:" + path + "?_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=1&_synchronous=NORMAL&_txlock=immediate"
-		g, err := gorm.Open(sqlite.Open(dsn), cfg)
+		var g *gorm.DB
+		err := whileLocked(ctx, func() error {
+			var err error
+			g, err = gorm.Open(sqlite.Open(dsn), cfg) // its first query opens the first connection
+			if err != nil && g != nil {
+				if sqlDB, derr := g.DB(); derr == nil {
+					sqlDB.Close()
+				}
+			}
+			return err
+		})
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 		}
@@ -74,7 +86,7 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 		}
 		// One writer at a time is SQLite's model; a small pool keeps readers concurrent under WAL.
 		sqlDB.SetMaxOpenConns(4)
-		if err := sqlDB.PingContext(ctx); err != nil {
+		if err := whileLocked(ctx, func() error { return sqlDB.PingContext(ctx) }); err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 		}
 		return &DB{DB: g, Dialect: SQLite, Path: path}, nil
@@ -95,6 +107,27 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 		return &DB{DB: g, Dialect: Postgres}, nil
 	default:
 		return nil, fmt.Errorf("open database: %q is neither sqlite:PATH nor postgres://", url)
+	}
+}
+
+// whileLocked runs open (which opens a SQLite connection) and runs it again,
+// for up to ten seconds, while the file is locked: turning a new file to WAL
+// takes an exclusive lock, and when two processes open the same new file at
+// once (a server and a migration, say) SQLite answers "database is locked"
+// at once rather than let the two wait on each other.
+func whileLocked(ctx context.Context, open func() error) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 250*time.Millisecond) {
+		err := open()
+		var se sqlite3.Error
+		if err == nil || !errors.As(err, &se) || (se.Code != sqlite3.ErrBusy && se.Code != sqlite3.ErrLocked) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 }
 
