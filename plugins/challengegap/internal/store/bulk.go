@@ -25,33 +25,16 @@ func (s *Store) AddMembers(yearID uint64, members []TeamMember) ([]TeamMember, e
 	type key struct{ school, person uint64 }
 	seen := map[key]bool{}
 	for i, m := range members {
-		name, err := text("person", m.Name, 200, true)
+		m, err := checkMember(m)
 		if err != nil {
 			return nil, err
 		}
-		role := rules.Role(m.Role)
-		switch {
-		case m.PersonID == 0:
-			return nil, invalid("person", "choose a member of the school's staff")
-		case !role.Valid():
-			return nil, invalid("role", "choose leader, teacher or para-professional")
-		case role == rules.RoleTeacher && !rules.Subject(m.Subject).Valid():
-			return nil, invalid("subject", "choose the subject the teacher teaches")
-		case role == rules.RolePara && !rules.ParaType(m.ParaType).Valid():
-			return nil, invalid("para_type", "choose the kind of para-professional")
-		}
-		if role != rules.RoleTeacher {
-			m.Subject = ""
-		}
-		if role != rules.RolePara {
-			m.ParaType = ""
-		}
 		k := key{m.SchoolID, m.PersonID}
 		if seen[k] {
-			return nil, conflict("%s is on the list twice", name)
+			return nil, conflict("%s is on the list twice", m.Name)
 		}
 		seen[k] = true
-		m.ID, m.TenantID, m.YearID, m.Name = 0, s.tenant, yearID, name
+		m.ID, m.TenantID, m.YearID = 0, s.tenant, yearID
 		out[i] = m
 	}
 	if len(out) == 0 {

@@ -8,31 +8,42 @@ import (
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 )
 
-// AddMember adds a person to a school's team for a programme year. A
-// teacher needs a subject and a para-professional a type; other roles carry
-// neither.
-func (s *Store) AddMember(m TeamMember) (*TeamMember, error) {
+// checkMember checks a team member to be added (AddMember, AddMembers): a
+// person with a name, a valid role, a subject for a teacher and a type for a
+// para-professional; it clears the subject and type of the other roles.
+func checkMember(m TeamMember) (TeamMember, error) {
 	name, err := text("person", m.Name, 200, true)
 	if err != nil {
-		return nil, err
+		return m, err
 	}
 	m.Name = name
 	role := rules.Role(m.Role)
 	switch {
 	case m.PersonID == 0:
-		return nil, invalid("person", "choose a member of the school's staff")
+		return m, invalid("person", "choose a member of the school's staff")
 	case !role.Valid():
-		return nil, invalid("role", "choose leader, teacher or para-professional")
+		return m, invalid("role", "choose leader, teacher or para-professional")
 	case role == rules.RoleTeacher && !rules.Subject(m.Subject).Valid():
-		return nil, invalid("subject", "choose the subject the teacher teaches")
+		return m, invalid("subject", "choose the subject the teacher teaches")
 	case role == rules.RolePara && !rules.ParaType(m.ParaType).Valid():
-		return nil, invalid("para_type", "choose the kind of para-professional")
+		return m, invalid("para_type", "choose the kind of para-professional")
 	}
 	if role != rules.RoleTeacher {
 		m.Subject = ""
 	}
 	if role != rules.RolePara {
 		m.ParaType = ""
+	}
+	return m, nil
+}
+
+// AddMember adds a person to a school's team for a programme year. A
+// teacher needs a subject and a para-professional a type; other roles carry
+// neither.
+func (s *Store) AddMember(m TeamMember) (*TeamMember, error) {
+	m, err := checkMember(m)
+	if err != nil {
+		return nil, err
 	}
 	m.ID, m.TenantID = 0, s.tenant
 	err = s.Tx(func(tx *Store) error {
