@@ -38,6 +38,28 @@ func chromium(t *testing.T) string {
 // filledDots are the places of the filled (latest snapshot) dots of a matrix drawing.
 var filledDots = regexp.MustCompile(`<circle cx="([\d.]+)" cy="([\d.]+)" r="5" fill="#1f5f8b"`)
 
+// openBrowser starts headless Chromium at chrome with the project's flags,
+// opens url in it, and returns the browser's context with timeout for the
+// test's actions; the browser closes when the test ends.
+func openBrowser(t *testing.T, chrome, url string, timeout time.Duration) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.UserDataDir(t.TempDir()))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	// The first action starts the browser and must not carry a deadline.
+	if err := chromedp.Do(browser, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	ctx, cancel := context.WithTimeout(browser, timeout)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 // Challenge the Gap in the browser, the issue's test: in the demo install, a
 // team member of the trust logs in through the login form, enters the March
 // snapshot of the school's target pupils in the grid, and sees a dot move on
@@ -79,20 +101,7 @@ func browserTeamMemberMovesADot(t *testing.T, d storage.Dialect, plugins, chrome
 	base := strings.Replace(hs.URL, "127.0.0.1", strings.Split(demo.TrustHost, ":")[0], 1)
 	school := base + "/p/challengegap/schools/" + strconv.FormatUint(uint64(units[0].ID), 10)
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.UserDataDir(t.TempDir()))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	// The first action starts the browser and must not carry a deadline.
-	if err := chromedp.Do(browser, chromedp.Navigate(base+"/login")); err != nil {
-		t.Fatalf("open %s: %v", base, err)
-	}
-	bctx, cancel := context.WithTimeout(browser, 90*time.Second)
-	defer cancel()
+	bctx := openBrowser(t, chrome, base+"/login", 90*time.Second)
 	if err := chromedp.Do(bctx,
 		chromedp.WaitVisible(chromedp.ID("email")),
 		chromedp.SendKeys(chromedp.ID("email"), "teacher@northstar.example.org"),

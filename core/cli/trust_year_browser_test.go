@@ -236,20 +236,7 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	// Chromium resolves *.localhost to loopback, so the tenant's host name selects it.
 	base := strings.Replace(hs.URL, "127.0.0.1", strings.Split(demo.TrustHost, ":")[0], 1)
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.UserDataDir(t.TempDir()))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	// The first action starts the browser and must not carry a deadline.
-	if err := chromedp.Do(browser, chromedp.Navigate(base+"/login")); err != nil {
-		t.Fatalf("open %s: %v", base, err)
-	}
-	bctx, cancel := context.WithTimeout(browser, 120*time.Second)
-	defer cancel()
+	bctx := openBrowser(t, chromium(t), base+"/login", 120*time.Second)
 	b := &trustBrowser{t: t, ctx: bctx, base: base}
 
 	const (
