@@ -13,6 +13,25 @@ import (
 	"github.com/challengepartners/upwards/core/storage/storagetest"
 )
 
+// upBefore applies the core migrations before version, as an install of
+// that time had them, so a test can write rows of that time before the rest.
+func upBefore(t *testing.T, db *storage.DB, version int) {
+	t.Helper()
+	var before []storage.Migration
+	for _, m := range storage.CoreMigrations() {
+		if m.Version < version {
+			before = append(before, m)
+		}
+	}
+	m, err := storage.NewMigrator(db, before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func eachEmpty(t *testing.T, fn func(t *testing.T, db *storage.DB)) {
 	for _, d := range storagetest.Dialects {
 		t.Run(string(d), func(t *testing.T) { fn(t, storagetest.OpenEmpty(t, d)) })

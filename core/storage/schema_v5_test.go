@@ -13,19 +13,7 @@ import (
 func TestV5ChainsEarlierRowsAndGoesDown(t *testing.T) {
 	eachEmpty(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		var before []storage.Migration
-		for _, m := range storage.CoreMigrations() {
-			if m.Version < 5 {
-				before = append(before, m)
-			}
-		}
-		m4, err := storage.NewMigrator(db, before)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := m4.Up(ctx); err != nil {
-			t.Fatal(err)
-		}
+		upBefore(t, db, 5)
 		for _, s := range []string{
 			"INSERT INTO tenants (slug, name, created_at, updated_at) VALUES ('a', 'A', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
 			"INSERT INTO tenants (slug, name, created_at, updated_at) VALUES ('b', 'B', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",

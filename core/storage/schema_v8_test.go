@@ -13,19 +13,7 @@ import (
 func TestV8ShortensUPNHashesAndRefusesDownWithPupils(t *testing.T) {
 	eachEmpty(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		var before []storage.Migration
-		for _, m := range storage.CoreMigrations() {
-			if m.Version < 8 {
-				before = append(before, m)
-			}
-		}
-		m7, err := storage.NewMigrator(db, before)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := m7.Up(ctx); err != nil {
-			t.Fatal(err)
-		}
+		upBefore(t, db, 8)
 		full := strings.Repeat("ab12", 16) // 64 hex characters, as before v8
 		for _, s := range []string{
 			"INSERT INTO tenants (slug, name, created_at, updated_at) VALUES ('a', 'A', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
