@@ -399,17 +399,30 @@ func (ru *run) check(ctx context.Context, r io.ReadSeeker) error {
 			}
 			ru.progress("checking", n, 0, 0.5*min(1, float64(ru.pos.n)/float64(max(ru.size, 1))))
 		}
-		rec, errs := row.Record(ru.res.Info, ru.today)
-		for _, e := range errs {
-			ru.addError(row, e.Field, e.Message)
-		}
-		if errs.For(pupils.FieldUPN) != "" {
-			continue
-		}
-		ru.duplicate(seen, row, ru.s.pupils.HashUPN(rec.UPN))
+		ru.checkRow(row, ru.res.Info, seen)
 	}
 	ru.res.Total = n
 	return nil
+}
+
+// checkRow checks one row of the file (the first pass, or the one pass of
+// an all-or-nothing commit): its errors are added, and a UPN already seen in
+// an earlier row flags both rows (see duplicate). ok is false when the row
+// has an error (its record is then not to be written); hash is set whenever
+// the UPN is valid.
+func (ru *run) checkRow(row *importfile.Row, info importfile.Info, seen map[uint64]int32) (rec pupils.Record, hash string, ok bool) {
+	rec, errs := row.Record(info, ru.today)
+	for _, e := range errs {
+		ru.addError(row, e.Field, e.Message)
+	}
+	if errs.For(pupils.FieldUPN) != "" {
+		return rec, "", false
+	}
+	hash = ru.s.pupils.HashUPN(rec.UPN)
+	if ru.duplicate(seen, row, hash) || errs != nil {
+		return rec, hash, false
+	}
+	return rec, hash, true
 }
 
 // duplicate reports whether row's UPN (hash) was seen in an earlier row,

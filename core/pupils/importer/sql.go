@@ -175,21 +175,17 @@ func jsonArray(rows []*pending) []byte {
 var copyColumns = append([]string{"id"}, strings.Split(strings.ReplaceAll(insertCols, " ", ""), ",")...)
 
 // copyNew writes new pupils on PostgreSQL with COPY, the fastest way in,
-// into the pupils table itself inside the import's transaction: their ids
-// are taken from the table's sequence first (one statement), so the audit
-// events can name them. The look-up in this transaction found none of these
-// UPNs; a concurrent import of the same new pupil fails this one on the
+// into the pupils table itself inside the import's transaction, with the ids
+// the look-up stage took from the table's sequence (lookAhead), so the audit
+// events can name them. The look-up found none of these UPNs; a concurrent import of the same new pupil fails this one on the
 // unique index, and nothing of it is written.
 func (w *writer) copyNew(ctx context.Context, rows []*pending, ids []uint) ([]uint, error) {
 	if len(rows) == 0 {
 		return nil, nil
 	}
 	ru := w.ru
-	if len(ids) != len(rows) { // not taken ahead (or the count differs): take them here
-		var err error
-		if ids, err = w.takeIDs(ctx, w.conn(), len(rows)); err != nil {
-			return nil, err
-		}
+	if len(ids) != len(rows) {
+		return nil, fmt.Errorf("write new pupils: ids taken for %d of %d", len(ids), len(rows))
 	}
 	now := ru.s.now().UTC().Truncate(time.Microsecond)
 	tid, sid := int64(ru.opt.TenantID), int64(ru.opt.SchoolID)

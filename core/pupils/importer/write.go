@@ -101,9 +101,9 @@ type lookedUp struct {
 }
 
 // stream reads the file and writes it: one goroutine reads, checks, hashes
-// and seals the rows (the CPU work), the other looks them up and writes them
-// in batches, so on a machine with two cores the reading of a batch overlaps
-// the database's work on the one before.
+// and seals the rows (the CPU work), another writes them in batches, and in
+// a commit a third looks each batch up before the writer gets it, so the
+// reading, the look-ups and the writing of successive batches overlap.
 //
 // With first false it is the second pass after check: rows check flagged
 // are skipped, and the rows are counted (and, with write, written). With
@@ -133,12 +133,12 @@ func (ru *run) stream(ctx context.Context, r io.ReadSeeker, db *gorm.DB, conn *s
 	})
 	toWrite := batches
 	if write {
-		// A third goroutine looks each batch up (and on PostgreSQL takes the
-		// ids of its new pupils) on another connection of the pool while the
-		// writer writes the batch before it: the database works on both at
-		// once (on SQLite, a WAL reader beside the writer). Those look-ups see only committed pupils, which is all they
-		// need: the file's UPNs are unique (duplicates are errors), so no
-		// batch looks up a pupil this import wrote.
+		// The look-up stage (lookAhead) works on another connection of the
+		// pool while the writer writes the batch before: the database works on
+		// both at once (on SQLite, a WAL reader beside the writer). Those
+		// look-ups see only committed pupils, which is all they need: the
+		// file's UPNs are unique (duplicates are errors), so no batch looks up
+		// a pupil this import wrote.
 		looked := make(chan batch, 1)
 		toWrite = looked
 		g.Go(func() error {
@@ -209,16 +209,8 @@ func (ru *run) read(ctx context.Context, rd *importfile.Reader, first bool, out 
 		var rec pupils.Record
 		var hash string
 		if first {
-			var errs pupils.FieldErrors
-			rec, errs = row.Record(info, ru.today)
-			for _, e := range errs {
-				ru.addError(row, e.Field, e.Message)
-			}
-			if errs.For(pupils.FieldUPN) != "" {
-				continue
-			}
-			hash = ru.s.pupils.HashUPN(rec.UPN)
-			if ru.duplicate(seen, row, hash) || errs != nil {
+			var ok bool
+			if rec, hash, ok = ru.checkRow(row, info, seen); !ok {
 				continue
 			}
 		} else {
@@ -351,7 +343,7 @@ func (w *writer) flush(ctx context.Context, batch []pending, ahead *lookedUp) er
 	}
 	var created []uint
 	var err error
-	if w.postgres() && w.raw != nil {
+	if w.postgres() {
 		var ids []uint
 		if ahead != nil {
 			ids = ahead.ids
