@@ -413,38 +413,17 @@ func (s *Store) AcceptedSchools(clusterID uint64) ([]uint64, error) {
 // CreateTrio groups three accepted schools of the cluster: a lead and two
 // accelerators, none of them already in a trio of the cluster.
 func (s *Store) CreateTrio(clusterID uint64, name string, lead, acc1, acc2 uint64) (*Trio, error) {
-	name, err := text("name", name, 200, true)
+	name, ids, err := trioInput(name, lead, acc1, acc2)
 	if err != nil {
 		return nil, err
-	}
-	ids := []uint64{lead, acc1, acc2}
-	if lead == 0 || acc1 == 0 || acc2 == 0 || lead == acc1 || lead == acc2 || acc1 == acc2 {
-		return nil, invalid("schools", "a trio is three different schools: one lead and two accelerators")
 	}
 	t := &Trio{TenantID: s.tenant, ClusterID: clusterID, Name: name, LeadSchoolID: lead, AcceleratorOneID: acc1, AcceleratorTwoID: acc2}
 	err = s.Tx(func(tx *Store) error {
 		if _, err := tx.Cluster(clusterID); err != nil {
 			return err
 		}
-		accepted, err := tx.AcceptedSchools(clusterID)
-		if err != nil {
+		if err := tx.checkTrioSchools(clusterID, 0, ids); err != nil {
 			return err
-		}
-		for _, id := range ids {
-			if !slices.Contains(accepted, id) {
-				return invalid("schools", "every school of a trio must be an accepted school of the cluster")
-			}
-		}
-		trios, err := tx.Trios(clusterID)
-		if err != nil {
-			return err
-		}
-		for _, other := range trios {
-			for _, id := range ids {
-				if slices.Contains(other.Schools(), id) {
-					return invalid("schools", "a school is already in the trio %s", other.Name)
-				}
-			}
 		}
 		return tx.create(t, "the trio")
 	})
@@ -452,6 +431,49 @@ func (s *Store) CreateTrio(clusterID uint64, name string, lead, acc1, acc2 uint6
 		return nil, fmt.Errorf("create trio: %w", err)
 	}
 	return t, nil
+}
+
+// trioInput checks a trio's name and its three schools as given: one lead
+// and two accelerators, all different.
+func trioInput(name string, lead, acc1, acc2 uint64) (string, []uint64, error) {
+	name, err := text("name", name, 200, true)
+	if err != nil {
+		return "", nil, err
+	}
+	if lead == 0 || acc1 == 0 || acc2 == 0 || lead == acc1 || lead == acc2 || acc1 == acc2 {
+		return "", nil, invalid("schools", "a trio is three different schools: one lead and two accelerators")
+	}
+	return name, []uint64{lead, acc1, acc2}, nil
+}
+
+// checkTrioSchools checks, inside a transaction, that a trio's schools are
+// accepted schools of the cluster and in none of its other trios (except is
+// the trio being changed, 0 for a new one).
+func (s *Store) checkTrioSchools(clusterID, except uint64, ids []uint64) error {
+	accepted, err := s.AcceptedSchools(clusterID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if !slices.Contains(accepted, id) {
+			return invalid("schools", "every school of a trio must be an accepted school of the cluster")
+		}
+	}
+	trios, err := s.Trios(clusterID)
+	if err != nil {
+		return err
+	}
+	for _, other := range trios {
+		if other.ID == except {
+			continue
+		}
+		for _, id := range ids {
+			if slices.Contains(other.Schools(), id) {
+				return invalid("schools", "a school is already in the trio %s", other.Name)
+			}
+		}
+	}
+	return nil
 }
 
 // Trios lists a cluster's trios.

@@ -454,41 +454,17 @@ func (s *Store) Trio(clusterID, trioID uint64) (*Trio, error) {
 // of a trio, put another in its place): three different accepted schools
 // of the cluster, none in another of its trios.
 func (s *Store) UpdateTrio(clusterID, trioID uint64, name string, lead, acc1, acc2 uint64) (before, after *Trio, err error) {
-	name, err = text("name", name, 200, true)
+	name, ids, err := trioInput(name, lead, acc1, acc2)
 	if err != nil {
 		return nil, nil, err
-	}
-	ids := []uint64{lead, acc1, acc2}
-	if lead == 0 || acc1 == 0 || acc2 == 0 || lead == acc1 || lead == acc2 || acc1 == acc2 {
-		return nil, nil, invalid("schools", "a trio is three different schools: one lead and two accelerators")
 	}
 	err = s.Tx(func(tx *Store) error {
 		t, err := tx.Trio(clusterID, trioID)
 		if err != nil {
 			return err
 		}
-		accepted, err := tx.AcceptedSchools(clusterID)
-		if err != nil {
+		if err := tx.checkTrioSchools(clusterID, trioID, ids); err != nil {
 			return err
-		}
-		for _, id := range ids {
-			if !slices.Contains(accepted, id) {
-				return invalid("schools", "every school of a trio must be an accepted school of the cluster")
-			}
-		}
-		trios, err := tx.Trios(clusterID)
-		if err != nil {
-			return err
-		}
-		for _, other := range trios {
-			if other.ID == trioID {
-				continue
-			}
-			for _, id := range ids {
-				if slices.Contains(other.Schools(), id) {
-					return invalid("schools", "a school is already in the trio %s", other.Name)
-				}
-			}
 		}
 		before = t
 		a := *t
