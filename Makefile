@@ -8,8 +8,12 @@ BUF_VERSION            := v1.75.0
 PROTOC_GEN_GO_VERSION  := v1.36.12
 PROTOC_GEN_GRPC_VERSION := v1.6.2
 TOOLS := $(CURDIR)/bin/tools
+# Every module of the workspace (go.work): the core (root), the plugin SDK and
+# each programme plugin, each versioned and built on its own.
+MODULES := $(shell $(GO) list -m -f '{{.Dir}}' 2>/dev/null)
+PKGS    := $(addsuffix /...,$(MODULES))
 
-.PHONY: run build test test-short bench services test-deps vet fmt clean proto proto-check tools
+.PHONY: run build test test-short bench services test-deps vet fmt clean proto proto-check tools modules-check contract-release
 
 ## run: build the binary, build the demo install (once) and serve it at http://127.0.0.1:8080
 run: build
@@ -21,13 +25,13 @@ build:
 	CGO_ENABLED=0 $(GO) build -o bin/plugins/challengegap ./plugins/challengegap
 
 ## test: every test (with the race detector), on SQLite and the real PostgreSQL and Redis (started if stopped), with the browser test
-test: services test-deps proto-check
-	$(GO) vet ./...
-	$(GO) test -race -count=1 -timeout 40m ./...
+test: services test-deps proto-check modules-check
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 -timeout 40m $(PKGS)
 
 ## test-short: the tests without starting services (for a quick loop)
 test-short:
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 $(PKGS)
 
 ## bench: the benchmarks in bench/ (ratios against a baseline measured in the same run)
 bench: services
@@ -44,11 +48,19 @@ tools:
 
 ## proto: lint the contract and regenerate its Go code
 proto: tools
-	cd plugins/proto && PATH=$(TOOLS):$$PATH buf lint && PATH=$(TOOLS):$$PATH buf generate
+	cd plugins/sdk/proto && PATH=$(TOOLS):$$PATH buf lint && PATH=$(TOOLS):$$PATH buf generate
 
-## proto-check: fail when the committed generated code is not what the .proto files generate, or lint fails
+## proto-check: fail when the generated code is stale, lint fails, or the contract breaks the released one
 proto-check: tools
 	@scripts/proto-check.sh $(TOOLS)
+
+## contract-release: record the contract as released (the image buf breaking compares against)
+contract-release: tools
+	cd plugins/sdk/proto && PATH=$(TOOLS):$$PATH buf build -o released/contract-v1.binpb
+
+## modules-check: each module builds on its own (no workspace) and its go.mod is tidy
+modules-check:
+	@scripts/modules-check.sh $(MODULES)
 
 services:
 	@scripts/ensure-services.sh
@@ -57,7 +69,7 @@ test-deps:
 	@scripts/ensure-test-deps.sh
 
 vet:
-	$(GO) vet ./...
+	$(GO) vet $(PKGS)
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -18,7 +18,7 @@ func TestPluginNewWritesAProject(t *testing.T) {
 		t.Fatal(err)
 	}
 	mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-	if err != nil || !strings.HasPrefix(string(mod), "module example.org/upwards-reviews\n") || !strings.Contains(string(mod), "replace github.com/challengepartners/upwards => ") {
+	if err != nil || !strings.HasPrefix(string(mod), "module example.org/upwards-reviews\n") || !strings.Contains(string(mod), "replace github.com/challengepartners/upwards/plugins/sdk => ") {
 		t.Fatalf("go.mod: %v\n%s", err, mod)
 	}
 	if !strings.Contains(out.String(), "upwards plugin install ./reviews") {

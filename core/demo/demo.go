@@ -217,11 +217,6 @@ func buildPartnership(ctx context.Context, s Services, rows []Row, rng *rand.Ran
 	schools := map[string]tenancy.Unit{}
 	inCtG := map[uint]bool{}
 	for _, r := range rows {
-		if strings.EqualFold(r.School, "continued") {
-			// A page-break artefact of the source document, not a school.
-			res.Warnings = append(res.Warnings, fmt.Sprintf("line %d: %q is not a school name (a page break in the source list); skipped", r.Line, r.School))
-			continue
-		}
 		kind, ok := groupKinds[r.GroupKind]
 		if !ok {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("line %d: unknown group kind %q skipped", r.Line, r.GroupKind))

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // Core event types the runtime sends itself.

@@ -14,7 +14,7 @@ import (
 	"github.com/challengepartners/upwards/core/identity"
 	"github.com/challengepartners/upwards/core/jobs"
 	"github.com/challengepartners/upwards/core/tenancy"
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // Defaults of a job whose manifest leaves max_retry or timeout_seconds 0.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // policyLines are the role→permission lines of a manifest's default roles.

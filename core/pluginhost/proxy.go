@@ -16,8 +16,8 @@ import (
 
 	"github.com/challengepartners/upwards/core/tenancy"
 	"github.com/challengepartners/upwards/core/web"
-	"github.com/challengepartners/upwards/plugins/contract"
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // Request headers never forwarded to a plugin: hop-by-hop headers and the

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/challengepartners/upwards/core/pupils"
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 var ealCodes = map[string]pluginv1.EALProficiency{

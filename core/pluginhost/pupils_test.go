@@ -14,7 +14,7 @@ import (
 	"github.com/challengepartners/upwards/core/pupils"
 	"github.com/challengepartners/upwards/core/pupils/upn"
 	"github.com/challengepartners/upwards/core/storage"
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // seedPupils gives each school of f two pupils and the lone school a third

@@ -21,8 +21,8 @@ import (
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/storage"
-	"github.com/challengepartners/upwards/plugins/contract"
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // Registry states of a plugin.

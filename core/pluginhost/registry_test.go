@@ -12,7 +12,7 @@ import (
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
-	"github.com/challengepartners/upwards/plugins/contract"
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
 )
 
 func eachDialect(t *testing.T, fn func(t *testing.T, d storage.Dialect)) {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // routeSet matches request paths against one build's manifest routes with

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/challengepartners/upwards/core/storage"
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // pluginDir is DATA_DIR/plugins/<id>, absolute, created if missing.

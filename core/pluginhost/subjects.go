@@ -11,7 +11,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/challengepartners/upwards/core/identity"
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // SubjectCallTimeout bounds one ExportSubject or EraseSubject call: a plugin

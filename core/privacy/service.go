@@ -30,7 +30,7 @@ import (
 	"github.com/challengepartners/upwards/core/pupils/upn"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/tenancy"
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // Plugins is the plugin runtime's side of subject rights; core/pluginhost's

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
 	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 func TestTargetCohortWithWarningsFrozenAtBaseline(t *testing.T) {

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
 	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // answers is a survey form answering every statement with v, then the overrides.

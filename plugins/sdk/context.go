@@ -10,7 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // callState is what the SDK puts in the context of a request, job or event.

@@ -17,5 +17,7 @@
 // with URL, since the plugin lives under /p/{id}.
 //
 // The SDK imports nothing from the core: a plugin builds outside the Upwards
-// repository against this package, plugins/contract and plugins/proto.
+// repository against this module alone (github.com/challengepartners/upwards/plugins/sdk,
+// which holds this package, the contract in proto/ and contract/, plugintest,
+// suppress and research).
 package sdk

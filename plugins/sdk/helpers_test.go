@@ -4,18 +4,14 @@ import (
 	"context"
 	"io"
 	"net"
-	"net/url"
-	"path/filepath"
 	"testing"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"gorm.io/gorm"
 
-	"github.com/challengepartners/upwards/core/storage"
-	"github.com/challengepartners/upwards/core/storage/storagetest"
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
 	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // testManifest is a small valid manifest for server tests.
@@ -28,37 +24,10 @@ func testManifest() *pluginv1.Manifest {
 	}
 }
 
-// testStorage returns the Storage of a fresh database of dialect d: a
-// SQLite file, or a PostgreSQL database with a plugin schema on search_path,
-// as the core provisions it.
-func testStorage(t *testing.T, d storage.Dialect) *pluginv1.Storage {
-	t.Helper()
-	if d == storage.SQLite {
-		return &pluginv1.Storage{Driver: "sqlite", Dsn: filepath.Join(t.TempDir(), "plugin.db")}
-	}
-	u := storagetest.URL(t, storage.Postgres)
-	admin, err := storage.Open(context.Background(), u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if err := admin.Exec("CREATE SCHEMA plugin_demo").Error; err != nil {
-		t.Fatal(err)
-	}
-	pu, err := url.Parse(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := pu.Query()
-	q.Set("search_path", "plugin_demo")
-	pu.RawQuery = q.Encode()
-	return &pluginv1.Storage{Driver: "postgres", Dsn: pu.String(), Schema: "plugin_demo"}
-}
-
 // openTest opens the storage of dialect d for the SDK.
-func openTest(t *testing.T, d storage.Dialect) *gorm.DB {
+func openTest(t *testing.T, d string) *gorm.DB {
 	t.Helper()
-	db, err := openStorage(context.Background(), testStorage(t, d), newLogger(io.Discard))
+	db, err := openStorage(context.Background(), plugintest.NewStorage(t, d), newLogger(io.Discard))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,10 +36,8 @@ func openTest(t *testing.T, d storage.Dialect) *gorm.DB {
 }
 
 // eachDialect runs fn on SQLite and PostgreSQL.
-func eachDialect(t *testing.T, fn func(t *testing.T, d storage.Dialect)) {
-	for _, d := range storagetest.Dialects {
-		t.Run(string(d), func(t *testing.T) { fn(t, d) })
-	}
+func eachDialect(t *testing.T, fn func(t *testing.T, d string)) {
+	plugintest.EachDialect(t, fn)
 }
 
 // hostClient serves host over loopback gRPC and returns a client of it.
@@ -101,7 +68,7 @@ func testServer(t *testing.T, p *Plugin) (*server, *plugintest.TestHost) {
 	c, conn := hostClient(t, host)
 	s := newServer(p, nil)
 	s.log = newLogger(io.Discard)
-	s.configure(c, conn, openTest(t, storage.SQLite), t.TempDir())
+	s.configure(c, conn, openTest(t, "sqlite"), t.TempDir())
 	t.Cleanup(func() { s.configure(nil, nil, nil, "") })
 	return s, host
 }

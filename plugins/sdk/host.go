@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // maxBatch is the most ids the core answers in one call; longer lists are split.

@@ -6,12 +6,10 @@ import (
 	"testing"
 
 	"gorm.io/gorm"
-
-	"github.com/challengepartners/upwards/core/storage"
 )
 
 func TestMigrateAppliesEachStepOnceAndAFailureLeavesThePreviousSchema(t *testing.T) {
-	eachDialect(t, func(t *testing.T, d storage.Dialect) {
+	eachDialect(t, func(t *testing.T, d string) {
 		db := openTest(t, d)
 		ctx := t.Context()
 		type thingsV1 struct {

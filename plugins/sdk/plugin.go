@@ -6,7 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // Plugin is everything a plugin is made of. Only Manifest is required.

@@ -9,8 +9,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
-	"github.com/challengepartners/upwards/core/storage"
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 type note struct {
@@ -33,7 +32,7 @@ var scopeMigrations = []Migration{
 }
 
 // scoped returns a server on dialect d with notes for tenants 1 and 2.
-func scoped(t *testing.T, d storage.Dialect) *server {
+func scoped(t *testing.T, d string) *server {
 	t.Helper()
 	s := newServer(&Plugin{Manifest: testManifest(), Migrations: scopeMigrations}, nil)
 	db := openTest(t, d)
@@ -58,7 +57,7 @@ func bodies(ns []note) string {
 }
 
 func TestTenantScopesQueriesUpdatesDeletesAndInserts(t *testing.T) {
-	eachDialect(t, func(t *testing.T, d storage.Dialect) {
+	eachDialect(t, func(t *testing.T, d string) {
 		s := scoped(t, d)
 		ctx1 := ctxFor(t, s, nil, 1, 7)
 		ctx2 := ctxFor(t, s, nil, 2, 8)
@@ -147,7 +146,7 @@ func TestTenantScopesQueriesUpdatesDeletesAndInserts(t *testing.T) {
 }
 
 func TestUnscopedStatementsOnTenantTablesFailNamingTheTable(t *testing.T) {
-	eachDialect(t, func(t *testing.T, d storage.Dialect) {
+	eachDialect(t, func(t *testing.T, d string) {
 		s := scoped(t, d)
 		ctx := ctxFor(t, s, nil, 1, 7)
 		escape := Tenant(ctx).Session(&gorm.Session{NewDB: true})
@@ -196,7 +195,7 @@ func TestUnscopedStatementsOnTenantTablesFailNamingTheTable(t *testing.T) {
 }
 
 func TestTenantScopeHoldsInTransactions(t *testing.T) {
-	eachDialect(t, func(t *testing.T, d storage.Dialect) {
+	eachDialect(t, func(t *testing.T, d string) {
 		s := scoped(t, d)
 		ctx := ctxFor(t, s, nil, 2, 8)
 		err := Tenant(ctx).Transaction(func(tx *gorm.DB) error {

@@ -15,8 +15,8 @@ import (
 	"google.golang.org/protobuf/proto"
 	"gorm.io/gorm"
 
-	"github.com/challengepartners/upwards/plugins/contract"
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // server implements PluginService for one Plugin.

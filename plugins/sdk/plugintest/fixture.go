@@ -1,7 +1,7 @@
 package plugintest
 
 import (
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // CoreRoles are the core's role names, broadest first (core/authz.Roles).
@@ -34,6 +34,16 @@ var corePolicy = map[string][]string{
 	"para_professional": {"core.dashboard.view", "core.orgunit.read", "core.school.read", "core.pupil.read"},
 	"lead_reviewer":     {"core.dashboard.view", "core.orgunit.read", "core.school.read"},
 	"reviewer":          {"core.dashboard.view", "core.orgunit.read", "core.school.read"},
+}
+
+// CorePolicy returns a copy of the core's role → permission table, as the
+// test Host answers from it.
+func CorePolicy() map[string][]string {
+	out := make(map[string][]string, len(corePolicy))
+	for role, perms := range corePolicy {
+		out[role] = append([]string(nil), perms...)
+	}
+	return out
 }
 
 // Tenant is the fixture's tenant.

@@ -16,8 +16,8 @@ import (
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/challengepartners/upwards/plugins/contract"
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // CSRFToken is the CSRF token the harness hands the plugin on every request.

@@ -3,50 +3,13 @@ package plugintest
 import (
 	"context"
 	"slices"
-	"strings"
 	"testing"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/challengepartners/upwards/core/authz"
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
-	"github.com/challengepartners/upwards/policies"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
-
-func TestCopiedNamesMatchTheCore(t *testing.T) {
-	var roles, perms []string
-	for _, r := range authz.Roles() {
-		roles = append(roles, r.Name)
-	}
-	for _, p := range authz.Permissions() {
-		if p.Name != authz.PermPublic {
-			perms = append(perms, p.Name)
-		}
-	}
-	if !slices.Equal(roles, CoreRoles) {
-		t.Errorf("CoreRoles = %v; core/authz has %v", CoreRoles, roles)
-	}
-	if !slices.Equal(perms, CorePermissions) {
-		t.Errorf("CorePermissions = %v; core/authz has %v", CorePermissions, perms)
-	}
-	policy := map[string][]string{}
-	for _, line := range strings.Split(policies.CorePolicy(), "\n") {
-		f := strings.Split(line, ",")
-		if len(f) == 4 && strings.TrimSpace(f[0]) == "g" {
-			role := strings.TrimSpace(f[1])
-			policy[role] = append(policy[role], strings.TrimSpace(f[2]))
-		}
-	}
-	for role, ps := range policy {
-		if !slices.Equal(slices.Sorted(slices.Values(ps)), slices.Sorted(slices.Values(corePolicy[role]))) {
-			t.Errorf("role %s: core policy %v, plugintest %v", role, ps, corePolicy[role])
-		}
-	}
-	if len(policy) != len(corePolicy) {
-		t.Errorf("core policy has %d roles, plugintest %d", len(policy), len(corePolicy))
-	}
-}
 
 func TestTestHostAnswersWithinReach(t *testing.T) {
 	m := &pluginv1.Manifest{Id: "demo", Permissions: []*pluginv1.PermissionDecl{{Name: "demo.x.read", DefaultRoles: []string{"headteacher"}}}}

@@ -3,7 +3,7 @@ package plugintest
 import (
 	"net/url"
 
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // Option changes how Run and Start treat the plugin.

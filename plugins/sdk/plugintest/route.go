@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // matchRoute returns the parameters of an Echo-style pattern in path, and

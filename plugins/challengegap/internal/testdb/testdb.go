@@ -7,12 +7,6 @@
 package testdb
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -22,59 +16,19 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/challengepartners/upwards/plugins/sdk"
+	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
 )
 
 // Dialects are the storage kinds every storage test runs on.
-var Dialects = []string{"sqlite", "postgres"}
-
-// AdminURL is the PostgreSQL server the tests make their schemas on.
-func AdminURL() string {
-	if u := os.Getenv("UPWARDS_TEST_POSTGRES_URL"); u != "" {
-		return u
-	}
-	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-}
+var Dialects = plugintest.Dialects
 
 // Storage returns the driver and DSN of fresh, empty storage of dialect d
 // (for postgres, a new schema on search_path, dropped when the test ends)
 // and the schema name ("" for SQLite): what the core's Configure hands over.
 func Storage(t testing.TB, d string) (driver, dsn, schema string) {
 	t.Helper()
-	if d == "sqlite" {
-		return "sqlite", filepath.Join(t.TempDir(), "challengegap.db"), ""
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	admin, err := gorm.Open(postgres.Open(AdminURL()), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		t.Fatalf("PostgreSQL is required for this test (make test starts it): %v", err)
-	}
-	sqlDB, _ := admin.DB()
-	defer sqlDB.Close()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema = "plugin_ctg_test_" + hex.EncodeToString(b[:])
-	if err := admin.WithContext(ctx).Exec("CREATE SCHEMA " + schema).Error; err != nil {
-		t.Fatalf("PostgreSQL is required for this test (make test starts it): create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		a, err := gorm.Open(postgres.Open(AdminURL()), &gorm.Config{Logger: logger.Discard})
-		if err != nil {
-			return
-		}
-		_ = a.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE").Error
-		if s, err := a.DB(); err == nil {
-			_ = s.Close()
-		}
-	})
-	u, err := url.Parse(AdminURL())
-	if err != nil {
-		t.Fatalf("parse %s: %v", AdminURL(), err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return "postgres", u.String(), schema
+	st := plugintest.NewStorage(t, d)
+	return st.GetDriver(), st.GetDsn(), st.GetSchema()
 }
 
 // Open returns fresh storage of dialect d with migrations applied, each

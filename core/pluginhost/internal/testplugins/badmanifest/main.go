@@ -7,7 +7,7 @@ import (
 	"github.com/hashicorp/go-plugin"
 
 	"github.com/challengepartners/upwards/core/pluginhost/internal/testplugins/tp"
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 type server struct {

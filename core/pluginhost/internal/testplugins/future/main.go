@@ -5,8 +5,8 @@ package main
 import (
 	"github.com/hashicorp/go-plugin"
 
-	"github.com/challengepartners/upwards/plugins/contract"
-	pluginv1 "github.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1"
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 func main() {

@@ -12,8 +12,12 @@ import (
 	"text/template"
 )
 
-// DefaultUpwardsModule is the module path of Upwards.
-const DefaultUpwardsModule = "github.com/challengepartners/upwards"
+// SDKModule is the module path of the Upwards plugin SDK, the one module a
+// plugin requires.
+const SDKModule = "github.com/challengepartners/upwards/plugins/sdk"
+
+// SDKDir is where the SDK module lives in an Upwards checkout.
+const SDKDir = "plugins/sdk"
 
 // Options say what to write.
 type Options struct {
@@ -22,16 +26,13 @@ type Options struct {
 	Name string
 	// Module is the new project's Go module path (default: Name).
 	Module string
-	// UpwardsModule is the module path of Upwards (default DefaultUpwardsModule).
-	UpwardsModule string
-	// UpwardsPath is a local Upwards checkout: go.mod requires what it
-	// requires and replaces Upwards by it, and its go.sum is copied, so the
-	// project builds offline from the module cache.
-	UpwardsPath string
-	// UpwardsVersion is the Upwards version to require (default v0.0.0,
-	// which needs UpwardsPath). Without UpwardsPath, run `go mod tidy` in
-	// the new project.
-	UpwardsVersion string
+	// SDKPath is a local copy of the SDK module (an Upwards checkout's
+	// plugins/sdk): go.mod requires what the SDK requires and replaces the
+	// SDK by it, and its go.sum is copied, so the project builds offline.
+	SDKPath string
+	// SDKVersion is the SDK version to require (default v0.0.0, which
+	// needs SDKPath). Without SDKPath, run `go mod tidy` in the new project.
+	SDKVersion string
 }
 
 //go:embed templates/*.tmpl
@@ -52,8 +53,7 @@ var files = map[string]string{
 
 // data is what the templates see.
 type data struct {
-	Name, Title, UpwardsPath string
-	Replace                  bool
+	Name, Title, SDKPath string
 }
 
 // Write writes a new plugin project into dir, which must be empty or absent.
@@ -67,14 +67,11 @@ func Write(dir string, opts Options) error {
 	if !modulePattern.MatchString(opts.Module) || strings.Contains(opts.Module, "..") || strings.HasSuffix(opts.Module, "/") {
 		return fmt.Errorf("module path %q is not a Go module path such as example.org/upwards-%s", opts.Module, opts.Name)
 	}
-	if opts.UpwardsModule == "" {
-		opts.UpwardsModule = DefaultUpwardsModule
+	if opts.SDKVersion == "" {
+		opts.SDKVersion = "v0.0.0"
 	}
-	if opts.UpwardsVersion == "" {
-		opts.UpwardsVersion = "v0.0.0"
-	}
-	if opts.UpwardsPath == "" && opts.UpwardsVersion == "v0.0.0" {
-		return errors.New("give the path of a local Upwards checkout (UpwardsPath, --upwards-path) or a published Upwards version")
+	if opts.SDKPath == "" && opts.SDKVersion == "v0.0.0" {
+		return errors.New("give the path of a local Upwards checkout (--upwards-path) or a published SDK version (--sdk-version)")
 	}
 	if err := emptyDir(dir); err != nil {
 		return err
@@ -83,7 +80,7 @@ func Write(dir string, opts Options) error {
 	if err != nil {
 		return err
 	}
-	d := data{Name: opts.Name, Title: strings.ToUpper(opts.Name[:1]) + opts.Name[1:], UpwardsPath: opts.UpwardsPath, Replace: opts.UpwardsPath != ""}
+	d := data{Name: opts.Name, Title: strings.ToUpper(opts.Name[:1]) + opts.Name[1:], SDKPath: opts.SDKPath}
 	out := map[string][]byte{"go.mod": gomod}
 	if gosum != nil {
 		out["go.sum"] = gosum
@@ -134,53 +131,4 @@ func render(name string, d data) ([]byte, error) {
 		return nil, fmt.Errorf("scaffold template %s: %w", name, err)
 	}
 	return buf.Bytes(), nil
-}
-
-// directDeps are the modules the scaffolded code imports itself.
-var directDeps = map[string]bool{"gorm.io/gorm": true}
-
-// modFiles writes go.mod and, from a local checkout, go.sum.
-func modFiles(opts Options) (gomod, gosum []byte, err error) {
-	var b strings.Builder
-	fmt.Fprintf(&b, "module %s\n\n", opts.Module)
-	if opts.UpwardsPath == "" {
-		fmt.Fprintf(&b, "go 1.26\n\nrequire %s %s\n", opts.UpwardsModule, opts.UpwardsVersion)
-		return []byte(b.String()), nil, nil
-	}
-	path, err := filepath.Abs(opts.UpwardsPath)
-	if err != nil {
-		return nil, nil, err
-	}
-	m, err := readMod(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if m.module != opts.UpwardsModule {
-		return nil, nil, fmt.Errorf("%s is module %s, not %s", path, m.module, opts.UpwardsModule)
-	}
-	goLine := m.goLine
-	if goLine == "" {
-		goLine = "1.26"
-	}
-	fmt.Fprintf(&b, "go %s\n\nrequire %s %s\n\n", goLine, opts.UpwardsModule, opts.UpwardsVersion)
-	// Upwards' own requirements, at its versions: the module graph of the
-	// new project is then the one Upwards is built and tested with.
-	b.WriteString("require (\n")
-	for _, r := range m.requires {
-		comment := " // indirect"
-		if directDeps[r.path] {
-			comment = ""
-		}
-		fmt.Fprintf(&b, "\t%s %s%s\n", r.path, r.version, comment)
-	}
-	b.WriteString(")\n\n")
-	fmt.Fprintf(&b, "replace %s => %s\n", opts.UpwardsModule, path)
-	for _, r := range m.replaces {
-		fmt.Fprintf(&b, "\nreplace %s\n", r)
-	}
-	gosum, err = os.ReadFile(filepath.Join(path, "go.sum"))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, nil, fmt.Errorf("read the Upwards go.sum: %w", err)
-	}
-	return []byte(b.String()), gosum, nil
 }

@@ -1112,7 +1112,7 @@ const file_upwards_plugin_v1_host_proto_rawDesc = "" +
 	"\aEnqueue\x12!.upwards.plugin.v1.EnqueueRequest\x1a\".upwards.plugin.v1.EnqueueResponse\x12J\n" +
 	"\x05Audit\x12\x1f.upwards.plugin.v1.AuditRequest\x1a .upwards.plugin.v1.AuditResponse\x12\\\n" +
 	"\vGetSettings\x12%.upwards.plugin.v1.GetSettingsRequest\x1a&.upwards.plugin.v1.GetSettingsResponse\x12S\n" +
-	"\bSendMail\x12\".upwards.plugin.v1.SendMailRequest\x1a#.upwards.plugin.v1.SendMailResponseBOZMgithub.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1;pluginv1b\x06proto3"
+	"\bSendMail\x12\".upwards.plugin.v1.SendMailRequest\x1a#.upwards.plugin.v1.SendMailResponseBSZQgithub.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1;pluginv1b\x06proto3"
 
 var (
 	file_upwards_plugin_v1_host_proto_rawDescOnce sync.Once

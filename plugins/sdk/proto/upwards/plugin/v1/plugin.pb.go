@@ -1327,7 +1327,7 @@ const file_upwards_plugin_v1_plugin_proto_rawDesc = "" +
 	"\vCheckHealth\x12%.upwards.plugin.v1.CheckHealthRequest\x1a&.upwards.plugin.v1.CheckHealthResponse\x12P\n" +
 	"\aOnEvent\x12!.upwards.plugin.v1.OnEventRequest\x1a\".upwards.plugin.v1.OnEventResponse\x12b\n" +
 	"\rExportSubject\x12'.upwards.plugin.v1.ExportSubjectRequest\x1a(.upwards.plugin.v1.ExportSubjectResponse\x12_\n" +
-	"\fEraseSubject\x12&.upwards.plugin.v1.EraseSubjectRequest\x1a'.upwards.plugin.v1.EraseSubjectResponseBOZMgithub.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1;pluginv1b\x06proto3"
+	"\fEraseSubject\x12&.upwards.plugin.v1.EraseSubjectRequest\x1a'.upwards.plugin.v1.EraseSubjectResponseBSZQgithub.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1;pluginv1b\x06proto3"
 
 var (
 	file_upwards_plugin_v1_plugin_proto_rawDescOnce sync.Once

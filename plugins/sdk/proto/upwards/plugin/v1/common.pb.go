@@ -1121,7 +1121,7 @@ const file_upwards_plugin_v1_common_proto_rawDesc = "" +
 	"\x19SEN_PROVISION_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12SEN_PROVISION_NONE\x10\x01\x12\x19\n" +
 	"\x15SEN_PROVISION_SUPPORT\x10\x02\x12\x16\n" +
-	"\x12SEN_PROVISION_EHCP\x10\x03BOZMgithub.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1;pluginv1b\x06proto3"
+	"\x12SEN_PROVISION_EHCP\x10\x03BSZQgithub.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1;pluginv1b\x06proto3"
 
 var (
 	file_upwards_plugin_v1_common_proto_rawDescOnce sync.Once

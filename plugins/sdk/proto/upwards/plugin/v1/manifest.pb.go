@@ -771,7 +771,7 @@ const file_upwards_plugin_v1_manifest_proto_rawDesc = "" +
 	"\x10SETTING_TYPE_INT\x10\x02\x12\x15\n" +
 	"\x11SETTING_TYPE_BOOL\x10\x03\x12\x16\n" +
 	"\x12SETTING_TYPE_EMAIL\x10\x04\x12\x14\n" +
-	"\x10SETTING_TYPE_URL\x10\x05BOZMgithub.com/challengepartners/upwards/plugins/proto/upwards/plugin/v1;pluginv1b\x06proto3"
+	"\x10SETTING_TYPE_URL\x10\x05BSZQgithub.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1;pluginv1b\x06proto3"
 
 var (
 	file_upwards_plugin_v1_manifest_proto_rawDescOnce sync.Once
