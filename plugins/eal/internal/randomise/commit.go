@@ -110,11 +110,11 @@ func ParseCommitment(s string) (Commitment, error) {
 		dst *[32]byte
 	}{{"list", &c.List}, {"seed", &c.Seed}} {
 		v, ok := val(4+i, h.key)
-		if b, err := hex.DecodeString(v); !ok || err != nil || len(b) != 32 {
+		b, err := hex.DecodeString(v)
+		if !ok || err != nil || len(b) != 32 {
 			return bad(h.key + " is not 64 hexadecimal digits")
-		} else {
-			*h.dst = [32]byte(b)
 		}
+		*h.dst = [32]byte(b)
 	}
 	return c, nil
 }
