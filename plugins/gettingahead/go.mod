@@ -1,0 +1,3 @@
+module github.com/challengepartners/upwards/plugins/gettingahead
+
+go 1.26.0
