@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -54,6 +55,10 @@ type Harness struct {
 
 	t   testing.TB
 	cfg *config
+
+	mu    sync.Mutex
+	clock time.Time         // zero: the real clock
+	roles map[string]uint64 // "role@unit" → the person AsRole added
 }
 
 // Start launches the plugin binary at binaryPath, configures it against a
@@ -184,6 +189,9 @@ func (h *Harness) bind(a *pluginv1.Actor) (*pluginv1.Actor, func()) {
 	}
 	out, _ := proto.Clone(a).(*pluginv1.Actor)
 	out.Token = h.Host.Mint(a.GetUserId(), a.GetToken() == allMarker)
+	if c := h.Clock(); !c.IsZero() {
+		out.ClockUnixMicro = c.UnixMicro()
+	}
 	return out, func() { h.Host.Revoke(out.Token) }
 }
 
