@@ -233,7 +233,9 @@ func (h *Harness) Event(actor *pluginv1.Actor, typ string, unitID uint64) error 
 // e.g. "/greetings?page=2") as actor, the way the core would: the manifest
 // route must match (ErrNoRoute otherwise) and its permission and scope are
 // enforced first (403, or 404 outside the actor's reach, without asking the
-// plugin). A form is sent url-encoded, with the CSRF token added.
+// plugin). A form is sent url-encoded, with the CSRF token added. It returns
+// the contract's answer, whose status is 0 when the plugin set none; Request,
+// Get and Post return it as a Response.
 func (h *Harness) HTTP(actor *pluginv1.Actor, method, path string, form url.Values) (*pluginv1.HandleHTTPResponse, error) {
 	req := &pluginv1.HandleHTTPRequest{Method: method, Path: path}
 	if i := strings.IndexByte(path, '?'); i >= 0 {

@@ -47,7 +47,7 @@ func TestResponseReadsTheAnswerLikeTheCore(t *testing.T) {
 	r := NewResponse(&pluginv1.HandleHTTPResponse{Body: []byte("ok"),
 		Headers: []*pluginv1.Header{{Name: "content-type", Values: []string{"text/plain"}}, {Name: "Set-Cookie", Values: []string{"a=1", "b=2"}}}})
 	if r.StatusCode != http.StatusOK || r.Header.Get("Content-Type") != "text/plain" || len(r.Header.Values("Set-Cookie")) != 2 || r.String() != "ok" {
-		t.Fatalf("NewResponse: %+v", r)
+		t.Fatalf("NewResponse: status %d, type %q, cookies %v, body %q", r.StatusCode, r.Header.Get("Content-Type"), r.Header.Values("Set-Cookie"), r.Body)
 	}
 }
 
