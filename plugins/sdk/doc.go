@@ -14,7 +14,14 @@
 // Pages are ordinary handlers: Page (or Render) writes an HTML fragment that
 // the core wraps in its shell; any other response (JSON, a redirect, a CSV
 // file) passes through as it is. Forms carry CSRFField, and links are built
-// with URL, since the plugin lives under /p/{id}.
+// with URL, since the plugin lives under /p/{id}. A Router declares each
+// route once (method, path, permission, scope, handler): it serves them and
+// the manifest's routes are derived from it. A HandlerFunc returns its error
+// (ErrNotFound, ErrForbidden, *HTTPError) and the SDK answers it.
+//
+// The time of a call is Now(ctx), never time.Now: a test host may set it, so
+// that a test can move the plugin to "the date has passed". Dates people see
+// are Europe/London's (Today, London).
 //
 // The SDK imports nothing from the core: a plugin builds outside the Upwards
 // repository against this module alone (github.com/challengepartners/upwards/plugins/sdk,

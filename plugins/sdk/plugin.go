@@ -18,6 +18,8 @@ type Plugin struct {
 	// is the path below the plugin's base ("/", "/schools/42"), its context
 	// carries the actor, the Host and the storage, and r.PathValue returns
 	// the parameters of the manifest route that matched (":unit" → "unit").
+	// A *Router declares each route once: when Handler is one and
+	// Manifest.Routes is empty, the manifest's routes are the router's.
 	Handler http.Handler
 	// Jobs maps the name of each job of the manifest to its function.
 	Jobs map[string]JobFunc

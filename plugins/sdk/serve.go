@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -19,14 +20,18 @@ const MaxMessageBytes = 16 << 20
 // Serve runs the plugin: it answers go-plugin's handshake and serves the
 // contract until the core stops the process. Call it from main. Logs go to
 // stderr as JSON, which go-plugin forwards to the core's log. Run by hand,
-// outside the core, the binary says so and exits.
+// outside the core, the binary says so and exits. A plugin whose migrations
+// are out of order, or whose Router disagrees with its manifest's routes,
+// does not start: the reason goes to stderr marked [ERROR], which go-plugin
+// logs as an error.
 func Serve(p *Plugin) {
 	if p == nil || p.Manifest == nil {
-		fmt.Fprintln(os.Stderr, "sdk.Serve: the plugin has no manifest")
+		fmt.Fprintln(os.Stderr, "[ERROR] sdk.Serve: the plugin has no manifest")
 		os.Exit(1)
 	}
-	if _, err := checkMigrations(p.Migrations); err != nil {
-		fmt.Fprintf(os.Stderr, "sdk.Serve: plugin %s: %v\n", p.Manifest.GetId(), err)
+	_, migrationsErr := checkMigrations(p.Migrations)
+	if err := errors.Join(migrationsErr, checkRoutes(p)); err != nil {
+		fmt.Fprintf(os.Stderr, "[ERROR] sdk.Serve: plugin %s: %v\n", p.Manifest.GetId(), err)
 		os.Exit(1)
 	}
 	logger := hclog.New(&hclog.LoggerOptions{

@@ -43,11 +43,15 @@ func newServer(p *Plugin, broker *plugin.GRPCBroker) *server {
 	return &server{p: p, broker: broker, log: newLogger(os.Stderr)}
 }
 
-// manifest is p.Manifest with protocol and storage version filled in.
+// manifest is p.Manifest with protocol and storage version filled in, and
+// the routes of a Router handler when it lists none.
 func (s *server) manifest() *pluginv1.Manifest {
 	m, _ := proto.Clone(s.p.Manifest).(*pluginv1.Manifest)
 	if m == nil {
 		return nil
+	}
+	if rt, ok := s.p.Handler.(*Router); ok && len(m.Routes) == 0 {
+		m.Routes = rt.Decls()
 	}
 	if m.Protocol == 0 {
 		m.Protocol = contract.ProtocolV1
@@ -62,6 +66,9 @@ func (s *server) GetManifest(context.Context, *pluginv1.GetManifestRequest) (*pl
 	m := s.manifest()
 	if m == nil {
 		return nil, status.Error(codes.FailedPrecondition, "the plugin has no manifest")
+	}
+	if err := checkRoutes(s.p); err != nil {
+		return nil, status.Error(codes.FailedPrecondition, err.Error())
 	}
 	return &pluginv1.GetManifestResponse{Manifest: m}, nil
 }

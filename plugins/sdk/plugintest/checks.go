@@ -150,7 +150,7 @@ func checkRoutesAnswer(h *Harness) []string {
 			case resp.GetStatus() >= 500 || resp.GetStatus() != 0 && resp.GetStatus() < 100:
 				out = append(out, fmt.Sprintf("%s (as %s, path %s) answered %d: %s", key, who[i], path, resp.GetStatus(), snippet(resp.GetBody())))
 			case resp.GetStatus() == http.StatusNotFound && !hasParams(r.GetPath()):
-				out = append(out, fmt.Sprintf("%s answered 404 although the manifest declares it: does the handler route it? (with http.ServeMux: %q)",
+				out = append(out, fmt.Sprintf("%s answered 404 although the manifest declares it: does the handler route it? (declare it once with sdk.Router; with http.ServeMux: %q)",
 					key, r.GetMethod()+" "+muxPattern(r.GetPath())))
 			case resp.GetFragment() && len(resp.GetBody()) == 0:
 				out = append(out, fmt.Sprintf("%s (as %s) answered an empty page: write the page's HTML after sdk.MarkPage, or use sdk.Page", key, who[i]))

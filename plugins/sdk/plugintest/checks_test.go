@@ -35,7 +35,7 @@ func TestChecksSayWhatIsWrongAndWhatToDo(t *testing.T) {
 		"route GET /units/:id has scope UNIT but no unit_param")
 	want(t, checkRoutesAnswer(h),
 		"GET /fail (as an actor holding every permission, path /fail) answered 500: database is on fire",
-		`GET /unrouted answered 404 although the manifest declares it: does the handler route it? (with http.ServeMux: "GET /unrouted")`,
+		`GET /unrouted answered 404 although the manifest declares it: does the handler route it? (declare it once with sdk.Router; with http.ServeMux: "GET /unrouted")`,
 		"GET /empty (as a signed-in person holding no role) answered an empty page")
 	want(t, checkJobs(h),
 		"job fails failed as the tenant's system actor (user 0, as its schedule runs it) with payload {}: rpc error: code = Unknown desc = job fails: cannot reach the exam board",

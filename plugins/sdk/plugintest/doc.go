@@ -8,7 +8,11 @@
 // Each failure says what to change.
 //
 // Start gives the same running plugin to an author's own tests: call its
-// pages and jobs as a chosen actor and inspect what it asked of the Host.
+// pages (Get, Post, Request, answering a Response), jobs, events and
+// subject-rights calls (ExportSubject, EraseSubject) as a chosen actor (As,
+// AsRole, AllPermissions, NoGrants, System), on the real clock or one the
+// test sets and moves (SetClock, AdvanceClock), and inspect what it asked
+// of the Host.
 //
 // The package imports nothing from the core; the core's role and permission
 // names are copied here (a test keeps them in step).

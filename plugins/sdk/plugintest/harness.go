@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -54,6 +55,10 @@ type Harness struct {
 
 	t   testing.TB
 	cfg *config
+
+	mu    sync.Mutex
+	clock time.Time         // zero: the real clock
+	roles map[string]uint64 // "role@unit" → the person AsRole added
 }
 
 // Start launches the plugin binary at binaryPath, configures it against a
@@ -184,6 +189,9 @@ func (h *Harness) bind(a *pluginv1.Actor) (*pluginv1.Actor, func()) {
 	}
 	out, _ := proto.Clone(a).(*pluginv1.Actor)
 	out.Token = h.Host.Mint(a.GetUserId(), a.GetToken() == allMarker)
+	if c := h.Clock(); !c.IsZero() {
+		out.ClockUnixMicro = c.UnixMicro()
+	}
 	return out, func() { h.Host.Revoke(out.Token) }
 }
 
@@ -225,7 +233,9 @@ func (h *Harness) Event(actor *pluginv1.Actor, typ string, unitID uint64) error 
 // e.g. "/greetings?page=2") as actor, the way the core would: the manifest
 // route must match (ErrNoRoute otherwise) and its permission and scope are
 // enforced first (403, or 404 outside the actor's reach, without asking the
-// plugin). A form is sent url-encoded, with the CSRF token added.
+// plugin). A form is sent url-encoded, with the CSRF token added. It returns
+// the contract's answer, whose status is 0 when the plugin set none; Request,
+// Get and Post return it as a Response.
 func (h *Harness) HTTP(actor *pluginv1.Actor, method, path string, form url.Values) (*pluginv1.HandleHTTPResponse, error) {
 	req := &pluginv1.HandleHTTPRequest{Method: method, Path: path}
 	if i := strings.IndexByte(path, '?'); i >= 0 {

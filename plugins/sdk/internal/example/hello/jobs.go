@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
@@ -18,7 +17,7 @@ func digest(ctx context.Context, payload []byte) error {
 		return sdk.Permanent(fmt.Errorf("digest: payload is not JSON"))
 	}
 	var n int64
-	since := time.Now().UTC().AddDate(0, 0, -7)
+	since := sdk.Now(ctx).AddDate(0, 0, -7)
 	if err := sdk.Tenant(ctx).Model(&greeting{}).Where("created_at >= ?", since).Count(&n).Error; err != nil {
 		return fmt.Errorf("digest: count greetings: %w", err)
 	}
@@ -28,7 +27,7 @@ func digest(ctx context.Context, payload []byte) error {
 		return err
 	}
 	subject := fmt.Sprintf("Hello: %d greetings this week", n)
-	body := fmt.Sprintf("%d greetings were posted in %s since %s.\n", n, sdk.ActorFrom(ctx).GetTenantName(), since.Format("2 January"))
+	body := fmt.Sprintf("%d greetings were posted in %s since %s.\n", n, sdk.ActorFrom(ctx).GetTenantName(), since.In(sdk.London()).Format("Mon 2 Jan 2006"))
 	if to := settings["digest_email"]; to != "" {
 		_, err := host.SendMail(ctx, 0, to, subject, body)
 		return err

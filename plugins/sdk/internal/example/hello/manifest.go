@@ -10,8 +10,13 @@ const (
 	permWrite = "hello.greeting.write"
 )
 
+// settingDueBy is the date greetings are due by.
+const settingDueBy = "due_by"
+
+// manifest declares the plugin. Its routes are not listed here: they are
+// declared once, with their handlers, in routes (pages.go), and the SDK
+// fills them in.
 func manifest() *pluginv1.Manifest {
-	anywhere := pluginv1.RouteScope_ROUTE_SCOPE_ANYWHERE
 	return &pluginv1.Manifest{
 		Id:             "hello",
 		Name:           "Hello",
@@ -22,15 +27,14 @@ func manifest() *pluginv1.Manifest {
 			{Name: permRead, Description: "Read the tenant's greetings", DefaultRoles: []string{"teacher", "headteacher", "trust_leader", "tenant_admin"}},
 			{Name: permWrite, Description: "Post greetings", DefaultRoles: []string{"tenant_admin"}},
 		},
-		Routes: []*pluginv1.RouteDecl{
-			{Method: "GET", Path: "/", Permission: permRead, Scope: anywhere, Summary: "Greetings and the actor's schools"},
-			{Method: "POST", Path: "/greetings", Permission: permWrite, Scope: anywhere, Summary: "Post a greeting"},
-			{Method: "GET", Path: "/api/greetings", Permission: permRead, Scope: anywhere, Summary: "Greetings as JSON"},
-		},
 		Navigation: []*pluginv1.NavItem{{Label: "Hello", Path: "/", Permission: permRead}},
 		Jobs:       []*pluginv1.JobDecl{{Name: "digest", Description: "Mail the week's count of greetings", MaxRetry: 3, TimeoutSeconds: 60}},
 		Schedules:  []*pluginv1.ScheduleDecl{{Job: "digest", Cron: "0 7 * * 1"}},
-		Settings: []*pluginv1.SettingDecl{{Key: "digest_email", Label: "Send the weekly digest to",
-			Type: pluginv1.SettingType_SETTING_TYPE_EMAIL, Description: "Empty: every tenant admin."}},
+		Settings: []*pluginv1.SettingDecl{
+			{Key: "digest_email", Label: "Send the weekly digest to",
+				Type: pluginv1.SettingType_SETTING_TYPE_EMAIL, Description: "Empty: every tenant admin."},
+			{Key: settingDueBy, Label: "Greetings are due by",
+				Type: pluginv1.SettingType_SETTING_TYPE_STRING, Description: "A date, e.g. 2026-07-17; the page says when it has passed. Empty: none."},
+		},
 	}
 }

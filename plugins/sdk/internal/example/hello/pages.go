@@ -6,22 +6,31 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
-func routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", index)
-	mux.HandleFunc("POST /greetings", create)
-	mux.HandleFunc("GET /api/greetings", list)
-	return mux
+// routes declares each route of the plugin once: its method, path,
+// permission, scope and handler. The SDK derives the manifest's routes from
+// it (manifest.go declares none) and it serves them.
+func routes() *sdk.Router {
+	rt := sdk.NewRouter()
+	rt.Handle(sdk.Endpoint{Method: "GET", Path: "/", Permission: permRead, Scope: sdk.ScopeAnywhere,
+		Summary: "Greetings and the actor's schools"}, index)
+	rt.HandleFunc(sdk.Endpoint{Method: "POST", Path: "/greetings", Permission: permWrite, Scope: sdk.ScopeAnywhere,
+		Summary: "Post a greeting"}, create)
+	rt.HandleFunc(sdk.Endpoint{Method: "GET", Path: "/api/greetings", Permission: permRead, Scope: sdk.ScopeAnywhere,
+		Summary: "Greetings as JSON"}, list)
+	return rt
 }
 
 var page = template.Must(template.New("index").Parse(`
 <h1>Hello</h1>
+{{if .Overdue}}<p class="error"><strong>Overdue:</strong> greetings were due by {{.Due}}.</p>
+{{else if .Due}}<p>Greetings are due by {{.Due}}.</p>{{end}}
 {{if .Error}}<p class="error">{{.Error}}</p>{{end}}
 <h2>Your schools</h2>
 <ul>{{range .Schools}}<li>{{.Name}} (URN {{.Urn}})</li>{{else}}<li>None within your reach.</li>{{end}}</ul>
@@ -46,6 +55,10 @@ type view struct {
 	CSRF      template.HTML
 	Error     string
 	Message   string
+	// Due is the due_by setting as people read it ("Fri 17 Jul 2026"), and
+	// Overdue whether that London date has passed.
+	Due     string
+	Overdue bool
 }
 
 // load gathers the page with one batched call per kind of data.
@@ -60,7 +73,12 @@ func load(r *http.Request) (*view, error) {
 	if err != nil {
 		return nil, err
 	}
+	settings, err := host.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
 	v := &view{Schools: schools, Names: map[uint64]string{}, CanWrite: can, Action: sdk.URL(r, "/greetings"), CSRF: sdk.CSRFField(r)}
+	v.Due, v.Overdue = due(settings[settingDueBy], sdk.Today(ctx))
 	for _, s := range schools {
 		v.Names[s.GetId()] = s.GetName()
 	}
@@ -70,15 +88,24 @@ func load(r *http.Request) (*view, error) {
 	return v, nil
 }
 
-func index(w http.ResponseWriter, r *http.Request) {
+// due reads the due_by setting (a London date, "2026-07-17") on today's
+// London date: the date as people read it and whether it has passed. An
+// empty or malformed setting is no due date.
+func due(setting string, today time.Time) (string, bool) {
+	d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(setting), sdk.London())
+	if err != nil {
+		return "", false
+	}
+	return d.Format("Mon 2 Jan 2006"), d.Before(today)
+}
+
+// index returns its error for the SDK to answer (sdk.HandlerFunc).
+func index(w http.ResponseWriter, r *http.Request) error {
 	v, err := load(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
-	if err := sdk.Render(w, r, http.StatusOK, "Hello", page, "index", v); err != nil {
-		fail(w, r, err)
-	}
+	return sdk.Render(w, r, http.StatusOK, "Hello", page, "index", v)
 }
 
 func create(w http.ResponseWriter, r *http.Request) {
@@ -104,7 +131,7 @@ func create(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	g := greeting{SchoolID: school, Message: msg, CreatedBy: sdk.ActorFrom(ctx).GetUserId()}
+	g := greeting{SchoolID: school, Message: msg, CreatedBy: sdk.ActorFrom(ctx).GetUserId(), CreatedAt: sdk.Now(ctx)}
 	if err := sdk.Tenant(ctx).Create(&g).Error; err != nil {
 		fail(w, r, err)
 		return

@@ -1,7 +1,8 @@
 // Command broken is a plugin that breaks the contract in every way
 // plugintest checks, so its tests can see each failure message. With
 // BROKEN_STORAGE=mismatch its manifest claims a storage version no
-// migration reaches.
+// migration reaches; with BROKEN_ROUTER=mismatch its handler is an
+// sdk.Router serving fewer routes than the manifest declares.
 package main
 
 import (
@@ -41,9 +42,16 @@ func main() {
 	mux.HandleFunc("GET /empty", func(w http.ResponseWriter, _ *http.Request) { sdk.MarkPage(w, "Empty") })
 	mux.HandleFunc("GET /open", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) })
 	mux.HandleFunc("GET /units/{id}", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) })
+	var handler http.Handler = mux
+	if os.Getenv("BROKEN_ROUTER") == "mismatch" {
+		// A router serving one of the manifest's five routes: Serve refuses it.
+		rt := sdk.NewRouter()
+		rt.HandleFunc(sdk.Endpoint{Method: "GET", Path: "/fail", Permission: "broken.thing.read", Scope: anywhere}, mux.ServeHTTP)
+		handler = rt
+	}
 	sdk.Serve(&sdk.Plugin{
 		Manifest:   m,
-		Handler:    mux,
+		Handler:    handler,
 		Jobs:       map[string]sdk.JobFunc{"fails": func(context.Context, []byte) error { return errors.New("cannot reach the exam board") }},
 		Migrations: []sdk.Migration{{Version: 1, Name: "nothing", Up: func(*gorm.DB) error { return nil }}},
 		Health:     func(context.Context) error { return errors.New("the cache is gone") },
