@@ -12,6 +12,8 @@ TOOLS := $(CURDIR)/bin/tools
 # each programme plugin, each versioned and built on its own.
 MODULES := $(shell $(GO) list -m -f '{{.Dir}}' 2>/dev/null)
 PKGS    := $(addsuffix /...,$(MODULES))
+# The programme plugins: every plugins/<id> with a main package.
+PLUGINS := $(notdir $(patsubst %/main.go,%,$(wildcard plugins/*/main.go)))
 
 .PHONY: run build test test-short bench services test-deps vet fmt clean proto proto-check tools modules-check contract-release
 
@@ -22,7 +24,7 @@ run: build
 ## build: compile the upwards binary (cgo, for SQLite) and the plugins (pure Go)
 build:
 	CGO_ENABLED=1 $(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./core/cmd/upwards
-	CGO_ENABLED=0 $(GO) build -o bin/plugins/challengegap ./plugins/challengegap
+	@for p in $(PLUGINS); do echo "build bin/plugins/$$p"; CGO_ENABLED=0 $(GO) build -o bin/plugins/$$p ./plugins/$$p || exit 1; done
 
 ## test: every test (with the race detector), on SQLite and the real PostgreSQL and Redis (started if stopped), with the browser test
 test: services test-deps proto-check modules-check

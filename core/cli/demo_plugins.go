@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/challengepartners/upwards/core/app"
@@ -16,8 +17,27 @@ import (
 	"github.com/challengepartners/upwards/core/pluginhost"
 )
 
-// DemoPlugin is the programme plugin the demo install runs.
+// DemoPlugin is the programme plugin both demo tenants run: the trust runs
+// Challenge the Gap alone.
 const DemoPlugin = "challengegap"
+
+// demoPlugin is one programme plugin of the demo install: its id, the demo
+// tenants that enable it, and what to print once its demo data is built.
+type demoPlugin struct {
+	ID, Name string
+	Tenants  []string
+	Try      string
+}
+
+// DemoPlugins lists the programme plugins the demo installs, in order: the
+// partnership runs every programme; the trust runs Challenge the Gap alone.
+// A plugin whose binary is missing from the plugins directory is left out
+// with a note.
+var DemoPlugins = []demoPlugin{
+	{ID: DemoPlugin, Name: "Challenge the Gap", Tenants: []string{demo.PartnershipSlug, demo.TrustSlug},
+		Try: "central@partnership.example.org (programme lead of every cluster), ceo@northstar.example.org (the trust's),\n" +
+			"  head@northstar.example.org (leads the trust's cluster) or teacher@northstar.example.org (on its team)"},
+}
 
 // demoSeedJob is the job a demo plugin declares to build its own demo data.
 const demoSeedJob = "demo_seed"
@@ -32,29 +52,38 @@ func defaultPluginsDir() string {
 	return filepath.Join(filepath.Dir(exe), "plugins")
 }
 
-// seedDemoPlugins installs (or, when the binary changed, reinstalls) the
-// Challenge the Gap plugin from dir, enables it for both demo tenants and
-// runs its demo_seed job in each as the tenant's admin. The core never
-// writes into a plugin's storage: the plugin builds its demo data itself,
-// through its own store and the Host API. The seed runs as the admin user
-// (not the tenant's system actor, to which the Host gives no pupils) and
-// does nothing once the tenant has a programme year. A missing binary is a
-// note, not an error: the core demo still runs.
+// seedDemoPlugins installs (or, when the binary changed, reinstalls) each
+// plugin of DemoPlugins from dir, enables it for its demo tenants and runs
+// its demo_seed job in each as the tenant's admin. The core never writes
+// into a plugin's storage: the plugin builds its demo data itself, through
+// its own store and the Host API. The seed runs as the admin user (not the
+// tenant's system actor, to which the Host gives no pupils) and must do
+// nothing once the tenant has its data. A missing binary is a note, not an
+// error: the core demo still runs.
 func seedDemoPlugins(ctx context.Context, a *app.App, dir string, out io.Writer) error {
-	path := filepath.Join(dir, DemoPlugin)
-	if _, err := os.Stat(path); err != nil {
-		fmt.Fprintf(out, "  note: %s not found (run make build): the demo runs without Challenge the Gap.\n", path)
-		return nil
-	}
 	if a.Plugins == nil {
 		return errors.New("demo plugins: the plugin runtime is not started")
+	}
+	for _, dp := range DemoPlugins {
+		if err := seedDemoPlugin(ctx, a, dir, dp, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func seedDemoPlugin(ctx context.Context, a *app.App, dir string, dp demoPlugin, out io.Writer) error {
+	path := filepath.Join(dir, dp.ID)
+	if _, err := os.Stat(path); err != nil {
+		fmt.Fprintf(out, "  note: %s not found (run make build): the demo runs without %s.\n", path, dp.Name)
+		return nil
 	}
 	start := time.Now()
 	sum, err := fileSum(path)
 	if err != nil {
 		return err
 	}
-	p, err := a.Plugins.Registry().Get(ctx, DemoPlugin)
+	p, err := a.Plugins.Registry().Get(ctx, dp.ID)
 	switch {
 	case errors.Is(err, pluginhost.ErrNotFound):
 		_, err = a.Plugins.Install(ctx, path, false)
@@ -62,34 +91,43 @@ func seedDemoPlugins(ctx context.Context, a *app.App, dir string, out io.Writer)
 		_, err = a.Plugins.Upgrade(ctx, path, true)
 	}
 	if err != nil {
-		return fmt.Errorf("demo plugin %s: %w", DemoPlugin, err)
+		return fmt.Errorf("demo plugin %s: %w", dp.ID, err)
 	}
-	for _, slug := range []string{demo.PartnershipSlug, demo.TrustSlug} {
+	for _, slug := range dp.Tenants {
 		t, err := a.Tenancy.TenantBySlug(ctx, slug)
 		if err != nil {
 			return fmt.Errorf("demo tenant %s: %w", slug, err)
 		}
-		on, err := a.Plugins.Registry().IsEnabled(ctx, DemoPlugin, t.ID)
+		on, err := a.Plugins.Registry().IsEnabled(ctx, dp.ID, t.ID)
 		if err != nil {
 			return err
 		}
 		if !on {
-			if err := a.Plugins.Enable(ctx, DemoPlugin, t.ID); err != nil {
-				return fmt.Errorf("enable %s for %s: %w", DemoPlugin, slug, err)
+			if err := a.Plugins.Enable(ctx, dp.ID, t.ID); err != nil {
+				return fmt.Errorf("enable %s for %s: %w", dp.ID, slug, err)
 			}
 		}
 		admin, err := a.Identity.UserByEmail(ctx, t.ID, demo.Admins[slug])
 		if err != nil {
 			return fmt.Errorf("demo admin of %s: %w", slug, err)
 		}
-		if err := a.Plugins.RunJob(ctx, DemoPlugin, demoSeedJob, t.ID, admin.ID, nil); err != nil {
-			return fmt.Errorf("demo data of %s for %s: %w", DemoPlugin, slug, err)
+		if err := a.Plugins.RunJob(ctx, dp.ID, demoSeedJob, t.ID, admin.ID, nil); err != nil {
+			return fmt.Errorf("demo data of %s for %s: %w", dp.ID, slug, err)
 		}
 	}
-	fmt.Fprintf(out, "Challenge the Gap is installed and enabled for both demo tenants, with its demo data (%.1f s).\n", time.Since(start).Seconds())
-	fmt.Fprintln(out, "  Try central@partnership.example.org (programme lead of every cluster), ceo@northstar.example.org (the trust's),\n"+
-		"  head@northstar.example.org (leads the trust's cluster) or teacher@northstar.example.org (on its team).")
+	fmt.Fprintf(out, "%s is installed and enabled for %s, with its demo data (%.1f s).\n", dp.Name, tenantsPhrase(dp.Tenants), time.Since(start).Seconds())
+	if dp.Try != "" {
+		fmt.Fprintf(out, "  Try %s.\n", dp.Try)
+	}
 	return nil
+}
+
+// tenantsPhrase names the demo tenants a plugin is enabled for.
+func tenantsPhrase(slugs []string) string {
+	if len(slugs) == 2 {
+		return "both demo tenants"
+	}
+	return "the " + strings.Join(slugs, " and ") + " tenant"
 }
 
 // fileSum is the hex SHA-256 of the file at path, as the registry records it.
