@@ -1,0 +1,3 @@
+module github.com/challengepartners/upwards/plugins/networkexcellence
+
+go 1.26.0
