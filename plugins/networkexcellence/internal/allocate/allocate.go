@@ -51,12 +51,18 @@
 // allocation B = 0. Tier (1) needs no weight: the algorithm maximises the flow.
 //
 // The solver is the primal-dual method (successive shortest paths with many augmentations
-// per phase): a Dijkstra search on reduced costs, stopped when the sink is settled, moves
-// the node potentials; then a blocking flow (Dinic: BFS levels, DFS with current-arc
-// pointers) saturates the subgraph of residual arcs of zero reduced cost. Every
-// augmentation runs on arcs of zero reduced cost, so the flow stays of least cost for its
-// value, and the method stops at a maximum flow. Ties are broken by id: reviewers,
-// weeks and reviews are laid out in id order, and the search is deterministic.
+// per phase). Each phase runs a Dijkstra search on reduced costs c(a) + π(u) − π(v),
+// stopped when the sink is settled at distance D, and moves every potential π(u) by
+// min(dist(u), D): every residual arc keeps a non-negative reduced cost and the arcs of
+// the shortest paths get zero. Then depth-first augmentations with current-arc pointers
+// saturate the residual subgraph of zero reduced cost, pass after pass until the sink
+// cannot be reached in it. An augmentation along arcs of zero reduced cost leaves every
+// residual arc's reduced cost non-negative (a reverse arc of a zero arc is zero), so the
+// flow stays of least cost for its value; the method stops when the sink cannot be
+// reached at all, at a maximum flow. On a year of the real network this takes about 20
+// phases where one augmentation per search would take 1,800. Ties are broken by id:
+// reviewers, weeks and reviews are laid out in id order and the search is
+// deterministic.
 //
 // # Explanations
 //

@@ -63,6 +63,8 @@ type instance struct {
 	ban       []uint8    // [r*len(reviews)+v]
 	why       map[int64]string
 	costRef   []int32 // [r*len(reviews)+v]: index into p.Costs, −1 when none is listed
+	revSchool []int32 // each review's school, numbered
+	whoSchool []int32 // each reviewer's school, numbered; −1 for none
 	pinned    []triple
 	previous  map[triple]bool
 	prevGone  int // triples of Previous naming reviewers or reviews not in the Problem
@@ -86,11 +88,10 @@ func (in *instance) allowed(r, v int) bool {
 
 // block names the first pair rule that keeps reviewer r from review v, or "".
 func (in *instance) block(r, v int) string {
-	rv, p := in.reviews[v], in.reviewers[r]
 	switch {
-	case p.School != "" && p.School == rv.School:
+	case in.whoSchool[r] == in.revSchool[v]:
 		return "own school"
-	case in.unavail[r][rv.Week]:
+	case in.unavail[r][in.reviews[v].Week]:
 		return "unavailable"
 	case in.ban[in.pair(r, v)]&banConflict != 0:
 		return "conflicted"
@@ -175,15 +176,32 @@ func index(p Problem) (*instance, error) {
 	if len(faults) > 0 {
 		return nil, &InputError{faults}
 	}
+	schools := map[string]int32{}
+	number := func(s string) int32 {
+		if n, ok := schools[s]; ok {
+			return n
+		}
+		schools[s] = int32(len(schools))
+		return schools[s]
+	}
+	in.revSchool, in.whoSchool = make([]int32, len(in.reviews)), make([]int32, len(in.reviewers))
+	for v, rv := range in.reviews {
+		in.revSchool[v] = number(rv.School)
+	}
+	for r, pr := range in.reviewers {
+		in.whoSchool[r] = -1
+		if pr.School != "" {
+			in.whoSchool[r] = number(pr.School)
+		}
+	}
 	find := func(list string, i int, reviewer, review string) (int, int, bool) {
 		r, okR := whoIdx[reviewer]
 		v, okV := revIdx[review]
-		where := fmt.Sprintf("%s[%d] (%s, %s)", list, i, reviewer, review)
 		if !okR {
-			bad(where, "names reviewer %q, who is not in the reviewers: add them or drop the entry", reviewer)
+			bad(entry(list, i, reviewer, review), "names reviewer %q, who is not in the reviewers: add them or drop the entry", reviewer)
 		}
 		if !okV {
-			bad(where, "names review %q, which is not in the reviews: add it or drop the entry", review)
+			bad(entry(list, i, reviewer, review), "names review %q, which is not in the reviews: add it or drop the entry", review)
 		}
 		return r, v, okR && okV
 	}
@@ -209,9 +227,8 @@ func index(p Problem) (*instance, error) {
 	}
 	for i, c := range p.Costs {
 		r, v, ok := find("costs", i, c.Reviewer, c.Review)
-		where := fmt.Sprintf("costs[%d] (%s, %s)", i, c.Reviewer, c.Review)
 		if c.Cost < -MaxCost || c.Cost > MaxCost {
-			bad(where, "cost %d is beyond ±%d: scale the costs down", c.Cost, MaxCost)
+			bad(entry("costs", i, c.Reviewer, c.Review), "cost %d is beyond ±%d: scale the costs down", c.Cost, MaxCost)
 		}
 		if len(c.Parts) > 0 {
 			var sum int64
@@ -219,14 +236,14 @@ func index(p Problem) (*instance, error) {
 				sum += part.Amount
 			}
 			if sum != c.Cost {
-				bad(where, "its parts add up to %d, not its cost %d: make the parts sum to the cost", sum, c.Cost)
+				bad(entry("costs", i, c.Reviewer, c.Review), "its parts add up to %d, not its cost %d: make the parts sum to the cost", sum, c.Cost)
 			}
 		}
 		if !ok {
 			continue
 		}
 		if j := in.costRef[in.pair(r, v)]; j >= 0 {
-			bad(where, "the pair's cost is already given by costs[%d]: give each pair's cost once", j)
+			bad(entry("costs", i, c.Reviewer, c.Review), "the pair's cost is already given by costs[%d]: give each pair's cost once", j)
 			continue
 		}
 		in.costRef[in.pair(r, v)] = int32(i)
@@ -235,7 +252,7 @@ func index(p Problem) (*instance, error) {
 	in.previous = map[triple]bool{}
 	for i, a := range p.Previous {
 		if a.Seat != Lead && a.Seat != Team {
-			bad(fmt.Sprintf("previous[%d] (%s, %s)", i, a.Reviewer, a.Review), "seat %q is neither \"lead\" nor \"team\"", a.Seat)
+			bad(entry("previous", i, a.Reviewer, a.Review), "seat %q is neither \"lead\" nor \"team\"", a.Seat)
 			continue
 		}
 		r, okR := whoIdx[a.Reviewer]
@@ -250,6 +267,11 @@ func index(p Problem) (*instance, error) {
 		return nil, &InputError{faults}
 	}
 	return in, nil
+}
+
+// entry names the i-th entry of a list of pairs.
+func entry(list string, i int, reviewer, review string) string {
+	return fmt.Sprintf("%s[%d] (%s, %s)", list, i, reviewer, review)
 }
 
 // checkPins checks each pinned triple against every rule and all of them together

@@ -12,7 +12,7 @@ import (
 func (in *instance) result(chosen []triple) Allocation {
 	var a Allocation
 	load := make([]int, len(in.reviewers))
-	busy := map[[2]int]bool{}  // (reviewer, week)
+	busy := map[[2]int]bool{}    // (reviewer, week)
 	onReview := map[int64]bool{} // pair
 	filled := make([][2]int, len(in.reviews))
 	eligible := in.eligible()

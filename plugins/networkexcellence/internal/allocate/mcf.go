@@ -20,6 +20,14 @@ type builder struct {
 	cost     []int64
 }
 
+// reserve makes room for m arcs.
+func (b *builder) reserve(m int) {
+	b.from = make([]int32, 0, m)
+	b.to = make([]int32, 0, m)
+	b.capa = make([]int32, 0, m)
+	b.cost = make([]int64, 0, m)
+}
+
 // add adds the arc u → v and returns its number.
 func (b *builder) add(u, v int32, capa int32, cost int64) int32 {
 	b.from = append(b.from, u)
@@ -62,38 +70,54 @@ func (b *builder) build(n int) (g *graph, pos []int32) {
 	return g, pos
 }
 
+// flowStats counts a run's work.
+type flowStats struct {
+	units  int // units of flow sent
+	phases int // Dijkstra searches that moved the potentials
+	passes int // depth-first passes over the admissible arcs
+}
+
 func (g *graph) nodes() int { return len(g.start) - 1 }
 
 // minCostMaxFlow sends a maximum flow from s to t of least cost, by the primal-dual
 // method: each phase moves the potentials by a Dijkstra search on reduced costs
 // (stopped when t is settled), then saturates the residual arcs of zero reduced cost
-// with a blocking flow. Every arc cost must be non-negative. It returns the flow.
-func (g *graph) minCostMaxFlow(s, t int32) int {
+// with depth-first augmentations, pass after pass until none is left. Every arc cost
+// must be non-negative.
+func (g *graph) minCostMaxFlow(s, t int32) flowStats {
 	n := g.nodes()
 	pot := make([]int64, n)
 	dist := make([]int64, n)
-	level := make([]int32, n)
+	mark := make([]uint8, n) // 1 on the path, 2 dead end
 	iter := make([]int32, n)
-	queue := make([]int32, 0, n)
+	var path []int32
 	h := &minHeap{}
-	flow := 0
+	var st flowStats
 	for {
 		d := g.shortest(s, t, pot, dist, h)
 		if d == math.MaxInt64 {
-			return flow
+			return st
 		}
 		for u := range pot {
 			pot[u] += min(dist[u], d)
 		}
-		for g.levels(s, t, pot, level, queue) {
+		st.phases++
+		for {
+			st.passes++
 			copy(iter, g.start[:n])
+			clear(mark)
+			pushed := 0
 			for {
-				f := g.augment(s, t, pot, level, iter)
+				f := g.augment(s, t, pot, mark, iter, &path)
 				if f == 0 {
 					break
 				}
-				flow += f
+				pushed += f
 			}
+			if pushed == 0 {
+				break
+			}
+			st.units += pushed
 		}
 	}
 }
@@ -135,49 +159,34 @@ func (g *graph) shortest(s, t int32, pot, dist []int64, h *minHeap) int64 {
 	return math.MaxInt64
 }
 
-// levels numbers the nodes by BFS distance from s over admissible arcs and says whether
-// t is reached.
-func (g *graph) levels(s, t int32, pot []int64, level []int32, queue []int32) bool {
-	for i := range level {
-		level[i] = -1
-	}
-	level[s] = 0
-	queue = append(queue[:0], s)
-	for i := 0; i < len(queue); i++ {
-		u := queue[i]
-		for a := g.start[u]; a < g.start[u+1]; a++ {
-			if v := g.to[a]; level[v] < 0 && g.admissible(u, a, pot) {
-				level[v] = level[u] + 1
-				queue = append(queue, v)
-			}
-		}
-	}
-	return level[t] >= 0
-}
-
-// augment finds one path s → t along admissible arcs that go one level up, from each
-// node's current arc on, and pushes its bottleneck; it returns 0 when there is none.
-// Dead ends are cut off (level −1), so a phase's paths are found in O(arcs · length).
-func (g *graph) augment(s, t int32, pot []int64, level, iter []int32) int {
-	var path []int32 // arcs
+// augment finds one path s → t along admissible arcs, depth first from each node's
+// current arc on, and pushes its bottleneck; it returns 0 when there is none. A node
+// found to lead nowhere is marked dead for the rest of the pass.
+func (g *graph) augment(s, t int32, pot []int64, mark []uint8, iter []int32, path *[]int32) int {
+	p := (*path)[:0]
+	defer func() { *path = p }()
 	u := s
+	mark[s] = 1
 	for {
 		if u == t {
 			f := int32(math.MaxInt32)
-			for _, a := range path {
+			for _, a := range p {
 				f = min(f, g.capa[a])
 			}
-			for _, a := range path {
+			for _, a := range p {
 				g.capa[a] -= f
 				g.capa[g.rev[a]] += f
+				mark[g.to[a]] = 0
 			}
+			mark[s] = 0
 			return int(f)
 		}
 		advanced := false
 		for ; iter[u] < g.start[u+1]; iter[u]++ {
 			a := iter[u]
-			if v := g.to[a]; level[v] == level[u]+1 && g.admissible(u, a, pot) {
-				path = append(path, a)
+			if v := g.to[a]; mark[v] == 0 && g.admissible(u, a, pot) {
+				p = append(p, a)
+				mark[v] = 1
 				u = v
 				advanced = true
 				break
@@ -186,12 +195,12 @@ func (g *graph) augment(s, t int32, pot []int64, level, iter []int32) int {
 		if advanced {
 			continue
 		}
+		mark[u] = 2
 		if u == s {
 			return 0
 		}
-		level[u] = -1
-		last := path[len(path)-1]
-		path = path[:len(path)-1]
+		last := p[len(p)-1]
+		p = p[:len(p)-1]
 		u = g.to[g.rev[last]]
 		iter[u]++
 	}

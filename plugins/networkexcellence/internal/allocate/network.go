@@ -58,8 +58,9 @@ func buildNetwork(in *instance) (*network, error) {
 		k int
 	}
 	cmin, cmax := int64(math.MaxInt64), int64(math.MinInt64)
-	var arcs [][]arc // per (reviewer, week) node, in order
-	var owner []int  // its reviewer
+	var flat []arc  // the seat arcs of every (reviewer, week) node, in order
+	var ends []int  // where each node's arcs end in flat
+	var owner []int // its reviewer
 	for r, pr := range in.reviewers {
 		if pr.MaxReviews-load[r] <= 0 {
 			continue
@@ -68,7 +69,7 @@ func buildNetwork(in *instance) (*network, error) {
 			if in.unavail[r][w] || taken[[2]int{r, w}] {
 				continue
 			}
-			var list []arc
+			first := len(flat)
 			for _, v := range byWeek[w] {
 				if !in.allowed(r, v) {
 					continue
@@ -77,22 +78,22 @@ func buildNetwork(in *instance) (*network, error) {
 					if seatNode[v][k] < 0 || (k == 0 && !pr.Lead) {
 						continue
 					}
-					list = append(list, arc{v, k})
+					flat = append(flat, arc{v, k})
 					c := in.cost(r, v)
 					cmin, cmax = min(cmin, c), max(cmax, c)
 				}
 			}
-			if len(list) > 0 {
-				arcs = append(arcs, list)
+			if len(flat) > first {
+				ends = append(ends, len(flat))
 				owner = append(owner, r)
 			}
 		}
 	}
 	var b int64
-	if len(in.previous) > 0 && len(arcs) > 0 {
+	if len(in.previous) > 0 && len(flat) > 0 {
 		spread := cmax - cmin
 		b = int64(seats)*spread + 1
-		nodes := int64(next) + int64(nr) + int64(len(arcs))
+		nodes := int64(next) + int64(nr) + int64(len(ends))
 		if spread > 0 && (int64(seats) > math.MaxInt64/8/spread || (b+spread) > math.MaxInt64/8/nodes) {
 			return nil, &InputError{[]Fault{{"costs", fmt.Sprintf("the costs spread over %d..%d across %d seats: too wide to weigh keeping the previous allocation exactly; scale the costs down", cmin, cmax, seats)}}}
 		}
@@ -101,16 +102,18 @@ func buildNetwork(in *instance) (*network, error) {
 	var bl builder
 	rvNode := func(r int) int32 { return next + int32(r) }
 	rwFirst := next + int32(nr)
-	n := int(rwFirst) + len(arcs)
+	n := int(rwFirst) + len(ends)
 	net := &network{source: source, sink: sink}
 	type pending struct {
 		e int32
 		t triple
 	}
-	var seatEdges []pending
+	seatEdges := make([]pending, 0, len(flat))
+	bl.reserve(nr + 2*len(ends) + len(flat) + 2*nv)
 	// Reviewers' arcs first, then each (reviewer, week) node's seat arcs, in id order.
 	lastR := -1
-	for i, list := range arcs {
+	for i, end := range ends {
+		list := flat[start(ends, i):end]
 		r := owner[i]
 		if r != lastR {
 			bl.add(source, rvNode(r), int32(in.reviewers[r].MaxReviews-load[r]), 0)
@@ -145,6 +148,14 @@ func buildNetwork(in *instance) (*network, error) {
 		net.seatArcs[i] = seatArc{pos[p.e], p.t}
 	}
 	return net, nil
+}
+
+// start is where the i-th node's arcs begin in the flat list.
+func start(ends []int, i int) int {
+	if i == 0 {
+		return 0
+	}
+	return ends[i-1]
 }
 
 // kind is the index of a seat kind in [lead, team] pairs.
