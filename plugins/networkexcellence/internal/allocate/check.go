@@ -10,6 +10,7 @@ import (
 // Limits of one Problem.
 const (
 	MaxWeeks = 104        // two school years of weeks
+	MaxTeam  = 100        // team seats of one review
 	MaxPairs = 20_000_000 // reviews × reviewers: the dense tables stay under 300 MB
 )
 
@@ -145,8 +146,8 @@ func index(p Problem) (*instance, error) {
 		if rv.Week < 1 || (p.Weeks >= 1 && rv.Week > p.Weeks) {
 			bad(where, "week %d is outside the period's weeks 1-%d: correct the week or the period's weeks", rv.Week, p.Weeks)
 		}
-		if rv.TeamSize < 0 {
-			bad(where, "team_size is %d: give 0 or more team seats", rv.TeamSize)
+		if rv.TeamSize < 0 || rv.TeamSize > MaxTeam {
+			bad(where, "team_size is %d: give 0 to %d team seats", rv.TeamSize, MaxTeam)
 		}
 	}
 	whoIdx := make(map[string]int, len(in.reviewers))

@@ -116,7 +116,7 @@ func buildNetwork(in *instance) (*network, error) {
 		list := flat[start(ends, i):end]
 		r := owner[i]
 		if r != lastR {
-			bl.add(source, rvNode(r), int32(in.reviewers[r].MaxReviews-load[r]), 0)
+			bl.add(source, rvNode(r), int32(min(in.reviewers[r].MaxReviews-load[r], in.p.Weeks)), 0)
 			lastR = r
 		}
 		rw := rwFirst + int32(i)
