@@ -8,8 +8,8 @@ import (
 // sspOptimum is an independent solver for the oracle tests and the benchmark: it
 // builds its own network straight from the Problem's lists (not from the package's
 // instance or network) and runs plain successive shortest paths, one augmentation per
-// Dijkstra search, with Bellman-Ford potentials first so that negative costs need no
-// shift. It returns the seats filled and their cost. Pinned and Previous are not
+// Dijkstra search (stopped at the sink), with Bellman-Ford potentials first so that
+// negative costs need no shift. It returns the seats filled and their cost. Pinned and Previous are not
 // supported (the enumeration oracle covers them); Forbidden pairs are.
 func sspOptimum(p Problem) (filled int, cost int64) {
 	type edge struct {
@@ -108,6 +108,9 @@ func sspOptimum(p Problem) (filled int, cost int64) {
 			if it.d > dist[it.u] {
 				continue
 			}
+			if it.u == snk {
+				break
+			}
 			for i, e := range adj[it.u] {
 				if e.capa == 0 {
 					continue
@@ -122,10 +125,10 @@ func sspOptimum(p Problem) (filled int, cost int64) {
 		if dist[snk] == math.MaxInt64 {
 			return filled, cost
 		}
+		// Nodes not settled before the sink move as far as the sink: reduced costs stay
+		// non-negative, and the search could stop at the sink.
 		for i := range pot {
-			if dist[i] < math.MaxInt64 {
-				pot[i] += dist[i]
-			}
+			pot[i] += min(dist[i], dist[snk])
 		}
 		for v := snk; v != src; v = prevNode[v] {
 			e := &adj[prevNode[v]][prevEdge[v]]
