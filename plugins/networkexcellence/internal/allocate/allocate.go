@@ -199,7 +199,7 @@ func (p Placed) Why() string {
 	case p.Kept:
 		s = "kept from the previous allocation; " + s
 	}
-	return fmt.Sprintf("%s; one of %d %s who could take it; no other allocation filling as many seats costs less", s, p.Eligible, plural(p.Eligible, "reviewer", "reviewers"))
+	return fmt.Sprintf("%s; one of %d %s who could take it", s, p.Eligible, plural(p.Eligible, "reviewer", "reviewers"))
 }
 
 // Blockers counts, for an unfilled seat, why each reviewer who might have taken it

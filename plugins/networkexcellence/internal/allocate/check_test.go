@@ -110,7 +110,7 @@ func TestBaseInstanceIsValidAndExplained(t *testing.T) {
 		t.Fatalf("filled %d of %d: %+v", a.Filled, a.Seats, a)
 	}
 	lead := a.Assignments[0]
-	if lead.Assignment != (Assignment{"R1", "L1", Lead}) || lead.Why() != "cost 4 (travel 3, load 1); one of 1 reviewer who could take it; no other allocation filling as many seats costs less" {
+	if lead.Assignment != (Assignment{"R1", "L1", Lead}) || lead.Why() != "cost 4 (travel 3, load 1); one of 1 reviewer who could take it" {
 		t.Fatalf("lead %+v: %s", lead, lead.Why())
 	}
 	if len(a.Unfilled) != 1 {
@@ -130,7 +130,8 @@ func TestBaseInstanceIsValidAndExplained(t *testing.T) {
 // seat, each Lead Reviewer once under one reason. Week 1 has three reviews needing a
 // lead; of five Lead Reviewers, L2 is unavailable, L4 conflicted with all three, L5 has
 // a limit of 0, and L3 is from R2's school. L1 and L3 fill two lead seats; the costs
-// make R3 the one left empty.
+// make R3 the one left empty. L1, busy that week and at their limit of 1, counts under
+// the limit (the first reason that applies); L3 under busy.
 func TestUnfilledLeadSeatCountsEveryLeadReviewer(t *testing.T) {
 	p := Problem{Weeks: 2,
 		Reviews: []Review{
@@ -139,7 +140,7 @@ func TestUnfilledLeadSeatCountsEveryLeadReviewer(t *testing.T) {
 			{ID: "R3", School: "S3", Week: 1, NeedsLead: true},
 		},
 		Reviewers: []Reviewer{
-			{ID: "L1", School: "S9", Lead: true, MaxReviews: 2},
+			{ID: "L1", School: "S9", Lead: true, MaxReviews: 1},
 			{ID: "L2", School: "S8", Lead: true, MaxReviews: 3, UnavailableWeeks: []int{1}},
 			{ID: "L3", School: "S2", Lead: true, MaxReviews: 3},
 			{ID: "L4", School: "S7", Lead: true, MaxReviews: 3},
@@ -160,7 +161,7 @@ func TestUnfilledLeadSeatCountsEveryLeadReviewer(t *testing.T) {
 	if len(a.Unfilled) != 1 || a.Unfilled[0].Review != "R3" {
 		t.Fatalf("unfilled %+v", a.Unfilled)
 	}
-	want := "no Lead Reviewer could take it: of the 5 Lead Reviewers, 1 unavailable in week 1, 1 conflicted (1 same trust), 1 at their limit of reviews, 2 reviewing another school in week 1; none of those busy can move here without leaving another seat empty"
+	want := "no Lead Reviewer could take it: of the 5 Lead Reviewers, 1 unavailable in week 1, 1 conflicted (1 same trust), 2 at their limit of reviews, 1 reviewing another school in week 1; none of those busy can move here without leaving another seat empty"
 	if got := a.Unfilled[0].Why(); got != want {
 		t.Fatalf("why:\n%s\nwant\n%s", got, want)
 	}
