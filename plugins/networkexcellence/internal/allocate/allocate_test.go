@@ -130,29 +130,24 @@ func containsPair(as []Assignment, reviewer, review string) bool {
 	return false
 }
 
-// TestSolveMatchesPlainSuccessiveShortestPaths compares Solve with the independent
-// plain SSP solver on medium instances: the same seats filled and cost.
-func TestSolveMatchesPlainSuccessiveShortestPaths(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
+// againstOracle solves n instances drawn by draw and compares the seats filled and
+// the cost with the oracle's; the first checked ones also go through checkAllocation.
+// It fails unless at least minEach instances fill every seat and minEach cannot.
+func againstOracle(t *testing.T, oracle string, n, checked, minEach int, draw func(i int) Problem, solve func(Problem) (int, int64)) {
+	t.Helper()
 	var feasible, infeasible int
-	for i := range 150 {
-		s := shape{reviewers: 10 + rng.IntN(40), reviews: 5 + rng.IntN(25), weeks: 2 + rng.IntN(8), maxTeam: 4, maxLoad: 3,
-			pUnavailable: 0.15, pConflict: 0.1, negative: i%3 == 0, leads: 2 + rng.IntN(6)}
-		p := randomProblem(rng, s)
-		if i%2 == 0 {
-			r, v := p.Reviewers[rng.IntN(len(p.Reviewers))], p.Reviews[rng.IntN(len(p.Reviews))]
-			p.Forbidden = append(p.Forbidden, Pair{Reviewer: r.ID, Review: v.ID})
-		}
+	for i := range n {
+		p := draw(i)
 		a, err := Solve(p)
 		if err != nil {
 			t.Fatalf("instance %d: %v", i, err)
 		}
-		filled, cost := sspOptimum(p)
+		filled, cost := solve(p)
 		if a.Filled != filled || a.Cost != cost {
-			t.Fatalf("instance %d: Solve fills %d at cost %d, plain SSP %d at %d", i, a.Filled, a.Cost, filled, cost)
+			t.Fatalf("instance %d: Solve fills %d at cost %d, %s %d at %d", i, a.Filled, a.Cost, oracle, filled, cost)
 		}
-		if i < 40 {
-			checkAllocation(t, "medium", p, a)
+		if i < checked {
+			checkAllocation(t, oracle, p, a)
 		}
 		if a.Filled == a.Seats {
 			feasible++
@@ -161,9 +156,25 @@ func TestSolveMatchesPlainSuccessiveShortestPaths(t *testing.T) {
 		}
 	}
 	t.Logf("%d instances fill every seat, %d cannot", feasible, infeasible)
-	if feasible < 10 || infeasible < 10 {
+	if feasible < minEach || infeasible < minEach {
 		t.Fatalf("random instances too one-sided: %d feasible, %d infeasible", feasible, infeasible)
 	}
+}
+
+// TestSolveMatchesPlainSuccessiveShortestPaths compares Solve with the independent
+// plain SSP solver on medium instances: the same seats filled and cost.
+func TestSolveMatchesPlainSuccessiveShortestPaths(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	againstOracle(t, "plain SSP", 150, 40, 10, func(i int) Problem {
+		s := shape{reviewers: 10 + rng.IntN(40), reviews: 5 + rng.IntN(25), weeks: 2 + rng.IntN(8), maxTeam: 4, maxLoad: 3,
+			pUnavailable: 0.15, pConflict: 0.1, negative: i%3 == 0, leads: 2 + rng.IntN(6)}
+		p := randomProblem(rng, s)
+		if i%2 == 0 {
+			r, v := p.Reviewers[rng.IntN(len(p.Reviewers))], p.Reviews[rng.IntN(len(p.Reviews))]
+			p.Forbidden = append(p.Forbidden, Pair{Reviewer: r.ID, Review: v.ID})
+		}
+		return p
+	}, sspOptimum)
 }
 
 // TestSolveIsDeterministicAndIgnoresListOrder solves an instance twice and once with

@@ -95,27 +95,8 @@ func lpOptimum(t *testing.T, p Problem) (filled int, cost int64) {
 // program on medium instances: the same seats filled and cost.
 func TestSolveMatchesLinearProgram(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	var feasible, infeasible int
-	for i := range 40 {
-		s := shape{reviewers: 10 + rng.IntN(8), reviews: 4 + rng.IntN(5), weeks: 3 + rng.IntN(3), maxTeam: 3, maxLoad: 3,
-			pUnavailable: 0.1, pConflict: 0.1, negative: i%2 == 0, leads: 3 + rng.IntN(5)}
-		p := randomProblem(rng, s)
-		a, err := Solve(p)
-		if err != nil {
-			t.Fatalf("instance %d: %v", i, err)
-		}
-		filled, cost := lpOptimum(t, p)
-		if a.Filled != filled || a.Cost != cost {
-			t.Fatalf("instance %d: Solve fills %d at cost %d, the linear program %d at %d", i, a.Filled, a.Cost, filled, cost)
-		}
-		if a.Filled == a.Seats {
-			feasible++
-		} else {
-			infeasible++
-		}
-	}
-	t.Logf("%d instances fill every seat, %d cannot", feasible, infeasible)
-	if feasible < 5 || infeasible < 5 {
-		t.Fatalf("random instances too one-sided: %d feasible, %d infeasible", feasible, infeasible)
-	}
+	againstOracle(t, "the linear program", 40, 0, 5, func(i int) Problem {
+		return randomProblem(rng, shape{reviewers: 10 + rng.IntN(8), reviews: 4 + rng.IntN(5), weeks: 3 + rng.IntN(3), maxTeam: 3, maxLoad: 3,
+			pUnavailable: 0.1, pConflict: 0.1, negative: i%2 == 0, leads: 3 + rng.IntN(5)})
+	}, func(p Problem) (int, int64) { return lpOptimum(t, p) })
 }

@@ -157,11 +157,14 @@ func (f file) problem() (allocate.Problem, error) {
 	}
 	need(f.Weeks != nil, "the instance", "weeks")
 	p := allocate.Problem{Weeks: num(f.Weeks)}
-	for i, r := range f.Reviews {
-		where := fmt.Sprintf("reviews[%d]", i)
-		if r.ID != nil {
-			where += " (" + *r.ID + ")"
+	named := func(list string, i int, id *string) string {
+		if id == nil {
+			return fmt.Sprintf("%s[%d]", list, i)
 		}
+		return fmt.Sprintf("%s[%d] (%s)", list, i, *id)
+	}
+	for i, r := range f.Reviews {
+		where := named("reviews", i, r.ID)
 		need(r.ID != nil, where, "id")
 		need(r.School != nil, where, "school")
 		need(r.Week != nil, where, "week")
@@ -170,10 +173,7 @@ func (f file) problem() (allocate.Problem, error) {
 		p.Reviews = append(p.Reviews, allocate.Review{ID: str(r.ID), School: str(r.School), Week: num(r.Week), TeamSize: num(r.TeamSize), NeedsLead: r.NeedsLead != nil && *r.NeedsLead})
 	}
 	for i, r := range f.Reviewers {
-		where := fmt.Sprintf("reviewers[%d]", i)
-		if r.ID != nil {
-			where += " (" + *r.ID + ")"
-		}
+		where := named("reviewers", i, r.ID)
 		need(r.ID != nil, where, "id")
 		need(r.School != nil, where, "school")
 		need(r.Lead != nil, where, "lead")
