@@ -44,8 +44,9 @@
 // previous allocation]. Every unit of flow crosses exactly one such arc, so the shift
 // by cmin (the least seat cost) adds the same F·cmin to every maximum flow of F units
 // and changes no choice; it makes every arc cost non-negative. With
-// B = S·(cmax − cmin) + 1, where S is the number of seats on offer, the tiers (2) and
-// (3) cannot trade off: two maximum flows of F ≤ S units that keep k1 > k2 previous
+// B = S·(cmax − cmin) + 1, where S is the number of seats the pins leave open and
+// cmin, cmax range over the allowed triples' costs, the tiers (2) and (3) cannot trade
+// off: two maximum flows of F ≤ S units that keep k1 > k2 previous
 // triples differ in modified cost by B·(k2 − k1) + (C1 − C2) ≤ −B + F·(cmax − cmin) < 0,
 // so keeping one more triple always beats any saving of cost. Without a previous
 // allocation B = 0. Tier (1) needs no weight: the algorithm maximises the flow.

@@ -11,7 +11,7 @@ import (
 const (
 	MaxWeeks = 104        // two school years of weeks
 	MaxTeam  = 100        // team seats of one review
-	MaxPairs = 20_000_000 // reviews × reviewers: the dense tables stay under 300 MB
+	MaxPairs = 20_000_000 // reviews × reviewers: the dense per-pair tables stay under 100 MB
 )
 
 // Fault is one thing wrong with a Problem: Where names the review, reviewer or list

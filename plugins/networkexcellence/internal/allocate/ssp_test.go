@@ -9,8 +9,9 @@ import (
 // builds its own network straight from the Problem's lists (not from the package's
 // instance or network) and runs plain successive shortest paths, one augmentation per
 // Dijkstra search (stopped at the sink), with Bellman-Ford potentials first so that
-// negative costs need no shift. It returns the seats filled and their cost. Pinned and Previous are not
-// supported (the enumeration oracle covers them); Forbidden pairs are.
+// negative costs need no shift. It returns the seats filled and their cost. Pinned
+// and Previous are not supported (the enumeration oracle covers them); Forbidden
+// pairs are.
 func sspOptimum(p Problem) (filled int, cost int64) {
 	type edge struct {
 		to, rev int
