@@ -51,8 +51,8 @@ func TestWithdrawalChangesOnlyWhatItMust(t *testing.T) {
 		}
 		p.Costs = append(p.Costs, Cost{Reviewer: "E", Review: fmt.Sprintf("R%d", i+1), Cost: e})
 	}
-	// Before: B..D take the shifted seats is cheaper still, so pin the first allocation
-	// as the one the central team published: each at their own review.
+	// The allocation the central team published (when the costs were other than they
+	// are now): each of A..D at their own review.
 	var published []Assignment
 	for i, id := range ids {
 		published = append(published, Assignment{Review: fmt.Sprintf("R%d", i+1), Reviewer: id, Seat: Team})
