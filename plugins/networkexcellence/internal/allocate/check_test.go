@@ -166,3 +166,27 @@ func TestUnfilledLeadSeatCountsEveryLeadReviewer(t *testing.T) {
 		t.Fatalf("why:\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestShortfallSaysWhenLeadReviewersFillTeamSeats: one Lead Reviewer, free for one
+// review only, is cheaper in a team seat; the empty lead seat's shortfall says so.
+func TestShortfallSaysWhenLeadReviewersFillTeamSeats(t *testing.T) {
+	p := Problem{Weeks: 2,
+		Reviews: []Review{
+			{ID: "R1", School: "S1", Week: 1, NeedsLead: true},
+			{ID: "R2", School: "S2", Week: 2, TeamSize: 1},
+		},
+		Reviewers: []Reviewer{{ID: "L1", School: "S9", Lead: true, MaxReviews: 1}},
+		Costs:     []Cost{{Reviewer: "L1", Review: "R1", Cost: 5}},
+	}
+	a, err := Solve(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := plain(a); len(got) != 1 || got[0] != (Assignment{"R2", "L1", Team}) {
+		t.Fatalf("assignments %+v", got)
+	}
+	want := "1 of 1 lead seats are empty: the 1 Lead Reviewers can lead at most 1 reviews"
+	if len(a.Shortfall) != 1 || !strings.HasPrefix(a.Shortfall[0], want) || !strings.Contains(a.Shortfall[0], "Lead Reviewers also fill 1 team seat: a team seat counts as much as a lead seat") {
+		t.Fatalf("shortfall %q", a.Shortfall)
+	}
+}

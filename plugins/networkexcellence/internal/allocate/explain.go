@@ -16,6 +16,7 @@ func (in *instance) result(chosen []triple) Allocation {
 	onReview := map[int64]bool{} // pair
 	filled := make([][2]int, len(in.reviews))
 	eligible := in.eligible()
+	leadsInTeams := 0
 	add := func(t triple, pinned bool) {
 		r, v := int(t.r), int(t.v)
 		p := Placed{
@@ -37,6 +38,9 @@ func (in *instance) result(chosen []triple) Allocation {
 		busy[[2]int{r, in.reviews[v].Week}] = true
 		onReview[in.pair(r, v)] = true
 		filled[v][kind(t.s)]++
+		if t.s == Team && in.reviewers[r].Lead {
+			leadsInTeams++
+		}
 	}
 	for _, t := range in.pinned {
 		add(t, true)
@@ -61,7 +65,7 @@ func (in *instance) result(chosen []triple) Allocation {
 			a.Unfilled = append(a.Unfilled, u)
 		}
 	}
-	a.Shortfall = in.shortfall(empty)
+	a.Shortfall = in.shortfall(empty, leadsInTeams)
 	return a
 }
 
@@ -158,8 +162,9 @@ func (u Unfilled) Why() string {
 	return s
 }
 
-// shortfall gives the totals and remedies for the empty seats of each kind.
-func (in *instance) shortfall(empty [2]int) []string {
+// shortfall gives the totals and remedies for the empty seats of each kind;
+// leadsInTeams is the team seats Lead Reviewers fill.
+func (in *instance) shortfall(empty [2]int, leadsInTeams int) []string {
 	if empty[0]+empty[1] == 0 {
 		return nil
 	}
@@ -189,8 +194,12 @@ func (in *instance) shortfall(empty [2]int) []string {
 	}
 	var out []string
 	if empty[0] > 0 {
-		out = append(out, fmt.Sprintf("%d of %d lead seats are empty: the %d Lead Reviewers can lead at most %d reviews (each within max_reviews and one a week, in weeks free of their own school, unavailability and conflicts), and the lead seats of one week need as many Lead Reviewers free that week. Remedies: (1) raise Lead Reviewers' max_reviews, (2) train more Lead Reviewers, (3) move reviews to weeks with Lead Reviewers free, (4) review the conflicts and forbidden pairs that rule them out",
-			empty[0], offer[0], leads, leadReach))
+		s := fmt.Sprintf("%d of %d lead seats are empty: the %d Lead Reviewers can lead at most %d reviews (each within max_reviews and one a week, in weeks free of their own school, unavailability and conflicts), and the lead seats of one week need as many Lead Reviewers free that week.",
+			empty[0], offer[0], leads, leadReach)
+		if leadsInTeams > 0 {
+			s += fmt.Sprintf(" Lead Reviewers also fill %d team %s: a team seat counts as much as a lead seat, so pin Lead Reviewers to lead seats where a lead matters more.", leadsInTeams, plural(leadsInTeams, "seat", "seats"))
+		}
+		out = append(out, s+" Remedies: (1) raise Lead Reviewers' max_reviews, (2) train more Lead Reviewers, (3) move reviews to weeks with Lead Reviewers free, (4) review the conflicts and forbidden pairs that rule them out")
 	}
 	if empty[1] > 0 {
 		out = append(out, fmt.Sprintf("%d of %d team seats are empty: the %d reviewers can take at most %d seats in all, lead and team (each within max_reviews and one a week). Remedies: (1) raise reviewers' max_reviews, (2) recruit and train more reviewers, (3) spread the reviews over more weeks, (4) review the conflicts and unavailable weeks",
