@@ -40,6 +40,7 @@ bench: services
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./bench/...
 	$(GO) run ./bench/startup
 	$(GO) run ./bench/pupilimport
+	bench/qaallocation/run.sh
 
 ## tools: install the pinned protobuf tools into bin/tools
 tools:
