@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond Go modules: a C compiler (cgo: the core's SQLite
-# and the race detector) and Debian's Chromium for the browser tests.
+# and the race detector), Debian's Chromium for the browser tests, and axe-core (from npm,
+# into bin/tools/npm) which the browser tests inject to check every page they open
+# against WCAG 2.2 A and AA (core/browsertest).
 set -euo pipefail
+cd "$(dirname "$0")/.."
+AXE_VERSION=4.14.1
+AXE_DIR=bin/tools/npm
 if ! command -v gcc >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing gcc for cgo"
@@ -12,14 +17,32 @@ if ! command -v gcc >/dev/null 2>&1; then
     exit 1
   fi
 fi
-if command -v chromium >/dev/null 2>&1 || [ -n "${UPWARDS_CHROME:-}" ]; then
+if ! command -v chromium >/dev/null 2>&1 && [ -z "${UPWARDS_CHROME:-}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing chromium for the browser tests"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "the browser tests need Chromium: sudo apt-get install chromium (or set UPWARDS_CHROME to a Chrome binary)" >&2
+    exit 1
+  fi
+fi
+# axe-core, pinned; installed again only when missing or of another version.
+axe_pkg="$AXE_DIR/node_modules/axe-core/package.json"
+if [ -f "$axe_pkg" ] && grep -q "\"version\": \"$AXE_VERSION\"" "$axe_pkg"; then
   exit 0
 fi
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "installing chromium for the browser tests"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-else
-  echo "the browser tests need Chromium: sudo apt-get install chromium (or set UPWARDS_CHROME to a Chrome binary)" >&2
-  exit 1
+if ! command -v npm >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing npm to fetch axe-core"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+  else
+    echo "the browser tests need axe-core from npm: sudo apt-get install npm, then rerun scripts/ensure-test-deps.sh" >&2
+    exit 1
+  fi
 fi
+echo "installing axe-core $AXE_VERSION into $AXE_DIR for the browser tests"
+mkdir -p "$AXE_DIR"
+npm install --prefix "$AXE_DIR" --no-audit --no-fund --loglevel=error "axe-core@$AXE_VERSION" >/dev/null
+test -f "$AXE_DIR/node_modules/axe-core/axe.min.js"

@@ -3,8 +3,6 @@ package cli_test
 import (
 	"bytes"
 	"context"
-	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/challengepartners/upwards/core/browsertest"
 	"github.com/challengepartners/upwards/core/cli"
 	"github.com/challengepartners/upwards/core/demo"
 	"github.com/challengepartners/upwards/core/storage"
@@ -20,37 +19,15 @@ import (
 	"github.com/challengepartners/upwards/core/tenancy"
 )
 
-// chromium finds Debian's Chromium (or UPWARDS_CHROME). The browser test
-// fails, never skips, when it is missing: `make test` installs it.
-func chromium(t *testing.T) string {
-	if p := os.Getenv("UPWARDS_CHROME"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Fatal("Chromium is required for the browser test: apt-get install chromium (make test does)")
-	return ""
-}
-
 // filledDots are the places of the filled (latest snapshot) dots of a matrix drawing.
 var filledDots = regexp.MustCompile(`<circle cx="([\d.]+)" cy="([\d.]+)" r="5" fill="#1f5f8b"`)
 
-// openBrowser starts headless Chromium at chrome with the project's flags,
-// opens url in it, and returns the browser's context with timeout for the
-// test's actions; the browser closes when the test ends.
-func openBrowser(t *testing.T, chrome, url string, timeout time.Duration) context.Context {
+// openBrowser starts headless Chromium with the project's flags, opens url
+// in it, and returns the browser's context with timeout for the test's
+// actions; the browser closes when the test ends.
+func openBrowser(t *testing.T, url string, timeout time.Duration) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.UserDataDir(t.TempDir()))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
+	browser := browsertest.NewBrowser(t)
 	// The first action starts the browser and must not carry a deadline.
 	if err := chromedp.Do(browser, chromedp.Navigate(url)); err != nil {
 		t.Fatalf("open %s: %v", url, err)
@@ -68,13 +45,13 @@ func openBrowser(t *testing.T, chrome, url string, timeout time.Duration) contex
 func TestBrowserTeamMemberMovesADot(t *testing.T) {
 	plugins := t.TempDir()
 	buildChallengeGap(t, plugins)
-	chrome := chromium(t)
+	browsertest.Chrome(t) // no browser fails the test before the long set-up
 	for _, d := range storagetest.Dialects {
-		t.Run(string(d), func(t *testing.T) { browserTeamMemberMovesADot(t, d, plugins, chrome) })
+		t.Run(string(d), func(t *testing.T) { browserTeamMemberMovesADot(t, d, plugins) })
 	}
 }
 
-func browserTeamMemberMovesADot(t *testing.T, d storage.Dialect, plugins, chrome string) {
+func browserTeamMemberMovesADot(t *testing.T, d storage.Dialect, plugins string) {
 	db := storagetest.URL(t, d)
 	data := t.TempDir()
 	if d == storage.Postgres {
@@ -101,7 +78,7 @@ func browserTeamMemberMovesADot(t *testing.T, d storage.Dialect, plugins, chrome
 	base := strings.Replace(hs.URL, "127.0.0.1", strings.Split(demo.TrustHost, ":")[0], 1)
 	school := base + "/p/challengegap/schools/" + strconv.FormatUint(uint64(units[0].ID), 10)
 
-	bctx := openBrowser(t, chrome, base+"/login", 90*time.Second)
+	bctx := openBrowser(t, base+"/login", 90*time.Second)
 	if err := chromedp.Do(bctx,
 		chromedp.WaitVisible(chromedp.ID("email")),
 		chromedp.SendKeys(chromedp.ID("email"), "teacher@northstar.example.org"),

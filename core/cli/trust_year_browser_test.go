@@ -236,7 +236,7 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	// Chromium resolves *.localhost to loopback, so the tenant's host name selects it.
 	base := strings.Replace(hs.URL, "127.0.0.1", strings.Split(demo.TrustHost, ":")[0], 1)
 
-	bctx := openBrowser(t, chromium(t), base+"/login", 120*time.Second)
+	bctx := openBrowser(t, base+"/login", 120*time.Second)
 	b := &trustBrowser{t: t, ctx: bctx, base: base}
 
 	const (

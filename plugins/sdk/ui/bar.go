@@ -39,10 +39,11 @@ func (c BarChart) HTML() template.HTML {
 		lo, hi = c.YMin, c.YMax
 	}
 	y := newAxis(math.Min(lo, 0), math.Max(hi, 0), fixed, chartH-marginB, marginT, c.Unit)
+	f.fitLeft(y)
 	var b svg
 	f.open(&b)
 	f.yAxis(&b, y)
-	band := (chartW - marginL - marginR) / float64(len(c.Categories))
+	band := (chartW - f.left - marginR) / float64(len(c.Categories))
 	bar := band * 0.8 / float64(len(c.Series))
 	zero := y.at(math.Min(math.Max(0, y.min), y.max))
 	b.WriteString(`<g class="ui-marks">`)
@@ -52,7 +53,7 @@ func (c BarChart) HTML() template.HTML {
 				continue
 			}
 			v := math.Min(math.Max(s.Values[ci], y.min), y.max)
-			x := marginL + band*float64(ci) + band*0.1 + bar*float64(si)
+			x := f.left + band*float64(ci) + band*0.1 + bar*float64(si)
 			top, h := math.Min(y.at(v), zero), math.Abs(y.at(v)-zero)
 			b.f(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`,
 				num(x), num(top), num(bar), num(h), colour(si), esc(markTitle(s.Name, cat, formatNumber(s.Values[ci])+c.Unit)))

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Palette is the charts' colours, one per group in order (then again from
@@ -46,7 +47,7 @@ func dash(i int) string   { return dashes[i%len(dashes)] }
 // the plot area's margins.
 const (
 	chartW, chartH                     = 640.0, 360.0
-	marginL, marginR, marginT, marginB = 72.0, 16.0, 16.0, 56.0
+	marginR, marginT, marginB          = 16.0, 16.0, 56.0
 	inkColour, mutedColour, gridColour = "#1b1f24", "#5b6470", "#d8dde3"
 )
 
@@ -152,6 +153,19 @@ func esc(s string) string { return template.HTMLEscapeString(s) }
 // labels and the parts around the marks.
 type frame struct {
 	ID, Title, Desc, XLabel, YLabel string
+	// left is the plot area's left edge: room for the value axis's label
+	// and its widest tick label (fitLeft).
+	left float64
+}
+
+// fitLeft makes room on the left for y's tick labels (about 7 units a
+// character at 12px) and the rotated axis label.
+func (f *frame) fitLeft(y axis) {
+	widest := 0
+	for _, t := range y.ticks {
+		widest = max(widest, utf8.RuneCountInString(y.label(t)))
+	}
+	f.left = max(56, 7*float64(widest)+36)
 }
 
 func (f frame) id() string {
@@ -192,11 +206,11 @@ func (f frame) yAxis(b *svg, y axis) {
 	b.f(`<g class="ui-axis" font-size="12" fill="%s">`, inkColour)
 	for _, t := range y.ticks {
 		py := num(y.at(t))
-		b.f(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s"/>`, num(marginL), num(chartW-marginR), py, py, gridColour)
-		b.f(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s"/>`, num(marginL-5), num(marginL), py, py, mutedColour)
-		b.f(`<text x="%s" y="%s" text-anchor="end" dominant-baseline="middle">%s</text>`, num(marginL-8), py, esc(y.label(t)))
+		b.f(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s"/>`, num(f.left), num(chartW-marginR), py, py, gridColour)
+		b.f(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s"/>`, num(f.left-5), num(f.left), py, py, mutedColour)
+		b.f(`<text x="%s" y="%s" text-anchor="end" dominant-baseline="middle">%s</text>`, num(f.left-8), py, esc(y.label(t)))
 	}
-	b.f(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s"/>`, num(marginL), num(marginL), num(marginT), num(chartH-marginB), mutedColour)
+	b.f(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s"/>`, num(f.left), num(f.left), num(marginT), num(chartH-marginB), mutedColour)
 	if f.YLabel != "" {
 		cy := num((marginT + chartH - marginB) / 2)
 		b.f(`<text x="%s" y="%s" transform="rotate(-90 %s %s)" text-anchor="middle">%s</text>`, num(16), cy, num(16), cy, esc(f.YLabel))
@@ -206,9 +220,9 @@ func (f frame) yAxis(b *svg, y axis) {
 
 // xBase draws the horizontal axis line and its label.
 func (f frame) xBase(b *svg) {
-	b.f(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s"/>`, num(marginL), num(chartW-marginR), num(chartH-marginB), num(chartH-marginB), mutedColour)
+	b.f(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s"/>`, num(f.left), num(chartW-marginR), num(chartH-marginB), num(chartH-marginB), mutedColour)
 	if f.XLabel != "" {
-		b.f(`<text x="%s" y="%s" text-anchor="middle">%s</text>`, num((marginL+chartW-marginR)/2), num(chartH-10), esc(f.XLabel))
+		b.f(`<text x="%s" y="%s" text-anchor="middle">%s</text>`, num((f.left+chartW-marginR)/2), num(chartH-10), esc(f.XLabel))
 	}
 }
 
@@ -216,9 +230,9 @@ func (f frame) xBase(b *svg) {
 // in its band.
 func (f frame) categoryAxis(b *svg, cats []string) {
 	b.f(`<g class="ui-axis" font-size="12" fill="%s">`, inkColour)
-	band := (chartW - marginL - marginR) / float64(len(cats))
+	band := (chartW - f.left - marginR) / float64(len(cats))
 	for i, c := range cats {
-		cx := num(marginL + band*(float64(i)+0.5))
+		cx := num(f.left + band*(float64(i)+0.5))
 		b.f(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s"/>`, cx, cx, num(chartH-marginB), num(chartH-marginB+5), mutedColour)
 		b.f(`<text x="%s" y="%s" text-anchor="middle">%s</text>`, cx, num(chartH-marginB+20), esc(c))
 	}
@@ -315,8 +329,12 @@ func dataTable(title string, head []string, rows [][]string, firstNum int) strin
 	var b svg
 	b.WriteString(`<details class="ui-chart-data"><summary>The figures as a table</summary><table class="ui-table">`)
 	b.f(`<caption>%s</caption><thead><tr>`, esc(title))
-	for _, h := range head {
-		b.f(`<th scope="col">%s</th>`, esc(h))
+	for i, h := range head {
+		if i >= firstNum {
+			b.f(`<th scope="col" class="ui-num">%s</th>`, esc(h))
+		} else {
+			b.f(`<th scope="col">%s</th>`, esc(h))
+		}
 	}
 	b.WriteString(`</tr></thead><tbody>`)
 	for _, r := range rows {

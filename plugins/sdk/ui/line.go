@@ -38,11 +38,12 @@ func (c LineChart) HTML() template.HTML {
 		lo, hi = c.YMin, c.YMax
 	}
 	y := newAxis(lo, hi, fixed, chartH-marginB, marginT, c.Unit)
+	f.fitLeft(y)
 	var b svg
 	f.open(&b)
 	f.yAxis(&b, y)
-	band := (chartW - marginL - marginR) / float64(len(c.Categories))
-	at := func(i int) float64 { return marginL + band*(float64(i)+0.5) }
+	band := (chartW - f.left - marginR) / float64(len(c.Categories))
+	at := func(i int) float64 { return f.left + band*(float64(i)+0.5) }
 	b.WriteString(`<g class="ui-marks">`)
 	for si, s := range c.Series {
 		// The line, in runs of finite values.

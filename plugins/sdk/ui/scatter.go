@@ -64,8 +64,9 @@ func (c ScatterChart) HTML() template.HTML {
 	if yFixed {
 		ylo, yhi = c.YMin, c.YMax
 	}
-	x := newAxis(xlo, xhi, xFixed, marginL, chartW-marginR, c.XUnit)
 	y := newAxis(ylo, yhi, yFixed, chartH-marginB, marginT, c.YUnit)
+	f.fitLeft(y)
+	x := newAxis(xlo, xhi, xFixed, f.left, chartW-marginR, c.XUnit)
 	var b svg
 	f.open(&b)
 	f.yAxis(&b, y)
