@@ -41,7 +41,8 @@ func openBrowser(t *testing.T, url string, timeout time.Duration) context.Contex
 // team member of the trust logs in through the login form, enters the March
 // snapshot of the school's target pupils in the grid, and sees a dot move on
 // the school's matrix. The core and the built plugin run together, on
-// SQLite and on PostgreSQL.
+// SQLite and on PostgreSQL. axe-core finds no WCAG 2.2 A/AA violation on the
+// login page, the dashboard, the matrix or the grid.
 func TestBrowserTeamMemberMovesADot(t *testing.T) {
 	plugins := t.TempDir()
 	buildChallengeGap(t, plugins)
@@ -79,8 +80,11 @@ func browserTeamMemberMovesADot(t *testing.T, d storage.Dialect, plugins string)
 	school := base + "/p/challengegap/schools/" + strconv.FormatUint(uint64(units[0].ID), 10)
 
 	bctx := openBrowser(t, base+"/login", 90*time.Second)
+	if err := chromedp.Do(bctx, chromedp.WaitVisible(chromedp.ID("email"))); err != nil {
+		t.Fatalf("the login page: %v", err)
+	}
+	browsertest.Axe(bctx, t, "the login page")
 	if err := chromedp.Do(bctx,
-		chromedp.WaitVisible(chromedp.ID("email")),
 		chromedp.SendKeys(chromedp.ID("email"), "teacher@northstar.example.org"),
 		chromedp.SendKeys(chromedp.ID("password"), demo.Password),
 		chromedp.Submit(chromedp.ID("password")),
@@ -88,6 +92,7 @@ func browserTeamMemberMovesADot(t *testing.T, d storage.Dialect, plugins string)
 	); err != nil {
 		t.Fatalf("log in: %v", err)
 	}
+	browsertest.Axe(bctx, t, "the dashboard after logging in")
 	read := func(a chromedp.Action[string]) string {
 		t.Helper()
 		v, err := chromedp.Run(bctx, a)
@@ -104,6 +109,7 @@ func browserTeamMemberMovesADot(t *testing.T, d storage.Dialect, plugins string)
 		return read(chromedp.OuterHTML(chromedp.CSS("[data-testid=matrix]"))), read(chromedp.OuterHTML(chromedp.CSS("html")))
 	}
 	before, page := matrixSVG()
+	browsertest.Axe(bctx, t, "the school's matrix")
 	dotsBefore := filledDots.FindAllStringSubmatch(before, -1)
 	if len(dotsBefore) < 5 || !strings.Contains(before, `marker-end="url(#arrowhead)"`) {
 		t.Fatalf("the demo matrix shows %d dots and no arrow:\n%s", len(dotsBefore), before)
@@ -117,6 +123,7 @@ func browserTeamMemberMovesADot(t *testing.T, d storage.Dialect, plugins string)
 	if err := chromedp.Do(bctx, chromedp.Navigate(school+"/snapshots/"+march[1]), chromedp.WaitVisible(first)); err != nil {
 		t.Fatalf("open the March grid: %v", err)
 	}
+	browsertest.Axe(bctx, t, "the March snapshot's grid")
 	attr, err := chromedp.Run(bctx, chromedp.AttributeValue(first, "name"))
 	if err != nil || !attr.Exists {
 		t.Fatalf("the grid's first attitude: %v", err)
