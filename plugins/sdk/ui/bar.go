@@ -7,7 +7,7 @@ import (
 
 // BarChart is a bar chart of one or more series over categories, bars of a
 // category side by side. Values may be negative; the value axis always
-// includes 0. Each bar has a hover title ("Series, Category: 12.5%"), the
+// includes 0 (LineChart has the same fields). Each bar has a hover title ("Series, Category: 12.5%"), the
 // series a legend entry, and the figures are also a table.
 type BarChart struct {
 	// ID is the figure's id and data-testid; by default "chart-" and the title's slug.
@@ -30,19 +30,10 @@ var _ Component = BarChart{}
 // HTML renders the chart, or a short note when it has no finite value.
 func (c BarChart) HTML() template.HTML {
 	f := frame{ID: c.ID, Title: c.Title, Desc: c.Desc, XLabel: c.XLabel, YLabel: c.YLabel}
-	lo, hi, ok := valueRange(c.Series)
-	if !ok || len(c.Categories) == 0 {
+	b, y, ok := f.start(c.Series, len(c.Categories), c.YMin, c.YMax, c.Unit, true)
+	if !ok {
 		return f.empty()
 	}
-	fixed := c.YMin < c.YMax
-	if fixed {
-		lo, hi = c.YMin, c.YMax
-	}
-	y := newAxis(math.Min(lo, 0), math.Max(hi, 0), fixed, chartH-marginB, marginT, c.Unit)
-	f.fitLeft(y)
-	var b svg
-	f.open(&b)
-	f.yAxis(&b, y)
 	band := (chartW - f.left - marginR) / float64(len(c.Categories))
 	bar := band * 0.8 / float64(len(c.Series))
 	zero := y.at(math.Min(math.Max(0, y.min), y.max))
@@ -60,7 +51,7 @@ func (c BarChart) HTML() template.HTML {
 		}
 	}
 	b.WriteString(`</g>`)
-	f.categoryAxis(&b, c.Categories)
+	f.categoryAxis(b, c.Categories)
 	b.WriteString(`</svg>`)
 	b.WriteString(legend(names(c.Series), false))
 	b.WriteString(seriesTable(c.Title, c.XLabel, c.Unit, c.Categories, c.Series))

@@ -193,6 +193,29 @@ func (f frame) open(b *svg) {
 	}
 }
 
+// start opens the drawing of a bar or line chart: the value axis over the
+// series' finite values (from zero when withZero; fixed when ymin < ymax),
+// the figure, the SVG and the axis drawn. False: nothing to draw.
+func (f *frame) start(series []Series, categories int, ymin, ymax float64, unit string, withZero bool) (*svg, axis, bool) {
+	lo, hi, ok := valueRange(series)
+	if !ok || categories == 0 {
+		return nil, axis{}, false
+	}
+	fixed := ymin < ymax
+	if fixed {
+		lo, hi = ymin, ymax
+	}
+	if withZero {
+		lo, hi = math.Min(lo, 0), math.Max(hi, 0)
+	}
+	y := newAxis(lo, hi, fixed, chartH-marginB, marginT, unit)
+	f.fitLeft(y)
+	b := &svg{}
+	f.open(b)
+	f.yAxis(b, y)
+	return b, y, true
+}
+
 // empty is the figure shown when there is nothing to draw.
 func (f frame) empty() template.HTML {
 	var b svg

@@ -7,41 +7,20 @@ import (
 
 // LineChart draws one line per series across ordered categories (the
 // snapshots of a year, say), each point a marker of the series' shape with a
-// hover title, each line its own dash. A NaN value breaks the line.
-type LineChart struct {
-	// ID is the figure's id and data-testid; by default "chart-" and the title's slug.
-	ID string
-	// Title is the chart's accessible name and visible caption.
-	Title string
-	// Desc says in a sentence what the chart shows, for screen readers.
-	Desc           string
-	XLabel, YLabel string
-	Categories     []string
-	Series         []Series
-	// Unit follows each value in titles, ticks and the table.
-	Unit string
-	// YMin and YMax fix the value axis when YMin < YMax.
-	YMin, YMax float64
-}
+// hover title, each line its own dash. A NaN value breaks the line. It has
+// BarChart's fields, meaning the same, except that the value axis need not
+// include 0.
+type LineChart BarChart
 
 var _ Component = LineChart{}
 
 // HTML renders the chart, or a short note when it has no finite value.
 func (c LineChart) HTML() template.HTML {
 	f := frame{ID: c.ID, Title: c.Title, Desc: c.Desc, XLabel: c.XLabel, YLabel: c.YLabel}
-	lo, hi, ok := valueRange(c.Series)
-	if !ok || len(c.Categories) == 0 {
+	b, y, ok := f.start(c.Series, len(c.Categories), c.YMin, c.YMax, c.Unit, false)
+	if !ok {
 		return f.empty()
 	}
-	fixed := c.YMin < c.YMax
-	if fixed {
-		lo, hi = c.YMin, c.YMax
-	}
-	y := newAxis(lo, hi, fixed, chartH-marginB, marginT, c.Unit)
-	f.fitLeft(y)
-	var b svg
-	f.open(&b)
-	f.yAxis(&b, y)
 	band := (chartW - f.left - marginR) / float64(len(c.Categories))
 	at := func(i int) float64 { return f.left + band*(float64(i)+0.5) }
 	b.WriteString(`<g class="ui-marks">`)
@@ -64,12 +43,12 @@ func (c LineChart) HTML() template.HTML {
 		flush()
 		for ci, cat := range c.Categories {
 			if ci < len(s.Values) && finite(s.Values[ci]) && s.Values[ci] >= y.min && s.Values[ci] <= y.max {
-				marker(&b, si, at(ci), y.at(s.Values[ci]), markTitle(s.Name, cat, formatNumber(s.Values[ci])+c.Unit))
+				marker(b, si, at(ci), y.at(s.Values[ci]), markTitle(s.Name, cat, formatNumber(s.Values[ci])+c.Unit))
 			}
 		}
 	}
 	b.WriteString(`</g>`)
-	f.categoryAxis(&b, c.Categories)
+	f.categoryAxis(b, c.Categories)
 	b.WriteString(`</svg>`)
 	b.WriteString(legend(names(c.Series), true))
 	b.WriteString(seriesTable(c.Title, c.XLabel, c.Unit, c.Categories, c.Series))
