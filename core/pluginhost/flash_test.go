@@ -44,6 +44,24 @@ func TestPluginFlashShowsOnTheNextPage(t *testing.T) {
 	}
 }
 
+// A page (a fragment) that asks for a flash shows it on itself, and leaves
+// no cookie for the next page.
+func TestPluginFlashOnAPageShowsOnIt(t *testing.T) {
+	e := newEnv(t, storage.SQLite, Options{})
+	e.install("echo", e.a)
+	b := e.login(e.a, e.a.admin.Email)
+	resp, page := b.do(http.MethodGet, "/p/echo/flash", nil)
+	if resp.StatusCode != 200 || !strings.Contains(page, `<div class="flash" role="status">Settings saved</div>`) || !strings.Contains(page, "shown with its flash") {
+		t.Fatalf("the page with a flash: %d\n%.2000s", resp.StatusCode, page)
+	}
+	if cookieSet(resp, "upwards_flash") || resp.Header.Get(contract.FlashHeader) != "" {
+		t.Fatalf("the flash shown now also waits for the next page, or reached the browser: %v", resp.Header)
+	}
+	if _, page = b.do(http.MethodGet, "/p/echo/", nil); strings.Contains(page, `class="flash"`) {
+		t.Fatal("the flash shows again on the next page")
+	}
+}
+
 func cookieSet(resp *http.Response, name string) bool {
 	for _, c := range resp.Cookies() {
 		if c.Name == name && c.MaxAge >= 0 && c.Value != "" {
