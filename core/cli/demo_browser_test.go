@@ -3,8 +3,6 @@ package cli_test
 import (
 	"bytes"
 	"context"
-	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/challengepartners/upwards/core/browsertest"
 	"github.com/challengepartners/upwards/core/cli"
 	"github.com/challengepartners/upwards/core/demo"
 	"github.com/challengepartners/upwards/core/storage"
@@ -20,37 +19,15 @@ import (
 	"github.com/challengepartners/upwards/core/tenancy"
 )
 
-// chromium finds Debian's Chromium (or UPWARDS_CHROME). The browser test
-// fails, never skips, when it is missing: `make test` installs it.
-func chromium(t *testing.T) string {
-	if p := os.Getenv("UPWARDS_CHROME"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Fatal("Chromium is required for the browser test: apt-get install chromium (make test does)")
-	return ""
-}
-
 // filledDots are the places of the filled (latest snapshot) dots of a matrix drawing.
 var filledDots = regexp.MustCompile(`<circle cx="([\d.]+)" cy="([\d.]+)" r="5" fill="#1f5f8b"`)
 
-// openBrowser starts headless Chromium at chrome with the project's flags,
-// opens url in it, and returns the browser's context with timeout for the
-// test's actions; the browser closes when the test ends.
-func openBrowser(t *testing.T, chrome, url string, timeout time.Duration) context.Context {
+// openBrowser starts headless Chromium with the project's flags, opens url
+// in it, and returns the browser's context with timeout for the test's
+// actions; the browser closes when the test ends.
+func openBrowser(t *testing.T, url string, timeout time.Duration) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.UserDataDir(t.TempDir()))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
+	browser := browsertest.NewBrowser(t)
 	// The first action starts the browser and must not carry a deadline.
 	if err := chromedp.Do(browser, chromedp.Navigate(url)); err != nil {
 		t.Fatalf("open %s: %v", url, err)
@@ -64,17 +41,18 @@ func openBrowser(t *testing.T, chrome, url string, timeout time.Duration) contex
 // team member of the trust logs in through the login form, enters the March
 // snapshot of the school's target pupils in the grid, and sees a dot move on
 // the school's matrix. The core and the built plugin run together, on
-// SQLite and on PostgreSQL.
+// SQLite and on PostgreSQL. axe-core finds no WCAG 2.2 A/AA violation on the
+// login page, the dashboard, the matrix or the grid.
 func TestBrowserTeamMemberMovesADot(t *testing.T) {
 	plugins := t.TempDir()
 	buildChallengeGap(t, plugins)
-	chrome := chromium(t)
+	browsertest.Chrome(t) // no browser fails the test before the long set-up
 	for _, d := range storagetest.Dialects {
-		t.Run(string(d), func(t *testing.T) { browserTeamMemberMovesADot(t, d, plugins, chrome) })
+		t.Run(string(d), func(t *testing.T) { browserTeamMemberMovesADot(t, d, plugins) })
 	}
 }
 
-func browserTeamMemberMovesADot(t *testing.T, d storage.Dialect, plugins, chrome string) {
+func browserTeamMemberMovesADot(t *testing.T, d storage.Dialect, plugins string) {
 	db := storagetest.URL(t, d)
 	data := t.TempDir()
 	if d == storage.Postgres {
@@ -101,9 +79,12 @@ func browserTeamMemberMovesADot(t *testing.T, d storage.Dialect, plugins, chrome
 	base := strings.Replace(hs.URL, "127.0.0.1", strings.Split(demo.TrustHost, ":")[0], 1)
 	school := base + "/p/challengegap/schools/" + strconv.FormatUint(uint64(units[0].ID), 10)
 
-	bctx := openBrowser(t, chrome, base+"/login", 90*time.Second)
+	bctx := openBrowser(t, base+"/login", 90*time.Second)
+	if err := chromedp.Do(bctx, chromedp.WaitVisible(chromedp.ID("email"))); err != nil {
+		t.Fatalf("the login page: %v", err)
+	}
+	browsertest.Axe(bctx, t, "the login page")
 	if err := chromedp.Do(bctx,
-		chromedp.WaitVisible(chromedp.ID("email")),
 		chromedp.SendKeys(chromedp.ID("email"), "teacher@northstar.example.org"),
 		chromedp.SendKeys(chromedp.ID("password"), demo.Password),
 		chromedp.Submit(chromedp.ID("password")),
@@ -111,6 +92,7 @@ func browserTeamMemberMovesADot(t *testing.T, d storage.Dialect, plugins, chrome
 	); err != nil {
 		t.Fatalf("log in: %v", err)
 	}
+	browsertest.Axe(bctx, t, "the dashboard after logging in")
 	read := func(a chromedp.Action[string]) string {
 		t.Helper()
 		v, err := chromedp.Run(bctx, a)
@@ -127,6 +109,7 @@ func browserTeamMemberMovesADot(t *testing.T, d storage.Dialect, plugins, chrome
 		return read(chromedp.OuterHTML(chromedp.CSS("[data-testid=matrix]"))), read(chromedp.OuterHTML(chromedp.CSS("html")))
 	}
 	before, page := matrixSVG()
+	browsertest.Axe(bctx, t, "the school's matrix")
 	dotsBefore := filledDots.FindAllStringSubmatch(before, -1)
 	if len(dotsBefore) < 5 || !strings.Contains(before, `marker-end="url(#arrowhead)"`) {
 		t.Fatalf("the demo matrix shows %d dots and no arrow:\n%s", len(dotsBefore), before)
@@ -140,6 +123,7 @@ func browserTeamMemberMovesADot(t *testing.T, d storage.Dialect, plugins, chrome
 	if err := chromedp.Do(bctx, chromedp.Navigate(school+"/snapshots/"+march[1]), chromedp.WaitVisible(first)); err != nil {
 		t.Fatalf("open the March grid: %v", err)
 	}
+	browsertest.Axe(bctx, t, "the March snapshot's grid")
 	attr, err := chromedp.Run(bctx, chromedp.AttributeValue(first, "name"))
 	if err != nil || !attr.Exists {
 		t.Fatalf("the grid's first attitude: %v", err)

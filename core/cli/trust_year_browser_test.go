@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/challengepartners/upwards/core/browsertest"
 	"github.com/challengepartners/upwards/core/cli"
 	"github.com/challengepartners/upwards/core/demo"
 	"github.com/challengepartners/upwards/core/storage"
@@ -138,6 +139,13 @@ func (b *trustBrowser) outer(css string) string {
 	return v
 }
 
+// axe fails the test, listing them, when axe-core finds WCAG 2.2 A/AA
+// violations on the page open now.
+func (b *trustBrowser) axe(where string) {
+	b.t.Helper()
+	browsertest.Axe(b.ctx, b.t, where)
+}
+
 // logIn logs in through the login form as email.
 func (b *trustBrowser) logIn(email string) {
 	b.t.Helper()
@@ -217,7 +225,8 @@ var (
 // and table), records a strategy trial and its pupils, and answers the
 // survey; the headteacher decides on the trial, answers the survey and reads
 // the school's report, then the cluster's pages, which name no pupil. The
-// core and the built plugin run together, on SQLite, with Chromium.
+// core and the built plugin run together, on SQLite, with Chromium; axe-core
+// finds no WCAG 2.2 A/AA violation on the programme's pages on the way.
 func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	started := time.Now()
 	plugins := t.TempDir()
@@ -236,7 +245,7 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	// Chromium resolves *.localhost to loopback, so the tenant's host name selects it.
 	base := strings.Replace(hs.URL, "127.0.0.1", strings.Split(demo.TrustHost, ":")[0], 1)
 
-	bctx := openBrowser(t, chromium(t), base+"/login", 120*time.Second)
+	bctx := openBrowser(t, base+"/login", 120*time.Second)
 	b := &trustBrowser{t: t, ctx: bctx, base: base}
 
 	const (
@@ -255,6 +264,7 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	b.logIn("admin@northstar.example.org")
 	b.link("//nav", "Challenge the Gap")
 	page := b.sees("the programme's home", "Programme years", "Add a programme year")
+	b.axe("Challenge the Gap's home")
 	now := time.Now()
 	first := now.Year()
 	if now.Month() < time.September {
@@ -275,6 +285,7 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	b.choose("unit", cluster)
 	b.press("Add cluster")
 	b.sees("the new cluster", "Challenge the Gap "+label, school, "Northstar Riverside Primary Academy", "Northstar Oakwood Academy", "No trio yet.")
+	b.axe("a cluster's page")
 	b.choose("facilitation_school", school)
 	b.choose("lead", head)
 	b.choose("programme_lead", "Alex Morgan")
@@ -298,6 +309,7 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	b.sees("the trio", trio, "Lead school", school)
 	b.link("//table[@data-testid='schools']", school)
 	b.sees("the school's page", school, "Challenge the Gap "+label, "The primary rule applies", "Add a team member")
+	b.axe("a school's programme page")
 	// The school's para-professional: the one on last year's team (the demo's).
 	b.choose("year", demoYear)
 	b.press("Show")
@@ -338,6 +350,7 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 
 	b.link("", "Target cohort")
 	b.sees("the cohort page", "Target cohort", "No pupil chosen yet.", "Choose pupils")
+	b.axe("the target cohort's page")
 	// Six pupils with no eligibility warning.
 	picked := b.eval(`(() => { const out = [];
 		for (const tr of document.querySelectorAll("[data-testid=candidates] tbody tr")) {
@@ -365,6 +378,7 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	b.fill("venue", school)
 	b.press("Save")
 	namesNoPupil(t, "the workshop's page", b.sees("the dated workshop", "Date\n"+workshopOn, "Venue\n"+school), names)
+	b.axe("a workshop's page")
 	b.eval(`(() => { for (const tr of document.querySelectorAll("[data-testid=attendance] tbody tr")) {
 		const who = tr.cells[1].innerText.trim(); tr.querySelector("input").checked = (who === "Chris Doyle" || who === "Lee Carter") } return true })()`)
 	b.press("Save attendance")
@@ -389,6 +403,7 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	if len(rows) != 6 {
 		t.Fatalf("the baseline grid has %d rows, want 6:\n%s", len(rows), b.text())
 	}
+	b.axe("the baseline's grid")
 	ageOf := func(r yearGridRow) int { return (r.YearGroup + 4) * 12 } // about a year behind
 	b.fillGrid(rows, func(i int, r yearGridRow) ([3]string, int, int, int, string) {
 		return [3]string{"below", "below", "at"}, ageOf(r), 30 + 5*i, 40, "90"
@@ -422,6 +437,7 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	b.link("", "Target cohort of "+school)
 	b.link("", "The matrix")
 	b.sees("the school's matrix", "The matrix", "Movers", "Every pupil")
+	b.axe("the school's matrix")
 	svg := b.outer("[data-testid=matrix]")
 	if n := len(yearFilledDot.FindAllString(svg, -1)); n != 6 {
 		t.Fatalf("the matrix draws %d filled dots, want 6:\n%s", n, svg)
@@ -454,6 +470,7 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	b.sees("the trial recorded", strategy, "Trial running")
 	b.link("//table[@data-testid='trials']", strategy)
 	b.sees("the trial's page", strategy, "Pupils receiving it")
+	b.axe("a strategy trial's page")
 	receiving := names[:3]
 	b.eval(fmt.Sprintf(`(() => { const who = %s; for (const tr of document.querySelectorAll("[data-testid=receiving] tbody tr")) {
 		tr.querySelector("input").checked = who.includes(tr.cells[1].innerText.trim()) } return true })()`, jsonOf(receiving)))
@@ -482,6 +499,7 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	b.link("", "Staff surveys")
 	b.link("//ul[@data-testid='survey-rounds']", roundName)
 	b.sees("the survey form", "Staff survey: "+roundName, "How far do you agree?")
+	b.axe("the staff survey")
 	answerSurvey(b, func(key string) int { return 4 }) // agree with everything
 	b.sees("the survey answered", "you have answered this round")
 	b.logOut()
@@ -520,6 +538,7 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 		}
 	}
 	namesNoPupil(t, "the school's report", report, names)
+	b.axe("the school's report")
 
 	b.link("", "The school's programme page")
 	b.link("", cluster)
@@ -537,6 +556,7 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	b.link("", cluster)
 	b.link("", "The cluster's report")
 	cr := b.sees("the cluster's report", "Aggregates only", wantClosed, roundName, "suppressed")
+	b.axe("the cluster's report")
 	namesNoPupil(t, "the cluster's report", cr+b.outer("main"), names)
 	b.logOut()
 

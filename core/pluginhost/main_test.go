@@ -13,7 +13,8 @@ import (
 // binDir holds the test plugin binaries TestMain builds.
 var binDir string
 
-// builds are the test plugins: name → package and -X flags.
+// builds are the test plugins: name → package (under internal/testplugins,
+// or a full import path) and -X flags.
 var builds = map[string]struct {
 	pkg   string
 	flags []string
@@ -26,6 +27,8 @@ var builds = map[string]struct {
 	"evil":        {"evil", nil},
 	"badmanifest": {"badmanifest", nil},
 	"future":      {"future", nil},
+	// The SDK's example, built on the SDK (pages from its ui package).
+	"hello": {"github.com/challengepartners/upwards/plugins/sdk/internal/example/hello", nil},
 }
 
 func TestMain(m *testing.M) {
@@ -61,7 +64,11 @@ func buildPlugins(dir string) error {
 			if len(b.flags) > 0 {
 				args = append(args, "-ldflags", "-X "+strings.Join(b.flags, " -X "))
 			}
-			args = append(args, "./internal/testplugins/"+b.pkg)
+			pkg := b.pkg
+			if !strings.Contains(pkg, "/") {
+				pkg = "./internal/testplugins/" + pkg
+			}
+			args = append(args, pkg)
 			out, err := exec.Command("go", args...).CombinedOutput()
 			if err != nil {
 				mu.Lock()

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"google.golang.org/grpc/codes"
@@ -190,7 +193,8 @@ func pluginCookie(v, base string) string {
 }
 
 // writeResponse wraps a fragment in the shell or writes the plugin's
-// response as it is, minus what a plugin may not set.
+// response as it is, minus what a plugin may not set. A flash the plugin
+// asks for (contract.FlashHeader) becomes the core's own flash message.
 func (rt *Runtime) writeResponse(c echo.Context, sh web.Shell, p Plugin, m *pluginv1.Manifest, base string, resp *pluginv1.HandleHTTPResponse) error {
 	code := int(resp.GetStatus())
 	if code == 0 {
@@ -204,6 +208,10 @@ func (rt *Runtime) writeResponse(c echo.Context, sh web.Shell, p Plugin, m *plug
 	for _, hd := range resp.GetHeaders() {
 		name := http.CanonicalHeaderKey(hd.GetName())
 		switch {
+		case name == flashHeader:
+			if msg := flashMessage(hd.GetValues()); msg != "" && code < 400 {
+				web.SetFlash(c, msg)
+			}
 		case name == "Set-Cookie":
 			for _, v := range hd.GetValues() {
 				if ck := pluginCookie(v, base); ck != "" {
@@ -230,6 +238,33 @@ func (rt *Runtime) writeResponse(c echo.Context, sh web.Shell, p Plugin, m *plug
 	c.Response().WriteHeader(code)
 	_, err := c.Response().Write(resp.GetBody())
 	return err
+}
+
+var flashHeader = http.CanonicalHeaderKey(contract.FlashHeader)
+
+// flashMessage is the text of a plugin's flash header (ui.Flash): the last
+// value, percent-decoded, as printable text of at most contract.FlashMaxLen
+// characters. The shell escapes it when it shows it. A failed answer (4xx,
+// 5xx) confirms nothing, so its flash is dropped by the caller.
+func flashMessage(values []string) string {
+	if len(values) == 0 {
+		return ""
+	}
+	v := values[len(values)-1]
+	if d, err := url.PathUnescape(v); err == nil {
+		v = d
+	}
+	v = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(v, ""))
+	v = strings.Join(strings.Fields(v), " ")
+	if r := []rune(v); len(r) > contract.FlashMaxLen {
+		v = strings.TrimSpace(string(r[:contract.FlashMaxLen-1])) + "…"
+	}
+	return v
 }
 
 // unavailable answers 503 for a plugin that cannot serve now.

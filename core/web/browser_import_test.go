@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/challengepartners/upwards/core/browsertest"
 	"github.com/challengepartners/upwards/core/pupils/importfile/importtest"
 	"github.com/challengepartners/upwards/core/storage"
 )
@@ -41,7 +42,7 @@ func TestBrowserPupilImport(t *testing.T) {
 	os.WriteFile(badPath, []byte(strings.Join(bad, "\n")), 0o600)
 	os.WriteFile(goodPath, []byte(good.String()), 0o600)
 
-	browser := newBrowser(t)
+	browser := browsertest.NewBrowser(t)
 	base := strings.Replace(w.url, "127.0.0.1", "alpha.localhost", 1)
 	if err := chromedp.Do(browser, chromedp.Navigate(fmt.Sprintf("%s/units/%d", base, school.ID))); err != nil {
 		t.Fatalf("open: %v", err)

@@ -3,52 +3,15 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/challengepartners/upwards/core/browsertest"
 	"github.com/challengepartners/upwards/core/storage"
 )
-
-// chromePath finds Debian's Chromium (or UPWARDS_CHROME). The browser test
-// fails, never skips, when it is missing: `make test` installs it.
-func chromePath(t *testing.T) string {
-	if p := os.Getenv("UPWARDS_CHROME"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Fatal("Chromium is required for the browser test: apt-get install chromium (make test does)")
-	return ""
-}
-
-// newBrowser starts headless Chromium with the flags this sandbox needs.
-func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromePath(t)),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	return ctx
-}
 
 func text(ctx context.Context, t *testing.T, css string) string {
 	t.Helper()
@@ -60,10 +23,12 @@ func text(ctx context.Context, t *testing.T, css string) string {
 }
 
 // A trust leader logs in through the real login form in Chromium, searches
-// the organisation for a school of the trust and opens its page.
+// the organisation for a school of the trust and opens its page; axe-core
+// finds no WCAG 2.2 A/AA violation on any page on the way, nor on the
+// dashboard and the account page.
 func TestBrowserLoginAndFindSchool(t *testing.T) {
 	w := newWorld(t, storage.SQLite)
-	browser := newBrowser(t)
+	browser := browsertest.NewBrowser(t)
 	// Chromium resolves *.localhost to loopback, so the tenant's host name selects it.
 	base := strings.Replace(w.url, "127.0.0.1", "alpha.localhost", 1)
 	school := w.a.trustSchool
@@ -73,8 +38,11 @@ func TestBrowserLoginAndFindSchool(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(browser, 60*time.Second)
 	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("email"))); err != nil {
+		t.Fatalf("the login page: %v", err)
+	}
+	browsertest.Axe(ctx, t, "the login page")
 	err := chromedp.Do(ctx,
-		chromedp.WaitVisible(chromedp.ID("email")),
 		chromedp.SendKeys(chromedp.ID("email"), w.a.trustEmail),
 		chromedp.SendKeys(chromedp.ID("password"), testPassword),
 		chromedp.Submit(chromedp.ID("password")),
@@ -86,6 +54,7 @@ func TestBrowserLoginAndFindSchool(t *testing.T) {
 	if got := text(ctx, t, "[data-testid=tenant]"); got != "Alpha Org" {
 		t.Errorf("shell names tenant %q", got)
 	}
+	browsertest.Axe(ctx, t, "the organisation page")
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.ID("q"), "Primary"),
 		chromedp.Submit(chromedp.ID("q")),
@@ -94,6 +63,7 @@ func TestBrowserLoginAndFindSchool(t *testing.T) {
 	if err != nil {
 		t.Fatalf("search: %v", err)
 	}
+	browsertest.Axe(ctx, t, "the search results")
 	results := text(ctx, t, "[data-testid=units]")
 	if !strings.Contains(results, school.Name) || strings.Contains(results, w.a.hubSchool.Name) {
 		t.Errorf("search results %q: want the trust's school and none outside the trust", results)
@@ -109,4 +79,13 @@ func TestBrowserLoginAndFindSchool(t *testing.T) {
 	if heading != school.Name || !strings.Contains(facts, *school.URN) || !strings.Contains(facts, "Primary") {
 		t.Errorf("school page: heading %q facts %q", heading, facts)
 	}
+	browsertest.Axe(ctx, t, "the school's page")
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("main h1"))); err != nil {
+		t.Fatalf("open the dashboard: %v", err)
+	}
+	browsertest.Axe(ctx, t, "the dashboard")
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/account"), chromedp.WaitVisible(chromedp.CSS("main h1"))); err != nil {
+		t.Fatalf("open the account page: %v", err)
+	}
+	browsertest.Axe(ctx, t, "the account page")
 }

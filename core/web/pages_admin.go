@@ -42,7 +42,7 @@ func (s *Server) createUserForm(c echo.Context) error {
 	if err != nil {
 		return userError(err)
 	}
-	setFlash(c, nu.Name+" can now log in. Grant a role so they can see something.")
+	SetFlash(c, nu.Name+" can now log in. Grant a role so they can see something.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", nu.ID))
 }
 
@@ -87,7 +87,7 @@ func (s *Server) updateUserForm(c echo.Context) error {
 	if _, err := s.Identity.UpdateUser(c.Request().Context(), t.ID, id, c.FormValue("name"), disabled); err != nil {
 		return userError(err)
 	}
-	setFlash(c, "Saved.")
+	SetFlash(c, "Saved.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", id))
 }
 
@@ -114,7 +114,7 @@ func (s *Server) grantForm(c echo.Context) error {
 	if err := s.Authz.Grant(ctx, t.ID, id, c.FormValue("role"), unitID, &by); err != nil {
 		return userError(err)
 	}
-	setFlash(c, "Role granted.")
+	SetFlash(c, "Role granted.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", id))
 }
 
@@ -147,7 +147,7 @@ func (s *Server) revokeForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	setFlash(c, "Role removed.")
+	SetFlash(c, "Role removed.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", uid))
 }
 
@@ -248,7 +248,7 @@ func (s *Server) saveSettings(c echo.Context) error {
 			return userError(err)
 		}
 	}
-	setFlash(c, fmt.Sprintf("Settings saved (%d changed).", len(changes)))
+	SetFlash(c, fmt.Sprintf("Settings saved (%d changed).", len(changes)))
 	return c.Redirect(http.StatusSeeOther, "/settings")
 }
 
@@ -278,7 +278,7 @@ func (s *Server) sendTestMail(c echo.Context) error {
 	if err := s.Mail.Kick(ctx, id); err != nil {
 		s.Log.WarnContext(ctx, "test mail queued but not kicked; the sweep will send it", "mail_id", id, "error", err.Error())
 	}
-	setFlash(c, "A test email is on its way to "+u.Email+".")
+	SetFlash(c, "A test email is on its way to "+u.Email+".")
 	return c.Redirect(http.StatusSeeOther, "/settings")
 }
 

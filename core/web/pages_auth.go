@@ -87,7 +87,7 @@ func (s *Server) logout(c echo.Context) error {
 		}
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.Config.SecureCookies()})
-	setFlash(c, "You have logged out.")
+	SetFlash(c, "You have logged out.")
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 
@@ -112,7 +112,7 @@ func (s *Server) changePassword(c echo.Context) error {
 	if err != nil {
 		return userError(err)
 	}
-	setFlash(c, "Your password has changed. Other sessions of yours have been logged out.")
+	SetFlash(c, "Your password has changed. Other sessions of yours have been logged out.")
 	return c.Redirect(http.StatusSeeOther, "/account")
 }
 
@@ -139,6 +139,6 @@ func (s *Server) revokeToken(c echo.Context) error {
 	if err := s.Identity.RevokeAPIToken(c.Request().Context(), u.TenantID, u.ID, id); err != nil {
 		return userError(err)
 	}
-	setFlash(c, "The token is revoked.")
+	SetFlash(c, "The token is revoked.")
 	return c.Redirect(http.StatusSeeOther, "/account")
 }

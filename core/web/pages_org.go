@@ -227,7 +227,7 @@ func (s *Server) createUnitForm(c echo.Context) error {
 		return userError(err)
 	}
 	s.unitChanged(c, unit.ID, unit.Kind == tenancy.KindSchool)
-	setFlash(c, fmt.Sprintf("%s %s added.", unit.Kind.Label(), unit.Name))
+	SetFlash(c, fmt.Sprintf("%s %s added.", unit.Kind.Label(), unit.Name))
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/units/%d", unit.ID))
 }
 
@@ -250,7 +250,7 @@ func (s *Server) updateUnitForm(c echo.Context) error {
 		return userError(err)
 	}
 	s.unitChanged(c, id, cur.Kind == tenancy.KindSchool)
-	setFlash(c, "Saved.")
+	SetFlash(c, "Saved.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/units/%d", id))
 }
 
@@ -268,6 +268,6 @@ func (s *Server) linkUnitForm(c echo.Context) error {
 		return userError(err)
 	}
 	s.unitChanged(c, child.ID, child.Kind == tenancy.KindSchool)
-	setFlash(c, child.Name+" added.")
+	SetFlash(c, child.Name+" added.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/units/%d", id))
 }

@@ -180,9 +180,9 @@ func (s *Server) privacyErase(c echo.Context) error {
 	req, err := svc.Erase(ctx, t.ID, id, reason)
 	switch {
 	case err == nil:
-		setFlash(c, fmt.Sprintf("Pupil %d is erased from the core and every plugin (request %d).", id, req.ID))
+		SetFlash(c, fmt.Sprintf("Pupil %d is erased from the core and every plugin (request %d).", id, req.ID))
 	case errors.Is(err, privacy.ErrIncomplete) && req.ID != 0:
-		setFlash(c, fmt.Sprintf("Erasure %d is incomplete: %s did not finish. The pupil's core record is kept; erase again to finish.",
+		SetFlash(c, fmt.Sprintf("Erasure %d is incomplete: %s did not finish. The pupil's core record is kept; erase again to finish.",
 			req.ID, strings.Join(req.Failed(), ", ")))
 	default:
 		return privacyError(err)

@@ -302,7 +302,7 @@ func (s *Server) createPupilForm(c echo.Context) error {
 	if err != nil {
 		return pupilError(err)
 	}
-	setFlash(c, "Pupil added.")
+	SetFlash(c, "Pupil added.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/pupils/%d", p.ID))
 }
 
@@ -425,7 +425,7 @@ func (s *Server) updatePupilForm(c echo.Context) error {
 	if _, err := s.Pupils.Update(ctx, pupilActor(c), t.ID, id, schoolID, r); err != nil {
 		return pupilError(err)
 	}
-	setFlash(c, "Saved.")
+	SetFlash(c, "Saved.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/pupils/%d", id))
 }
 
@@ -447,7 +447,7 @@ func (s *Server) markLeftForm(c echo.Context) error {
 	if _, err := s.Pupils.MarkLeft(c.Request().Context(), pupilActor(c), t.ID, id, on); err != nil {
 		return pupilError(err)
 	}
-	setFlash(c, "Marked as left.")
+	SetFlash(c, "Marked as left.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/pupils/%d", id))
 }
 
@@ -460,7 +460,7 @@ func (s *Server) rejoinForm(c echo.Context) error {
 	if _, err := s.Pupils.ReturnToRoll(c.Request().Context(), pupilActor(c), t.ID, id); err != nil {
 		return pupilError(err)
 	}
-	setFlash(c, "Back on the roll.")
+	SetFlash(c, "Back on the roll.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/pupils/%d", id))
 }
 

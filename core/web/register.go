@@ -3,13 +3,23 @@ package web
 import (
 	"io/fs"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/jobs"
+	"github.com/challengepartners/upwards/plugins/sdk/ui"
 )
+
+// serveUICSS serves the plugin SDK's component stylesheet, the one source of
+// the components' look, linked from the shell after app.css.
+func serveUICSS(c echo.Context) error {
+	http.ServeContent(c.Response(), c.Request(), "ui.css", time.Time{}, strings.NewReader(ui.CSS))
+	return nil
+}
 
 // registerRoutes declares every route with its one permission.
 func (s *Server) registerRoutes() {
@@ -24,6 +34,7 @@ func (s *Server) registerRoutes() {
 	static, _ := fs.Sub(staticFS, "static")
 	t.add(e, Route{Method: get, Path: "/static/*", Permission: PermPublic, Summary: "Embedded assets"},
 		echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static)))))
+	t.add(e, Route{Method: get, Path: "/static/ui.css", Permission: PermPublic, Summary: "The plugin SDK's component styles (package ui)"}, serveUICSS)
 
 	// Pages.
 	t.add(e, Route{Method: get, Path: "/login", Permission: PermPublic}, s.loginPage)
@@ -50,6 +61,11 @@ func (s *Server) registerRoutes() {
 	t.add(e, Route{Method: post, Path: "/settings/test-mail", Permission: authz.PermTenantWrite, Scope: ScopeTenant}, s.sendTestMail)
 	t.add(e, Route{Method: get, Path: "/audit", Permission: authz.PermAuditRead, Scope: ScopeTenant}, s.auditPage)
 	t.add(e, Route{Method: get, Path: "/audit.csv", Permission: authz.PermAuditRead, Scope: ScopeTenant}, s.auditCSV)
+
+	// Operators' gallery of the plugin SDK's UI components (sample data, nothing stored).
+	t.add(e, Route{Method: get, Path: "/admin/ui", Permission: PermOperator, Summary: "UI components of the plugin SDK, with sample data"}, s.uiPage)
+	t.add(e, Route{Method: post, Path: "/admin/ui/sample", Permission: PermOperator, Summary: "The sample form: refused or confirmed, never stored"}, s.uiSample)
+	t.add(e, Route{Method: post, Path: "/admin/ui/delete", Permission: PermOperator, Summary: "The sample danger zone: checked, never stored"}, s.uiDelete)
 
 	// Operators' job monitor (asynqmon), every method it uses under one prefix.
 	if s.Redis != nil {

@@ -211,18 +211,49 @@ func (s *Server) render(c echo.Context, status int, name, title string, data any
 	return nil
 }
 
-// setFlash stores a one-time message shown on the next page.
-func setFlash(c echo.Context, msg string) {
-	c.SetCookie(&http.Cookie{Name: "upwards_flash", Value: base64.RawURLEncoding.EncodeToString([]byte(msg)), Path: "/",
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+const (
+	ctxFlash      = "upwards.flash"
+	ctxFlashShown = "upwards.flash_shown"
+	flashCookie   = "upwards_flash"
+)
+
+// SetFlash shows msg once, as a status message (role="status") above the
+// content of the page this request renders or, when the request answers
+// with a redirect instead, of the next page the user opens: the message then
+// waits in the one-time flash cookie. A later call in the same request
+// replaces the message. The plugin proxy calls it for a plugin's flash.
+func SetFlash(c echo.Context, msg string) {
+	first := c.Get(ctxFlash) == nil
+	c.Set(ctxFlash, msg)
+	if !first {
+		return
+	}
+	c.Response().Before(func() {
+		if shown, _ := c.Get(ctxFlashShown).(bool); shown {
+			return
+		}
+		m, _ := c.Get(ctxFlash).(string)
+		c.SetCookie(&http.Cookie{Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(m)), Path: "/",
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+	})
 }
 
+// takeFlash returns the message to show on the page being rendered: one set
+// in this request, else one left by the previous request (whose cookie is
+// then cleared).
 func takeFlash(c echo.Context) string {
-	ck, err := c.Cookie("upwards_flash")
-	if err != nil || ck.Value == "" {
-		return ""
+	now, _ := c.Get(ctxFlash).(string)
+	if now != "" {
+		c.Set(ctxFlashShown, true)
 	}
-	c.SetCookie(&http.Cookie{Name: "upwards_flash", Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	ck, err := c.Cookie(flashCookie)
+	if err != nil || ck.Value == "" {
+		return now
+	}
+	c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	if now != "" {
+		return now
+	}
 	b, err := base64.RawURLEncoding.DecodeString(ck.Value)
 	if err != nil {
 		return ""

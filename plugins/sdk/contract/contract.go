@@ -74,3 +74,16 @@ func PluginSets() map[int]plugin.PluginSet {
 		ProtocolV1: {PluginName: &GRPCPluginV1{}},
 	}
 }
+
+// FlashHeader is the response header in which a plugin's page handler asks
+// the core to show a one-time confirmation ("Review saved") on the next page
+// in the shell (ui.Flash sets it). Its value is the message, percent-encoded
+// as a URL path segment. The core removes the header, keeps at most
+// FlashMaxLen characters of printable text, and sets its own flash cookie,
+// so the message survives the redirect that follows a save. A core that
+// predates the header drops it from a page and passes it on with a
+// redirect, where browsers ignore it: the save stands, unconfirmed.
+const FlashHeader = "X-Upwards-Flash"
+
+// FlashMaxLen is the most characters of a flash message the core shows.
+const FlashMaxLen = 200

@@ -48,6 +48,7 @@ func manifest() *pluginv1.Manifest {
 			{Method: get, Path: "/settings", Permission: "authenticated", Scope: anywhere},
 			{Method: post, Path: "/mail", Permission: "authenticated", Scope: anywhere},
 			{Method: get, Path: "/broken", Permission: "authenticated", Scope: anywhere},
+			{Method: get, Path: "/flash", Permission: "authenticated", Scope: anywhere},
 		},
 		Navigation: []*pluginv1.NavItem{
 			{Label: name, Path: "/", Permission: view},
@@ -171,6 +172,10 @@ func (s *server) HandleHTTP(ctx context.Context, req *pluginv1.HandleHTTPRequest
 		return tp.Text(200, fmt.Sprint(resp.GetMailId())), nil
 	case "/broken":
 		return nil, status.Error(codes.Internal, "echo is broken here")
+	case "/flash": // a page that confirms something on itself (ui.Flash on a fragment)
+		r := tp.Fragment("Flash", `<p data-testid="flash-page">shown with its flash</p>`)
+		r.Headers = append(r.Headers, &pluginv1.Header{Name: "X-Upwards-Flash", Values: []string{"Settings%20saved"}})
+		return r, nil
 	}
 	return tp.Text(404, "no such echo page"), nil
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
 	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
@@ -51,6 +52,9 @@ func TestGreetingsAreStoredAuditedAndScopedToTheTenant(t *testing.T) {
 	}
 	if resp.GetStatus() != http.StatusSeeOther || location(resp) != "/p/hello/" {
 		t.Fatalf("POST /greetings answered %d to %q: %s", resp.GetStatus(), location(resp), resp.GetBody())
+	}
+	if got := header(resp, contract.FlashHeader); got != "Greeting%20sent%20to%20Alder%20Primary%20School" {
+		t.Fatalf("the save asks for the flash %q", got)
 	}
 	audits := h.Host.Audits()
 	if len(audits) != 1 || audits[0].Action != "hello.greeting.create" || audits[0].UserID != plugintest.AdminID ||
@@ -174,13 +178,47 @@ func TestSubjectExportAndErasure(t *testing.T) {
 	}
 }
 
-func location(r *pluginv1.HandleHTTPResponse) string {
+func location(r *pluginv1.HandleHTTPResponse) string { return header(r, "Location") }
+
+func header(r *pluginv1.HandleHTTPResponse, name string) string {
 	for _, h := range r.GetHeaders() {
-		if h.GetName() == "Location" && len(h.GetValues()) > 0 {
+		if h.GetName() == name && len(h.GetValues()) > 0 {
 			return h.GetValues()[0]
 		}
 	}
 	return ""
+}
+
+// A refused greeting comes back as the user left it, each problem beside
+// its field and listed at the top; nothing is saved or confirmed.
+func TestRefusedGreetingKeepsTheInput(t *testing.T) {
+	h := plugintest.Start(t, binary)
+	resp, err := h.HTTP(h.As(plugintest.AdminID), "POST", "/greetings", url.Values{"school_id": {"999"}, "message": {"Hello <there>"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(resp.GetBody())
+	if resp.GetStatus() != http.StatusUnprocessableEntity || header(resp, contract.FlashHeader) != "" {
+		t.Fatalf("refused greeting: %d, flash %q", resp.GetStatus(), header(resp, contract.FlashHeader))
+	}
+	for _, want := range []string{
+		`<h2 id="ui-error-summary-title">There is a problem</h2>`, `<a href="#f-school_id">School: Choose one of your schools</a>`,
+		`aria-invalid="true" aria-describedby="f-school_id-error"`, `value="Hello &lt;there&gt;"`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the refused form lacks %s:\n%s", want, page)
+		}
+	}
+	if len(h.Host.Audits()) != 0 {
+		t.Fatal("a refused greeting was audited")
+	}
+	// The table sorts by link; a column it does not sort by is refused.
+	for q, status := range map[string]int32{"?sort=school&dir=asc": 200, "?sort=message": 400, "?sort=sent&dir=up": 400} {
+		resp, err := h.HTTP(h.As(plugintest.AdminID), "GET", "/"+q, nil)
+		if err != nil || resp.GetStatus() != status {
+			t.Errorf("GET /%s: %d %v, want %d", q, resp.GetStatus(), err, status)
+		}
+	}
 }
 
 // TestLargeBodiesReachThePlugin sends a form larger than gRPC's default

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
+	"github.com/challengepartners/upwards/plugins/sdk/ui"
 )
 
 // routes declares each route of the plugin once: its method, path,
@@ -27,34 +29,43 @@ func routes() *sdk.Router {
 	return rt
 }
 
-var page = template.Must(template.New("index").Parse(`
-<h1>Hello</h1>
+// page is built from the SDK's shared components (package ui), so it looks
+// like every other programme's pages.
+var page = template.Must(template.New("index").Funcs(ui.FuncMap()).Parse(`
+{{ui .Header}}
 {{if .Overdue}}<p class="error"><strong>Overdue:</strong> greetings were due by {{.Due}}.</p>
 {{else if .Due}}<p>Greetings are due by {{.Due}}.</p>{{end}}
-{{if .Error}}<p class="error">{{.Error}}</p>{{end}}
 <h2>Your schools</h2>
 <ul>{{range .Schools}}<li>{{.Name}} (URN {{.Urn}})</li>{{else}}<li>None within your reach.</li>{{end}}</ul>
 {{if .CanWrite}}
-<form method="post" action="{{.Action}}">
+<h2>Send a greeting</h2>
+{{uiErrorSummary .Errors .Fields}}
+<form method="post" action="{{.Action}}" novalidate>
   {{.CSRF}}
-  <label>School <select name="school_id">{{range .Schools}}<option value="{{.Id}}">{{.Name}}</option>{{end}}</select></label>
-  <label>Greeting <input name="message" maxlength="280" value="{{.Message}}" required></label>
-  <button>Send</button>
+  {{uiFields .Fields}}
+  <button type="submit">Send</button>
 </form>
 {{end}}
-<h2>Greetings</h2>
-<ul>{{range .Greetings}}<li>{{index $.Names .SchoolID}}: {{.Message}}</li>{{else}}<li>No greetings yet.</li>{{end}}</ul>
+{{ui .Greetings}}
 `))
 
+// The greetings table's columns; "sent" and "school" sort.
+var columns = []ui.Column{
+	{Key: "school", Label: "School", Sortable: true},
+	{Key: "message", Label: "Greeting"},
+	{Key: "sent", Label: "Sent", Sortable: true},
+}
+
 type view struct {
+	Header    ui.Header
 	Schools   []*pluginv1.School
 	Names     map[uint64]string
-	Greetings []greeting
+	Greetings ui.Table
 	CanWrite  bool
 	Action    string
 	CSRF      template.HTML
-	Error     string
-	Message   string
+	Fields    []ui.Field
+	Errors    ui.Errors
 	// Due is the due_by setting as people read it ("Fri 17 Jul 2026"), and
 	// Overdue whether that London date has passed.
 	Due     string
@@ -64,6 +75,10 @@ type view struct {
 // load gathers the page with one batched call per kind of data.
 func load(r *http.Request) (*view, error) {
 	ctx := r.Context()
+	order, err := ui.ParseSort(r.URL.Query(), columns, ui.Sort{Key: "sent", Desc: true})
+	if err != nil {
+		return nil, err
+	}
 	host := sdk.HostFrom(ctx)
 	schools, err := host.Schools(ctx) // every school the actor reaches, in one call
 	if err != nil {
@@ -77,14 +92,29 @@ func load(r *http.Request) (*view, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &view{Schools: schools, Names: map[uint64]string{}, CanWrite: can, Action: sdk.URL(r, "/greetings"), CSRF: sdk.CSRFField(r)}
+	v := &view{Header: ui.Header{Title: "Hello", Lead: "Greetings between the schools of your organisation."},
+		Schools: schools, Names: map[uint64]string{}, CanWrite: can, Action: sdk.URL(r, "/greetings"), CSRF: sdk.CSRFField(r)}
 	v.Due, v.Overdue = due(settings[settingDueBy], sdk.Today(ctx))
+	options := []ui.Option{{Value: "", Label: "Choose a school"}}
 	for _, s := range schools {
 		v.Names[s.GetId()] = s.GetName()
+		options = append(options, ui.Option{Value: strconv.FormatUint(s.GetId(), 10), Label: s.GetName()})
 	}
-	if err := sdk.Tenant(ctx).Order("id DESC").Limit(50).Find(&v.Greetings).Error; err != nil {
+	v.Fields = []ui.Field{
+		{Kind: ui.Select, Name: "school_id", Label: "School", Options: options, Required: true},
+		{Kind: ui.Text, Name: "message", Label: "Greeting", Hint: "Up to 280 characters", Required: true},
+	}
+	var gs []greeting
+	if err := sdk.Tenant(ctx).Order("id DESC").Limit(50).Find(&gs).Error; err != nil {
 		return nil, err
 	}
+	rows := make([]ui.Row, len(gs))
+	for i, g := range gs {
+		rows[i] = ui.Row{"school": v.Names[g.SchoolID], "message": g.Message, "sent": g.CreatedAt}
+	}
+	ui.SortRows(rows, order)
+	v.Greetings = ui.Table{Caption: "Greetings", Columns: columns, Rows: rows, Sort: order, Query: r.URL.Query(),
+		Empty: "No greetings yet.", ID: "greetings"}
 	return v, nil
 }
 
@@ -99,9 +129,14 @@ func due(setting string, today time.Time) (string, bool) {
 	return d.Format("Mon 2 Jan 2006"), d.Before(today)
 }
 
-// index returns its error for the SDK to answer (sdk.HandlerFunc).
+// index returns its error for the SDK to answer (sdk.HandlerFunc); a sort
+// the table does not know is the request's fault (400).
 func index(w http.ResponseWriter, r *http.Request) error {
 	v, err := load(r)
+	var bad *ui.SortError
+	if errors.As(err, &bad) {
+		return &sdk.HTTPError{Status: http.StatusBadRequest, Message: bad.Error()}
+	}
 	if err != nil {
 		return err
 	}
@@ -117,15 +152,15 @@ func create(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	_, known := v.Names[school]
-	switch {
-	case msg == "" || utf8.RuneCountInString(msg) > 280:
-		v.Error = "Write a greeting of 1 to 280 characters."
-	case !known:
-		v.Error = "Choose one of your schools."
+	if _, known := v.Names[school]; !known {
+		v.Errors.Add("school_id", "Choose one of your schools")
 	}
-	if v.Error != "" {
-		v.Message = msg
+	if msg == "" || utf8.RuneCountInString(msg) > 280 {
+		v.Errors.Add("message", "Write a greeting of 1 to 280 characters")
+	}
+	if len(v.Errors) > 0 {
+		// The form comes back as the user left it, each problem beside its field.
+		v.Fields = ui.Bind(v.Fields, r.PostForm, v.Errors)
 		if err := sdk.Render(w, r, http.StatusUnprocessableEntity, "Hello", page, "index", v); err != nil {
 			fail(w, r, err)
 		}
@@ -140,6 +175,7 @@ func create(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
+	ui.Flash(w, "Greeting sent to "+v.Names[school])
 	http.Redirect(w, r, sdk.URL(r, "/"), http.StatusSeeOther)
 }
 
@@ -156,8 +192,14 @@ func list(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(map[string]any{"greetings": gs})
 }
 
-// fail logs err and answers a short error page.
+// fail logs err and answers a short error page; a sort the table does not
+// know is the request's fault (400).
 func fail(w http.ResponseWriter, r *http.Request, err error) {
+	var bad *ui.SortError
+	if errors.As(err, &bad) {
+		sdk.PageStatus(w, r, http.StatusBadRequest, "Hello", template.HTML("<p>"+template.HTMLEscapeString(bad.Error())+"</p>")) //nolint:gosec // escaped
+		return
+	}
 	sdk.Log(r.Context()).Error("hello page failed", "route", sdk.Route(r), "error", err.Error())
 	sdk.PageStatus(w, r, http.StatusInternalServerError, "Hello", "<p>Something went wrong; nothing was saved.</p>")
 }
