@@ -455,11 +455,17 @@ type Actor struct {
 	TenantSlug string `protobuf:"bytes,3,opt,name=tenant_slug,json=tenantSlug,proto3" json:"tenant_slug,omitempty"`
 	TenantName string `protobuf:"bytes,4,opt,name=tenant_name,json=tenantName,proto3" json:"tenant_name,omitempty"`
 	// 0 for a job that runs for the tenant rather than a person.
-	UserId        uint64       `protobuf:"varint,5,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
-	UserEmail     string       `protobuf:"bytes,6,opt,name=user_email,json=userEmail,proto3" json:"user_email,omitempty"`
-	UserName      string       `protobuf:"bytes,7,opt,name=user_name,json=userName,proto3" json:"user_name,omitempty"`
-	Grants        []*RoleGrant `protobuf:"bytes,8,rep,name=grants,proto3" json:"grants,omitempty"`
-	RequestId     string       `protobuf:"bytes,9,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	UserId    uint64       `protobuf:"varint,5,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	UserEmail string       `protobuf:"bytes,6,opt,name=user_email,json=userEmail,proto3" json:"user_email,omitempty"`
+	UserName  string       `protobuf:"bytes,7,opt,name=user_name,json=userName,proto3" json:"user_name,omitempty"`
+	Grants    []*RoleGrant `protobuf:"bytes,8,rep,name=grants,proto3" json:"grants,omitempty"`
+	RequestId string       `protobuf:"bytes,9,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Vouches, for Host.DeliverAudit, that the core gave this plugin this
+	// tenant, user, email and request id: an HMAC under a key only the core
+	// holds. Unlike the token it outlives the call, so a change's audit entry
+	// can be delivered later; keep it only in the audit outbox. Empty from a
+	// core before audit seals.
+	AuditSeal     string `protobuf:"bytes,11,opt,name=audit_seal,json=auditSeal,proto3" json:"audit_seal,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -553,6 +559,13 @@ func (x *Actor) GetGrants() []*RoleGrant {
 func (x *Actor) GetRequestId() string {
 	if x != nil {
 		return x.RequestId
+	}
+	return ""
+}
+
+func (x *Actor) GetAuditSeal() string {
+	if x != nil {
+		return x.AuditSeal
 	}
 	return ""
 }
@@ -1021,7 +1034,7 @@ const file_upwards_plugin_v1_common_proto_rawDesc = "" +
 	"\x03day\x18\x03 \x01(\x05R\x03day\"8\n" +
 	"\tRoleGrant\x12\x12\n" +
 	"\x04role\x18\x01 \x01(\tR\x04role\x12\x17\n" +
-	"\aunit_id\x18\x02 \x01(\x04R\x06unitId\"\xa6\x02\n" +
+	"\aunit_id\x18\x02 \x01(\x04R\x06unitId\"\xc5\x02\n" +
 	"\x05Actor\x12\x14\n" +
 	"\x05token\x18\x01 \x01(\tR\x05token\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\x04R\btenantId\x12\x1f\n" +
@@ -1035,7 +1048,9 @@ const file_upwards_plugin_v1_common_proto_rawDesc = "" +
 	"\tuser_name\x18\a \x01(\tR\buserName\x124\n" +
 	"\x06grants\x18\b \x03(\v2\x1c.upwards.plugin.v1.RoleGrantR\x06grants\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\t \x01(\tR\trequestId\"\x80\x01\n" +
+	"request_id\x18\t \x01(\tR\trequestId\x12\x1d\n" +
+	"\n" +
+	"audit_seal\x18\v \x01(\tR\tauditSeal\"\x80\x01\n" +
 	"\aOrgUnit\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x04R\x02id\x122\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x1e.upwards.plugin.v1.OrgUnitKindR\x04kind\x12\x12\n" +
