@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"gorm.io/gorm"
+
 	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
@@ -23,6 +25,7 @@ func routes() http.Handler {
 var page = template.Must(template.New("index").Parse(`
 <h1>Hello</h1>
 {{if .Error}}<p class="error">{{.Error}}</p>{{end}}
+{{if .Saved}}<p role="status">Your greeting was saved.</p>{{end}}
 <h2>Your schools</h2>
 <ul>{{range .Schools}}<li>{{.Name}} (URN {{.Urn}})</li>{{else}}<li>None within your reach.</li>{{end}}</ul>
 {{if .CanWrite}}
@@ -46,6 +49,7 @@ type view struct {
 	CSRF      template.HTML
 	Error     string
 	Message   string
+	Saved     bool
 }
 
 // load gathers the page with one batched call per kind of data.
@@ -76,6 +80,7 @@ func index(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
+	v.Saved = r.URL.Query().Get("saved") == "1"
 	if err := sdk.Render(w, r, http.StatusOK, "Hello", page, "index", v); err != nil {
 		fail(w, r, err)
 	}
@@ -104,16 +109,21 @@ func create(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	// The greeting and its audit entry commit together: once the
+	// transaction commits the greeting is saved and audited, whatever the
+	// core's audit log says right now (the SDK delivers the entry to it).
 	g := greeting{SchoolID: school, Message: msg, CreatedBy: sdk.ActorFrom(ctx).GetUserId()}
-	if err := sdk.Tenant(ctx).Create(&g).Error; err != nil {
+	err = sdk.Tenant(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&g).Error; err != nil {
+			return err
+		}
+		return sdk.AuditTx(ctx, tx, "hello.greeting.create", "greeting", strconv.FormatUint(g.ID, 10), nil, g)
+	})
+	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	if err := sdk.HostFrom(ctx).Audit(ctx, "hello.greeting.create", "greeting", strconv.FormatUint(g.ID, 10), nil, g); err != nil {
-		fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, sdk.URL(r, "/"), http.StatusSeeOther)
+	http.Redirect(w, r, sdk.URL(r, "/?saved=1"), http.StatusSeeOther)
 }
 
 func list(w http.ResponseWriter, r *http.Request) {
