@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -19,16 +18,9 @@ import (
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
-// Limits of Host.DeliverAudit.
-const (
-	maxAuditEntries = 100
-	// maxAuditDoc bounds before_json and after_json of a delivered entry, so
-	// that a batch of them fits in one Host message.
-	maxAuditDoc = 256 << 10
-	// auditClockSkew is how long before its seal was issued an entry may say
-	// it was made (the plugin's clock against the core's).
-	auditClockSkew = time.Minute
-)
+// auditClockSkew is how long before its seal was issued an entry may say it
+// was made (the plugin's clock against the core's).
+const auditClockSkew = time.Minute
 
 // auditKeyPattern is the shape of an outbox entry's key.
 var auditKeyPattern = regexp.MustCompile(`^[0-9A-Za-z_-]{16,64}$`)
@@ -55,20 +47,6 @@ func auditClaims(a actor) contract.AuditClaims {
 		UserEmail: a.UserEmail, RequestID: a.RequestID}
 }
 
-// checkAuditFields refuses an action outside the plugin's prefix and
-// over-long fields, saying why.
-func checkAuditFields(pluginID, action, entityType, entityID string) error {
-	switch {
-	case !strings.HasPrefix(action, pluginID+".") || len(action) == len(pluginID)+1:
-		return fmt.Errorf("an audit action must start with %q", pluginID+".")
-	case len(action) > 100:
-		return errors.New("an audit action is at most 100 characters")
-	case len(entityType) > 64 || len(entityID) > 64:
-		return errors.New("entity_type and entity_id are at most 64 characters")
-	}
-	return nil
-}
-
 // DeliverAudit records the plugin's outbox entries in order, each once: an
 // entry whose key this plugin delivered before is acknowledged without a
 // second event. It needs no actor token (the entry outlives its call) and
@@ -78,8 +56,8 @@ func checkAuditFields(pluginID, action, entityType, entityID string) error {
 // answer; a failure to write is an error and the plugin delivers again.
 func (h *hostServer) DeliverAudit(ctx context.Context, req *pluginv1.DeliverAuditRequest) (*pluginv1.DeliverAuditResponse, error) {
 	h.rt.hostCalls.Add(1)
-	if len(req.GetEntries()) > maxAuditEntries {
-		return nil, status.Errorf(codes.InvalidArgument, "at most %d audit entries per call", maxAuditEntries)
+	if len(req.GetEntries()) > contract.MaxAuditEntries {
+		return nil, status.Errorf(codes.InvalidArgument, "at most %d audit entries per call", contract.MaxAuditEntries)
 	}
 	out := &pluginv1.DeliverAuditResponse{}
 	for i, e := range req.GetEntries() {
@@ -125,11 +103,11 @@ func (h *hostServer) auditEntry(ctx context.Context, e *pluginv1.AuditEntry) (ac
 		h.rt.log.WarnContext(ctx, "plugin delivered an audit entry whose seal does not verify", "plugin", h.pluginID, "key", e.GetKey())
 		return actor{}, audit.Change{}, refuse("its seal does not verify for plugin %s and the actor it names (sealed for another plugin or actor, altered, or by another install)", h.pluginID)
 	}
-	if err := checkAuditFields(h.pluginID, e.GetAction(), e.GetEntityType(), e.GetEntityId()); err != nil {
+	if err := contract.CheckAuditFields(h.pluginID, e.GetAction(), e.GetEntityType(), e.GetEntityId()); err != nil {
 		return actor{}, audit.Change{}, refuse("%v", err)
 	}
-	if len(e.GetBeforeJson()) > maxAuditDoc || len(e.GetAfterJson()) > maxAuditDoc {
-		return actor{}, audit.Change{}, refuse("before_json and after_json are at most %d KiB each", maxAuditDoc>>10)
+	if len(e.GetBeforeJson()) > contract.MaxAuditDocument || len(e.GetAfterJson()) > contract.MaxAuditDocument {
+		return actor{}, audit.Change{}, refuse("before_json and after_json are at most %d KiB each", contract.MaxAuditDocument>>10)
 	}
 	before, err := jsonDoc("before_json", e.GetBeforeJson())
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/pupils"
 	"github.com/challengepartners/upwards/core/tenancy"
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
@@ -356,7 +357,7 @@ func (h *hostServer) Audit(ctx context.Context, req *pluginv1.AuditRequest) (*pl
 		return nil, err
 	}
 	action := req.GetAction()
-	if err := checkAuditFields(h.pluginID, action, req.GetEntityType(), req.GetEntityId()); err != nil {
+	if err := contract.CheckAuditFields(h.pluginID, action, req.GetEntityType(), req.GetEntityId()); err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
 	before, err := jsonDoc("before_json", req.GetBeforeJson())

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	netmail "net/mail"
 	"strings"
-	"unicode/utf8"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -15,11 +14,9 @@ import (
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/identity"
 	"github.com/challengepartners/upwards/core/mail"
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
-
-// maxMails is the most mails one SendMails call queues.
-const maxMails = 1000
 
 // SendMail queues one mail: SendMails with one mail, its errors naming no
 // position.
@@ -43,8 +40,8 @@ func (h *hostServer) SendMails(ctx context.Context, req *pluginv1.SendMailsReque
 	if err != nil {
 		return nil, err
 	}
-	if len(req.GetMails()) > maxMails {
-		return nil, status.Errorf(codes.InvalidArgument, "at most %d mails per call", maxMails)
+	if len(req.GetMails()) > contract.MaxMails {
+		return nil, status.Errorf(codes.InvalidArgument, "at most %d mails per call", contract.MaxMails)
 	}
 	ids, err := h.queueMails(ctx, a, req.GetMails(), true)
 	if err != nil {
@@ -221,16 +218,8 @@ func (r *reachOfMail) recipient(m *pluginv1.Mail) (string, error) {
 
 // checkMail refuses, as InvalidArgument, what the outbox would refuse.
 func checkMail(to, subject, body string) error {
-	if _, err := netmail.ParseAddress(to); err != nil || !strings.Contains(to, "@") {
-		return status.Error(codes.InvalidArgument, "the recipient's address is not an email address")
-	}
-	switch {
-	case strings.TrimSpace(subject) == "" || strings.ContainsAny(subject, "\r\n") || utf8.RuneCountInString(subject) > 300:
-		return status.Error(codes.InvalidArgument, "the subject must be one line of 1 to 300 characters")
-	case !utf8.ValidString(subject) || !utf8.ValidString(body):
-		return status.Error(codes.InvalidArgument, "subject and body must be UTF-8")
-	case len(body) > 1<<20:
-		return status.Error(codes.InvalidArgument, "the body is at most 1 MiB")
+	if err := contract.CheckMail(to, subject, body); err != nil {
+		return status.Error(codes.InvalidArgument, err.Error())
 	}
 	return nil
 }

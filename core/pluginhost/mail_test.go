@@ -12,6 +12,7 @@ import (
 	"github.com/challengepartners/upwards/core/identity"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/tenancy"
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
@@ -128,8 +129,8 @@ func TestMailGoesOnlyWithinReach(t *testing.T) {
 		if one, err := h.SendMail(e.ctx, &pluginv1.SendMailRequest{ActorToken: headTok, PersonId: uint64(ownStaff.ID), Subject: "x", Body: "y"}); err != nil || one.GetMailId() == 0 {
 			t.Fatalf("SendMail to her own staff: %v %v", one, err)
 		}
-		if _, err := mail(headTok, make([]*pluginv1.Mail, maxMails+1)...); status.Code(err) != codes.InvalidArgument {
-			t.Fatalf("%d mails in one call: %v", maxMails+1, err)
+		if _, err := mail(headTok, make([]*pluginv1.Mail, contract.MaxMails+1)...); status.Code(err) != codes.InvalidArgument {
+			t.Fatalf("%d mails in one call: %v", contract.MaxMails+1, err)
 		}
 		if n := e.outboxCount(a); n != 7 {
 			t.Fatalf("outbox holds %d mails, want 7", n)

@@ -1,17 +1,16 @@
 package sdk
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
 )
 
 // ErrNoAuditSeal is wrapped by AuditTx's error when the core gave the call
@@ -19,18 +18,9 @@ import (
 // newer core (the manifest's min_core_version) or use Host.Audit.
 var ErrNoAuditSeal = errors.New("sdk: the core gave this call no audit seal (a core before audit outboxes)")
 
-// Limits of an audit entry, as the core applies them.
-const (
-	maxAuditAction = 100
-	maxAuditEntity = 64
-	// MaxAuditDocument is the most bytes of before or after (as JSON) an
-	// AuditTx entry may hold.
-	MaxAuditDocument = 256 << 10
-)
-
-// pupilIdentifierKeys are JSON keys the core's audit log refuses, at any
-// depth: an audit entry names pupils by id only.
-var pupilIdentifierKeys = []string{"upn", "upn_sealed", "given_name", "family_name", "date_of_birth"}
+// MaxAuditDocument is the most bytes of before or after (as JSON) an
+// AuditTx entry may hold.
+const MaxAuditDocument = contract.MaxAuditDocument
 
 // auditRecord is one row of the SDK's audit outbox, upwards_audit_outbox:
 // an audit entry written in the transaction of the change it records and
@@ -134,7 +124,7 @@ func AuditTx(ctx context.Context, tx *gorm.DB, action, entityType, entityID stri
 		RequestID: a.GetRequestId(), Seal: a.GetAuditSeal(), Action: action, EntityType: entityType, EntityID: entityID,
 		CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
 	var err error
-	if err = checkAuditEntry(st.pluginID, action, entityType, entityID); err != nil {
+	if err = contract.CheckAuditFields(st.pluginID, action, entityType, entityID); err != nil {
 		return fmt.Errorf("sdk.AuditTx %s: %w", action, err)
 	}
 	if rec.BeforeJSON, err = auditDoc("before", before); err != nil {
@@ -156,41 +146,18 @@ func inTransaction(db *gorm.DB) bool {
 	return ok
 }
 
-// checkAuditEntry refuses what the core would refuse of an entry's fields.
-func checkAuditEntry(pluginID, action, entityType, entityID string) error {
-	switch {
-	case pluginID == "" || !strings.HasPrefix(action, pluginID+".") || action == pluginID+".":
-		return fmt.Errorf("the action must start with %q", pluginID+".")
-	case len(action) > maxAuditAction:
-		return fmt.Errorf("the action is longer than %d characters", maxAuditAction)
-	case len(entityType) > maxAuditEntity || len(entityID) > maxAuditEntity:
-		return fmt.Errorf("the entity type and id are at most %d characters each", maxAuditEntity)
-	}
-	return nil
-}
-
-// auditDoc marshals one side of an entry and checks it.
+// auditDoc marshals one side of an entry and checks it as the core will.
 func auditDoc(side string, v any) (string, error) {
 	raw, err := jsonDoc(v)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", side, err)
 	}
-	if raw == "" {
-		return "", nil
+	doc, err := contract.AuditDocument(raw)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", side, err)
 	}
-	// Compacted as the core stores it, so the checks below see what it sees.
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, []byte(raw)); err != nil {
-		return "", fmt.Errorf("%s is not a JSON document: %w", side, err)
-	}
-	doc := buf.String()
 	if len(doc) > MaxAuditDocument {
 		return "", fmt.Errorf("%s is %d bytes of JSON; at most %d", side, len(doc), MaxAuditDocument)
-	}
-	for _, k := range pupilIdentifierKeys {
-		if strings.Contains(doc, `"`+k+`":`) {
-			return "", fmt.Errorf("%s holds a pupil's %s: audit entries name pupils by id only", side, k)
-		}
 	}
 	return doc, nil
 }

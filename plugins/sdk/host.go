@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
@@ -282,7 +283,7 @@ func (h *Host) SendMail(ctx context.Context, personID uint64, to, subject, body 
 }
 
 // MaxMails is the most mails one SendMails call takes.
-const MaxMails = 1000
+const MaxMails = contract.MaxMails
 
 // Mail is one mail of SendMails: to PersonID or To (exactly one), with a
 // one-line Subject and a plain-text Body.

@@ -1,18 +1,15 @@
 package plugintest
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	netmail "net/mail"
 	"slices"
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -24,14 +21,11 @@ import (
 
 // Limits the core applies to Host calls, mirrored here.
 const (
-	maxIDs          = 5000
-	maxChecks       = 1000
-	maxRoles        = 100
-	maxMails        = 1000
-	maxAuditEntries = 100
-	maxAuditDoc     = 256 << 10
-	maxJobPayload   = 1 << 20
-	maxDelay        = 30 * 24 * 3600
+	maxIDs        = 5000
+	maxChecks     = 1000
+	maxRoles      = 100
+	maxJobPayload = 1 << 20
+	maxDelay      = 30 * 24 * 3600
 )
 
 // Call is one Host call the plugin made.
@@ -473,7 +467,7 @@ func (h *TestHost) Audit(_ context.Context, req *pluginv1.AuditRequest) (*plugin
 	if err != nil {
 		return nil, err
 	}
-	if reason := h.checkAudit(req.GetAction(), req.GetEntityType(), req.GetEntityId(), req.GetBeforeJson(), req.GetAfterJson(), 0); reason != "" {
+	if reason := h.checkAudit(req.GetAction(), req.GetEntityType(), req.GetEntityId(), req.GetBeforeJson(), req.GetAfterJson(), false); reason != "" {
 		return nil, status.Error(codes.InvalidArgument, reason)
 	}
 	h.mu.Lock()
@@ -495,38 +489,21 @@ var (
 )
 
 // checkAudit says why the core would refuse an entry's fields ("" if not);
-// maxDoc > 0 bounds each document.
-func (h *TestHost) checkAudit(action, entityType, entityID, before, after string, maxDoc int) string {
-	prefix := h.manifest.GetId() + "."
-	switch {
-	case !strings.HasPrefix(action, prefix) || action == prefix:
-		return fmt.Sprintf("an audit action must start with %q", prefix)
-	case len(action) > 100:
-		return "an audit action is at most 100 characters"
-	case len(entityType) > 64 || len(entityID) > 64:
-		return "entity_type and entity_id are at most 64 characters"
-	case maxDoc > 0 && (len(before) > maxDoc || len(after) > maxDoc):
-		return fmt.Sprintf("before_json and after_json are at most %d KiB each", maxDoc>>10)
+// outbox says the documents are bounded (MaxAuditDocument).
+func (h *TestHost) checkAudit(action, entityType, entityID, before, after string, outbox bool) string {
+	if err := contract.CheckAuditFields(h.manifest.GetId(), action, entityType, entityID); err != nil {
+		return err.Error()
+	}
+	if outbox && (len(before) > contract.MaxAuditDocument || len(after) > contract.MaxAuditDocument) {
+		return fmt.Sprintf("before_json and after_json are at most %d KiB each", contract.MaxAuditDocument>>10)
 	}
 	for name, doc := range map[string]string{"before_json": before, "after_json": after} {
-		if doc == "" {
-			continue
-		}
-		var buf bytes.Buffer
-		if json.Compact(&buf, []byte(doc)) != nil {
-			return name + " is not a JSON document"
-		}
-		for _, k := range pupilIdentifierKeys {
-			if strings.Contains(buf.String(), `"`+k+`":`) {
-				return fmt.Sprintf("%s holds a pupil's %s: audit events name pupils by id only", name, k)
-			}
+		if _, err := contract.AuditDocument(doc); err != nil {
+			return name + ": " + err.Error()
 		}
 	}
 	return ""
 }
-
-// pupilIdentifierKeys are the JSON keys the core's audit log refuses.
-var pupilIdentifierKeys = []string{"upn", "upn_sealed", "given_name", "family_name", "date_of_birth"}
 
 // DeliverAudit records the plugin's outbox entries like the core: in order,
 // each key once, refusing for good (by position) an entry whose seal this
@@ -536,8 +513,8 @@ func (h *TestHost) DeliverAudit(_ context.Context, req *pluginv1.DeliverAuditReq
 	h.mu.Lock()
 	h.calls = append(h.calls, Call{Method: "DeliverAudit", Request: proto.Clone(req)})
 	h.mu.Unlock()
-	if len(req.GetEntries()) > maxAuditEntries {
-		return nil, status.Errorf(codes.InvalidArgument, "at most %d audit entries per call", maxAuditEntries)
+	if len(req.GetEntries()) > contract.MaxAuditEntries {
+		return nil, status.Errorf(codes.InvalidArgument, "at most %d audit entries per call", contract.MaxAuditEntries)
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -574,7 +551,7 @@ func (h *TestHost) checkEntry(e *pluginv1.AuditEntry) string {
 	if _, err := contract.VerifyAuditSeal(h.auditKey, e.GetSeal(), claims); err != nil {
 		return fmt.Sprintf("its seal does not verify for plugin %s and the actor it names", h.manifest.GetId())
 	}
-	return h.checkAudit(e.GetAction(), e.GetEntityType(), e.GetEntityId(), e.GetBeforeJson(), e.GetAfterJson(), maxAuditDoc)
+	return h.checkAudit(e.GetAction(), e.GetEntityType(), e.GetEntityId(), e.GetBeforeJson(), e.GetAfterJson(), true)
 }
 
 // GetSettings returns the manifest's defaults overlaid with the fixture's values.
@@ -612,8 +589,8 @@ func (h *TestHost) SendMails(_ context.Context, req *pluginv1.SendMailsRequest) 
 	if err != nil {
 		return nil, err
 	}
-	if len(req.GetMails()) > maxMails {
-		return nil, status.Errorf(codes.InvalidArgument, "at most %d mails per call", maxMails)
+	if len(req.GetMails()) > contract.MaxMails {
+		return nil, status.Errorf(codes.InvalidArgument, "at most %d mails per call", contract.MaxMails)
 	}
 	ids, err := h.queueMails(a, req.GetMails(), true)
 	if err != nil {
@@ -714,18 +691,10 @@ func (h *TestHost) declared() map[string]bool {
 	return out
 }
 
-// checkMail refuses what the core's outbox would.
+// checkMail refuses, as InvalidArgument, what the core's outbox would.
 func checkMail(to, subject, body string) error {
-	if _, err := netmail.ParseAddress(to); err != nil || !strings.Contains(to, "@") {
-		return status.Error(codes.InvalidArgument, "the recipient's address is not an email address")
-	}
-	switch {
-	case strings.TrimSpace(subject) == "" || strings.ContainsAny(subject, "\r\n") || utf8.RuneCountInString(subject) > 300:
-		return status.Error(codes.InvalidArgument, "the subject must be one line of 1 to 300 characters")
-	case !utf8.ValidString(subject) || !utf8.ValidString(body):
-		return status.Error(codes.InvalidArgument, "subject and body must be UTF-8")
-	case len(body) > 1<<20:
-		return status.Error(codes.InvalidArgument, "the body is at most 1 MiB")
+	if err := contract.CheckMail(to, subject, body); err != nil {
+		return status.Error(codes.InvalidArgument, err.Error())
 	}
 	return nil
 }
