@@ -55,6 +55,9 @@ type App struct {
 	Privacy *privacy.Service
 	// Imports runs pupil imports as jobs.
 	Imports *importer.Queue
+	// AuditKey signs and checks plugins' audit seals: derived from the pupil
+	// key, so every node and every restart agree (pluginhost.Deps.AuditKey).
+	AuditKey []byte
 }
 
 // NewLogger returns the structured logger the configuration asks for.
@@ -91,6 +94,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("pupil key: %w", err)
+	}
+	if a.AuditKey, err = sealed.DeriveKey(key, pluginhost.AuditKeyLabel); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("plugin audit key: %w", err)
 	}
 	a.Pupils = pupils.NewService(db, box)
 	a.Imports = importer.NewQueue(db, a.Pupils, box)
@@ -165,7 +172,7 @@ func (a *App) Start(ctx context.Context) error {
 // fatal: the core and the other plugins still run.
 func (a *App) startPlugins(ctx context.Context) error {
 	p, err := pluginhost.New(pluginhost.Deps{DB: a.DB, DatabaseURL: a.Config.DatabaseURL, DataDir: a.Config.DataDir,
-		CoreVersion: Version, Tenancy: a.Tenancy, Identity: a.Identity, Authz: a.Authz, Jobs: a.Client, Mail: a.Outbox, Pupils: a.Pupils, Log: a.Log},
+		CoreVersion: Version, Tenancy: a.Tenancy, Identity: a.Identity, Authz: a.Authz, Jobs: a.Client, Mail: a.Outbox, Pupils: a.Pupils, AuditKey: a.AuditKey, Log: a.Log},
 		pluginhost.Options{HealthInterval: a.Config.PluginHealthInterval, CallTimeout: a.Config.PluginCallTimeout,
 			BackoffMin: a.Config.PluginBackoffMin, BackoffMax: a.Config.PluginBackoffMax, BreakerFailures: a.Config.PluginBreakerFailures})
 	if err != nil {

@@ -88,41 +88,68 @@ type Change struct {
 	// UPNs or dates of birth in an audit event). They are indexed so that
 	// AccessesOfPupil finds the event.
 	PupilIDs []uint
+	// At is when the change was made, for a change recorded after the fact
+	// (a plugin's audit outbox); zero means now.
+	At time.Time
 }
 
 // Record appends an entry for ch, made by the actor in ctx, to the tenant's
 // hash chain, using db: pass the change's own transaction so both commit or
 // neither does (see chain.go for how concurrent writers stay linear).
 func Record(ctx context.Context, db *gorm.DB, ch Change) error {
+	_, err := RecordEvent(ctx, db, ch)
+	return err
+}
+
+// RecordEvent is Record returning the event's id.
+func RecordEvent(ctx context.Context, db *gorm.DB, ch Change) (uint, error) {
 	a := ActorFrom(ctx)
-	before, err := marshal(ch.Before)
+	before, after, pupils, err := prepare(ch)
 	if err != nil {
-		return fmt.Errorf("audit %s: before: %w", ch.Action, err)
+		return 0, err
 	}
-	after, err := marshal(ch.After)
-	if err != nil {
-		return fmt.Errorf("audit %s: after: %w", ch.Action, err)
-	}
-	if err := identifiesPupil(before); err != nil {
-		return fmt.Errorf("audit %s: before: %w", ch.Action, err)
-	}
-	if err := identifiesPupil(after); err != nil {
-		return fmt.Errorf("audit %s: after: %w", ch.Action, err)
-	}
-	pupils, err := chain.PupilIDs(ch.PupilIDs)
-	if err != nil {
-		return fmt.Errorf("audit %s: %w", ch.Action, err)
+	at := ch.At
+	if at.IsZero() {
+		at = time.Now()
 	}
 	e := Event{
 		TenantID: ch.TenantID, ActorUserID: a.UserID, ActorLabel: a.Label,
 		Action: ch.Action, EntityType: ch.EntityType, EntityID: ch.EntityID,
 		Before: before, After: after, RequestID: a.RequestID, IP: a.IP,
-		CreatedAt: time.Now().UTC().Truncate(time.Microsecond),
+		CreatedAt: at.UTC().Truncate(time.Microsecond),
 	}
 	if err := appendToChain(ctx, db, &e, pupils); err != nil {
-		return fmt.Errorf("audit %s: %w", ch.Action, err)
+		return 0, fmt.Errorf("audit %s: %w", ch.Action, err)
 	}
-	return nil
+	return e.ID, nil
+}
+
+// Check reports, without writing anything, why Record would refuse ch: a
+// before or after that is not JSON or names a pupil other than by id, or
+// bad pupil ids. Callers use it to tell a refused change from a failed write.
+func Check(ch Change) error {
+	_, _, _, err := prepare(ch)
+	return err
+}
+
+// prepare marshals ch's documents and checks them and its pupil ids.
+func prepare(ch Change) (before, after string, pupils []uint, err error) {
+	if before, err = marshal(ch.Before); err != nil {
+		return "", "", nil, fmt.Errorf("audit %s: before: %w", ch.Action, err)
+	}
+	if after, err = marshal(ch.After); err != nil {
+		return "", "", nil, fmt.Errorf("audit %s: after: %w", ch.Action, err)
+	}
+	if err := identifiesPupil(before); err != nil {
+		return "", "", nil, fmt.Errorf("audit %s: before: %w", ch.Action, err)
+	}
+	if err := identifiesPupil(after); err != nil {
+		return "", "", nil, fmt.Errorf("audit %s: after: %w", ch.Action, err)
+	}
+	if pupils, err = chain.PupilIDs(ch.PupilIDs); err != nil {
+		return "", "", nil, fmt.Errorf("audit %s: %w", ch.Action, err)
+	}
+	return before, after, pupils, nil
 }
 
 // pupilIdentifierKeys are JSON keys whose values identify a pupil: an audit

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/storage"
@@ -56,6 +58,39 @@ func TestRecordListExport(t *testing.T) {
 		sys, _, _ := audit.List(ctx, db.DB, 2, audit.Filter{})
 		if len(sys) != 1 || sys[0].ActorLabel != "system" || sys[0].ActorUserID != nil {
 			t.Fatalf("event without actor must be the system's: %+v", sys)
+		}
+	})
+}
+
+// A change recorded after the fact keeps the time it was made (At), still
+// chained; Check refuses what Record would, writing nothing.
+func TestRecordAtAndCheck(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		if err := db.Exec("INSERT INTO tenants (slug, name, created_at, updated_at) VALUES ('a', 'a', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").Error; err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2025, 9, 28, 9, 30, 0, 123456789, time.UTC)
+		id, err := audit.RecordEvent(ctx, db.DB, audit.Change{TenantID: 1, Action: "hello.greeting.create", EntityType: "greeting", EntityID: "1", At: at})
+		if err != nil || id == 0 {
+			t.Fatalf("RecordEvent = %d, %v", id, err)
+		}
+		evs, _, err := audit.List(ctx, db.DB, 1, audit.Filter{})
+		if err != nil || len(evs) != 1 || evs[0].ID != id || !evs[0].CreatedAt.Equal(at.Truncate(time.Microsecond)) {
+			t.Fatalf("events = %+v, %v; want one at %v", evs, err, at)
+		}
+		if res, err := audit.Verify(ctx, db.DB, 1); err != nil || !res.OK() {
+			t.Fatalf("chain after a dated entry: %+v, %v", res, err)
+		}
+		bad := audit.Change{TenantID: 1, Action: "x.y", After: map[string]string{"upn": "A123"}}
+		if err := audit.Check(bad); err == nil || !strings.Contains(err.Error(), "upn") {
+			t.Fatalf("Check of a pupil identifier: %v", err)
+		}
+		if err := audit.Check(audit.Change{TenantID: 1, Action: "x.y", After: map[string]int{"n": 1}}); err != nil {
+			t.Fatalf("Check of a good change: %v", err)
+		}
+		if _, total, _ := audit.List(ctx, db.DB, 1, audit.Filter{}); total != 1 {
+			t.Fatalf("Check wrote something: %d events", total)
 		}
 	})
 }

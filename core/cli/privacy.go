@@ -217,7 +217,7 @@ func withPrivacy(cmd *cobra.Command, tenantSlug string, fn func(context.Context,
 		return err
 	}
 	rt, err := pluginhost.New(pluginhost.Deps{DB: a.DB, DatabaseURL: a.Config.DatabaseURL, DataDir: a.Config.DataDir,
-		CoreVersion: app.Version, Tenancy: a.Tenancy, Identity: a.Identity, Authz: a.Authz, Log: a.Log}, pluginhost.Options{})
+		CoreVersion: app.Version, Tenancy: a.Tenancy, Identity: a.Identity, Authz: a.Authz, AuditKey: a.AuditKey, Log: a.Log}, pluginhost.Options{})
 	if err != nil {
 		return err
 	}

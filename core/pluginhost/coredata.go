@@ -3,6 +3,7 @@ package pluginhost
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/challengepartners/upwards/core/authz"
@@ -121,37 +122,55 @@ func (rt *Runtime) parents(ctx context.Context, tenantID uint, units []tenancy.U
 	return out, nil
 }
 
-// people returns the tenant's people by id, or with roles at unitIDs (or all
-// when neither is given), visible within reach: through a role granted at a
-// unit of the reach, and showing only such roles.
-func (rt *Runtime) people(ctx context.Context, tenantID uint, ids, unitIDs []uint, all bool, set map[uint]bool) ([]*pluginv1.Person, error) {
+// peopleQuery is what GetPeople asks for: people by id, holding roles at
+// units (or beneath them), of the given roles; every part optional.
+type peopleQuery struct {
+	ids, units  []uint
+	roles       []string
+	descendants bool
+}
+
+// people returns the tenant's people matching q (all when q is empty),
+// visible within reach: through a role granted at a unit of the reach (of
+// q.roles, when given), and showing only such roles.
+func (rt *Runtime) people(ctx context.Context, tenantID uint, q peopleQuery, all bool, set map[uint]bool) ([]*pluginv1.Person, error) {
 	if !all && len(set) == 0 {
 		return nil, nil
 	}
 	db := rt.deps.DB.WithContext(ctx)
-	candidates := ids
-	if len(unitIDs) > 0 {
-		var units []uint
-		for _, u := range unitIDs {
-			if all || set[u] {
-				units = append(units, u)
+	candidates := q.ids
+	if len(q.units) > 0 || len(q.roles) > 0 {
+		gq := db.Model(&authz.Grant{}).Where("tenant_id = ?", tenantID)
+		if len(q.units) > 0 {
+			units, every, err := rt.matchUnits(ctx, tenantID, q, all, set)
+			if err != nil || !every && len(units) == 0 {
+				return nil, err
+			}
+			if !every {
+				gq = gq.Where("unit_id IN ?", units)
 			}
 		}
-		if len(units) == 0 {
-			return nil, nil
+		if len(q.roles) > 0 {
+			gq = gq.Where("role IN ?", q.roles)
 		}
-		var at []uint
-		q := db.Model(&authz.Grant{}).Where("tenant_id = ? AND unit_id IN ?", tenantID, units)
-		if len(ids) > 0 {
-			q = q.Where("user_id IN ?", ids)
+		if len(q.ids) > 0 {
+			gq = gq.Where("user_id IN ?", q.ids)
 		}
-		if err := q.Distinct("user_id").Pluck("user_id", &at).Error; err != nil {
+		var grants []authz.Grant
+		if err := gq.Select("user_id, unit_id").Find(&grants).Error; err != nil {
 			return nil, fmt.Errorf("people at units: %w", err)
 		}
-		if len(at) == 0 {
+		seen := map[uint]bool{}
+		candidates = nil
+		for _, g := range grants {
+			if (all || set[g.UnitID]) && !seen[g.UserID] {
+				seen[g.UserID] = true
+				candidates = append(candidates, g.UserID)
+			}
+		}
+		if len(candidates) == 0 {
 			return nil, nil
 		}
-		candidates = at
 	}
 	var users []identity.User
 	uq := db.Where("tenant_id = ?", tenantID)
@@ -174,17 +193,51 @@ func (rt *Runtime) people(ctx context.Context, tenantID uint, ids, unitIDs []uin
 	}
 	byUser := map[uint][]*pluginv1.RoleGrant{}
 	for _, g := range grants {
-		if all || set[g.UnitID] {
+		if (all || set[g.UnitID]) && (len(q.roles) == 0 || slices.Contains(q.roles, g.Role)) {
 			byUser[g.UserID] = append(byUser[g.UserID], &pluginv1.RoleGrant{Role: g.Role, UnitId: uint64(g.UnitID)})
 		}
 	}
 	var out []*pluginv1.Person
 	for _, u := range users {
 		gs := byUser[u.ID]
-		if !all && len(gs) == 0 {
+		// An actor reaching the whole tenant sees people without a role too,
+		// unless it asked for roles.
+		if len(gs) == 0 && (!all || len(q.roles) > 0) {
 			continue
 		}
 		out = append(out, &pluginv1.Person{Id: uint64(u.ID), Name: u.Name, Email: u.Email, Grants: gs})
 	}
 	return out, nil
+}
+
+// matchUnits returns the units whose grants q's unit filter matches, within
+// reach: q.units, and with q.descendants every unit beneath them. every is
+// true when that is every unit of the tenant (the root with descendants).
+func (rt *Runtime) matchUnits(ctx context.Context, tenantID uint, q peopleQuery, all bool, set map[uint]bool) (units []uint, every bool, err error) {
+	want := q.units
+	if q.descendants {
+		g, err := rt.deps.Tenancy.LoadGraph(ctx, tenantID)
+		if err != nil {
+			return nil, false, fmt.Errorf("units beneath: %w", err)
+		}
+		seen := map[uint]bool{}
+		want = nil
+		for _, u := range q.units {
+			if u == g.Root() && all {
+				return nil, true, nil
+			}
+			for _, d := range g.Descendants(u) {
+				if !seen[d] {
+					seen[d] = true
+					want = append(want, d)
+				}
+			}
+		}
+	}
+	for _, u := range want {
+		if all || set[u] {
+			units = append(units, u)
+		}
+	}
+	return units, false, nil
 }

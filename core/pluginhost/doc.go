@@ -11,7 +11,12 @@
 // database URL), gets its own storage (a SQLite file, or a PostgreSQL schema
 // owned by its own role) and reaches core data only through the Host
 // service, which answers within the tenant and reach of the actor token the
-// core minted for the request or job being served.
+// core minted for the request or job being served. Mail it sends goes only
+// to people within that reach or to addresses its manifest declares. Its
+// audit entries come from an outbox in its own storage (DeliverAudit): each
+// carries the audit seal of the call that made it (an HMAC under a key
+// derived from the pupil key), which lets the plugin record entries in the
+// name of the actor it was given, and of no one else.
 //
 // Processes are per node: each node launches the plugins its requests and
 // jobs need, lazily, and restarts a crashed process with exponential

@@ -38,13 +38,14 @@ func (rt *Runtime) notify(ctx context.Context, id string, tenantID uint, eventTy
 	if err != nil {
 		return fmt.Errorf("event %s for plugin %s: %w", eventType, id, err)
 	}
-	tok, revoke := rt.tokens.mint(actor{PluginID: id, TenantID: t.ID}, rt.opts.TokenTTL)
+	act := actor{PluginID: id, TenantID: t.ID}
+	tok, revoke := rt.tokens.mint(act, rt.opts.TokenTTL)
 	defer revoke()
 	callCtx, cancel := context.WithTimeout(ctx, rt.opts.CallTimeout)
 	defer cancel()
 	begin := time.Now()
 	_, err = conn.OnEvent(callCtx, &pluginv1.OnEventRequest{
-		Actor: &pluginv1.Actor{Token: tok, TenantId: uint64(t.ID), TenantSlug: t.Slug, TenantName: t.Name},
+		Actor: &pluginv1.Actor{Token: tok, TenantId: uint64(t.ID), TenantSlug: t.Slug, TenantName: t.Name, AuditSeal: rt.auditSeal(act)},
 		Type:  eventType, UnitId: uint64(unitID),
 	})
 	in.observe(time.Since(begin))

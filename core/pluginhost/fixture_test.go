@@ -32,6 +32,9 @@ import (
 
 const testPassword = "correct-horse-battery"
 
+// testAuditKey signs the audit seals of the test runtime.
+var testAuditKey = []byte("pluginhost-test-audit-seal-key-32")
+
 // env is a core wired as core/app wires it, with the plugin runtime and a
 // web server, over a real database and the embedded Redis.
 type env struct {
@@ -115,7 +118,7 @@ func newEnv(t *testing.T, d storage.Dialect, opts Options) *env {
 	e.pup.SetAccess(e.az, e.ten)
 	log := testLogger()
 	e.rt, err = New(Deps{DB: db, DatabaseURL: e.dbURL, DataDir: e.dataDir, CoreVersion: "1.0.0", Tenancy: e.ten,
-		Identity: e.ids, Authz: e.az, Jobs: e.jc, Mail: e.outbox, Pupils: e.pup, Log: log}, opts)
+		Identity: e.ids, Authz: e.az, Jobs: e.jc, Mail: e.outbox, Pupils: e.pup, AuditKey: testAuditKey, Log: log}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

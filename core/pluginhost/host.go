@@ -4,11 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	netmail "net/mail"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/hibiken/asynq"
 	"google.golang.org/grpc/codes"
@@ -16,9 +15,9 @@ import (
 
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/authz"
-	"github.com/challengepartners/upwards/core/identity"
-	"github.com/challengepartners/upwards/core/mail"
 	"github.com/challengepartners/upwards/core/pupils"
+	"github.com/challengepartners/upwards/core/tenancy"
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
@@ -27,6 +26,7 @@ const (
 	maxIDs          = 5000
 	maxPupils       = 20000 // about 1.6 MB of answer, under gRPC's 4 MB default
 	maxChecks       = 1000
+	maxRoles        = 100
 	maxJobPayload   = 1 << 20
 	maxEnqueueDelay = 30 * 24 * time.Hour
 )
@@ -165,8 +165,48 @@ func (h *hostServer) GetOrgUnits(ctx context.Context, req *pluginv1.GetOrgUnitsR
 
 // GetPeople returns the people the actor may read (core.user.read): a
 // person is visible through a role granted within the actor's reach, and
-// only those grants are shown.
+// only those grants are shown (only those of the asked roles, if any).
 func (h *hostServer) GetPeople(ctx context.Context, req *pluginv1.GetPeopleRequest) (*pluginv1.GetPeopleResponse, error) {
+	a, err := h.resolve(ctx, req.GetActorToken())
+	if err != nil {
+		return nil, err
+	}
+	q := peopleQuery{roles: req.GetRoles(), descendants: req.GetIncludeDescendants()}
+	if q.ids, err = checkIDs(req.GetIds()); err != nil {
+		return nil, err
+	}
+	if q.units, err = checkIDs(req.GetUnitIds()); err != nil {
+		return nil, err
+	}
+	if len(q.roles) > maxRoles {
+		return nil, status.Errorf(codes.InvalidArgument, "at most %d roles per call", maxRoles)
+	}
+	for i, r := range q.roles {
+		if r == "" || len(r) > 64 {
+			return nil, status.Errorf(codes.InvalidArgument, "role %d: a role name is 1 to 64 characters", i+1)
+		}
+	}
+	// Asked only for ids that cannot exist: nobody (never "everybody").
+	if len(req.GetIds()) > 0 && len(q.ids) == 0 || len(req.GetUnitIds()) > 0 && len(q.units) == 0 {
+		return &pluginv1.GetPeopleResponse{}, nil
+	}
+	all, set, err := h.reach(ctx, a, authz.PermUserRead)
+	if err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	people, err := h.rt.people(ctx, a.TenantID, q, all, set)
+	if err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	return &pluginv1.GetPeopleResponse{People: people}, nil
+}
+
+// GetSchoolNames returns the id and name of the tenant's schools among ids,
+// within the actor's reach or not: a plugin may name a school it refers to
+// (the host school of a day another school books) without learning anything
+// else about it. No URN, phase, parents or people: those stay within reach
+// (GetSchools). Ids of other units or tenants are left out as if absent.
+func (h *hostServer) GetSchoolNames(ctx context.Context, req *pluginv1.GetSchoolNamesRequest) (*pluginv1.GetSchoolNamesResponse, error) {
 	a, err := h.resolve(ctx, req.GetActorToken())
 	if err != nil {
 		return nil, err
@@ -175,19 +215,23 @@ func (h *hostServer) GetPeople(ctx context.Context, req *pluginv1.GetPeopleReque
 	if err != nil {
 		return nil, err
 	}
-	unitIDs, err := checkIDs(req.GetUnitIds())
-	if err != nil {
-		return nil, err
+	out := &pluginv1.GetSchoolNamesResponse{}
+	if len(ids) == 0 {
+		return out, nil
 	}
-	all, set, err := h.reach(ctx, a, authz.PermUserRead)
-	if err != nil {
-		return nil, h.internal(ctx, err)
+	var rows []struct {
+		ID   uint
+		Name string
 	}
-	people, err := h.rt.people(ctx, a.TenantID, ids, unitIDs, all, set)
+	err = h.rt.deps.DB.WithContext(ctx).Model(&tenancy.Unit{}).Select("id, name").
+		Where("tenant_id = ? AND kind = ? AND id IN ?", a.TenantID, string(tenancy.KindSchool), ids).Order("id").Scan(&rows).Error
 	if err != nil {
-		return nil, h.internal(ctx, err)
+		return nil, h.internal(ctx, fmt.Errorf("school names: %w", err))
 	}
-	return &pluginv1.GetPeopleResponse{People: people}, nil
+	for _, r := range rows {
+		out.Schools = append(out.Schools, &pluginv1.SchoolName{Id: uint64(r.ID), Name: r.Name})
+	}
+	return out, nil
 }
 
 // GetPupils returns the pupils with these ids and/or on roll at these
@@ -303,20 +347,18 @@ func (h *hostServer) Enqueue(ctx context.Context, req *pluginv1.EnqueueRequest) 
 }
 
 // Audit appends an entry, made by the actor, to the tenant's audit log. The
-// action must be the plugin's own: "<id>.<…>".
+// action must be the plugin's own: "<id>.<…>". It is not transactional: the
+// plugin's change has committed before it calls, so a failure here leaves
+// the change unaudited. Plugins built on SDK 0.4 keep the entry in an
+// outbox in the change's transaction and deliver it (DeliverAudit).
 func (h *hostServer) Audit(ctx context.Context, req *pluginv1.AuditRequest) (*pluginv1.AuditResponse, error) {
 	a, err := h.resolve(ctx, req.GetActorToken())
 	if err != nil {
 		return nil, err
 	}
 	action := req.GetAction()
-	switch {
-	case !strings.HasPrefix(action, h.pluginID+".") || len(action) == len(h.pluginID)+1:
-		return nil, status.Errorf(codes.InvalidArgument, "an audit action must start with %q", h.pluginID+".")
-	case len(action) > 100:
-		return nil, status.Error(codes.InvalidArgument, "an audit action is at most 100 characters")
-	case len(req.GetEntityType()) > 64 || len(req.GetEntityId()) > 64:
-		return nil, status.Error(codes.InvalidArgument, "entity_type and entity_id are at most 64 characters")
+	if err := contract.CheckAuditFields(h.pluginID, action, req.GetEntityType(), req.GetEntityId()); err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
 	before, err := jsonDoc("before_json", req.GetBeforeJson())
 	if err != nil {
@@ -326,9 +368,12 @@ func (h *hostServer) Audit(ctx context.Context, req *pluginv1.AuditRequest) (*pl
 	if err != nil {
 		return nil, err
 	}
-	actx := audit.WithActor(ctx, auditActor(a))
-	if err := audit.Record(actx, h.rt.deps.DB.DB, audit.Change{TenantID: a.TenantID, Action: action,
-		EntityType: req.GetEntityType(), EntityID: req.GetEntityId(), Before: before, After: after}); err != nil {
+	ch := audit.Change{TenantID: a.TenantID, Action: action, EntityType: req.GetEntityType(), EntityID: req.GetEntityId(),
+		Before: before, After: after}
+	if err := audit.Check(ch); err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	if err := audit.Record(audit.WithActor(ctx, auditActor(a)), h.rt.deps.DB.DB, ch); err != nil {
 		return nil, h.internal(ctx, err)
 	}
 	return &pluginv1.AuditResponse{}, nil
@@ -364,17 +409,27 @@ func (h *hostServer) GetSettings(ctx context.Context, req *pluginv1.GetSettingsR
 	if err != nil {
 		return nil, err
 	}
-	_, m, err := h.rt.current(ctx, h.pluginID)
+	out, _, err := h.settings(ctx, a.TenantID)
 	if err != nil {
 		return nil, h.internal(ctx, err)
+	}
+	return &pluginv1.GetSettingsResponse{Settings: out}, nil
+}
+
+// settings returns the plugin's settings for the tenant over its manifest's
+// defaults, and the manifest.
+func (h *hostServer) settings(ctx context.Context, tenantID uint) (map[string]string, *pluginv1.Manifest, error) {
+	_, m, err := h.rt.current(ctx, h.pluginID)
+	if err != nil {
+		return nil, nil, err
 	}
 	out := map[string]string{}
 	for _, s := range m.GetSettings() {
 		out[s.GetKey()] = s.GetDefaultValue()
 	}
-	all, err := h.rt.deps.Tenancy.Settings(ctx, a.TenantID)
+	all, err := h.rt.deps.Tenancy.Settings(ctx, tenantID)
 	if err != nil {
-		return nil, h.internal(ctx, err)
+		return nil, nil, err
 	}
 	prefix := SettingPrefix(h.pluginID)
 	for k, v := range all {
@@ -382,62 +437,7 @@ func (h *hostServer) GetSettings(ctx context.Context, req *pluginv1.GetSettingsR
 			out[strings.TrimPrefix(k, prefix)] = v
 		}
 	}
-	return &pluginv1.GetSettingsResponse{Settings: out}, nil
-}
-
-// SendMail queues a mail through the core's outbox, to a person of the
-// tenant or to an address.
-func (h *hostServer) SendMail(ctx context.Context, req *pluginv1.SendMailRequest) (*pluginv1.SendMailResponse, error) {
-	a, err := h.resolve(ctx, req.GetActorToken())
-	if err != nil {
-		return nil, err
-	}
-	to := req.GetTo()
-	switch {
-	case req.GetPersonId() != 0 && to != "":
-		return nil, status.Error(codes.InvalidArgument, "give either person_id or to, not both")
-	case req.GetPersonId() != 0:
-		if req.GetPersonId() > uint64(^uint(0)) {
-			return nil, status.Error(codes.NotFound, "no such person in the tenant")
-		}
-		u, err := h.rt.deps.Identity.GetUser(ctx, a.TenantID, uint(req.GetPersonId()))
-		if errors.Is(err, identity.ErrNotFound) {
-			return nil, status.Error(codes.NotFound, "no such person in the tenant")
-		}
-		if err != nil {
-			return nil, h.internal(ctx, err)
-		}
-		to = u.Email
-	case to == "":
-		return nil, status.Error(codes.InvalidArgument, "give person_id or to")
-	}
-	if h.rt.deps.Mail == nil {
-		return nil, status.Error(codes.Unavailable, "this process has no mail outbox")
-	}
-	if err := checkMail(to, req.GetSubject(), req.GetBody()); err != nil {
-		return nil, err
-	}
-	id, err := h.rt.deps.Mail.Send(audit.WithActor(ctx, auditActor(a)), mail.Message{TenantID: a.TenantID, To: to, Subject: req.GetSubject(), Body: req.GetBody()})
-	if err != nil {
-		return nil, h.internal(ctx, err)
-	}
-	return &pluginv1.SendMailResponse{MailId: uint64(id)}, nil
-}
-
-// checkMail refuses, as InvalidArgument, what the outbox would refuse.
-func checkMail(to, subject, body string) error {
-	if _, err := netmail.ParseAddress(to); err != nil || !strings.Contains(to, "@") {
-		return status.Errorf(codes.InvalidArgument, "%q is not an email address", to)
-	}
-	switch {
-	case strings.TrimSpace(subject) == "" || strings.ContainsAny(subject, "\r\n") || utf8.RuneCountInString(subject) > 300:
-		return status.Error(codes.InvalidArgument, "the subject must be one line of 1 to 300 characters")
-	case !utf8.ValidString(subject) || !utf8.ValidString(body):
-		return status.Error(codes.InvalidArgument, "subject and body must be UTF-8")
-	case len(body) > 1<<20:
-		return status.Error(codes.InvalidArgument, "the body is at most 1 MiB")
-	}
-	return nil
+	return out, m, nil
 }
 
 // current returns the registered build of plugin id and its manifest.

@@ -61,7 +61,7 @@ func TestMaliciousPluginGetsNothing(t *testing.T) {
 			"foreign_person": "OK", "people_at_foreign_units": "OK", "authorize_foreign": "OK",
 			"audit_core_action": "InvalidArgument", "audit_as_other_plugin": "PermissionDenied",
 			"enqueue_undeclared_job": "InvalidArgument", "enqueue_as_other_plugin": "PermissionDenied",
-			"mail_foreign_person": "NotFound", "settings_no_token": "Unauthenticated", "pupils": "OK",
+			"mail_foreign_person": "PermissionDenied", "settings_no_token": "Unauthenticated", "pupils": "OK",
 			"foreign_pupils": "OK", "pupils_at_foreign_schools": "OK", "pupils_other_plugin_token": "PermissionDenied",
 			"pupils_replayed_token": "Unauthenticated",
 		}

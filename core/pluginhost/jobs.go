@@ -214,7 +214,7 @@ func (rt *Runtime) runJob(ctx context.Context, id, job string, raw []byte) error
 	}
 	tok, revoke := rt.tokens.mint(act, ttl)
 	defer revoke()
-	pa.Token = tok
+	pa.Token, pa.AuditSeal = tok, rt.auditSeal(act)
 	begin := time.Now()
 	_, err = conn.RunJob(ctx, &pluginv1.RunJobRequest{Actor: pa, Job: job, Payload: jp.Payload, Attempt: attempt})
 	in.observe(time.Since(begin))

@@ -106,7 +106,8 @@ func (rt *Runtime) ServePlugin(c echo.Context, sh web.Shell) error {
 	defer revoke()
 	hreq := &pluginv1.HandleHTTPRequest{
 		Actor: &pluginv1.Actor{Token: tok, TenantId: uint64(info.Tenant.ID), TenantSlug: info.Tenant.Slug, TenantName: info.Tenant.Name,
-			UserId: uint64(info.User.ID), UserEmail: info.User.Email, UserName: info.User.Name, Grants: grants, RequestId: info.RequestID},
+			UserId: uint64(info.User.ID), UserEmail: info.User.Email, UserName: info.User.Name, Grants: grants, RequestId: info.RequestID,
+			AuditSeal: rt.auditSeal(act)},
 		Method: req.Method, Path: path, RawQuery: req.URL.RawQuery, Headers: requestHeaders(req), Body: info.Body,
 		CsrfToken: info.CSRFToken, BasePath: base, Route: decl.GetPath(),
 	}

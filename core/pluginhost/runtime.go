@@ -39,8 +39,17 @@ type Deps struct {
 	Mail *mail.Outbox
 	// Pupils answers Host.GetPupils; nil refuses it.
 	Pupils *pupils.Service
-	Log    *slog.Logger
+	// AuditKey (32 bytes or more) signs the audit seal of every call's actor
+	// and checks it when the plugin delivers its audit outbox
+	// (Host.DeliverAudit). It must be the same on every node and survive
+	// restarts: core/app derives it from the pupil key (AuditKeyLabel).
+	AuditKey []byte
+	Log      *slog.Logger
 }
+
+// AuditKeyLabel is the label under which core/app derives Deps.AuditKey
+// from the install's master key (sealed.DeriveKey).
+const AuditKeyLabel = "upwards plugin audit seal v1"
 
 // Options tune the runtime; zero values take the defaults.
 type Options struct {
@@ -126,6 +135,9 @@ var _ web.PluginRouter = (*Runtime)(nil)
 func New(deps Deps, opts Options) (*Runtime, error) {
 	if deps.DB == nil || deps.Tenancy == nil || deps.Identity == nil || deps.Authz == nil {
 		return nil, errors.New("pluginhost: New needs the database, tenancy, identity and authz")
+	}
+	if len(deps.AuditKey) < 32 {
+		return nil, errors.New("pluginhost: New needs an audit seal key of 32 bytes or more (Deps.AuditKey)")
 	}
 	if deps.Log == nil {
 		deps.Log = slog.Default()

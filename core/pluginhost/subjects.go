@@ -115,7 +115,7 @@ func (rt *Runtime) subjectCall(ctx context.Context, id string, tenantID, userID 
 	}
 	tok, revoke := rt.tokens.mint(act, SubjectCallTimeout+time.Minute)
 	defer revoke()
-	pa.Token = tok
+	pa.Token, pa.AuditSeal = tok, rt.auditSeal(act)
 	// The instance is pinned for the whole call, launch included, so the
 	// supervisor's Sync does not stop a plugin no tenant enables any more
 	// while it answers. A process that went away under the call anyway (it

@@ -142,7 +142,7 @@ func newEnv(t *testing.T, d storage.Dialect) *env {
 	e.pup = pupils.NewService(db, box)
 	log := quietLog()
 	e.rt, err = pluginhost.New(pluginhost.Deps{DB: db, DatabaseURL: dbURL, DataDir: e.dataDir, CoreVersion: "1.0.0",
-		Tenancy: e.ten, Identity: e.ids, Authz: e.az, Log: log}, pluginhost.Options{})
+		Tenancy: e.ten, Identity: e.ids, Authz: e.az, AuditKey: key, Log: log}, pluginhost.Options{})
 	e.must(err)
 	t.Cleanup(func() { _ = e.rt.Close() })
 	e.must(e.rt.Start(ctx))

@@ -62,6 +62,16 @@ func New(master []byte) (*Box, error) {
 	return &Box{aead: aead, hashKey: hashKey}, nil
 }
 
+// DeriveKey derives from the master key a 32-byte key for another purpose,
+// named by label (HKDF-SHA-256): keys of different labels are unrelated,
+// and none reveals the master key or the keys that seal pupil identifiers.
+func DeriveKey(master []byte, label string) ([]byte, error) {
+	if len(master) != KeySize {
+		return nil, fmt.Errorf("sealed: master key must be %d bytes, got %d", KeySize, len(master))
+	}
+	return derive(master, label)
+}
+
 func derive(master []byte, label string) ([]byte, error) {
 	k := make([]byte, KeySize)
 	if _, err := io.ReadFull(hkdf.New(sha256.New, master, nil, []byte(label)), k); err != nil {

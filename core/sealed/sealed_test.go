@@ -99,3 +99,26 @@ func TestKeyFileCreatedOnceWithPrivateMode(t *testing.T) {
 		t.Fatal("a corrupt key file was accepted")
 	}
 }
+
+// A derived key is the same from the same master key and label (every node,
+// every restart), and unrelated for another label or master key.
+func TestDeriveKeyIsStablePerLabel(t *testing.T) {
+	master, err := ParseKey(NewKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := ParseKey(NewKey())
+	k1, err1 := DeriveKey(master, "upwards plugin audit seal v1")
+	k2, err2 := DeriveKey(bytes.Clone(master), "upwards plugin audit seal v1")
+	k3, _ := DeriveKey(master, "another purpose")
+	k4, _ := DeriveKey(other, "upwards plugin audit seal v1")
+	if err1 != nil || err2 != nil || len(k1) != KeySize || !bytes.Equal(k1, k2) {
+		t.Fatalf("same master and label: %x %x (%v %v)", k1, k2, err1, err2)
+	}
+	if bytes.Equal(k1, k3) || bytes.Equal(k1, k4) || bytes.Equal(k1, master) {
+		t.Fatal("a derived key equals another label's, another master's or the master")
+	}
+	if _, err := DeriveKey(master[:16], "x"); err == nil {
+		t.Fatal("a short master key was accepted")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 
 	"gorm.io/gorm"
 
@@ -15,12 +16,16 @@ import (
 
 // callState is what the SDK puts in the context of a request, job or event.
 type callState struct {
-	actor   *pluginv1.Actor
-	host    *Host
-	db      *gorm.DB
-	log     *slog.Logger
-	dataDir string
-	attempt int
+	actor    *pluginv1.Actor
+	host     *Host
+	db       *gorm.DB
+	log      *slog.Logger
+	dataDir  string
+	pluginID string
+	attempt  int
+	// audited is set by AuditTx: the call wrote to the audit outbox, which
+	// the SDK delivers before the call answers.
+	audited atomic.Bool
 	// Requests only.
 	csrf, base, route string
 }

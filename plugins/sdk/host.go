@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
@@ -82,16 +83,66 @@ func (h *Host) OrgUnits(ctx context.Context, ids []uint64, kinds ...pluginv1.Org
 }
 
 // People returns the people with these ids, or those holding roles at
-// unitIDs, that the actor may see.
+// unitIDs, that the actor may see: PeopleWhere with IDs and UnitIDs.
 func (h *Host) People(ctx context.Context, ids, unitIDs []uint64) ([]*pluginv1.Person, error) {
-	if len(ids) > maxBatch || len(unitIDs) > maxBatch {
+	return h.PeopleWhere(ctx, PeopleQuery{IDs: ids, UnitIDs: unitIDs})
+}
+
+// PeopleQuery says which people PeopleWhere returns; every field is
+// optional, and the fields given must all match.
+type PeopleQuery struct {
+	// IDs are people by id.
+	IDs []uint64
+	// UnitIDs are units: people holding a role granted there match.
+	UnitIDs []uint64
+	// IncludeDescendants makes UnitIDs match grants at every unit beneath
+	// them too: the people of a hub's schools, not only of the hub.
+	IncludeDescendants bool
+	// Roles (core roles such as "reviewer", or plugin roles) keep only the
+	// grants of these roles: a person holding none of them is left out,
+	// and each person shows only these grants.
+	Roles []string
+}
+
+// PeopleWhere returns the people matching q that the actor may see (the
+// core's core.user.read reach; a job's system actor sees the tenant), each
+// with the role grants the actor may see. With no field set it returns
+// everyone the actor may see. For example the reviewers of a hub's schools:
+//
+//	host.PeopleWhere(ctx, sdk.PeopleQuery{UnitIDs: []uint64{hubID}, IncludeDescendants: true, Roles: []string{"reviewer"}})
+func (h *Host) PeopleWhere(ctx context.Context, q PeopleQuery) ([]*pluginv1.Person, error) {
+	if len(q.IDs) > maxBatch || len(q.UnitIDs) > maxBatch {
 		return nil, fmt.Errorf("host: get people: at most %d ids and %d unit ids per call", maxBatch, maxBatch)
 	}
-	resp, err := h.c.GetPeople(ctx, &pluginv1.GetPeopleRequest{ActorToken: h.token, Ids: ids, UnitIds: unitIDs})
+	resp, err := h.c.GetPeople(ctx, &pluginv1.GetPeopleRequest{ActorToken: h.token, Ids: q.IDs, UnitIds: q.UnitIDs,
+		Roles: q.Roles, IncludeDescendants: q.IncludeDescendants})
 	if err != nil {
 		return nil, fmt.Errorf("host: get people: %w", err)
 	}
 	return resp.GetPeople(), nil
+}
+
+// SchoolNames returns the names of the schools with these ids, by id,
+// whether or not the actor may see them otherwise: for naming a school a
+// record refers to (the host school of a day another school booked). It
+// tells nothing else about a school; ids that are not schools of the
+// tenant are left out. No id, no call.
+func (h *Host) SchoolNames(ctx context.Context, ids ...uint64) (map[uint64]string, error) {
+	out := map[uint64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := batches(ids, func(part []uint64) error {
+		resp, err := h.c.GetSchoolNames(ctx, &pluginv1.GetSchoolNamesRequest{ActorToken: h.token, Ids: part})
+		if err != nil {
+			return fmt.Errorf("host: get school names: %w", err)
+		}
+		for _, s := range resp.GetSchools() {
+			out[s.GetId()] = s.GetName()
+		}
+		return nil
+	})
+	return out, err
 }
 
 // Pupils returns the pupils with these ids and/or on roll at these schools
@@ -173,6 +224,10 @@ func payloadBytes(payload any) ([]byte, error) {
 // action must start with the plugin id ("hello.greeting.create"); before and
 // after are the entity's state as JSON (nil for none). Put no more personal
 // data in them than the audit needs.
+//
+// Audit is not transactional: called after the change commits, a failure
+// leaves the change unaudited. Record changes with AuditTx, in the change's
+// own transaction; Audit stays for plugins built before it.
 func (h *Host) Audit(ctx context.Context, action, entityType, entityID string, before, after any) error {
 	b, err := jsonDoc(before)
 	if err != nil {
@@ -212,7 +267,12 @@ func (h *Host) Settings(ctx context.Context) (map[string]string, error) {
 }
 
 // SendMail queues a plain-text mail through the core's outbox, to a person
-// of the tenant (personID) or to an address (to): give exactly one.
+// (personID) or to an address (to): give exactly one. The core sends mail
+// only within the actor's reach: to a person holding a role where the actor
+// may read people (for a job's system actor, anyone holding a role in the
+// tenant), or to an address the plugin declares (the tenant's value of one
+// of its SETTING_TYPE_EMAIL settings) or of such a person. Anyone else is
+// PermissionDenied.
 func (h *Host) SendMail(ctx context.Context, personID uint64, to, subject, body string) (uint64, error) {
 	resp, err := h.c.SendMail(ctx, &pluginv1.SendMailRequest{ActorToken: h.token, PersonId: personID, To: to,
 		Subject: subject, Body: body})
@@ -220,4 +280,41 @@ func (h *Host) SendMail(ctx context.Context, personID uint64, to, subject, body 
 		return 0, fmt.Errorf("host: send mail: %w", err)
 	}
 	return resp.GetMailId(), nil
+}
+
+// MaxMails is the most mails one SendMails call takes.
+const MaxMails = contract.MaxMails
+
+// Mail is one mail of SendMails: to PersonID or To (exactly one), with a
+// one-line Subject and a plain-text Body.
+type Mail struct {
+	PersonID uint64
+	To       string
+	Subject  string
+	Body     string
+}
+
+// SendMails queues several mails in one call and returns their ids, in
+// order. It is all or nothing: the core checks every mail (the recipients
+// as for SendMail) before it queues any, and refuses the call naming the
+// first bad mail by position ("mail 3: …"). At most MaxMails per call.
+func (h *Host) SendMails(ctx context.Context, mails ...Mail) ([]uint64, error) {
+	if len(mails) == 0 {
+		return nil, nil
+	}
+	if len(mails) > MaxMails {
+		return nil, fmt.Errorf("host: send mails: %d mails; at most %d per call", len(mails), MaxMails)
+	}
+	req := &pluginv1.SendMailsRequest{ActorToken: h.token, Mails: make([]*pluginv1.Mail, len(mails))}
+	for i, m := range mails {
+		req.Mails[i] = &pluginv1.Mail{PersonId: m.PersonID, To: m.To, Subject: m.Subject, Body: m.Body}
+	}
+	resp, err := h.c.SendMails(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("host: send mails: %w", err)
+	}
+	if len(resp.GetMailIds()) != len(mails) {
+		return nil, fmt.Errorf("host: send mails: %d ids for %d mails", len(resp.GetMailIds()), len(mails))
+	}
+	return resp.GetMailIds(), nil
 }

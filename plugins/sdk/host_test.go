@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"strings"
 	"testing"
 
 	"google.golang.org/grpc/codes"
@@ -75,10 +76,14 @@ func TestHostClientAnswersWithinTheActorsReach(t *testing.T) {
 	if err != nil || settings["colour"] != "teal" {
 		t.Fatalf("settings %v, %v", settings, err)
 	}
-	if id, err := head.SendMail(ctx, plugintest.AdminID, "", "Hello", "Body"); err != nil || id == 0 {
+	if id, err := head.SendMail(ctx, plugintest.HeadID, "", "Hello", "Body"); err != nil || id == 0 {
 		t.Fatalf("mail: %d, %v", id, err)
 	}
-	if m := host.Mails(); len(m) != 1 || m[0].To != "ada.admin@test.example" {
+	// The tenant admin holds her role at the root, outside the headteacher's reach.
+	if _, err := head.SendMail(ctx, plugintest.AdminID, "", "Hello", "Body"); status.Code(err) != codes.PermissionDenied {
+		t.Fatalf("mail outside the reach: %v", err)
+	}
+	if m := host.Mails(); len(m) != 1 || m[0].To != "hari.head@test.example" {
 		t.Fatalf("mails %+v", m)
 	}
 
@@ -89,5 +94,53 @@ func TestHostClientAnswersWithinTheActorsReach(t *testing.T) {
 	_, err = c.Schools(ctx)
 	if status.Code(err) != codes.Unauthenticated {
 		t.Fatalf("revoked token: %v", err)
+	}
+}
+
+// SendMails, PeopleWhere and SchoolNames reach the core as one call each
+// and carry every field.
+func TestHostBatchMailPeopleQueryAndSchoolNames(t *testing.T) {
+	fx := plugintest.DefaultFixture()
+	fx.People = append(fx.People, &pluginv1.Person{Id: 300, Name: "Rita Reviewer", Email: "rita.reviewer@test.example",
+		Grants: []*pluginv1.RoleGrant{{Role: "reviewer", UnitId: plugintest.SchoolC}, {Role: "teacher", UnitId: plugintest.SchoolB}}})
+	m := &pluginv1.Manifest{Id: "demo", Name: "Demo", Version: "1.0.0",
+		Settings: []*pluginv1.SettingDecl{{Key: "office", Type: pluginv1.SettingType_SETTING_TYPE_EMAIL, DefaultValue: "office@demo.example"}}}
+	host := plugintest.NewTestHost(fx, m)
+	c, _ := hostClient(t, host)
+	ctx := t.Context()
+	admin, head := NewHost(c, host.Mint(plugintest.AdminID, false)), NewHost(c, host.Mint(plugintest.HeadID, false))
+
+	ids, err := admin.SendMails(ctx, Mail{PersonID: plugintest.TeacherID, Subject: "One", Body: "1"},
+		Mail{To: "office@demo.example", Subject: "Two", Body: "2"}, Mail{PersonID: 300, Subject: "Three", Body: "3"})
+	if err != nil || len(ids) != 3 || host.CallCount("SendMails") != 1 {
+		t.Fatalf("SendMails = %v, %v (%d calls)", ids, err, host.CallCount("SendMails"))
+	}
+	if _, err := head.SendMails(ctx, Mail{PersonID: plugintest.HeadID, Subject: "x"}, Mail{PersonID: plugintest.TeacherID, Subject: "y"}); status.Code(err) != codes.PermissionDenied ||
+		!strings.Contains(err.Error(), "mail 2: person 102") {
+		t.Fatalf("a headteacher mailing another school: %v", err)
+	}
+	if _, err := head.SendMails(ctx, make([]Mail, MaxMails+1)...); err == nil || host.CallCount("SendMails") != 2 {
+		t.Fatalf("more than MaxMails: %v", err)
+	}
+	if len(host.Mails()) != 3 {
+		t.Fatalf("mails %+v: a refused batch queued some", host.Mails())
+	}
+
+	hub := PeopleQuery{UnitIDs: []uint64{plugintest.HubUnit}, IncludeDescendants: true, Roles: []string{"reviewer", "headteacher"}}
+	people, err := admin.PeopleWhere(ctx, hub)
+	if err != nil || len(people) != 2 || people[0].GetId() != plugintest.HeadID || people[1].GetId() != 300 || len(people[1].GetGrants()) != 1 {
+		t.Fatalf("reviewers and heads beneath the hub: %v, %v", people, err)
+	}
+	if people, _ := admin.PeopleWhere(ctx, PeopleQuery{UnitIDs: []uint64{plugintest.HubUnit}}); len(people) != 0 {
+		t.Fatalf("grants at the hub itself: %v", people)
+	}
+
+	names, err := head.SchoolNames(ctx, plugintest.SchoolA, plugintest.SchoolB, plugintest.SchoolC, plugintest.TrustUnit)
+	if err != nil || len(names) != 3 || names[plugintest.SchoolB] != "Birch Academy" {
+		t.Fatalf("school names: %v, %v", names, err)
+	}
+	host.Reset()
+	if names, err := head.SchoolNames(ctx); err != nil || len(names) != 0 || host.CallCount("GetSchoolNames") != 0 {
+		t.Fatalf("no ids: %v, %v, %d calls", names, err, host.CallCount("GetSchoolNames"))
 	}
 }

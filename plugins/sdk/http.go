@@ -36,6 +36,7 @@ func (s *server) HandleHTTP(ctx context.Context, req *pluginv1.HandleHTTPRequest
 		s.p.Handler.ServeHTTP(rec, r)
 		return nil
 	})
+	s.afterCall(ctx, st)
 	if err != nil {
 		return nil, status.Error(codes.Internal, "the handler panicked (see the plugin's log)")
 	}

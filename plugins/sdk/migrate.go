@@ -9,14 +9,19 @@ import (
 	"gorm.io/gorm"
 )
 
-// schemaMigration is one applied step, in the bookkeeping table.
+// schemaMigration is one applied step, in a bookkeeping table.
 type schemaMigration struct {
 	Version   int       `gorm:"primaryKey;autoIncrement:false"`
 	Name      string    `gorm:"size:200;not null"`
 	AppliedAt time.Time `gorm:"not null"`
 }
 
-func (schemaMigration) TableName() string { return "plugin_schema_migrations" }
+// Bookkeeping tables: the plugin's steps, and the SDK's own (its audit
+// outbox), numbered apart so that a plugin's numbering is its own.
+const (
+	pluginMigrationsTable = "plugin_schema_migrations"
+	sdkMigrationsTable    = "upwards_sdk_schema_migrations"
+)
 
 // checkMigrations sorts the steps and refuses a bad list.
 func checkMigrations(ms []Migration) ([]Migration, error) {
@@ -45,23 +50,24 @@ func latest(ms []Migration) int {
 }
 
 // migrate applies, in order, every step above the storage's current
-// version, each in its own transaction with its bookkeeping row, and
-// returns the version before and after. Storage a newer build already took
-// further is left alone.
-func migrate(ctx context.Context, db *gorm.DB, steps []Migration) (from, to int, err error) {
+// version, each in its own transaction with its bookkeeping row in table,
+// and returns the version before and after. Storage a newer build already
+// took further is left alone.
+func migrate(ctx context.Context, db *gorm.DB, table string, steps []Migration) (from, to int, err error) {
 	steps, err = checkMigrations(steps)
 	if err != nil {
 		return 0, 0, err
 	}
 	db = unscoped(db.WithContext(ctx))
-	if !db.Migrator().HasTable(&schemaMigration{}) {
-		if err := db.Migrator().CreateTable(&schemaMigration{}); err != nil {
-			return 0, 0, fmt.Errorf("create plugin_schema_migrations: %w", err)
+	book := func(tx *gorm.DB) *gorm.DB { return tx.Table(table) }
+	if !book(db).Migrator().HasTable(table) {
+		if err := book(db).Migrator().CreateTable(&schemaMigration{}); err != nil {
+			return 0, 0, fmt.Errorf("create %s: %w", table, err)
 		}
 	}
 	current := func() (int, error) {
 		var v *int
-		if err := db.Model(&schemaMigration{}).Select("MAX(version)").Scan(&v).Error; err != nil {
+		if err := book(db).Select("MAX(version)").Scan(&v).Error; err != nil {
 			return 0, fmt.Errorf("read storage version: %w", err)
 		}
 		if v == nil {
@@ -85,7 +91,7 @@ func migrate(ctx context.Context, db *gorm.DB, steps []Migration) (from, to int,
 			if err := m.Up(tx); err != nil {
 				return err
 			}
-			return tx.Create(&schemaMigration{Version: m.Version, Name: m.Name, AppliedAt: time.Now().UTC()}).Error
+			return book(tx).Create(&schemaMigration{Version: m.Version, Name: m.Name, AppliedAt: time.Now().UTC()}).Error
 		})
 		if err != nil {
 			return from, to, fmt.Errorf("migration %d (%s) failed; storage left at version %d: %w", m.Version, m.Name, to, err)

@@ -22,11 +22,11 @@ func TestMigrateAppliesEachStepOnceAndAFailureLeavesThePreviousSchema(t *testing
 			}},
 			{Version: 1, Name: "create things", Up: func(tx *gorm.DB) error { return tx.Migrator().CreateTable(&thingsV1{}) }},
 		}
-		from, to, err := migrate(ctx, db, steps)
+		from, to, err := migrate(ctx, db, pluginMigrationsTable, steps)
 		if err != nil || from != 0 || to != 2 {
 			t.Fatalf("first migrate: %d → %d, %v", from, to, err)
 		}
-		from, to, err = migrate(ctx, db, steps)
+		from, to, err = migrate(ctx, db, pluginMigrationsTable, steps)
 		if err != nil || from != 2 || to != 2 {
 			t.Fatalf("second migrate is not a no-op: %d → %d, %v", from, to, err)
 		}
@@ -37,7 +37,7 @@ func TestMigrateAppliesEachStepOnceAndAFailureLeavesThePreviousSchema(t *testing
 			}
 			return errors.New("boom")
 		}})
-		from, to, err = migrate(ctx, db, bad)
+		from, to, err = migrate(ctx, db, pluginMigrationsTable, bad)
 		if err == nil || !strings.Contains(err.Error(), "migration 3 (half done) failed; storage left at version 2") || from != 2 || to != 2 {
 			t.Fatalf("failing migrate: %d → %d, %v", from, to, err)
 		}
@@ -45,12 +45,12 @@ func TestMigrateAppliesEachStepOnceAndAFailureLeavesThePreviousSchema(t *testing
 			t.Fatal("the failed migration's table survived")
 		}
 		var versions []int
-		unscoped(db).Model(&schemaMigration{}).Order("version").Pluck("version", &versions)
+		unscoped(db).Table(pluginMigrationsTable).Order("version").Pluck("version", &versions)
 		if len(versions) != 2 || versions[1] != 2 {
 			t.Fatalf("bookkeeping = %v", versions)
 		}
 		// A build that knows fewer steps (a downgrade) leaves the storage alone.
-		from, to, err = migrate(ctx, db, steps[1:])
+		from, to, err = migrate(ctx, db, pluginMigrationsTable, steps[1:])
 		if err != nil || from != 2 || to != 2 {
 			t.Fatalf("older build: %d → %d, %v", from, to, err)
 		}
@@ -58,7 +58,7 @@ func TestMigrateAppliesEachStepOnceAndAFailureLeavesThePreviousSchema(t *testing
 		good := append(steps, Migration{Version: 3, Name: "fixed", Up: func(tx *gorm.DB) error {
 			return tx.Exec("CREATE TABLE leftovers (id INTEGER PRIMARY KEY)").Error
 		}})
-		if from, to, err = migrate(ctx, db, good); err != nil || from != 2 || to != 3 {
+		if from, to, err = migrate(ctx, db, pluginMigrationsTable, good); err != nil || from != 2 || to != 3 {
 			t.Fatalf("fixed migrate: %d → %d, %v", from, to, err)
 		}
 	})

@@ -37,7 +37,7 @@ func scoped(t *testing.T, d string) *server {
 	s := newServer(&Plugin{Manifest: testManifest(), Migrations: scopeMigrations}, nil)
 	db := openTest(t, d)
 	s.configure(pluginv1.NewHostServiceClient(nil), nil, db, t.TempDir())
-	if _, _, err := migrate(t.Context(), db, scopeMigrations); err != nil {
+	if _, _, err := migrate(t.Context(), db, pluginMigrationsTable, scopeMigrations); err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range []note{{TenantID: 1, Body: "one-a"}, {TenantID: 1, Body: "one-b", Pinned: true}, {TenantID: 2, Body: "two-a", Pinned: true}} {

@@ -40,11 +40,21 @@ func Serve(p *Plugin) {
 		Output:     os.Stderr,
 		JSONFormat: true,
 	})
+	var servers []*server
+	defer func() {
+		for _, s := range servers {
+			s.close()
+		}
+	}()
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig: contract.Handshake,
 		VersionedPlugins: map[int]plugin.PluginSet{
 			contract.ProtocolV1: {contract.PluginName: &contract.GRPCPluginV1{
-				NewServer: func(broker *plugin.GRPCBroker) pluginv1.PluginServiceServer { return NewServer(p, broker) },
+				NewServer: func(broker *plugin.GRPCBroker) pluginv1.PluginServiceServer {
+					s := newServer(p, broker)
+					servers = append(servers, s)
+					return s
+				},
 			}},
 		},
 		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {

@@ -31,6 +31,9 @@ type server struct {
 	hostConn *grpc.ClientConn
 	db       *gorm.DB
 	dataDir  string
+	outbox   *outbox
+	// outboxTiming is how the background audit delivery paces itself (tests shorten it).
+	outboxTiming outboxTiming
 }
 
 // NewServer returns the PluginService of p; broker reaches the core's Host
@@ -40,7 +43,7 @@ func NewServer(p *Plugin, broker *plugin.GRPCBroker) pluginv1.PluginServiceServe
 }
 
 func newServer(p *Plugin, broker *plugin.GRPCBroker) *server {
-	return &server{p: p, broker: broker, log: newLogger(os.Stderr)}
+	return &server{p: p, broker: broker, log: newLogger(os.Stderr), outboxTiming: defaultOutboxTiming}
 }
 
 // manifest is p.Manifest with protocol and storage version filled in, and
@@ -92,11 +95,19 @@ func (s *server) Configure(ctx context.Context, req *pluginv1.ConfigureRequest) 
 }
 
 // configure installs the Host client and storage, closing earlier ones.
+// Migrate starts delivering the storage's audit outbox in the background.
 func (s *server) configure(host pluginv1.HostServiceClient, conn *grpc.ClientConn, db *gorm.DB, dataDir string) {
+	var ob *outbox
+	if host != nil && db != nil {
+		ob = newOutbox(db, host, s.log.With("component", "audit_outbox"), s.outboxTiming)
+	}
 	s.mu.Lock()
-	oldConn, oldDB := s.hostConn, s.db
-	s.host, s.hostConn, s.db, s.dataDir = host, conn, db, dataDir
+	oldConn, oldDB, oldOutbox := s.hostConn, s.db, s.outbox
+	s.host, s.hostConn, s.db, s.dataDir, s.outbox = host, conn, db, dataDir, ob
 	s.mu.Unlock()
+	if oldOutbox != nil {
+		oldOutbox.close()
+	}
 	if oldConn != nil {
 		_ = oldConn.Close()
 	}
@@ -115,7 +126,35 @@ func (s *server) state(actor *pluginv1.Actor) (*callState, error) {
 	if actor == nil {
 		actor = &pluginv1.Actor{}
 	}
-	return &callState{actor: actor, host: NewHost(s.host, actor.GetToken()), db: s.db, log: s.log, dataDir: s.dataDir}, nil
+	return &callState{actor: actor, host: NewHost(s.host, actor.GetToken()), db: s.db, log: s.log, dataDir: s.dataDir,
+		pluginID: s.p.Manifest.GetId()}, nil
+}
+
+// close stops the background audit delivery (when the process ends).
+func (s *server) close() {
+	s.mu.Lock()
+	ob := s.outbox
+	s.outbox = nil
+	s.mu.Unlock()
+	if ob != nil {
+		ob.close()
+	}
+}
+
+// afterCall delivers the audit entries the call wrote (AuditTx) before the
+// call answers the core, so that the user normally sees a page whose change
+// is already in the core's audit log. What it cannot deliver now the
+// background delivery sends later.
+func (s *server) afterCall(ctx context.Context, st *callState) {
+	if st == nil || !st.audited.Load() {
+		return
+	}
+	s.mu.RLock()
+	ob := s.outbox
+	s.mu.RUnlock()
+	if ob != nil {
+		ob.flush(ctx, st.actor.GetTenantId())
+	}
 }
 
 func (s *server) storage() *gorm.DB {
@@ -134,7 +173,16 @@ func (s *server) Migrate(ctx context.Context, _ *pluginv1.MigrateRequest) (*plug
 		return nil, status.Errorf(codes.FailedPrecondition,
 			"the manifest's storage_schema_version is %d but the highest migration is %d: make them agree", want, top)
 	}
-	from, to, err := migrate(ctx, db, s.p.Migrations)
+	if _, _, err := migrate(ctx, db, sdkMigrationsTable, sdkMigrations); err != nil {
+		s.log.Error("the SDK's storage migration failed", "error", err.Error())
+		return nil, status.Error(codes.Aborted, "the SDK's own tables: "+err.Error())
+	}
+	s.mu.RLock()
+	if s.outbox != nil && s.db == db {
+		s.outbox.start() // the outbox table exists now
+	}
+	s.mu.RUnlock()
+	from, to, err := migrate(ctx, db, pluginMigrationsTable, s.p.Migrations)
 	if err != nil {
 		s.log.Error("storage migration failed", "error", err.Error())
 		return nil, status.Error(codes.Aborted, err.Error())
@@ -156,6 +204,7 @@ func (s *server) RunJob(ctx context.Context, req *pluginv1.RunJobRequest) (*plug
 	}
 	st.attempt = max(int(req.GetAttempt()), 1)
 	err = s.guard("job "+req.GetJob(), func() error { return fn(withState(ctx, st), req.GetPayload()) })
+	s.afterCall(ctx, st)
 	if err != nil {
 		s.log.Warn("job failed", "job", req.GetJob(), "attempt", st.attempt, "permanent", IsPermanent(err),
 			"request_id", req.GetActor().GetRequestId(), "error", err.Error())
@@ -216,7 +265,9 @@ func (s *server) OnEvent(ctx context.Context, req *pluginv1.OnEventRequest) (*pl
 		return nil, err
 	}
 	ev := Event{Type: req.GetType(), UnitID: req.GetUnitId()}
-	if err := s.guard("event "+ev.Type, func() error { return s.p.OnEvent(withState(ctx, st), ev) }); err != nil {
+	err = s.guard("event "+ev.Type, func() error { return s.p.OnEvent(withState(ctx, st), ev) })
+	s.afterCall(ctx, st)
+	if err != nil {
 		s.log.Warn("event handler failed", "event", ev.Type, "error", err.Error())
 		return nil, status.Errorf(codes.Unknown, "event %s: %v", ev.Type, err)
 	}
@@ -248,6 +299,7 @@ func (s *server) ExportSubject(ctx context.Context, req *pluginv1.ExportSubjectR
 		files, err = s.p.ExportSubject(withState(ctx, st), subj)
 		return err
 	})
+	s.afterCall(ctx, st)
 	if err != nil {
 		s.log.Warn("subject export failed", "error", err.Error())
 		return nil, status.Errorf(codes.Unknown, "export: %v", err)
@@ -276,6 +328,7 @@ func (s *server) EraseSubject(ctx context.Context, req *pluginv1.EraseSubjectReq
 		erased, anonymised, err = s.p.EraseSubject(withState(ctx, st), subj)
 		return err
 	})
+	s.afterCall(ctx, st)
 	if err != nil {
 		s.log.Warn("subject erasure failed", "error", err.Error())
 		return nil, status.Errorf(codes.Unknown, "erase: %v", err)

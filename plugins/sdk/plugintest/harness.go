@@ -182,16 +182,18 @@ func (h *Harness) NoGrants() *pluginv1.Actor {
 // System is the tenant's system actor (user 0), as for a scheduled job.
 func (h *Harness) System() *pluginv1.Actor { return h.actor(0, false) }
 
-// bind mints a Host token for a and returns the actor to send and the revoke.
+// bind mints a Host token and an audit seal for a, as the core does for
+// every call, and returns the actor to send and the revoke.
 func (h *Harness) bind(a *pluginv1.Actor) (*pluginv1.Actor, func()) {
 	if a == nil {
 		a = h.System()
 	}
 	out, _ := proto.Clone(a).(*pluginv1.Actor)
-	out.Token = h.Host.Mint(a.GetUserId(), a.GetToken() == allMarker)
+	out.Token = h.Host.mint(a.GetUserId(), a.GetTenantId(), a.GetToken() == allMarker)
 	if c := h.Clock(); !c.IsZero() {
 		out.ClockUnixMicro = c.UnixMicro()
 	}
+	out.AuditSeal = h.Host.AuditSeal(out)
 	return out, func() { h.Host.Revoke(out.Token) }
 }
 

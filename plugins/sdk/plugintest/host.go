@@ -4,18 +4,18 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	netmail "net/mail"
 	"slices"
 	"strings"
 	"sync"
-	"unicode/utf8"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
@@ -23,6 +23,7 @@ import (
 const (
 	maxIDs        = 5000
 	maxChecks     = 1000
+	maxRoles      = 100
 	maxJobPayload = 1 << 20
 	maxDelay      = 30 * 24 * 3600
 )
@@ -37,11 +38,20 @@ type Call struct {
 	Request proto.Message
 }
 
-// AuditEntry is one Audit call.
+// AuditEntry is one audit entry the test Host recorded: from an Audit call,
+// or delivered from the plugin's audit outbox (sdk.AuditTx), once per Key.
 type AuditEntry struct {
 	UserID                       uint64
 	Action, EntityType, EntityID string
 	BeforeJSON, AfterJSON        string
+	// TenantID is the actor's tenant.
+	TenantID uint64
+	// Key is the outbox entry's key; empty for an Audit call.
+	Key string
+	// RequestID is the actor's request id, for a delivered entry.
+	RequestID string
+	// At is when the change was made (delivered entries) or the call came.
+	At time.Time
 }
 
 // Mail is one SendMail call.
@@ -62,45 +72,85 @@ type Job struct {
 
 // actorInfo is what a token stands for.
 type actorInfo struct {
-	userID uint64
-	all    bool // holds every permission everywhere
+	userID   uint64
+	tenantID uint64
+	all      bool // holds every permission everywhere
 }
 
 // TestHost is the core's Host service over a Fixture. It answers like the
 // core: within the actor's tenant and reach, refusing unknown or revoked
-// tokens, actions without the plugin's prefix and undeclared jobs. It
-// records every call.
+// tokens, actions without the plugin's prefix, undeclared jobs and mail to
+// anyone outside the actor's reach. It records every call, and every audit
+// entry once. RefuseAudits and LoseAuditAcks make it a Host whose audit
+// log is out of order, to test that a plugin tells the truth meanwhile.
 type TestHost struct {
 	pluginv1.UnimplementedHostServiceServer
 
 	fx       *Fixture
 	manifest *pluginv1.Manifest
 	noPupils bool
+	auditKey []byte
 
-	mu       sync.Mutex
-	tokens   map[string]actorInfo
-	calls    []Call
-	audits   []AuditEntry
-	mails    []Mail
-	enqueued []Job
-	seq      uint64
+	mu           sync.Mutex
+	tokens       map[string]actorInfo
+	calls        []Call
+	audits       []AuditEntry
+	auditKeys    map[string]bool
+	refuseAudits bool
+	loseAuditAck bool
+	mails        []Mail
+	enqueued     []Job
+	seq          uint64
 }
 
 // NewTestHost returns a Host answering from fx for the plugin declaring m.
 func NewTestHost(fx *Fixture, m *pluginv1.Manifest) *TestHost {
-	return &TestHost{fx: fx, manifest: m, tokens: map[string]actorInfo{}}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	return &TestHost{fx: fx, manifest: m, auditKey: key, tokens: map[string]actorInfo{}, auditKeys: map[string]bool{}}
 }
 
-// Mint returns a fresh actor token for user (0: the tenant's system actor);
-// all makes it hold every permission everywhere.
+// Mint returns a fresh actor token for user (0: the tenant's system actor)
+// of the fixture's tenant; all makes it hold every permission everywhere.
 func (h *TestHost) Mint(userID uint64, all bool) string {
+	return h.mint(userID, h.fx.Tenant.ID, all)
+}
+
+func (h *TestHost) mint(userID, tenantID uint64, all bool) string {
 	var b [24]byte
 	_, _ = rand.Read(b[:])
 	tok := base64.RawURLEncoding.EncodeToString(b[:])
 	h.mu.Lock()
-	h.tokens[tok] = actorInfo{userID: userID, all: all}
+	h.tokens[tok] = actorInfo{userID: userID, tenantID: tenantID, all: all}
 	h.mu.Unlock()
 	return tok
+}
+
+// AuditSeal returns the audit seal of actor a (its tenant, user, email and
+// request id) for this plugin, as the core puts one in every call's actor.
+// The harness sets it on every call; a test building its own Actor for a
+// server under test sets Actor.AuditSeal to it.
+func (h *TestHost) AuditSeal(a *pluginv1.Actor) string {
+	return contract.SealAudit(h.auditKey, contract.AuditClaims{PluginID: h.manifest.GetId(), TenantID: a.GetTenantId(),
+		UserID: a.GetUserId(), UserEmail: a.GetUserEmail(), RequestID: a.GetRequestId()}, time.Now())
+}
+
+// RefuseAudits makes the Host refuse every audit entry (Audit calls and
+// outbox deliveries answer UNAVAILABLE, recording nothing) while on, as a
+// core whose audit log cannot be written.
+func (h *TestHost) RefuseAudits(on bool) {
+	h.mu.Lock()
+	h.refuseAudits = on
+	h.mu.Unlock()
+}
+
+// LoseAuditAcks makes the Host record audit entries but answer UNAVAILABLE
+// while on, as if the acknowledgement were lost on the way back: the plugin
+// delivers again, and the Host must still hold each entry once.
+func (h *TestHost) LoseAuditAcks(on bool) {
+	h.mu.Lock()
+	h.loseAuditAck = on
+	h.mu.Unlock()
 }
 
 // Revoke ends a token, as the core does when the request or job returns.
@@ -149,10 +199,12 @@ func (h *TestHost) Enqueued() []Job {
 	return slices.Clone(h.enqueued)
 }
 
-// Reset forgets the recorded calls, audits, mails and jobs.
+// Reset forgets the recorded calls, audits, mails and jobs (and the keys
+// of delivered audit entries).
 func (h *TestHost) Reset() {
 	h.mu.Lock()
 	h.calls, h.audits, h.mails, h.enqueued = nil, nil, nil, nil
+	h.auditKeys = map[string]bool{}
 	h.mu.Unlock()
 }
 
@@ -265,8 +317,10 @@ func (h *TestHost) GetOrgUnits(_ context.Context, req *pluginv1.GetOrgUnitsReque
 	return out, nil
 }
 
-// GetPeople answers within core.user.read: a person shows with the grants
-// the actor reaches.
+// GetPeople answers within core.user.read: a person shows when one of
+// their grants within reach matches the units (with include_descendants,
+// or beneath them) and roles asked, with their grants within reach (of the
+// asked roles only, if any).
 func (h *TestHost) GetPeople(_ context.Context, req *pluginv1.GetPeopleRequest) (*pluginv1.GetPeopleResponse, error) {
 	a, err := h.resolve("GetPeople", req.GetActorToken(), req)
 	if err != nil {
@@ -275,22 +329,63 @@ func (h *TestHost) GetPeople(_ context.Context, req *pluginv1.GetPeopleRequest) 
 	if err := checkIDs(req.GetIds(), req.GetUnitIds()); err != nil {
 		return nil, err
 	}
+	roles := req.GetRoles()
+	if len(roles) > maxRoles {
+		return nil, status.Errorf(codes.InvalidArgument, "at most %d roles per call", maxRoles)
+	}
+	for i, r := range roles {
+		if r == "" || len(r) > 64 {
+			return nil, status.Errorf(codes.InvalidArgument, "role %d: a role name is 1 to 64 characters", i+1)
+		}
+	}
+	atUnit := func(unit uint64) bool {
+		for _, u := range req.GetUnitIds() {
+			if unit == u || req.GetIncludeDescendants() && h.fx.within(unit, u) {
+				return true
+			}
+		}
+		return len(req.GetUnitIds()) == 0
+	}
+	// Reaching the whole tenant, the actor sees people without a role too
+	// (unless it filters by unit or role), as from the core.
+	tenantWide := a.all || a.userID == 0 || h.can(a, "core.user.read", h.fx.RootUnitID)
 	out := &pluginv1.GetPeopleResponse{}
 	for _, p := range h.fx.People {
 		if !wanted(req.GetIds(), p.GetId()) {
 			continue
 		}
 		var grants []*pluginv1.RoleGrant
+		matched := false
 		for _, g := range p.GetGrants() {
-			if wanted(req.GetUnitIds(), g.GetUnitId()) && h.reads(a, "core.user.read", g.GetUnitId()) {
-				grants = append(grants, proto.Clone(g).(*pluginv1.RoleGrant))
+			if !h.reads(a, "core.user.read", g.GetUnitId()) || len(roles) > 0 && !slices.Contains(roles, g.GetRole()) {
+				continue
 			}
+			grants = append(grants, proto.Clone(g).(*pluginv1.RoleGrant))
+			matched = matched || atUnit(g.GetUnitId())
 		}
-		everyone := (a.all || a.userID == 0) && len(req.GetUnitIds()) == 0
-		if len(grants) == 0 && !everyone {
+		everyone := tenantWide && len(req.GetUnitIds()) == 0 && len(roles) == 0
+		if !matched && !everyone {
 			continue
 		}
 		out.People = append(out.People, &pluginv1.Person{Id: p.GetId(), Name: p.GetName(), Email: p.GetEmail(), Grants: grants})
+	}
+	return out, nil
+}
+
+// GetSchoolNames names any school of the fixture among ids, within the
+// actor's reach or not, and tells nothing else about it.
+func (h *TestHost) GetSchoolNames(_ context.Context, req *pluginv1.GetSchoolNamesRequest) (*pluginv1.GetSchoolNamesResponse, error) {
+	if _, err := h.resolve("GetSchoolNames", req.GetActorToken(), req); err != nil {
+		return nil, err
+	}
+	if err := checkIDs(req.GetIds()); err != nil {
+		return nil, err
+	}
+	out := &pluginv1.GetSchoolNamesResponse{}
+	for _, s := range h.fx.Schools {
+		if slices.Contains(req.GetIds(), s.GetId()) {
+			out.Schools = append(out.Schools, &pluginv1.SchoolName{Id: s.GetId(), Name: s.GetName()})
+		}
 	}
 	return out, nil
 }
@@ -365,31 +460,98 @@ func (h *TestHost) Enqueue(_ context.Context, req *pluginv1.EnqueueRequest) (*pl
 	return &pluginv1.EnqueueResponse{TaskId: id}, nil
 }
 
-// Audit records an entry whose action carries the plugin's prefix.
+// Audit records an entry whose action carries the plugin's prefix, unless
+// RefuseAudits is on (LoseAuditAcks: recorded, then UNAVAILABLE).
 func (h *TestHost) Audit(_ context.Context, req *pluginv1.AuditRequest) (*pluginv1.AuditResponse, error) {
 	a, err := h.resolve("Audit", req.GetActorToken(), req)
 	if err != nil {
 		return nil, err
 	}
-	prefix := h.manifest.GetId() + "."
-	action := req.GetAction()
-	switch {
-	case !strings.HasPrefix(action, prefix) || action == prefix:
-		return nil, status.Errorf(codes.InvalidArgument, "an audit action must start with %q", prefix)
-	case len(action) > 100:
-		return nil, status.Error(codes.InvalidArgument, "an audit action is at most 100 characters")
-	case len(req.GetEntityType()) > 64 || len(req.GetEntityId()) > 64:
-		return nil, status.Error(codes.InvalidArgument, "entity_type and entity_id are at most 64 characters")
-	case req.GetBeforeJson() != "" && !json.Valid([]byte(req.GetBeforeJson())):
-		return nil, status.Error(codes.InvalidArgument, "before_json is not a JSON document")
-	case req.GetAfterJson() != "" && !json.Valid([]byte(req.GetAfterJson())):
-		return nil, status.Error(codes.InvalidArgument, "after_json is not a JSON document")
+	if reason := h.checkAudit(req.GetAction(), req.GetEntityType(), req.GetEntityId(), req.GetBeforeJson(), req.GetAfterJson(), false); reason != "" {
+		return nil, status.Error(codes.InvalidArgument, reason)
 	}
 	h.mu.Lock()
-	h.audits = append(h.audits, AuditEntry{UserID: a.userID, Action: action, EntityType: req.GetEntityType(),
-		EntityID: req.GetEntityId(), BeforeJSON: req.GetBeforeJson(), AfterJSON: req.GetAfterJson()})
-	h.mu.Unlock()
+	defer h.mu.Unlock()
+	if h.refuseAudits {
+		return nil, errRefused
+	}
+	h.audits = append(h.audits, AuditEntry{UserID: a.userID, TenantID: a.tenantID, Action: req.GetAction(), EntityType: req.GetEntityType(),
+		EntityID: req.GetEntityId(), BeforeJSON: req.GetBeforeJson(), AfterJSON: req.GetAfterJson(), At: time.Now()})
+	if h.loseAuditAck {
+		return nil, errLostAck
+	}
 	return &pluginv1.AuditResponse{}, nil
+}
+
+var (
+	errRefused = status.Error(codes.Unavailable, "the test Host refuses audit entries (RefuseAudits)")
+	errLostAck = status.Error(codes.Unavailable, "the test Host recorded the audit entries but lost the acknowledgement (LoseAuditAcks)")
+)
+
+// checkAudit says why the core would refuse an entry's fields ("" if not);
+// outbox says the documents are bounded (MaxAuditDocument).
+func (h *TestHost) checkAudit(action, entityType, entityID, before, after string, outbox bool) string {
+	if err := contract.CheckAuditFields(h.manifest.GetId(), action, entityType, entityID); err != nil {
+		return err.Error()
+	}
+	if outbox && (len(before) > contract.MaxAuditDocument || len(after) > contract.MaxAuditDocument) {
+		return fmt.Sprintf("before_json and after_json are at most %d KiB each", contract.MaxAuditDocument>>10)
+	}
+	for name, doc := range map[string]string{"before_json": before, "after_json": after} {
+		if _, err := contract.AuditDocument(doc); err != nil {
+			return name + ": " + err.Error()
+		}
+	}
+	return ""
+}
+
+// DeliverAudit records the plugin's outbox entries like the core: in order,
+// each key once, refusing for good (by position) an entry whose seal this
+// Host did not make for the actor it names. RefuseAudits refuses the call;
+// LoseAuditAcks records and then answers UNAVAILABLE.
+func (h *TestHost) DeliverAudit(_ context.Context, req *pluginv1.DeliverAuditRequest) (*pluginv1.DeliverAuditResponse, error) {
+	h.mu.Lock()
+	h.calls = append(h.calls, Call{Method: "DeliverAudit", Request: proto.Clone(req)})
+	h.mu.Unlock()
+	if len(req.GetEntries()) > contract.MaxAuditEntries {
+		return nil, status.Errorf(codes.InvalidArgument, "at most %d audit entries per call", contract.MaxAuditEntries)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.refuseAudits {
+		return nil, errRefused
+	}
+	out := &pluginv1.DeliverAuditResponse{}
+	for i, e := range req.GetEntries() {
+		if reason := h.checkEntry(e); reason != "" {
+			out.Refused = fmt.Sprintf("entry %d (key %s): %s", i+1, e.GetKey(), reason)
+			break
+		}
+		if !h.auditKeys[e.GetKey()] {
+			h.auditKeys[e.GetKey()] = true
+			h.audits = append(h.audits, AuditEntry{UserID: e.GetUserId(), TenantID: e.GetTenantId(), Key: e.GetKey(), RequestID: e.GetRequestId(),
+				Action: e.GetAction(), EntityType: e.GetEntityType(), EntityID: e.GetEntityId(), BeforeJSON: e.GetBeforeJson(),
+				AfterJSON: e.GetAfterJson(), At: time.UnixMicro(e.GetAtUnixMicro()).UTC()})
+		}
+		out.Recorded++
+	}
+	if h.loseAuditAck {
+		return nil, errLostAck
+	}
+	return out, nil
+}
+
+// checkEntry says why the core would refuse a delivered entry ("" if not).
+func (h *TestHost) checkEntry(e *pluginv1.AuditEntry) string {
+	claims := contract.AuditClaims{PluginID: h.manifest.GetId(), TenantID: e.GetTenantId(), UserID: e.GetUserId(),
+		UserEmail: e.GetUserEmail(), RequestID: e.GetRequestId()}
+	if len(e.GetKey()) < 16 || len(e.GetKey()) > 64 {
+		return "the key must be 16 to 64 letters, digits, '-' or '_'"
+	}
+	if _, err := contract.VerifyAuditSeal(h.auditKey, e.GetSeal(), claims); err != nil {
+		return fmt.Sprintf("its seal does not verify for plugin %s and the actor it names", h.manifest.GetId())
+	}
+	return h.checkAudit(e.GetAction(), e.GetEntityType(), e.GetEntityId(), e.GetBeforeJson(), e.GetAfterJson(), true)
 }
 
 // GetSettings returns the manifest's defaults overlaid with the fixture's values.
@@ -407,38 +569,132 @@ func (h *TestHost) GetSettings(_ context.Context, req *pluginv1.GetSettingsReque
 	return &pluginv1.GetSettingsResponse{Settings: out}, nil
 }
 
-// SendMail records a mail to a person of the tenant or to an address.
+// SendMail records a mail to a person within the actor's reach or to a
+// declared address, like the core.
 func (h *TestHost) SendMail(_ context.Context, req *pluginv1.SendMailRequest) (*pluginv1.SendMailResponse, error) {
 	a, err := h.resolve("SendMail", req.GetActorToken(), req)
 	if err != nil {
 		return nil, err
 	}
-	to := req.GetTo()
-	switch {
-	case req.GetPersonId() != 0 && to != "":
-		return nil, status.Error(codes.InvalidArgument, "give either person_id or to, not both")
-	case req.GetPersonId() != 0:
-		p := h.fx.person(req.GetPersonId())
-		if p == nil {
-			return nil, status.Error(codes.NotFound, "no such person in the tenant")
+	ids, err := h.queueMails(a, []*pluginv1.Mail{{PersonId: req.GetPersonId(), To: req.GetTo(), Subject: req.GetSubject(), Body: req.GetBody()}}, false)
+	if err != nil {
+		return nil, err
+	}
+	return &pluginv1.SendMailResponse{MailId: ids[0]}, nil
+}
+
+// SendMails records every mail or none, naming the first refused by position.
+func (h *TestHost) SendMails(_ context.Context, req *pluginv1.SendMailsRequest) (*pluginv1.SendMailsResponse, error) {
+	a, err := h.resolve("SendMails", req.GetActorToken(), req)
+	if err != nil {
+		return nil, err
+	}
+	if len(req.GetMails()) > contract.MaxMails {
+		return nil, status.Errorf(codes.InvalidArgument, "at most %d mails per call", contract.MaxMails)
+	}
+	ids, err := h.queueMails(a, req.GetMails(), true)
+	if err != nil {
+		return nil, err
+	}
+	return &pluginv1.SendMailsResponse{MailIds: ids}, nil
+}
+
+// queueMails checks every mail, then records them all.
+func (h *TestHost) queueMails(a actorInfo, mails []*pluginv1.Mail, numbered bool) ([]uint64, error) {
+	out := make([]Mail, len(mails))
+	for i, m := range mails {
+		to, err := h.recipient(a, m)
+		if err == nil {
+			err = checkMail(to, m.GetSubject(), m.GetBody())
 		}
-		to = p.GetEmail()
-	case to == "":
-		return nil, status.Error(codes.InvalidArgument, "give person_id or to")
-	}
-	subject := req.GetSubject()
-	if _, err := netmail.ParseAddress(to); err != nil || !strings.Contains(to, "@") {
-		return nil, status.Errorf(codes.InvalidArgument, "%q is not an email address", to)
-	}
-	if strings.TrimSpace(subject) == "" || strings.ContainsAny(subject, "\r\n") || utf8.RuneCountInString(subject) > 300 {
-		return nil, status.Error(codes.InvalidArgument, "the subject must be one line of 1 to 300 characters")
-	}
-	if !utf8.ValidString(subject) || !utf8.ValidString(req.GetBody()) {
-		return nil, status.Error(codes.InvalidArgument, "subject and body must be UTF-8")
+		if err != nil {
+			if numbered {
+				st := status.Convert(err)
+				return nil, status.Errorf(st.Code(), "mail %d: %s", i+1, st.Message())
+			}
+			return nil, err
+		}
+		out[i] = Mail{UserID: a.userID, To: to, Subject: m.GetSubject(), Body: m.GetBody()}
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.seq++
-	h.mails = append(h.mails, Mail{ID: h.seq, UserID: a.userID, To: to, Subject: subject, Body: req.GetBody()})
-	return &pluginv1.SendMailResponse{MailId: h.seq}, nil
+	ids := make([]uint64, len(out))
+	for i, m := range out {
+		h.seq++
+		m.ID, ids[i] = h.seq, h.seq
+		h.mails = append(h.mails, m)
+	}
+	return ids, nil
+}
+
+// mailable reports whether a may mail person p: p holds a role where a may
+// read people (the system actor: any role in the tenant).
+func (h *TestHost) mailable(a actorInfo, p *pluginv1.Person) bool {
+	for _, g := range p.GetGrants() {
+		if h.reads(a, "core.user.read", g.GetUnitId()) {
+			return true
+		}
+	}
+	return false
+}
+
+// recipient returns the address of m, or why a may not send it.
+func (h *TestHost) recipient(a actorInfo, m *pluginv1.Mail) (string, error) {
+	switch {
+	case m.GetPersonId() != 0 && m.GetTo() != "":
+		return "", status.Error(codes.InvalidArgument, "give either person_id or to, not both")
+	case m.GetPersonId() != 0:
+		p := h.fx.person(m.GetPersonId())
+		if p == nil || !h.mailable(a, p) {
+			return "", status.Errorf(codes.PermissionDenied, "person %d is not within the actor's reach (a person mailed must hold a role where the actor may read people)", m.GetPersonId())
+		}
+		return p.GetEmail(), nil
+	case m.GetTo() == "":
+		return "", status.Error(codes.InvalidArgument, "give person_id or to")
+	}
+	addr, err := netmail.ParseAddress(m.GetTo())
+	if err != nil || !strings.Contains(m.GetTo(), "@") {
+		return "", status.Error(codes.InvalidArgument, "to is not an email address")
+	}
+	low := strings.ToLower(addr.Address)
+	if h.declared()[low] {
+		return m.GetTo(), nil
+	}
+	for _, p := range h.fx.People {
+		if strings.EqualFold(p.GetEmail(), low) && h.mailable(a, p) {
+			return m.GetTo(), nil
+		}
+	}
+	return "", status.Error(codes.PermissionDenied, "the address is neither one the plugin declares (a SETTING_TYPE_EMAIL setting's value) nor that of a person within the actor's reach")
+}
+
+// declared returns the lower-cased addresses the plugin declares: the
+// values of its SETTING_TYPE_EMAIL settings (the fixture's over the defaults).
+func (h *TestHost) declared() map[string]bool {
+	out := map[string]bool{}
+	for _, s := range h.manifest.GetSettings() {
+		if s.GetType() != pluginv1.SettingType_SETTING_TYPE_EMAIL {
+			continue
+		}
+		v, ok := h.fx.Settings[s.GetKey()]
+		if !ok {
+			v = s.GetDefaultValue()
+		}
+		list, err := netmail.ParseAddressList(v)
+		if err != nil {
+			continue
+		}
+		for _, addr := range list {
+			out[strings.ToLower(addr.Address)] = true
+		}
+	}
+	return out
+}
+
+// checkMail refuses, as InvalidArgument, what the core's outbox would.
+func checkMail(to, subject, body string) error {
+	if err := contract.CheckMail(to, subject, body); err != nil {
+		return status.Error(codes.InvalidArgument, err.Error())
+	}
+	return nil
 }

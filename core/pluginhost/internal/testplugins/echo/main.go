@@ -49,6 +49,7 @@ func manifest() *pluginv1.Manifest {
 			{Method: post, Path: "/mail", Permission: "authenticated", Scope: anywhere},
 			{Method: get, Path: "/broken", Permission: "authenticated", Scope: anywhere},
 			{Method: get, Path: "/flash", Permission: "authenticated", Scope: anywhere},
+			{Method: post, Path: "/outbox", Permission: "authenticated", Scope: anywhere},
 		},
 		Navigation: []*pluginv1.NavItem{
 			{Label: name, Path: "/", Permission: view},
@@ -60,8 +61,11 @@ func manifest() *pluginv1.Manifest {
 			{Name: "refuse", MaxRetry: 5, TimeoutSeconds: 30},
 		},
 		Schedules: []*pluginv1.ScheduleDecl{{Job: "tick", Cron: "@every 1s"}},
-		Settings:  []*pluginv1.SettingDecl{{Key: "greeting", Label: "Greeting", Type: pluginv1.SettingType_SETTING_TYPE_STRING, DefaultValue: "hello"}},
-		Events:    []string{"tenant.enabled", "tenant.disabled", "school.changed"},
+		Settings: []*pluginv1.SettingDecl{
+			{Key: "greeting", Label: "Greeting", Type: pluginv1.SettingType_SETTING_TYPE_STRING, DefaultValue: "hello"},
+			{Key: "reply_to", Label: "Reply-to address", Type: pluginv1.SettingType_SETTING_TYPE_EMAIL},
+		},
+		Events: []string{"tenant.enabled", "tenant.disabled", "school.changed"},
 	}
 }
 
@@ -176,6 +180,18 @@ func (s *server) HandleHTTP(ctx context.Context, req *pluginv1.HandleHTTPRequest
 		r := tp.Fragment("Flash", `<p data-testid="flash-page">shown with its flash</p>`)
 		r.Headers = append(r.Headers, &pluginv1.Header{Name: "X-Upwards-Flash", Values: []string{"Settings%20saved"}})
 		return r, nil
+	case "/outbox":
+		// Delivers an audit entry made by the request's actor, sealed with
+		// the seal the core gave this call, as the SDK's outbox does.
+		q, _ := url.ParseQuery(req.GetRawQuery())
+		resp, err := host.DeliverAudit(ctx, &pluginv1.DeliverAuditRequest{Entries: []*pluginv1.AuditEntry{{
+			Key: q.Get("key"), Seal: a.GetAuditSeal(), TenantId: a.GetTenantId(), UserId: a.GetUserId(), UserEmail: a.GetUserEmail(),
+			RequestId: a.GetRequestId(), Action: pluginID + ".outbox", EntityType: "note", EntityId: q.Get("key"), AfterJson: `{"n":1}`,
+		}}})
+		if err != nil {
+			return tp.Text(200, "error: "+status.Code(err).String()), nil
+		}
+		return tp.JSON(map[string]any{"recorded": resp.GetRecorded(), "refused": resp.GetRefused()}), nil
 	}
 	return tp.Text(404, "no such echo page"), nil
 }

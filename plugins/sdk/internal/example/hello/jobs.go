@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 
 	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
@@ -36,18 +35,15 @@ func digest(ctx context.Context, payload []byte) error {
 	if err != nil || len(roots) == 0 {
 		return fmt.Errorf("digest: find the tenant's root unit: %w", err)
 	}
-	people, err := host.People(ctx, nil, []uint64{roots[0].GetId()})
+	// The tenant admins: people holding tenant_admin at the root unit.
+	admins, err := host.PeopleWhere(ctx, sdk.PeopleQuery{UnitIDs: []uint64{roots[0].GetId()}, Roles: []string{"tenant_admin"}})
 	if err != nil {
 		return err
 	}
-	for _, p := range people {
-		admin := slices.ContainsFunc(p.GetGrants(), func(g *pluginv1.RoleGrant) bool { return g.GetRole() == "tenant_admin" })
-		if !admin {
-			continue
-		}
-		if _, err := host.SendMail(ctx, p.GetId(), "", subject, body); err != nil {
-			return err
-		}
+	mails := make([]sdk.Mail, len(admins))
+	for i, p := range admins {
+		mails[i] = sdk.Mail{PersonID: p.GetId(), Subject: subject, Body: body}
 	}
-	return nil
+	_, err = host.SendMails(ctx, mails...) // one call, all or none
+	return err
 }

@@ -11,6 +11,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 
 	"github.com/challengepartners/upwards/plugins/sdk/contract"
 	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
@@ -56,9 +62,10 @@ func TestGreetingsAreStoredAuditedAndScopedToTheTenant(t *testing.T) {
 	if got := header(resp, contract.FlashHeader); got != "Greeting%20sent%20to%20Alder%20Primary%20School" {
 		t.Fatalf("the save asks for the flash %q", got)
 	}
+	// Audited through the outbox, before the post answered.
 	audits := h.Host.Audits()
 	if len(audits) != 1 || audits[0].Action != "hello.greeting.create" || audits[0].UserID != plugintest.AdminID ||
-		!strings.Contains(audits[0].AfterJSON, "inspection") {
+		audits[0].Key == "" || !strings.Contains(audits[0].AfterJSON, "inspection") {
 		t.Fatalf("audits = %+v", audits)
 	}
 
@@ -229,4 +236,104 @@ func TestLargeBodiesReachThePlugin(t *testing.T) {
 	if err != nil || resp.GetStatus() != http.StatusUnprocessableEntity {
 		t.Fatalf("6 MiB form: %v, %v", resp.GetStatus(), err)
 	}
+}
+
+// While the core's audit log refuses entries, posting a greeting still
+// saves it and says so (no "Nothing was saved"); once the Host takes
+// entries again every greeting is audited exactly once, in order, within a
+// bound, also when acknowledgements are lost on the way back. On both kinds
+// of storage.
+func TestGreetingsAreAuditedOnceWhenTheHostComesBack(t *testing.T) {
+	plugintest.EachDialect(t, func(t *testing.T, dialect string) {
+		st := plugintest.NewStorage(t, dialect)
+		h := plugintest.Start(t, binary, plugintest.WithStorage(st.GetDriver(), st.GetDsn(), st.GetSchema()))
+		admin := h.AllPermissions()
+		post := func(msg string) {
+			t.Helper()
+			resp, err := h.HTTP(admin, "POST", "/greetings", url.Values{"school_id": {"10"}, "message": {msg}})
+			if err != nil || resp.GetStatus() != http.StatusSeeOther || location(resp) != "/p/hello/" {
+				t.Fatalf("post %q: %v %v %s", msg, resp.GetStatus(), err, resp.GetBody())
+			}
+			// The save is confirmed (the core shows the flash on the next page)
+			// and the greeting is there.
+			if got := header(resp, contract.FlashHeader); !strings.HasPrefix(got, "Greeting%20sent%20to") {
+				t.Fatalf("the post of %q asks for the flash %q", msg, got)
+			}
+			page, err := h.HTTP(admin, "GET", "/", nil)
+			if err != nil || !strings.Contains(string(page.GetBody()), msg) {
+				t.Fatalf("the page after posting %q does not show it: %v\n%s", msg, err, page.GetBody())
+			}
+		}
+		audited := func() []string {
+			var out []string
+			for _, a := range h.Host.Audits() {
+				var g greeting
+				_ = json.Unmarshal([]byte(a.AfterJSON), &g)
+				out = append(out, g.Message)
+			}
+			return out
+		}
+		eventually := func(bound time.Duration, want string) {
+			t.Helper()
+			deadline := time.Now().Add(bound)
+			for strings.Join(audited(), ",") != want {
+				if time.Now().After(deadline) {
+					t.Fatalf("audited %q, want %q within %s", audited(), want, bound)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+
+		h.Host.RefuseAudits(true)
+		for _, msg := range []string{"one", "two", "three"} {
+			post(msg)
+		}
+		if a := audited(); len(a) != 0 {
+			t.Fatalf("audited while the Host refuses: %v", a)
+		}
+		h.Host.RefuseAudits(false)
+		back := time.Now()
+		eventually(10*time.Second, "one,two,three")
+		t.Logf("%s: the three entries reached the Host %v after it took entries again", dialect, time.Since(back).Round(10*time.Millisecond))
+
+		h.Host.LoseAuditAcks(true)
+		post("four")
+		post("five")
+		eventually(10*time.Second, "one,two,three,four,five")
+		h.Host.LoseAuditAcks(false)
+		// The SDK delivers again until acknowledged, then clears its outbox;
+		// nothing is recorded twice.
+		deadline := time.Now().Add(10 * time.Second)
+		for pendingEntries(t, h) != 0 {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d entries still in the outbox", pendingEntries(t, h))
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if got := strings.Join(audited(), ","); got != "one,two,three,four,five" {
+			t.Fatalf("after lost acknowledgements: %q", got)
+		}
+	})
+}
+
+// pendingEntries counts the rows of the plugin's audit outbox, read from its
+// storage directly.
+func pendingEntries(t *testing.T, h *plugintest.Harness) int64 {
+	t.Helper()
+	var dial gorm.Dialector = postgres.Open(h.Storage.GetDsn())
+	if h.Storage.GetDriver() == "sqlite" {
+		dial = sqlite.Open(h.Storage.GetDsn())
+	}
+	db, err := gorm.Open(dial, &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sqlDB, err := db.DB(); err == nil {
+		defer sqlDB.Close()
+	}
+	var n int64
+	if err := db.Table("upwards_audit_outbox").Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

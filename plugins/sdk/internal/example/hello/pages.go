@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"gorm.io/gorm"
+
 	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 	"github.com/challengepartners/upwards/plugins/sdk/ui"
@@ -166,12 +168,17 @@ func create(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	// The greeting and its audit entry commit together: once the
+	// transaction commits the greeting is saved and audited, whatever the
+	// core's audit log says right now (the SDK delivers the entry to it).
 	g := greeting{SchoolID: school, Message: msg, CreatedBy: sdk.ActorFrom(ctx).GetUserId(), CreatedAt: sdk.Now(ctx)}
-	if err := sdk.Tenant(ctx).Create(&g).Error; err != nil {
-		fail(w, r, err)
-		return
-	}
-	if err := sdk.HostFrom(ctx).Audit(ctx, "hello.greeting.create", "greeting", strconv.FormatUint(g.ID, 10), nil, g); err != nil {
+	err = sdk.Tenant(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&g).Error; err != nil {
+			return err
+		}
+		return sdk.AuditTx(ctx, tx, "hello.greeting.create", "greeting", strconv.FormatUint(g.ID, 10), nil, g)
+	})
+	if err != nil {
 		fail(w, r, err)
 		return
 	}

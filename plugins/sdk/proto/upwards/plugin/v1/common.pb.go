@@ -464,8 +464,14 @@ type Actor struct {
 	// Unset (0) means the real clock: the core never sets it; only test hosts
 	// do, to move a plugin's clock (sdk.Now returns it when set).
 	ClockUnixMicro int64 `protobuf:"varint,10,opt,name=clock_unix_micro,json=clockUnixMicro,proto3" json:"clock_unix_micro,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Vouches, for Host.DeliverAudit, that the core gave this plugin this
+	// tenant, user, email and request id: an HMAC under a key only the core
+	// holds. Unlike the token it outlives the call, so a change's audit entry
+	// can be delivered later; keep it only in the audit outbox. Empty from a
+	// core before audit seals.
+	AuditSeal     string `protobuf:"bytes,11,opt,name=audit_seal,json=auditSeal,proto3" json:"audit_seal,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Actor) Reset() {
@@ -566,6 +572,13 @@ func (x *Actor) GetClockUnixMicro() int64 {
 		return x.ClockUnixMicro
 	}
 	return 0
+}
+
+func (x *Actor) GetAuditSeal() string {
+	if x != nil {
+		return x.AuditSeal
+	}
+	return ""
 }
 
 // An org unit of the tenant: a trust, hub, cluster, trio, delivery centre,
@@ -1032,7 +1045,7 @@ const file_upwards_plugin_v1_common_proto_rawDesc = "" +
 	"\x03day\x18\x03 \x01(\x05R\x03day\"8\n" +
 	"\tRoleGrant\x12\x12\n" +
 	"\x04role\x18\x01 \x01(\tR\x04role\x12\x17\n" +
-	"\aunit_id\x18\x02 \x01(\x04R\x06unitId\"\xd0\x02\n" +
+	"\aunit_id\x18\x02 \x01(\x04R\x06unitId\"\xef\x02\n" +
 	"\x05Actor\x12\x14\n" +
 	"\x05token\x18\x01 \x01(\tR\x05token\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\x04R\btenantId\x12\x1f\n" +
@@ -1048,7 +1061,9 @@ const file_upwards_plugin_v1_common_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\t \x01(\tR\trequestId\x12(\n" +
 	"\x10clock_unix_micro\x18\n" +
-	" \x01(\x03R\x0eclockUnixMicro\"\x80\x01\n" +
+	" \x01(\x03R\x0eclockUnixMicro\x12\x1d\n" +
+	"\n" +
+	"audit_seal\x18\v \x01(\tR\tauditSeal\"\x80\x01\n" +
 	"\aOrgUnit\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x04R\x02id\x122\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x1e.upwards.plugin.v1.OrgUnitKindR\x04kind\x12\x12\n" +

@@ -222,12 +222,22 @@ func (x *GetOrgUnitsResponse) GetUnits() []*OrgUnit {
 }
 
 type GetPeopleRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	ActorToken    string                 `protobuf:"bytes,1,opt,name=actor_token,json=actorToken,proto3" json:"actor_token,omitempty"`
-	Ids           []uint64               `protobuf:"varint,2,rep,packed,name=ids,proto3" json:"ids,omitempty"`
-	UnitIds       []uint64               `protobuf:"varint,3,rep,packed,name=unit_ids,json=unitIds,proto3" json:"unit_ids,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	ActorToken string                 `protobuf:"bytes,1,opt,name=actor_token,json=actorToken,proto3" json:"actor_token,omitempty"`
+	Ids        []uint64               `protobuf:"varint,2,rep,packed,name=ids,proto3" json:"ids,omitempty"`
+	// People holding a role granted at one of these units (and, with
+	// include_descendants, at a unit beneath one of them).
+	UnitIds []uint64 `protobuf:"varint,3,rep,packed,name=unit_ids,json=unitIds,proto3" json:"unit_ids,omitempty"`
+	// Only grants of these roles (core or plugin roles) count and are shown:
+	// a person holding none of them within the actor's reach is left out.
+	// Empty: every role.
+	Roles []string `protobuf:"bytes,4,rep,name=roles,proto3" json:"roles,omitempty"`
+	// With unit_ids: grants at units beneath the given units match too (the
+	// reviewers of a hub's schools). Without it only grants at exactly those
+	// units match.
+	IncludeDescendants bool `protobuf:"varint,5,opt,name=include_descendants,json=includeDescendants,proto3" json:"include_descendants,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *GetPeopleRequest) Reset() {
@@ -279,6 +289,20 @@ func (x *GetPeopleRequest) GetUnitIds() []uint64 {
 		return x.UnitIds
 	}
 	return nil
+}
+
+func (x *GetPeopleRequest) GetRoles() []string {
+	if x != nil {
+		return x.Roles
+	}
+	return nil
+}
+
+func (x *GetPeopleRequest) GetIncludeDescendants() bool {
+	if x != nil {
+		return x.IncludeDescendants
+	}
+	return false
 }
 
 type GetPeopleResponse struct {
@@ -903,7 +927,9 @@ func (x *GetSettingsResponse) GetSettings() map[string]string {
 type SendMailRequest struct {
 	state      protoimpl.MessageState `protogen:"open.v1"`
 	ActorToken string                 `protobuf:"bytes,1,opt,name=actor_token,json=actorToken,proto3" json:"actor_token,omitempty"`
-	// Either a person of the tenant or an address.
+	// Either a person within the actor's reach or an address: one the plugin
+	// declares (the tenant's value of one of its SETTING_TYPE_EMAIL settings)
+	// or the address of a person within reach.
 	PersonId      uint64 `protobuf:"varint,2,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
 	To            string `protobuf:"bytes,3,opt,name=to,proto3" json:"to,omitempty"`
 	Subject       string `protobuf:"bytes,4,opt,name=subject,proto3" json:"subject,omitempty"`
@@ -1021,6 +1047,571 @@ func (x *SendMailResponse) GetMailId() uint64 {
 	return 0
 }
 
+// One mail of SendMailsRequest: exactly one of person_id and to, as in
+// SendMailRequest.
+type Mail struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	PersonId uint64                 `protobuf:"varint,1,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	To       string                 `protobuf:"bytes,2,opt,name=to,proto3" json:"to,omitempty"`
+	// One line of 1 to 300 characters.
+	Subject string `protobuf:"bytes,3,opt,name=subject,proto3" json:"subject,omitempty"`
+	// Plain text, at most 1 MiB.
+	Body          string `protobuf:"bytes,4,opt,name=body,proto3" json:"body,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Mail) Reset() {
+	*x = Mail{}
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Mail) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Mail) ProtoMessage() {}
+
+func (x *Mail) ProtoReflect() protoreflect.Message {
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Mail.ProtoReflect.Descriptor instead.
+func (*Mail) Descriptor() ([]byte, []int) {
+	return file_upwards_plugin_v1_host_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *Mail) GetPersonId() uint64 {
+	if x != nil {
+		return x.PersonId
+	}
+	return 0
+}
+
+func (x *Mail) GetTo() string {
+	if x != nil {
+		return x.To
+	}
+	return ""
+}
+
+func (x *Mail) GetSubject() string {
+	if x != nil {
+		return x.Subject
+	}
+	return ""
+}
+
+func (x *Mail) GetBody() string {
+	if x != nil {
+		return x.Body
+	}
+	return ""
+}
+
+type SendMailsRequest struct {
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	ActorToken string                 `protobuf:"bytes,1,opt,name=actor_token,json=actorToken,proto3" json:"actor_token,omitempty"`
+	// At most 1000 mails. Each is checked before any is queued; the first one
+	// refused is named by its position (1 for the first) and nothing is queued.
+	Mails         []*Mail `protobuf:"bytes,2,rep,name=mails,proto3" json:"mails,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SendMailsRequest) Reset() {
+	*x = SendMailsRequest{}
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SendMailsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SendMailsRequest) ProtoMessage() {}
+
+func (x *SendMailsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SendMailsRequest.ProtoReflect.Descriptor instead.
+func (*SendMailsRequest) Descriptor() ([]byte, []int) {
+	return file_upwards_plugin_v1_host_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *SendMailsRequest) GetActorToken() string {
+	if x != nil {
+		return x.ActorToken
+	}
+	return ""
+}
+
+func (x *SendMailsRequest) GetMails() []*Mail {
+	if x != nil {
+		return x.Mails
+	}
+	return nil
+}
+
+type SendMailsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The outbox id of each mail, in order.
+	MailIds       []uint64 `protobuf:"varint,1,rep,packed,name=mail_ids,json=mailIds,proto3" json:"mail_ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SendMailsResponse) Reset() {
+	*x = SendMailsResponse{}
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SendMailsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SendMailsResponse) ProtoMessage() {}
+
+func (x *SendMailsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SendMailsResponse.ProtoReflect.Descriptor instead.
+func (*SendMailsResponse) Descriptor() ([]byte, []int) {
+	return file_upwards_plugin_v1_host_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *SendMailsResponse) GetMailIds() []uint64 {
+	if x != nil {
+		return x.MailIds
+	}
+	return nil
+}
+
+type GetSchoolNamesRequest struct {
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	ActorToken string                 `protobuf:"bytes,1,opt,name=actor_token,json=actorToken,proto3" json:"actor_token,omitempty"`
+	// The schools wanted; ids of units that are not schools of the actor's
+	// tenant are left out. Empty: none (never every school).
+	Ids           []uint64 `protobuf:"varint,2,rep,packed,name=ids,proto3" json:"ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetSchoolNamesRequest) Reset() {
+	*x = GetSchoolNamesRequest{}
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetSchoolNamesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetSchoolNamesRequest) ProtoMessage() {}
+
+func (x *GetSchoolNamesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetSchoolNamesRequest.ProtoReflect.Descriptor instead.
+func (*GetSchoolNamesRequest) Descriptor() ([]byte, []int) {
+	return file_upwards_plugin_v1_host_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *GetSchoolNamesRequest) GetActorToken() string {
+	if x != nil {
+		return x.ActorToken
+	}
+	return ""
+}
+
+func (x *GetSchoolNamesRequest) GetIds() []uint64 {
+	if x != nil {
+		return x.Ids
+	}
+	return nil
+}
+
+// The name of a school, and nothing else about it.
+type SchoolName struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            uint64                 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SchoolName) Reset() {
+	*x = SchoolName{}
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SchoolName) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SchoolName) ProtoMessage() {}
+
+func (x *SchoolName) ProtoReflect() protoreflect.Message {
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SchoolName.ProtoReflect.Descriptor instead.
+func (*SchoolName) Descriptor() ([]byte, []int) {
+	return file_upwards_plugin_v1_host_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *SchoolName) GetId() uint64 {
+	if x != nil {
+		return x.Id
+	}
+	return 0
+}
+
+func (x *SchoolName) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+type GetSchoolNamesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Schools       []*SchoolName          `protobuf:"bytes,1,rep,name=schools,proto3" json:"schools,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetSchoolNamesResponse) Reset() {
+	*x = GetSchoolNamesResponse{}
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetSchoolNamesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetSchoolNamesResponse) ProtoMessage() {}
+
+func (x *GetSchoolNamesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetSchoolNamesResponse.ProtoReflect.Descriptor instead.
+func (*GetSchoolNamesResponse) Descriptor() ([]byte, []int) {
+	return file_upwards_plugin_v1_host_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *GetSchoolNamesResponse) GetSchools() []*SchoolName {
+	if x != nil {
+		return x.Schools
+	}
+	return nil
+}
+
+// One change a plugin recorded in its outbox, in the change's own transaction.
+type AuditEntry struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Random and unique (32 hex digits): the core records an entry once
+	// however often it is delivered.
+	Key string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	// Actor.audit_seal of the call that made the change.
+	Seal string `protobuf:"bytes,2,opt,name=seal,proto3" json:"seal,omitempty"`
+	// The actor as the core gave it in that call (Actor fields); the seal
+	// covers them.
+	TenantId  uint64 `protobuf:"varint,3,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	UserId    uint64 `protobuf:"varint,4,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	UserEmail string `protobuf:"bytes,5,opt,name=user_email,json=userEmail,proto3" json:"user_email,omitempty"`
+	RequestId string `protobuf:"bytes,6,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// As in AuditRequest.
+	Action     string `protobuf:"bytes,7,opt,name=action,proto3" json:"action,omitempty"`
+	EntityType string `protobuf:"bytes,8,opt,name=entity_type,json=entityType,proto3" json:"entity_type,omitempty"`
+	EntityId   string `protobuf:"bytes,9,opt,name=entity_id,json=entityId,proto3" json:"entity_id,omitempty"`
+	BeforeJson string `protobuf:"bytes,10,opt,name=before_json,json=beforeJson,proto3" json:"before_json,omitempty"`
+	AfterJson  string `protobuf:"bytes,11,opt,name=after_json,json=afterJson,proto3" json:"after_json,omitempty"`
+	// When the change was made, in microseconds since 1970 (UTC).
+	AtUnixMicro   int64 `protobuf:"varint,12,opt,name=at_unix_micro,json=atUnixMicro,proto3" json:"at_unix_micro,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AuditEntry) Reset() {
+	*x = AuditEntry{}
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AuditEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AuditEntry) ProtoMessage() {}
+
+func (x *AuditEntry) ProtoReflect() protoreflect.Message {
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AuditEntry.ProtoReflect.Descriptor instead.
+func (*AuditEntry) Descriptor() ([]byte, []int) {
+	return file_upwards_plugin_v1_host_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *AuditEntry) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetSeal() string {
+	if x != nil {
+		return x.Seal
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetTenantId() uint64 {
+	if x != nil {
+		return x.TenantId
+	}
+	return 0
+}
+
+func (x *AuditEntry) GetUserId() uint64 {
+	if x != nil {
+		return x.UserId
+	}
+	return 0
+}
+
+func (x *AuditEntry) GetUserEmail() string {
+	if x != nil {
+		return x.UserEmail
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetAction() string {
+	if x != nil {
+		return x.Action
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetEntityType() string {
+	if x != nil {
+		return x.EntityType
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetEntityId() string {
+	if x != nil {
+		return x.EntityId
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetBeforeJson() string {
+	if x != nil {
+		return x.BeforeJson
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetAfterJson() string {
+	if x != nil {
+		return x.AfterJson
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetAtUnixMicro() int64 {
+	if x != nil {
+		return x.AtUnixMicro
+	}
+	return 0
+}
+
+type DeliverAuditRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Oldest first, at most 100. The core records them in this order and
+	// stops at the first it refuses.
+	Entries       []*AuditEntry `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeliverAuditRequest) Reset() {
+	*x = DeliverAuditRequest{}
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeliverAuditRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeliverAuditRequest) ProtoMessage() {}
+
+func (x *DeliverAuditRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeliverAuditRequest.ProtoReflect.Descriptor instead.
+func (*DeliverAuditRequest) Descriptor() ([]byte, []int) {
+	return file_upwards_plugin_v1_host_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *DeliverAuditRequest) GetEntries() []*AuditEntry {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
+}
+
+type DeliverAuditResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// How many entries, from the first, are recorded: now, or by an earlier
+	// delivery of the same key.
+	Recorded int32 `protobuf:"varint,1,opt,name=recorded,proto3" json:"recorded,omitempty"`
+	// Why the entry at index `recorded` is refused for good (its seal does not
+	// verify for this plugin, its action lacks the plugin's prefix, …); empty
+	// when every entry is recorded. Entries after it were not looked at.
+	Refused       string `protobuf:"bytes,2,opt,name=refused,proto3" json:"refused,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeliverAuditResponse) Reset() {
+	*x = DeliverAuditResponse{}
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeliverAuditResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeliverAuditResponse) ProtoMessage() {}
+
+func (x *DeliverAuditResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_upwards_plugin_v1_host_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeliverAuditResponse.ProtoReflect.Descriptor instead.
+func (*DeliverAuditResponse) Descriptor() ([]byte, []int) {
+	return file_upwards_plugin_v1_host_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *DeliverAuditResponse) GetRecorded() int32 {
+	if x != nil {
+		return x.Recorded
+	}
+	return 0
+}
+
+func (x *DeliverAuditResponse) GetRefused() string {
+	if x != nil {
+		return x.Refused
+	}
+	return ""
+}
+
 var File_upwards_plugin_v1_host_proto protoreflect.FileDescriptor
 
 const file_upwards_plugin_v1_host_proto_rawDesc = "" +
@@ -1038,12 +1629,14 @@ const file_upwards_plugin_v1_host_proto_rawDesc = "" +
 	"\x03ids\x18\x02 \x03(\x04R\x03ids\x124\n" +
 	"\x05kinds\x18\x03 \x03(\x0e2\x1e.upwards.plugin.v1.OrgUnitKindR\x05kinds\"G\n" +
 	"\x13GetOrgUnitsResponse\x120\n" +
-	"\x05units\x18\x01 \x03(\v2\x1a.upwards.plugin.v1.OrgUnitR\x05units\"`\n" +
+	"\x05units\x18\x01 \x03(\v2\x1a.upwards.plugin.v1.OrgUnitR\x05units\"\xa7\x01\n" +
 	"\x10GetPeopleRequest\x12\x1f\n" +
 	"\vactor_token\x18\x01 \x01(\tR\n" +
 	"actorToken\x12\x10\n" +
 	"\x03ids\x18\x02 \x03(\x04R\x03ids\x12\x19\n" +
-	"\bunit_ids\x18\x03 \x03(\x04R\aunitIds\"F\n" +
+	"\bunit_ids\x18\x03 \x03(\x04R\aunitIds\x12\x14\n" +
+	"\x05roles\x18\x04 \x03(\tR\x05roles\x12/\n" +
+	"\x13include_descendants\x18\x05 \x01(\bR\x12includeDescendants\"F\n" +
 	"\x11GetPeopleResponse\x121\n" +
 	"\x06people\x18\x01 \x03(\v2\x19.upwards.plugin.v1.PersonR\x06people\"d\n" +
 	"\x10GetPupilsRequest\x12\x1f\n" +
@@ -1101,7 +1694,53 @@ const file_upwards_plugin_v1_host_proto_rawDesc = "" +
 	"\asubject\x18\x04 \x01(\tR\asubject\x12\x12\n" +
 	"\x04body\x18\x05 \x01(\tR\x04body\"+\n" +
 	"\x10SendMailResponse\x12\x17\n" +
-	"\amail_id\x18\x01 \x01(\x04R\x06mailId2\x9f\x06\n" +
+	"\amail_id\x18\x01 \x01(\x04R\x06mailId\"a\n" +
+	"\x04Mail\x12\x1b\n" +
+	"\tperson_id\x18\x01 \x01(\x04R\bpersonId\x12\x0e\n" +
+	"\x02to\x18\x02 \x01(\tR\x02to\x12\x18\n" +
+	"\asubject\x18\x03 \x01(\tR\asubject\x12\x12\n" +
+	"\x04body\x18\x04 \x01(\tR\x04body\"b\n" +
+	"\x10SendMailsRequest\x12\x1f\n" +
+	"\vactor_token\x18\x01 \x01(\tR\n" +
+	"actorToken\x12-\n" +
+	"\x05mails\x18\x02 \x03(\v2\x17.upwards.plugin.v1.MailR\x05mails\".\n" +
+	"\x11SendMailsResponse\x12\x19\n" +
+	"\bmail_ids\x18\x01 \x03(\x04R\amailIds\"J\n" +
+	"\x15GetSchoolNamesRequest\x12\x1f\n" +
+	"\vactor_token\x18\x01 \x01(\tR\n" +
+	"actorToken\x12\x10\n" +
+	"\x03ids\x18\x02 \x03(\x04R\x03ids\"0\n" +
+	"\n" +
+	"SchoolName\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\x04R\x02id\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\"Q\n" +
+	"\x16GetSchoolNamesResponse\x127\n" +
+	"\aschools\x18\x01 \x03(\v2\x1d.upwards.plugin.v1.SchoolNameR\aschools\"\xe0\x02\n" +
+	"\n" +
+	"AuditEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x12\n" +
+	"\x04seal\x18\x02 \x01(\tR\x04seal\x12\x1b\n" +
+	"\ttenant_id\x18\x03 \x01(\x04R\btenantId\x12\x17\n" +
+	"\auser_id\x18\x04 \x01(\x04R\x06userId\x12\x1d\n" +
+	"\n" +
+	"user_email\x18\x05 \x01(\tR\tuserEmail\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x06 \x01(\tR\trequestId\x12\x16\n" +
+	"\x06action\x18\a \x01(\tR\x06action\x12\x1f\n" +
+	"\ventity_type\x18\b \x01(\tR\n" +
+	"entityType\x12\x1b\n" +
+	"\tentity_id\x18\t \x01(\tR\bentityId\x12\x1f\n" +
+	"\vbefore_json\x18\n" +
+	" \x01(\tR\n" +
+	"beforeJson\x12\x1d\n" +
+	"\n" +
+	"after_json\x18\v \x01(\tR\tafterJson\x12\"\n" +
+	"\rat_unix_micro\x18\f \x01(\x03R\vatUnixMicro\"N\n" +
+	"\x13DeliverAuditRequest\x127\n" +
+	"\aentries\x18\x01 \x03(\v2\x1d.upwards.plugin.v1.AuditEntryR\aentries\"L\n" +
+	"\x14DeliverAuditResponse\x12\x1a\n" +
+	"\brecorded\x18\x01 \x01(\x05R\brecorded\x12\x18\n" +
+	"\arefused\x18\x02 \x01(\tR\arefused2\xbf\b\n" +
 	"\vHostService\x12Y\n" +
 	"\n" +
 	"GetSchools\x12$.upwards.plugin.v1.GetSchoolsRequest\x1a%.upwards.plugin.v1.GetSchoolsResponse\x12\\\n" +
@@ -1112,7 +1751,10 @@ const file_upwards_plugin_v1_host_proto_rawDesc = "" +
 	"\aEnqueue\x12!.upwards.plugin.v1.EnqueueRequest\x1a\".upwards.plugin.v1.EnqueueResponse\x12J\n" +
 	"\x05Audit\x12\x1f.upwards.plugin.v1.AuditRequest\x1a .upwards.plugin.v1.AuditResponse\x12\\\n" +
 	"\vGetSettings\x12%.upwards.plugin.v1.GetSettingsRequest\x1a&.upwards.plugin.v1.GetSettingsResponse\x12S\n" +
-	"\bSendMail\x12\".upwards.plugin.v1.SendMailRequest\x1a#.upwards.plugin.v1.SendMailResponseBSZQgithub.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1;pluginv1b\x06proto3"
+	"\bSendMail\x12\".upwards.plugin.v1.SendMailRequest\x1a#.upwards.plugin.v1.SendMailResponse\x12V\n" +
+	"\tSendMails\x12#.upwards.plugin.v1.SendMailsRequest\x1a$.upwards.plugin.v1.SendMailsResponse\x12e\n" +
+	"\x0eGetSchoolNames\x12(.upwards.plugin.v1.GetSchoolNamesRequest\x1a).upwards.plugin.v1.GetSchoolNamesResponse\x12_\n" +
+	"\fDeliverAudit\x12&.upwards.plugin.v1.DeliverAuditRequest\x1a'.upwards.plugin.v1.DeliverAuditResponseBSZQgithub.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1;pluginv1b\x06proto3"
 
 var (
 	file_upwards_plugin_v1_host_proto_rawDescOnce sync.Once
@@ -1126,65 +1768,83 @@ func file_upwards_plugin_v1_host_proto_rawDescGZIP() []byte {
 	return file_upwards_plugin_v1_host_proto_rawDescData
 }
 
-var file_upwards_plugin_v1_host_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_upwards_plugin_v1_host_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
 var file_upwards_plugin_v1_host_proto_goTypes = []any{
-	(*GetSchoolsRequest)(nil),   // 0: upwards.plugin.v1.GetSchoolsRequest
-	(*GetSchoolsResponse)(nil),  // 1: upwards.plugin.v1.GetSchoolsResponse
-	(*GetOrgUnitsRequest)(nil),  // 2: upwards.plugin.v1.GetOrgUnitsRequest
-	(*GetOrgUnitsResponse)(nil), // 3: upwards.plugin.v1.GetOrgUnitsResponse
-	(*GetPeopleRequest)(nil),    // 4: upwards.plugin.v1.GetPeopleRequest
-	(*GetPeopleResponse)(nil),   // 5: upwards.plugin.v1.GetPeopleResponse
-	(*GetPupilsRequest)(nil),    // 6: upwards.plugin.v1.GetPupilsRequest
-	(*GetPupilsResponse)(nil),   // 7: upwards.plugin.v1.GetPupilsResponse
-	(*Check)(nil),               // 8: upwards.plugin.v1.Check
-	(*AuthorizeRequest)(nil),    // 9: upwards.plugin.v1.AuthorizeRequest
-	(*AuthorizeResponse)(nil),   // 10: upwards.plugin.v1.AuthorizeResponse
-	(*EnqueueRequest)(nil),      // 11: upwards.plugin.v1.EnqueueRequest
-	(*EnqueueResponse)(nil),     // 12: upwards.plugin.v1.EnqueueResponse
-	(*AuditRequest)(nil),        // 13: upwards.plugin.v1.AuditRequest
-	(*AuditResponse)(nil),       // 14: upwards.plugin.v1.AuditResponse
-	(*GetSettingsRequest)(nil),  // 15: upwards.plugin.v1.GetSettingsRequest
-	(*GetSettingsResponse)(nil), // 16: upwards.plugin.v1.GetSettingsResponse
-	(*SendMailRequest)(nil),     // 17: upwards.plugin.v1.SendMailRequest
-	(*SendMailResponse)(nil),    // 18: upwards.plugin.v1.SendMailResponse
-	nil,                         // 19: upwards.plugin.v1.GetSettingsResponse.SettingsEntry
-	(*School)(nil),              // 20: upwards.plugin.v1.School
-	(OrgUnitKind)(0),            // 21: upwards.plugin.v1.OrgUnitKind
-	(*OrgUnit)(nil),             // 22: upwards.plugin.v1.OrgUnit
-	(*Person)(nil),              // 23: upwards.plugin.v1.Person
-	(*Pupil)(nil),               // 24: upwards.plugin.v1.Pupil
+	(*GetSchoolsRequest)(nil),      // 0: upwards.plugin.v1.GetSchoolsRequest
+	(*GetSchoolsResponse)(nil),     // 1: upwards.plugin.v1.GetSchoolsResponse
+	(*GetOrgUnitsRequest)(nil),     // 2: upwards.plugin.v1.GetOrgUnitsRequest
+	(*GetOrgUnitsResponse)(nil),    // 3: upwards.plugin.v1.GetOrgUnitsResponse
+	(*GetPeopleRequest)(nil),       // 4: upwards.plugin.v1.GetPeopleRequest
+	(*GetPeopleResponse)(nil),      // 5: upwards.plugin.v1.GetPeopleResponse
+	(*GetPupilsRequest)(nil),       // 6: upwards.plugin.v1.GetPupilsRequest
+	(*GetPupilsResponse)(nil),      // 7: upwards.plugin.v1.GetPupilsResponse
+	(*Check)(nil),                  // 8: upwards.plugin.v1.Check
+	(*AuthorizeRequest)(nil),       // 9: upwards.plugin.v1.AuthorizeRequest
+	(*AuthorizeResponse)(nil),      // 10: upwards.plugin.v1.AuthorizeResponse
+	(*EnqueueRequest)(nil),         // 11: upwards.plugin.v1.EnqueueRequest
+	(*EnqueueResponse)(nil),        // 12: upwards.plugin.v1.EnqueueResponse
+	(*AuditRequest)(nil),           // 13: upwards.plugin.v1.AuditRequest
+	(*AuditResponse)(nil),          // 14: upwards.plugin.v1.AuditResponse
+	(*GetSettingsRequest)(nil),     // 15: upwards.plugin.v1.GetSettingsRequest
+	(*GetSettingsResponse)(nil),    // 16: upwards.plugin.v1.GetSettingsResponse
+	(*SendMailRequest)(nil),        // 17: upwards.plugin.v1.SendMailRequest
+	(*SendMailResponse)(nil),       // 18: upwards.plugin.v1.SendMailResponse
+	(*Mail)(nil),                   // 19: upwards.plugin.v1.Mail
+	(*SendMailsRequest)(nil),       // 20: upwards.plugin.v1.SendMailsRequest
+	(*SendMailsResponse)(nil),      // 21: upwards.plugin.v1.SendMailsResponse
+	(*GetSchoolNamesRequest)(nil),  // 22: upwards.plugin.v1.GetSchoolNamesRequest
+	(*SchoolName)(nil),             // 23: upwards.plugin.v1.SchoolName
+	(*GetSchoolNamesResponse)(nil), // 24: upwards.plugin.v1.GetSchoolNamesResponse
+	(*AuditEntry)(nil),             // 25: upwards.plugin.v1.AuditEntry
+	(*DeliverAuditRequest)(nil),    // 26: upwards.plugin.v1.DeliverAuditRequest
+	(*DeliverAuditResponse)(nil),   // 27: upwards.plugin.v1.DeliverAuditResponse
+	nil,                            // 28: upwards.plugin.v1.GetSettingsResponse.SettingsEntry
+	(*School)(nil),                 // 29: upwards.plugin.v1.School
+	(OrgUnitKind)(0),               // 30: upwards.plugin.v1.OrgUnitKind
+	(*OrgUnit)(nil),                // 31: upwards.plugin.v1.OrgUnit
+	(*Person)(nil),                 // 32: upwards.plugin.v1.Person
+	(*Pupil)(nil),                  // 33: upwards.plugin.v1.Pupil
 }
 var file_upwards_plugin_v1_host_proto_depIdxs = []int32{
-	20, // 0: upwards.plugin.v1.GetSchoolsResponse.schools:type_name -> upwards.plugin.v1.School
-	21, // 1: upwards.plugin.v1.GetOrgUnitsRequest.kinds:type_name -> upwards.plugin.v1.OrgUnitKind
-	22, // 2: upwards.plugin.v1.GetOrgUnitsResponse.units:type_name -> upwards.plugin.v1.OrgUnit
-	23, // 3: upwards.plugin.v1.GetPeopleResponse.people:type_name -> upwards.plugin.v1.Person
-	24, // 4: upwards.plugin.v1.GetPupilsResponse.pupils:type_name -> upwards.plugin.v1.Pupil
+	29, // 0: upwards.plugin.v1.GetSchoolsResponse.schools:type_name -> upwards.plugin.v1.School
+	30, // 1: upwards.plugin.v1.GetOrgUnitsRequest.kinds:type_name -> upwards.plugin.v1.OrgUnitKind
+	31, // 2: upwards.plugin.v1.GetOrgUnitsResponse.units:type_name -> upwards.plugin.v1.OrgUnit
+	32, // 3: upwards.plugin.v1.GetPeopleResponse.people:type_name -> upwards.plugin.v1.Person
+	33, // 4: upwards.plugin.v1.GetPupilsResponse.pupils:type_name -> upwards.plugin.v1.Pupil
 	8,  // 5: upwards.plugin.v1.AuthorizeRequest.checks:type_name -> upwards.plugin.v1.Check
-	19, // 6: upwards.plugin.v1.GetSettingsResponse.settings:type_name -> upwards.plugin.v1.GetSettingsResponse.SettingsEntry
-	0,  // 7: upwards.plugin.v1.HostService.GetSchools:input_type -> upwards.plugin.v1.GetSchoolsRequest
-	2,  // 8: upwards.plugin.v1.HostService.GetOrgUnits:input_type -> upwards.plugin.v1.GetOrgUnitsRequest
-	4,  // 9: upwards.plugin.v1.HostService.GetPeople:input_type -> upwards.plugin.v1.GetPeopleRequest
-	6,  // 10: upwards.plugin.v1.HostService.GetPupils:input_type -> upwards.plugin.v1.GetPupilsRequest
-	9,  // 11: upwards.plugin.v1.HostService.Authorize:input_type -> upwards.plugin.v1.AuthorizeRequest
-	11, // 12: upwards.plugin.v1.HostService.Enqueue:input_type -> upwards.plugin.v1.EnqueueRequest
-	13, // 13: upwards.plugin.v1.HostService.Audit:input_type -> upwards.plugin.v1.AuditRequest
-	15, // 14: upwards.plugin.v1.HostService.GetSettings:input_type -> upwards.plugin.v1.GetSettingsRequest
-	17, // 15: upwards.plugin.v1.HostService.SendMail:input_type -> upwards.plugin.v1.SendMailRequest
-	1,  // 16: upwards.plugin.v1.HostService.GetSchools:output_type -> upwards.plugin.v1.GetSchoolsResponse
-	3,  // 17: upwards.plugin.v1.HostService.GetOrgUnits:output_type -> upwards.plugin.v1.GetOrgUnitsResponse
-	5,  // 18: upwards.plugin.v1.HostService.GetPeople:output_type -> upwards.plugin.v1.GetPeopleResponse
-	7,  // 19: upwards.plugin.v1.HostService.GetPupils:output_type -> upwards.plugin.v1.GetPupilsResponse
-	10, // 20: upwards.plugin.v1.HostService.Authorize:output_type -> upwards.plugin.v1.AuthorizeResponse
-	12, // 21: upwards.plugin.v1.HostService.Enqueue:output_type -> upwards.plugin.v1.EnqueueResponse
-	14, // 22: upwards.plugin.v1.HostService.Audit:output_type -> upwards.plugin.v1.AuditResponse
-	16, // 23: upwards.plugin.v1.HostService.GetSettings:output_type -> upwards.plugin.v1.GetSettingsResponse
-	18, // 24: upwards.plugin.v1.HostService.SendMail:output_type -> upwards.plugin.v1.SendMailResponse
-	16, // [16:25] is the sub-list for method output_type
-	7,  // [7:16] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	28, // 6: upwards.plugin.v1.GetSettingsResponse.settings:type_name -> upwards.plugin.v1.GetSettingsResponse.SettingsEntry
+	19, // 7: upwards.plugin.v1.SendMailsRequest.mails:type_name -> upwards.plugin.v1.Mail
+	23, // 8: upwards.plugin.v1.GetSchoolNamesResponse.schools:type_name -> upwards.plugin.v1.SchoolName
+	25, // 9: upwards.plugin.v1.DeliverAuditRequest.entries:type_name -> upwards.plugin.v1.AuditEntry
+	0,  // 10: upwards.plugin.v1.HostService.GetSchools:input_type -> upwards.plugin.v1.GetSchoolsRequest
+	2,  // 11: upwards.plugin.v1.HostService.GetOrgUnits:input_type -> upwards.plugin.v1.GetOrgUnitsRequest
+	4,  // 12: upwards.plugin.v1.HostService.GetPeople:input_type -> upwards.plugin.v1.GetPeopleRequest
+	6,  // 13: upwards.plugin.v1.HostService.GetPupils:input_type -> upwards.plugin.v1.GetPupilsRequest
+	9,  // 14: upwards.plugin.v1.HostService.Authorize:input_type -> upwards.plugin.v1.AuthorizeRequest
+	11, // 15: upwards.plugin.v1.HostService.Enqueue:input_type -> upwards.plugin.v1.EnqueueRequest
+	13, // 16: upwards.plugin.v1.HostService.Audit:input_type -> upwards.plugin.v1.AuditRequest
+	15, // 17: upwards.plugin.v1.HostService.GetSettings:input_type -> upwards.plugin.v1.GetSettingsRequest
+	17, // 18: upwards.plugin.v1.HostService.SendMail:input_type -> upwards.plugin.v1.SendMailRequest
+	20, // 19: upwards.plugin.v1.HostService.SendMails:input_type -> upwards.plugin.v1.SendMailsRequest
+	22, // 20: upwards.plugin.v1.HostService.GetSchoolNames:input_type -> upwards.plugin.v1.GetSchoolNamesRequest
+	26, // 21: upwards.plugin.v1.HostService.DeliverAudit:input_type -> upwards.plugin.v1.DeliverAuditRequest
+	1,  // 22: upwards.plugin.v1.HostService.GetSchools:output_type -> upwards.plugin.v1.GetSchoolsResponse
+	3,  // 23: upwards.plugin.v1.HostService.GetOrgUnits:output_type -> upwards.plugin.v1.GetOrgUnitsResponse
+	5,  // 24: upwards.plugin.v1.HostService.GetPeople:output_type -> upwards.plugin.v1.GetPeopleResponse
+	7,  // 25: upwards.plugin.v1.HostService.GetPupils:output_type -> upwards.plugin.v1.GetPupilsResponse
+	10, // 26: upwards.plugin.v1.HostService.Authorize:output_type -> upwards.plugin.v1.AuthorizeResponse
+	12, // 27: upwards.plugin.v1.HostService.Enqueue:output_type -> upwards.plugin.v1.EnqueueResponse
+	14, // 28: upwards.plugin.v1.HostService.Audit:output_type -> upwards.plugin.v1.AuditResponse
+	16, // 29: upwards.plugin.v1.HostService.GetSettings:output_type -> upwards.plugin.v1.GetSettingsResponse
+	18, // 30: upwards.plugin.v1.HostService.SendMail:output_type -> upwards.plugin.v1.SendMailResponse
+	21, // 31: upwards.plugin.v1.HostService.SendMails:output_type -> upwards.plugin.v1.SendMailsResponse
+	24, // 32: upwards.plugin.v1.HostService.GetSchoolNames:output_type -> upwards.plugin.v1.GetSchoolNamesResponse
+	27, // 33: upwards.plugin.v1.HostService.DeliverAudit:output_type -> upwards.plugin.v1.DeliverAuditResponse
+	22, // [22:34] is the sub-list for method output_type
+	10, // [10:22] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_upwards_plugin_v1_host_proto_init() }
@@ -1199,7 +1859,7 @@ func file_upwards_plugin_v1_host_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_upwards_plugin_v1_host_proto_rawDesc), len(file_upwards_plugin_v1_host_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   20,
+			NumMessages:   29,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,15 +19,18 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	HostService_GetSchools_FullMethodName  = "/upwards.plugin.v1.HostService/GetSchools"
-	HostService_GetOrgUnits_FullMethodName = "/upwards.plugin.v1.HostService/GetOrgUnits"
-	HostService_GetPeople_FullMethodName   = "/upwards.plugin.v1.HostService/GetPeople"
-	HostService_GetPupils_FullMethodName   = "/upwards.plugin.v1.HostService/GetPupils"
-	HostService_Authorize_FullMethodName   = "/upwards.plugin.v1.HostService/Authorize"
-	HostService_Enqueue_FullMethodName     = "/upwards.plugin.v1.HostService/Enqueue"
-	HostService_Audit_FullMethodName       = "/upwards.plugin.v1.HostService/Audit"
-	HostService_GetSettings_FullMethodName = "/upwards.plugin.v1.HostService/GetSettings"
-	HostService_SendMail_FullMethodName    = "/upwards.plugin.v1.HostService/SendMail"
+	HostService_GetSchools_FullMethodName     = "/upwards.plugin.v1.HostService/GetSchools"
+	HostService_GetOrgUnits_FullMethodName    = "/upwards.plugin.v1.HostService/GetOrgUnits"
+	HostService_GetPeople_FullMethodName      = "/upwards.plugin.v1.HostService/GetPeople"
+	HostService_GetPupils_FullMethodName      = "/upwards.plugin.v1.HostService/GetPupils"
+	HostService_Authorize_FullMethodName      = "/upwards.plugin.v1.HostService/Authorize"
+	HostService_Enqueue_FullMethodName        = "/upwards.plugin.v1.HostService/Enqueue"
+	HostService_Audit_FullMethodName          = "/upwards.plugin.v1.HostService/Audit"
+	HostService_GetSettings_FullMethodName    = "/upwards.plugin.v1.HostService/GetSettings"
+	HostService_SendMail_FullMethodName       = "/upwards.plugin.v1.HostService/SendMail"
+	HostService_SendMails_FullMethodName      = "/upwards.plugin.v1.HostService/SendMails"
+	HostService_GetSchoolNames_FullMethodName = "/upwards.plugin.v1.HostService/GetSchoolNames"
+	HostService_DeliverAudit_FullMethodName   = "/upwards.plugin.v1.HostService/DeliverAudit"
 )
 
 // HostServiceClient is the client API for HostService service.
@@ -43,7 +46,8 @@ type HostServiceClient interface {
 	GetSchools(ctx context.Context, in *GetSchoolsRequest, opts ...grpc.CallOption) (*GetSchoolsResponse, error)
 	// GetOrgUnits returns org units by id, or all the actor reaches of the given kinds.
 	GetOrgUnits(ctx context.Context, in *GetOrgUnitsRequest, opts ...grpc.CallOption) (*GetOrgUnitsResponse, error)
-	// GetPeople returns people by id, or those with roles at the given units.
+	// GetPeople returns people by id, or those with roles at the given units,
+	// optionally only those holding the given roles.
 	GetPeople(ctx context.Context, in *GetPeopleRequest, opts ...grpc.CallOption) (*GetPeopleResponse, error)
 	// GetPupils returns pupils by id or by school, only where the actor may read pupil data.
 	GetPupils(ctx context.Context, in *GetPupilsRequest, opts ...grpc.CallOption) (*GetPupilsResponse, error)
@@ -55,8 +59,19 @@ type HostServiceClient interface {
 	Audit(ctx context.Context, in *AuditRequest, opts ...grpc.CallOption) (*AuditResponse, error)
 	// GetSettings returns the plugin's settings for the actor's tenant.
 	GetSettings(ctx context.Context, in *GetSettingsRequest, opts ...grpc.CallOption) (*GetSettingsResponse, error)
-	// SendMail queues an email through the core's outbox.
+	// SendMail queues an email through the core's outbox, to a person within
+	// the actor's reach or an address the plugin declares (see SendMails).
 	SendMail(ctx context.Context, in *SendMailRequest, opts ...grpc.CallOption) (*SendMailResponse, error)
+	// SendMails queues several emails at once: all of them, or (when one is
+	// refused) none.
+	SendMails(ctx context.Context, in *SendMailsRequest, opts ...grpc.CallOption) (*SendMailsResponse, error)
+	// GetSchoolNames returns the id and name of schools of the actor's tenant,
+	// within the actor's reach or not, and nothing else about them.
+	GetSchoolNames(ctx context.Context, in *GetSchoolNamesRequest, opts ...grpc.CallOption) (*GetSchoolNamesResponse, error)
+	// DeliverAudit records audit entries the plugin kept in its own storage
+	// (its outbox), each vouched for by the audit seal of the call that made
+	// it. It takes no actor token: entries outlive their call.
+	DeliverAudit(ctx context.Context, in *DeliverAuditRequest, opts ...grpc.CallOption) (*DeliverAuditResponse, error)
 }
 
 type hostServiceClient struct {
@@ -157,6 +172,36 @@ func (c *hostServiceClient) SendMail(ctx context.Context, in *SendMailRequest, o
 	return out, nil
 }
 
+func (c *hostServiceClient) SendMails(ctx context.Context, in *SendMailsRequest, opts ...grpc.CallOption) (*SendMailsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SendMailsResponse)
+	err := c.cc.Invoke(ctx, HostService_SendMails_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *hostServiceClient) GetSchoolNames(ctx context.Context, in *GetSchoolNamesRequest, opts ...grpc.CallOption) (*GetSchoolNamesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetSchoolNamesResponse)
+	err := c.cc.Invoke(ctx, HostService_GetSchoolNames_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *hostServiceClient) DeliverAudit(ctx context.Context, in *DeliverAuditRequest, opts ...grpc.CallOption) (*DeliverAuditResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeliverAuditResponse)
+	err := c.cc.Invoke(ctx, HostService_DeliverAudit_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // HostServiceServer is the server API for HostService service.
 // All implementations must embed UnimplementedHostServiceServer
 // for forward compatibility.
@@ -170,7 +215,8 @@ type HostServiceServer interface {
 	GetSchools(context.Context, *GetSchoolsRequest) (*GetSchoolsResponse, error)
 	// GetOrgUnits returns org units by id, or all the actor reaches of the given kinds.
 	GetOrgUnits(context.Context, *GetOrgUnitsRequest) (*GetOrgUnitsResponse, error)
-	// GetPeople returns people by id, or those with roles at the given units.
+	// GetPeople returns people by id, or those with roles at the given units,
+	// optionally only those holding the given roles.
 	GetPeople(context.Context, *GetPeopleRequest) (*GetPeopleResponse, error)
 	// GetPupils returns pupils by id or by school, only where the actor may read pupil data.
 	GetPupils(context.Context, *GetPupilsRequest) (*GetPupilsResponse, error)
@@ -182,8 +228,19 @@ type HostServiceServer interface {
 	Audit(context.Context, *AuditRequest) (*AuditResponse, error)
 	// GetSettings returns the plugin's settings for the actor's tenant.
 	GetSettings(context.Context, *GetSettingsRequest) (*GetSettingsResponse, error)
-	// SendMail queues an email through the core's outbox.
+	// SendMail queues an email through the core's outbox, to a person within
+	// the actor's reach or an address the plugin declares (see SendMails).
 	SendMail(context.Context, *SendMailRequest) (*SendMailResponse, error)
+	// SendMails queues several emails at once: all of them, or (when one is
+	// refused) none.
+	SendMails(context.Context, *SendMailsRequest) (*SendMailsResponse, error)
+	// GetSchoolNames returns the id and name of schools of the actor's tenant,
+	// within the actor's reach or not, and nothing else about them.
+	GetSchoolNames(context.Context, *GetSchoolNamesRequest) (*GetSchoolNamesResponse, error)
+	// DeliverAudit records audit entries the plugin kept in its own storage
+	// (its outbox), each vouched for by the audit seal of the call that made
+	// it. It takes no actor token: entries outlive their call.
+	DeliverAudit(context.Context, *DeliverAuditRequest) (*DeliverAuditResponse, error)
 	mustEmbedUnimplementedHostServiceServer()
 }
 
@@ -220,6 +277,15 @@ func (UnimplementedHostServiceServer) GetSettings(context.Context, *GetSettingsR
 }
 func (UnimplementedHostServiceServer) SendMail(context.Context, *SendMailRequest) (*SendMailResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SendMail not implemented")
+}
+func (UnimplementedHostServiceServer) SendMails(context.Context, *SendMailsRequest) (*SendMailsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SendMails not implemented")
+}
+func (UnimplementedHostServiceServer) GetSchoolNames(context.Context, *GetSchoolNamesRequest) (*GetSchoolNamesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetSchoolNames not implemented")
+}
+func (UnimplementedHostServiceServer) DeliverAudit(context.Context, *DeliverAuditRequest) (*DeliverAuditResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeliverAudit not implemented")
 }
 func (UnimplementedHostServiceServer) mustEmbedUnimplementedHostServiceServer() {}
 func (UnimplementedHostServiceServer) testEmbeddedByValue()                     {}
@@ -404,6 +470,60 @@ func _HostService_SendMail_Handler(srv interface{}, ctx context.Context, dec fun
 	return interceptor(ctx, in, info, handler)
 }
 
+func _HostService_SendMails_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SendMailsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HostServiceServer).SendMails(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: HostService_SendMails_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HostServiceServer).SendMails(ctx, req.(*SendMailsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _HostService_GetSchoolNames_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetSchoolNamesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HostServiceServer).GetSchoolNames(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: HostService_GetSchoolNames_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HostServiceServer).GetSchoolNames(ctx, req.(*GetSchoolNamesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _HostService_DeliverAudit_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeliverAuditRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HostServiceServer).DeliverAudit(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: HostService_DeliverAudit_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HostServiceServer).DeliverAudit(ctx, req.(*DeliverAuditRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // HostService_ServiceDesc is the grpc.ServiceDesc for HostService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -446,6 +566,18 @@ var HostService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SendMail",
 			Handler:    _HostService_SendMail_Handler,
+		},
+		{
+			MethodName: "SendMails",
+			Handler:    _HostService_SendMails_Handler,
+		},
+		{
+			MethodName: "GetSchoolNames",
+			Handler:    _HostService_GetSchoolNames_Handler,
+		},
+		{
+			MethodName: "DeliverAudit",
+			Handler:    _HostService_DeliverAudit_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
