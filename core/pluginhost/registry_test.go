@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -225,4 +226,50 @@ func TestUpgradeAndDowngrade(t *testing.T) {
 			t.Fatalf("enable audited %d times in the tenant", n)
 		}
 	})
+}
+
+// A dev-loop build replaces the registered build of the same version without
+// force, from a new path, and the running page switches to it; each is
+// audited as plugin.dev.*; an ordinary install of the same version is still
+// refused.
+func TestDevReinstallSwapsTheSameVersionWithoutForce(t *testing.T) {
+	e := newEnv(t, storage.SQLite, Options{})
+	first := copyBinary(t, "other")
+	p, err := e.rt.DevReinstall(e.ctx, first)
+	if err != nil || p.ID != "other" || p.BinaryPath != first {
+		t.Fatalf("first dev build: %+v %v", p, err)
+	}
+	e.must(e.rt.Enable(e.ctx, "other", e.a.tenant.ID))
+	if _, body := e.get(e.a.host, e.a.hubMgrTok, "/p/other/"); !strings.Contains(body, "Other 1.0.0") {
+		t.Fatalf("first dev build's page: %.300s", body)
+	}
+	// The next build, the same version at a new path (echo built as "other"
+	// again, with a different checksum).
+	second := filepath.Join(t.TempDir(), "other-2")
+	replaceFile(t, second, binary("other"))
+	f, err := os.OpenFile(second, os.O_APPEND|os.O_WRONLY, 0)
+	e.must(err)
+	_, _ = f.Write([]byte("another build"))
+	e.must(f.Close())
+	if _, err := e.rt.Install(e.ctx, second, false); !errors.Is(err, ErrRefused) {
+		t.Fatalf("an ordinary install of the same version: %v", err)
+	}
+	p2, err := e.rt.DevReinstall(e.ctx, second)
+	if err != nil || p2.Version != p.Version || p2.SHA256 == p.SHA256 || p2.BinaryPath != second {
+		t.Fatalf("second dev build: %+v %v", p2, err)
+	}
+	if _, body := e.get(e.a.host, e.a.hubMgrTok, "/p/other/"); !strings.Contains(body, "Other 1.0.0") {
+		t.Fatalf("second dev build's page: %.300s", body)
+	}
+	if cur := e.rt.instance("other").current(); cur != p2.SHA256 {
+		t.Fatalf("the node runs build %s, not the second one %s", cur, p2.SHA256)
+	}
+	var actions []string
+	events, _, _ := audit.List(e.ctx, e.db.DB, InstallTenantID, audit.Filter{EntityType: "plugin"})
+	for i := len(events) - 1; i >= 0; i-- {
+		actions = append(actions, events[i].Action)
+	}
+	if strings.Join(actions, ",") != "plugin.dev.install,plugin.dev.reinstall" {
+		t.Fatalf("audit of dev builds: %v", actions)
+	}
 }

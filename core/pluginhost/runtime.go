@@ -211,6 +211,16 @@ func (rt *Runtime) Upgrade(ctx context.Context, path string, force bool) (Plugin
 	return p, rt.Sync(ctx)
 }
 
+// DevReinstall registers a dev-loop build (see Registry.DevReinstall) and
+// applies it at once; other processes switch to it on their next request.
+func (rt *Runtime) DevReinstall(ctx context.Context, path string) (Plugin, error) {
+	p, err := rt.reg.DevReinstall(ctx, path)
+	if err != nil {
+		return p, err
+	}
+	return p, rt.Sync(ctx)
+}
+
 // Enable lets a tenant use a plugin, applies it at once and sends the plugin
 // "tenant.enabled" if it subscribes (a failure to deliver is logged; the
 // enablement stands).
