@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	_ "time/tzdata" // Europe/London without the system's zoneinfo
 
 	"github.com/challengepartners/upwards/core/cli"
 )

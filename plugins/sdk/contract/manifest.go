@@ -253,6 +253,12 @@ func (v *validator) schedules(m *pluginv1.Manifest, jobs map[string]bool) {
 		if !jobs[s.GetJob()] {
 			v.bad("schedule %q names job %q, which the manifest does not declare", s.GetCron(), s.GetJob())
 		}
+		cronspec := strings.TrimSpace(s.GetCron())
+		if strings.HasPrefix(cronspec, "CRON_TZ=") || strings.HasPrefix(cronspec, "TZ=") {
+			v.bad("schedule of job %q: cron %q names a time zone; remove it: a schedule runs in each tenant's own time zone "+
+				"(the tenant setting timezone, Europe/London unless set)", s.GetJob(), s.GetCron())
+			continue
+		}
 		if _, err := cronParser.Parse(s.GetCron()); err != nil {
 			v.bad("schedule of job %q: bad cron expression %q: %v", s.GetJob(), s.GetCron(), err)
 		}

@@ -48,6 +48,8 @@ func TestBadManifestsAreRefusedWithTheReason(t *testing.T) {
 		"route undeclared perm":  {func(m *pluginv1.Manifest) { m.Routes[0].Permission = "hello.secret.read" }, "does not declare"},
 		"unit scope no param":    {func(m *pluginv1.Manifest) { m.Routes[1].UnitParam = "school" }, "unit_param"},
 		"bad cron":               {func(m *pluginv1.Manifest) { m.Schedules[0].Cron = "every tuesday" }, "bad cron"},
+		"cron with a zone":       {func(m *pluginv1.Manifest) { m.Schedules[0].Cron = "CRON_TZ=UTC 0 7 * * *" }, "names a time zone; remove it"},
+		"cron with TZ=":          {func(m *pluginv1.Manifest) { m.Schedules[0].Cron = "TZ=Asia/Tokyo 0 7 * * *" }, "each tenant's own time zone"},
 		"schedule unknown job":   {func(m *pluginv1.Manifest) { m.Schedules[0].Job = "nope" }, "does not declare"},
 		"nav to nowhere":         {func(m *pluginv1.Manifest) { m.Navigation[0].Path = "/missing" }, "no GET route"},
 		"unknown role":           {func(m *pluginv1.Manifest) { m.Permissions[0].DefaultRoles = []string{"wizard"} }, "unknown role"},
