@@ -29,7 +29,7 @@ func pluginDevCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "dev DIR",
 		Short: "Build a plugin from source, install it for one tenant and swap it on every change (embedded install only)",
-		Long: `Build the plugin whose main package is DIR (go build, CGO_ENABLED=0) into DATA_DIR/dev-builds/,
+		Long: `Build the plugin whose main package is DIR (go build, CGO_ENABLED=0, -ldflags "-s -w") into DATA_DIR/dev-builds/,
 install that build, enable it for --tenant, then watch DIR: after each change of a file
 there (Go sources, go.mod, embedded templates and assets; not tests) build again and
 install the new build in place of the old one, with the same version and no --force.
