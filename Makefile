@@ -1,7 +1,9 @@
 # Upwards — one command to run, one to test.
 GO      ?= go
 BIN     := bin/upwards
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# A semantic version always (plugins' min_core_version is checked against it):
+# the tag's for a tagged build (v0.4.0 → 0.4.0), else 0.4.0-dev+<short hash>.
+VERSION ?= $(shell scripts/version.sh)
 LDFLAGS := -X github.com/challengepartners/upwards/core/app.Version=$(VERSION)
 
 BUF_VERSION            := v1.75.0

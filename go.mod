@@ -8,6 +8,7 @@ require (
 	github.com/casbin/casbin/v2 v2.135.0
 	github.com/challengepartners/upwards/plugins/sdk v0.0.0
 	github.com/chromedp/chromedp v0.23.0
+	github.com/fsnotify/fsnotify v1.10.1
 	github.com/glebarez/sqlite v1.11.0
 	github.com/hashicorp/go-plugin v1.8.0
 	github.com/hibiken/asynq v0.26.0
@@ -16,6 +17,7 @@ require (
 	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/prometheus/client_golang v1.25.0
 	github.com/redis/go-redis/v9 v9.23.0
+	github.com/robfig/cron/v3 v3.0.1
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.9
 	golang.org/x/crypto v0.59.0
@@ -27,10 +29,7 @@ require (
 	gorm.io/gorm v1.31.2
 )
 
-require (
-	github.com/ncruces/go-strftime v1.1.0 // indirect
-	github.com/robfig/cron/v3 v3.0.1 // indirect
-)
+require github.com/ncruces/go-strftime v1.1.0 // indirect
 
 require (
 	github.com/beorn7/perks v1.0.1 // indirect

@@ -29,8 +29,16 @@ import (
 	"github.com/challengepartners/upwards/core/web"
 )
 
-// Version is the build's version, set with -ldflags "-X …/core/app.Version=v1.2.3".
-var Version = "dev"
+// BaseVersion is the release this source tree builds: the last tag's
+// version on a release branch, the next release's on main.
+const BaseVersion = "0.4.0"
+
+// Version is the build's version, always a semantic version so that a
+// plugin's min_core_version is checked against it: `make build` sets
+// "0.4.0-dev+<short commit>" for an untagged build and "0.4.0" for the tag
+// v0.4.0 (scripts/version.sh, through -ldflags "-X …/core/app.Version=…");
+// a plain `go build` is BaseVersion + "-dev".
+var Version = BaseVersion + "-dev"
 
 // TaskPurgeSessions is the job that deletes expired sessions and old login attempts.
 const TaskPurgeSessions = "core:identity:purge"

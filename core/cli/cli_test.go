@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/Masterminds/semver/v3"
+
+	"github.com/challengepartners/upwards/core/app"
 	"github.com/challengepartners/upwards/core/cli"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
@@ -146,7 +149,10 @@ func TestDemoBuildsOnceAndPrintsLogins(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	out, err := run(t, "sqlite::memory:", "", "version")
-	if err != nil || !strings.HasPrefix(out, "upwards ") {
+	if err != nil || !strings.HasPrefix(out, "upwards "+app.Version+" ") {
 		t.Fatalf("version: %v %q", err, out)
+	}
+	if _, err := semver.StrictNewVersion(strings.Fields(out)[1]); err != nil {
+		t.Fatalf("upwards version prints %q: %v", out, err)
 	}
 }

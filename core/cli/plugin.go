@@ -147,6 +147,6 @@ func pluginCmd() *cobra.Command {
 	for _, c := range []*cobra.Command{enable, disable} {
 		c.Flags().StringVar(&tenantSlug, "tenant", "", "tenant slug (optional when there is one tenant)")
 	}
-	cmd.AddCommand(install, list, enable, disable, upgrade, pluginNewCmd())
+	cmd.AddCommand(install, list, enable, disable, upgrade, pluginNewCmd(), pluginDevCmd())
 	return cmd
 }

@@ -53,6 +53,7 @@ above the current directory or given with --upwards-path, so it builds offline; 
 			abs, _ := filepath.Abs(dir)
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "Wrote plugin %s in %s.\n\nNext:\n", opts.Name, abs)
+			fmt.Fprintf(out, "  upwards plugin dev %s --tenant SLUG   # build, install and swap it on every change (embedded install)\n\nor by hand:\n", dir)
 			fmt.Fprintf(out, "  cd %s\n  go test ./...             # builds it and checks the contract\n", dir)
 			fmt.Fprintf(out, "  go build -o %s .\n  upwards plugin install ./%s\n  upwards plugin enable %s --tenant SLUG\n", opts.Name, opts.Name, opts.Name)
 			return nil

@@ -21,7 +21,7 @@ func TestPluginNewWritesAProject(t *testing.T) {
 	if err != nil || !strings.HasPrefix(string(mod), "module example.org/upwards-reviews\n") || !strings.Contains(string(mod), "replace github.com/challengepartners/upwards/plugins/sdk => ") {
 		t.Fatalf("go.mod: %v\n%s", err, mod)
 	}
-	if !strings.Contains(out.String(), "upwards plugin install ./reviews") {
+	if !strings.Contains(out.String(), "upwards plugin install ./reviews") || !strings.Contains(out.String(), "upwards plugin dev "+dir+" --tenant SLUG") {
 		t.Fatalf("output:\n%s", out.String())
 	}
 	cmd = pluginNewCmd()

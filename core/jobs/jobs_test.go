@@ -484,3 +484,58 @@ func TestScheduleSourceChangesWhileRunning(t *testing.T) {
 		}
 	})
 }
+
+// A schedule that names no zone runs in Options.ScheduleLocation, by default
+// Europe/London (the schools'); one that names a zone runs in it: the
+// scheduler's next firing says so. (Auckland is never UTC, so the second case
+// fails if the location does not reach the scheduler, whatever the season.)
+func TestSchedulesRunInEuropeLondonUnlessTheyNameAZone(t *testing.T) {
+	auckland, err := time.LoadLocation("Pacific/Auckland")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		option *time.Location
+		zone   string
+	}{{nil, "Europe/London"}, {auckland, "Pacific/Auckland"}} {
+		t.Run(tc.zone, func(t *testing.T) {
+			r := jobstest.Open(t, jobstest.Embedded)
+			reg := jobs.NewRegistry()
+			reg.Handle("test:morning", func(context.Context, []byte) error { return nil })
+			reg.Handle("test:tokyo", func(context.Context, []byte) error { return nil })
+			if err := reg.Schedule("0 7 * * *", "test:morning", nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := reg.Schedule("CRON_TZ=Asia/Tokyo 0 7 * * *", "test:tokyo", nil); err != nil {
+				t.Fatal(err)
+			}
+			o := fastOptions(nil)
+			o.ScheduleSync = 100 * time.Millisecond // entries are listed at the scheduler's heartbeat
+			o.ScheduleLocation = tc.option
+			w := startWorker(t, r, reg, o)
+			waitFor(t, 5*time.Second, "the worker to run the schedules", w.Scheduling)
+			var next map[string]time.Time
+			waitFor(t, 5*time.Second, "two scheduler entries", func() bool {
+				es, err := asynq.NewInspector(r.ClientOpt()).SchedulerEntries()
+				if err != nil {
+					t.Fatal(err)
+				}
+				next = map[string]time.Time{}
+				for _, e := range es {
+					next[e.Task.Type()] = e.Next
+				}
+				return len(next) == 2
+			})
+			for taskType, zone := range map[string]string{"test:morning": tc.zone, "test:tokyo": "Asia/Tokyo"} {
+				loc, err := time.LoadLocation(zone)
+				if err != nil {
+					t.Fatal(err)
+				}
+				at := next[taskType].In(loc)
+				if at.Hour() != 7 || at.Minute() != 0 || time.Until(at) > 25*time.Hour || time.Until(at) < 0 {
+					t.Errorf("%s next fires at %s (%s), want the next 07:00 %s", taskType, at, next[taskType].UTC(), zone)
+				}
+			}
+		})
+	}
+}

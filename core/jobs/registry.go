@@ -74,7 +74,8 @@ func (reg *Registry) Handle(taskType string, h Handler, opts ...asynq.Option) {
 }
 
 // Schedule enqueues taskType with payload on cronspec: five cron fields
-// ("*/5 * * * *", UTC) or a descriptor ("@hourly", "@every 1m"). The task type
+// ("*/5 * * * *", in Options.ScheduleLocation, Europe/London by default, unless
+// prefixed "CRON_TZ=<zone> ") or a descriptor ("@hourly", "@every 1m"). The task type
 // must already be registered; a bad cronspec is refused.
 func (reg *Registry) Schedule(cronspec, taskType string, payload []byte) error {
 	if err := validateCron(cronspec); err != nil {

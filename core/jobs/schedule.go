@@ -8,10 +8,14 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+	_ "time/tzdata" // DefaultScheduleZone even where the system has no zoneinfo
 
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 )
+
+// DefaultScheduleZone is the time zone of schedules that name none.
+const DefaultScheduleZone = "Europe/London"
 
 // schedulerLeaseKey holds the token of the worker that runs the schedules.
 const schedulerLeaseKey = "upwards:jobs:scheduler-lease"
@@ -50,6 +54,7 @@ type scheduleRunner struct {
 	token string
 	ttl   time.Duration
 	sync  time.Duration
+	loc   *time.Location // of cronspecs without CRON_TZ
 
 	mu  sync.Mutex
 	mgr *asynq.PeriodicTaskManager
@@ -58,7 +63,7 @@ type scheduleRunner struct {
 	wg   sync.WaitGroup
 }
 
-func newScheduleRunner(r *Redis, reg *Registry, ttl, syncEvery time.Duration, alog asynq.Logger, log *slog.Logger) *scheduleRunner {
+func newScheduleRunner(r *Redis, reg *Registry, ttl, syncEvery time.Duration, loc *time.Location, alog asynq.Logger, log *slog.Logger) *scheduleRunner {
 	if ttl <= 0 {
 		ttl = defaultSchedulerLease
 	}
@@ -69,7 +74,7 @@ func newScheduleRunner(r *Redis, reg *Registry, ttl, syncEvery time.Duration, al
 	_, _ = rand.Read(b[:])
 	return &scheduleRunner{
 		redis: r, reg: reg, alog: alog, log: log,
-		token: hex.EncodeToString(b[:]), ttl: ttl, sync: syncEvery, done: make(chan struct{}),
+		token: hex.EncodeToString(b[:]), ttl: ttl, sync: syncEvery, loc: loc, done: make(chan struct{}),
 	}
 }
 
@@ -137,6 +142,7 @@ func (s *scheduleRunner) lead() {
 		SchedulerOpts: &asynq.SchedulerOpts{
 			Logger:            s.alog,
 			LogLevel:          asynq.WarnLevel,
+			Location:          s.loc,
 			HeartbeatInterval: heartbeat,
 			PostEnqueueFunc: func(info *asynq.TaskInfo, err error) {
 				if err != nil {

@@ -48,6 +48,10 @@ type Options struct {
 	// ScheduleSync is how often the worker running the schedules re-reads
 	// the registry's ScheduleSources, adding and removing entries (default 10s).
 	ScheduleSync time.Duration
+	// ScheduleLocation is the time zone of a schedule whose cronspec names
+	// none with a "CRON_TZ=<zone> " prefix (default Europe/London, the
+	// schools' own: "0 2 * * *" is 02:00 there in summer and in winter).
+	ScheduleLocation *time.Location
 }
 
 // Worker processes tasks of a Registry's types and, while it holds the
@@ -114,7 +118,14 @@ func (w *Worker) Start() error {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	if w.reg.hasSchedules() && !w.opts.DisableScheduler {
-		w.sched = newScheduleRunner(w.redis, w.reg, w.opts.SchedulerLease, w.opts.ScheduleSync, alog, w.log)
+		loc := w.opts.ScheduleLocation
+		if loc == nil {
+			var err error
+			if loc, err = time.LoadLocation(DefaultScheduleZone); err != nil {
+				return fmt.Errorf("start worker: schedules' time zone: %w", err)
+			}
+		}
+		w.sched = newScheduleRunner(w.redis, w.reg, w.opts.SchedulerLease, w.opts.ScheduleSync, loc, alog, w.log)
 		w.sched.start()
 	}
 	w.started = true

@@ -21,7 +21,8 @@ var adminPage = template.Must(template.New("plugins").Funcs(template.FuncMap{
 		}
 		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
 	},
-	"date": func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04") },
+	"date":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04") },
+	"short": func(sha string) string { return sha[:min(12, len(sha))] },
 }).Parse(`<h1>Plugins</h1>
 <p>Programme plugins registered on this install and their processes on this node. Install, upgrade and enable them with
 <code>upwards plugin install|upgrade|enable|disable</code>.</p>
@@ -38,7 +39,12 @@ var adminPage = template.Must(template.New("plugins").Funcs(template.FuncMap{
 <td>{{.Calls}}</td>
 <td>{{ms .LatencyAvg}} / {{ms .LatencyP50}} / {{ms .LatencyP99}}</td>
 <td data-testid="tenants">{{range $i, $t := .TenantNames}}{{if $i}}, {{end}}{{$t}}{{else}}<span class="muted">none</span>{{end}}</td>
-<td>{{.LastError}}</td>
+<td>{{with .Mismatch}}<div data-testid="remedy"><p><strong>Checksum mismatch: needs an operator.</strong> The file <code>{{.Path}}</code> is not
+the build installed (the registry records SHA-256 <code title="{{.Installed}}">{{short .Installed}}…</code>; the file
+{{if .Found}}has <code title="{{.Found}}">{{short .Found}}…</code>{{else}}cannot be read{{end}}), so it is not started on this node.</p>
+<p>Either install that file as the new build, <code>upwards plugin upgrade {{.Path}}</code> (add <code>--force</code> if its
+version is the same), or put the installed build back at that path. It is tried again as soon as the registry or the file changes.</p></div>
+{{else}}{{.LastError}}{{end}}</td>
 </tr>{{end}}
 </tbody></table>{{end}}
 {{if .Events}}<h2>Installs and upgrades</h2>

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"sort"
 	"sync"
 	"time"
@@ -28,6 +29,9 @@ const (
 	stateRestarting = "restarting"
 	stateOpen       = "circuit_open"
 	stateFailed     = "failed"
+	// stateChecksum: the file at the registered path is not the build
+	// installed; no start is tried until the registry or the file changes.
+	stateChecksum = "checksum_mismatch"
 )
 
 // instance is one registered plugin's process on this node and its history.
@@ -55,7 +59,53 @@ type instance struct {
 	// pins counts subject calls under way: a process that no tenant enables
 	// any more still answers them, so Sync leaves it running until they end.
 	pins int
-	lat  latency
+	// mismatch is the build whose file was found changed, while the registry
+	// and the file stay as they were.
+	mismatch *checksumMismatch
+	lat      latency
+}
+
+// checksumMismatch records a launch refused because the file at the
+// registered path is not the build installed. A crash would be retried; this
+// is not, since only an operator can fix it: the next start is tried when the
+// registry names another build or path, or the file changes (restored).
+type checksumMismatch struct {
+	sha, path string    // the registry's build
+	file      fileStamp // the file found
+	found     string    // its SHA-256, "" if unreadable
+	err       error
+}
+
+// fileStamp tells whether a file changed: its size and modification time.
+type fileStamp struct {
+	size int64
+	mod  time.Time
+}
+
+func stampOf(path string) fileStamp {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileStamp{size: -1}
+	}
+	return fileStamp{size: fi.Size(), mod: fi.ModTime()}
+}
+
+// still reports whether the mismatch still holds for registry entry p
+// without launching anything.
+func (m *checksumMismatch) still(p Plugin) bool {
+	return m.sha == p.SHA256 && m.path == p.BinaryPath && stampOf(p.BinaryPath) == m.file
+}
+
+// ChecksumMismatch is what an operator reads on /admin/plugins of a plugin
+// whose file is not the build installed.
+type ChecksumMismatch struct {
+	Path      string // the registered path
+	Installed string // the registry's SHA-256
+	Found     string // the file's SHA-256, "" if it cannot be read
+}
+
+func (m *checksumMismatch) public() *ChecksumMismatch {
+	return &ChecksumMismatch{Path: m.path, Installed: m.sha, Found: m.found}
 }
 
 // pin keeps the process from being stopped for want of an enabling tenant
@@ -148,13 +198,18 @@ func (rt *Runtime) acquire(ctx context.Context, p Plugin) (*contract.ClientV1, *
 		in.mu.Unlock()
 		killAsync(old)
 		return nil, in, unavailable(fmt.Errorf("circuit open after repeated failures; last: %s", in.lastErrSnapshot()), retry, false)
+	case in.mismatch != nil && in.mismatch.still(p):
+		cause := in.mismatch.err
+		in.mu.Unlock()
+		killAsync(old)
+		return nil, in, &UnavailableError{PluginID: p.ID, Name: p.Name, Cause: cause, Checksum: true}
 	case now.Before(in.nextTry):
 		retry := in.nextTry.Sub(now)
 		in.mu.Unlock()
 		killAsync(old)
 		return nil, in, unavailable(errors.New("restarting"), retry, false)
 	}
-	in.state, in.wanted = stateStarting, true
+	in.state, in.wanted, in.mismatch = stateStarting, true, nil
 	in.mu.Unlock()
 	if old != nil {
 		old.Kill()
@@ -170,6 +225,16 @@ func (rt *Runtime) acquire(ctx context.Context, p Plugin) (*contract.ClientV1, *
 		in.state, in.lastErr, in.wanted = stateFailed, err.Error(), false
 		rt.log.Error("plugin failed; it stays stopped until a new build is installed", "plugin", p.ID, "error", err.Error())
 		return nil, in, unavailable(err, 0, true)
+	}
+	if errors.Is(err, ErrChecksum) {
+		mm := &checksumMismatch{sha: p.SHA256, path: p.BinaryPath, file: stampOf(p.BinaryPath), err: err}
+		if sum, serr := fileSHA256(p.BinaryPath); serr == nil {
+			mm.found = hex.EncodeToString(sum)
+		}
+		in.mismatch, in.state, in.lastErr, in.wanted = mm, stateChecksum, err.Error(), false
+		rt.log.Error("plugin binary is not the build installed; not started until the registry or the file changes",
+			"plugin", p.ID, "path", p.BinaryPath, "registered_sha256", p.SHA256, "file_sha256", mm.found)
+		return nil, in, &UnavailableError{PluginID: p.ID, Name: p.Name, Cause: err, Checksum: true}
 	}
 	in.recordFailureLocked(time.Now(), err)
 	return nil, in, unavailable(err, time.Until(in.nextTry), false)
@@ -287,7 +352,7 @@ func (in *instance) shutdown(reason string) {
 	in.mu.Lock()
 	old := in.client
 	in.client, in.conn, in.pid, in.wanted = nil, nil, 0, false
-	if in.state != stateFailed {
+	if in.state != stateFailed && in.state != stateChecksum {
 		in.state = stateStopped
 	}
 	in.mu.Unlock()
@@ -309,6 +374,9 @@ func (in *instance) fill(s *Status) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	s.Runtime, s.PID, s.Restarts, s.LastError, s.Calls = in.state, in.pid, in.restarts, in.lastErr, in.lat.n
+	if in.mismatch != nil && in.state == stateChecksum {
+		s.Mismatch = in.mismatch.public()
+	}
 	s.LatencyAvg, s.LatencyP50, s.LatencyP99 = in.lat.stats()
 }
 

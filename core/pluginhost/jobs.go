@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -41,6 +44,9 @@ type jobPayload struct {
 
 type fanoutPayload struct {
 	Job string `json:"job"`
+	// Zone is the time zone whose tenants this firing is for; empty: every
+	// enabling tenant (an "@every" schedule, or a task queued by an older core).
+	Zone string `json:"zone,omitempty"`
 }
 
 // RegisterJobs registers on reg a handler for every job of every installed
@@ -70,16 +76,28 @@ func (rt *Runtime) RegisterJobs(ctx context.Context, reg *jobs.Registry) error {
 	return errors.Join(errs...)
 }
 
-// schedules lists one fan-out schedule per manifest schedule of every
-// plugin that at least one tenant enables and whose build has not failed.
-// The fan-out enqueues the job for the tenants enabling the plugin when it
-// fires, so a tenant that disables the plugin is left out at once.
+// schedules lists the fan-out schedules of every plugin that at least one
+// tenant enables and whose build has not failed: one per manifest schedule
+// and time zone of the enabling tenants (tenant setting timezone, default
+// Europe/London), its cron prefixed with CRON_TZ=<zone>, so "0 7 * * *" fires
+// at 07:00 in each tenant's zone, summer time or not. The fan-out enqueues the
+// job for the tenants enabling the plugin in that zone when it fires, so a
+// tenant that disables the plugin is left out at once. An "@every" schedule
+// is the same in every zone: one entry for all tenants.
 func (rt *Runtime) schedules(ctx context.Context) ([]jobs.Schedule, error) {
 	plugins, err := rt.reg.List(ctx)
 	if err != nil {
 		return nil, err
 	}
 	enabled, err := rt.reg.enablements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var tenants []uint
+	for _, ts := range enabled {
+		tenants = append(tenants, ts...)
+	}
+	zoneOf, err := rt.deps.Tenancy.Timezones(ctx, tenants)
 	if err != nil {
 		return nil, err
 	}
@@ -96,9 +114,20 @@ func (rt *Runtime) schedules(ctx context.Context) ([]jobs.Schedule, error) {
 		if err := rt.registerPluginJobs(p.ID, m); err != nil {
 			return nil, err
 		}
+		zones := map[string]bool{}
+		for _, t := range enabled[p.ID] {
+			zones[zoneOf[t]] = true
+		}
 		for _, s := range m.GetSchedules() {
-			body, _ := json.Marshal(fanoutPayload{Job: s.GetJob()})
-			out = append(out, jobs.Schedule{Cronspec: s.GetCron(), TaskType: fanoutType(p.ID), Payload: body})
+			if strings.HasPrefix(s.GetCron(), "@every ") {
+				body, _ := json.Marshal(fanoutPayload{Job: s.GetJob()})
+				out = append(out, jobs.Schedule{Cronspec: s.GetCron(), TaskType: fanoutType(p.ID), Payload: body})
+				continue
+			}
+			for _, z := range slices.Sorted(maps.Keys(zones)) {
+				body, _ := json.Marshal(fanoutPayload{Job: s.GetJob(), Zone: z})
+				out = append(out, jobs.Schedule{Cronspec: "CRON_TZ=" + z + " " + s.GetCron(), TaskType: fanoutType(p.ID), Payload: body})
+			}
 		}
 	}
 	return out, nil
@@ -241,7 +270,8 @@ func (rt *Runtime) RunJob(ctx context.Context, id, job string, tenantID, userID 
 	return rt.runJob(ctx, id, job, raw)
 }
 
-// fanout enqueues a scheduled job once for every tenant enabling the plugin.
+// fanout enqueues a scheduled job once for every tenant enabling the plugin
+// (in the firing's time zone, when it names one).
 // Each child's task id derives from the schedule task's, so a retried
 // fan-out enqueues no duplicates.
 func (rt *Runtime) fanout(ctx context.Context, id string, raw []byte) error {
@@ -255,6 +285,13 @@ func (rt *Runtime) fanout(ctx context.Context, id string, raw []byte) error {
 	tenants, err := rt.reg.EnabledTenants(ctx, id)
 	if err != nil {
 		return err
+	}
+	if f.Zone != "" {
+		zoneOf, err := rt.deps.Tenancy.Timezones(ctx, tenants)
+		if err != nil {
+			return err
+		}
+		tenants = slices.DeleteFunc(tenants, func(t uint) bool { return zoneOf[t] != f.Zone })
 	}
 	parent, _ := asynq.GetTaskID(ctx)
 	var errs []error

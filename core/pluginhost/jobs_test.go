@@ -2,6 +2,7 @@ package pluginhost
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -9,10 +10,12 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/robfig/cron/v3"
 
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/jobs"
 	"github.com/challengepartners/upwards/core/storage"
+	"github.com/challengepartners/upwards/core/tenancy"
 )
 
 // Jobs run through RunJob with an actor: a job a request enqueues acts for
@@ -124,4 +127,93 @@ func TestSchedulesFollowTheRegistryWhileAWorkerRuns(t *testing.T) {
 			t.Fatalf("echo ticked %d more times after it was disabled", after-n)
 		}
 	})
+}
+
+// A manifest's "0 7 * * *" fires at 07:00 in each enabling tenant's time zone
+// (tenant setting timezone, Europe/London by default): one schedule per zone
+// in use, BST and GMT both right at the clock changes, and each firing fans
+// out to the tenants of its zone only.
+func TestSchedulesFireInEachTenantsTimeZone(t *testing.T) {
+	e := newEnv(t, storage.SQLite, Options{})
+	e.install("daily", e.a, e.b)
+	e.must(e.ten.SetSetting(e.ctx, e.b.tenant.ID, tenancy.SettingTimezone, "America/New_York"))
+	e.must(e.rt.RegisterJobs(e.ctx, e.jreg))
+	scheds, err := e.rt.schedules(e.ctx)
+	e.must(err)
+	byZone := map[string]jobs.Schedule{}
+	for _, s := range scheds {
+		var f fanoutPayload
+		e.must(json.Unmarshal(s.Payload, &f))
+		if s.TaskType != fanoutType("daily") || f.Job != "tick" {
+			t.Fatalf("unexpected schedule %+v (%s)", s, s.Payload)
+		}
+		byZone[f.Zone] = s
+	}
+	if len(byZone) != 2 || byZone["Europe/London"].Cronspec != "CRON_TZ=Europe/London 0 7 * * *" ||
+		byZone["America/New_York"].Cronspec != "CRON_TZ=America/New_York 0 7 * * *" {
+		t.Fatalf("want one schedule per zone in use, got %+v", scheds)
+	}
+	utc := func(s string) time.Time {
+		v, err := time.Parse("2006-01-02 15:04", s)
+		e.must(err)
+		return v
+	}
+	// asynq's scheduler parses cronspecs with robfig/cron's standard parser.
+	london, err := cron.ParseStandard(byZone["Europe/London"].Cronspec)
+	e.must(err)
+	newYork, err := cron.ParseStandard(byZone["America/New_York"].Cronspec)
+	e.must(err)
+	for _, tc := range []struct {
+		sched     cron.Schedule
+		from, due string // UTC
+	}{
+		{london, "2025-07-01 00:00", "2025-07-01 06:00"}, // BST: 07:00 is 06:00 UTC
+		{london, "2025-12-01 00:00", "2025-12-01 07:00"}, // GMT
+		{london, "2025-10-24 12:00", "2025-10-25 06:00"}, // the last morning of BST
+		{london, "2025-10-25 12:00", "2025-10-26 07:00"}, // clocks went back at 01:00 UTC on 26 Oct
+		{london, "2025-03-29 12:00", "2025-03-30 06:00"}, // clocks went forward at 01:00 UTC on 30 Mar
+		{newYork, "2025-07-01 00:00", "2025-07-01 11:00"},
+		{newYork, "2025-12-01 00:00", "2025-12-01 12:00"},
+	} {
+		if got := tc.sched.Next(utc(tc.from)).UTC(); !got.Equal(utc(tc.due)) {
+			t.Errorf("after %s UTC the schedule fires at %s, want %s UTC", tc.from, got.Format("2006-01-02 15:04 MST"), tc.due)
+		}
+	}
+	// The London firing enqueues tick for tenant A only; New York's for B only.
+	for zone, want := range map[string]uint{"Europe/London": e.a.tenant.ID, "America/New_York": e.b.tenant.ID} {
+		before := pendingTenants(t, e, TaskType("daily", "tick"))
+		e.must(e.rt.fanout(e.ctx, "daily", byZone[zone].Payload))
+		after := pendingTenants(t, e, TaskType("daily", "tick"))
+		added := map[uint]int{}
+		for id, n := range after {
+			if d := n - before[id]; d != 0 {
+				added[id] = d
+			}
+		}
+		if len(added) != 1 || added[want] != 1 {
+			t.Errorf("the %s firing enqueued tick for tenants %v (tenant → tasks), want only tenant %d once", zone, added, want)
+		}
+	}
+}
+
+// pendingTenants counts the pending tasks of taskType by tenant.
+func pendingTenants(t *testing.T, e *env, taskType string) map[uint]int {
+	t.Helper()
+	ins := asynq.NewInspector(e.redis.ClientOpt())
+	out := map[uint]int{}
+	for q := range jobs.DefaultQueues() {
+		tasks, err := ins.ListPendingTasks(q)
+		if err != nil && !errors.Is(err, asynq.ErrQueueNotFound) {
+			t.Fatal(err)
+		}
+		for _, ti := range tasks {
+			if ti.Type != taskType {
+				continue
+			}
+			var jp jobPayload
+			e.must(json.Unmarshal(ti.Payload, &jp))
+			out[jp.TenantID]++
+		}
+	}
+	return out
 }

@@ -22,6 +22,7 @@ var builds = map[string]struct {
 	"echo":        {"echo", nil},
 	"echo2":       {"echo", []string{"main.version=2.0.0"}},
 	"other":       {"echo", []string{"main.pluginID=other", "main.name=Other"}},
+	"daily":       {"echo", []string{"main.pluginID=daily", "main.name=Daily", "'main.tickCron=0 7 * * *'"}},
 	"store":       {"store", nil},
 	"storefail":   {"store", []string{"main.version=2.0.0", "main.failMigrate=1"}},
 	"evil":        {"evil", nil},

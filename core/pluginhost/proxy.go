@@ -274,9 +274,14 @@ func (rt *Runtime) unavailable(c echo.Context, p Plugin, err error) error {
 	if !errors.As(err, &ue) {
 		return err
 	}
-	if ue.Failed {
+	switch {
+	case ue.Failed:
 		return echo.NewHTTPError(http.StatusServiceUnavailable,
 			p.Name+" is unavailable until an operator installs a working version (see /admin/plugins). Other programmes are unaffected.")
+	case ue.Checksum:
+		// No Retry-After: waiting does not help, an operator must act.
+		return echo.NewHTTPError(http.StatusServiceUnavailable,
+			p.Name+" is unavailable until an operator acts: its installed program has been changed, so it is not started (see /admin/plugins). Other programmes are unaffected.")
 	}
 	retry := int(ue.RetryAfter.Seconds()) + 1
 	c.Response().Header().Set("Retry-After", strconv.Itoa(retry))

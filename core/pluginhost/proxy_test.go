@@ -83,6 +83,12 @@ func TestRoutePermissionsAndScopes(t *testing.T) {
 	e := newEnv(t, storage.SQLite, Options{})
 	e.install("echo", e.a, e.b)
 	a := e.a
+	// A signed-in user with no role anywhere: 403 on an ANYWHERE or TENANT
+	// route, 404 (never 403) on a UNIT route, even at a unit that exists.
+	nobody, err := e.ids.CreateUser(e.ctx, a.tenant.ID, "nobody@alpha.example.org", "Nobody", testPassword, false)
+	e.must(err)
+	nobodyTok, _, err := e.ids.CreateAPIToken(e.ctx, a.tenant.ID, nobody.ID, "test", 0)
+	e.must(err)
 	cases := []struct {
 		token, path string
 		status      int
@@ -96,6 +102,9 @@ func TestRoutePermissionsAndScopes(t *testing.T) {
 		{a.hubMgrTok, fmt.Sprintf("/p/echo/units/%d", e.b.hubSchool.ID), http.StatusNotFound, ""}, // another tenant
 		{a.hubMgrTok, "/p/echo/units/abc", http.StatusNotFound, ""},
 		{a.adminTok, fmt.Sprintf("/p/echo/units/%d", a.trustSchool.ID), 200, a.trustSchool.Name},
+		{nobodyTok, "/p/echo/", http.StatusForbidden, "echo.page.view"},
+		{nobodyTok, "/p/echo/admin", http.StatusForbidden, "echo.admin.manage"},
+		{nobodyTok, fmt.Sprintf("/p/echo/units/%d", a.hubSchool.ID), http.StatusNotFound, ""}, // lacks core.school.read: 404 on a unit route
 		{a.hubMgrTok, "/p/echo/nowhere", http.StatusNotFound, ""},
 		{a.hubMgrTok, "/p/nope/", http.StatusNotFound, ""},
 		{"", "/p/echo/raw", 200, "<title>Log in · Upwards"}, // not signed in: redirected to the login page

@@ -119,12 +119,29 @@ func NewRegistry(db *storage.DB, opts RegistryOptions) *Registry {
 // SHA-256. A plugin whose id is already registered is upgraded when the new
 // version is higher; the same version, or a downgrade, is refused unless force.
 func (r *Registry) Install(ctx context.Context, path string, force bool) (Plugin, error) {
-	return r.install(ctx, path, force, false)
+	return r.install(ctx, path, installMode{force: force})
 }
 
 // Upgrade is Install for a plugin that must already be registered.
 func (r *Registry) Upgrade(ctx context.Context, path string, force bool) (Plugin, error) {
-	return r.install(ctx, path, force, true)
+	return r.install(ctx, path, installMode{force: force, mustExist: true})
+}
+
+// DevReinstall registers a build of a plugin under development (`upwards
+// plugin dev`): as Install, its manifest is checked and its checksum
+// recorded, but a build of the same version replaces the registered one
+// without force and without any confirmation an upgrade may ask for. It is
+// audited as plugin.dev.install or plugin.dev.reinstall. It is meant for an
+// embedded single-machine install only; the CLI refuses any other.
+func (r *Registry) DevReinstall(ctx context.Context, path string) (Plugin, error) {
+	return r.install(ctx, path, installMode{dev: true})
+}
+
+// installMode is how install treats a plugin already registered.
+type installMode struct {
+	force     bool // the same version, or a lower one, may replace it
+	mustExist bool // an upgrade: the id must be registered
+	dev       bool // a dev-loop build: any version replaces it (audited as plugin.dev.*)
 }
 
 // auditPlugin is what the audit log keeps of a plugin.
@@ -144,7 +161,7 @@ func (p Plugin) audit() auditPlugin {
 // install and upgrade concern every tenant); /admin/plugins lists them.
 const InstallTenantID = 0
 
-func (r *Registry) install(ctx context.Context, path string, force, mustExist bool) (Plugin, error) {
+func (r *Registry) install(ctx context.Context, path string, mode installMode) (Plugin, error) {
 	defer r.cache.invalidate()
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -182,20 +199,26 @@ func (r *Registry) install(ctx context.Context, path string, force, mustExist bo
 		err := q.Where("id = ?", next.ID).Take(&old).Error
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
-			if mustExist {
+			if mode.mustExist {
 				return fmt.Errorf("plugin %s is not installed (use install): %w", next.ID, ErrNotFound)
 			}
 			if err := tx.Create(&next).Error; err != nil {
 				return fmt.Errorf("record plugin %s: %w", next.ID, err)
 			}
-			return audit.Record(ctx, tx, audit.Change{TenantID: InstallTenantID, Action: "plugin.install",
+			action := "plugin.install"
+			if mode.dev {
+				action = "plugin.dev.install"
+			}
+			return audit.Record(ctx, tx, audit.Change{TenantID: InstallTenantID, Action: action,
 				EntityType: "plugin", EntityID: next.ID, After: next.audit()})
 		case err != nil:
 			return fmt.Errorf("load plugin %s: %w", next.ID, err)
 		}
-		action, err := compareVersions(old, next, force)
-		if err != nil {
-			return err
+		action := "plugin.dev.reinstall"
+		if !mode.dev {
+			if action, err = compareVersions(old, next, mode.force); err != nil {
+				return err
+			}
 		}
 		next.InstalledAt, next.DBPassword = old.InstalledAt, old.DBPassword
 		if err := tx.Model(&Plugin{}).Where("id = ?", next.ID).Updates(map[string]any{

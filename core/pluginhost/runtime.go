@@ -223,6 +223,16 @@ func (rt *Runtime) Upgrade(ctx context.Context, path string, force bool) (Plugin
 	return p, rt.Sync(ctx)
 }
 
+// DevReinstall registers a dev-loop build (see Registry.DevReinstall) and
+// applies it at once; other processes switch to it on their next request.
+func (rt *Runtime) DevReinstall(ctx context.Context, path string) (Plugin, error) {
+	p, err := rt.reg.DevReinstall(ctx, path)
+	if err != nil {
+		return p, err
+	}
+	return p, rt.Sync(ctx)
+}
+
 // Enable lets a tenant use a plugin, applies it at once and sends the plugin
 // "tenant.enabled" if it subscribes (a failure to deliver is logged; the
 // enablement stands).
@@ -364,12 +374,15 @@ func (rt *Runtime) instances() []*instance {
 type Status struct {
 	Plugin
 	// Runtime state on this node: stopped, starting, running, degraded,
-	// unhealthy, restarting, circuit_open or failed.
+	// unhealthy, restarting, circuit_open, checksum_mismatch or failed.
 	Runtime   string
 	PID       int
 	Restarts  int
 	LastError string
-	Calls     int64
+	// Mismatch is set when the plugin is not started on this node because
+	// the file at its registered path is not the build installed.
+	Mismatch *ChecksumMismatch
+	Calls    int64
 	// Latency of HandleHTTP and RunJob calls: moving average and the
 	// percentiles of the last 512 calls.
 	LatencyAvg, LatencyP50, LatencyP99 time.Duration
@@ -412,14 +425,26 @@ type UnavailableError struct {
 	PluginID, Name string
 	// Failed is true when the plugin is marked failed and needs an operator.
 	Failed bool
-	// RetryAfter estimates when a new attempt may succeed.
+	// Checksum is true when the file at the registered path is not the
+	// build installed: it is not started, and needs an operator (upgrade to
+	// the new build, or restore the installed file).
+	Checksum bool
+	// RetryAfter estimates when a new attempt may succeed (0 when only an
+	// operator can make it succeed).
 	RetryAfter time.Duration
 	Cause      error
 }
 
+// NeedsOperator reports whether only an operator can make the plugin serve
+// again: waiting does not help.
+func (e *UnavailableError) NeedsOperator() bool { return e.Failed || e.Checksum }
+
 func (e *UnavailableError) Error() string {
-	if e.Failed {
+	switch {
+	case e.Failed:
 		return fmt.Sprintf("plugin %s is failed: %v", e.PluginID, e.Cause)
+	case e.Checksum:
+		return fmt.Sprintf("plugin %s is not started until an operator acts: %v", e.PluginID, e.Cause)
 	}
 	return fmt.Sprintf("plugin %s is unavailable: %v", e.PluginID, e.Cause)
 }

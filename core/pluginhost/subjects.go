@@ -126,7 +126,7 @@ func (rt *Runtime) subjectCall(ctx context.Context, id string, tenantID, userID 
 	for attempt := 1; ; attempt++ {
 		conn, in, err := rt.acquire(ctx, p)
 		var ue *UnavailableError
-		if attempt > 1 && errors.As(err, &ue) && !ue.Failed && ue.RetryAfter > 0 && ue.RetryAfter <= 5*time.Second {
+		if attempt > 1 && errors.As(err, &ue) && !ue.NeedsOperator() && ue.RetryAfter > 0 && ue.RetryAfter <= 5*time.Second {
 			// A crash is restarted after a short back-off: wait for it.
 			select {
 			case <-ctx.Done():

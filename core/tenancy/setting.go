@@ -69,8 +69,9 @@ func (s *Service) Setting(ctx context.Context, tenantID uint, key string) (strin
 }
 
 // SetSetting sets a tenant's setting key ([a-z0-9_.], 1-100 characters) to
-// value (at most 10,000 characters). Setting the value it already has changes
-// nothing and records nothing.
+// value (at most 10,000 characters; SettingTimezone must be an IANA time
+// zone name, or empty). Setting the value it already has changes nothing and
+// records nothing.
 func (s *Service) SetSetting(ctx context.Context, tenantID uint, key, value string) error {
 	var errs FieldErrors
 	if msg := checkSettingKey(key); msg != "" {
@@ -78,6 +79,10 @@ func (s *Service) SetSetting(ctx context.Context, tenantID uint, key, value stri
 	}
 	if msg := checkSettingValue(value); msg != "" {
 		errs.Add("value", "%s", msg)
+	} else if key == SettingTimezone {
+		if _, err := ParseTimezone(value); err != nil {
+			errs.Add("value", "%v", err)
+		}
 	}
 	if len(errs) > 0 {
 		return errs

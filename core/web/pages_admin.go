@@ -15,6 +15,7 @@ import (
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/mail"
 	"github.com/challengepartners/upwards/core/privacy"
+	"github.com/challengepartners/upwards/core/tenancy"
 )
 
 func (s *Server) usersPage(c echo.Context) error {
@@ -151,10 +152,11 @@ func (s *Server) revokeForm(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", uid))
 }
 
-// settingField is one tenant setting the settings page edits.
+// settingField is one tenant setting the settings page edits; Placeholder
+// shows the value an empty field means.
 type settingField struct {
-	Key, Label, Value string
-	validate          func(string) error
+	Key, Label, Value, Placeholder string
+	validate                       func(string) error
 }
 
 func settingFields() []settingField {
@@ -192,6 +194,11 @@ func settingFields() []settingField {
 			}
 			return nil
 		}},
+		{Key: tenancy.SettingTimezone, Label: "Time zone of schedules (an IANA name; empty: Europe/London)", Placeholder: tenancy.DefaultTimezone,
+			validate: func(v string) error {
+				_, err := tenancy.ParseTimezone(v)
+				return err
+			}},
 		{Key: privacy.SettingRetentionDays, Label: "Erase pupils this many days after they leave (empty: 365; 0: keep)", validate: func(v string) error {
 			_, err := privacy.ParseRetentionDays(v)
 			return err

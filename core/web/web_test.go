@@ -429,6 +429,37 @@ func TestPagesRenderForAdmin(t *testing.T) {
 	}
 }
 
+// The tenant's time zone is shown (Europe/London when unset), edited and
+// validated on the settings page: a name that is not an IANA zone saves
+// nothing and says why.
+func TestTimezoneSettingIsShownEditedAndValidated(t *testing.T) {
+	w := newWorld(t, storage.SQLite)
+	c := w.client(w.a.host)
+	c.login(w.a.adminEmail)
+	if _, body := c.get("/settings"); !strings.Contains(body, `name="timezone" value="" placeholder="Europe/London"`) {
+		t.Fatalf("the settings page lacks the time zone field:\n%s", body)
+	}
+	for _, bad := range []string{"Mars/Olympus", "Local", "GMT +1"} {
+		resp, body := c.post("/settings", url.Values{"timezone": {bad}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Time zone of schedules") || !strings.Contains(body, "not an IANA time zone name") {
+			t.Errorf("time zone %q: %d\n%.2000s", bad, resp.StatusCode, body)
+		}
+	}
+	if s, _ := w.app.Tenancy.Settings(context.Background(), w.a.tenant.ID); s["timezone"] != "" {
+		t.Fatalf("a refused time zone was saved: %q", s["timezone"])
+	}
+	if resp, _ := c.post("/settings", url.Values{"timezone": {"America/New_York"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a good time zone: %d", resp.StatusCode)
+	}
+	if _, body := c.get("/settings"); !strings.Contains(body, `name="timezone" value="America/New_York"`) {
+		t.Fatalf("the saved time zone is not shown:\n%s", body)
+	}
+	// The service refuses a bad zone whoever calls it.
+	if err := w.app.Tenancy.SetSetting(context.Background(), w.a.tenant.ID, "timezone", "Europe/Londn"); err == nil {
+		t.Fatal("SetSetting accepted a misspelt time zone")
+	}
+}
+
 // The job monitor is for install operators only, and refuses cross-site writes.
 func TestJobMonitorIsForOperators(t *testing.T) {
 	w := newWorld(t, storage.SQLite)

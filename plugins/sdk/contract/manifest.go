@@ -95,17 +95,45 @@ func (v *validator) identity(m *pluginv1.Manifest, coreVersion string) {
 	if !supported(int(m.GetProtocol())) {
 		v.bad("protocol %d is not one this core speaks (%v)", m.GetProtocol(), SupportedProtocols)
 	}
-	if m.GetMinCoreVersion() != "" {
-		minV, err := semver.NewVersion(m.GetMinCoreVersion())
+	switch mv := m.GetMinCoreVersion(); {
+	case mv == "":
+	case !isSemver(mv):
+		v.bad("min_core_version %q is not a semantic version", mv)
+	case coreVersion != "": // plugintest checks a manifest without a core
+		ok, err := CoreSatisfies(coreVersion, mv)
 		switch {
 		case err != nil:
-			v.bad("min_core_version %q is not a semantic version", m.GetMinCoreVersion())
-		case coreVersion != "":
-			if cur, err := semver.NewVersion(coreVersion); err == nil && cur.LessThan(minV) {
-				v.bad("needs core %s or later; this core is %s", m.GetMinCoreVersion(), coreVersion)
-			}
+			v.bad("min_core_version %s cannot be checked: %v", mv, err)
+		case !ok:
+			v.bad("needs core %s or later; this core is %s", mv, coreVersion)
 		}
 	}
+}
+
+func isSemver(s string) bool {
+	_, err := semver.NewVersion(s)
+	return err == nil
+}
+
+// CoreSatisfies reports whether a core of version coreVersion meets a
+// plugin's min_core_version. The core's version is always a semantic version
+// (an untagged build is "0.4.0-dev+e5918c5"); only its major.minor.patch is
+// compared, so a development build of 0.4.0 ("0.4.0-dev", "0.4.0-dev+e5918c5")
+// satisfies min_core_version 0.4.0: plugins written against the next release
+// load on the core being built for it. A core version that is not a semantic
+// version is an error, never a silent pass; so is a minCoreVersion that is not.
+func CoreSatisfies(coreVersion, minCoreVersion string) (bool, error) {
+	cur, err := semver.NewVersion(coreVersion)
+	if err != nil {
+		return false, fmt.Errorf("this core's version %q is not a semantic version", coreVersion)
+	}
+	min, err := semver.NewVersion(minCoreVersion)
+	if err != nil {
+		return false, fmt.Errorf("min_core_version %q is not a semantic version", minCoreVersion)
+	}
+	release := semver.New(cur.Major(), cur.Minor(), cur.Patch(), "", "")
+	want := semver.New(min.Major(), min.Minor(), min.Patch(), "", "")
+	return !release.LessThan(want), nil
 }
 
 func supported(p int) bool {
@@ -224,6 +252,12 @@ func (v *validator) schedules(m *pluginv1.Manifest, jobs map[string]bool) {
 	for _, s := range m.GetSchedules() {
 		if !jobs[s.GetJob()] {
 			v.bad("schedule %q names job %q, which the manifest does not declare", s.GetCron(), s.GetJob())
+		}
+		cronspec := strings.TrimSpace(s.GetCron())
+		if strings.HasPrefix(cronspec, "CRON_TZ=") || strings.HasPrefix(cronspec, "TZ=") {
+			v.bad("schedule of job %q: cron %q names a time zone; remove it: a schedule runs in each tenant's own time zone "+
+				"(the tenant setting timezone, Europe/London unless set)", s.GetJob(), s.GetCron())
+			continue
 		}
 		if _, err := cronParser.Parse(s.GetCron()); err != nil {
 			v.bad("schedule of job %q: bad cron expression %q: %v", s.GetJob(), s.GetCron(), err)

@@ -48,6 +48,8 @@ func TestBadManifestsAreRefusedWithTheReason(t *testing.T) {
 		"route undeclared perm":  {func(m *pluginv1.Manifest) { m.Routes[0].Permission = "hello.secret.read" }, "does not declare"},
 		"unit scope no param":    {func(m *pluginv1.Manifest) { m.Routes[1].UnitParam = "school" }, "unit_param"},
 		"bad cron":               {func(m *pluginv1.Manifest) { m.Schedules[0].Cron = "every tuesday" }, "bad cron"},
+		"cron with a zone":       {func(m *pluginv1.Manifest) { m.Schedules[0].Cron = "CRON_TZ=UTC 0 7 * * *" }, "names a time zone; remove it"},
+		"cron with TZ=":          {func(m *pluginv1.Manifest) { m.Schedules[0].Cron = "TZ=Asia/Tokyo 0 7 * * *" }, "each tenant's own time zone"},
 		"schedule unknown job":   {func(m *pluginv1.Manifest) { m.Schedules[0].Job = "nope" }, "does not declare"},
 		"nav to nowhere":         {func(m *pluginv1.Manifest) { m.Navigation[0].Path = "/missing" }, "no GET route"},
 		"unknown role":           {func(m *pluginv1.Manifest) { m.Permissions[0].DefaultRoles = []string{"wizard"} }, "unknown role"},
@@ -64,5 +66,41 @@ func TestBadManifestsAreRefusedWithTheReason(t *testing.T) {
 	}
 	if err := contract.ValidateManifest(nil, "", nil, nil); err == nil {
 		t.Error("nil manifest accepted")
+	}
+}
+
+// The core's version is a semver always; a development build of a release
+// meets a min_core_version of that release (major.minor.patch compared,
+// prerelease and build ignored), and an older one does not.
+func TestMinCoreVersionIsCheckedAgainstDevelopmentBuilds(t *testing.T) {
+	cases := []struct {
+		core, min string
+		ok        bool
+	}{
+		{"0.4.0-dev", "0.4.0", true},
+		{"0.4.0-dev+e5918c5", "0.4.0", true},
+		{"0.4.0-dev+e5918c5.dirty", "0.3.2", true},
+		{"0.4.0", "0.4.0", true},
+		{"0.4.1-rc.1", "0.4.0", true},
+		{"0.4.0-dev+e5918c5", "0.4.1", false},
+		{"0.3.9", "0.4.0", false},
+		{"1.0.0-dev", "0.9.0", true},
+	}
+	for _, tc := range cases {
+		m := validManifest()
+		m.MinCoreVersion = tc.min
+		err := contract.ValidateManifest(m, tc.core, corePerms, roles)
+		if tc.ok && err != nil {
+			t.Errorf("core %s, min %s: refused: %v", tc.core, tc.min, err)
+		}
+		if !tc.ok && (err == nil || !strings.Contains(err.Error(), "needs core "+tc.min+" or later; this core is "+tc.core)) {
+			t.Errorf("core %s, min %s: want a refusal naming both versions, got %v", tc.core, tc.min, err)
+		}
+	}
+	// A core whose version is a commit hash is not waved through.
+	m := validManifest()
+	m.MinCoreVersion = "0.1.0"
+	if err := contract.ValidateManifest(m, "e5918c5", corePerms, roles); err == nil || !strings.Contains(err.Error(), "not a semantic version") {
+		t.Errorf("a commit-hash core version: want a refusal, got %v", err)
 	}
 }

@@ -25,6 +25,8 @@ var (
 	pluginID = "echo"
 	name     = "Echo"
 	version  = "1.0.0"
+	// tickCron is the schedule of job tick.
+	tickCron = "@every 1s"
 )
 
 func manifest() *pluginv1.Manifest {
@@ -60,7 +62,7 @@ func manifest() *pluginv1.Manifest {
 			{Name: "tick", TimeoutSeconds: 30},
 			{Name: "refuse", MaxRetry: 5, TimeoutSeconds: 30},
 		},
-		Schedules: []*pluginv1.ScheduleDecl{{Job: "tick", Cron: "@every 1s"}},
+		Schedules: []*pluginv1.ScheduleDecl{{Job: "tick", Cron: tickCron}},
 		Settings: []*pluginv1.SettingDecl{
 			{Key: "greeting", Label: "Greeting", Type: pluginv1.SettingType_SETTING_TYPE_STRING, DefaultValue: "hello"},
 			{Key: "reply_to", Label: "Reply-to address", Type: pluginv1.SettingType_SETTING_TYPE_EMAIL},
