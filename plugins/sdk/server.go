@@ -43,7 +43,8 @@ func newServer(p *Plugin, broker *plugin.GRPCBroker) *server {
 	return &server{p: p, broker: broker, log: newLogger(os.Stderr)}
 }
 
-// manifest is p.Manifest with protocol and storage version filled in.
+// manifest is p.Manifest with protocol and storage version filled in, and
+// min_core_version raised to contract.CoreVersionRoles when it declares roles.
 func (s *server) manifest() *pluginv1.Manifest {
 	m, _ := proto.Clone(s.p.Manifest).(*pluginv1.Manifest)
 	if m == nil {
@@ -55,6 +56,7 @@ func (s *server) manifest() *pluginv1.Manifest {
 	if m.StorageSchemaVersion == 0 {
 		m.StorageSchemaVersion = int32(latest(s.p.Migrations))
 	}
+	contract.RaiseMinCoreVersion(m)
 	return m
 }
 

@@ -42,7 +42,7 @@ func digest(ctx context.Context, payload []byte) error {
 		return err
 	}
 	for _, p := range people {
-		admin := slices.ContainsFunc(p.GetGrants(), func(g *pluginv1.RoleGrant) bool { return g.GetRole() == "tenant_admin" })
+		admin := slices.ContainsFunc(p.GetGrants(), func(g *pluginv1.RoleGrant) bool { return g.GetRole() == sdk.RoleTenantAdmin })
 		if !admin {
 			continue
 		}

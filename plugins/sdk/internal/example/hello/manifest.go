@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
@@ -9,6 +10,11 @@ const (
 	permRead  = "hello.greeting.read"
 	permWrite = "hello.greeting.write"
 )
+
+// roleGreeter is the plugin's own role: a person who posts the tenant's
+// greetings without administering the tenant. Tenant admins grant it at an
+// org unit on the user pages, like a core role.
+var roleGreeter = sdk.PluginRole("hello", "greeter")
 
 func manifest() *pluginv1.Manifest {
 	anywhere := pluginv1.RouteScope_ROUTE_SCOPE_ANYWHERE
@@ -19,9 +25,13 @@ func manifest() *pluginv1.Manifest {
 		MinCoreVersion: "0.1.0",
 		Description:    "Greetings between the schools of a tenant: the SDK's example plugin.",
 		Permissions: []*pluginv1.PermissionDecl{
-			{Name: permRead, Description: "Read the tenant's greetings", DefaultRoles: []string{"teacher", "headteacher", "trust_leader", "tenant_admin"}},
-			{Name: permWrite, Description: "Post greetings", DefaultRoles: []string{"tenant_admin"}},
+			{Name: permRead, Description: "Read the tenant's greetings",
+				DefaultRoles: []string{sdk.RoleTeacher, sdk.RoleHeadteacher, sdk.RoleTrustLeader, sdk.RoleTenantAdmin, roleGreeter}},
+			{Name: permWrite, Description: "Post greetings", DefaultRoles: []string{sdk.RoleTenantAdmin, roleGreeter}},
 		},
+		// MinCoreVersion "0.1.0" is served as 0.4.0, the first core that knows roles.
+		Roles: []*pluginv1.RoleDecl{{Name: roleGreeter, Label: "Greeter",
+			Description: "Posts greetings for the tenant's schools; reads them too."}},
 		Routes: []*pluginv1.RouteDecl{
 			{Method: "GET", Path: "/", Permission: permRead, Scope: anywhere, Summary: "Greetings and the actor's schools"},
 			{Method: "POST", Path: "/greetings", Permission: permWrite, Scope: anywhere, Summary: "Post a greeting"},
