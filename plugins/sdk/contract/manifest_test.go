@@ -67,6 +67,10 @@ func TestBadManifestsAreRefusedWithTheReason(t *testing.T) {
 			m.MinCoreVersion = "0.4.0"
 			m.Roles = []*pluginv1.RoleDecl{{Name: "hello.greeting.read", Label: "Reader"}}
 		}, `role "hello.greeting.read" must look like hello.role_name`},
+		"role too long": {func(m *pluginv1.Manifest) {
+			m.MinCoreVersion = "0.4.0"
+			m.Roles = []*pluginv1.RoleDecl{{Name: "hello." + strings.Repeat("x", 59), Label: "Long"}}
+		}, "64 characters at most"},
 		"role in capitals": {func(m *pluginv1.Manifest) {
 			m.MinCoreVersion = "0.4.0"
 			m.Roles = []*pluginv1.RoleDecl{{Name: "hello.Coach", Label: "Coach"}}

@@ -16,7 +16,10 @@ import (
 // and ValidateManifest refuses a manifest that does not.
 const CoreVersionRoles = "0.4.0"
 
-// rolePattern is a declared role: "{id}.{role}".
+// rolePattern is a declared role: "{id}.{role}", at most maxRoleName
+// characters (the core's role_grants.role column).
+const maxRoleName = 64
+
 var rolePattern = regexp.MustCompile(`^[a-z][a-z0-9]{1,31}\.[a-z][a-z0-9_]{0,63}$`)
 
 // RoleName returns the name of role of plugin pluginID, "{pluginID}.{role}"
@@ -25,9 +28,9 @@ func RoleName(pluginID, role string) string { return pluginID + "." + role }
 
 // RolePlugin returns the plugin id of a declared role's name ("eal" for
 // "eal.evaluator"); ok is false when name does not have the shape of one (a
-// core role has no dot, a permission has two).
+// core role has no dot, a permission has two; at most 64 characters).
 func RolePlugin(name string) (id string, ok bool) {
-	if !rolePattern.MatchString(name) {
+	if len(name) > maxRoleName || !rolePattern.MatchString(name) {
 		return "", false
 	}
 	id, _, _ = strings.Cut(name, ".")
@@ -80,7 +83,8 @@ func (v *validator) roles(m *pluginv1.Manifest) map[string]bool {
 		name := r.GetName()
 		switch id, ok := RolePlugin(name); {
 		case !ok:
-			v.bad("role %q must look like %s.role_name: the plugin id, a dot, then lower-case letters, digits and _, starting with a letter", name, m.GetId())
+			v.bad("role %q must look like %s.role_name: the plugin id, a dot, then lower-case letters, digits and _, starting with a letter; %d characters at most",
+				name, m.GetId(), maxRoleName)
 		case id != m.GetId():
 			v.bad("role %q is not prefixed by the plugin id %q", name, m.GetId()+".")
 		case out[name]:
