@@ -27,13 +27,15 @@ type Grant struct {
 // TableName maps Grant onto the core schema.
 func (Grant) TableName() string { return "role_grants" }
 
-// Grant gives the user role at unitID (and so beneath it). An unknown role is
-// a *ValidationError; a user or unit not in the tenant is ErrNotFound; a grant
-// that already exists is ErrConflict. by is the granting user, if any. The
-// grant, its audit entry and the authz revision bump commit together.
+// Grant gives the user role at unitID (and so beneath it). role is a core
+// role or a role of a plugin the tenant enables (GrantableRoles); any other
+// is a *ValidationError saying why (a plugin's role names the plugin). A
+// user or unit not in the tenant is ErrNotFound; a grant that already exists
+// is ErrConflict. by is the granting user, if any. The grant, its audit entry
+// and the authz revision bump commit together.
 func (e *Enforcer) Grant(ctx context.Context, tenantID, userID uint, role string, unitID uint, by *uint) error {
-	if !e.grantable(role) {
-		return &ValidationError{Field: "role", Message: fmt.Sprintf("%q is not a known role", role)}
+	if err := e.checkGrantable(ctx, tenantID, role); err != nil {
+		return err
 	}
 	g := Grant{TenantID: tenantID, UserID: userID, Role: role, UnitID: unitID, CreatedBy: by}
 	var rev int64
@@ -111,7 +113,8 @@ func inTenant(tx *gorm.DB, table string, tenantID, id uint) error {
 	return nil
 }
 
-// Grants returns the user's grants in the tenant, oldest first.
+// Grants returns the user's grants in the tenant, oldest first, active or
+// not (TenantRoles says which roles are active).
 func (e *Enforcer) Grants(ctx context.Context, tenantID, userID uint) ([]Grant, error) {
 	var out []Grant
 	err := e.db.WithContext(ctx).Where("tenant_id = ? AND user_id = ?", tenantID, userID).Order("id").Find(&out).Error
@@ -121,8 +124,9 @@ func (e *Enforcer) Grants(ctx context.Context, tenantID, userID uint) ([]Grant, 
 	return out, nil
 }
 
-// CachedGrants is Grants answered from the tenant's permission state in
-// memory (as fresh as the checks themselves), for hot paths.
+// CachedGrants is the user's active grants (Grants less those of roles of
+// plugins the tenant does not enable), answered from the tenant's permission
+// state in memory (as fresh as the checks themselves), for hot paths.
 func (e *Enforcer) CachedGrants(ctx context.Context, tenantID, userID uint) ([]Grant, error) {
 	st, err := e.state(ctx, tenantID)
 	if err != nil {
