@@ -20,6 +20,7 @@ func CoreMigrations() []Migration {
 		{Version: 6, Name: "pupil_imports", Up: v6Up, Down: v6Down},
 		{Version: 7, Name: "subject_requests", Up: v7Up, Down: v7Down},
 		{Version: 8, Name: "short_upn_hashes", Up: v8Up, Down: v8Down},
+		{Version: 9, Name: "plugin_upgrades", Up: v9Up, Down: v9Down},
 	}
 }
 
