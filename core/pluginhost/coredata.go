@@ -123,7 +123,8 @@ func (rt *Runtime) parents(ctx context.Context, tenantID uint, units []tenancy.U
 
 // people returns the tenant's people by id, or with roles at unitIDs (or all
 // when neither is given), visible within reach: through a role granted at a
-// unit of the reach, and showing only such roles.
+// unit of the reach, and showing only such roles (never a role of a plugin
+// the tenant does not enable: such a grant grants nothing).
 func (rt *Runtime) people(ctx context.Context, tenantID uint, ids, unitIDs []uint, all bool, set map[uint]bool) ([]*pluginv1.Person, error) {
 	if !all && len(set) == 0 {
 		return nil, nil
@@ -174,7 +175,11 @@ func (rt *Runtime) people(ctx context.Context, tenantID uint, ids, unitIDs []uin
 	}
 	byUser := map[uint][]*pluginv1.RoleGrant{}
 	for _, g := range grants {
-		if all || set[g.UnitID] {
+		active, err := rt.deps.Authz.ActiveRole(ctx, tenantID, g.Role) // not a role of a plugin the tenant disabled
+		if err != nil {
+			return nil, err
+		}
+		if active && (all || set[g.UnitID]) {
 			byUser[g.UserID] = append(byUser[g.UserID], &pluginv1.RoleGrant{Role: g.Role, UnitId: uint64(g.UnitID)})
 		}
 	}

@@ -20,6 +20,7 @@ var builds = map[string]struct {
 }{
 	"echo":        {"echo", nil},
 	"echo2":       {"echo", []string{"main.version=2.0.0"}},
+	"echo3":       {"echo", []string{"main.version=3.0.0", "main.extra=1"}},
 	"other":       {"echo", []string{"main.pluginID=other", "main.name=Other"}},
 	"store":       {"store", nil},
 	"storefail":   {"store", []string{"main.version=2.0.0", "main.failMigrate=1"}},

@@ -211,6 +211,10 @@ func (s *Server) render(c echo.Context, status int, name, title string, data any
 	return nil
 }
 
+// SetFlash stores a one-time message shown on the next page (for handlers
+// outside this package, such as the plugin runtime's operator pages).
+func SetFlash(c echo.Context, msg string) { setFlash(c, msg) }
+
 // setFlash stores a one-time message shown on the next page.
 func setFlash(c echo.Context, msg string) {
 	c.SetCookie(&http.Cookie{Name: "upwards_flash", Value: base64.RawURLEncoding.EncodeToString([]byte(msg)), Path: "/",
