@@ -18,7 +18,7 @@ func TestV9PluginUpgradesUpAndDown(t *testing.T) {
 VALUES ('echo', 'Echo', '1.0.0', 1, '/x/echo', 'aa', '{}', 'installed', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`).Error; err != nil {
 			t.Fatal(err)
 		}
-		m, err := storage.NewMigrator(db, storage.CoreMigrations())
+		m, err := storage.NewMigrator(db, migrationsBefore(10)) // so that Down(1) is v9's
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -313,8 +313,9 @@ func (x *Manifest) GetRoles() []*RoleDecl {
 type RoleDecl struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// "{id}.{role}": the plugin id, a dot, then lower-case letters, digits and
-	// _ starting with a letter, e.g. "eal.evaluator". Two parts, so it is never
-	// mistaken for a core role (no dot) or a permission (three parts).
+	// _ starting with a letter, at most 64 characters, e.g. "eal.evaluator".
+	// Two parts, so it is never mistaken for a core role (no dot) or a
+	// permission (three parts).
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// What admins see in the role picker, e.g. "Evaluator".
 	Label string `protobuf:"bytes,2,opt,name=label,proto3" json:"label,omitempty"`
