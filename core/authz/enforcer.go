@@ -235,7 +235,7 @@ func (e *Enforcer) loadTenant(ctx context.Context, tenantID uint) (*tenantData, 
 		d.rootID = roots[0]
 	}
 	for _, g := range gs {
-		if tp.activeGrant(g) {
+		if g.Active = tp.activeGrant(g); g.Active {
 			d.byUser[g.UserID] = append(d.byUser[g.UserID], g)
 			d.grants++
 		}

@@ -22,10 +22,29 @@ type Grant struct {
 	UnitID    uint      `json:"unit_id"`
 	CreatedBy *uint     `json:"created_by,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// Active is false for a grant of a role of a plugin the tenant does not
+	// enable (kept, granting nothing); filled in by Grants and GrantsAt.
+	Active bool `gorm:"-" json:"active"`
 }
 
 // TableName maps Grant onto the core schema.
 func (Grant) TableName() string { return "role_grants" }
+
+// auditGrant is what the audit log keeps of a grant: the row, without
+// Active (a property of the moment, not of the grant).
+type auditGrant struct {
+	ID        uint      `json:"id"`
+	TenantID  uint      `json:"tenant_id"`
+	UserID    uint      `json:"user_id"`
+	Role      string    `json:"role"`
+	UnitID    uint      `json:"unit_id"`
+	CreatedBy *uint     `json:"created_by,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func (g Grant) audit() auditGrant {
+	return auditGrant{ID: g.ID, TenantID: g.TenantID, UserID: g.UserID, Role: g.Role, UnitID: g.UnitID, CreatedBy: g.CreatedBy, CreatedAt: g.CreatedAt}
+}
 
 // Grant gives the user role at unitID (and so beneath it). role is a core
 // role or a role of a plugin the tenant enables (GrantableRoles); any other
@@ -54,7 +73,7 @@ func (e *Enforcer) Grant(ctx context.Context, tenantID, userID uint, role string
 		}
 		var err error
 		rev, err = recordChange(ctx, tx, audit.Change{TenantID: tenantID, Action: "role.grant",
-			EntityType: "role_grant", EntityID: strconv.FormatUint(uint64(g.ID), 10), After: g})
+			EntityType: "role_grant", EntityID: strconv.FormatUint(uint64(g.ID), 10), After: g.audit()})
 		return err
 	})
 	if err != nil {
@@ -80,7 +99,7 @@ func (e *Enforcer) Revoke(ctx context.Context, tenantID, grantID uint) error {
 			return fmt.Errorf("delete: %w", err)
 		}
 		rev, err = recordChange(ctx, tx, audit.Change{TenantID: tenantID, Action: "role.revoke",
-			EntityType: "role_grant", EntityID: strconv.FormatUint(uint64(g.ID), 10), Before: g})
+			EntityType: "role_grant", EntityID: strconv.FormatUint(uint64(g.ID), 10), Before: g.audit()})
 		return err
 	})
 	if err != nil {
@@ -114,14 +133,29 @@ func inTenant(tx *gorm.DB, table string, tenantID, id uint) error {
 }
 
 // Grants returns the user's grants in the tenant, oldest first, active or
-// not (TenantRoles says which roles are active).
+// not (Grant.Active).
 func (e *Enforcer) Grants(ctx context.Context, tenantID, userID uint) ([]Grant, error) {
 	var out []Grant
 	err := e.db.WithContext(ctx).Where("tenant_id = ? AND user_id = ?", tenantID, userID).Order("id").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("grants of user %d: %w", userID, err)
 	}
-	return out, nil
+	return e.markActive(ctx, tenantID, out)
+}
+
+// markActive sets Active on each grant from the tenant's permission state.
+func (e *Enforcer) markActive(ctx context.Context, tenantID uint, gs []Grant) ([]Grant, error) {
+	if len(gs) == 0 {
+		return gs, nil
+	}
+	st, err := e.state(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range gs {
+		gs[i].Active = st.data.plugins.activeGrant(gs[i])
+	}
+	return gs, nil
 }
 
 // CachedGrants is the user's active grants (Grants less those of roles of
@@ -136,12 +170,12 @@ func (e *Enforcer) CachedGrants(ctx context.Context, tenantID, userID uint) ([]G
 }
 
 // GrantsAt returns the grants made at the unit itself (not those inherited
-// from above it), oldest first.
+// from above it), oldest first, active or not (Grant.Active).
 func (e *Enforcer) GrantsAt(ctx context.Context, tenantID, unitID uint) ([]Grant, error) {
 	var out []Grant
 	err := e.db.WithContext(ctx).Where("tenant_id = ? AND unit_id = ?", tenantID, unitID).Order("id").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("grants at unit %d: %w", unitID, err)
 	}
-	return out, nil
+	return e.markActive(ctx, tenantID, out)
 }

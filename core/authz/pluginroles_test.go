@@ -122,8 +122,11 @@ func TestPluginRolesFollowTheTenantsEnablement(t *testing.T) {
 		expect(t, e, n.tenant, eva, "eal.trial.manage", n.all())
 		expect(t, e, n.tenant, eva, authz.PermSchoolRead, n.all()) // a plugin role grants only the plugin's permissions
 		expect(t, e, n.tenant, hubm, "eal.trial.read", n.all(), n.hub, n.s1, n.s3)
-		if gs, _ := e.CachedGrants(ctx, n.tenant, eva); len(gs) != 1 || gs[0].Role != "eal.evaluator" {
+		if gs, _ := e.CachedGrants(ctx, n.tenant, eva); len(gs) != 1 || gs[0].Role != "eal.evaluator" || !gs[0].Active {
 			t.Fatalf("active grants of the evaluator: %+v", gs)
+		}
+		if gs, _ := e.GrantsAt(ctx, n.tenant, n.trust1); len(gs) != 1 || !gs[0].Active {
+			t.Fatalf("grants at trust 1: %+v", gs)
 		}
 		if err := e.Grant(ctx, n.tenant, eva, "gal.coach", n.s4, nil); !errors.As(err, &ve) || !strings.Contains(err.Error(), "Getting Ahead London (gal)") {
 			t.Fatalf("a role of a plugin enabled nowhere: %v", err)
@@ -146,8 +149,8 @@ func TestPluginRolesFollowTheTenantsEnablement(t *testing.T) {
 		src.Disable(t, "eal", n.tenant)
 		expect(t, e, n.tenant, eva, "eal.trial.read", n.all())
 		expect(t, e, n.tenant, hubm, "eal.trial.read", n.all())
-		if gs, _ := e.Grants(ctx, n.tenant, eva); len(gs) != 1 {
-			t.Fatalf("the grant must be kept while the plugin is disabled: %+v", gs)
+		if gs, _ := e.Grants(ctx, n.tenant, eva); len(gs) != 1 || gs[0].Active {
+			t.Fatalf("the grant must be kept, inactive, while the plugin is disabled: %+v", gs)
 		}
 		if gs, _ := e.CachedGrants(ctx, n.tenant, eva); len(gs) != 0 {
 			t.Fatalf("an inactive grant is reported active: %+v", gs)

@@ -124,6 +124,9 @@ func testPluginCommands(t *testing.T, d storage.Dialect, bin, bin3 string) {
 		t.Fatalf("upgrade --yes prints what it applies: %s", out)
 	}
 	mustRun("Disabled plugin echo for northstar.", "plugin", "disable", "echo")
+	if out := mustRun("helper@example.org", "user", "list"); !regexp.MustCompile(`echo\.helper@\d+\(inactive\)`).MatchString(out) {
+		t.Fatalf("user list does not show the disabled plugin's grant as inactive:\n%s", out)
+	}
 	if out, err := run("user", "grant", "--email", "helper@example.org", "--role", "echo.coach"); err == nil ||
 		!strings.Contains(err.Error(), `"echo.coach" is a role of the plugin Echo (echo), which this organisation does not enable`) {
 		t.Fatalf("grant a role of a disabled plugin: %v %s", err, out)
