@@ -113,7 +113,7 @@ type Registry struct {
 	roleCache sync.Map
 }
 
-// NewRegistry returns the registry on db (migrated to version 9 or later).
+// NewRegistry returns the registry on db (migrated to version 10 or later: plugins.upgrade_diff).
 func NewRegistry(db *storage.DB, opts RegistryOptions) *Registry {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
