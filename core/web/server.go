@@ -97,6 +97,7 @@ func New(d Deps) (*Server, error) {
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
 		HSTSMaxAge:            hstsAge(d.Config),
 	}))
+	e.Use(noStore)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "10M", Skipper: isImportUpload}))
 	e.Use(importBodyLimit())
 	e.Use(s.keepPluginBody)
@@ -155,6 +156,20 @@ func sameOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 			if site != "same-origin" && (origin == "" || !strings.HasSuffix(origin, "://"+c.Request().Host)) {
 				return echo.NewHTTPError(http.StatusForbidden, "cross-site request refused")
 			}
+		}
+		return next(c)
+	}
+}
+
+// noStore marks every answer but the embedded assets "Cache-Control:
+// no-store": pages, JSON, CSV and zip downloads, plugin answers and error
+// pages alike may carry pupil data, which no browser or proxy cache may
+// keep. It sets the header before the handler runs, so it holds whatever
+// the handler writes; /static/ files carry no data and may be cached.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			c.Response().Header().Set("Cache-Control", "no-store")
 		}
 		return next(c)
 	}
