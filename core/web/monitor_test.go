@@ -1,0 +1,43 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/challengepartners/upwards/core/storage"
+)
+
+// An operator's unsafe call to the job monitor is refused unless the browser
+// says it is same-origin or its Origin is exactly this site's: scheme, host
+// and port whole (the test server's base URL is http://…, its host alpha.test).
+func TestJobMonitorRefusesWritesFromOtherOrigins(t *testing.T) {
+	w := newWorld(t, storage.SQLite)
+	if _, err := w.app.Identity.CreateUser(context.Background(), w.a.tenant.ID, "ops@alpha.example.org", "Ops", testPassword, true); err != nil {
+		t.Fatal(err)
+	}
+	ops := w.client(w.a.host)
+	ops.login("ops@alpha.example.org")
+	pause := "/admin/jobs/api/queues/default:pause"
+	for _, origin := range []string{
+		"http://alpha.test.attacker.net", "http://attacker-alpha.test", "http://x.alpha.test",
+		"https://alpha.test", "http://alpha.test:8080", "http://alpha.test@attacker.net", "null", "",
+	} {
+		h := http.Header{"Sec-Fetch-Site": {"cross-site"}}
+		if origin != "" {
+			h.Set("Origin", origin)
+		}
+		if resp, _ := ops.do(http.MethodPost, pause, nil, h); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("Origin %q: status %d, want 403", origin, resp.StatusCode)
+		}
+	}
+	for _, h := range []http.Header{
+		{"Origin": {"http://alpha.test"}},
+		{"Origin": {"http://ALPHA.test:80"}},
+		{"Sec-Fetch-Site": {"same-origin"}},
+	} {
+		if resp, body := ops.do(http.MethodPost, pause, nil, h); resp.StatusCode == http.StatusForbidden {
+			t.Errorf("%v: refused: %.200s", h, body)
+		}
+	}
+}
