@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/challengepartners/upwards/core/storage"
@@ -38,6 +39,29 @@ func TestJobMonitorRefusesWritesFromOtherOrigins(t *testing.T) {
 	} {
 		if resp, body := ops.do(http.MethodPost, pause, nil, h); resp.StatusCode == http.StatusForbidden {
 			t.Errorf("%v: refused: %.200s", h, body)
+		}
+	}
+}
+
+// Only the job monitor's page widens the policy, by a nonce of its own;
+// every other answer keeps script-src 'self' with no nonce and no
+// 'unsafe-inline'.
+func TestOnlyTheJobMonitorPageCarriesANonce(t *testing.T) {
+	w := newWorld(t, storage.SQLite)
+	if _, err := w.app.Identity.CreateUser(context.Background(), w.a.tenant.ID, "ops@alpha.example.org", "Ops", testPassword, true); err != nil {
+		t.Fatal(err)
+	}
+	ops := w.client(w.a.host)
+	ops.login("ops@alpha.example.org")
+	resp, _ := ops.get("/admin/jobs")
+	if csp := resp.Header.Get("Content-Security-Policy"); resp.StatusCode != 200 || !strings.Contains(csp, "script-src 'self' 'nonce-") {
+		t.Fatalf("job monitor page: %d, policy %q", resp.StatusCode, csp)
+	}
+	for _, path := range []string{"/", "/units", "/admin/jobs/api/queues", "/login"} {
+		resp, _ := ops.get(path)
+		csp := resp.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "script-src 'self';") || strings.Contains(csp, "nonce-") || strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("%s: policy %q", path, csp)
 		}
 	}
 }
