@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	netmail "net/mail"
@@ -15,6 +16,7 @@ import (
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/mail"
 	"github.com/challengepartners/upwards/core/privacy"
+	"github.com/challengepartners/upwards/core/validation"
 )
 
 func (s *Server) usersPage(c echo.Context) error {
@@ -162,6 +164,9 @@ func settingFields() []settingField {
 		{Key: "display_name", Label: "Name shown to users", validate: func(v string) error {
 			if len(v) > 200 {
 				return fmt.Errorf("at most 200 characters")
+			}
+			if p := validation.NameProblem(v); p != "" {
+				return errors.New(p)
 			}
 			return nil
 		}},
