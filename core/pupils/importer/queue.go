@@ -1,12 +1,12 @@
 package importer
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -310,7 +310,7 @@ func (q *Queue) handle(ctx context.Context, payload []byte) error {
 		}
 	}
 	defer q.live.Delete(rec.ID)
-	res, err := q.svc.Run(ctx, bytes.NewReader([]byte(data)), int64(len(data)), opt)
+	res, err := q.svc.Run(ctx, strings.NewReader(data), int64(len(data)), opt) // no second copy of the file
 	var fe *importfile.FileError
 	switch {
 	case errors.As(err, &fe):
