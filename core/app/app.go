@@ -23,7 +23,6 @@ import (
 	"github.com/challengepartners/upwards/core/privacy"
 	"github.com/challengepartners/upwards/core/pupils"
 	"github.com/challengepartners/upwards/core/pupils/importer"
-	"github.com/challengepartners/upwards/core/sealed"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/tenancy"
 	"github.com/challengepartners/upwards/core/web"
@@ -73,6 +72,9 @@ func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
 	a := &App{Config: cfg, Log: log, Metrics: prometheus.NewRegistry()}
 	a.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := checkDatabasePlace(cfg); err != nil {
+		return nil, err
+	}
 	db, err := storage.Open(ctx, cfg.DatabaseURL, log)
 	if err != nil {
 		return nil, err
@@ -82,15 +84,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	iopts := identity.DefaultOptions()
 	iopts.SessionTTL, iopts.LoginLimit, iopts.LoginWindow = cfg.SessionTTL, cfg.LoginLimit, cfg.LoginWindow
 	a.Identity = identity.NewService(db, iopts)
-	key, err := cfg.LoadPupilKey()
+	box, err := openPupilBox(ctx, cfg, db)
 	if err != nil {
 		db.Close()
 		return nil, err
-	}
-	box, err := sealed.New(key)
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("pupil key: %w", err)
 	}
 	a.Pupils = pupils.NewService(db, box)
 	a.Imports = importer.NewQueue(db, a.Pupils, box)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/challengepartners/upwards/core/cli"
@@ -14,15 +15,25 @@ import (
 	"github.com/challengepartners/upwards/core/storage/storagetest"
 )
 
-// run executes the upwards command line in-process against dbURL.
+// dataDirs is each test's one data directory: a database and the pupil
+// key in its data directory must stay together from one command to the next.
+var dataDirs sync.Map // *testing.T → string
+
+// run executes the upwards command line in-process against dbURL, with the
+// test's data directory.
 func run(t *testing.T, dbURL string, stdin string, args ...string) (string, error) {
 	t.Helper()
+	dir, ok := dataDirs.Load(t)
+	if !ok {
+		dir, _ = dataDirs.LoadOrStore(t, t.TempDir())
+		t.Cleanup(func() { dataDirs.Delete(t) })
+	}
 	root := cli.Root()
 	var out bytes.Buffer
 	root.SetOut(&out)
 	root.SetErr(&out)
 	root.SetIn(strings.NewReader(stdin))
-	root.SetArgs(append([]string{"--database-url", dbURL, "--data-dir", t.TempDir(), "--log-level", "error"}, args...))
+	root.SetArgs(append([]string{"--database-url", dbURL, "--data-dir", dir.(string), "--log-level", "error"}, args...))
 	err := root.ExecuteContext(context.Background())
 	return out.String(), err
 }
