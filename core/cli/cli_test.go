@@ -153,6 +153,31 @@ func TestDemoBuildsOnceAndPrintsLogins(t *testing.T) {
 	if out, _ := run(t, db, "", "tenant", "list"); strings.Count(out, "\n") != 3 {
 		t.Fatalf("demo tenants:\n%s", out)
 	}
+	// The banner gives the addresses the server really answers at.
+	for _, tc := range []struct {
+		flags []string
+		want  []string
+	}{
+		{nil, []string{"At http://127.0.0.1:8080 ", "Challenge Partners (http://partnership.localhost:8080)", "http://trust.localhost:8080 select"}},
+		{[]string{"--listen", "127.0.0.1:9123"}, []string{"At http://127.0.0.1:9123 ", "Challenge Partners (http://partnership.localhost:9123)",
+			"Northstar Learning Trust (http://trust.localhost:9123)", "http://partnership.localhost:9123 and http://trust.localhost:9123 select"}},
+		{[]string{"--listen", "0.0.0.0:9000", "--base-url", "https://upwards.example.org"}, []string{"At https://upwards.example.org ",
+			"(http://partnership.localhost:9000)", "http://trust.localhost:9000 select"}},
+		{[]string{"--base-url", "https://localhost:8443"}, []string{"At https://localhost:8443 ", "(https://partnership.localhost:8443)"}},
+	} {
+		out, err := run(t, db, "", append(tc.flags, "demo")...)
+		if err != nil {
+			t.Fatalf("%v: %v", tc.flags, err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%v: the banner lacks %q:\n%s", tc.flags, w, out[max(0, len(out)-600):])
+			}
+		}
+		if tc.flags != nil && strings.Contains(out, ":8080") {
+			t.Errorf("%v: the banner still says :8080", tc.flags)
+		}
+	}
 }
 
 func TestVersion(t *testing.T) {

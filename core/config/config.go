@@ -32,7 +32,9 @@ type Config struct {
 	RedisURL string
 	// Listen is the HTTP listen address of `serve`.
 	Listen string
-	// BaseURL is how users reach this install; it decides whether cookies are Secure.
+	// BaseURL is how users reach this install; it decides whether cookies
+	// are Secure. Unset, it is http:// and the listen address (127.0.0.1 for
+	// an address that names no host).
 	BaseURL string
 	// DataDir holds the SQLite file, the pupil key, the mail log and plugin data in the embedded default.
 	DataDir string
@@ -88,7 +90,7 @@ func Settings() []Setting {
 		{"database-url", "UPWARDS_DATABASE_URL", "", "database: sqlite:PATH (embedded) or postgres://user@host:5432/db; empty: sqlite:DATA_DIR/upwards.db"},
 		{"redis-url", "UPWARDS_REDIS_URL", "embedded", "job queue Redis: embedded (in-process) or redis://host:6379/0"},
 		{"listen", "UPWARDS_LISTEN", "127.0.0.1:8080", "HTTP listen address"},
-		{"base-url", "UPWARDS_BASE_URL", "http://127.0.0.1:8080", "public URL of the install; https:// makes cookies Secure"},
+		{"base-url", "UPWARDS_BASE_URL", "", "public URL of the install; https:// makes cookies Secure; empty: http://LISTEN"},
 		{"data-dir", "UPWARDS_DATA_DIR", "var", "directory for the SQLite database, the pupil key, the mail log and plugin data"},
 		{"log-level", "UPWARDS_LOG_LEVEL", "info", "debug, info, warn or error"},
 		{"log-format", "UPWARDS_LOG_FORMAT", "json", "json or text"},
@@ -185,10 +187,15 @@ func parse(raw map[string]string) (Config, error) {
 			bad("redis-url", "%q must be embedded or redis://host:port[/db]", c.RedisURL)
 		}
 	}
-	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+	if host, port, err := net.SplitHostPort(c.Listen); err != nil {
 		bad("listen", "%q is not host:port: %v", c.Listen, err)
+	} else if c.BaseURL == "" {
+		if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+			host = "127.0.0.1"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
 	}
-	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if u, err := url.Parse(c.BaseURL); c.BaseURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		bad("base-url", "%q must be an http:// or https:// URL", c.BaseURL)
 	}
 	if c.DataDir == "" {
