@@ -19,7 +19,7 @@ import (
 func TestEveryAnswerForbidsCaching(t *testing.T) {
 	w := newWorld(t, storage.SQLite)
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
-	ops, err := w.app.Identity.CreateUser(ctx, w.a.tenant.ID, "ops@alpha.example.org", "Ops", testPassword, true)
+	ops, err := w.app.Identity.UserByEmail(ctx, w.a.tenant.ID, w.operator())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestEveryAnswerForbidsCaching(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := w.client(w.a.host)
-	page.login("ops@alpha.example.org")
+	page.login(operatorEmail)
 	a := w.a
 	ids := strings.NewReplacer(":id", fmt.Sprint(a.hubSchool.ID), ":uid", fmt.Sprint(a.adminID), ":gid", fmt.Sprint(a.grantID),
 		":tid", fmt.Sprint(a.tokenID), ":child", fmt.Sprint(a.otherSchool.ID), ":iid", "1", ":pid", fmt.Sprint(a.pupilID),
