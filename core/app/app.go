@@ -84,6 +84,9 @@ func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
 	a := &App{Config: cfg, Log: log, Metrics: prometheus.NewRegistry()}
 	a.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := checkDatabasePlace(cfg); err != nil {
+		return nil, err
+	}
 	db, err := storage.Open(ctx, cfg.DatabaseURL, log)
 	if err != nil {
 		return nil, err
@@ -93,15 +96,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	iopts := identity.DefaultOptions()
 	iopts.SessionTTL, iopts.LoginLimit, iopts.LoginWindow = cfg.SessionTTL, cfg.LoginLimit, cfg.LoginWindow
 	a.Identity = identity.NewService(db, iopts)
-	key, err := cfg.LoadPupilKey()
+	box, key, err := openPupilBox(ctx, cfg, db)
 	if err != nil {
 		db.Close()
 		return nil, err
-	}
-	box, err := sealed.New(key)
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("pupil key: %w", err)
 	}
 	if a.AuditKey, err = sealed.DeriveKey(key, pluginhost.AuditKeyLabel); err != nil {
 		db.Close()

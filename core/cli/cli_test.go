@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/Masterminds/semver/v3"
@@ -17,15 +18,25 @@ import (
 	"github.com/challengepartners/upwards/core/storage/storagetest"
 )
 
-// run executes the upwards command line in-process against dbURL.
+// dataDirs is each test's one data directory: a database and the pupil
+// key in its data directory must stay together from one command to the next.
+var dataDirs sync.Map // *testing.T → string
+
+// run executes the upwards command line in-process against dbURL, with the
+// test's data directory.
 func run(t *testing.T, dbURL string, stdin string, args ...string) (string, error) {
 	t.Helper()
+	dir, ok := dataDirs.Load(t)
+	if !ok {
+		dir, _ = dataDirs.LoadOrStore(t, t.TempDir())
+		t.Cleanup(func() { dataDirs.Delete(t) })
+	}
 	root := cli.Root()
 	var out bytes.Buffer
 	root.SetOut(&out)
 	root.SetErr(&out)
 	root.SetIn(strings.NewReader(stdin))
-	root.SetArgs(append([]string{"--database-url", dbURL, "--data-dir", t.TempDir(), "--log-level", "error"}, args...))
+	root.SetArgs(append([]string{"--database-url", dbURL, "--data-dir", dir.(string), "--log-level", "error"}, args...))
 	err := root.ExecuteContext(context.Background())
 	return out.String(), err
 }
@@ -144,6 +155,31 @@ func TestDemoBuildsOnceAndPrintsLogins(t *testing.T) {
 	}
 	if out, _ := run(t, db, "", "tenant", "list"); strings.Count(out, "\n") != 3 {
 		t.Fatalf("demo tenants:\n%s", out)
+	}
+	// The banner gives the addresses the server really answers at.
+	for _, tc := range []struct {
+		flags []string
+		want  []string
+	}{
+		{nil, []string{"At http://127.0.0.1:8080 ", "Challenge Partners (http://partnership.localhost:8080)", "http://trust.localhost:8080 select"}},
+		{[]string{"--listen", "127.0.0.1:9123"}, []string{"At http://127.0.0.1:9123 ", "Challenge Partners (http://partnership.localhost:9123)",
+			"Northstar Learning Trust (http://trust.localhost:9123)", "http://partnership.localhost:9123 and http://trust.localhost:9123 select"}},
+		{[]string{"--listen", "0.0.0.0:9000", "--base-url", "https://upwards.example.org"}, []string{"At https://upwards.example.org ",
+			"(http://partnership.localhost:9000)", "http://trust.localhost:9000 select"}},
+		{[]string{"--base-url", "https://localhost:8443"}, []string{"At https://localhost:8443 ", "(https://partnership.localhost:8443)"}},
+	} {
+		out, err := run(t, db, "", append(tc.flags, "demo")...)
+		if err != nil {
+			t.Fatalf("%v: %v", tc.flags, err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%v: the banner lacks %q:\n%s", tc.flags, w, out[max(0, len(out)-600):])
+			}
+		}
+		if tc.flags != nil && strings.Contains(out, ":8080") {
+			t.Errorf("%v: the banner still says :8080", tc.flags)
+		}
 	}
 }
 

@@ -91,11 +91,16 @@ func buildDemo(ctx context.Context, a *app.App, out io.Writer) error {
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "  ORGANISATION\tEMAIL\tROLE\tAT")
 	for _, l := range res.Logins {
-		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", l.Tenant, l.Email, l.Role, l.At)
+		org := l.Tenant
+		if l.Host != "" {
+			org += " (" + hostURL(a.Config, l.Host) + ")"
+		}
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", org, l.Email, l.Role, l.At)
 	}
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(out, "\nAt http://127.0.0.1:8080 the login page lets you choose the organisation; the *.localhost addresses select it by host name.")
+	fmt.Fprintf(out, "\nAt %s the login page lets you choose the organisation; %s and %s select it by host name.\n",
+		a.Config.BaseURL, hostURL(a.Config, demo.PartnershipHost), hostURL(a.Config, demo.TrustHost))
 	return nil
 }

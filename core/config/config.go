@@ -22,14 +22,21 @@ import (
 // Config is the whole runtime configuration of an upwards process.
 type Config struct {
 	// DatabaseURL is "sqlite:PATH" (the embedded default) or "postgres://…".
+	// Unset, it is sqlite:DATA_DIR/upwards.db: the database lives beside the
+	// pupil key that seals its UPNs.
 	DatabaseURL string
+	// DatabaseInDataDir reports that DatabaseURL was not set, so it is the
+	// default file in DataDir.
+	DatabaseInDataDir bool
 	// RedisURL is "embedded" (an in-process Redis-compatible server) or "redis://…".
 	RedisURL string
 	// Listen is the HTTP listen address of `serve`.
 	Listen string
-	// BaseURL is how users reach this install; it decides whether cookies are Secure.
+	// BaseURL is how users reach this install; it decides whether cookies
+	// are Secure. Unset, it is http:// and the listen address (127.0.0.1 for
+	// an address that names no host).
 	BaseURL string
-	// DataDir holds the SQLite file, the mail log and plugin data in the embedded default.
+	// DataDir holds the SQLite file, the pupil key, the mail log and plugin data in the embedded default.
 	DataDir string
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
@@ -80,11 +87,11 @@ type Setting struct {
 // Settings lists every setting in the order the README's table shows them.
 func Settings() []Setting {
 	return []Setting{
-		{"database-url", "UPWARDS_DATABASE_URL", "sqlite:var/upwards.db", "database: sqlite:PATH (embedded) or postgres://user@host:5432/db"},
+		{"database-url", "UPWARDS_DATABASE_URL", "", "database: sqlite:PATH (embedded) or postgres://user@host:5432/db; empty: sqlite:DATA_DIR/upwards.db"},
 		{"redis-url", "UPWARDS_REDIS_URL", "embedded", "job queue Redis: embedded (in-process) or redis://host:6379/0"},
 		{"listen", "UPWARDS_LISTEN", "127.0.0.1:8080", "HTTP listen address"},
-		{"base-url", "UPWARDS_BASE_URL", "http://127.0.0.1:8080", "public URL of the install; https:// makes cookies Secure"},
-		{"data-dir", "UPWARDS_DATA_DIR", "var", "directory for the SQLite file, mail log and plugin data"},
+		{"base-url", "UPWARDS_BASE_URL", "", "public URL of the install; https:// makes cookies Secure; empty: http://LISTEN"},
+		{"data-dir", "UPWARDS_DATA_DIR", "var", "directory for the SQLite database, the pupil key, the mail log and plugin data"},
 		{"log-level", "UPWARDS_LOG_LEVEL", "info", "debug, info, warn or error"},
 		{"log-format", "UPWARDS_LOG_FORMAT", "json", "json or text"},
 		{"session-ttl", "UPWARDS_SESSION_TTL", "12h", "idle lifetime of a login session (Go duration)"},
@@ -167,20 +174,28 @@ func parse(raw map[string]string) (Config, error) {
 		DefaultTenant: raw["default-tenant"],
 		PupilKey:      raw["pupil-key"],
 	}
+	if c.DatabaseURL == "" && c.DataDir != "" {
+		c.DatabaseURL, c.DatabaseInDataDir = "sqlite:"+filepath.Join(c.DataDir, DatabaseFile), true
+	}
 	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		bad("database-url", "%q must start with sqlite: or postgres://", c.DatabaseURL)
 	} else if c.DatabaseURL == "sqlite:" {
-		bad("database-url", "sqlite: needs a file path, e.g. sqlite:var/upwards.db")
+		bad("database-url", "sqlite: needs a file path, e.g. sqlite:var/upwards.db (or leave it empty for DATA_DIR/upwards.db)")
 	}
 	if c.RedisURL != "embedded" {
 		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
 			bad("redis-url", "%q must be embedded or redis://host:port[/db]", c.RedisURL)
 		}
 	}
-	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+	if host, port, err := net.SplitHostPort(c.Listen); err != nil {
 		bad("listen", "%q is not host:port: %v", c.Listen, err)
+	} else if c.BaseURL == "" {
+		if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+			host = "127.0.0.1"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
 	}
-	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if u, err := url.Parse(c.BaseURL); c.BaseURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		bad("base-url", "%q must be an http:// or https:// URL", c.BaseURL)
 	}
 	if c.DataDir == "" {
@@ -253,6 +268,9 @@ func parse(raw map[string]string) (Config, error) {
 	}
 	return c, nil
 }
+
+// DatabaseFile is the name of the default SQLite database in DataDir.
+const DatabaseFile = "upwards.db"
 
 // SecureCookies reports whether session cookies must carry the Secure flag.
 func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }

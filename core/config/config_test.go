@@ -105,3 +105,33 @@ func TestREADMEListsEverySetting(t *testing.T) {
 		}
 	}
 }
+
+// Unset, the base URL and the database follow the listen address and the
+// data directory; set, they are kept.
+func TestBaseURLAndDatabaseFollowListenAndDataDir(t *testing.T) {
+	cases := []struct {
+		env         map[string]string
+		base, db    string
+		dbInDataDir bool
+	}{
+		{map[string]string{}, "http://127.0.0.1:8080", "sqlite:var/upwards.db", true},
+		{map[string]string{"UPWARDS_LISTEN": "127.0.0.1:9123"}, "http://127.0.0.1:9123", "sqlite:var/upwards.db", true},
+		{map[string]string{"UPWARDS_LISTEN": "0.0.0.0:9000"}, "http://127.0.0.1:9000", "sqlite:var/upwards.db", true},
+		{map[string]string{"UPWARDS_LISTEN": ":9001"}, "http://127.0.0.1:9001", "sqlite:var/upwards.db", true},
+		{map[string]string{"UPWARDS_LISTEN": "[::]:9002", "UPWARDS_DATA_DIR": "/srv/upwards"}, "http://127.0.0.1:9002", "sqlite:/srv/upwards/upwards.db", true},
+		{map[string]string{"UPWARDS_LISTEN": "localhost:9003", "UPWARDS_BASE_URL": "https://upwards.example.org"}, "https://upwards.example.org", "sqlite:var/upwards.db", true},
+		{map[string]string{"UPWARDS_DATA_DIR": "data", "UPWARDS_DATABASE_URL": "sqlite:var/upwards.db"}, "http://127.0.0.1:8080", "sqlite:var/upwards.db", false},
+	}
+	for _, tc := range cases {
+		c, err := Load(nil, env(tc.env))
+		if err != nil {
+			t.Fatalf("%v: %v", tc.env, err)
+		}
+		if c.BaseURL != tc.base || c.DatabaseURL != tc.db || c.DatabaseInDataDir != tc.dbInDataDir {
+			t.Errorf("%v: base %s, database %s (in data dir %v)", tc.env, c.BaseURL, c.DatabaseURL, c.DatabaseInDataDir)
+		}
+	}
+	if _, err := Load(nil, env(map[string]string{"UPWARDS_LISTEN": "nope"})); err == nil || strings.Contains(err.Error(), "base-url") {
+		t.Errorf("a bad listen address: %v", err)
+	}
+}

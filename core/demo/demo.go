@@ -83,9 +83,11 @@ func ParseRows(r io.Reader) ([]Row, error) {
 	}
 }
 
-// Login is one generated demo account.
+// Login is one generated demo account. Host is the tenant's host name on
+// the first login of each tenant ("" on the others): where the login page
+// needs no choice of organisation.
 type Login struct {
-	Tenant, Email, Name, Role, At string
+	Tenant, Host, Email, Name, Role, At string
 }
 
 // Result reports what Build made.
@@ -401,18 +403,18 @@ func addUsers(ctx context.Context, s Services, p partnership, t trust) error {
 // logins lists the demo accounts as users will read them.
 func logins() []Login {
 	return []Login{
-		{"Challenge Partners (http://partnership.localhost:8080)", "admin@partnership.example.org", "Priya Shah", "tenant admin + install operator", "the partnership"},
-		{"Challenge Partners", "central@partnership.example.org", "Tom Okafor", "central team", "the partnership"},
-		{"Challenge Partners", "senior.partner@partnership.example.org", "Helen Marsh", "senior partner", "first hub"},
-		{"Challenge Partners", "hub.manager@partnership.example.org", "Daniel Reyes", "hub manager", "first hub"},
-		{"Challenge Partners", "lead.reviewer@partnership.example.org", "Grace Whitfield", "lead reviewer", "first hub"},
-		{"Challenge Partners", "reviewer@partnership.example.org", "Sam Patel", "reviewer", "first hub"},
-		{"Challenge Partners", "headteacher@partnership.example.org", "Ruth Adeyemi", "headteacher", "a school of the first hub"},
-		{"Challenge Partners", "teacher@partnership.example.org", "Owen Hughes", "teacher", "that school"},
-		{"Challenge Partners", "para@partnership.example.org", "Maya Collins", "para-professional", "that school"},
-		{"Northstar Learning Trust (http://trust.localhost:8080)", "admin@northstar.example.org", "Alex Morgan", "tenant admin", "the trust's tenant"},
-		{"Northstar Learning Trust", "ceo@northstar.example.org", "Jordan Blake", "trust leader", "the trust"},
-		{"Northstar Learning Trust", "head@northstar.example.org", "Chris Doyle", "headteacher", "Northstar Meadow Primary Academy"},
-		{"Northstar Learning Trust", "teacher@northstar.example.org", "Lee Carter", "teacher", "Northstar Meadow Primary Academy"},
+		{"Challenge Partners", PartnershipHost, "admin@partnership.example.org", "Priya Shah", "tenant admin + install operator", "the partnership"},
+		{"Challenge Partners", "", "central@partnership.example.org", "Tom Okafor", "central team", "the partnership"},
+		{"Challenge Partners", "", "senior.partner@partnership.example.org", "Helen Marsh", "senior partner", "first hub"},
+		{"Challenge Partners", "", "hub.manager@partnership.example.org", "Daniel Reyes", "hub manager", "first hub"},
+		{"Challenge Partners", "", "lead.reviewer@partnership.example.org", "Grace Whitfield", "lead reviewer", "first hub"},
+		{"Challenge Partners", "", "reviewer@partnership.example.org", "Sam Patel", "reviewer", "first hub"},
+		{"Challenge Partners", "", "headteacher@partnership.example.org", "Ruth Adeyemi", "headteacher", "a school of the first hub"},
+		{"Challenge Partners", "", "teacher@partnership.example.org", "Owen Hughes", "teacher", "that school"},
+		{"Challenge Partners", "", "para@partnership.example.org", "Maya Collins", "para-professional", "that school"},
+		{"Northstar Learning Trust", TrustHost, "admin@northstar.example.org", "Alex Morgan", "tenant admin", "the trust's tenant"},
+		{"Northstar Learning Trust", "", "ceo@northstar.example.org", "Jordan Blake", "trust leader", "the trust"},
+		{"Northstar Learning Trust", "", "head@northstar.example.org", "Chris Doyle", "headteacher", "Northstar Meadow Primary Academy"},
+		{"Northstar Learning Trust", "", "teacher@northstar.example.org", "Lee Carter", "teacher", "Northstar Meadow Primary Academy"},
 	}
 }

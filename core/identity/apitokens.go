@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/challengepartners/upwards/core/audit"
+	"github.com/challengepartners/upwards/core/validation"
 )
 
 // APITokenPrefix starts every API token, so leaked tokens are recognisable.
@@ -27,6 +28,8 @@ func (s *Service) CreateAPIToken(ctx context.Context, tenantID, userID uint, nam
 		return "", APIToken{}, invalid("name", "is required")
 	case utf8.RuneCountInString(name) > maxTokenNameLen:
 		return "", APIToken{}, invalid("name", fmt.Sprintf("must be at most %d characters", maxTokenNameLen))
+	case validation.NameProblem(name) != "":
+		return "", APIToken{}, invalid("name", validation.NameProblem(name))
 	case ttl < 0:
 		return "", APIToken{}, invalid("ttl", "must not be negative")
 	}

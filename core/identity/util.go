@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/challengepartners/upwards/core/storage"
+	"github.com/challengepartners/upwards/core/validation"
 )
 
 const (
@@ -72,6 +73,9 @@ func validateName(name string) error {
 	}
 	if utf8.RuneCountInString(name) > maxNameLen {
 		return invalid("name", fmt.Sprintf("must be at most %d characters", maxNameLen))
+	}
+	if p := validation.NameProblem(name); p != "" {
+		return invalid("name", p)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/hibiken/asynq"
@@ -65,6 +66,42 @@ func encodePayload(payload any) ([]byte, error) {
 // Inspector gives the full asynq inspector (task listings, queue control)
 // over the client's connection. Do not close it: its pool belongs to Redis.
 func (c *Client) Inspector() *asynq.Inspector { return c.inspector }
+
+// TaskState returns the state of the task of id in queue: "pending",
+// "scheduled", "retry", "aggregating", "active", "completed" or "archived",
+// or "" when Redis holds no such task (never queued, done and not retained,
+// deleted, or lost with an embedded Redis that restarted).
+func (c *Client) TaskState(ctx context.Context, queue, id string) (string, error) {
+	info, err := c.inspector.GetTaskInfo(queue, id)
+	switch {
+	case errors.Is(err, asynq.ErrTaskNotFound), errors.Is(err, asynq.ErrQueueNotFound):
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("task %s in %s: %w", id, queue, err)
+	}
+	return info.State.String(), nil
+}
+
+// TaskLive reports whether a task in state (see TaskState) will still run,
+// or runs now: pending, scheduled, retry, aggregating or active.
+func TaskLive(state string) bool {
+	switch state {
+	case "pending", "scheduled", "retry", "aggregating", "active":
+		return true
+	}
+	return false
+}
+
+// DeleteTask removes the task of id from queue, so that the id can be
+// enqueued again; a task that is not there is no error. An active task
+// cannot be deleted.
+func (c *Client) DeleteTask(ctx context.Context, queue, id string) error {
+	err := c.inspector.DeleteTask(queue, id)
+	if err != nil && !errors.Is(err, asynq.ErrTaskNotFound) && !errors.Is(err, asynq.ErrQueueNotFound) {
+		return fmt.Errorf("delete task %s in %s: %w", id, queue, err)
+	}
+	return nil
+}
 
 // QueueStats sums the task counts of every queue, for the dashboard.
 type QueueStats struct {

@@ -10,8 +10,9 @@
 // the SQLite database survives. Work that must not be lost therefore lives in
 // the database and is re-enqueued by a periodic sweep (outgoing mail sits in
 // the outbox_mail table and core/mail's sweep re-enqueues pending rows), so a
-// restart delays such work by at most the sweep interval. Use a real Redis
-// for anything that scales beyond one process.
+// restart delays such work by at most the sweep interval; a sweep
+// registered with Registry.AtStart also runs as soon as a worker starts. Use
+// a real Redis for anything that scales beyond one process.
 //
 // Handlers must be idempotent: asynq delivers at least once (a task whose
 // worker dies mid-run is retried), and a handler's error makes asynq retry

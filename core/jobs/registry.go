@@ -26,6 +26,7 @@ type Registry struct {
 	handlers  map[string]registered
 	schedules []Schedule
 	sources   []ScheduleSource
+	atStart   []string
 }
 
 // ScheduleSource lists schedules that change while workers run, such as
@@ -88,6 +89,27 @@ func (reg *Registry) Schedule(cronspec, taskType string, payload []byte) error {
 	}
 	reg.schedules = append(reg.schedules, Schedule{Cronspec: cronspec, TaskType: taskType, Payload: append([]byte(nil), payload...)})
 	return nil
+}
+
+// AtStart enqueues taskType, with an empty payload, each time a Worker
+// starts: work that must catch up with what happened while no worker ran
+// (a sweep that finds tasks lost with the embedded Redis, say). The task
+// type must already be registered.
+func (reg *Registry) AtStart(taskType string) error {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	if _, ok := reg.handlers[taskType]; !ok {
+		return fmt.Errorf("run %s at start: %w (Handle it first)", taskType, ErrUnknownTask)
+	}
+	reg.atStart = append(reg.atStart, taskType)
+	return nil
+}
+
+// startTasks lists the task types to enqueue when a worker starts.
+func (reg *Registry) startTasks() []string {
+	reg.mu.RLock()
+	defer reg.mu.RUnlock()
+	return append([]string(nil), reg.atStart...)
 }
 
 // AddScheduleSource adds a source of schedules the worker running the

@@ -92,7 +92,8 @@ func NewWorker(r *Redis, reg *Registry, opts Options) *Worker {
 }
 
 // Start checks that every registered type's queue is served, then starts
-// processing (and competing for the scheduler lease) in the background.
+// processing (and competing for the scheduler lease) in the background, and
+// enqueues the registry's AtStart tasks.
 func (w *Worker) Start() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -127,6 +128,12 @@ func (w *Worker) Start() error {
 		}
 		w.sched = newScheduleRunner(w.redis, w.reg, w.opts.SchedulerLease, w.opts.ScheduleSync, loc, alog, w.log)
 		w.sched.start()
+	}
+	client := NewClient(w.redis, w.reg)
+	for _, taskType := range w.reg.startTasks() {
+		if _, err := client.Enqueue(context.Background(), taskType, nil); err != nil {
+			w.log.Error("start task not queued", "task_type", taskType, "error", err.Error())
+		}
 	}
 	w.started = true
 	w.log.Info("job worker started", "concurrency", w.opts.Concurrency, "queues", queueNames(w.opts.Queues), "embedded_redis", w.redis.Embedded())

@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/challengepartners/upwards/core/pupils/upn"
@@ -135,8 +134,8 @@ func checkName(errs *FieldErrors, field, label, v string) {
 		errs.Add(field, "%s is not valid text", label)
 	case utf8.RuneCountInString(v) > MaxNameLength:
 		errs.Add(field, "%s must be at most %d characters", label, MaxNameLength)
-	case strings.IndexFunc(v, unicode.IsControl) >= 0:
-		errs.Add(field, "%s must not contain control characters", label)
+	case validation.NameProblem(v) != "":
+		errs.Add(field, "%s %s", label, validation.NameProblem(v))
 	}
 }
 

@@ -166,7 +166,7 @@ func LoadOrCreateKeyFile(path string) ([]byte, error) {
 
 // createKeyFile writes a fresh key to path unless another process made it first.
 func createKeyFile(path string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("create key directory for %s: %w", path, err)
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)

@@ -211,7 +211,7 @@ func (m *Migrator) withLock(ctx context.Context, fn func() error) error {
 			return fn()
 		}
 		lockPath := m.db.Path + ".migrate.lock"
-		f, err := os.OpenFile(lockPath, os.O_CREATE|os.O_RDWR, 0o640)
+		f, err := os.OpenFile(lockPath, os.O_CREATE|os.O_RDWR, 0o600)
 		if err != nil {
 			return fmt.Errorf("migration lock %s: %w", lockPath, err)
 		}

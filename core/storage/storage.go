@@ -39,7 +39,10 @@ type DB struct {
 }
 
 // Open connects to the database named by url ("sqlite:PATH" or "postgres://…").
-// The SQLite file's directory is created if missing.
+// A new SQLite file is created readable by its owner only (0600), and so,
+// since SQLite gives them the database file's mode, are its -wal and -shm
+// files; its directory, when missing, is created 0700. An existing file keeps
+// the mode it has.
 func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	if log == nil {
 		log = slog.Default()
@@ -57,8 +60,8 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 			return nil, fmt.Errorf("open database: sqlite: needs a file path")
 		}
 		if path != ":memory:" {
-			if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-				return nil, fmt.Errorf("open database: create directory for %s: %w", path, err)
+			if err := createPrivate(path); err != nil {
+				return nil, fmt.Errorf("open database: %w", err)
 			}
 		}
 		// gorm's own SQLite driver over mattn/go-sqlite3 (cgo): measured
@@ -108,6 +111,27 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	default:
 		return nil, fmt.Errorf("open database: %q is neither sqlite:PATH nor postgres://", url)
 	}
+}
+
+// createPrivate creates path as an empty file of mode 0600 (an empty file is
+// an empty SQLite database), and its directory 0700 when missing, unless the
+// file exists. SQLite itself would create it 0644, readable by every user of
+// the machine.
+func createPrivate(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("create directory for %s: %w", path, err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	return nil
 }
 
 // whileLocked runs open (which opens a SQLite connection) and runs it again,

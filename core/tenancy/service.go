@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/storage"
+	"github.com/challengepartners/upwards/core/validation"
 )
 
 // Service reads and changes tenants, their settings and their org graphs.
@@ -77,8 +76,9 @@ func checkName(name string) string {
 		return "the name is not valid text"
 	case utf8.RuneCountInString(name) > maxNameLen:
 		return fmt.Sprintf("a name is at most %d characters (this one has %d)", maxNameLen, utf8.RuneCountInString(name))
-	case strings.IndexFunc(name, unicode.IsControl) >= 0:
-		return "a name cannot contain line breaks or control characters"
+	}
+	if p := validation.NameProblem(name); p != "" {
+		return "the name " + p
 	}
 	return ""
 }

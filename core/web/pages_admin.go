@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	netmail "net/mail"
@@ -16,6 +17,7 @@ import (
 	"github.com/challengepartners/upwards/core/mail"
 	"github.com/challengepartners/upwards/core/privacy"
 	"github.com/challengepartners/upwards/core/tenancy"
+	"github.com/challengepartners/upwards/core/validation"
 )
 
 func (s *Server) usersPage(c echo.Context) error {
@@ -172,6 +174,9 @@ func settingFields() []settingField {
 		{Key: "display_name", Label: "Name shown to users", validate: func(v string) error {
 			if len(v) > 200 {
 				return fmt.Errorf("at most 200 characters")
+			}
+			if p := validation.NameProblem(v); p != "" {
+				return errors.New(p)
 			}
 			return nil
 		}},

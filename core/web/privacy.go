@@ -149,7 +149,6 @@ func (s *Server) privacyExport(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "application/zip")
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", arch.Filename()))
-	h.Set("Cache-Control", "no-store")
 	c.Response().WriteHeader(http.StatusOK)
 	return arch.WriteZip(c.Response())
 }

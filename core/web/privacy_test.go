@@ -142,7 +142,8 @@ func TestSubjectRightsPage(t *testing.T) {
 		// Download the export.
 		resp, body = admin.post("/privacy/export", url.Values{"pupil_id": {fmt.Sprint(p.ID)}})
 		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/zip" ||
-			!strings.Contains(resp.Header.Get("Content-Disposition"), fmt.Sprintf("pupil-%d-export", p.ID)) {
+			!strings.Contains(resp.Header.Get("Content-Disposition"), fmt.Sprintf("pupil-%d-export", p.ID)) ||
+			resp.Header.Get("Cache-Control") != "no-store" {
 			t.Fatalf("export: %d %s", resp.StatusCode, resp.Header)
 		}
 		zr, err := zip.NewReader(bytes.NewReader([]byte(body)), int64(len(body)))

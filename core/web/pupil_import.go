@@ -213,7 +213,6 @@ func (s *Server) importStatus(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, map[string]any{"status": rec.Status, "progress": s.progressOf(rec),
 		"total_rows": rec.TotalRows, "error_rows": rec.ErrorRows, "created_rows": rec.CreatedRows, "updated_rows": rec.UpdatedRows})
 }

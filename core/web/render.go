@@ -203,7 +203,6 @@ func (s *Server) render(c echo.Context, status int, name, title string, data any
 		pd.Nav = s.navFor(c)
 	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	c.Response().Header().Set("Cache-Control", "no-store")
 	c.Response().WriteHeader(status)
 	if err := t.ExecuteTemplate(c.Response(), "layout", pd); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)

@@ -97,6 +97,7 @@ func New(d Deps) (*Server, error) {
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
 		HSTSMaxAge:            hstsAge(d.Config),
 	}))
+	e.Use(noStore)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "10M", Skipper: isImportUpload}))
 	e.Use(importBodyLimit())
 	e.Use(s.keepPluginBody)
@@ -115,7 +116,7 @@ func New(d Deps) (*Server, error) {
 			return echo.NewHTTPError(http.StatusForbidden, "The form has expired or did not come from this site (CSRF check failed). Reload the page and try again.")
 		},
 	}))
-	e.Use(sameOrigin)
+	e.Use(s.sameOrigin)
 	e.Use(s.authorize)
 	s.registerRoutes()
 	return s, nil
@@ -144,17 +145,32 @@ func skipCSRF(c echo.Context) bool {
 	return false
 }
 
-// sameOrigin refuses unsafe requests that a browser marks as cross-site. It
-// guards the routes exempt from the token check (the embedded job monitor).
-func sameOrigin(next echo.HandlerFunc) echo.HandlerFunc {
+// sameOrigin refuses unsafe requests that do not come from this site's own
+// pages: the browser must mark them same-origin (Sec-Fetch-Site), or their
+// Origin must be exactly this site's (see isOwnOrigin). It guards the routes
+// exempt from the token check (the embedded job monitor).
+func (s *Server) sameOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		p := c.Path()
 		if (p == "/admin/jobs" || p == "/admin/jobs/*") && isUnsafe(c.Request().Method) {
-			site := c.Request().Header.Get("Sec-Fetch-Site")
-			origin := c.Request().Header.Get(echo.HeaderOrigin)
-			if site != "same-origin" && (origin == "" || !strings.HasSuffix(origin, "://"+c.Request().Host)) {
+			req := c.Request()
+			if req.Header.Get("Sec-Fetch-Site") != "same-origin" && !isOwnOrigin(req.Header.Get(echo.HeaderOrigin), s.Config.BaseURL, req.Host) {
 				return echo.NewHTTPError(http.StatusForbidden, "cross-site request refused")
 			}
+		}
+		return next(c)
+	}
+}
+
+// noStore marks every answer but the embedded assets "Cache-Control:
+// no-store": pages, JSON, CSV and zip downloads, plugin answers and error
+// pages alike may carry pupil data, which no browser or proxy cache may
+// keep. It sets the header before the handler runs, so it holds whatever
+// the handler writes; /static/ files carry no data and may be cached.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			c.Response().Header().Set("Cache-Control", "no-store")
 		}
 		return next(c)
 	}

@@ -96,6 +96,12 @@ type Options struct {
 	MaxBytes int64
 	// Batch is the rows per statement (default DefaultBatch).
 	Batch int
+	// OnCommit, when set, runs inside a commit's transaction after the rows
+	// and the import's audit event are written, with the Result as it will
+	// be returned: what the caller records of the commit (the import's
+	// status) then commits or rolls back with the rows. Its error rolls the
+	// commit back.
+	OnCommit func(ctx context.Context, tx *gorm.DB, res Result) error
 }
 
 // Progress is how far a run is.
@@ -200,7 +206,7 @@ func (s *Service) Run(ctx context.Context, r io.ReadSeeker, size int64, opt Opti
 		if err := ru.stream(ctx, r, tx, conn, true, false); err != nil {
 			return err
 		}
-		return ru.recordImport(ctx, tx)
+		return ru.commit(ctx, tx)
 	})
 	ru.finish()
 	if err != nil {
@@ -222,7 +228,7 @@ func (s *Service) commitOnePass(ctx context.Context, ru *run, r io.ReadSeeker) (
 		if ru.res.ErrorRows > 0 {
 			return ErrRowErrors // roll back
 		}
-		return ru.recordImport(ctx, tx)
+		return ru.commit(ctx, tx)
 	})
 	if errors.Is(err, ErrRowErrors) {
 		ru.res.New, ru.res.Changed, ru.res.Moved, ru.res.Unchanged, ru.res.Created, ru.res.Updated = 0, 0, 0, 0, 0, 0
@@ -278,6 +284,21 @@ func (s *Service) transaction(ctx context.Context, fn func(tx *gorm.DB, conn *sq
 		}
 		return err
 	})
+}
+
+// commit ends a commit's transaction: the import's audit event, then the
+// caller's OnCommit.
+func (ru *run) commit(ctx context.Context, tx *gorm.DB) error {
+	if err := ru.recordImport(ctx, tx); err != nil {
+		return err
+	}
+	if ru.opt.OnCommit == nil {
+		return nil
+	}
+	ru.finish()
+	res := ru.res
+	res.Committed = true
+	return ru.opt.OnCommit(ctx, tx, res)
 }
 
 // recordImport writes the import's own audit event (its counts).

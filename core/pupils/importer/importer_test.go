@@ -346,6 +346,8 @@ func TestPurgeOldImportFiles(t *testing.T) {
 			{TenantID: f.tenant, SchoolID: f.school, Status: importer.StatusChecked, FileSealed: []byte("x"), ReportSealed: []byte("r"), CreatedAt: old},
 			{TenantID: f.tenant, SchoolID: f.school, Status: importer.StatusFailed, FileSealed: []byte("x"), CreatedAt: old},
 			{TenantID: f.tenant, SchoolID: f.school, Status: importer.StatusChecked, FileSealed: []byte("x"), CreatedAt: time.Now().UTC()},
+			// A commit that never finished (its task lost for good) keeps nothing past the 24 hours either.
+			{TenantID: f.tenant, SchoolID: f.school, Status: importer.StatusImporting, FileSealed: []byte("x"), ReportSealed: []byte("r"), CreatedAt: old},
 		}
 		for i := range recs {
 			if err := db.Create(&recs[i]).Error; err != nil {
@@ -365,6 +367,9 @@ func TestPurgeOldImportFiles(t *testing.T) {
 		}
 		if got[2].Status != importer.StatusChecked || got[2].FileSealed == nil {
 			t.Errorf("a young import was purged")
+		}
+		if got[3].Status != importer.StatusFailed || got[3].FileSealed != nil || got[3].ReportSealed != nil || !strings.Contains(got[3].Message, "nothing was imported") {
+			t.Errorf("old unfinished commit: %s %q, file kept %v, report kept %v", got[3].Status, got[3].Message, got[3].FileSealed != nil, got[3].ReportSealed != nil)
 		}
 	})
 }

@@ -1,12 +1,12 @@
 package importer
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,9 +26,15 @@ import (
 const (
 	// TaskRun checks or commits one uploaded file (payload: the import's id and what to do).
 	TaskRun = "core:pupils:import"
-	// TaskPurge, hourly, deletes uploaded files and reports older than FileTTL.
+	// TaskReconcile, every minute and at each worker start, runs Reconcile.
+	TaskReconcile = "core:pupils:import-reconcile"
+	// TaskPurge is the hourly task of earlier versions; a node of one still
+	// queues it during an upgrade, and it runs Reconcile.
 	TaskPurge = "core:pupils:import-purge"
 )
+
+// importQueue is the asynq queue of TaskRun.
+const importQueue = "default"
 
 // FileTTL is how long an uploaded file (and its report) is kept when it is
 // not committed; a committed file is deleted at once.
@@ -120,16 +126,21 @@ func NewQueue(db *storage.DB, ps *pupils.Service, box *sealed.Box) *Queue {
 // Service is the importer under the queue.
 func (q *Queue) Service() *Service { return q.svc }
 
-// Register adds the import jobs to reg (and the hourly purge), enqueueing
-// through client and checking moves with az.
+// Register adds the import jobs to reg, with Reconcile every minute and at
+// each worker start, enqueueing through client and checking moves with az.
 func (q *Queue) Register(reg *jobs.Registry, client *jobs.Client, az Authorizer, log *slog.Logger) error {
 	q.client, q.az = client, az
 	if log != nil {
 		q.log = log
 	}
-	reg.Handle(TaskRun, q.handle, asynq.MaxRetry(1), asynq.Timeout(30*time.Minute), asynq.Queue("default"))
-	reg.Handle(TaskPurge, func(ctx context.Context, _ []byte) error { return q.Purge(ctx) }, asynq.MaxRetry(0), asynq.Timeout(5*time.Minute), asynq.Queue("low"))
-	if err := reg.Schedule("@hourly", TaskPurge, nil); err != nil {
+	reg.Handle(TaskRun, q.handle, asynq.MaxRetry(1), asynq.Timeout(30*time.Minute), asynq.Queue(importQueue))
+	reconcile := func(ctx context.Context, _ []byte) error { return q.Reconcile(ctx) }
+	reg.Handle(TaskReconcile, reconcile, asynq.MaxRetry(0), asynq.Timeout(5*time.Minute), asynq.Queue("low"))
+	reg.Handle(TaskPurge, reconcile, asynq.MaxRetry(0), asynq.Timeout(5*time.Minute), asynq.Queue("low"))
+	if err := reg.Schedule("@every 1m", TaskReconcile, nil); err != nil {
+		return fmt.Errorf("register import jobs: %w", err)
+	}
+	if err := reg.AtStart(TaskReconcile); err != nil {
 		return fmt.Errorf("register import jobs: %w", err)
 	}
 	return nil
@@ -167,16 +178,21 @@ func clipName(s string) string {
 	return s
 }
 
+// taskID is the asynq task id of an import's check or commit.
+func taskID(importID uint, commit bool) string {
+	if commit {
+		return fmt.Sprintf("pupil-import-%d-commit", importID)
+	}
+	return fmt.Sprintf("pupil-import-%d-check", importID)
+}
+
 func (q *Queue) enqueue(ctx context.Context, p runPayload) error {
 	if q.client == nil {
 		return errors.New("import jobs are not registered")
 	}
 	// One task per import and step: a second enqueue while it is queued or
-	// running (the purge's resumption of a lost task) is a no-op.
-	id := fmt.Sprintf("pupil-import-%d-check", p.ID)
-	if p.Commit {
-		id = fmt.Sprintf("pupil-import-%d-commit", p.ID)
-	}
+	// running (Reconcile's resumption of a lost task) is a no-op.
+	id := taskID(p.ID, p.Commit)
 	if _, err := q.client.Enqueue(ctx, TaskRun, p, asynq.TaskID(id)); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		return fmt.Errorf("queue import %d: %w", p.ID, err)
 	}
@@ -310,7 +326,14 @@ func (q *Queue) handle(ctx context.Context, payload []byte) error {
 		}
 	}
 	defer q.live.Delete(rec.ID)
-	res, err := q.svc.Run(ctx, bytes.NewReader([]byte(data)), int64(len(data)), opt)
+	if p.Commit {
+		// The import is done in the commit's own transaction: an import still
+		// "importing" has imported nothing, whatever stopped it.
+		opt.OnCommit = func(ctx context.Context, tx *gorm.DB, res Result) error {
+			return q.record(ctx, tx, rec, true, res, nil)
+		}
+	}
+	res, err := q.svc.Run(ctx, strings.NewReader(data), int64(len(data)), opt) // no second copy of the file
 	var fe *importfile.FileError
 	switch {
 	case errors.As(err, &fe):
@@ -320,13 +343,15 @@ func (q *Queue) handle(ctx context.Context, payload []byte) error {
 			_ = q.fail(context.WithoutCancel(ctx), rec, "the import failed on our side: nothing was imported")
 		}
 		return err
+	case res.Committed:
+		return nil // recorded by OnCommit
 	}
-	return q.finish(ctx, rec, p.Commit, res, err)
+	return q.record(ctx, q.db.DB, rec, p.Commit, res, err)
 }
 
-// finish records what a run found: a check becomes checked; a commit done
-// (the file deleted), or failed when rows had errors.
-func (q *Queue) finish(ctx context.Context, rec Record, commit bool, res Result, runErr error) error {
+// record writes, through db, what a run found: a check becomes checked; a
+// commit done (the file deleted), or failed when rows had errors.
+func (q *Queue) record(ctx context.Context, db *gorm.DB, rec Record, commit bool, res Result, runErr error) error {
 	rep, err := json.Marshal(Report{Info: res.Info, Errors: res.Errors, ErrorsTruncated: res.ErrorsTruncated, Moved: res.Moved})
 	if err != nil {
 		return err
@@ -346,7 +371,7 @@ func (q *Queue) finish(ctx context.Context, rec Record, commit bool, res Result,
 		up["status"], up["created_rows"], up["updated_rows"], up["finished_at"] = StatusDone, res.Created, res.Updated, now
 		up["file_sealed"] = nil // the file is not needed any more
 	}
-	if err := q.db.WithContext(context.WithoutCancel(ctx)).Model(&Record{}).Where("id = ?", rec.ID).Updates(up).Error; err != nil {
+	if err := db.WithContext(context.WithoutCancel(ctx)).Model(&Record{}).Where("id = ?", rec.ID).Updates(up).Error; err != nil {
 		return fmt.Errorf("record import %d: %w", rec.ID, err)
 	}
 	return nil
@@ -361,34 +386,24 @@ func (q *Queue) fail(ctx context.Context, rec Record, msg string) error {
 	return nil
 }
 
-// Purge deletes the files and reports of imports older than FileTTL and
-// marks the ones never committed as expired (the hourly TaskPurge). It also
-// queues again the imports whose task was lost (the embedded Redis forgets
-// its tasks when the process restarts).
+// Purge enforces FileTTL, whatever state an import is in: imports older
+// than it lose their uploaded file and their error report; one never
+// committed is marked expired, and one whose commit has not finished is
+// marked failed (its task may run still; it would find no file, and a commit
+// that does finish records itself done).
 func (q *Queue) Purge(ctx context.Context) error {
 	cutoff := time.Now().UTC().Add(-FileTTL)
-	var stuck []Record
-	if err := q.db.WithContext(ctx).Select("id", "status").Where("status IN ? AND updated_at < ? AND created_at >= ? AND file_sealed IS NOT NULL",
-		[]string{StatusChecking, StatusImporting}, time.Now().UTC().Add(-15*time.Minute), cutoff).Find(&stuck).Error; err != nil {
-		return fmt.Errorf("find stalled imports: %w", err)
-	}
-	for _, r := range stuck {
-		p := runPayload{ID: r.ID, Commit: r.Status == StatusImporting}
-		if p.Commit {
-			var mode string
-			q.db.WithContext(ctx).Model(&Record{}).Where("id = ?", r.ID).Pluck("mode", &mode)
-			p.Mode = mode
-		}
-		if err := q.enqueue(ctx, p); err != nil {
-			return err
-		}
-	}
 	db := q.db.WithContext(ctx).Model(&Record{})
 	if err := db.Where("created_at < ? AND status IN ?", cutoff, []string{StatusChecking, StatusChecked}).
 		Updates(map[string]any{"status": StatusExpired}).Error; err != nil {
 		return fmt.Errorf("expire imports: %w", err)
 	}
-	res := q.db.WithContext(ctx).Model(&Record{}).Where("created_at < ? AND status <> ? AND (file_sealed IS NOT NULL OR report_sealed IS NOT NULL)", cutoff, StatusImporting).
+	if err := q.db.WithContext(ctx).Model(&Record{}).Where("created_at < ? AND status = ?", cutoff, StatusImporting).
+		Updates(map[string]any{"status": StatusFailed, "finished_at": time.Now().UTC(),
+			"message": "The import did not finish within 24 hours of the upload, when its file is deleted: nothing was imported. Upload the file again."}).Error; err != nil {
+		return fmt.Errorf("fail unfinished imports: %w", err)
+	}
+	res := q.db.WithContext(ctx).Model(&Record{}).Where("created_at < ? AND (file_sealed IS NOT NULL OR report_sealed IS NOT NULL)", cutoff).
 		Updates(map[string]any{"file_sealed": nil, "report_sealed": nil})
 	if res.Error != nil {
 		return fmt.Errorf("purge import files: %w", res.Error)

@@ -273,7 +273,7 @@ func openCSV(r io.ReadSeeker, size int64, head []byte) (*Reader, error) {
 	if delim == '\t' {
 		rd.info.Delimiter = "tab"
 	}
-	cr := csv.NewReader(br)
+	cr := csv.NewReader(newBoundedCSV(br, delim))
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -283,6 +283,10 @@ func openCSV(r io.ReadSeeker, size int64, head []byte) (*Reader, error) {
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil, 0, io.EOF
+			}
+			var fe *FileError
+			if errors.As(err, &fe) {
+				return nil, 0, fe // a cell or row past its bound
 			}
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -419,8 +423,20 @@ func lastRuneStart(b []byte) int {
 	return len(b)
 }
 
-// openXLSX reads the first sheet of a workbook row by row.
+// openXLSX reads the first sheet of a workbook row by row, after checkXLSX
+// has found no cell or row past its bound.
 func openXLSX(r io.Reader, size int64) (*Reader, error) {
+	ra, ok := r.(io.ReaderAt)
+	if !ok { // excelize reads the whole file into memory anyway
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return nil, fmt.Errorf("read file: %w", err)
+		}
+		ra, r, size = bytes.NewReader(data), bytes.NewReader(data), int64(len(data))
+	}
+	if err := checkXLSX(ra, size); err != nil {
+		return nil, err
+	}
 	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: max(20*size, 64<<20), UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
 		return nil, fileErrorf("the file looks like an XLSX workbook but cannot be opened (is it damaged or cut short?)")
