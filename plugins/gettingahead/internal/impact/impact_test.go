@@ -3,6 +3,7 @@ package impact
 import (
 	"math"
 	"testing"
+	"time"
 )
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
@@ -63,5 +64,29 @@ func TestSmallGroupsGetCountsButNoInterval(t *testing.T) {
 	}
 	if c := PairedChange([]float64{1}, []float64{1, 2}); c.N != 0 {
 		t.Fatalf("unequal lists counted: %+v", c)
+	}
+}
+
+func TestReportCountsEachPromotionOnceWithinTheYear(t *testing.T) {
+	d := func(s string) time.Time { x, _ := time.Parse(time.DateOnly, s); return x }
+	from, to := d("2017-09-01"), d("2018-08-31")
+	ps := []Facts{
+		{AppliedBefore: true, Outcomes: []Outcome{{AppliedHeadship, d("2017-11-01")}, {PromotedHeadship, d("2018-03-01")}}},
+		{Outcomes: []Outcome{{PromotedOther, d("2017-10-01")}, {PromotedDeputy, d("2018-02-01")}}}, // deputy counts, once
+		{Outcomes: []Outcome{{PromotedHeadship, d("2018-09-02")}}},                                 // after the year
+		{AppliedBefore: true, Withdrawn: true},
+		{Outcomes: []Outcome{{PromotedHeadship, d("2018-05-05")}}, // an appointment to headship is an application
+			Start: map[string]float64{"values": 2}, End: map[string]float64{"values": 4}},
+		{Start: map[string]float64{"values": 3}}, // no end round: not counted in the change
+	}
+	r := Build(ps, from, to, []string{"values", "readiness"})
+	if r.Participants != 6 || r.Withdrawn != 1 || r.Promoted.K != 3 || r.ToHeadship != 2 || r.ToDeputy != 1 || r.ToOther != 0 {
+		t.Fatalf("promotions %+v", r)
+	}
+	if r.AppliedBefore.K != 2 || r.AppliedDuring.K != 2 || r.AppliedDuring.N != 6 {
+		t.Fatalf("applications: before %+v during %+v", r.AppliedBefore, r.AppliedDuring)
+	}
+	if r.Areas[0].Change.N != 1 || r.Areas[0].Change.Mean != 2 || r.Areas[1].Change.N != 0 {
+		t.Fatalf("areas %+v", r.Areas)
 	}
 }
