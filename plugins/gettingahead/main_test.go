@@ -138,7 +138,9 @@ func fixture() *plugintest.Fixture {
 	f.Schools = append(f.Schools,
 		&pluginv1.School{Id: schoolD, Urn: "900004", Name: "Damson Primary School", Phase: pluginv1.Phase_PHASE_PRIMARY, ParentIds: []uint64{cohortUnit}},
 		&pluginv1.School{Id: schoolE, Urn: "900005", Name: "Elm Secondary School", Phase: pluginv1.Phase_PHASE_SECONDARY, ParentIds: []uint64{cohortUnit}})
-	g := func(role string, unit uint64) []*pluginv1.RoleGrant { return []*pluginv1.RoleGrant{{Role: role, UnitId: unit}} }
+	g := func(role string, unit uint64) []*pluginv1.RoleGrant {
+		return []*pluginv1.RoleGrant{{Role: role, UnitId: unit}}
+	}
 	f.People = append(f.People,
 		&pluginv1.Person{Id: managerID, Name: "Maya Manager", Email: "maya@test.example", Grants: g("central_team", cohortUnit)},
 		&pluginv1.Person{Id: coraID, Name: "Cora Coach", Email: "cora@test.example", Grants: g("headteacher", plugintest.SchoolC)},

@@ -88,10 +88,13 @@ func (s *Store) LogSession(pairID uint64, in SessionInput) (Session, error) {
 	if !rules.ValidMode(in.Mode) {
 		v.add("mode", "Choose how the session was held")
 	}
-	themes := slices.Clone(in.Themes)
-	slices.Sort(themes)
-	themes = slices.Compact(themes)
-	for _, t := range themes {
+	var themes []string // in the order of rules.Themes
+	for _, t := range rules.Themes {
+		if slices.Contains(in.Themes, t.Value) {
+			themes = append(themes, t.Value)
+		}
+	}
+	for _, t := range in.Themes {
 		if !rules.ValidTheme(t) {
 			v.add("themes", "Choose themes from the list")
 			break

@@ -138,7 +138,7 @@ func showPair(w http.ResponseWriter, r *http.Request, errs ui.Errors) error {
 			"themes": rules.List(s.ThemeList(), rules.ThemeLabel), "actions": dash(s.Actions), "by": sideLabel(s.LoggedSide)}
 		if v.ShowNotes {
 			own, _ := s.NoteOf(pv.Rel.Side)
-			row["mine"] = ui.Link{Label: noteLabel(own), Href: sdk.URL(r, "/sessions/"+itoa(s.ID))}
+			row["mine"] = fragment("mynote", map[string]string{"Text": own, "Label": noteLabel(own), "Href": sdk.URL(r, "/sessions/"+itoa(s.ID))})
 			theirs, shared := s.NoteOf(otherSide(pv.Rel.Side))
 			switch {
 			case theirs == "":

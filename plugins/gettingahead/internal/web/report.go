@@ -172,13 +172,13 @@ func upper(s string) string {
 // participants and coaches by pseudonym, sessions by month.
 var (
 	participantsData = research.Dataset{Name: "participants", Description: "One row per participant of the cohort.", Columns: []research.Column{
-		{Name: "participant", Description: "The participant", Pseudonym: "participant"},
+		{Name: "participant", Type: research.String, Description: "The participant", Pseudonym: "participant"},
 		{Name: "region", Type: research.String, Description: "The cohort's region"},
 		{Name: "school_year", Type: research.String, Description: "The cohort's school year, e.g. 2017-18"},
 		{Name: "post_at_start", Type: research.String, Description: "Post on joining", Allowed: choiceValues(rules.Posts)},
 		{Name: "years_senior", Type: research.Integer, Description: "Years in senior leadership on joining"},
 		{Name: "applied_before", Type: research.Boolean, Description: "Applied for a headship in the twelve months before the programme"},
-		{Name: "coach", Description: "The participant's (last) coach; blank for none", Pseudonym: "coach", Optional: true},
+		{Name: "coach", Type: research.String, Description: "The participant's (last) coach; blank for none", Pseudonym: "coach", Optional: true},
 		{Name: "sessions", Type: research.Integer, Description: "Coaching sessions logged"},
 		{Name: "coaching_hours", Type: research.Number, Description: "Hours of coaching logged"},
 		{Name: "withdrew", Type: research.Boolean, Description: "Withdrew during the year"},
@@ -188,15 +188,15 @@ var (
 		{Name: "promotion_month", Type: research.String, Description: "Month of that promotion (YYYY-MM); blank for none", Optional: true},
 	}}
 	assessmentData = research.Dataset{Name: "self_assessment", Description: "One row per participant, round and item: the self-assessment scores.", Columns: []research.Column{
-		{Name: "participant", Description: "The participant", Pseudonym: "participant"},
+		{Name: "participant", Type: research.String, Description: "The participant", Pseudonym: "participant"},
 		{Name: "round", Type: research.String, Description: "start or end of the year", Allowed: choiceValues(rules.Rounds)},
 		{Name: "area", Type: research.String, Description: "The item's area"},
 		{Name: "item", Type: research.String, Description: "The item's key (see the plugin's README for its wording)"},
 		{Name: "score", Type: research.Integer, Description: "1 (not at all) to 5 (completely)"},
 	}}
 	sessionData = research.Dataset{Name: "sessions", Description: "One row per coaching session, dated by month only.", Columns: []research.Column{
-		{Name: "participant", Description: "The pair's participant", Pseudonym: "participant"},
-		{Name: "coach", Description: "The pair's coach", Pseudonym: "coach"},
+		{Name: "participant", Type: research.String, Description: "The pair's participant", Pseudonym: "participant"},
+		{Name: "coach", Type: research.String, Description: "The pair's coach", Pseudonym: "coach"},
 		{Name: "month", Type: research.String, Description: "Month of the session, YYYY-MM"},
 		{Name: "minutes", Type: research.Integer, Description: "Length"},
 		{Name: "mode", Type: research.String, Description: "How it was held", Allowed: choiceValues(rules.Modes)},

@@ -149,6 +149,9 @@ type req struct {
 
 func newReq(r *http.Request) *req {
 	ctx := r.Context()
+	if r.Method == http.MethodPost {
+		_ = r.ParseForm() // a malformed body leaves the form empty: every field is then refused as missing
+	}
 	audit := func(tx *gorm.DB, action, entityType, entityID string, before, after any) error {
 		return sdk.AuditTx(ctx, tx, action, entityType, entityID, before, after)
 	}
