@@ -192,6 +192,10 @@ type partnership struct {
 	school  tenancy.Unit
 	// ctg are the Challenge the Gap schools (in a cluster), in list order.
 	ctg []tenancy.Unit
+	// gal is the Getting Ahead London cohort unit, and galSchools its
+	// schools by name.
+	gal        tenancy.Unit
+	galSchools map[string]tenancy.Unit
 }
 
 // pupilSchools are the schools that get demo pupils: Challenge the Gap's and
@@ -216,6 +220,7 @@ func buildPartnership(ctx context.Context, s Services, rows []Row, rng *rand.Ran
 	groups := map[string]tenancy.Unit{}
 	schools := map[string]tenancy.Unit{}
 	inCtG := map[uint]bool{}
+	p.galSchools = map[string]tenancy.Unit{}
 	for _, r := range rows {
 		kind, ok := groupKinds[r.GroupKind]
 		if !ok {
@@ -248,6 +253,9 @@ func buildPartnership(ctx context.Context, s Services, rows []Row, rng *rand.Ran
 		if p.cluster.ID == 0 && kind == tenancy.KindCluster {
 			p.cluster = g
 		}
+		if kind == tenancy.KindCohort && r.Programme == "gettingahead" {
+			p.gal, p.galSchools[r.School] = g, sc
+		}
 		if kind == tenancy.KindCluster && !inCtG[sc.ID] {
 			inCtG[sc.ID] = true
 			p.ctg = append(p.ctg, sc)
@@ -264,6 +272,18 @@ type trust struct {
 	// ctg are the schools of the trust's Challenge the Gap cluster.
 	ctg []tenancy.Unit
 }
+
+// The Getting Ahead London demo accounts, and the schools of the coach
+// and of the participant (a coach school and a participant school of the
+// 2017-18 list).
+const (
+	GALManager           = "gal.manager@partnership.example.org"
+	GALCoach             = "gal.coach@partnership.example.org"
+	GALParticipant       = "gal.participant@partnership.example.org"
+	GALHead              = "gal.head@partnership.example.org"
+	GALCoachSchool       = "Dunraven"
+	GALParticipantSchool = "Lammas School and Sixth Form"
+)
 
 // TrustCluster is the name of the trust's cluster unit for Challenge the
 // Gap: three of its schools (two primaries and a secondary) that the
@@ -355,6 +375,15 @@ func addUsers(ctx context.Context, s Services, p partnership, t trust) error {
 			{"headteacher@partnership.example.org", "Ruth Adeyemi", authz.RoleHeadteacher, false, unit(p.school), ""},
 			{"teacher@partnership.example.org", "Owen Hughes", authz.RoleTeacher, false, unit(p.school), ""},
 			{"para@partnership.example.org", "Maya Collins", authz.RoleParaProfessional, false, unit(p.school), ""},
+			// Getting Ahead London: its programme manager (the central team at
+			// the cohort unit), a coach (the head of a coach school), a
+			// participant (a senior leader of a participant school) and that
+			// participant's headteacher. The plugin's demo links the coach and
+			// participant to its records by their roles at these schools.
+			{GALManager, "Nadia Osei", authz.RoleCentralTeam, false, unit(p.gal), ""},
+			{GALCoach, "Grace Adebayo", authz.RoleHeadteacher, false, unit(p.galSchools[GALCoachSchool]), ""},
+			{GALParticipant, "Sam Okoro", authz.RoleSeniorLeader, false, unit(p.galSchools[GALParticipantSchool]), ""},
+			{GALHead, "Joan Fletcher", authz.RoleHeadteacher, false, unit(p.galSchools[GALParticipantSchool]), ""},
 		}},
 		{t.tenant, []demoUser{
 			{"admin@northstar.example.org", "Alex Morgan", authz.RoleTenantAdmin, false, root(t.tenant.ID), ""},
@@ -410,6 +439,10 @@ func logins() []Login {
 		{"Challenge Partners", "headteacher@partnership.example.org", "Ruth Adeyemi", "headteacher", "a school of the first hub"},
 		{"Challenge Partners", "teacher@partnership.example.org", "Owen Hughes", "teacher", "that school"},
 		{"Challenge Partners", "para@partnership.example.org", "Maya Collins", "para-professional", "that school"},
+		{"Challenge Partners", GALManager, "Nadia Osei", "Getting Ahead London programme manager (central team)", "the GAL cohort"},
+		{"Challenge Partners", GALCoach, "Grace Adebayo", "headteacher, a GAL coach", GALCoachSchool},
+		{"Challenge Partners", GALParticipant, "Sam Okoro", "senior leader, a GAL participant", GALParticipantSchool},
+		{"Challenge Partners", GALHead, "Joan Fletcher", "headteacher of that participant", GALParticipantSchool},
 		{"Northstar Learning Trust (http://trust.localhost:8080)", "admin@northstar.example.org", "Alex Morgan", "tenant admin", "the trust's tenant"},
 		{"Northstar Learning Trust", "ceo@northstar.example.org", "Jordan Blake", "trust leader", "the trust"},
 		{"Northstar Learning Trust", "head@northstar.example.org", "Chris Doyle", "headteacher", "Northstar Meadow Primary Academy"},

@@ -36,9 +36,9 @@ func (cohortV1) TableName() string { return "cohorts" }
 
 type applicationV1 struct {
 	ID            uint64    `gorm:"primaryKey"`
-	TenantID      uint64    `gorm:"not null;uniqueIndex:ux_applications_person,priority:1"`
-	CohortID      uint64    `gorm:"not null;uniqueIndex:ux_applications_person,priority:2"`
-	PersonID      uint64    `gorm:"not null;uniqueIndex:ux_applications_person,priority:3;index:ix_applications_person_id"`
+	TenantID      uint64    `gorm:"not null;index:ix_applications_cohort,priority:1"`
+	CohortID      uint64    `gorm:"not null;index:ix_applications_cohort,priority:2"`
+	PersonID      uint64    `gorm:"not null;default:0;index:ix_applications_person_id"`
 	Name          string    `gorm:"size:200;not null"`
 	Email         string    `gorm:"size:254;not null"`
 	SchoolID      uint64    `gorm:"not null"`

@@ -66,7 +66,8 @@ type ApplicationInput struct {
 }
 
 // Apply records an application to cohort, open for applications; a person
-// applies to a cohort once.
+// with an account applies to a cohort once (PersonID 0 is a paper
+// application, entered for someone without one).
 func (s *Store) Apply(cohortID uint64, in ApplicationInput) (Application, error) {
 	c, err := s.Cohort(cohortID)
 	if err != nil {
@@ -93,7 +94,16 @@ func (s *Store) Apply(cohortID uint64, in ApplicationInput) (Application, error)
 	a := Application{TenantID: s.tenant, CohortID: cohortID, PersonID: in.PersonID, Name: in.Name, Email: in.Email, SchoolID: in.SchoolID,
 		Post: in.Post, YearsSenior: in.YearsSenior, AppliedBefore: in.AppliedBefore, Goals: in.Goals, Status: Submitted, CreatedAt: s.now}
 	err = s.change("application.create", "application", func(tx *Store) (uint64, any, any, error) {
-		err := tx.create(&a, "you have applied to this cohort already")
+		if in.PersonID != 0 {
+			var n int64
+			if err := tx.q(&Application{}).Where("cohort_id = ? AND person_id = ?", cohortID, in.PersonID).Count(&n).Error; err != nil {
+				return 0, nil, nil, err
+			}
+			if n > 0 {
+				return 0, nil, nil, conflict("you have applied to this cohort already")
+			}
+		}
+		err := tx.db.Create(&a).Error
 		return a.ID, nil, map[string]any{"cohort_id": cohortID, "person_id": in.PersonID, "school_id": in.SchoolID, "post": in.Post}, err
 	})
 	return a, err
