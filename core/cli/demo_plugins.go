@@ -37,6 +37,9 @@ var DemoPlugins = []demoPlugin{
 	{ID: DemoPlugin, Name: "Challenge the Gap", Tenants: []string{demo.PartnershipSlug, demo.TrustSlug},
 		Try: "central@partnership.example.org (programme lead of every cluster), ceo@northstar.example.org (the trust's),\n" +
 			"  head@northstar.example.org (leads the trust's cluster) or teacher@northstar.example.org (on its team)"},
+	{ID: "gettingahead", Name: "Getting Ahead London", Tenants: []string{demo.PartnershipSlug},
+		Try: demo.GALManager + " (runs the match of this year's cohort; 2017-18's report), " + demo.GALCoach + " (a coach),\n" +
+			"  " + demo.GALParticipant + " (a participant) or " + demo.GALHead + " (the participant's headteacher, who sees what is shared)"},
 }
 
 // demoSeedJob is the job a demo plugin declares to build its own demo data.

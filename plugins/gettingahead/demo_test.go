@@ -44,7 +44,9 @@ func demoFixture(t *testing.T) *plugintest.Fixture {
 		}
 		fx.Schools = append(fx.Schools, &pluginv1.School{Id: id, Name: r[0], Phase: phase, ParentIds: []uint64{cohortUnit}})
 	}
-	g := func(role string, unit uint64) []*pluginv1.RoleGrant { return []*pluginv1.RoleGrant{{Role: role, UnitId: unit}} }
+	g := func(role string, unit uint64) []*pluginv1.RoleGrant {
+		return []*pluginv1.RoleGrant{{Role: role, UnitId: unit}}
+	}
 	fx.People = append(fx.People,
 		&pluginv1.Person{Id: 500, Name: "Nadia Osei", Email: "gal.manager@test.example", Grants: g("central_team", cohortUnit)},
 		&pluginv1.Person{Id: 501, Name: "Grace Adebayo", Email: "gal.coach@test.example", Grants: g("headteacher", ids["Dunraven"])},

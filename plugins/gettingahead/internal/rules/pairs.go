@@ -88,8 +88,10 @@ func PaceOf(minutes int, soFar, expectedHours float64) Pace {
 }
 
 // Share is a share of a whole in plain words, for a funder's report:
-// "a third", "nearly half". It rounds to the nearest of the fractions people
-// use and says "about" unless the share is exact.
+// "a third", "about two fifths". It rounds to the nearest of the fractions
+// people use and says "about" unless the share is exact; below 7.5% it says
+// "fewer than one in ten" (and above 92.5% "more than nine in ten") rather
+// than round a few people up to a tenth.
 func Share(k, n int) string {
 	if n <= 0 {
 		return "none of them"
@@ -107,6 +109,12 @@ func Share(k, n int) string {
 	fracs := []frac{{1, 10, "a tenth"}, {1, 5, "a fifth"}, {1, 4, "a quarter"}, {1, 3, "a third"}, {2, 5, "two fifths"},
 		{1, 2, "half"}, {3, 5, "three fifths"}, {2, 3, "two thirds"}, {3, 4, "three quarters"}, {4, 5, "four fifths"}, {9, 10, "nine in ten"}}
 	x := float64(k) / float64(n)
+	switch {
+	case x < 0.075:
+		return "fewer than one in ten"
+	case x > 0.925:
+		return "more than nine in ten"
+	}
 	best := fracs[0]
 	for _, f := range fracs[1:] {
 		if math.Abs(x-float64(f.num)/float64(f.den)) < math.Abs(x-float64(best.num)/float64(best.den)) {

@@ -102,7 +102,7 @@ func TestShareInWords(t *testing.T) {
 		want string
 	}{
 		{16, 48, "a third"}, {15, 48, "about a third"}, {20, 48, "about two fifths"}, {24, 48, "half"},
-		{0, 48, "none"}, {48, 48, "all"}, {1, 0, "none of them"}, {12, 48, "a quarter"}, {45, 48, "about nine in ten"},
+		{0, 48, "none"}, {48, 48, "all"}, {1, 0, "none of them"}, {12, 48, "a quarter"}, {43, 48, "about nine in ten"}, {45, 48, "more than nine in ten"}, {1, 30, "fewer than one in ten"}, {3, 30, "a tenth"},
 	} {
 		if got := Share(tc.k, tc.n); got != tc.want {
 			t.Errorf("Share(%d, %d) = %q, want %q", tc.k, tc.n, got, tc.want)
