@@ -107,18 +107,7 @@ func (s *Store) Cohorts() ([]Cohort, error) {
 
 // CohortsByID loads cohorts by id into a map.
 func (s *Store) CohortsByID(idList []uint64) (map[uint64]Cohort, error) {
-	out := map[uint64]Cohort{}
-	if len(idList) == 0 {
-		return out, nil
-	}
-	var cs []Cohort
-	if err := s.q(&Cohort{}).Where("id IN ?", idList).Find(&cs).Error; err != nil {
-		return nil, err
-	}
-	for _, c := range cs {
-		out[c.ID] = c
-	}
-	return out, nil
+	return byID(s, idList, func(x Cohort) uint64 { return x.ID })
 }
 
 // checkEmail keeps an optional e-mail address well formed.

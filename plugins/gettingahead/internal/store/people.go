@@ -294,18 +294,7 @@ func (s *Store) CoachesOf(personID uint64) ([]Coach, error) {
 
 // CoachesByID loads coaches by id into a map.
 func (s *Store) CoachesByID(idList []uint64) (map[uint64]Coach, error) {
-	out := map[uint64]Coach{}
-	if len(idList) == 0 {
-		return out, nil
-	}
-	var cs []Coach
-	if err := s.q(&Coach{}).Where("id IN ?", idList).Find(&cs).Error; err != nil {
-		return nil, err
-	}
-	for _, c := range cs {
-		out[c.ID] = c
-	}
-	return out, nil
+	return byID(s, idList, func(x Coach) uint64 { return x.ID })
 }
 
 // Participant is an aspiring head in a cohort.
@@ -388,18 +377,7 @@ func (s *Store) SharedParticipants() ([]Participant, error) {
 
 // ParticipantsByID loads participants by id into a map.
 func (s *Store) ParticipantsByID(idList []uint64) (map[uint64]Participant, error) {
-	out := map[uint64]Participant{}
-	if len(idList) == 0 {
-		return out, nil
-	}
-	var ps []Participant
-	if err := s.q(&Participant{}).Where("id IN ?", idList).Find(&ps).Error; err != nil {
-		return nil, err
-	}
-	for _, p := range ps {
-		out[p.ID] = p
-	}
-	return out, nil
+	return byID(s, idList, func(x Participant) uint64 { return x.ID })
 }
 
 // SetShare sets whether a participant shares their record with their headteacher.

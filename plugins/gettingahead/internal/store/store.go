@@ -185,3 +185,19 @@ func ids[T any](rows []T, f func(T) uint64) []uint64 {
 	}
 	return out
 }
+
+// byID loads the tenant's rows of T with these ids into a map by id.
+func byID[T any](s *Store, idList []uint64, id func(T) uint64) (map[uint64]T, error) {
+	out := map[uint64]T{}
+	if len(idList) == 0 {
+		return out, nil
+	}
+	var rows []T
+	if err := s.q(new(T)).Where("id IN ?", idList).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[id(r)] = r
+	}
+	return out, nil
+}

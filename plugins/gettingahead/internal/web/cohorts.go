@@ -35,6 +35,16 @@ type pairLine struct {
 	QuietDays          int
 }
 
+// managedCohort loads the cohort of the path, for an actor holding perm at
+// its unit, with its records.
+func (q *req) managedCohort(perm string) (*cohortData, error) {
+	c, err := q.cohortOf(perm)
+	if err != nil {
+		return nil, err
+	}
+	return q.loadCohort(c)
+}
+
 func (q *req) loadCohort(c store.Cohort) (*cohortData, error) {
 	d := &cohortData{Cohort: c, coachByID: map[uint64]store.Coach{}, partByID: map[uint64]store.Participant{}}
 	var err error
@@ -134,14 +144,11 @@ func cohortPage(w http.ResponseWriter, r *http.Request) error { return showCohor
 
 func showCohort(w http.ResponseWriter, r *http.Request, errs ui.Errors) error {
 	q := newReq(r)
-	c, err := q.cohortOf(PermManage)
+	d, err := q.managedCohort(PermManage)
 	if err != nil {
 		return err
 	}
-	d, err := q.loadCohort(c)
-	if err != nil {
-		return err
-	}
+	c := d.Cohort
 	apps, err := q.s.Applications(c.ID)
 	if err != nil {
 		return err
@@ -152,7 +159,7 @@ func showCohort(w http.ResponseWriter, r *http.Request, errs ui.Errors) error {
 		{"The match", "/match"}, {"Pairs and hours", "/pairs"}, {"Events", "/events"}, {"The funder's report", "/report"}, {"The evaluator's export", "/export"}} {
 		v.Links = append(v.Links, ui.Link{Label: l.label, Href: sdk.URL(r, base+l.path)})
 	}
-	places, active, minutes := 0, 0, 0
+	places, underWay, minutes := 0, 0, 0
 	for _, co := range d.Coaches {
 		if !co.Withdrawn() {
 			places += co.Capacity
@@ -161,7 +168,7 @@ func showCohort(w http.ResponseWriter, r *http.Request, errs ui.Errors) error {
 	var quiet []ui.Row
 	for _, p := range d.Pairs {
 		if p.Active() {
-			active++
+			underWay++
 		}
 		minutes += p.Tally.Minutes
 		if p.Quiet {
@@ -169,12 +176,12 @@ func showCohort(w http.ResponseWriter, r *http.Request, errs ui.Errors) error {
 				"last": dateOrStart(p), "days": p.QuietDays, "flagged": dashDate(p.FlaggedOn)})
 		}
 	}
-	expected := float64(active * c.ExpectedHours)
+	expected := float64(underWay * c.ExpectedHours)
 	v.Stats = ui.Stats{
 		{Value: strconv.Itoa(len(apps)), Label: "Applications"},
-		{Value: strconv.Itoa(countActive(d.Participants)), Label: "Participants taking part"},
-		{Value: fmt.Sprintf("%d (%d places)", countActiveCoaches(d.Coaches), places), Label: "Coaches"},
-		{Value: strconv.Itoa(active), Label: "Pairs under way"},
+		{Value: strconv.Itoa(len(active(d.Participants))), Label: "Participants taking part"},
+		{Value: fmt.Sprintf("%d (%d places)", len(active(d.Coaches)), places), Label: "Coaches"},
+		{Value: strconv.Itoa(underWay), Label: "Pairs under way"},
 		{Value: rules.Hours(minutes) + " h", Label: fmt.Sprintf("Coaching logged (%.0f h expected over the year)", expected)},
 	}
 	v.Quiet = ui.Table{Caption: "Pairs with no session in six weeks", ID: "quiet", Rows: quiet, Empty: "No pair has gone six weeks without a session.",
@@ -201,26 +208,6 @@ func dashDate(s string) string {
 		return "—"
 	}
 	return rules.FormatDate(store.ParseDate(s))
-}
-
-func countActive(ps []store.Participant) int {
-	n := 0
-	for _, p := range ps {
-		if !p.Withdrawn() {
-			n++
-		}
-	}
-	return n
-}
-
-func countActiveCoaches(cs []store.Coach) int {
-	n := 0
-	for _, c := range cs {
-		if !c.Withdrawn() {
-			n++
-		}
-	}
-	return n
 }
 
 func updateCohort(w http.ResponseWriter, r *http.Request) error {

@@ -85,14 +85,11 @@ func matchPage(w http.ResponseWriter, r *http.Request) error { return showMatch(
 
 func showMatch(w http.ResponseWriter, r *http.Request, errs ui.Errors, problems []string) error {
 	q := newReq(r)
-	c, err := q.cohortOf(PermManage)
+	d, err := q.managedCohort(PermManage)
 	if err != nil {
 		return err
 	}
-	d, err := q.loadCohort(c)
-	if err != nil {
-		return err
-	}
+	c := d.Cohort
 	lists, err := q.s.Rankings(c.ID)
 	if err != nil {
 		return err
@@ -171,8 +168,8 @@ func showMatch(w http.ResponseWriter, r *http.Request, errs ui.Errors, problems 
 		v.Fixed = ui.Table{Caption: "Pairs fixed by hand", ID: "fixed", Rows: rows, Empty: "No pair is fixed by hand.",
 			Columns: []ui.Column{{Key: "participant", Label: "Participant"}, {Key: "coach", Label: "Coach"}, {Key: "free", Label: "Free"}}}
 		fields := []ui.Field{
-			{Kind: ui.Select, Name: "participant", Label: "Participant", Required: true, Options: options("Choose a participant", activeParts(d), func(p store.Participant) (uint64, string) { return p.ID, p.Name })},
-			{Kind: ui.Select, Name: "coach", Label: "Coach", Required: true, Options: options("Choose a coach", activeCoaches(d), func(c store.Coach) (uint64, string) { return c.ID, c.Name })},
+			{Kind: ui.Select, Name: "participant", Label: "Participant", Required: true, Options: options("Choose a participant", active(d.Participants), func(p store.Participant) (uint64, string) { return p.ID, p.Name })},
+			{Kind: ui.Select, Name: "coach", Label: "Coach", Required: true, Options: options("Choose a coach", active(d.Coaches), func(c store.Coach) (uint64, string) { return c.ID, c.Name })},
 		}
 		v.FixForm = &ui.Form{Action: sdk.URL(r, base+"/match/fixed"), CSRF: csrf, Fields: ui.Bind(fields, posted(r, errsFor(errs, "participant", "coach")), errs), Errors: errsFor(errs, "participant", "coach"), Submit: "Fix the pair"}
 	}
@@ -228,21 +225,12 @@ func errsFor(errs ui.Errors, fields ...string) ui.Errors {
 	return out
 }
 
-func activeParts(d *cohortData) []store.Participant {
-	var out []store.Participant
-	for _, p := range d.Participants {
-		if !p.Withdrawn() {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func activeCoaches(d *cohortData) []store.Coach {
-	var out []store.Coach
-	for _, c := range d.Coaches {
-		if !c.Withdrawn() {
-			out = append(out, c)
+// active keeps the people who have not withdrawn.
+func active[T interface{ Withdrawn() bool }](xs []T) []T {
+	var out []T
+	for _, x := range xs {
+		if !x.Withdrawn() {
+			out = append(out, x)
 		}
 	}
 	return out
@@ -301,14 +289,11 @@ func rematch(w http.ResponseWriter, r *http.Request) error { return solve(w, r, 
 
 func solve(w http.ResponseWriter, r *http.Request, kind string) error {
 	q := newReq(r)
-	c, err := q.cohortOf(PermManage)
+	d, err := q.managedCohort(PermManage)
 	if err != nil {
 		return err
 	}
-	d, err := q.loadCohort(c)
-	if err != nil {
-		return err
-	}
+	c := d.Cohort
 	var schools []uint64
 	for _, co := range d.Coaches {
 		schools = append(schools, co.SchoolID)

@@ -28,20 +28,17 @@ var pairColumns = []ui.Column{
 // pairsPage lists a cohort's pairs with their hours against the expectation.
 func pairsPage(w http.ResponseWriter, r *http.Request) error {
 	q := newReq(r)
-	c, err := q.cohortOf(PermManage)
+	d, err := q.managedCohort(PermManage)
 	if err != nil {
 		return err
 	}
+	c := d.Cohort
 	order, err := ui.ParseSort(r.URL.Query(), pairColumns, ui.Sort{Key: "pair"})
 	if err != nil {
 		return &sdk.HTTPError{Status: http.StatusBadRequest, Message: err.Error()}
 	}
-	d, err := q.loadCohort(c)
-	if err != nil {
-		return err
-	}
 	var rows []ui.Row
-	minutes, active, quiet := 0, 0, 0
+	minutes, underWay, quiet := 0, 0, 0
 	var soFar float64
 	for _, p := range d.Pairs {
 		minutes += p.Tally.Minutes
@@ -52,7 +49,7 @@ func pairsPage(w http.ResponseWriter, r *http.Request) error {
 			pace = template.HTML(string(pace) + " " + string(ui.Badge(ui.Danger, fmt.Sprintf("No session in %d days", p.QuietDays))))
 		}
 		if p.Active() {
-			active++
+			underWay++
 		} else {
 			pace = ui.Badge(ui.Neutral, "Ended "+rules.FormatDate(store.ParseDate(p.EndedOn)))
 		}
@@ -70,7 +67,7 @@ func pairsPage(w http.ResponseWriter, r *http.Request) error {
 		Stats: ui.Stats{
 			{Value: rules.Hours(minutes) + " h", Label: "Coaching logged in the cohort", N: len(d.Pairs)},
 			{Value: fmt.Sprintf("%.1f h", soFar), Label: "Expected by now"},
-			{Value: strconv.Itoa(quiet), Label: "Pairs with no session in six weeks", N: active},
+			{Value: strconv.Itoa(quiet), Label: "Pairs with no session in six weeks", N: underWay},
 		},
 		Pairs: ui.Table{Caption: "Pairs", ID: "pairs", Rows: rows, Sort: order, Query: r.URL.Query(), Empty: "No pair yet: publish the match.", Columns: pairColumns}}
 	return render(w, r, http.StatusOK, "Pairs", "pairs", v)

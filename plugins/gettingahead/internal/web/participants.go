@@ -405,49 +405,44 @@ func parseRanking(r *http.Request) ([]uint64, ui.Errors) {
 	return out, nil
 }
 
-func participantRankingsPage(w http.ResponseWriter, r *http.Request) error {
-	q := newReq(r)
+// ranker loads the ranker of the path for side: a participant (their own
+// list, or the manager's view of it) or a coach.
+func (q *req) ranker(side string) (id uint64, name, next string, rel relation, err error) {
+	if side == store.SideCoach {
+		c, rel, err := q.coach()
+		return c.ID, c.Name, "/coaches/" + itoa(c.ID), rel, err
+	}
 	p, rel, err := q.participant()
-	if err != nil {
-		return err
+	if err == nil && !rel.Self && !rel.Manager {
+		err = sdk.ErrNotFound // a coach does not see their participants' lists
 	}
-	if !rel.Self && !rel.Manager {
-		return sdk.ErrNotFound
-	}
-	return showRanking(w, r, store.SideParticipant, p.ID, p.Name, rel, nil)
+	return p.ID, p.Name, "/participants/" + itoa(p.ID), rel, err
 }
 
-func saveParticipantRankings(w http.ResponseWriter, r *http.Request) error {
-	q := newReq(r)
-	p, rel, err := q.participant()
-	if err != nil {
-		return err
+// rankingsPage shows the list of a participant or coach (side).
+func rankingsPage(side string) sdk.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, name, _, rel, err := newReq(r).ranker(side)
+		if err != nil {
+			return err
+		}
+		return showRanking(w, r, side, id, name, rel, nil)
 	}
-	if err := onlySelf(rel); err != nil {
-		return err
-	}
-	return saveRanking(w, r, q, store.SideParticipant, p.ID, p.Name, rel, "/participants/"+itoa(p.ID))
 }
 
-func coachRankingsPage(w http.ResponseWriter, r *http.Request) error {
-	q := newReq(r)
-	c, rel, err := q.coach()
-	if err != nil {
-		return err
+// saveRankings saves the actor's own list (side).
+func saveRankings(side string) sdk.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		q := newReq(r)
+		id, name, next, rel, err := q.ranker(side)
+		if err != nil {
+			return err
+		}
+		if err := onlySelf(rel); err != nil {
+			return err
+		}
+		return saveRanking(w, r, q, side, id, name, rel, next)
 	}
-	return showRanking(w, r, store.SideCoach, c.ID, c.Name, rel, nil)
-}
-
-func saveCoachRankings(w http.ResponseWriter, r *http.Request) error {
-	q := newReq(r)
-	c, rel, err := q.coach()
-	if err != nil {
-		return err
-	}
-	if err := onlySelf(rel); err != nil {
-		return err
-	}
-	return saveRanking(w, r, q, store.SideCoach, c.ID, c.Name, rel, "/coaches/"+itoa(c.ID))
 }
 
 func saveRanking(w http.ResponseWriter, r *http.Request, q *req, side string, rankerID uint64, name string, rel relation, next string) error {

@@ -83,14 +83,11 @@ func pct(s impact.Share) string {
 // cohort's records, with the numbers it rests on.
 func reportPage(w http.ResponseWriter, r *http.Request) error {
 	q := newReq(r)
-	c, err := q.cohortOf(PermReport)
+	d, err := q.managedCohort(PermReport)
 	if err != nil {
 		return err
 	}
-	d, err := q.loadCohort(c)
-	if err != nil {
-		return err
-	}
+	c := d.Cohort
 	facts, _, _, err := q.cohortFacts(d)
 	if err != nil {
 		return err
@@ -129,7 +126,7 @@ func reportPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Stats = ui.Stats{
 		{Value: strconv.Itoa(n), Label: "Participants", N: n},
-		{Value: strconv.Itoa(countActiveCoaches(d.Coaches)), Label: "Coaches"},
+		{Value: strconv.Itoa(len(active(d.Coaches))), Label: "Coaches"},
 		{Value: fmt.Sprintf("%d%%", rep.Promoted.Percent()), Label: "Promoted in year one", N: n},
 		{Value: fmt.Sprintf("%d%% → %d%%", rep.AppliedBefore.Percent(), rep.AppliedDuring.Percent()), Label: "Applying for headship, before and during", N: n},
 		{Value: rules.Hours(minutes) + " h", Label: "Coaching logged", N: sessions},
@@ -220,14 +217,11 @@ const ResearchProject = "gettingahead-evaluation"
 // as a zip.
 func export(w http.ResponseWriter, r *http.Request) error {
 	q := newReq(r)
-	c, err := q.cohortOf(PermExport)
+	d, err := q.managedCohort(PermExport)
 	if err != nil {
 		return err
 	}
-	d, err := q.loadCohort(c)
-	if err != nil {
-		return err
-	}
+	c := d.Cohort
 	facts, as, outcomes, err := q.cohortFacts(d)
 	if err != nil {
 		return err
