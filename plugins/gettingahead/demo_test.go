@@ -97,6 +97,22 @@ func TestDemoSeed(t *testing.T) {
 		coachSchool := c.page(pm, "/cohorts/"+past+"/coaches")
 		has(t, "2017-18's coaches", coachSchool, "Oaklands School", "Grace Adebayo")
 
+		// The manager's pages at the 2017-18 cohort's size: a few Host calls
+		// each, however many pairs (no call per row), timed.
+		pairPath := regexp.MustCompile(`/p/gettingahead(/pairs/\d+)`).FindStringSubmatch(pairs)[1]
+		for _, path := range []string{"/", "/cohorts/" + past, "/cohorts/" + past + "/match", "/cohorts/" + past + "/pairs",
+			"/cohorts/" + past + "/report", "/cohorts/" + past + "/applications", "/cohorts/" + past + "/events", pairPath} {
+			before := len(h.Host.Calls())
+			began := time.Now()
+			c.page(pm, path)
+			took := time.Since(began)
+			calls := len(h.Host.Calls()) - before
+			t.Logf("%s: GET %s: %d Host calls, %s", d, path, calls, took.Round(time.Millisecond))
+			if calls > 4 {
+				t.Errorf("GET %s makes %d Host calls: batch them", path, calls)
+			}
+		}
+
 		// Today's cohort: the manager runs the match and publishes it; the
 		// demo's coach and participant are a pair.
 		has(t, "today's match page", c.page(pm, "/cohorts/"+now+"/match"), "30 of 30 participants have ranked the coaches; 12 of 12 coaches", "Run the match")
