@@ -286,6 +286,18 @@ func TestPermissionsAndPrivateNotes(t *testing.T) {
 	c.post(coraID, sessionPath, url.Values{"note": {"Cora's private worry about the governors"}, "share": {"yes"}})
 	has(t, "Pol's pair page after sharing", c.page(polID, "/pairs/"+polPair), "Cora&#39;s private worry about the governors")
 
+	// Every change is audited, by its author, and the audit log keeps no note.
+	logged := false
+	for _, a := range c.h.Host.Audits() {
+		if strings.Contains(a.BeforeJSON+a.AfterJSON, "private worry") || strings.Contains(a.AfterJSON, "vision statement") {
+			t.Fatalf("the audit log keeps a session's words: %+v", a)
+		}
+		logged = logged || a.Action == "gettingahead.session.create" && a.UserID == coraID
+	}
+	if !logged {
+		t.Fatal("Cora's session is not audited as hers")
+	}
+
 	// Other people's records are not theirs to see.
 	for _, tc := range []struct {
 		who  uint64
@@ -438,6 +450,15 @@ func TestImpactReportAndExport(t *testing.T) {
 	pol := regexp.MustCompile(`(?m)^([0-9a-f]{32}),London,2017-18,deputy_head,4,false,[0-9a-f]{32},1,2,false,true,promoted_headship`).FindStringSubmatch(files["participants.csv"])
 	if pol == nil || !strings.Contains(files["self_assessment.csv"], pol[1]+",end,readiness,r_ready,4") || !strings.Contains(files["sessions.csv"], pol[1]) {
 		t.Fatalf("Pol's pseudonym does not join the files:\n%s\n%s", files["participants.csv"], files["self_assessment.csv"])
+	}
+	exported := 0
+	for _, a := range c.h.Host.Audits() {
+		if a.Action == "gettingahead.research.export" && a.UserID == managerID {
+			exported++
+		}
+	}
+	if exported != 1 {
+		t.Fatalf("the export is audited %d times, want once", exported)
 	}
 	again := unzip(t, c.do(managerID, "GET", "/cohorts/"+p.cohort+"/export", nil).Body)
 	if !strings.Contains(again["participants.csv"], pol[1]) {

@@ -192,3 +192,12 @@ func (s *Store) ResearchSecret() ([]byte, error) {
 	}
 	return hex.DecodeString(k.Secret)
 }
+
+// RecordExport audits that the evaluator's export of a cohort was taken,
+// with how many rows each file held: an export of people's records is an
+// access the audit log must show.
+func (s *Store) RecordExport(cohortID uint64, rows map[string]int) error {
+	return s.change("research.export", "cohort", func(tx *Store) (uint64, any, any, error) {
+		return cohortID, nil, map[string]any{"rows": rows}, nil
+	})
+}

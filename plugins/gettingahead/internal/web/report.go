@@ -251,6 +251,7 @@ func export(w http.ResponseWriter, r *http.Request) error {
 	from, to := rules.YearBounds(c.StartYear)
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
+	counts := map[string]int{}
 	write := func(ds research.Dataset, rows func(w *research.Writer) error) error {
 		for _, f := range []struct {
 			name string
@@ -278,6 +279,7 @@ func export(w http.ResponseWriter, r *http.Request) error {
 		if err := rows(rw); err != nil {
 			return err
 		}
+		counts[ds.Name] = rw.Rows()
 		return rw.Close()
 	}
 	err = write(participantsData, func(w *research.Writer) error {
@@ -338,6 +340,9 @@ func export(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err == nil {
 		err = zw.Close()
+	}
+	if err == nil {
+		err = q.s.RecordExport(c.ID, counts)
 	}
 	if err != nil {
 		return fmt.Errorf("research export of cohort %d: %w", c.ID, err)
