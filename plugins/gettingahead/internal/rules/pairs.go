@@ -77,6 +77,8 @@ func PaceOf(minutes int, soFar, expectedHours float64) Pace {
 	switch {
 	case expectedHours > 0 && h >= expectedHours:
 		return Completed
+	case soFar <= 0 && h > 0:
+		return OnTrack
 	case soFar <= 0:
 		return PaceNone
 	case h >= soFar-1e-9:

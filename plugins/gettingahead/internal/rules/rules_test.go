@@ -84,6 +84,7 @@ func TestPace(t *testing.T) {
 		wantText string
 	}{
 		{"nothing expected yet", 0, 0, PaceNone, "Not started"},
+		{"a session on the first day", 90, 0, OnTrack, "On track"},
 		{"on track", 300, 5, OnTrack, "On track"},
 		{"behind", 180, 5, Behind, "Behind"},
 		{"well behind", 120, 5, FarBehind, "Well behind"},

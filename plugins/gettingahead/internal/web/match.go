@@ -257,8 +257,8 @@ func draft(r *http.Request, n namer, d *cohortData, run store.MatchRun) (*draftV
 	hows := map[match.How]string{match.Matched: "Matched", match.FixedByHand: "Fixed by hand", match.Kept: "Under way"}
 	var rows []ui.Row
 	for _, p := range res.Pairs {
-		rows = append(rows, ui.Row{"participant": n.name(p.Participant), "pschool": school(p.Participant), "coach": n.name(p.Coach),
-			"cschool": school(p.Coach), "how": hows[why[p.Participant].How], "why": n.why(why[p.Participant])})
+		rows = append(rows, ui.Row{"participant": n.name(p.Participant) + " (" + school(p.Participant) + ")",
+			"coach": n.name(p.Coach) + " (" + school(p.Coach) + ")", "how": hows[why[p.Participant].How], "why": n.why(why[p.Participant])})
 	}
 	var un []ui.Row
 	for _, id := range res.Unmatched {
@@ -270,8 +270,8 @@ func draft(r *http.Request, n namer, d *cohortData, run store.MatchRun) (*draftV
 	}
 	dv := &draftView{Title: fmt.Sprintf("%s, run on %s", title, rules.FormatDate(run.CreatedAt.In(sdk.London()))), Notes: n.text(run.Notes),
 		Pairs: ui.Table{Caption: fmt.Sprintf("Pairs (%d)", len(res.Pairs)), ID: "draft-pairs", Rows: rows, Empty: "The draft forms no pair.",
-			Columns: []ui.Column{{Key: "participant", Label: "Participant"}, {Key: "pschool", Label: "Their school"}, {Key: "coach", Label: "Coach"},
-				{Key: "cschool", Label: "Coach's school"}, {Key: "how", Label: "How"}, {Key: "why", Label: "Why"}}},
+			Columns: []ui.Column{{Key: "participant", Label: "Participant (school)"}, {Key: "coach", Label: "Coach (school)"},
+				{Key: "how", Label: "How"}, {Key: "why", Label: "Why"}}},
 		Unmatched: ui.Table{Caption: fmt.Sprintf("Without a coach (%d)", len(res.Unmatched)), ID: "draft-unmatched", Rows: un, Empty: "Every participant has a coach.",
 			Columns: []ui.Column{{Key: "participant", Label: "Participant"}, {Key: "school", Label: "School"}, {Key: "why", Label: "Why"}}},
 		Publish: button{Action: sdk.URL(r, "/cohorts/"+itoa(d.Cohort.ID)+"/match/publish"), CSRF: sdk.CSRFField(r), Label: "Publish this match",

@@ -151,7 +151,7 @@ func reportPage(w http.ResponseWriter, r *http.Request) error {
 		Columns: []ui.Column{{Key: "area", Label: "Area"}, {Key: "n", Label: "Did both rounds", Numeric: true}, {Key: "start", Label: "Mean at the start"},
 			{Key: "end", Label: "Mean at the end"}, {Key: "change", Label: "Mean change"}, {Key: "counts", Label: "People"}}}
 	v.Caveats = []string{
-		fmt.Sprintf("Shares are of all %d participants accepted, the %d who withdrew included.", n, rep.Withdrawn),
+		withdrawnNote(n, rep.Withdrawn),
 		"Intervals are 95% intervals (Wilson for shares, paired t for changes): with a cohort this size, they are wide.",
 		"There is no comparison group: these figures say what happened to participants, not what the programme caused.",
 	}
@@ -368,4 +368,11 @@ func highestPromotion(os []store.Outcome, participantID uint64, from, to interfa
 		}
 	}
 	return best, on
+}
+
+func withdrawnNote(n, withdrawn int) string {
+	if withdrawn == 0 {
+		return fmt.Sprintf("Shares are of all %d participants accepted; none withdrew.", n)
+	}
+	return fmt.Sprintf("Shares are of all %d participants accepted, the %d who withdrew included: leaving does not take anyone out of the count.", n, withdrawn)
 }
