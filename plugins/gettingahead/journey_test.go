@@ -488,3 +488,30 @@ func unzip(t *testing.T, body []byte) map[string]string {
 	}
 	return files
 }
+
+// Networking events and shadowing days: the manager adds them, in the
+// cohort's year, and records who attended; the report counts them.
+func TestEventsAndAttendance(t *testing.T) {
+	c := start(t, "sqlite")
+	p, _, _ := setUpPublished(t, c)
+	base := "/cohorts/" + p.cohort
+	st, body := c.status(managerID, "POST", base+"/events", url.Values{"kind": {"networking"}, "title": {"Leading through change"}, "held_on": {"2019-01-25"}})
+	if st != http.StatusUnprocessableEntity {
+		t.Fatalf("an event outside the year: %d", st)
+	}
+	has(t, "the refused event", body, "Give a date in the programme year 2017-18", "Leading through change")
+	c.post(managerID, base+"/events", url.Values{"kind": {"networking"}, "title": {"Leading through change"}, "held_on": {"2018-01-25"}})
+	c.post(managerID, base+"/events", url.Values{"kind": {"shadowing"}, "title": {"A day at Cedar"}, "held_on": {"2018-02-06"}, "school": {itoa(plugintest.SchoolC)}})
+	events := c.page(managerID, base+"/events")
+	has(t, "the events", events, "Thu 25 Jan 2018", "Networking event", "Shadowing day", "Tue 6 Feb 2018")
+	ev := linkTo(t, events, "Leading through change")
+	c.post(managerID, ev+"/attendance", url.Values{"participant_" + p.pol: {"yes"}, "participant_" + p.pia: {"yes"}, "coach_" + p.cora: {"yes"}})
+	has(t, "the event", c.page(managerID, ev), `name="participant_`+p.pol+`" value="yes" checked`, "Present</dt><dd>3")
+	if st, _ := c.status(managerID, "POST", ev+"/attendance", url.Values{"participant_999": {"yes"}}); st != http.StatusUnprocessableEntity {
+		t.Fatalf("attendance of someone outside the cohort: %d", st)
+	}
+	if st, _ := c.status(polID, "GET", ev, nil); st != http.StatusForbidden {
+		t.Fatalf("a participant opens the manager's event page: %d", st)
+	}
+	has(t, "the report", c.page(managerID, base+"/report"), "2 (3 attendances)")
+}
