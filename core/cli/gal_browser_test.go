@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,21 +17,6 @@ import (
 	"github.com/challengepartners/upwards/core/storage/storagetest"
 )
 
-// buildGettingAhead builds the Getting Ahead London plugin into dir.
-func buildGettingAhead(t *testing.T, dir string) {
-	t.Helper()
-	repo, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, "gettingahead"), "./plugins/gettingahead")
-	build.Dir = repo
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build the gettingahead plugin: %v\n%s", err, out)
-	}
-}
-
 // Getting Ahead London's acceptance, in the browser on the demo install:
 // the programme manager of the demo cohort runs this year's match and
 // publishes it; the demo coach logs a session with its participant, who
@@ -45,7 +27,7 @@ func buildGettingAhead(t *testing.T, dir string) {
 // programme's pages on the way.
 func TestBrowserGettingAheadMatchSessionPromotionReport(t *testing.T) {
 	plugins := t.TempDir()
-	buildGettingAhead(t, plugins)
+	buildPlugin(t, plugins, "gettingahead")
 	browsertest.Chrome(t)
 	db := storagetest.URL(t, storage.SQLite)
 	data := t.TempDir()
