@@ -273,10 +273,11 @@ type trust struct {
 	ctg []tenancy.Unit
 }
 
-// The Getting Ahead London demo accounts, and the schools of the coach
-// and of the participant (a coach school and a participant school of the
-// 2017-18 list).
+// The Getting Ahead London demo: the list's cohort unit, the demo
+// accounts, and the schools of the coach and of the participant (a coach
+// school and a participant school of the 2017-18 list).
 const (
+	GALCohort            = "Getting Ahead London 2017-18"
 	GALManager           = "gal.manager@partnership.example.org"
 	GALCoach             = "gal.coach@partnership.example.org"
 	GALParticipant       = "gal.participant@partnership.example.org"
@@ -439,9 +440,9 @@ func logins() []Login {
 		{"Challenge Partners", "headteacher@partnership.example.org", "Ruth Adeyemi", "headteacher", "a school of the first hub"},
 		{"Challenge Partners", "teacher@partnership.example.org", "Owen Hughes", "teacher", "that school"},
 		{"Challenge Partners", "para@partnership.example.org", "Maya Collins", "para-professional", "that school"},
-		{"Challenge Partners", GALManager, "Nadia Osei", "Getting Ahead London programme manager (central team)", "the GAL cohort"},
-		{"Challenge Partners", GALCoach, "Grace Adebayo", "headteacher, a GAL coach", GALCoachSchool},
-		{"Challenge Partners", GALParticipant, "Sam Okoro", "senior leader, a GAL participant", GALParticipantSchool},
+		{"Challenge Partners", GALManager, "Nadia Osei", "central team; GAL programme manager (plugin role)", "the GAL cohort"},
+		{"Challenge Partners", GALCoach, "Grace Adebayo", "headteacher; GAL coach (plugin role)", GALCoachSchool},
+		{"Challenge Partners", GALParticipant, "Sam Okoro", "senior leader; GAL participant (plugin role)", GALParticipantSchool},
 		{"Challenge Partners", GALHead, "Joan Fletcher", "headteacher of that participant", GALParticipantSchool},
 		{"Northstar Learning Trust (http://trust.localhost:8080)", "admin@northstar.example.org", "Alex Morgan", "tenant admin", "the trust's tenant"},
 		{"Northstar Learning Trust", "ceo@northstar.example.org", "Jordan Blake", "trust leader", "the trust"},

@@ -44,14 +44,11 @@ func demoFixture(t *testing.T) *plugintest.Fixture {
 		}
 		fx.Schools = append(fx.Schools, &pluginv1.School{Id: id, Name: r[0], Phase: phase, ParentIds: []uint64{cohortUnit}})
 	}
-	g := func(role string, unit uint64) []*pluginv1.RoleGrant {
-		return []*pluginv1.RoleGrant{{Role: role, UnitId: unit}}
-	}
 	fx.People = append(fx.People,
-		&pluginv1.Person{Id: 500, Name: "Nadia Osei", Email: "gal.manager@test.example", Grants: g("central_team", cohortUnit)},
-		&pluginv1.Person{Id: 501, Name: "Grace Adebayo", Email: "gal.coach@test.example", Grants: g("headteacher", ids["Dunraven"])},
-		&pluginv1.Person{Id: 502, Name: "Sam Okoro", Email: "gal.participant@test.example", Grants: g("senior_leader", ids["Lammas School and Sixth Form"])},
-		&pluginv1.Person{Id: 503, Name: "Joan Fletcher", Email: "gal.head@test.example", Grants: g("headteacher", ids["Lammas School and Sixth Form"])},
+		&pluginv1.Person{Id: 500, Name: "Nadia Osei", Email: "gal.manager@test.example", Grants: manager(cohortUnit)},
+		&pluginv1.Person{Id: 501, Name: "Grace Adebayo", Email: "gal.coach@test.example", Grants: coach(ids["Dunraven"])},
+		&pluginv1.Person{Id: 502, Name: "Sam Okoro", Email: "gal.participant@test.example", Grants: participant(ids["Lammas School and Sixth Form"])},
+		&pluginv1.Person{Id: 503, Name: "Joan Fletcher", Email: "gal.head@test.example", Grants: grants("headteacher", ids["Lammas School and Sixth Form"])},
 	)
 	return fx
 }

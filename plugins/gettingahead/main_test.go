@@ -95,11 +95,16 @@ func TestManifestVersionAndPermissions(t *testing.T) {
 		perm, role string
 		want       bool
 	}{
-		{"gettingahead.cohort.manage", "central_team", true}, {"gettingahead.cohort.manage", "headteacher", false},
-		{"gettingahead.cohort.manage", "senior_leader", false}, {"gettingahead.cohort.manage", "tenant_admin", false},
-		{"gettingahead.shared.read", "headteacher", true}, {"gettingahead.shared.read", "senior_leader", false},
+		{"gettingahead.cohort.manage", "gettingahead.programme_manager", true}, {"gettingahead.cohort.manage", "central_team", false},
+		{"gettingahead.cohort.manage", "headteacher", false}, {"gettingahead.cohort.manage", "tenant_admin", false},
+		{"gettingahead.cohort.manage", "gettingahead.coach", false}, {"gettingahead.coaching.write", "gettingahead.coach", true},
+		{"gettingahead.coaching.write", "gettingahead.participant", true}, {"gettingahead.coaching.write", "headteacher", false},
+		{"gettingahead.coaching.write", "gettingahead.programme_manager", false},
+		{"gettingahead.shared.read", "headteacher", true}, {"gettingahead.shared.read", "gettingahead.coach", false},
+		{"gettingahead.programme.read", "headteacher", false}, {"gettingahead.programme.read", "senior_leader", true},
 		{"gettingahead.application.submit", "senior_leader", true}, {"gettingahead.research.export", "tenant_admin", false},
-		{"gettingahead.report.read", "senior_leader", false}, {"gettingahead.coaching.write", "central_team", false},
+		{"gettingahead.research.export", "central_team", false}, {"gettingahead.report.read", "central_team", true},
+		{"gettingahead.report.read", "gettingahead.participant", false},
 	} {
 		if slices.Contains(roles[tc.perm], tc.role) != tc.want {
 			t.Errorf("%s granted to %s: %v, want %v", tc.perm, tc.role, !tc.want, tc.want)
@@ -138,20 +143,43 @@ func fixture() *plugintest.Fixture {
 	f.Schools = append(f.Schools,
 		&pluginv1.School{Id: schoolD, Urn: "900004", Name: "Damson Primary School", Phase: pluginv1.Phase_PHASE_PRIMARY, ParentIds: []uint64{cohortUnit}},
 		&pluginv1.School{Id: schoolE, Urn: "900005", Name: "Elm Secondary School", Phase: pluginv1.Phase_PHASE_SECONDARY, ParentIds: []uint64{cohortUnit}})
-	g := func(role string, unit uint64) []*pluginv1.RoleGrant {
-		return []*pluginv1.RoleGrant{{Role: role, UnitId: unit}}
-	}
 	f.People = append(f.People,
-		&pluginv1.Person{Id: managerID, Name: "Maya Manager", Email: "maya@test.example", Grants: g("central_team", cohortUnit)},
-		&pluginv1.Person{Id: coraID, Name: "Cora Coach", Email: "cora@test.example", Grants: g("headteacher", plugintest.SchoolC)},
-		&pluginv1.Person{Id: patID, Name: "Pat Aspire", Email: "pat@test.example", Grants: g("senior_leader", plugintest.SchoolB)},
-		&pluginv1.Person{Id: piaID, Name: "Pia Aspire", Email: "pia@test.example", Grants: g("senior_leader", schoolE)},
-		&pluginv1.Person{Id: headEID, Name: "Eli Head", Email: "eli@test.example", Grants: g("headteacher", schoolE)},
-		&pluginv1.Person{Id: otherPMID, Name: "Otto Manager", Email: "otto@test.example", Grants: g("central_team", otherCohort)},
-		&pluginv1.Person{Id: polID, Name: "Pol Aspire", Email: "pol@test.example", Grants: g("senior_leader", plugintest.SchoolA)},
-		&pluginv1.Person{Id: cleoID, Name: "Cleo Coach", Email: "cleo@test.example", Grants: g("headteacher", schoolD)},
+		&pluginv1.Person{Id: managerID, Name: "Maya Manager", Email: "maya@test.example", Grants: manager(cohortUnit)},
+		&pluginv1.Person{Id: coraID, Name: "Cora Coach", Email: "cora@test.example", Grants: coach(plugintest.SchoolC)},
+		&pluginv1.Person{Id: patID, Name: "Pat Aspire", Email: "pat@test.example", Grants: participant(plugintest.SchoolB)},
+		&pluginv1.Person{Id: piaID, Name: "Pia Aspire", Email: "pia@test.example", Grants: participant(schoolE)},
+		&pluginv1.Person{Id: headEID, Name: "Eli Head", Email: "eli@test.example", Grants: grants("headteacher", schoolE)},
+		&pluginv1.Person{Id: otherPMID, Name: "Otto Manager", Email: "otto@test.example", Grants: manager(otherCohort)},
+		&pluginv1.Person{Id: polID, Name: "Pol Aspire", Email: "pol@test.example", Grants: participant(plugintest.SchoolA)},
+		&pluginv1.Person{Id: cleoID, Name: "Cleo Coach", Email: "cleo@test.example", Grants: coach(schoolD)},
 	)
+	for _, p := range f.People {
+		if p.GetId() == colmID { // the head of A coaches too
+			p.Grants = append(p.Grants, &pluginv1.RoleGrant{Role: "gettingahead.coach", UnitId: plugintest.SchoolA})
+		}
+	}
 	return f
+}
+
+func grants(role string, unit uint64) []*pluginv1.RoleGrant {
+	return []*pluginv1.RoleGrant{{Role: role, UnitId: unit}}
+}
+
+// manager holds the plugin's role at a cohort unit and, to read its
+// schools and people, the central team's there.
+func manager(unit uint64) []*pluginv1.RoleGrant {
+	return []*pluginv1.RoleGrant{{Role: "gettingahead.programme_manager", UnitId: unit}, {Role: "central_team", UnitId: unit}}
+}
+
+// coach is a headteacher at school holding the coach role there.
+func coach(school uint64) []*pluginv1.RoleGrant {
+	return []*pluginv1.RoleGrant{{Role: "headteacher", UnitId: school}, {Role: "gettingahead.coach", UnitId: school}}
+}
+
+// participant is a senior leader at school (who may apply) holding the
+// participant role there.
+func participant(school uint64) []*pluginv1.RoleGrant {
+	return []*pluginv1.RoleGrant{{Role: "senior_leader", UnitId: school}, {Role: "gettingahead.participant", UnitId: school}}
 }
 
 // client wraps the harness for terse requests.

@@ -7,15 +7,15 @@ import (
 
 	"github.com/challengepartners/upwards/plugins/gettingahead/internal/demo"
 	"github.com/challengepartners/upwards/plugins/gettingahead/internal/jobs"
-	"github.com/challengepartners/upwards/plugins/gettingahead/internal/rules"
+	"github.com/challengepartners/upwards/plugins/gettingahead/internal/roles"
 	"github.com/challengepartners/upwards/plugins/gettingahead/internal/web"
 )
 
 // Version is the plugin's version; CHANGELOG.md says what each one changed.
 const Version = "0.1.0"
 
-// roles joins role lists without repeats.
-func roles(lists ...[]string) []string {
+// join joins role lists without repeats.
+func join(lists ...[]string) []string {
 	var out []string
 	for _, l := range lists {
 		for _, r := range l {
@@ -27,10 +27,11 @@ func roles(lists ...[]string) []string {
 	return out
 }
 
-// Default grants. The programme's people and the roles that stand for them
-// are named once, in rules/roles.go: programme managers (at a cohort's
-// unit), coaches, participants (and senior leaders who may apply), and a
-// participant's headteacher, who reads only what the participant shares.
+// Default grants. The programme's people are named once, in package roles:
+// the plugin's programme managers (at a cohort's unit), coaches and
+// participants; senior leaders, who may apply; a participant's headteacher,
+// who reads only what the participant shares; the central team, which reads
+// the funder's report.
 func manifest() *pluginv1.Manifest {
 	return &pluginv1.Manifest{
 		Id:             "gettingahead",
@@ -40,15 +41,23 @@ func manifest() *pluginv1.Manifest {
 		Description:    "Getting Ahead London: experienced heads coach aspiring heads for a year, matched by a stable match; sessions, hours, events and the impact the funder asks for.",
 		Permissions: []*pluginv1.PermissionDecl{
 			{Name: web.PermRead, Description: "See the programme's front page and one's own part in it (a participant's record and coach, a coach's participants)",
-				DefaultRoles: roles(rules.ManagerRoles, rules.CoachRoles, rules.ParticipantRoles)},
-			{Name: web.PermApply, Description: "Apply to a cohort as an aspiring head", DefaultRoles: roles(rules.ParticipantRoles)},
+				DefaultRoles: join(roles.Managers, roles.Members, roles.Applicants)},
+			{Name: web.PermApply, Description: "Apply to a cohort as an aspiring head", DefaultRoles: join(roles.Applicants)},
 			{Name: web.PermCoaching, Description: "Act in one's own pair: rank, log sessions, write private notes, record self-assessments and outcomes",
-				DefaultRoles: roles(rules.CoachRoles, rules.ParticipantRoles)},
+				DefaultRoles: join(roles.Members)},
 			{Name: web.PermManage, Description: "Run a cohort at its unit: applications, coaches, the match, withdrawals, events, every pair's hours (never private notes)",
-				DefaultRoles: roles(rules.ManagerRoles)},
-			{Name: web.PermShared, Description: "As a headteacher, read the record a participant at the school shares", DefaultRoles: roles(rules.HeadRoles)},
-			{Name: web.PermReport, Description: "Read a cohort's report for the funder", DefaultRoles: roles(rules.ManagerRoles, rules.ReportRoles)},
-			{Name: web.PermExport, Description: "Download a cohort's anonymised export for the evaluator", DefaultRoles: roles(rules.ManagerRoles)},
+				DefaultRoles: join(roles.Managers)},
+			{Name: web.PermShared, Description: "As a headteacher, read the record a participant at the school shares", DefaultRoles: join(roles.Heads)},
+			{Name: web.PermReport, Description: "Read a cohort's report for the funder", DefaultRoles: join(roles.Managers, roles.ReportReaders)},
+			{Name: web.PermExport, Description: "Download a cohort's anonymised export for the evaluator", DefaultRoles: join(roles.Managers)},
+		},
+		Roles: []*pluginv1.RoleDecl{
+			{Name: roles.ProgrammeManager, Label: "Programme manager (Getting Ahead London)",
+				Description: "Runs the Getting Ahead London cohorts of the unit granted at: applications, coaches, the match, events, the funder's report. Needs a core role that reads the unit's schools and people too, such as the central team."},
+			{Name: roles.Coach, Label: "Coach (Getting Ahead London)",
+				Description: "An experienced head or trust leader coaching aspiring heads: ranks them, logs sessions, sees only their own participants."},
+			{Name: roles.Participant, Label: "Participant (Getting Ahead London)",
+				Description: "An aspiring head being coached: sees their own record and coach, logs sessions, records self-assessments and promotions."},
 		},
 		Navigation: []*pluginv1.NavItem{
 			{Label: "Getting Ahead London", Path: "/", Permission: web.PermRead},

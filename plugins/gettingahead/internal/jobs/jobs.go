@@ -14,6 +14,7 @@ import (
 
 	"github.com/challengepartners/upwards/plugins/sdk"
 
+	"github.com/challengepartners/upwards/plugins/gettingahead/internal/roles"
 	"github.com/challengepartners/upwards/plugins/gettingahead/internal/rules"
 	"github.com/challengepartners/upwards/plugins/gettingahead/internal/store"
 	"github.com/challengepartners/upwards/plugins/gettingahead/internal/trusts"
@@ -86,7 +87,7 @@ func Quiet(ctx context.Context, _ []byte) error {
 		units = append(units, cohorts[cid].UnitID)
 	}
 	host := sdk.HostFrom(ctx)
-	managers, err := host.PeopleWhere(ctx, sdk.PeopleQuery{UnitIDs: units, Roles: rules.ManagerRoles})
+	managers, err := host.PeopleWhere(ctx, sdk.PeopleQuery{UnitIDs: units, Roles: roles.Managers})
 	if err != nil {
 		return err
 	}
@@ -102,7 +103,7 @@ func Quiet(ctx context.Context, _ []byte) error {
 		var to []uint64
 		for _, m := range managers {
 			for _, g := range m.GetGrants() {
-				if g.GetUnitId() == c.UnitID && slices.Contains(rules.ManagerRoles, g.GetRole()) && !slices.Contains(to, m.GetId()) {
+				if g.GetUnitId() == c.UnitID && slices.Contains(roles.Managers, g.GetRole()) && !slices.Contains(to, m.GetId()) {
 					to = append(to, m.GetId())
 				}
 			}

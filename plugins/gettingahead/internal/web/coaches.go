@@ -8,6 +8,7 @@ import (
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 	"github.com/challengepartners/upwards/plugins/sdk/ui"
 
+	"github.com/challengepartners/upwards/plugins/gettingahead/internal/roles"
 	"github.com/challengepartners/upwards/plugins/gettingahead/internal/rules"
 	"github.com/challengepartners/upwards/plugins/gettingahead/internal/store"
 )
@@ -30,7 +31,7 @@ func showCoaches(w http.ResponseWriter, r *http.Request, errs ui.Errors) error {
 	if err != nil {
 		return err
 	}
-	people, err := q.host.PeopleWhere(r.Context(), sdk.PeopleQuery{Roles: rules.CoachRoles})
+	people, err := q.host.PeopleWhere(r.Context(), sdk.PeopleQuery{Roles: roles.CoachCandidates})
 	if err != nil {
 		return err
 	}
