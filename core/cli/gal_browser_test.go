@@ -67,6 +67,20 @@ func TestBrowserGettingAheadMatchSessionPromotionReport(t *testing.T) {
 	b.link("//table[@data-testid='managed']", cohort)
 	b.sees("this year's cohort", "Pairs under way", "Pairs with no session in six weeks")
 	b.axe("a cohort's page")
+	// Every page of the cohort passes axe: its applications, coaches and
+	// events (and an event's attendance), before the match.
+	for _, page := range []struct{ link, sees string }{
+		{"Applications and participants", "Shortlist"}, {"Coaches", "Recruit a coach"}, {"Events", "Add an event"},
+	} {
+		b.link("//nav[@aria-label='The cohort']", page.link)
+		b.sees(page.link, page.sees)
+		b.axe("the cohort's " + page.link)
+		b.link("//nav[@aria-label='Breadcrumb']", cohort)
+	}
+	b.fill("f-name", cohort) // settings: take applications, to see the form an applicant fills
+	b.eval(`document.getElementById("f-applications_open").checked = true`)
+	b.press("Save the settings")
+	b.sees("the settings saved", "Settings saved")
 	b.link("", "The match")
 	b.sees("the match page", "30 of 30 participants have ranked the coaches", "Run the match")
 	b.axe("the match page")
@@ -98,6 +112,9 @@ func TestBrowserGettingAheadMatchSessionPromotionReport(t *testing.T) {
 	b.fill("f-note", private)
 	b.press("Log the session")
 	b.sees("the logged session", "Session logged", actions, "Vision and strategy, Applications and interviews", private)
+	b.link("//table[@data-testid='sessions']", "Read or change your note")
+	b.sees("the note page", "Your note on the session of", "Let your participant read it")
+	b.axe("a session's note")
 	b.logOut()
 
 	// 3. The participant sees the session but not the coach's note, and records a promotion.
@@ -106,6 +123,24 @@ func TestBrowserGettingAheadMatchSessionPromotionReport(t *testing.T) {
 	b.link("", "Your record, coach and sessions")
 	b.sees("the participant's record", coach, "Stop sharing my record")
 	b.axe("a participant's record")
+	b.link("", "Your ranking of the coaches")
+	b.sees("the participant's ranking", "Your ranking", coach)
+	b.axe("a participant's ranking")
+	b.link("//nav[@aria-label='Breadcrumb']", participant)
+	b.link("//table[@data-testid='assessments']", "Fill it in")
+	b.sees("the self-assessment", "Knowledge and understanding of headship", "Readiness for headship")
+	b.axe("the self-assessment")
+	b.press("Save my self-assessment")
+	b.sees("the refused self-assessment", "There are 12 problems", "Choose a point from 1 to 5")
+	b.axe("the refused self-assessment")
+	b.link("//nav[@aria-label='Breadcrumb']", participant)
+	b.link("//nav", "Getting Ahead London")
+	b.sees("the participant's home", "Apply to "+cohort)
+	b.link("", "Apply to "+cohort)
+	b.sees("the application form", "What you want from coaching")
+	b.axe("the application form")
+	b.link("//nav", "Getting Ahead London")
+	b.link("", "Your record, coach and sessions")
 	b.link("", "Sessions with "+coach)
 	page := b.sees("the participant's view of the session", actions, "90 min", "Private")
 	if strings.Contains(page, private) {
