@@ -19,17 +19,21 @@ import (
 )
 
 // buildChallengeGap builds the Challenge the Gap plugin binary into dir.
-func buildChallengeGap(t *testing.T, dir string) {
+func buildChallengeGap(t *testing.T, dir string) { buildPlugin(t, dir, cli.DemoPlugin) }
+
+// buildPlugin builds the programme plugin plugins/<id> into dir/<id>, as
+// make build does.
+func buildPlugin(t *testing.T, dir, id string) {
 	t.Helper()
 	repo, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, cli.DemoPlugin), "./plugins/challengegap")
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, id), "./plugins/"+id)
 	build.Dir = repo
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build the challengegap plugin: %v\n%s", err, out)
+		t.Fatalf("build the %s plugin: %v\n%s", id, err, out)
 	}
 }
 

@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/challengepartners/upwards/core/app"
+	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/demo"
 	"github.com/challengepartners/upwards/core/pluginhost"
+	"github.com/challengepartners/upwards/core/tenancy"
 )
 
 // DemoPlugin is the programme plugin both demo tenants run: the trust runs
@@ -22,11 +24,22 @@ import (
 const DemoPlugin = "challengegap"
 
 // demoPlugin is one programme plugin of the demo install: its id, the demo
-// tenants that enable it, and what to print once its demo data is built.
+// tenants that enable it, the plugin's roles to grant to demo accounts once
+// it is enabled, and what to print once its demo data is built.
 type demoPlugin struct {
 	ID, Name string
 	Tenants  []string
+	Grants   []demoGrant
 	Try      string
+}
+
+// demoGrant is a plugin role granted to a demo account at a unit (by kind
+// and name) of a demo tenant: core/demo cannot grant it, since a plugin's
+// roles are grantable only in a tenant enabling the plugin.
+type demoGrant struct {
+	Tenant, Email, Role string
+	Kind                tenancy.Kind
+	Unit                string
 }
 
 // DemoPlugins lists the programme plugins the demo installs, in order: the
@@ -37,6 +50,14 @@ var DemoPlugins = []demoPlugin{
 	{ID: DemoPlugin, Name: "Challenge the Gap", Tenants: []string{demo.PartnershipSlug, demo.TrustSlug},
 		Try: "central@partnership.example.org (programme lead of every cluster), ceo@northstar.example.org (the trust's),\n" +
 			"  head@northstar.example.org (leads the trust's cluster) or teacher@northstar.example.org (on its team)"},
+	{ID: "gettingahead", Name: "Getting Ahead London", Tenants: []string{demo.PartnershipSlug},
+		Grants: []demoGrant{
+			{demo.PartnershipSlug, demo.GALManager, "gettingahead.programme_manager", tenancy.KindCohort, demo.GALCohort},
+			{demo.PartnershipSlug, demo.GALCoach, "gettingahead.coach", tenancy.KindSchool, demo.GALCoachSchool},
+			{demo.PartnershipSlug, demo.GALParticipant, "gettingahead.participant", tenancy.KindSchool, demo.GALParticipantSchool},
+		},
+		Try: demo.GALManager + " (runs the match of this year's cohort; 2017-18's report), " + demo.GALCoach + " (a coach),\n" +
+			"  " + demo.GALParticipant + " (a participant) or " + demo.GALHead + " (the participant's headteacher, who sees what is shared)"},
 }
 
 // demoSeedJob is the job a demo plugin declares to build its own demo data.
@@ -109,6 +130,13 @@ func seedDemoPlugin(ctx context.Context, a *app.App, dir string, dp demoPlugin, 
 				return fmt.Errorf("enable %s for %s: %w", dp.ID, slug, err)
 			}
 		}
+		for _, g := range dp.Grants {
+			if g.Tenant == slug {
+				if err := grantDemoRole(ctx, a, t.ID, g); err != nil {
+					return fmt.Errorf("demo plugin %s: %w", dp.ID, err)
+				}
+			}
+		}
 		admin, err := a.Identity.UserByEmail(ctx, t.ID, demo.Admins[slug])
 		if err != nil {
 			return fmt.Errorf("demo admin of %s: %w", slug, err)
@@ -122,6 +150,29 @@ func seedDemoPlugin(ctx context.Context, a *app.App, dir string, dp demoPlugin, 
 		fmt.Fprintf(out, "  Try %s.\n", dp.Try)
 	}
 	return nil
+}
+
+// grantDemoRole grants g, as the core's user pages would; a grant the
+// account holds already (a second run) is left as it is.
+func grantDemoRole(ctx context.Context, a *app.App, tenantID uint, g demoGrant) error {
+	u, err := a.Identity.UserByEmail(ctx, tenantID, g.Email)
+	if err != nil {
+		return fmt.Errorf("grant %s to %s: %w", g.Role, g.Email, err)
+	}
+	units, _, err := a.Tenancy.Search(ctx, tenantID, tenancy.SearchQuery{Text: g.Unit, Kind: g.Kind, Limit: 10})
+	if err != nil {
+		return fmt.Errorf("grant %s: find %s: %w", g.Role, g.Unit, err)
+	}
+	for _, unit := range units {
+		if unit.Name == g.Unit {
+			err := a.Authz.Grant(ctx, tenantID, u.ID, g.Role, unit.ID, nil)
+			if err != nil && !errors.Is(err, authz.ErrConflict) {
+				return err
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("grant %s to %s: no %s named %q", g.Role, g.Email, g.Kind, g.Unit)
 }
 
 // tenantsPhrase names the demo tenants a plugin is enabled for.

@@ -194,6 +194,10 @@ type partnership struct {
 	school  tenancy.Unit
 	// ctg are the Challenge the Gap schools (in a cluster), in list order.
 	ctg []tenancy.Unit
+	// gal is the Getting Ahead London cohort unit, and galSchools its
+	// schools by name.
+	gal        tenancy.Unit
+	galSchools map[string]tenancy.Unit
 }
 
 // pupilSchools are the schools that get demo pupils: Challenge the Gap's and
@@ -218,6 +222,7 @@ func buildPartnership(ctx context.Context, s Services, rows []Row, rng *rand.Ran
 	groups := map[string]tenancy.Unit{}
 	schools := map[string]tenancy.Unit{}
 	inCtG := map[uint]bool{}
+	p.galSchools = map[string]tenancy.Unit{}
 	for _, r := range rows {
 		kind, ok := groupKinds[r.GroupKind]
 		if !ok {
@@ -250,6 +255,9 @@ func buildPartnership(ctx context.Context, s Services, rows []Row, rng *rand.Ran
 		if p.cluster.ID == 0 && kind == tenancy.KindCluster {
 			p.cluster = g
 		}
+		if kind == tenancy.KindCohort && r.Programme == "gettingahead" {
+			p.gal, p.galSchools[r.School] = g, sc
+		}
 		if kind == tenancy.KindCluster && !inCtG[sc.ID] {
 			inCtG[sc.ID] = true
 			p.ctg = append(p.ctg, sc)
@@ -266,6 +274,19 @@ type trust struct {
 	// ctg are the schools of the trust's Challenge the Gap cluster.
 	ctg []tenancy.Unit
 }
+
+// The Getting Ahead London demo: the list's cohort unit, the demo
+// accounts, and the schools of the coach and of the participant (a coach
+// school and a participant school of the 2017-18 list).
+const (
+	GALCohort            = "Getting Ahead London 2017-18"
+	GALManager           = "gal.manager@partnership.example.org"
+	GALCoach             = "gal.coach@partnership.example.org"
+	GALParticipant       = "gal.participant@partnership.example.org"
+	GALHead              = "gal.head@partnership.example.org"
+	GALCoachSchool       = "Dunraven"
+	GALParticipantSchool = "Lammas School and Sixth Form"
+)
 
 // TrustCluster is the name of the trust's cluster unit for Challenge the
 // Gap: three of its schools (two primaries and a secondary) that the
@@ -357,6 +378,15 @@ func addUsers(ctx context.Context, s Services, p partnership, t trust) error {
 			{"headteacher@partnership.example.org", "Ruth Adeyemi", authz.RoleHeadteacher, false, unit(p.school), ""},
 			{"teacher@partnership.example.org", "Owen Hughes", authz.RoleTeacher, false, unit(p.school), ""},
 			{"para@partnership.example.org", "Maya Collins", authz.RoleParaProfessional, false, unit(p.school), ""},
+			// Getting Ahead London: its programme manager (the central team at
+			// the cohort unit), a coach (the head of a coach school), a
+			// participant (a senior leader of a participant school) and that
+			// participant's headteacher. The plugin's demo links the coach and
+			// participant to its records by their roles at these schools.
+			{GALManager, "Nadia Osei", authz.RoleCentralTeam, false, unit(p.gal), ""},
+			{GALCoach, "Grace Adebayo", authz.RoleHeadteacher, false, unit(p.galSchools[GALCoachSchool]), ""},
+			{GALParticipant, "Sam Okoro", authz.RoleSeniorLeader, false, unit(p.galSchools[GALParticipantSchool]), ""},
+			{GALHead, "Joan Fletcher", authz.RoleHeadteacher, false, unit(p.galSchools[GALParticipantSchool]), ""},
 		}},
 		{t.tenant, []demoUser{
 			{"admin@northstar.example.org", "Alex Morgan", authz.RoleTenantAdmin, false, root(t.tenant.ID), ""},
@@ -412,6 +442,10 @@ func logins() []Login {
 		{"Challenge Partners", "", "headteacher@partnership.example.org", "Ruth Adeyemi", "headteacher", "a school of the first hub"},
 		{"Challenge Partners", "", "teacher@partnership.example.org", "Owen Hughes", "teacher", "that school"},
 		{"Challenge Partners", "", "para@partnership.example.org", "Maya Collins", "para-professional", "that school"},
+		{"Challenge Partners", "", GALManager, "Nadia Osei", "central team; GAL programme manager (plugin role)", "the GAL cohort"},
+		{"Challenge Partners", "", GALCoach, "Grace Adebayo", "headteacher; GAL coach (plugin role)", GALCoachSchool},
+		{"Challenge Partners", "", GALParticipant, "Sam Okoro", "senior leader; GAL participant (plugin role)", GALParticipantSchool},
+		{"Challenge Partners", "", GALHead, "Joan Fletcher", "headteacher of that participant", GALParticipantSchool},
 		{"Northstar Learning Trust", TrustHost, "admin@northstar.example.org", "Alex Morgan", "tenant admin", "the trust's tenant"},
 		{"Northstar Learning Trust", "", "ceo@northstar.example.org", "Jordan Blake", "trust leader", "the trust"},
 		{"Northstar Learning Trust", "", "head@northstar.example.org", "Chris Doyle", "headteacher", "Northstar Meadow Primary Academy"},
