@@ -64,3 +64,9 @@ var WithdrawalReasons = []string{
 	"Staff changes", "Workload or capacity", "Change of leadership", "School closed or merged",
 	"Did not complete the baseline", "Did not want to be randomised", "Unhappy with its allocation", "Other",
 }
+
+// Subjects are the subjects a delegate may teach (the export carries the
+// subject, so it is chosen from a list, never typed).
+var Subjects = []string{"English", "Mathematics", "Science", "History", "Geography", "Modern foreign languages",
+	"Religious education", "Computing", "Art and design", "Design and technology", "Music", "Physical education",
+	"Business and economics", "Other"}

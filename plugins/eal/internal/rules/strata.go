@@ -81,9 +81,10 @@ func (s Stratification) String() string {
 	return strings.Join(out, ", ")
 }
 
-// Stratum is a school's stratum: its centre's name, then each further
-// factor's value, joined by " / ". A share that is not known is refused:
-// the school cannot be stratified.
+// Stratum is a school's stratum: its centre's code in the trial (C01, never
+// a name, since the list reaches the evaluator), then each further factor's
+// value, joined by " / ". A share that is not known is refused: the school
+// cannot be stratified.
 func (s Stratification) Stratum(centre string, f SchoolFacts) (string, error) {
 	parts := []string{centre}
 	for _, fc := range s.Factors[1:] {
