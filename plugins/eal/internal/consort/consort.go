@@ -71,6 +71,11 @@ type Diagram struct {
 	// Allocated: some school has an arm; only then are Arms filled in.
 	Allocated bool
 	Arms      [2]Arm // Intervention, then Control
+	// SuppressPupils shows a count of analysed pupils below 5 (zero
+	// included) as "fewer than 5 pupils", as the SDK's suppress package
+	// does, for pages read across schools; the evaluator's export gives
+	// the count.
+	SuppressPupils bool
 }
 
 // Pending is the excluded box's line for eligible schools not randomised
@@ -169,9 +174,17 @@ func (d Diagram) Lines() []Line {
 		out = append(out,
 			Line{Text: fmt.Sprintf("Allocated to %s: %s", strings.ToLower(name), schools(a.Allocated)), Lines: recv},
 			Line{Text: fmt.Sprintf("%s, lost to follow-up: %s", name, schools(a.LostTotal)), Lines: reasonLines(a.Lost)},
-			Line{Text: fmt.Sprintf("%s, analysed: %s, %s", name, schools(a.Analysed), plural(a.AnalysedPupils, "pupil"))})
+			Line{Text: fmt.Sprintf("%s, analysed: %s, %s", name, schools(a.Analysed), d.pupils(a.AnalysedPupils))})
 	}
 	return out
+}
+
+// pupils is a count of pupils, suppressed below 5 when asked.
+func (d Diagram) pupils(n int) string {
+	if d.SuppressPupils && n < 5 {
+		return "fewer than 5 pupils"
+	}
+	return plural(n, "pupil")
 }
 
 func armLabel(a string) string {

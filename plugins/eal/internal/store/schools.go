@@ -214,3 +214,9 @@ func (s *Store) Delegate(id uint64) (Delegate, error) {
 	var d Delegate
 	return d, s.first(&d, id, "delegate")
 }
+
+// TrialSchoolByID loads a trial school by its own id.
+func (s *Store) TrialSchoolByID(id uint64) (TrialSchool, error) {
+	var ts TrialSchool
+	return ts, s.first(&ts, id, "trial school")
+}

@@ -276,3 +276,15 @@ func (w Wave) Check() error {
 	}
 	return randomise.Verify(list, seed, com, f.Allocation())
 }
+
+// AllocationFile is the wave's recorded allocation, in the list's order.
+func (w Wave) AllocationFile() (randomise.Allocation, error) {
+	if !w.Allocated() {
+		return nil, fmt.Errorf("wave %d is not allocated", w.Number)
+	}
+	f, err := trialcsv.Parse(strings.NewReader(w.AllocationCSV))
+	if err != nil {
+		return nil, fmt.Errorf("wave %d's allocation: %w", w.Number, err)
+	}
+	return f.Allocation(), nil
+}
