@@ -118,6 +118,12 @@ const (
 	schoolH uint64 = 17
 	// Staff: the head of each school is 200+n, its teachers 210+3n…212+3n.
 	firstStaff uint64 = 200
+	// The trial's people. A plugin role carries only the plugin's
+	// permissions, so the trial manager and the centre lead also hold the
+	// central team's role (reading schools and people) where they work.
+	managerID     uint64 = 300
+	centreLeadID  uint64 = 301
+	facilitatorID uint64 = 302
 )
 
 // trialSchools are the fixture's evaluation schools.
@@ -145,6 +151,13 @@ func fixture() *plugintest.Fixture {
 			s.ParentIds = append(s.ParentIds, centreN) // the North centre's host
 		}
 	}
+	f.People = append(f.People,
+		&pluginv1.Person{Id: managerID, Name: "Tamsin Trialwell", Email: "tamsin@test.example", Grants: []*pluginv1.RoleGrant{
+			{Role: "central_team", UnitId: plugintest.RootUnit}, {Role: RoleTrialManager, UnitId: plugintest.RootUnit}}},
+		&pluginv1.Person{Id: centreLeadID, Name: "Casimir Centrelead", Email: "casimir@test.example", Grants: []*pluginv1.RoleGrant{
+			{Role: "central_team", UnitId: centreN}, {Role: RoleCentreLead, UnitId: centreN}}},
+		&pluginv1.Person{Id: facilitatorID, Name: "Fenella Facilitova", Email: "fenella@test.example", Grants: []*pluginv1.RoleGrant{
+			{Role: RoleFacilitator, UnitId: centreN}}})
 	names := map[uint64]string{schoolD: "Dunmore Academy", schoolE: "Elmfield School", schoolF: "Fernhill High School",
 		schoolG: "Greyfriars College", schoolH: "Hollins Park School"}
 	given := []string{"Zainab", "Yusuf", "Xenia", "Wiktor", "Vesna", "Umar", "Tomasz", "Sakura", "Rafael", "Quang", "Priya", "Olek"}
