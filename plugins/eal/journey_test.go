@@ -213,3 +213,7 @@ func exportFiles(t *testing.T, x *trialRun, v int) map[string][]byte {
 	}
 	return files
 }
+
+// objectionButton is a pupil's objection form: its trial pupil id and the
+// pupil's name on the button.
+var objectionButton = regexp.MustCompile(`action="/p/eal/trials/\d+/schools/\d+/pupils/(\d+)/objection">.*?Record an objection for ([^<]+)</button>`)

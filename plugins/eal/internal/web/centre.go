@@ -180,7 +180,7 @@ func renderCentre(w http.ResponseWriter, r *http.Request, x centreCtx, f form) e
 // attendance is one form per day: a checkbox per booked delegate.
 func attendance(r *http.Request, x centreCtx, names map[uint64]string, reach map[uint64]*pluginv1.School, run bool) template.HTML {
 	if len(x.booked) == 0 {
-		return para("No delegate is booked yet: the delegates of the centre's schools allocated to the intervention are booked on its three days once their wave is allocated.")
+		return para("No delegate is booked yet: a school's delegates are booked on the centre's three days once its wave is allocated, if the course is theirs.")
 	}
 	present := map[[2]uint64]bool{}
 	var ids []uint64
