@@ -9,12 +9,15 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/challengepartners/upwards/core/app"
+	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/demo"
 	"github.com/challengepartners/upwards/core/pluginhost"
+	"github.com/challengepartners/upwards/core/tenancy"
 )
 
 // DemoPlugin is the programme plugin both demo tenants run: the trust runs
@@ -27,6 +30,10 @@ type demoPlugin struct {
 	ID, Name string
 	Tenants  []string
 	Try      string
+	// Grants are the plugin's roles of demo accounts, granted once the
+	// plugin is enabled and before its demo_seed runs (which may look for
+	// them).
+	Grants []demo.PluginGrant
 }
 
 // DemoPlugins lists the programme plugins the demo installs, in order: the
@@ -37,6 +44,9 @@ var DemoPlugins = []demoPlugin{
 	{ID: DemoPlugin, Name: "Challenge the Gap", Tenants: []string{demo.PartnershipSlug, demo.TrustSlug},
 		Try: "central@partnership.example.org (programme lead of every cluster), ceo@northstar.example.org (the trust's),\n" +
 			"  head@northstar.example.org (leads the trust's cluster) or teacher@northstar.example.org (on its team)"},
+	{ID: "eal", Name: "EAL in the mainstream classroom", Tenants: []string{demo.PartnershipSlug}, Grants: demo.EALGrants,
+		Try: demo.EALTrialManager + " (randomises the second wave), " + demo.EALCentreLead + " (attendance),\n" +
+			"  " + demo.EALDelegate + " (self-assessments), " + demo.EALFacilitator + " (session logs) or " + demo.EALEvaluator + " (pseudonymised data)"},
 }
 
 // demoSeedJob is the job a demo plugin declares to build its own demo data.
@@ -107,6 +117,9 @@ func seedDemoPlugin(ctx context.Context, a *app.App, dir string, dp demoPlugin, 
 				return fmt.Errorf("enable %s for %s: %w", dp.ID, slug, err)
 			}
 		}
+		if err := grantDemoRoles(ctx, a, t.ID, dp.Grants); err != nil {
+			return fmt.Errorf("demo roles of %s for %s: %w", dp.ID, slug, err)
+		}
 		admin, err := a.Identity.UserByEmail(ctx, t.ID, demo.Admins[slug])
 		if err != nil {
 			return fmt.Errorf("demo admin of %s: %w", slug, err)
@@ -120,6 +133,50 @@ func seedDemoPlugin(ctx context.Context, a *app.App, dir string, dp demoPlugin, 
 		fmt.Fprintf(out, "  Try %s.\n", dp.Try)
 	}
 	return nil
+}
+
+// grantDemoRoles grants each demo account its plugin role at the tenant's
+// root or at the unit of the grant's name, unless it holds it already.
+func grantDemoRoles(ctx context.Context, a *app.App, tenantID uint, grants []demo.PluginGrant) error {
+	for _, g := range grants {
+		u, err := a.Identity.UserByEmail(ctx, tenantID, g.Email)
+		if err != nil {
+			return fmt.Errorf("demo account %s: %w", g.Email, err)
+		}
+		unit, err := demoUnit(ctx, a, tenantID, g.Unit)
+		if err != nil {
+			return err
+		}
+		held, err := a.Authz.Grants(ctx, tenantID, u.ID)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(held, func(h authz.Grant) bool { return h.Role == g.Role && h.UnitID == unit }) {
+			continue
+		}
+		if err := a.Authz.Grant(ctx, tenantID, u.ID, g.Role, unit, nil); err != nil {
+			return fmt.Errorf("grant %s to %s: %w", g.Role, g.Email, err)
+		}
+	}
+	return nil
+}
+
+// demoUnit is the tenant's root ("") or its unit named name.
+func demoUnit(ctx context.Context, a *app.App, tenantID uint, name string) (uint, error) {
+	if name == "" {
+		root, err := a.Tenancy.RootUnit(ctx, tenantID)
+		return root.ID, err
+	}
+	found, _, err := a.Tenancy.Search(ctx, tenantID, tenancy.SearchQuery{Text: name, Limit: 10})
+	if err != nil {
+		return 0, err
+	}
+	for _, u := range found {
+		if u.Name == name {
+			return u.ID, nil
+		}
+	}
+	return 0, fmt.Errorf("demo unit %q: not found", name)
 }
 
 // tenantsPhrase names the demo tenants a plugin is enabled for.
