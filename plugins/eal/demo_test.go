@@ -102,6 +102,23 @@ func TestTheDemoBuildsTheTrialReadyForItsJourney(t *testing.T) {
 		if strings.Contains(me, "<td>Yes</td>") {
 			t.Fatalf("the demo delegate has attendance recorded:\n%s", me)
 		}
+		// The pages the issue names, at the trial's size: few Host calls,
+		// whatever the number of schools.
+		for _, p := range []struct {
+			path  string
+			actor *pluginv1.Actor
+			calls int
+		}{{"/trials/1", x.mgr, 3}, {"/trials/1/randomisation", x.mgr, 2}, {"/research/trials/1", x.eval, 0}, {"/trials/1/exports", x.mgr, 0}} {
+			h.Host.Reset()
+			began := time.Now()
+			for i := 0; i < 5; i++ {
+				x.page(p.actor, p.path)
+			}
+			if n := len(h.Host.Calls()); n > 5*p.calls {
+				t.Errorf("GET %s made %d Host calls in 5 requests, want at most %d", p.path, n, 5*p.calls)
+			}
+			t.Logf("GET %s on %s: %v a request, %d Host calls", p.path, d, time.Since(began)/5, len(h.Host.Calls())/5)
+		}
 		// A second run changes nothing.
 		if err := h.RunJob(h.As(plugintest.AdminID), "demo_seed", nil); err != nil {
 			t.Fatal(err)
