@@ -421,13 +421,15 @@ func (sd *seeder) delegates(ts store.TrialSchool, staff []*pluginv1.Person) erro
 	return nil
 }
 
-// baseline adds the school's EAL pupils of years 7 to 11 with a baseline
-// code (the census code) and score.
+// baseline adds the school's EAL pupils of years 7 to 11 (of every year
+// when it has none there: the demo guesses some schools' phases from their
+// names) with a baseline code (the census code) and score.
 func (sd *seeder) baseline(ts store.TrialSchool, pupils []*pluginv1.Pupil) error {
 	var in []store.PupilIn
 	codes := map[uint64]string{}
+	secondary := slices.ContainsFunc(pupils, func(p *pluginv1.Pupil) bool { return p.GetEal() && p.GetYearGroup() >= 7 && p.GetYearGroup() <= 11 })
 	for _, p := range pupils {
-		if p.GetEal() && p.GetYearGroup() >= 7 && p.GetYearGroup() <= 11 {
+		if p.GetEal() && (!secondary || p.GetYearGroup() >= 7 && p.GetYearGroup() <= 11) {
 			in = append(in, store.PupilIn{PupilID: p.GetId(), YearGroup: int(p.GetYearGroup()), Gender: p.GetGender(), FSM: p.GetFsm()})
 			codes[p.GetId()] = census.Proficiency(p.GetEalProficiency())
 			if codes[p.GetId()] == "" {
@@ -458,15 +460,20 @@ func score(code string, gain int, rng *rand.Rand) int {
 }
 
 // randomise freezes, commits (with the fixed seed), allocates and reveals
-// wave 1: every school ready except those recruited late.
+// wave 1: every school ready (its baseline complete) except those recruited
+// late.
 func (sd *seeder) randomise(ready []store.TrialSchool) error {
+	counts, err := sd.s.PupilCounts(sd.trial.ID)
+	if err != nil {
+		return err
+	}
 	var rows []store.FreezeRow
 	codeOf := map[uint64]string{}
 	for _, c := range sd.centreC {
 		codeOf[c.ID] = c.Code
 	}
 	for _, ts := range ready {
-		if !sd.late[ts.SchoolID] {
+		if !sd.late[ts.SchoolID] && counts[ts.ID].BaselineComplete() {
 			rows = append(rows, store.FreezeRow{TrialSchoolID: ts.ID, Stratum: codeOf[ts.CentreID]})
 		}
 	}
