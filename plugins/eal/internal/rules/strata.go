@@ -36,7 +36,7 @@ func ParseStratification(factors, ealCut, fsmCut string) (Stratification, error)
 				s.Factors = append(s.Factors, fc)
 			}
 		default:
-			return s, fmt.Errorf("setting stratify_by: %q is not a factor (centre, phase, eal, fsm)", f)
+			return s, fmt.Errorf("setting stratify_by: %q is not a factor (centre, phase, eal, fsm)", strings.TrimSpace(f))
 		}
 	}
 	for _, c := range []struct {
