@@ -12,6 +12,8 @@ import (
 
 	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
+
+	"github.com/challengepartners/upwards/plugins/eal/internal/export"
 )
 
 // armWords are what would reveal an arm.
@@ -95,10 +97,28 @@ func scan(t *testing.T, x *trialRun, check func(who, path, body string)) (answer
 			if resp.StatusCode == 200 {
 				answered++
 			}
-			check(who, p, resp.String())
+			body := resp.String()
+			if resp.Header.Get("Content-Type") == "application/zip" {
+				body = unzipped(t, resp.Body) // the export's files, not their compressed bytes
+			}
+			check(who, p, body)
 		}
 	}
 	return answered
+}
+
+// unzipped is every file of an export, one after the other, with its name.
+func unzipped(t *testing.T, zipped []byte) string {
+	t.Helper()
+	files, err := export.Files(zipped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for name, content := range files {
+		b.WriteString(name + "\n" + string(content) + "\n")
+	}
+	return b.String()
 }
 
 // TestNoRouteRevealsAnArmOrTheSeedBeforeTheirTime requests every GET route
