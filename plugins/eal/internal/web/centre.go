@@ -70,13 +70,8 @@ func (x centreCtx) path(suffix string) string {
 	return fmt.Sprintf("/trials/%d/centres/%d%s", x.t.ID, x.c.UnitID, suffix)
 }
 
-func centrePage(w http.ResponseWriter, r *http.Request) error {
-	x, err := loadCentre(r)
-	if err != nil {
-		return err
-	}
-	return renderCentre(w, r, x, form{})
-}
+// centrePage is a delivery centre of a trial.
+func centrePage(w http.ResponseWriter, r *http.Request) error { return centrePages.page(w, r) }
 
 func renderCentre(w http.ResponseWriter, r *http.Request, x centreCtx, f form) error {
 	ctx := r.Context()
@@ -183,10 +178,6 @@ func attendance(r *http.Request, x centreCtx, names map[uint64]string, reach map
 		return para("No delegate is booked yet: a school's delegates are booked on the centre's three days once its wave is allocated, if the course is theirs.")
 	}
 	present := map[[2]uint64]bool{}
-	var ids []uint64
-	for _, d := range x.booked {
-		ids = append(ids, d.ID)
-	}
 	for _, a := range x.d.Attendance {
 		if a.Present {
 			present[[2]uint64{a.DelegateID, uint64(a.Day)}] = true
@@ -225,23 +216,9 @@ func attendance(r *http.Request, x centreCtx, names map[uint64]string, reach map
 	return html(out...)
 }
 
-// centrePost loads the centre, runs write as one audited change and
-// redirects to the centre's page; a refused form shows the page again.
-func centrePost(w http.ResponseWriter, r *http.Request, formName string, write func(x centreCtx, s *store.Store) (change, error)) error {
-	x, err := loadCentre(r)
-	if err != nil {
-		return err
-	}
-	err = commit(w, r, func(s *store.Store) (change, error) { return write(x, s) })
-	if errs, ok := formErrors(err); ok {
-		return renderCentre(w, r, x, refused(r, formName, errs))
-	}
-	return err
-}
-
 func addFacilitator(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return centrePost(w, r, "facilitator", func(x centreCtx, s *store.Store) (change, error) {
+	return centrePages.post(w, r, "facilitator", func(x centreCtx, s *store.Store) (change, error) {
 		person := formID(r, "person")
 		if person != 0 {
 			ps, err := sdk.HostFrom(ctx).PeopleWhere(ctx, sdk.PeopleQuery{IDs: []uint64{person}, UnitIDs: []uint64{x.c.UnitID}, IncludeDescendants: true})
@@ -258,14 +235,14 @@ func addFacilitator(w http.ResponseWriter, r *http.Request) error {
 }
 
 func setDays(w http.ResponseWriter, r *http.Request) error {
-	return centrePost(w, r, "days", func(x centreCtx, s *store.Store) (change, error) {
+	return centrePages.post(w, r, "days", func(x centreCtx, s *store.Store) (change, error) {
 		before, after, err := s.SetDays(x.c.ID, []string{r.PostFormValue("day1"), r.PostFormValue("day2"), r.PostFormValue("day3")})
 		return change{"centre.days", "centre", x.c.ID, before, after, x.path(""), "Course days saved"}, err
 	})
 }
 
 func setAttendance(w http.ResponseWriter, r *http.Request) error {
-	return centrePost(w, r, "attendance", func(x centreCtx, s *store.Store) (change, error) {
+	return centrePages.post(w, r, "attendance", func(x centreCtx, s *store.Store) (change, error) {
 		day, _ := strconv.Atoi(r.PostFormValue("day"))
 		present := map[uint64]bool{}
 		for _, v := range r.PostForm["present"] {
@@ -284,7 +261,7 @@ func setAttendance(w http.ResponseWriter, r *http.Request) error {
 
 func logSession(w http.ResponseWriter, r *http.Request) error {
 	me := sdk.ActorFrom(r.Context()).GetUserId()
-	return centrePost(w, r, "session", func(x centreCtx, s *store.Store) (change, error) {
+	return centrePages.post(w, r, "session", func(x centreCtx, s *store.Store) (change, error) {
 		var fac uint64
 		for _, fc := range x.facs {
 			if fc.PersonID == me {

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -65,13 +67,8 @@ func loadPupils(r *http.Request) (pupilsCtx, error) {
 	return x, nil
 }
 
-func pupilsPage(w http.ResponseWriter, r *http.Request) error {
-	x, err := loadPupils(r)
-	if err != nil {
-		return err
-	}
-	return renderPupils(w, r, x, form{})
-}
+// pupilsPage is a school's EAL pupils at one point.
+func pupilsPage(w http.ResponseWriter, r *http.Request) error { return pupilPages.page(w, r) }
 
 // pointOf is the page's point (?point=, or the form's), the baseline by
 // default.
@@ -212,45 +209,23 @@ func grade(v *int) string {
 	return strconv.Itoa(*v)
 }
 
-// pupilsPost loads the pupils, runs write as one audited change and
-// redirects to the pupils' page at the point; a refused grid shows again.
-func pupilsPost(w http.ResponseWriter, r *http.Request, write func(x pupilsCtx, s *store.Store) (change, error)) error {
-	x, err := loadPupils(r)
-	if err != nil {
-		return err
-	}
-	err = commit(w, r, func(s *store.Store) (change, error) { return write(x, s) })
-	if errs, ok := formErrors(err); ok {
-		return renderPupils(w, r, x, refused(r, "grid", errs))
-	}
-	return err
-}
-
 // addPupils adds the school's EAL pupils of the settings' year groups.
 func addPupils(w http.ResponseWriter, r *http.Request) error {
 	years, err := pupilYears(r)
 	if err != nil {
 		return err
 	}
-	return pupilsPost(w, r, func(x pupilsCtx, s *store.Store) (change, error) {
+	return pupilPages.post(w, r, "grid", func(x pupilsCtx, s *store.Store) (change, error) {
 		var in []store.PupilIn
 		for _, p := range x.core {
 			if p.GetEal() && (len(years) == 0 || years[p.GetYearGroup()]) {
 				in = append(in, store.PupilIn{PupilID: p.GetId(), YearGroup: int(p.GetYearGroup()), Gender: p.GetGender(), FSM: p.GetFsm()})
 			}
 		}
-		sortPupils(in)
+		slices.SortFunc(in, func(a, b store.PupilIn) int { return cmp.Compare(a.PupilID, b.PupilID) })
 		n, err := s.AddPupils(x.ts.ID, in, sdk.Now(r.Context()))
 		return change{"pupils.add", "trial_school", x.ts.ID, nil, map[string]any{"added": n}, x.path("/pupils"), fmt.Sprintf("%d pupils added", n)}, err
 	})
-}
-
-func sortPupils(in []store.PupilIn) {
-	for i := 1; i < len(in); i++ {
-		for j := i; j > 0 && in[j].PupilID < in[j-1].PupilID; j-- {
-			in[j], in[j-1] = in[j-1], in[j]
-		}
-	}
 }
 
 // savePoints records the grid's codes and scores at its point.
@@ -259,7 +234,7 @@ func savePoints(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return &sdk.HTTPError{Status: http.StatusBadRequest, Message: "Choose the point the codes and scores are for."}
 	}
-	return pupilsPost(w, r, func(x pupilsCtx, s *store.Store) (change, error) {
+	return pupilPages.post(w, r, "grid", func(x pupilsCtx, s *store.Store) (change, error) {
 		var rows []store.PointIn
 		for _, p := range x.pupils {
 			if p.ObjectedOn != "" {
@@ -276,7 +251,7 @@ func savePoints(w http.ResponseWriter, r *http.Request) error {
 
 // saveGCSE records the grid's GCSE grades.
 func saveGCSE(w http.ResponseWriter, r *http.Request) error {
-	return pupilsPost(w, r, func(x pupilsCtx, s *store.Store) (change, error) {
+	return pupilPages.post(w, r, "grid", func(x pupilsCtx, s *store.Store) (change, error) {
 		var changed []store.TrialPupil
 		var errs store.Errors
 		for _, p := range x.pupils {
@@ -327,7 +302,7 @@ func recordObjection(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return pupilsPost(w, r, func(x pupilsCtx, s *store.Store) (change, error) {
+	return pupilPages.post(w, r, "grid", func(x pupilsCtx, s *store.Store) (change, error) {
 		p, err := s.Pupil(id)
 		if err != nil || p.TrialSchoolID != x.ts.ID {
 			return change{}, fmt.Errorf("pupil %d of the school: %w", id, store.ErrNotFound)

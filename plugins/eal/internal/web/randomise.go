@@ -110,7 +110,6 @@ func facts(s store.TrialSchool) rules.SchoolFacts {
 // and the check, each shown once it exists.
 func waveSection(r *http.Request, t store.Trial, d trialData, w store.Wave, name func(store.TrialSchool) string) template.HTML {
 	base := fmt.Sprintf("/trials/%d/waves/%d", t.ID, w.Number)
-	files := fmt.Sprintf("/research/trials/%d/waves/%d/", t.ID, w.Number)
 	id := fmt.Sprintf("wave-%d", w.Number)
 	pairs := []string{"Frozen", w.FrozenAt.In(londonLoc()).Format("Mon 2 Jan 2006 15:04")}
 	if w.CommittedAt != nil {
@@ -123,17 +122,7 @@ func waveSection(r *http.Request, t store.Trial, d trialData, w store.Wave, name
 		pairs = append(pairs, "Revealed", w.RevealedAt.In(londonLoc()).Format("Mon 2 Jan 2006 15:04"), "Seed", seed.String())
 	}
 	body := html(template.HTML(`<div data-testid="`+id+`">`), dl(pairs...))
-	links := []string{`<a href="` + esc(sdk.URL(r, files+"list.csv")) + `">Frozen list (CSV)</a>`}
-	if w.Commitment != "" {
-		links = append(links, `<a href="`+esc(sdk.URL(r, files+"commitment.txt"))+`">Commitment</a>`)
-	}
-	if w.Allocated() {
-		links = append(links, `<a href="`+esc(sdk.URL(r, files+"allocation.csv"))+`">Allocation (CSV)</a>`)
-	}
-	if w.Revealed() {
-		links = append(links, `<a href="`+esc(sdk.URL(r, files+"seed.txt"))+`">Seed</a>`)
-	}
-	body = html(body, template.HTML(`<p>Files: `+joinHTML(links)+`</p>`))
+	body = html(body, waveFiles(r, t, w))
 	switch w.State {
 	case store.WaveFrozen:
 		body = html(body, para("Next: commit. The system draws the seed from a cryptographic source and records the commitment; nobody sees the seed until it is revealed."),
@@ -143,12 +132,7 @@ func waveSection(r *http.Request, t store.Trial, d trialData, w store.Wave, name
 	case store.WaveAllocated:
 		body = html(body, para("Next: reveal the seed, so that the evaluator can re-derive the allocation."), button(r, base+"/reveal", "Reveal the seed", nil))
 	case store.WaveRevealed:
-		if err := w.Check(); err != nil {
-			body = html(body, template.HTML(`<p data-testid="check">`), badge(ui.Danger, "Does not match"), template.HTML(" "+esc(err.Error())+"</p>"))
-		} else {
-			body = html(body, template.HTML(`<p data-testid="check">`), badge(ui.Success, "Verified"),
-				template.HTML(" Re-derived from the revealed seed and the frozen list: both match the commitment, and every school's arm matches the allocation.</p>"))
-		}
+		body = html(body, waveCheck(w, ""))
 	}
 	// The list, with each school's arm once allocated.
 	l, err := w.List()
@@ -174,6 +158,33 @@ func waveSection(r *http.Request, t store.Trial, d trialData, w store.Wave, name
 	}
 	body = html(body, ui.Table{Caption: fmt.Sprintf("Wave %d's frozen list", w.Number), ID: id + "-list", Columns: cols, Rows: rows}.HTML(), "</div>")
 	return section(id+"-h", fmt.Sprintf("Wave %d", w.Number), body)
+}
+
+// waveFiles links a wave's files, each once it exists (the seed once
+// revealed).
+func waveFiles(r *http.Request, t store.Trial, w store.Wave) template.HTML {
+	files := fmt.Sprintf("/research/trials/%d/waves/%d/", t.ID, w.Number)
+	links := []string{`<a href="` + esc(sdk.URL(r, files+"list.csv")) + `">Frozen list (CSV)</a>`}
+	if w.Commitment != "" {
+		links = append(links, `<a href="`+esc(sdk.URL(r, files+"commitment.txt"))+`">Commitment</a>`)
+	}
+	if w.Allocated() {
+		links = append(links, `<a href="`+esc(sdk.URL(r, files+"allocation.csv"))+`">Allocation (CSV)</a>`)
+	}
+	if w.Revealed() {
+		links = append(links, `<a href="`+esc(sdk.URL(r, files+"seed.txt"))+`">Seed</a>`)
+	}
+	return template.HTML(`<p>Files: ` + joinHTML(links) + `</p>`) //nolint:gosec // escaped
+}
+
+// waveCheck is the product's own re-derivation of a revealed wave, with
+// more (already escaped) after a success.
+func waveCheck(w store.Wave, more template.HTML) template.HTML {
+	if err := w.Check(); err != nil {
+		return html(template.HTML(`<p data-testid="check">`), badge(ui.Danger, "Does not match"), template.HTML(" "+esc(err.Error())+"</p>"))
+	}
+	return html(template.HTML(`<p data-testid="check">`), badge(ui.Success, "Verified"),
+		" Re-derived from the revealed seed and the frozen list: both match the commitment, and every school's arm matches the allocation.", more, "</p>")
 }
 
 func joinHTML(xs []string) string {

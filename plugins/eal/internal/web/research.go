@@ -71,7 +71,6 @@ func researchTrial(w http.ResponseWriter, r *http.Request) error {
 // researchWave is a wave for the evaluator: its commitment, seed once
 // revealed, the product's own re-derivation, the files and the list.
 func researchWave(r *http.Request, t store.Trial, d trialData, w store.Wave) template.HTML {
-	files := fmt.Sprintf("/research/trials/%d/waves/%d/", t.ID, w.Number)
 	id := fmt.Sprintf("wave-%d", w.Number)
 	pairs := []string{"State", waveState(w), "Commitment", w.Commitment}
 	if seed, err := w.RevealedSeed(); err == nil {
@@ -79,25 +78,10 @@ func researchWave(r *http.Request, t store.Trial, d trialData, w store.Wave) tem
 	}
 	body := html(template.HTML(`<div data-testid="`+id+`">`), dl(pairs...))
 	if w.Revealed() {
-		if err := w.Check(); err != nil {
-			body = html(body, template.HTML(`<p data-testid="check">`), badge(ui.Danger, "Does not match"), template.HTML(" "+esc(err.Error())+"</p>"))
-		} else {
-			body = html(body, template.HTML(`<p data-testid="check">`), badge(ui.Success, "Verified"),
-				template.HTML(" Re-derived here from the revealed seed and the frozen list: both match the commitment, and every school's arm matches the allocation."+
-					" To check it yourself: <code>ealrandomise --seed SEED --wave "+strconv.Itoa(w.Number)+" --verify 'COMMITMENT' allocation.csv</code>.</p>"))
-		}
+		body = html(body, waveCheck(w, template.HTML(" To check it yourself: <code>ealrandomise --seed SEED --wave "+strconv.Itoa(w.Number)+
+			" --verify &#39;COMMITMENT&#39; allocation.csv</code>.")))
 	}
-	links := []string{`<a href="` + esc(sdk.URL(r, files+"list.csv")) + `">Frozen list (CSV)</a>`}
-	if w.Commitment != "" {
-		links = append(links, `<a href="`+esc(sdk.URL(r, files+"commitment.txt"))+`">Commitment</a>`)
-	}
-	if w.Allocated() {
-		links = append(links, `<a href="`+esc(sdk.URL(r, files+"allocation.csv"))+`">Allocation (CSV)</a>`)
-	}
-	if w.Revealed() {
-		links = append(links, `<a href="`+esc(sdk.URL(r, files+"seed.txt"))+`">Seed</a>`)
-	}
-	body = html(body, template.HTML(`<p>Files: `+joinHTML(links)+`</p>`))
+	body = html(body, waveFiles(r, t, w))
 	var rows []ui.Row
 	cols := []ui.Column{{Key: "code", Label: "School (trial id)"}, {Key: "stratum", Label: "Stratum"}}
 	if w.Allocated() {

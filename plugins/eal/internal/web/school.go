@@ -61,13 +61,7 @@ func (x schoolCtx) path(suffix string) string {
 }
 
 // schoolPage is a school's place in a trial.
-func schoolPage(w http.ResponseWriter, r *http.Request) error {
-	x, err := loadSchool(r)
-	if err != nil {
-		return err
-	}
-	return renderSchool(w, r, x, form{})
-}
+func schoolPage(w http.ResponseWriter, r *http.Request) error { return schoolPages.page(w, r) }
 
 func renderSchool(w http.ResponseWriter, r *http.Request, x schoolCtx, f form) error {
 	ctx := r.Context()
@@ -262,20 +256,6 @@ func percentField(r *http.Request, name string) *float64 {
 	return &v
 }
 
-// schoolPost loads the school, runs write as one audited change and
-// redirects to the school's page; a refused form shows the page again.
-func schoolPost(w http.ResponseWriter, r *http.Request, formName string, write func(x schoolCtx, s *store.Store) (change, error)) error {
-	x, err := loadSchool(r)
-	if err != nil {
-		return err
-	}
-	err = commit(w, r, func(s *store.Store) (change, error) { return write(x, s) })
-	if errs, ok := formErrors(err); ok {
-		return renderSchool(w, r, x, refused(r, formName, errs))
-	}
-	return err
-}
-
 // checkEligibility records the facts and the outcome under the settings'
 // rules.
 func checkEligibility(w http.ResponseWriter, r *http.Request) error {
@@ -283,7 +263,7 @@ func checkEligibility(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return schoolPost(w, r, "eligibility", func(x schoolCtx, s *store.Store) (change, error) {
+	return schoolPages.post(w, r, "eligibility", func(x schoolCtx, s *store.Store) (change, error) {
 		before, after, err := s.CheckEligibility(x.ts.ID, crit, rules.SchoolFacts{EALPercent: percentField(r, "eal_percent"),
 			FSMPercent: percentField(r, "fsm_percent"), InOtherTrial: r.PostFormValue("in_other_trial") != ""}, sdkToday(r))
 		return change{"school.eligibility", "trial_school", x.ts.ID, before, after, x.path(""), "Eligibility checked"}, err
@@ -291,7 +271,7 @@ func checkEligibility(w http.ResponseWriter, r *http.Request) error {
 }
 
 func recordAgreement(w http.ResponseWriter, r *http.Request) error {
-	return schoolPost(w, r, "agreement", func(x schoolCtx, s *store.Store) (change, error) {
+	return schoolPages.post(w, r, "agreement", func(x schoolCtx, s *store.Store) (change, error) {
 		before, after, err := s.RecordAgreement(x.ts.ID, r.PostFormValue("agreement_on"), formID(r, "lead"))
 		return change{"school.agreement", "trial_school", x.ts.ID, before, after, x.path(""), "Agreement recorded"}, err
 	})
@@ -310,7 +290,7 @@ func addDelegate(w http.ResponseWriter, r *http.Request) error {
 			person = 0
 		}
 	}
-	return schoolPost(w, r, "delegate", func(x schoolCtx, s *store.Store) (change, error) {
+	return schoolPages.post(w, r, "delegate", func(x schoolCtx, s *store.Store) (change, error) {
 		if x.ts.Withdrawn() {
 			return change{}, fmt.Errorf("%w: the school has withdrawn", store.ErrConflict)
 		}
@@ -325,14 +305,14 @@ func formUnit(r *http.Request) uint64 {
 }
 
 func withdrawSchool(w http.ResponseWriter, r *http.Request) error {
-	return schoolPost(w, r, "withdraw", func(x schoolCtx, s *store.Store) (change, error) {
+	return schoolPages.post(w, r, "withdraw", func(x schoolCtx, s *store.Store) (change, error) {
 		before, after, err := s.Withdraw(x.ts.ID, r.PostFormValue("withdrawn_on"), r.PostFormValue("stage"), r.PostFormValue("reason"), r.PostFormValue("note"))
 		return change{"school.withdraw", "trial_school", x.ts.ID, before, after, x.path(""), "Withdrawal recorded"}, err
 	})
 }
 
 func offerWaitlist(w http.ResponseWriter, r *http.Request) error {
-	return schoolPost(w, r, "waitlist", func(x schoolCtx, s *store.Store) (change, error) {
+	return schoolPages.post(w, r, "waitlist", func(x schoolCtx, s *store.Store) (change, error) {
 		before, after, err := s.OfferWaitlist(x.ts.ID, r.PostFormValue("offered_on"))
 		return change{"school.waitlist", "trial_school", x.ts.ID, before, after, x.path(""), "Offer recorded"}, err
 	})
