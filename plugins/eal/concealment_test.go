@@ -19,8 +19,8 @@ import (
 // armWords are what would reveal an arm.
 var armWords = regexp.MustCompile(`(?i)\b(intervention|control)\b`)
 
-// roles are every kind of person who may look, with their actors.
-func roles(x *trialRun) map[string]*pluginv1.Actor {
+// lookers are every kind of person who may look, with their actors.
+func lookers(x *trialRun) map[string]*pluginv1.Actor {
 	return map[string]*pluginv1.Actor{
 		"tenant admin": x.h.AllPermissions(), "trial manager": x.mgr, "evaluator": x.eval, "centre lead": x.lead,
 		"facilitator": x.fac, "delegate role": x.h.AsRole(RoleDelegate, schoolD), "headteacher": x.h.As(headOf(schoolD)),
@@ -85,7 +85,7 @@ func getPaths(x *trialRun) []string {
 // answer that is not refused.
 func scan(t *testing.T, x *trialRun, check func(who, path, body string)) (answered int) {
 	t.Helper()
-	for who, actor := range roles(x) {
+	for who, actor := range lookers(x) {
 		for _, p := range getPaths(x) {
 			resp, err := x.h.Get(actor, p)
 			if err != nil {

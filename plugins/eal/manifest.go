@@ -4,22 +4,23 @@ import (
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 
 	"github.com/challengepartners/upwards/plugins/eal/internal/demo"
+	"github.com/challengepartners/upwards/plugins/eal/internal/roles"
 	"github.com/challengepartners/upwards/plugins/eal/internal/web"
 )
 
 // Version is the plugin's version; CHANGELOG.md says what each one changed.
 const Version = "0.1.0"
 
-// The programme's own roles, granted by tenant admins at org units: the
-// trial manager at the tenant's root, a delivery-centre lead and the
-// centre's facilitators at the centre, a delegate at their school, the
-// evaluator at the root (read-only and pseudonymised).
+// The programme's own roles (package roles), granted by tenant admins at
+// org units: the trial manager at the tenant's root, a delivery-centre lead
+// and the centre's facilitators at the centre, a delegate at their school,
+// the evaluator at the root (read-only and pseudonymised).
 const (
-	RoleTrialManager = "eal_trial_manager"
-	RoleCentreLead   = "eal_centre_lead"
-	RoleFacilitator  = "eal_facilitator"
-	RoleDelegate     = "eal_delegate"
-	RoleEvaluator    = "eal_evaluator"
+	RoleTrialManager = roles.TrialManager
+	RoleCentreLead   = roles.CentreLead
+	RoleFacilitator  = roles.Facilitator
+	RoleDelegate     = roles.Delegate
+	RoleEvaluator    = roles.Evaluator
 )
 
 // Default grants. The core's roles stand for the trial's other people:

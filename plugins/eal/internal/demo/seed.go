@@ -47,6 +47,7 @@ import (
 	"github.com/challengepartners/upwards/plugins/eal/internal/census"
 	"github.com/challengepartners/upwards/plugins/eal/internal/export"
 	"github.com/challengepartners/upwards/plugins/eal/internal/randomise"
+	"github.com/challengepartners/upwards/plugins/eal/internal/roles"
 	"github.com/challengepartners/upwards/plugins/eal/internal/rules"
 	"github.com/challengepartners/upwards/plugins/eal/internal/store"
 	"github.com/challengepartners/upwards/plugins/eal/internal/trialcsv"
@@ -57,10 +58,6 @@ const Name = "demo_seed"
 
 // PermManage is what the actor running the seed must hold at the root.
 const PermManage = "eal.trial.manage"
-
-// RoleFacilitator is the role whose holders at a centre the demo trains
-// first.
-const RoleFacilitator = "eal_facilitator"
 
 //go:embed evaluation-schools.csv
 var evaluationCSV []byte
@@ -253,7 +250,7 @@ func (sd *seeder) loadPeople() error {
 	for i, c := range sd.centres {
 		cIDs[i] = c.GetId()
 	}
-	facs, err := sd.host.PeopleWhere(sd.ctx, sdk.PeopleQuery{UnitIDs: cIDs, Roles: []string{RoleFacilitator}})
+	facs, err := sd.host.PeopleWhere(sd.ctx, sdk.PeopleQuery{UnitIDs: cIDs, Roles: []string{roles.Facilitator}})
 	if err != nil {
 		return fmt.Errorf("%s: read the centres' facilitators: %w", Name, err)
 	}
