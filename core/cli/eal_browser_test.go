@@ -110,11 +110,23 @@ func TestBrowserEALTrialJourney(t *testing.T) {
 	if got := b.eval(`document.querySelector("[data-testid=wave-2] [data-testid=check]").innerText`); !strings.Contains(got, "Verified") {
 		t.Fatalf("wave 2's check: %s", got)
 	}
+	// The evaluator's first export, and a school's page.
+	b.link("//nav[@aria-label='Breadcrumb']", trial)
+	b.link("", "Evaluator's exports")
+	b.sees("the exports", "Columns the data-sharing agreement lists", "No export yet.")
+	b.axe("the exports page")
+	b.press("Freeze version 1")
+	b.sees("version 1", "Version 1 frozen", "Version 1")
+	b.link("//nav[@aria-label='Breadcrumb']", trial)
+	b.link("//table[@data-testid='school-progress']", demo.EALDelegateSchool)
+	b.sees("a school's page", "Eligibility", "Agreement", "Delegates", "Intervention")
+	b.axe("a school's page in the trial")
 	b.logOut()
 
 	// 2. The evaluator re-derives wave 2 with the standalone command.
 	b.logIn(demo.EALEvaluator)
 	b.link("//nav", "EAL trial data")
+	b.axe("the evaluator's home")
 	b.link("//table[@data-testid='research-trials']", trial)
 	page := b.sees("the evaluator's trial", "Wave 2", "Verified", "Randomised: 71 schools")
 	b.axe("the evaluator's page")
@@ -211,4 +223,11 @@ func TestBrowserEALTrialJourney(t *testing.T) {
 		t.Fatalf("the delegate does not see day 1 attended:\n%s", b.text())
 	}
 	b.axe("the delegate's answers")
+	// The school's EAL pupils, as its teacher sees them.
+	b.link("//nav", "EAL trial")
+	b.link("//table[@data-testid='trials']", trial)
+	b.link("//table[@data-testid='school-progress']", demo.EALDelegateSchool)
+	b.link("", "The school's EAL pupils")
+	b.sees("the pupils", "EAL pupils", "Baseline: proficiency in English and test score")
+	b.axe("the school's EAL pupils")
 }
