@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,8 +40,39 @@ func TestMain(m *testing.M) {
 func TestContract(t *testing.T) {
 	plugintest.EachDialect(t, func(t *testing.T, d string) {
 		st := plugintest.NewStorage(t, d)
-		// A first run on the empty storage: every route answers.
 		plugintest.Run(t, binary, plugintest.WithStorage(st.GetDriver(), st.GetDsn(), st.GetSchema()), plugintest.WithFixture(fixture()))
+	})
+}
+
+// TestEveryRouteAnswersOnATrial requests every route of the manifest, at
+// the records of a trial with a revealed wave, as a person holding every
+// permission (a post with an empty form): none answers 5xx, and the pages
+// are fragments.
+func TestEveryRouteAnswersOnATrial(t *testing.T) {
+	plugintest.EachDialect(t, func(t *testing.T, d string) {
+		x := startRun(t, d)
+		x.setUp()
+		x.recruit()
+		x.randomise(1)
+		x.post(x.mgr, x.path("/exports"), nil)
+		params := map[string]string{":trial": fmt.Sprint(x.trial), ":wave": "1", ":file": "allocation.csv", ":version": "1", ":pupil": "1", ":delegate": "1"}
+		for _, r := range x.h.Manifest.GetRoutes() {
+			p := r.GetPath()
+			if strings.Contains(p, "/centres/") {
+				p = strings.Replace(p, ":unit", fmt.Sprint(centreN), 1)
+			}
+			p = strings.Replace(p, ":unit", fmt.Sprint(schoolD), 1)
+			for k, v := range params {
+				p = strings.ReplaceAll(p, k, v)
+			}
+			resp, err := x.h.Request(x.h.AllPermissions(), r.GetMethod(), p, url.Values{})
+			if err != nil {
+				t.Fatalf("%s %s: %v", r.GetMethod(), p, err)
+			}
+			if resp.StatusCode >= 500 || (r.GetMethod() == "GET" && resp.StatusCode == 200 && !resp.Fragment && !strings.Contains(p, "/research/trials/1/")) {
+				t.Errorf("%s %s answered %d (fragment %v):\n%s", r.GetMethod(), p, resp.StatusCode, resp.Fragment, resp.String())
+			}
+		}
 	})
 }
 

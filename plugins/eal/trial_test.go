@@ -85,3 +85,31 @@ func TestATrialRunsFromRecruitmentToTheEvaluatorsExport(t *testing.T) {
 		has(t, "the checksums", string(files["SHA256SUMS"]), "pupils.csv", "schools.dictionary.md", "consort.svg")
 	})
 }
+
+// TestARefusedFormKeepsTheInputAndWritesNothing: a trial with a bad date
+// and no name, and an eligibility check with a bad share, come back as the
+// user left them, each problem beside its field; nothing is saved or
+// audited.
+func TestARefusedFormKeepsTheInputAndWritesNothing(t *testing.T) {
+	x := startRun(t, "sqlite")
+	resp, err := x.h.Post(x.mgr, "/trials", url.Values{"name": {""}, "registration_id": {"ISRCTN-X"}, "phase_recruitment": {"9 January"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	has(t, "the refused trial", resp.String(), `<a href="#f-name">Name: is required</a>`, `value="ISRCTN-X"`, `value="9 January"`,
+		`id="f-phase_recruitment" name="phase_recruitment" value="9 January" class="ui-short" required aria-invalid="true"`)
+	if resp.StatusCode != 422 || len(x.h.Host.Audits()) != 0 {
+		t.Fatalf("refused trial: %d, %d audits", resp.StatusCode, len(x.h.Host.Audits()))
+	}
+	x.setUp()
+	x.post(x.mgr, x.path("/schools"), url.Values{"school": {fmt.Sprint(schoolE)}, "centre": {"1"}, "interest_on": {"2017-02-01"}})
+	audits := len(x.h.Host.Audits())
+	resp, _ = x.h.Post(x.mgr, x.path("/schools/%d/eligibility", schoolE), url.Values{"eal_percent": {"140"}, "fsm_percent": {""}})
+	has(t, "the refused check", resp.String(), "There are 2 problems", `value="140"`, "a percentage from 0 to 100", "Not checked yet")
+	if resp.StatusCode != 422 || len(x.h.Host.Audits()) != audits {
+		t.Fatalf("refused check: %d, audited %d", resp.StatusCode, len(x.h.Host.Audits())-audits)
+	}
+	// A school of another centre, or none, is refused naming the field.
+	resp, _ = x.h.Post(x.mgr, x.path("/schools"), url.Values{"school": {fmt.Sprint(schoolF)}, "centre": {"1"}, "interest_on": {"2017-02-01"}})
+	has(t, "a school at the wrong centre", resp.String(), "Delivery centre: Choose the delivery centre the school belongs to")
+}
