@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
 	"github.com/challengepartners/upwards/plugins/sdk/research"
 
 	"github.com/challengepartners/upwards/plugins/eal/internal/export"
@@ -151,5 +152,47 @@ func TestAnObjectionRemovesThePupilFromTheNextExport(t *testing.T) {
 		if string(again[name]) != string(b) {
 			t.Fatalf("version 1's %s changed", name)
 		}
+	}
+}
+
+// TestSubjectRightsCoverDelegatesAndPupils: a delegate's and a pupil's
+// records come out in the export and are gone after the erasure (audited);
+// a second erasure erases nothing.
+func TestSubjectRightsCoverDelegatesAndPupils(t *testing.T) {
+	x := startRun(t, "sqlite")
+	x.setUp()
+	x.recruit()
+	teacher := teachersOf(schoolD)[0]
+	var pupil uint64
+	for _, p := range x.h.Fixture.Pupils {
+		if p.GetSchoolId() == schoolD && p.GetEal() {
+			pupil = p.GetId()
+			break
+		}
+	}
+	for _, s := range []plugintest.Subject{{PersonID: teacher}, {PupilID: pupil}} {
+		files, err := x.h.ExportSubject(nil, s)
+		if err != nil || len(files) != 1 || !strings.Contains(string(files[0].Content), `"TrialSchoolID": `) {
+			t.Fatalf("export of %+v: %v %v", s, files, err)
+		}
+		erased, _, err := x.h.EraseSubject(nil, s)
+		if err != nil || erased == 0 {
+			t.Fatalf("erase %+v: %d %v", s, erased, err)
+		}
+		if files, _ := x.h.ExportSubject(nil, s); len(files) != 0 {
+			t.Fatalf("after the erasure %+v still has %d files", s, len(files))
+		}
+		if erased, anon, err := x.h.EraseSubject(nil, s); err != nil || erased+anon != 0 {
+			t.Fatalf("a second erasure of %+v: %d %d %v", s, erased, anon, err)
+		}
+	}
+	n := 0
+	for _, a := range x.h.Host.Audits() {
+		if a.Action == "eal.subject.erase" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Fatalf("%d erasures audited, want 2", n)
 	}
 }
