@@ -43,11 +43,11 @@ type PluginGrant struct {
 
 // EALGrants are the EAL trial's roles of its demo accounts.
 var EALGrants = []PluginGrant{
-	{EALTrialManager, "eal_trial_manager", ""},
-	{EALCentreLead, "eal_centre_lead", EALCentre},
-	{EALFacilitator, "eal_facilitator", EALCentre},
-	{EALDelegate, "eal_delegate", EALDelegateSchool},
-	{EALEvaluator, "eal_evaluator", ""},
+	{EALTrialManager, "eal.trial_manager", ""},
+	{EALCentreLead, "eal.centre_lead", EALCentre},
+	{EALFacilitator, "eal.facilitator", EALCentre},
+	{EALDelegate, "eal.delegate", EALDelegateSchool},
+	{EALEvaluator, "eal.evaluator", ""},
 }
 
 // ealUnits are the units the EAL demo people hold core roles at.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 
 	"github.com/challengepartners/upwards/plugins/eal/internal/demo"
@@ -30,14 +31,14 @@ const (
 // EAL pupils' codes and scores (pupil-level data: school staff only, never
 // the central team or the evaluator, who sees pseudonyms).
 var (
-	readers     = []string{"tenant_admin", "central_team", "headteacher", "senior_leader", RoleTrialManager, RoleCentreLead, RoleFacilitator, RoleDelegate}
-	managers    = []string{"tenant_admin", RoleTrialManager}
-	joiners     = []string{"tenant_admin", "headteacher", "senior_leader", RoleTrialManager}
-	centreLeads = []string{"tenant_admin", RoleTrialManager, RoleCentreLead}
-	facilitator = []string{"tenant_admin", RoleCentreLead, RoleFacilitator}
-	delegates   = []string{"headteacher", "senior_leader", "teacher", RoleDelegate}
-	pupilStaff  = []string{"tenant_admin", "headteacher", "senior_leader", "teacher"}
-	evaluators  = []string{"tenant_admin", RoleTrialManager, RoleEvaluator}
+	readers     = []string{sdk.RoleTenantAdmin, sdk.RoleCentralTeam, sdk.RoleHeadteacher, sdk.RoleSeniorLeader, RoleTrialManager, RoleCentreLead, RoleFacilitator, RoleDelegate}
+	managers    = []string{sdk.RoleTenantAdmin, RoleTrialManager}
+	joiners     = []string{sdk.RoleTenantAdmin, sdk.RoleHeadteacher, sdk.RoleSeniorLeader, RoleTrialManager}
+	centreLeads = []string{sdk.RoleTenantAdmin, RoleTrialManager, RoleCentreLead}
+	facilitator = []string{sdk.RoleTenantAdmin, RoleCentreLead, RoleFacilitator}
+	delegates   = []string{sdk.RoleHeadteacher, sdk.RoleSeniorLeader, sdk.RoleTeacher, RoleDelegate}
+	pupilStaff  = []string{sdk.RoleTenantAdmin, sdk.RoleHeadteacher, sdk.RoleSeniorLeader, sdk.RoleTeacher}
+	evaluators  = []string{sdk.RoleTenantAdmin, RoleTrialManager, RoleEvaluator}
 )
 
 func manifest() *pluginv1.Manifest {
@@ -46,7 +47,7 @@ func manifest() *pluginv1.Manifest {
 		Id:             "eal",
 		Name:           "EAL in the mainstream classroom",
 		Version:        Version,
-		MinCoreVersion: "0.1.0",
+		MinCoreVersion: "0.4.0", // plugin-declared roles
 		Description:    "EAL in the mainstream classroom, run as the randomised controlled trial it is: recruitment, a concealed and verifiable randomisation, delivery, pupils' outcomes and the evaluator's pseudonymised exports.",
 		Permissions: []*pluginv1.PermissionDecl{
 			{Name: web.PermRead, Description: "See the EAL trial: phases, CONSORT diagram, progress, and the pages of the schools and centres within reach", DefaultRoles: readers},
@@ -57,6 +58,13 @@ func manifest() *pluginv1.Manifest {
 			{Name: web.PermAssess, Description: "Answer one's own self-assessment as a delegate", DefaultRoles: delegates},
 			{Name: web.PermPupils, Description: "Record a school's EAL pupils' proficiency codes, scores, GCSE results and parents' objections", DefaultRoles: pupilStaff},
 			{Name: web.PermResearch, Description: "The evaluator's view: the allocation, its re-derivation, the CONSORT diagram and the pseudonymised exports", DefaultRoles: evaluators},
+		},
+		Roles: []*pluginv1.RoleDecl{
+			{Name: RoleTrialManager, Label: "EAL trial manager", Description: "Runs the EAL trial: centres, recruitment, the randomisation, withdrawals and the evaluator's exports. Grant at the tenant's root, with the central team's role to read schools and people."},
+			{Name: RoleCentreLead, Label: "EAL delivery-centre lead", Description: "Runs a delivery centre of the EAL trial: its three days and the delegates' attendance. Grant at the centre."},
+			{Name: RoleFacilitator, Label: "EAL facilitator", Description: "Facilitates the EAL course at a delivery centre and logs its sessions once trained there. Grant at the centre."},
+			{Name: RoleDelegate, Label: "EAL delegate", Description: "A teacher on the EAL course: sees their course and answers the self-assessments. Grant at their school."},
+			{Name: RoleEvaluator, Label: "EAL evaluator", Description: "The trial's evaluator: the allocation, its re-derivation and the pseudonymised exports, nothing identifying. Grant at the tenant's root."},
 		},
 		Navigation: []*pluginv1.NavItem{{Label: "EAL trial", Path: "/", Permission: web.PermRead},
 			{Label: "EAL trial data", Path: "/research", Permission: web.PermResearch}},

@@ -1,5 +1,6 @@
 // Package roles names the EAL trial's own roles, the one place they are
-// spelt: the manifest declares them and names them in its default grants,
+// spelt: the manifest declares them (RoleDecl, "{id}.{role}") and names
+// them in its default grants,
 // the demo looks for the facilitators by role, and the tests act as them.
 // Tenant admins grant them at org units: the trial manager and the
 // evaluator at the tenant's root, a centre lead and facilitators at a
@@ -11,13 +12,13 @@ package roles
 const (
 	// TrialManager runs the trial: centres, recruitment, the randomisation,
 	// withdrawals and the evaluator's exports.
-	TrialManager = "eal_trial_manager"
+	TrialManager = "eal.trial_manager"
 	// CentreLead runs a delivery centre: its days and attendance.
-	CentreLead = "eal_centre_lead"
+	CentreLead = "eal.centre_lead"
 	// Facilitator facilitates the course at a centre and logs its sessions.
-	Facilitator = "eal_facilitator"
+	Facilitator = "eal.facilitator"
 	// Delegate is a teacher on the course, who answers the self-assessments.
-	Delegate = "eal_delegate"
+	Delegate = "eal.delegate"
 	// Evaluator reads the pseudonymised view and exports, nothing else.
-	Evaluator = "eal_evaluator"
+	Evaluator = "eal.evaluator"
 )
