@@ -5,9 +5,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -21,16 +18,7 @@ import (
 // buildChallengeGap builds the Challenge the Gap plugin binary into dir.
 func buildChallengeGap(t *testing.T, dir string) {
 	t.Helper()
-	repo, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, cli.DemoPlugin), "./plugins/challengegap")
-	build.Dir = repo
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build the challengegap plugin: %v\n%s", err, out)
-	}
+	buildPlugin(t, dir, cli.DemoPlugin)
 }
 
 // The demo on `make run`: Challenge the Gap is installed and enabled for both
