@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,22 +25,15 @@ import (
 const DemoPlugin = "challengegap"
 
 // demoPlugin is one programme plugin of the demo install: its id, the demo
-// tenants that enable it, the plugin's roles to grant to demo accounts once
-// it is enabled, and what to print once its demo data is built.
+// tenants that enable it, and what to print once its demo data is built.
 type demoPlugin struct {
 	ID, Name string
 	Tenants  []string
-	Grants   []demoGrant
 	Try      string
-}
-
-// demoGrant is a plugin role granted to a demo account at a unit (by kind
-// and name) of a demo tenant: core/demo cannot grant it, since a plugin's
-// roles are grantable only in a tenant enabling the plugin.
-type demoGrant struct {
-	Tenant, Email, Role string
-	Kind                tenancy.Kind
-	Unit                string
+	// Grants are the plugin's roles of demo accounts, granted once the
+	// plugin is enabled and before its demo_seed runs (which may look for
+	// them).
+	Grants []demo.PluginGrant
 }
 
 // DemoPlugins lists the programme plugins the demo installs, in order: the
@@ -51,13 +45,16 @@ var DemoPlugins = []demoPlugin{
 		Try: "central@partnership.example.org (programme lead of every cluster), ceo@northstar.example.org (the trust's),\n" +
 			"  head@northstar.example.org (leads the trust's cluster) or teacher@northstar.example.org (on its team)"},
 	{ID: "gettingahead", Name: "Getting Ahead London", Tenants: []string{demo.PartnershipSlug},
-		Grants: []demoGrant{
-			{demo.PartnershipSlug, demo.GALManager, "gettingahead.programme_manager", tenancy.KindCohort, demo.GALCohort},
-			{demo.PartnershipSlug, demo.GALCoach, "gettingahead.coach", tenancy.KindSchool, demo.GALCoachSchool},
-			{demo.PartnershipSlug, demo.GALParticipant, "gettingahead.participant", tenancy.KindSchool, demo.GALParticipantSchool},
+		Grants: []demo.PluginGrant{
+			{Email: demo.GALManager, Role: "gettingahead.programme_manager", Unit: demo.GALCohort},
+			{Email: demo.GALCoach, Role: "gettingahead.coach", Unit: demo.GALCoachSchool},
+			{Email: demo.GALParticipant, Role: "gettingahead.participant", Unit: demo.GALParticipantSchool},
 		},
 		Try: demo.GALManager + " (runs the match of this year's cohort; 2017-18's report), " + demo.GALCoach + " (a coach),\n" +
 			"  " + demo.GALParticipant + " (a participant) or " + demo.GALHead + " (the participant's headteacher, who sees what is shared)"},
+	{ID: "eal", Name: "EAL in the mainstream classroom", Tenants: []string{demo.PartnershipSlug}, Grants: demo.EALGrants,
+		Try: demo.EALTrialManager + " (randomises the second wave), " + demo.EALCentreLead + " (attendance),\n" +
+			"  " + demo.EALDelegate + " (self-assessments), " + demo.EALFacilitator + " (session logs) or " + demo.EALEvaluator + " (pseudonymised data)"},
 }
 
 // demoSeedJob is the job a demo plugin declares to build its own demo data.
@@ -130,12 +127,8 @@ func seedDemoPlugin(ctx context.Context, a *app.App, dir string, dp demoPlugin, 
 				return fmt.Errorf("enable %s for %s: %w", dp.ID, slug, err)
 			}
 		}
-		for _, g := range dp.Grants {
-			if g.Tenant == slug {
-				if err := grantDemoRole(ctx, a, t.ID, g); err != nil {
-					return fmt.Errorf("demo plugin %s: %w", dp.ID, err)
-				}
-			}
+		if err := grantDemoRoles(ctx, a, t.ID, dp.Grants); err != nil {
+			return fmt.Errorf("demo roles of %s for %s: %w", dp.ID, slug, err)
 		}
 		admin, err := a.Identity.UserByEmail(ctx, t.ID, demo.Admins[slug])
 		if err != nil {
@@ -152,27 +145,48 @@ func seedDemoPlugin(ctx context.Context, a *app.App, dir string, dp demoPlugin, 
 	return nil
 }
 
-// grantDemoRole grants g, as the core's user pages would; a grant the
-// account holds already (a second run) is left as it is.
-func grantDemoRole(ctx context.Context, a *app.App, tenantID uint, g demoGrant) error {
-	u, err := a.Identity.UserByEmail(ctx, tenantID, g.Email)
-	if err != nil {
-		return fmt.Errorf("grant %s to %s: %w", g.Role, g.Email, err)
-	}
-	units, _, err := a.Tenancy.Search(ctx, tenantID, tenancy.SearchQuery{Text: g.Unit, Kind: g.Kind, Limit: 10})
-	if err != nil {
-		return fmt.Errorf("grant %s: find %s: %w", g.Role, g.Unit, err)
-	}
-	for _, unit := range units {
-		if unit.Name == g.Unit {
-			err := a.Authz.Grant(ctx, tenantID, u.ID, g.Role, unit.ID, nil)
-			if err != nil && !errors.Is(err, authz.ErrConflict) {
-				return err
-			}
-			return nil
+// grantDemoRoles grants each demo account its plugin role at the tenant's
+// root or at the unit of the grant's name, unless it holds it already.
+func grantDemoRoles(ctx context.Context, a *app.App, tenantID uint, grants []demo.PluginGrant) error {
+	for _, g := range grants {
+		u, err := a.Identity.UserByEmail(ctx, tenantID, g.Email)
+		if err != nil {
+			return fmt.Errorf("demo account %s: %w", g.Email, err)
+		}
+		unit, err := demoUnit(ctx, a, tenantID, g.Unit)
+		if err != nil {
+			return err
+		}
+		held, err := a.Authz.Grants(ctx, tenantID, u.ID)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(held, func(h authz.Grant) bool { return h.Role == g.Role && h.UnitID == unit }) {
+			continue
+		}
+		if err := a.Authz.Grant(ctx, tenantID, u.ID, g.Role, unit, nil); err != nil {
+			return fmt.Errorf("grant %s to %s: %w", g.Role, g.Email, err)
 		}
 	}
-	return fmt.Errorf("grant %s to %s: no %s named %q", g.Role, g.Email, g.Kind, g.Unit)
+	return nil
+}
+
+// demoUnit is the tenant's root ("") or its unit named name.
+func demoUnit(ctx context.Context, a *app.App, tenantID uint, name string) (uint, error) {
+	if name == "" {
+		root, err := a.Tenancy.RootUnit(ctx, tenantID)
+		return root.ID, err
+	}
+	found, _, err := a.Tenancy.Search(ctx, tenantID, tenancy.SearchQuery{Text: name, Limit: 10})
+	if err != nil {
+		return 0, err
+	}
+	for _, u := range found {
+		if u.Name == name {
+			return u.ID, nil
+		}
+	}
+	return 0, fmt.Errorf("demo unit %q: not found", name)
 }
 
 // tenantsPhrase names the demo tenants a plugin is enabled for.

@@ -141,7 +141,7 @@ func Build(ctx context.Context, s Services) (Result, error) {
 	if err := addUsers(ctx, s, p, t); err != nil {
 		return res, err
 	}
-	if res.Staff[PartnershipSlug], err = addStaff(ctx, s, p.tenant.ID, "partnership.example.org", p.ctg, rng); err != nil {
+	if res.Staff[PartnershipSlug], err = addStaff(ctx, s, p.tenant.ID, "partnership.example.org", p.staffSchools(), rng); err != nil {
 		return res, err
 	}
 	if res.Staff[TrustSlug], err = addStaff(ctx, s, t.tenant.ID, "northstar.example.org", t.ctg, rng); err != nil {
@@ -198,18 +198,37 @@ type partnership struct {
 	// schools by name.
 	gal        tenancy.Unit
 	galSchools map[string]tenancy.Unit
+	// eal are the EAL trial's evaluation schools (in a delivery centre), in
+	// list order.
+	eal []tenancy.Unit
+	// ealUnits are where the EAL trial's demo people work.
+	ealUnits ealUnits
 }
 
-// pupilSchools are the schools that get demo pupils: Challenge the Gap's and
-// the demo headteacher's.
+// pupilSchools are the schools that get demo pupils: Challenge the Gap's,
+// the demo headteacher's and the EAL trial's evaluation schools.
 func (p partnership) pupilSchools() []tenancy.Unit {
-	out := p.ctg
-	for _, s := range p.ctg {
-		if s.ID == p.school.ID {
-			return out
+	return union(p.ctg, []tenancy.Unit{p.school}, p.eal)
+}
+
+// staffSchools are the schools that get generated staff: Challenge the
+// Gap's (its teams) and the EAL trial's evaluation schools (its leads and
+// delegates).
+func (p partnership) staffSchools() []tenancy.Unit { return union(p.ctg, p.eal) }
+
+// union is the units of the lists, each once, in order.
+func union(lists ...[]tenancy.Unit) []tenancy.Unit {
+	seen := map[uint]bool{}
+	var out []tenancy.Unit
+	for _, l := range lists {
+		for _, u := range l {
+			if !seen[u.ID] {
+				seen[u.ID] = true
+				out = append(out, u)
+			}
 		}
 	}
-	return append(out[:len(out):len(out)], p.school)
+	return out
 }
 
 func buildPartnership(ctx context.Context, s Services, rows []Row, rng *rand.Rand, urns *urnSource, res *Result) (partnership, error) {
@@ -262,6 +281,10 @@ func buildPartnership(ctx context.Context, s Services, rows []Row, rng *rand.Ran
 			inCtG[sc.ID] = true
 			p.ctg = append(p.ctg, sc)
 		}
+		if r.Programme == "eal" && kind == tenancy.KindDeliveryCentre && r.Role == "evaluation" {
+			p.eal = append(p.eal, sc)
+		}
+		p.ealUnits.note(r, g, sc)
 	}
 	return p, nil
 }
@@ -395,6 +418,7 @@ func addUsers(ctx context.Context, s Services, p partnership, t trust) error {
 			{"teacher@northstar.example.org", "Lee Carter", authz.RoleTeacher, false, unit(t.school), ""},
 		}},
 	}
+	plan[0].users = append(plan[0].users, ealUsers(p, root(p.tenant.ID))...)
 	// The accounts of a tenant share one password hash (CreateUsers), as
 	// the generated staff do: an argon2id hash costs about 150 ms of CPU,
 	// and thirteen of them were most of the demo's user set-up. Only the
@@ -422,6 +446,9 @@ func addUsers(ctx context.Context, s Services, p partnership, t trust) error {
 			made[batched[i].email] = u.ID
 		}
 		for _, du := range tp.users {
+			if du.role == "" {
+				continue // a programme's role only, granted once its plugin is enabled
+			}
 			if err := s.Authz.Grant(ctx, tp.tenant.ID, made[du.email], du.role, du.at().ID, nil); err != nil {
 				return fmt.Errorf("demo grant %s to %s: %w", du.role, du.email, err)
 			}
@@ -432,7 +459,7 @@ func addUsers(ctx context.Context, s Services, p partnership, t trust) error {
 
 // logins lists the demo accounts as users will read them.
 func logins() []Login {
-	return []Login{
+	out := []Login{
 		{"Challenge Partners", PartnershipHost, "admin@partnership.example.org", "Priya Shah", "tenant admin + install operator", "the partnership"},
 		{"Challenge Partners", "", "central@partnership.example.org", "Tom Okafor", "central team", "the partnership"},
 		{"Challenge Partners", "", "senior.partner@partnership.example.org", "Helen Marsh", "senior partner", "first hub"},
@@ -446,9 +473,12 @@ func logins() []Login {
 		{"Challenge Partners", "", GALCoach, "Grace Adebayo", "headteacher; GAL coach (plugin role)", GALCoachSchool},
 		{"Challenge Partners", "", GALParticipant, "Sam Okoro", "senior leader; GAL participant (plugin role)", GALParticipantSchool},
 		{"Challenge Partners", "", GALHead, "Joan Fletcher", "headteacher of that participant", GALParticipantSchool},
+	}
+	out = append(out, ealLogins()...)
+	return append(out, []Login{
 		{"Northstar Learning Trust", TrustHost, "admin@northstar.example.org", "Alex Morgan", "tenant admin", "the trust's tenant"},
 		{"Northstar Learning Trust", "", "ceo@northstar.example.org", "Jordan Blake", "trust leader", "the trust"},
 		{"Northstar Learning Trust", "", "head@northstar.example.org", "Chris Doyle", "headteacher", "Northstar Meadow Primary Academy"},
 		{"Northstar Learning Trust", "", "teacher@northstar.example.org", "Lee Carter", "teacher", "Northstar Meadow Primary Academy"},
-	}
+	}...)
 }

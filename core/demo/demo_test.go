@@ -131,8 +131,8 @@ func TestDemoMatchesTheSchoolList(t *testing.T) {
 		if res.Staff[demo.TrustSlug] != 3+3+6 {
 			t.Errorf("trust staff = %d, want 12 (two primaries and a secondary)", res.Staff[demo.TrustSlug])
 		}
-		if n := res.Staff[demo.PartnershipSlug]; n < 63*3 || n > 63*6 {
-			t.Errorf("partnership staff = %d, want 3 to 6 for each of the 63 Challenge the Gap schools", n)
+		if n := res.Staff[demo.PartnershipSlug]; n < 134*3 || n > 134*6 {
+			t.Errorf("partnership staff = %d, want 3 to 6 for each of the 63 Challenge the Gap schools and the 71 EAL evaluation schools", n)
 		}
 		for _, m := range members {
 			_, err := ids.UserByEmail(ctx, tr.ID, "para2."+*m.URN+"@northstar.example.org")

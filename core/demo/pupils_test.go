@@ -35,7 +35,7 @@ func checkDemoPupils(t *testing.T, db *storage.DB, svc *pupils.Service, res demo
 		for _, p := range ps {
 			bySchool[p.SchoolID] = append(bySchool[p.SchoolID], p)
 		}
-		wantSchools := map[string][2]int{demo.TrustSlug: {7, 7}, demo.PartnershipSlug: {63, 64}} // CtG's 63, and the demo head's school
+		wantSchools := map[string][2]int{demo.TrustSlug: {7, 7}, demo.PartnershipSlug: {134, 135}} // CtG's 63, the EAL trial's 71, and the demo head's school
 		if w := wantSchools[slug]; len(bySchool) < w[0] || len(bySchool) > w[1] {
 			t.Errorf("%s: pupils at %d schools, want %d-%d", slug, len(bySchool), w[0], w[1])
 		}

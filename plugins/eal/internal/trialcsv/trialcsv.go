@@ -12,10 +12,10 @@
 // twice, a stratum spelt two ways, an arm other than intervention or
 // control); and a file with no rows. Blank lines are skipped.
 //
-// Writing (WriteAllocation) gives the header school,stratum,arm and one
-// line per school in the allocation's order, lines ending in "\n", fields
-// quoted only when they must be; the same allocation always gives the
-// same bytes.
+// Writing (WriteList, WriteAllocation) gives the header school,stratum
+// (and arm for an allocation) and one line per school in the list's or
+// allocation's order, lines ending in "\n", fields quoted only when they
+// must be; the same list or allocation always gives the same bytes.
 package trialcsv
 
 import (
@@ -178,6 +178,22 @@ func WriteAllocation(w io.Writer, a randomise.Allocation) error {
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return fmt.Errorf("writing the allocation: %w", err)
+	}
+	return nil
+}
+
+// WriteList writes a frozen list as CSV: the header school,stratum and one
+// line per school, in the list's order, names normalised; the file that
+// ealrandomise reads.
+func WriteList(w io.Writer, l randomise.List) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{colSchool, colStratum})
+	for _, s := range l.Schools {
+		_ = cw.Write([]string{randomise.Normalise(s.School), randomise.Normalise(s.Stratum)})
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("writing the list: %w", err)
 	}
 	return nil
 }
