@@ -1,0 +1,83 @@
+package main
+
+import (
+	"slices"
+
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
+
+	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/demo"
+	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/jobs"
+	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/web"
+)
+
+// Version is the plugin's version; CHANGELOG.md says what each one changed.
+const Version = "0.1.0"
+
+// Default grants. The core's roles stand for the programme's people: the
+// central team (and tenant admins) run the programme and read every
+// review's state; hub managers keep their hub's plan and read its schools'
+// reports; senior partners lead a hub and read its page, not its schools'
+// reports (they are heads of other schools); headteachers and senior
+// leaders are the host school's leaders (the head agrees the report) and,
+// when on the register, reviewers; lead reviewers and reviewers review;
+// trust leaders read their trust's schools' reviews. Who sits on which
+// review's team is the plugin's own record (the register and the
+// allocation), checked on every page.
+var (
+	everyone     = []string{"tenant_admin", "central_team", "senior_partner", "hub_manager", "trust_leader", "headteacher", "senior_leader", "lead_reviewer", "reviewer"}
+	centralTeam  = []string{"tenant_admin", "central_team"}
+	hubReaders   = []string{"tenant_admin", "central_team", "senior_partner", "hub_manager"}
+	hubPlanners  = []string{"tenant_admin", "central_team", "hub_manager"}
+	reportReader = []string{"tenant_admin", "central_team", "hub_manager", "trust_leader", "headteacher", "senior_leader"}
+	hostLeaders  = []string{"tenant_admin", "headteacher", "senior_leader"}
+	hostHeads    = []string{"tenant_admin", "headteacher"}
+	reviewers    = []string{"tenant_admin", "lead_reviewer", "reviewer", "headteacher", "senior_leader"}
+	trustReaders = []string{"tenant_admin", "central_team", "trust_leader"}
+)
+
+// permissions are the plugin's permissions: the QA Review part's, then the
+// School Support Directory part's (issue 15), which appends its own list.
+func permissions() []*pluginv1.PermissionDecl {
+	return slices.Concat(reviewPermissions())
+}
+
+func reviewPermissions() []*pluginv1.PermissionDecl {
+	return []*pluginv1.PermissionDecl{
+		{Name: web.PermRead, Description: "See the Network of Excellence: years, your hubs, schools and reviews", DefaultRoles: everyone},
+		{Name: web.PermManage, Description: "Run the programme: years, members, the review schedule, the reviewer register, the allocation, report publication, news", DefaultRoles: centralTeam},
+		{Name: web.PermBoard, Description: "Read the year board, the reviewer register and allocation runs across the network", DefaultRoles: centralTeam},
+		{Name: web.PermHubRead, Description: "See a hub's page: its schools, action plan, funding and reviews this year", DefaultRoles: hubReaders},
+		{Name: web.PermHubPlan, Description: "Edit a hub's action plan and funding", DefaultRoles: hubPlanners},
+		{Name: web.PermReviewRead, Description: "See a school's review history and its reports (as their state allows); never another school's", DefaultRoles: reportReader},
+		{Name: web.PermReviewHost, Description: "Host a review: write the self-evaluation, give the host's feedback", DefaultRoles: hostLeaders},
+		{Name: web.PermReportAgree, Description: "Agree the school's review report, or return it to the team", DefaultRoles: hostHeads},
+		{Name: web.PermReviewerSelf, Description: "A reviewer's own page: trainings, reviews, reports to write, feedback to give", DefaultRoles: reviewers},
+		{Name: web.PermTrustRead, Description: "A trust's view across its schools' reviews, by theme", DefaultRoles: trustReaders},
+	}
+}
+
+// roles are the roles the plugin declares for tenant admins to grant. The
+// core's roles cover the programme's people (above), so none yet; a role
+// of the School Support Directory part goes here too.
+var roles = []string{}
+
+func manifest() *pluginv1.Manifest {
+	return &pluginv1.Manifest{
+		Id:             "networkexcellence",
+		Name:           "Network of Excellence",
+		Version:        Version,
+		MinCoreVersion: "0.1.0",
+		Description:    "The Network of Excellence: member schools in hubs, the annual peer QA Review with an exact allocation of reviewers, reports and feedback.",
+		Permissions:    permissions(),
+		Navigation:     []*pluginv1.NavItem{{Label: "Network of Excellence", Path: "/", Permission: web.PermRead}},
+		Jobs: append(jobs.Decls(), &pluginv1.JobDecl{Name: demo.Name, MaxRetry: 1, TimeoutSeconds: 900,
+			Description: "Fill the programme with demo data (run by `upwards demo` as the tenant admin; does nothing once a membership year exists)"}),
+		Schedules: jobs.Schedules(),
+		Settings:  settings(),
+	}
+}
+
+// settings are the plugin's tenant settings.
+func settings() []*pluginv1.SettingDecl {
+	return nil
+}
