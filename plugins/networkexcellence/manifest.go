@@ -2,11 +2,13 @@ package main
 
 import (
 	"slices"
+	"strconv"
 
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/demo"
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/jobs"
+	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/rules"
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/web"
 )
 
@@ -74,10 +76,21 @@ func manifest() *pluginv1.Manifest {
 			Description: "Fill the programme with demo data (run by `upwards demo` as the tenant admin; does nothing once a membership year exists)"}),
 		Schedules: jobs.Schedules(),
 		Settings:  settings(),
+		Events:    []string{"tenant.enabled", "school.changed", "orgunit.changed"},
 	}
 }
 
 // settings are the plugin's tenant settings.
 func settings() []*pluginv1.SettingDecl {
-	return nil
+	str, num := pluginv1.SettingType_SETTING_TYPE_STRING, pluginv1.SettingType_SETTING_TYPE_INT
+	return []*pluginv1.SettingDecl{
+		{Key: web.SettingBands, Label: "Team sizes by pupils on roll", Type: str, DefaultValue: rules.DefaultBands,
+			Description: "Reviewers on a review's team besides the lead, by the host school's pupils on roll: pairs of roll:team from 0, e.g. 0:2, 350:3, 900:4."},
+		{Key: web.SettingReviewedWithin, Label: "Years before a reviewer may review a school again", Type: num, DefaultValue: strconv.Itoa(web.DefaultReviewedWithin),
+			Description: "A reviewer who reviewed a school in the last this many years is never allocated to it (0 to 10)."},
+		{Key: web.SettingWeights, Label: "Allocation cost weights", Type: str, DefaultValue: rules.DefaultWeights,
+			Description: "Points for each part of a seat's cost: travel (per 10 km), load (per review the reviewer already has), reciprocity (per reviewer day their school gave beyond what it received), prior (a prior relationship with the host)."},
+		{Key: web.SettingReminderDays, Label: "Days before a review to remind the team and host", Type: num, DefaultValue: strconv.Itoa(web.DefaultReminderDays)},
+		{Key: web.SettingReportDueDays, Label: "Days after a review the report is due", Type: num, DefaultValue: strconv.Itoa(web.DefaultReportDueDays)},
+	}
 }

@@ -60,6 +60,17 @@ func post(path, perm string, scope pluginv1.RouteScope, param, summary string, h
 func Routes() []route {
 	return slices.Concat(
 		homeRoutes(),
+		yearRoutes(),
+		scheduleRoutes(),
+		allocationRoutes(),
+		reviewRoutes(),
+		schoolRoutes(),
+		hubRoutes(),
+		trustRoutes(),
+		reviewerRoutes(),
+		trainingRoutes(),
+		meRoutes(),
+		newsRoutes(),
 		// The School Support Directory part (issue 15) adds its lists here.
 	)
 }
@@ -82,6 +93,15 @@ var tmpl = template.Must(template.New("").Funcs(funcs()).ParseFS(templateFS, "te
 
 func funcs() template.FuncMap {
 	f := ui.FuncMap()
+	f["htmlCell"] = htmlCell
+	f["avail"] = func(csrf template.HTML, a availability) map[string]any { return map[string]any{"A": a, "CSRF": csrf} }
+	f["dict"] = func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	}
 	f["plural"] = func(n int, one, many string) string {
 		if n == 1 {
 			return one
@@ -157,7 +177,9 @@ func commit(w http.ResponseWriter, r *http.Request, write func(tx *store.Store) 
 }
 
 // answer turns the store's errors into what the SDK answers: 404, 409 with
-// the rule, 422 with every field's problem; anything else is left for 500.
+// the rule, 422 with every field's problem (still holding the field errors,
+// so a handler can re-render its form with them: refused); anything else is
+// left for a 500.
 func answer(err error) error {
 	switch {
 	case err == nil:
@@ -167,15 +189,29 @@ func answer(err error) error {
 	case errors.Is(err, store.ErrConflict):
 		return &sdk.HTTPError{Status: http.StatusConflict, Message: upperFirst(store.Message(err)) + ". Nothing was saved."}
 	}
+	var he *sdk.HTTPError
+	if errors.As(err, &he) {
+		return err
+	}
 	if es, ok := ui.ErrorsOf(err); ok {
 		msgs := make([]string, len(es))
 		for i, e := range es {
 			msgs[i] = e.Message
 		}
-		return &sdk.HTTPError{Status: http.StatusUnprocessableEntity, Message: strings.Join(msgs, ". ") + ". Nothing was saved."}
+		return invalidForm{&sdk.HTTPError{Status: http.StatusUnprocessableEntity, Message: strings.Join(msgs, ". ") + ". Nothing was saved."}, es}
 	}
 	return err
 }
+
+// invalidForm is a refused form: the SDK answers it as its HTTPError (422
+// with every message), and refused finds its field errors.
+type invalidForm struct {
+	he   *sdk.HTTPError
+	errs ui.Errors
+}
+
+func (e invalidForm) Error() string   { return e.he.Error() }
+func (e invalidForm) Unwrap() []error { return []error{e.he, e.errs} }
 
 func upperFirst(s string) string {
 	if s == "" {
