@@ -80,9 +80,24 @@ func Routes() []route {
 func Router() *sdk.Router {
 	rt := sdk.NewRouter()
 	for _, r := range Routes() {
-		rt.Handle(r.Endpoint, r.handle)
+		h := r.handle
+		if r.Method == http.MethodPost {
+			h = parsed(h)
+		}
+		rt.Handle(r.Endpoint, h)
 	}
 	return rt
+}
+
+// parsed parses a POST's form before h reads it, so that r.PostForm holds
+// every field (several values of one name included).
+func parsed(h sdk.HandlerFunc) sdk.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := r.ParseForm(); err != nil {
+			return &sdk.HTTPError{Status: http.StatusBadRequest, Message: "The form could not be read: send it again from the page."}
+		}
+		return h(w, r)
+	}
 }
 
 //go:embed templates/*.html
