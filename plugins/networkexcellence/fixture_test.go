@@ -38,7 +38,9 @@ func fixture() *plugintest.Fixture {
 		&pluginv1.School{Id: schoolD, Urn: "900004", Name: "Damson Primary School", Phase: pluginv1.Phase_PHASE_PRIMARY, PupilsOnRoll: roll(420), ParentIds: []uint64{oakHub}},
 		&pluginv1.School{Id: schoolE, Urn: "900005", Name: "Elm Secondary School", Phase: pluginv1.Phase_PHASE_SECONDARY, PupilsOnRoll: roll(1100), ParentIds: []uint64{oakHub}},
 	)
-	g := func(role string, unit uint64) []*pluginv1.RoleGrant { return []*pluginv1.RoleGrant{{Role: role, UnitId: unit}} }
+	g := func(role string, unit uint64) []*pluginv1.RoleGrant {
+		return []*pluginv1.RoleGrant{{Role: role, UnitId: unit}}
+	}
 	f.People = append(f.People,
 		&pluginv1.Person{Id: centralID, Name: "Cora Central", Email: "cora@test.example", Grants: g("central_team", plugintest.RootUnit)},
 		&pluginv1.Person{Id: hubMgrID, Name: "Hal Hub", Email: "hal@test.example", Grants: g("hub_manager", plugintest.HubUnit)},

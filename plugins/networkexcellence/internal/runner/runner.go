@@ -247,6 +247,7 @@ func Run(s *store.Store, y *store.Year, o Options) (*store.Run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("solve: %w", err)
 	}
+
 	run := &store.Run{YearID: y.ID, Term: o.Term, Seats: a.Seats, Filled: a.Filled, Cost: a.Cost, Kept: a.Kept, Changed: a.Changed,
 		Reason: o.Reason, CreatedBy: o.By}
 	if o.Clock != nil {
