@@ -190,6 +190,9 @@ type partnership struct {
 	hub     tenancy.Unit
 	cluster tenancy.Unit
 	school  tenancy.Unit
+	// otherSchool is the first school of another hub than hub: its
+	// headteacher shows what a school outside the first hub cannot see.
+	otherSchool tenancy.Unit
 	// ctg are the Challenge the Gap schools (in a cluster), in list order.
 	ctg []tenancy.Unit
 }
@@ -244,6 +247,9 @@ func buildPartnership(ctx context.Context, s Services, rows []Row, rng *rand.Ran
 		}
 		if p.hub.ID == 0 && kind == tenancy.KindHub {
 			p.hub, p.school = g, sc
+		}
+		if p.otherSchool.ID == 0 && kind == tenancy.KindHub && g.ID != p.hub.ID {
+			p.otherSchool = sc
 		}
 		if p.cluster.ID == 0 && kind == tenancy.KindCluster {
 			p.cluster = g
@@ -353,6 +359,7 @@ func addUsers(ctx context.Context, s Services, p partnership, t trust) error {
 			{"lead.reviewer@partnership.example.org", "Grace Whitfield", authz.RoleLeadReviewer, false, unit(p.hub), ""},
 			{"reviewer@partnership.example.org", "Sam Patel", authz.RoleReviewer, false, unit(p.hub), ""},
 			{"headteacher@partnership.example.org", "Ruth Adeyemi", authz.RoleHeadteacher, false, unit(p.school), ""},
+			{"head.otherhub@partnership.example.org", "Nina Okoye", authz.RoleHeadteacher, false, unit(p.otherSchool), ""},
 			{"teacher@partnership.example.org", "Owen Hughes", authz.RoleTeacher, false, unit(p.school), ""},
 			{"para@partnership.example.org", "Maya Collins", authz.RoleParaProfessional, false, unit(p.school), ""},
 		}},
@@ -408,6 +415,7 @@ func logins() []Login {
 		{"Challenge Partners", "lead.reviewer@partnership.example.org", "Grace Whitfield", "lead reviewer", "first hub"},
 		{"Challenge Partners", "reviewer@partnership.example.org", "Sam Patel", "reviewer", "first hub"},
 		{"Challenge Partners", "headteacher@partnership.example.org", "Ruth Adeyemi", "headteacher", "a school of the first hub"},
+		{"Challenge Partners", "head.otherhub@partnership.example.org", "Nina Okoye", "headteacher", "a school of the second hub"},
 		{"Challenge Partners", "teacher@partnership.example.org", "Owen Hughes", "teacher", "that school"},
 		{"Challenge Partners", "para@partnership.example.org", "Maya Collins", "para-professional", "that school"},
 		{"Northstar Learning Trust (http://trust.localhost:8080)", "admin@northstar.example.org", "Alex Morgan", "tenant admin", "the trust's tenant"},
