@@ -8,18 +8,25 @@ import (
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/rules"
 )
 
-// Reviews returns a year's reviews (cancelled included) by week, then school.
+// listCols are a review's columns but its self-evaluation (which can be
+// long): lists of reviews load these; Review loads the whole row.
+var listCols = []string{"id", "tenant_id", "year_id", "school_id", "hub_id", "trust_id", "week", "starts_on", "days", "team_size",
+	"needs_lead", "cancelled", "self_evaluated_at", "created_at", "updated_at"}
+
+// Reviews returns a year's reviews (cancelled included) by week, then
+// school, without their self-evaluations.
 func (s *Store) Reviews(yearID uint64) ([]Review, error) {
 	var rs []Review
-	if err := s.q().Where("year_id = ?", yearID).Order("week, school_id").Find(&rs).Error; err != nil {
+	if err := s.q().Select(listCols).Where("year_id = ?", yearID).Order("week, school_id").Find(&rs).Error; err != nil {
 		return nil, fmt.Errorf("reviews of year %d: %w", yearID, err)
 	}
 	return rs, nil
 }
 
-// ReviewsWhere returns a year's reviews of a hub (hubID ≠ 0) or of schools, by week.
+// ReviewsWhere returns a year's reviews of a hub (hubID ≠ 0) or of schools,
+// by date, without their self-evaluations; yearID 0 is every year.
 func (s *Store) ReviewsWhere(yearID, hubID uint64, schools ...uint64) ([]Review, error) {
-	q := s.q()
+	q := s.q().Select(listCols)
 	if yearID != 0 {
 		q = q.Where("year_id = ?", yearID)
 	}
@@ -36,12 +43,13 @@ func (s *Store) ReviewsWhere(yearID, hubID uint64, schools ...uint64) ([]Review,
 	return rs, nil
 }
 
-// ReviewsByID returns the reviews with these ids, by id.
+// ReviewsByID returns the reviews with these ids, by id, without their
+// self-evaluations.
 func (s *Store) ReviewsByID(ids []uint64) (map[uint64]Review, error) {
 	out := map[uint64]Review{}
 	for start := 0; start < len(ids); start += 1000 {
 		var rs []Review
-		if err := s.q().Where("id IN ?", ids[start:min(len(ids), start+1000)]).Find(&rs).Error; err != nil {
+		if err := s.q().Select(listCols).Where("id IN ?", ids[start:min(len(ids), start+1000)]).Find(&rs).Error; err != nil {
 			return nil, fmt.Errorf("reviews: %w", err)
 		}
 		for _, r := range rs {

@@ -184,36 +184,23 @@ func loadBoard(r *http.Request, s *store.Store, y *store.Year) (boardData, error
 	if d.Weeks, err = s.Weeks(y.ID); err != nil {
 		return d, err
 	}
-	members, err := s.Members(y.ID)
-	if err != nil {
+	if d.Names, err = s.MemberNames(y.ID); err != nil {
 		return d, err
 	}
-	d.Members = len(members)
-	d.Names = map[uint64]string{}
-	for _, m := range members {
-		d.Names[m.SchoolID] = m.Name
-	}
+	d.Members = len(d.Names)
 	if d.Reviews, err = s.Reviews(y.ID); err != nil {
 		return d, err
 	}
-	ids := make([]uint64, len(d.Reviews))
-	for i, rv := range d.Reviews {
-		ids[i] = rv.ID
-	}
-	if d.Seats, err = s.SeatsOfYear(y.ID); err != nil {
+	if d.Seats, err = s.SeatsForBoard(y.ID); err != nil {
 		return d, err
 	}
-	if d.Reports, err = s.ReportsOf(ids); err != nil {
+	if d.Reports, err = s.ReportStatesOfYear(y.ID); err != nil {
 		return d, err
 	}
-	if d.Feedback, err = s.FeedbackOfYear(y.ID); err != nil {
+	if d.Feedback, err = s.ScoresOfYear(y.ID); err != nil {
 		return d, err
 	}
-	rids := make([]uint64, 0, len(d.Seats))
-	for _, x := range d.Seats {
-		rids = append(rids, x.ReviewerID)
-	}
-	if d.Reviewers, err = s.ReviewersByID(uniq(rids)); err != nil {
+	if d.Reviewers, err = s.ReviewerSchools(); err != nil {
 		return d, err
 	}
 	d.Hubs, err = s.Hubs()

@@ -153,7 +153,7 @@ func (v *meView) loadReviews(r *http.Request, s *store.Store, me *store.Reviewer
 		m := names[rv.SchoolID]
 		state := reports[rv.ID].State
 		x := myReview{Href: sdk.URL(r, path("reviews", rv.ID)), School: m.Name, Hub: hubs[rv.HubID], Phase: phaseLabel(m.Phase), Roll: m.PupilsOnRoll,
-			Dates: dates(rv), Seat: seatLabel(seatOf[id].Seat), Badge: stateBadge(state), Team: team[rv.ID], SEF: rv.SelfEvaluation != "",
+			Dates: dates(rv), Seat: seatLabel(seatOf[id].Seat), Badge: stateBadge(state), Team: team[rv.ID], SEF: rv.SelfEvaluatedAt != nil,
 			ToWrite: rv.StartsOn <= td && (state == "" || state == rules.Draft), Feedback: rv.Ends() <= td && !given[rv.ID]}
 		if rv.StartsOn > td {
 			v.Upcoming = append(v.Upcoming, x)
