@@ -21,38 +21,26 @@ type teamOf struct {
 }
 
 func teamsOf(s *store.Store, reviewIDs []uint64) (map[uint64]*teamOf, error) {
-	seats, err := s.SeatsOf(reviewIDs)
-	if err != nil {
-		return nil, err
-	}
-	var pids []uint64
-	for _, x := range seats {
-		pids = append(pids, x.ReviewerID)
-	}
-	who, err := s.ReviewersByID(pids)
+	ts, err := s.Teams(reviewIDs)
 	if err != nil {
 		return nil, err
 	}
 	out := map[uint64]*teamOf{}
-	for _, x := range seats {
-		if x.Withdrawn {
-			continue
+	for id, team := range ts {
+		t := &teamOf{people: map[uint64]uint64{}}
+		for _, m := range team {
+			p := m.Reviewer
+			if m.Seat.Seat == store.LeadSeat {
+				t.names = append(t.names, p.Name+" (Lead Reviewer)")
+				t.lead = p.PersonID
+			} else {
+				t.names = append(t.names, p.Name)
+			}
+			if p.PersonID != 0 {
+				t.people[p.ID] = p.PersonID
+			}
 		}
-		t := out[x.ReviewID]
-		if t == nil {
-			t = &teamOf{people: map[uint64]uint64{}}
-			out[x.ReviewID] = t
-		}
-		p := who[x.ReviewerID]
-		if x.Seat == store.LeadSeat {
-			t.names = append([]string{p.Name + " (Lead Reviewer)"}, t.names...)
-			t.lead = p.PersonID
-		} else {
-			t.names = append(t.names, p.Name)
-		}
-		if p.PersonID != 0 {
-			t.people[p.ID] = p.PersonID
-		}
+		out[id] = t
 	}
 	return out, nil
 }

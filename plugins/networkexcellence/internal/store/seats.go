@@ -112,3 +112,32 @@ func (s *Store) Withdraw(seatID uint64, why string, by uint64, at time.Time) (*S
 	}
 	return &b, nil
 }
+
+// TeamMember is an active seat of a review's team with its reviewer.
+type TeamMember struct {
+	Seat     Seat
+	Reviewer Reviewer
+}
+
+// Teams returns each review's active team, the lead first, then by seat id.
+func (s *Store) Teams(reviewIDs []uint64) (map[uint64][]TeamMember, error) {
+	seats, err := s.SeatsOf(reviewIDs)
+	if err != nil {
+		return nil, err
+	}
+	var pids []uint64
+	for _, x := range seats {
+		pids = append(pids, x.ReviewerID)
+	}
+	who, err := s.ReviewersByID(pids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[uint64][]TeamMember{}
+	for _, x := range seats { // ordered by review, seat kind ("lead" < "team"), id
+		if !x.Withdrawn {
+			out[x.ReviewID] = append(out[x.ReviewID], TeamMember{Seat: x, Reviewer: who[x.ReviewerID]})
+		}
+	}
+	return out, nil
+}

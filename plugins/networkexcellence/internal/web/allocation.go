@@ -228,14 +228,8 @@ func addPin(w http.ResponseWriter, r *http.Request) error {
 		}
 		return change{"allocation.pin", "pin", p.ID, nil, p, path("years", y.ID, "allocation"), msg}, nil
 	})
-	return refused(w, r, err, "Allocation", func(errs ui.Errors) (string, any) {
-		v, err := loadAllocation(r, s, y)
-		if err != nil {
-			return "allocation", &allocationView{}
-		}
-		v.Errors, v.PinFields = errs, ui.Bind(v.PinFields, r.PostForm, errs)
-		return "allocation", v
-	})
+	return again(w, r, err, "Allocation", "allocation", func() (*allocationView, error) { return loadAllocation(r, s, y) },
+		func(v *allocationView) (*[]ui.Field, *ui.Errors) { return &v.PinFields, &v.Errors })
 }
 
 func deletePin(w http.ResponseWriter, r *http.Request) error {

@@ -115,15 +115,26 @@ func crumbs(r *http.Request, more ...ui.Crumb) []ui.Crumb {
 	return append([]ui.Crumb{{Label: "Network of Excellence", Href: sdk.URL(r, "/")}}, more...)
 }
 
-// refused re-renders a form's page with the field errors of err (422),
-// keeping the input; any other error is returned as it is.
-func refused(w http.ResponseWriter, r *http.Request, err error, title string, show func(errs ui.Errors) (string, any)) error {
+// again answers a refused form (422): the page as load builds it, with the
+// refused form's fields (pick names them) as the user left them and every
+// problem beside its field and in the page's summary. Any other error is
+// answered as it is.
+func again[V any](w http.ResponseWriter, r *http.Request, err error, title, name string, load func() (V, error),
+	pick func(V) (*[]ui.Field, *ui.Errors)) error {
 	errs, ok := ui.ErrorsOf(err)
 	if !ok {
 		return answer(err)
 	}
-	name, data := show(errs)
-	return renderStatus(w, r, http.StatusUnprocessableEntity, title, name, data)
+	v, lerr := load()
+	if lerr != nil {
+		return lerr
+	}
+	fields, summary := pick(v)
+	*summary = errs
+	if fields != nil {
+		*fields = ui.Bind(*fields, r.PostForm, errs)
+	}
+	return renderStatus(w, r, http.StatusUnprocessableEntity, title, name, v)
 }
 
 // common is what every page template gets besides its data.

@@ -232,22 +232,10 @@ func hubChange(w http.ResponseWriter, r *http.Request, bind string, write func(t
 		return err
 	}
 	err = commit(w, r, func(tx *store.Store) (change, error) { return write(tx, y, hub) })
-	return refused(w, r, err, "Hub", func(errs ui.Errors) (string, any) {
-		v, _, err := loadHub(r)
-		if err != nil {
-			return "hub", &hubView{}
-		}
-		v.Errors = errs
-		switch bind {
-		case "funding":
-			v.FundingFields = ui.Bind(v.FundingFields, r.PostForm, errs)
-		case "priority":
-			v.PriorityFields = ui.Bind(v.PriorityFields, r.PostForm, errs)
-		case "activity":
-			v.ActFields = ui.Bind(v.ActFields, r.PostForm, errs)
-		}
-		return "hub", v
-	})
+	return again(w, r, err, "Hub", "hub", func() (*hubView, error) { v, _, err := loadHub(r); return v, err },
+		func(v *hubView) (*[]ui.Field, *ui.Errors) {
+			return map[string]*[]ui.Field{"funding": &v.FundingFields, "priority": &v.PriorityFields, "activity": &v.ActFields}[bind], &v.Errors
+		})
 }
 
 func hubPath(hub uint64, y *store.Year) string {
@@ -373,12 +361,6 @@ func updateActivity(w http.ResponseWriter, r *http.Request) error {
 		before, after, err := tx.UpdateActivity(y.ID, hub, aid, activityInput(r), userID(r), now(r))
 		return change{"plan.activity.update", "activity", aid, before, after, hubPath(hub, y), "Activity saved"}, err
 	})
-	return refused(w, r, err, "Activity", func(errs ui.Errors) (string, any) {
-		v, err := loadActivity(r)
-		if err != nil {
-			return "activity", &activityView{}
-		}
-		v.Errors, v.Fields = errs, ui.Bind(v.Fields, r.PostForm, errs)
-		return "activity", v
-	})
+	return again(w, r, err, "Activity", "activity", func() (*activityView, error) { return loadActivity(r) },
+		func(v *activityView) (*[]ui.Field, *ui.Errors) { return &v.Fields, &v.Errors })
 }

@@ -194,12 +194,6 @@ func joinRegister(w http.ResponseWriter, r *http.Request) error {
 		}
 		return change{"reviewer.join", "reviewer", p.ID, nil, p, "/me", "You are on the reviewer register; the central team books your training"}, nil
 	})
-	return refused(w, r, err, "Your reviews", func(errs ui.Errors) (string, any) {
-		v, err := loadMe(r)
-		if err != nil {
-			return "me", &meView{}
-		}
-		v.Errors, v.JoinFields = errs, ui.Bind(v.JoinFields, r.PostForm, errs)
-		return "me", v
-	})
+	return again(w, r, err, "Your reviews", "me", func() (*meView, error) { return loadMe(r) },
+		func(v *meView) (*[]ui.Field, *ui.Errors) { return &v.JoinFields, &v.Errors })
 }

@@ -66,12 +66,6 @@ func addNews(w http.ResponseWriter, r *http.Request) error {
 		}
 		return change{"news.add", "news", n.ID, nil, n, "/news", "News added; the next digest carries it"}, nil
 	})
-	return refused(w, r, err, "News", func(errs ui.Errors) (string, any) {
-		v, err := loadNews(r)
-		if err != nil {
-			return "news", &newsView{}
-		}
-		v.Errors, v.Fields = errs, ui.Bind(v.Fields, r.PostForm, errs)
-		return "news", v
-	})
+	return again(w, r, err, "News", "news", func() (*newsView, error) { return loadNews(r) },
+		func(v *newsView) (*[]ui.Field, *ui.Errors) { return &v.Fields, &v.Errors })
 }

@@ -251,14 +251,8 @@ func addReviewer(w http.ResponseWriter, r *http.Request) error {
 		}
 		return change{"reviewer.add", "reviewer", p.ID, nil, p, path("reviewers", p.ID), p.Name + " is on the register"}, nil
 	})
-	return refused(w, r, err, "Reviewer register", func(errs ui.Errors) (string, any) {
-		v, err := loadRegister(r)
-		if err != nil {
-			return "register", &registerView{}
-		}
-		v.Errors, v.Fields = errs, ui.Bind(v.Fields, r.PostForm, errs)
-		return "register", v
-	})
+	return again(w, r, err, "Reviewer register", "register", func() (*registerView, error) { return loadRegister(r) },
+		func(v *registerView) (*[]ui.Field, *ui.Errors) { return &v.Fields, &v.Errors })
 }
 
 var attendanceColumns = []ui.Column{{Key: "date", Label: "Date"}, {Key: "kind", Label: "Session"}, {Key: "attended", Label: "Attended"}}
@@ -430,14 +424,8 @@ func updateReviewer(w http.ResponseWriter, r *http.Request) error {
 		before, after, err := tx.UpdateReviewer(rid, reviewerInput(r), now(r))
 		return change{"reviewer.update", "reviewer", rid, before, after, path("reviewers", rid), "Reviewer saved"}, err
 	})
-	return refused(w, r, err, "Reviewer", func(errs ui.Errors) (string, any) {
-		v, err := loadReviewer(r)
-		if err != nil {
-			return "reviewer", &reviewerView{}
-		}
-		v.Errors, v.Fields = errs, ui.Bind(v.Fields, r.PostForm, errs)
-		return "reviewer", v
-	})
+	return again(w, r, err, "Reviewer", "reviewer", func() (*reviewerView, error) { return loadReviewer(r) },
+		func(v *reviewerView) (*[]ui.Field, *ui.Errors) { return &v.Fields, &v.Errors })
 }
 
 func setAvailability(w http.ResponseWriter, r *http.Request) error {

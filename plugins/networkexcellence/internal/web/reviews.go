@@ -38,6 +38,26 @@ type item struct {
 	Delete     string
 }
 
+// splitItems sorts a report's items by kind for the page; del gives each
+// item's delete path (nil: none).
+func splitItems(items []store.ReportItem, del func(store.ReportItem) string) (www, ebi, aoe []item) {
+	for _, it := range items {
+		x := item{ReportItem: it, ThemeLabel: rules.ThemeLabel(it.Theme)}
+		if del != nil {
+			x.Delete = del(it)
+		}
+		switch it.Kind {
+		case rules.WWW:
+			www = append(www, x)
+		case rules.EBI:
+			ebi = append(ebi, x)
+		case rules.AoE:
+			aoe = append(aoe, x)
+		}
+	}
+	return www, ebi, aoe
+}
+
 // carried is one of last year's EBIs with this report's judgement.
 type carried struct {
 	store.ReportItem
@@ -213,17 +233,9 @@ func (v *reviewView) loadReport(r *http.Request, s *store.Store, rv *store.Revie
 		if err != nil {
 			return err
 		}
-		for _, it := range items[rep.ID] {
-			x := item{ReportItem: it, ThemeLabel: rules.ThemeLabel(it.Theme), Delete: path("reviews", rv.ID, "report", "items", it.ID, "delete")}
-			switch it.Kind {
-			case rules.WWW:
-				v.WWW = append(v.WWW, x)
-			case rules.EBI:
-				v.EBI = append(v.EBI, x)
-			case rules.AoE:
-				v.AoE = append(v.AoE, x)
-			}
-		}
+		v.WWW, v.EBI, v.AoE = splitItems(items[rep.ID], func(it store.ReportItem) string {
+			return path("reviews", rv.ID, "report", "items", it.ID, "delete")
+		})
 		if prog, err = s.Progress(rep.ID); err != nil {
 			return err
 		}
@@ -312,26 +324,11 @@ func reviewPage(w http.ResponseWriter, r *http.Request) error {
 // reviewForm re-renders the review's page with a refused form's errors:
 // the fields of that form bound to what was posted.
 func reviewForm(w http.ResponseWriter, r *http.Request, err error, s *store.Store, rv *store.Review, a reviewAccess, which string) error {
-	return refused(w, r, err, "QA Review", func(errs ui.Errors) (string, any) {
-		v, err := loadReviewPage(r, s, rv, a)
-		if err != nil {
-			return "review", &reviewView{}
-		}
-		v.Errors = errs
-		switch which {
-		case "sef":
-			v.SEFFields = ui.Bind(v.SEFFields, r.PostForm, errs)
-		case "draft":
-			v.DraftFields = ui.Bind(v.DraftFields, r.PostForm, errs)
-		case "item":
-			v.ItemFields = ui.Bind(v.ItemFields, r.PostForm, errs)
-		case "feedback":
-			v.FeedbackFields = ui.Bind(v.FeedbackFields, r.PostForm, errs)
-		case "return":
-			v.ReturnFields = ui.Bind(v.ReturnFields, r.PostForm, errs)
-		}
-		return "review", v
-	})
+	return again(w, r, err, "QA Review", "review", func() (*reviewView, error) { return loadReviewPage(r, s, rv, a) },
+		func(v *reviewView) (*[]ui.Field, *ui.Errors) {
+			return map[string]*[]ui.Field{"sef": &v.SEFFields, "draft": &v.DraftFields, "item": &v.ItemFields,
+				"feedback": &v.FeedbackFields, "return": &v.ReturnFields}[which], &v.Errors
+		})
 }
 
 func saveSelfEvaluation(w http.ResponseWriter, r *http.Request) error {

@@ -200,14 +200,8 @@ func scheduleReview(w http.ResponseWriter, r *http.Request) error {
 		}
 		return change{"review.schedule", "review", rv.ID, nil, rv, path("years", y.ID, "schedule"), "Review scheduled in week " + strconv.Itoa(rv.Week)}, nil
 	})
-	return refused(w, r, err, "Review schedule", func(errs ui.Errors) (string, any) {
-		v, err := loadSchedule(r, s, y)
-		if err != nil {
-			return "schedule", &scheduleView{}
-		}
-		v.Errors, v.Fields = errs, ui.Bind(v.Fields, r.PostForm, errs)
-		return "schedule", v
-	})
+	return again(w, r, err, "Review schedule", "schedule", func() (*scheduleView, error) { return loadSchedule(r, s, y) },
+		func(v *scheduleView) (*[]ui.Field, *ui.Errors) { return &v.Fields, &v.Errors })
 }
 
 func formSchedule(r *http.Request) store.ScheduleInput {
@@ -285,14 +279,8 @@ func updateReview(w http.ResponseWriter, r *http.Request) error {
 		before, after, err := tx.UpdateReview(rv.ID, sc, now(r))
 		return change{"review.update", "review", rv.ID, before, after, path("reviews", rv.ID), "Review changed"}, err
 	})
-	return refused(w, r, err, "Change the review", func(errs ui.Errors) (string, any) {
-		v, err := editReviewView0(r, s, rv)
-		if err != nil {
-			return "editreview", &editReviewView{}
-		}
-		v.Errors, v.Fields = errs, ui.Bind(v.Fields, r.PostForm, errs)
-		return "editreview", v
-	})
+	return again(w, r, err, "Change the review", "editreview", func() (*editReviewView, error) { return editReviewView0(r, s, rv) },
+		func(v *editReviewView) (*[]ui.Field, *ui.Errors) { return &v.Fields, &v.Errors })
 }
 
 func cancelReview(w http.ResponseWriter, r *http.Request) error {

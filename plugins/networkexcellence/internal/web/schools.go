@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/challengepartners/upwards/plugins/sdk"
@@ -106,17 +105,7 @@ func schoolPage(w http.ResponseWriter, r *http.Request) error {
 			Reviewers: team[rv.ID], Readable: has && rules.CanRead(state, viewer)}
 		if p.Readable {
 			p.Summary = rep.Summary
-			for _, it := range items[rep.ID] {
-				x := item{ReportItem: it, ThemeLabel: rules.ThemeLabel(it.Theme)}
-				switch it.Kind {
-				case rules.WWW:
-					p.WWW = append(p.WWW, x)
-				case rules.EBI:
-					p.EBI = append(p.EBI, x)
-				case rules.AoE:
-					p.AoE = append(p.AoE, x)
-				}
-			}
+			p.WWW, p.EBI, p.AoE = splitItems(items[rep.ID], nil)
 		} else if has {
 			p.Hidden = "The report is " + lower(rules.StateLabel(state)) + ": not yet shared with you."
 		}
@@ -127,28 +116,18 @@ func schoolPage(w http.ResponseWriter, r *http.Request) error {
 
 // teams names each review's active team, lead first: "Grace Whitfield (lead)".
 func teams(s *store.Store, reviewIDs []uint64) (map[uint64][]string, error) {
-	seats, err := s.SeatsOf(reviewIDs)
-	if err != nil {
-		return nil, err
-	}
-	var pids []uint64
-	for _, x := range seats {
-		pids = append(pids, x.ReviewerID)
-	}
-	who, err := s.ReviewersByID(uniq(pids))
+	ts, err := s.Teams(reviewIDs)
 	if err != nil {
 		return nil, err
 	}
 	out := map[uint64][]string{}
-	for _, x := range seats {
-		if x.Withdrawn {
-			continue
-		}
-		n := who[x.ReviewerID].Name
-		if x.Seat == store.LeadSeat {
-			out[x.ReviewID] = append([]string{fmt.Sprintf("%s (lead)", n)}, out[x.ReviewID]...)
-		} else {
-			out[x.ReviewID] = append(out[x.ReviewID], n)
+	for id, team := range ts {
+		for _, m := range team {
+			n := m.Reviewer.Name
+			if m.Seat.Seat == store.LeadSeat {
+				n += " (lead)"
+			}
+			out[id] = append(out[id], n)
 		}
 	}
 	return out, nil

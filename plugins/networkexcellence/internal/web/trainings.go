@@ -100,14 +100,8 @@ func addTraining(w http.ResponseWriter, r *http.Request) error {
 		}
 		return change{"training.add", "training", t.ID, nil, t, path("trainings", t.ID), "Session added"}, nil
 	})
-	return refused(w, r, err, "Reviewer training", func(errs ui.Errors) (string, any) {
-		v, err := loadTrainings(r)
-		if err != nil {
-			return "trainings", &trainingsView{}
-		}
-		v.Errors, v.Fields = errs, ui.Bind(v.Fields, r.PostForm, errs)
-		return "trainings", v
-	})
+	return again(w, r, err, "Reviewer training", "trainings", func() (*trainingsView, error) { return loadTrainings(r) },
+		func(v *trainingsView) (*[]ui.Field, *ui.Errors) { return &v.Fields, &v.Errors })
 }
 
 type attendee struct {
@@ -192,14 +186,8 @@ func bookTraining(w http.ResponseWriter, r *http.Request) error {
 		}
 		return change{"training.book", "attendance", a.ID, nil, a, path("trainings", tid), "Booked"}, nil
 	})
-	return refused(w, r, err, "Training", func(errs ui.Errors) (string, any) {
-		v, err := loadTraining(r)
-		if err != nil {
-			return "training", &trainingView{}
-		}
-		v.Errors, v.BookFields = errs, ui.Bind(v.BookFields, r.PostForm, errs)
-		return "training", v
-	})
+	return again(w, r, err, "Training", "training", func() (*trainingView, error) { return loadTraining(r) },
+		func(v *trainingView) (*[]ui.Field, *ui.Errors) { return &v.BookFields, &v.Errors })
 }
 
 func recordAttendance(w http.ResponseWriter, r *http.Request) error {

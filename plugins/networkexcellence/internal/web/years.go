@@ -34,14 +34,8 @@ func createYear(w http.ResponseWriter, r *http.Request) error {
 		}
 		return change{"year.create", "year", y.ID, nil, y, path("years", y.ID, "members"), "Year " + y.Label + " added with its 38 school weeks"}, nil
 	})
-	return refused(w, r, err, "Network of Excellence", func(errs ui.Errors) (string, any) {
-		v, err := loadHome(r)
-		if err != nil {
-			return "home", &homeView{}
-		}
-		v.Errors, v.YearFields = errs, ui.Bind(v.YearFields, r.PostForm, errs)
-		return "home", v
-	})
+	return again(w, r, err, "Network of Excellence", "home", func() (*homeView, error) { return loadHome(r) },
+		func(v *homeView) (*[]ui.Field, *ui.Errors) { return &v.YearFields, &v.Errors })
 }
 
 var weekColumns = []ui.Column{
