@@ -3,7 +3,9 @@ package demo
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/challengepartners/upwards/plugins/sdk"
@@ -174,10 +176,16 @@ func (b *builder) coordinates() map[uint64][2]float64 {
 	return out
 }
 
-// unavailable marks a few weeks of the year unavailable for some reviewers.
+// unavailable marks a few weeks of the year unavailable for some reviewers
+// (in order of id, so the same seed gives the same weeks), never for the
+// demo Lead Reviewer, who is pinned to this week's review.
 func (b *builder) unavailable(y *store.Year) error {
 	var us []store.UnavailableWeek
-	for id := range b.reviewers {
+	ids := slices.Sorted(maps.Keys(b.reviewers))
+	for _, id := range ids {
+		if id == b.leadID {
+			continue
+		}
 		for k := b.rng.IntN(4); k > 0; k-- {
 			us = append(us, store.UnavailableWeek{YearID: y.ID, ReviewerID: id, Week: 1 + b.rng.IntN(rules.WeeksInYear)})
 		}

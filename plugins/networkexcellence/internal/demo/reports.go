@@ -2,6 +2,8 @@ package demo
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/rules"
@@ -195,7 +197,8 @@ func (b *builder) plans(y *store.Year) error {
 	}
 	titles := []string{"Maths mastery", "Oracy", "Reading for pleasure", "Middle leadership", "Inclusion and SEND", "Closing the disadvantage gap"}
 	activities := []string{"Termly TeachMeet", "Leadership Development Day visit", "Joint moderation of writing", "Subject leader network", "Book scrutiny triads"}
-	for hub, n := range perHub {
+	for _, hub := range slices.Sorted(maps.Keys(perHub)) {
+		n := perHub[hub]
 		pot := int64(n) * 45000
 		if _, _, err := b.s.SaveFunding(y.ID, hub, store.FundingInput{Pot: fmt.Sprintf("%d.%02d", pot/100, pot%100),
 			CreditPool: fmt.Sprintf("%d", pot/500), Status: store.PlanAgreed, Notes: "Agreed at the hub's autumn meeting."}, 0, b.now); err != nil {
