@@ -106,6 +106,29 @@ func TestBrowserNetworkOfExcellenceReview(t *testing.T) {
 	b.slowPress("Publish the allocation")
 	b.sees("after publishing", "Published:", "Published")
 	b.axe("the allocation page after publishing")
+	// The central team's other pages, each checked by axe.
+	board := strings.Trim(b.eval(`document.querySelector('nav[aria-label="Breadcrumb"] a[href*="/years/"]').getAttribute("href")`), `"`)
+	for _, p := range []struct{ path, sees string }{
+		{board + "/members", "Member schools"}, {board + "/schedule", "Reviews by week"},
+		{"/p/networkexcellence/reviewers", "Reviewer register"}, {"/p/networkexcellence/trainings", "Reviewer training"},
+		{"/p/networkexcellence/news", "News"},
+	} {
+		b.open(p.path)
+		b.sees(p.path, p.sees)
+		b.axe(p.path)
+	}
+	b.open(board + "/schedule")
+	b.step("change a review", chromedp.Click(chromedp.Search(`(//table[@id="schedule"]//a[normalize-space()="Change"])[1]`)))
+	b.sees("a review's schedule", "Save the schedule", "Cancel the review")
+	b.axe("a review's schedule")
+	b.open("/p/networkexcellence/trainings")
+	b.step("open a session", chromedp.Click(chromedp.Search(`(//table[@id="trainings"]//a)[1]`)))
+	b.sees("a training session", "Bookings")
+	b.axe("a training session")
+	b.open("/p/networkexcellence/reviewers")
+	b.step("open a reviewer", chromedp.Click(chromedp.Search(`(//table[@id="register"]//tbody//a)[1]`)))
+	b.sees("a reviewer", "Weeks unavailable", "Status and limit")
+	b.axe("a reviewer's page")
 	b.logOut()
 
 	// The Lead Reviewer writes this week's report on the host's school.
@@ -141,6 +164,11 @@ func TestBrowserNetworkOfExcellenceReview(t *testing.T) {
 	b.axe("the report to agree")
 	b.press("Agree the report")
 	b.sees("the agreed report", "Agreed by the host")
+	b.axe("the agreed report")
+	b.link("", "Network of Excellence")
+	b.step("open the school's reviews", chromedp.Click(chromedp.Search(`(//a[contains(@href, "/p/networkexcellence/schools/")])[1]`)))
+	b.sees("the school's history", "QA Reviews", "What Went Well")
+	b.axe("the school's review history")
 	b.logOut()
 
 	// The hub manager reads it.
@@ -148,6 +176,12 @@ func TestBrowserNetworkOfExcellenceReview(t *testing.T) {
 	b.open(review)
 	b.sees("the hub manager's view", "Pupils explain their thinking", "Check understanding before moving on", "Agreed by the host")
 	b.axe("the hub manager reading the report")
+	b.open("/p/networkexcellence/")
+	b.step("open the hub", chromedp.Click(chromedp.Search(`(//a[contains(@href, "/p/networkexcellence/hubs/")])[1]`)))
+	b.sees("the hub's page", "Hub Action Plan", "Shared priorities", "Funding returned from membership fees")
+	b.axe("the hub's page and plan")
+	b.step("open an activity", chromedp.Click(chromedp.Search(`(//table[@id="activities"]//a)[1]`)))
+	b.axe("an activity of the hub's plan")
 	b.logOut()
 
 	// The headteacher of a school in another hub cannot see it.

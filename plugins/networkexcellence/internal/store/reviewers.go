@@ -328,3 +328,20 @@ func (s *Store) SetUnavailable(yearID, reviewerID uint64, weeks []int) ([]int, e
 	}
 	return before[reviewerID], nil
 }
+
+// AttendanceCounts returns, for every session, how many are booked and how
+// many attended (one query).
+func (s *Store) AttendanceCounts() (booked, attended map[uint64]int, err error) {
+	var as []Attendance
+	if err := s.q().Select("training_id", "attended").Find(&as).Error; err != nil {
+		return nil, nil, fmt.Errorf("attendance: %w", err)
+	}
+	booked, attended = map[uint64]int{}, map[uint64]int{}
+	for _, a := range as {
+		booked[a.TrainingID]++
+		if a.Attended {
+			attended[a.TrainingID]++
+		}
+	}
+	return booked, attended, nil
+}

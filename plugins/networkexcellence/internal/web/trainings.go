@@ -58,20 +58,14 @@ func loadTrainings(r *http.Request) (*trainingsView, error) {
 	if err != nil {
 		return nil, err
 	}
+	booked, attended, err := s.AttendanceCounts()
+	if err != nil {
+		return nil, err
+	}
 	rows := make([]ui.Row, 0, len(ts))
 	for _, t := range ts {
-		as, err := s.Attendees(t.ID)
-		if err != nil {
-			return nil, err
-		}
-		att := 0
-		for _, a := range as {
-			if a.Attended {
-				att++
-			}
-		}
 		rows = append(rows, ui.Row{"date": link(r, day(t.HeldOn), path("trainings", t.ID)), "kind": store.TrainingKindLabel(t.Kind), "venue": t.Venue,
-			"booked": fmt.Sprintf("%d of %d", len(as), t.Capacity), "attended": att})
+			"booked": fmt.Sprintf("%d of %d", booked[t.ID], t.Capacity), "attended": attended[t.ID]})
 	}
 	return &trainingsView{common: commonOf(r), CanManage: manage, Action: sdk.URL(r, "/trainings"),
 		Header: ui.Header{Crumbs: crumbs(r, ui.Crumb{Label: "Reviewer register", Href: sdk.URL(r, "/reviewers")}), Title: "Reviewer training"},
