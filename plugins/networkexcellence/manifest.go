@@ -68,7 +68,7 @@ func manifest() *pluginv1.Manifest {
 		Id:             "networkexcellence",
 		Name:           "Network of Excellence",
 		Version:        Version,
-		MinCoreVersion: "0.1.0",
+		MinCoreVersion: "0.4.0", // audit seals (sdk.AuditTx), SendMails, PeopleWhere, SchoolNames
 		Description:    "The Network of Excellence: member schools in hubs, the annual peer QA Review with an exact allocation of reviewers, reports and feedback.",
 		Permissions:    permissions(),
 		Navigation:     []*pluginv1.NavItem{{Label: "Network of Excellence", Path: "/", Permission: web.PermRead}},
