@@ -201,7 +201,10 @@ func (a *App) LoadPermissions(ctx context.Context) error {
 	if a.Authz != nil {
 		return nil
 	}
-	enf, err := authz.New(ctx, a.DB, a.Tenancy, authz.Options{RefreshInterval: time.Second})
+	// The plugin registry tells the enforcer which plugins each tenant
+	// enables and the roles they declare (grantable only there).
+	plugins := pluginhost.NewRegistry(a.DB, pluginhost.RegistryOptions{CoreVersion: Version, Logger: a.Log})
+	enf, err := authz.New(ctx, a.DB, a.Tenancy, authz.Options{RefreshInterval: time.Second, Plugins: plugins})
 	if err != nil {
 		return fmt.Errorf("load permissions: %w", err)
 	}

@@ -39,6 +39,9 @@ type Options struct {
 	// answering; a change made through another node is seen within it.
 	// 0 compares on every call (tests); production uses DefaultRefreshInterval.
 	RefreshInterval time.Duration
+	// Plugins says which plugins each tenant enables and the roles they
+	// declare (see PluginSource); nil: only core roles may be granted.
+	Plugins PluginSource
 }
 
 // DefaultOptions returns the options for production: RefreshInterval 1s.
@@ -62,8 +65,6 @@ type Enforcer struct {
 	gen      uint64 // bumped whenever tenants is emptied, so stale loads are not kept
 	tenants  map[uint]*tenantState
 	plugins  map[string][]rolePermLine // by source
-	lines    []rolePermLine            // core then plugin lines
-	roles    map[string]bool           // roles that may be granted
 }
 
 // New returns an enforcer over db; it loads each tenant's grants on first use.
@@ -83,7 +84,6 @@ func New(ctx context.Context, db *storage.DB, graph GraphSource, opts Options) (
 	}
 	e := &Enforcer{db: db, graph: graph, opts: opts, core: core,
 		tenants: map[uint]*tenantState{}, plugins: map[string][]rolePermLine{}}
-	e.recomputeLines()
 	a, g, err := e.readRevisions(ctx)
 	if err != nil {
 		return nil, err
@@ -185,23 +185,25 @@ func (e *Enforcer) load(ctx context.Context, tenantID uint) (*tenantState, error
 	e.loadMu.Lock()
 	defer e.loadMu.Unlock()
 	e.mu.RLock()
-	st, gen, lines := e.tenants[tenantID], e.gen, e.lines
+	st, gen := e.tenants[tenantID], e.gen
 	e.mu.RUnlock()
 	if st != nil && st.calls.Load() < memoRebuildAfter {
 		return st, nil
 	}
-	var next *tenantState
-	var err error
+	d, units := (*tenantData)(nil), &unitCache{}
 	if st != nil {
 		// Only Casbin's memo is full: rebuild from what is in memory.
-		next, err = buildState(st.data, st.units, lines)
+		d, units = st.data, st.units
 	} else {
-		var d *tenantData
+		var err error
 		if d, err = e.loadTenant(ctx, tenantID); err != nil {
 			return nil, err
 		}
-		next, err = buildState(d, &unitCache{}, lines)
 	}
+	e.mu.RLock()
+	lines := e.linesFor(d.plugins)
+	e.mu.RUnlock()
+	next, err := buildState(d, units, lines)
 	if err != nil {
 		return nil, fmt.Errorf("authz: tenant %d: %w", tenantID, err)
 	}
@@ -224,12 +226,19 @@ func (e *Enforcer) loadTenant(ctx context.Context, tenantID uint) (*tenantData, 
 		Order("id").Limit(1).Pluck("id", &roots).Error; err != nil {
 		return nil, fmt.Errorf("authz: root unit of tenant %d: %w", tenantID, err)
 	}
-	d := &tenantData{tenantID: tenantID, byUser: map[uint][]Grant{}, grants: len(gs)}
+	tp, err := e.loadTenantPlugins(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	d := &tenantData{tenantID: tenantID, byUser: map[uint][]Grant{}, plugins: tp}
 	if len(roots) > 0 {
 		d.rootID = roots[0]
 	}
 	for _, g := range gs {
-		d.byUser[g.UserID] = append(d.byUser[g.UserID], g)
+		if g.Active = tp.activeGrant(g); g.Active {
+			d.byUser[g.UserID] = append(d.byUser[g.UserID], g)
+			d.grants++
+		}
 	}
 	return d, nil
 }

@@ -22,18 +22,39 @@ type Grant struct {
 	UnitID    uint      `json:"unit_id"`
 	CreatedBy *uint     `json:"created_by,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// Active is false for a grant of a role of a plugin the tenant does not
+	// enable (kept, granting nothing); filled in by Grants and GrantsAt.
+	Active bool `gorm:"-" json:"active"`
 }
 
 // TableName maps Grant onto the core schema.
 func (Grant) TableName() string { return "role_grants" }
 
-// Grant gives the user role at unitID (and so beneath it). An unknown role is
-// a *ValidationError; a user or unit not in the tenant is ErrNotFound; a grant
-// that already exists is ErrConflict. by is the granting user, if any. The
-// grant, its audit entry and the authz revision bump commit together.
+// auditGrant is what the audit log keeps of a grant: the row, without
+// Active (a property of the moment, not of the grant).
+type auditGrant struct {
+	ID        uint      `json:"id"`
+	TenantID  uint      `json:"tenant_id"`
+	UserID    uint      `json:"user_id"`
+	Role      string    `json:"role"`
+	UnitID    uint      `json:"unit_id"`
+	CreatedBy *uint     `json:"created_by,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func (g Grant) audit() auditGrant {
+	return auditGrant{ID: g.ID, TenantID: g.TenantID, UserID: g.UserID, Role: g.Role, UnitID: g.UnitID, CreatedBy: g.CreatedBy, CreatedAt: g.CreatedAt}
+}
+
+// Grant gives the user role at unitID (and so beneath it). role is a core
+// role or a role of a plugin the tenant enables (GrantableRoles); any other
+// is a *ValidationError saying why (a plugin's role names the plugin). A
+// user or unit not in the tenant is ErrNotFound; a grant that already exists
+// is ErrConflict. by is the granting user, if any. The grant, its audit entry
+// and the authz revision bump commit together.
 func (e *Enforcer) Grant(ctx context.Context, tenantID, userID uint, role string, unitID uint, by *uint) error {
-	if !e.grantable(role) {
-		return &ValidationError{Field: "role", Message: fmt.Sprintf("%q is not a known role", role)}
+	if err := e.checkGrantable(ctx, tenantID, role); err != nil {
+		return err
 	}
 	g := Grant{TenantID: tenantID, UserID: userID, Role: role, UnitID: unitID, CreatedBy: by}
 	var rev int64
@@ -52,7 +73,7 @@ func (e *Enforcer) Grant(ctx context.Context, tenantID, userID uint, role string
 		}
 		var err error
 		rev, err = recordChange(ctx, tx, audit.Change{TenantID: tenantID, Action: "role.grant",
-			EntityType: "role_grant", EntityID: strconv.FormatUint(uint64(g.ID), 10), After: g})
+			EntityType: "role_grant", EntityID: strconv.FormatUint(uint64(g.ID), 10), After: g.audit()})
 		return err
 	})
 	if err != nil {
@@ -78,7 +99,7 @@ func (e *Enforcer) Revoke(ctx context.Context, tenantID, grantID uint) error {
 			return fmt.Errorf("delete: %w", err)
 		}
 		rev, err = recordChange(ctx, tx, audit.Change{TenantID: tenantID, Action: "role.revoke",
-			EntityType: "role_grant", EntityID: strconv.FormatUint(uint64(g.ID), 10), Before: g})
+			EntityType: "role_grant", EntityID: strconv.FormatUint(uint64(g.ID), 10), Before: g.audit()})
 		return err
 	})
 	if err != nil {
@@ -111,18 +132,35 @@ func inTenant(tx *gorm.DB, table string, tenantID, id uint) error {
 	return nil
 }
 
-// Grants returns the user's grants in the tenant, oldest first.
+// Grants returns the user's grants in the tenant, oldest first, active or
+// not (Grant.Active).
 func (e *Enforcer) Grants(ctx context.Context, tenantID, userID uint) ([]Grant, error) {
 	var out []Grant
 	err := e.db.WithContext(ctx).Where("tenant_id = ? AND user_id = ?", tenantID, userID).Order("id").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("grants of user %d: %w", userID, err)
 	}
-	return out, nil
+	return e.markActive(ctx, tenantID, out)
 }
 
-// CachedGrants is Grants answered from the tenant's permission state in
-// memory (as fresh as the checks themselves), for hot paths.
+// markActive sets Active on each grant from the tenant's permission state.
+func (e *Enforcer) markActive(ctx context.Context, tenantID uint, gs []Grant) ([]Grant, error) {
+	if len(gs) == 0 {
+		return gs, nil
+	}
+	st, err := e.state(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range gs {
+		gs[i].Active = st.data.plugins.activeGrant(gs[i])
+	}
+	return gs, nil
+}
+
+// CachedGrants is the user's active grants (Grants less those of roles of
+// plugins the tenant does not enable), answered from the tenant's permission
+// state in memory (as fresh as the checks themselves), for hot paths.
 func (e *Enforcer) CachedGrants(ctx context.Context, tenantID, userID uint) ([]Grant, error) {
 	st, err := e.state(ctx, tenantID)
 	if err != nil {
@@ -132,12 +170,12 @@ func (e *Enforcer) CachedGrants(ctx context.Context, tenantID, userID uint) ([]G
 }
 
 // GrantsAt returns the grants made at the unit itself (not those inherited
-// from above it), oldest first.
+// from above it), oldest first, active or not (Grant.Active).
 func (e *Enforcer) GrantsAt(ctx context.Context, tenantID, unitID uint) ([]Grant, error) {
 	var out []Grant
 	err := e.db.WithContext(ctx).Where("tenant_id = ? AND unit_id = ?", tenantID, unitID).Order("id").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("grants at unit %d: %w", unitID, err)
 	}
-	return out, nil
+	return e.markActive(ctx, tenantID, out)
 }

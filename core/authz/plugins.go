@@ -3,16 +3,19 @@ package authz
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 )
 
 // AddPolicies adds role→permission lines contributed by source (a plugin id,
 // from its manifest), e.g. {"hub_manager", "networkexcellence.review.read"}.
-// A line may name a core role or a new role of the plugin's, which then may
-// be granted; its permission must be in the source's own namespace
-// ("<source>.<object>.<action>"), so a plugin can never hand out core
-// permissions. Lines live in memory, are applied to every tenant, and are kept
-// across reloads; repeated lines are ignored. Each node adds them at start-up.
+// A line may name a core role or a role the plugin declares (which the
+// PluginSource makes grantable); its permission must be in the source's own
+// namespace ("<source>.<object>.<action>"), so a plugin can never hand out
+// core permissions. Lines live in memory and are kept across reloads;
+// repeated lines are ignored. They hold in the tenants that enable the
+// plugin (in every tenant without a PluginSource). Each node adds them at
+// start-up.
 func (e *Enforcer) AddPolicies(ctx context.Context, source string, lines [][2]string) error {
 	if !validName(source) || source == "core" {
 		return &ValidationError{Field: "source", Message: fmt.Sprintf("%q is not a plugin id", source)}
@@ -20,8 +23,8 @@ func (e *Enforcer) AddPolicies(ctx context.Context, source string, lines [][2]st
 	add := make([]rolePermLine, 0, len(lines))
 	for _, l := range lines {
 		role, perm := l[0], l[1]
-		if !validName(role) {
-			return &ValidationError{Field: "role", Message: fmt.Sprintf("%q is not a role name", role)}
+		if !validName(role) && !isRoleOf(source, role) {
+			return &ValidationError{Field: "role", Message: fmt.Sprintf("%q is not a core role name or a role of %s (%s.<role>)", role, source, source)}
 		}
 		if !validPermission(perm) || !strings.HasPrefix(perm, source+".") {
 			return &ValidationError{Field: "permission",
@@ -36,14 +39,13 @@ func (e *Enforcer) AddPolicies(ctx context.Context, source string, lines [][2]st
 			e.plugins[source] = append(e.plugins[source], l)
 		}
 	}
-	e.recomputeLines()
 	e.dropAllLocked()
 	return nil
 }
 
-// RemovePolicies removes every line source added (a plugin disabled or
-// uninstalled). Grants of roles only that plugin defined stay in the database
-// but no longer grant anything.
+// RemovePolicies removes every line source added (a plugin enabled by no
+// tenant, failed or uninstalled). Grants of roles only that plugin defined
+// stay in the database but no longer grant anything.
 func (e *Enforcer) RemovePolicies(source string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -51,8 +53,14 @@ func (e *Enforcer) RemovePolicies(source string) {
 		return
 	}
 	delete(e.plugins, source)
-	e.recomputeLines()
 	e.dropAllLocked()
+}
+
+// isRoleOf reports whether role is a role plugin source declares:
+// "<source>.<role>", at most 64 characters.
+func isRoleOf(source, role string) bool {
+	id, name, ok := strings.Cut(role, ".")
+	return ok && id == source && len(role) <= 64 && validName(name)
 }
 
 func containsLine(ls []rolePermLine, l rolePermLine) bool {
@@ -64,26 +72,19 @@ func containsLine(ls []rolePermLine, l rolePermLine) bool {
 	return false
 }
 
-// recomputeLines rebuilds lines and roles from core and plugins; e.mu is held
-// (or e is not yet shared).
-func (e *Enforcer) recomputeLines() {
+// linesFor returns the role→permission lines that hold in a tenant: the
+// core's and those of the plugins it enables; e.mu is held.
+func (e *Enforcer) linesFor(tp *tenantPlugins) []rolePermLine {
 	lines := append([]rolePermLine(nil), e.core...)
-	roles := map[string]bool{}
-	for _, r := range Roles() {
-		roles[r.Name] = true
-	}
-	for _, ls := range e.plugins {
-		for _, l := range ls {
-			lines = append(lines, l)
-			roles[l.Role] = true
+	sources := make([]string, 0, len(e.plugins))
+	for s := range e.plugins {
+		if tp.holds(s) {
+			sources = append(sources, s)
 		}
 	}
-	e.lines, e.roles = lines, roles
-}
-
-// grantable reports whether role is a core role or one a plugin's lines name.
-func (e *Enforcer) grantable(role string) bool {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	return e.roles[role]
+	sort.Strings(sources)
+	for _, s := range sources {
+		lines = append(lines, e.plugins[s]...)
+	}
+	return lines
 }

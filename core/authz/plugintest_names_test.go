@@ -6,13 +6,15 @@ import (
 	"testing"
 
 	"github.com/challengepartners/upwards/core/authz"
+	"github.com/challengepartners/upwards/plugins/sdk"
 	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
 	"github.com/challengepartners/upwards/policies"
 )
 
-// The plugin SDK's test Host keeps its own copy of the core's roles,
-// permissions and policy (the SDK module imports nothing of the core); this
-// test keeps the copy true.
+// The plugin SDK keeps its own copy of the core's roles (sdk.Role…
+// constants) and its test Host a copy of the roles, permissions and policy
+// (the SDK module imports nothing of the core); this test keeps the copies
+// true.
 func TestCopiedNamesMatchTheCore(t *testing.T) {
 	var roles, perms []string
 	for _, r := range authz.Roles() {
@@ -25,6 +27,19 @@ func TestCopiedNamesMatchTheCore(t *testing.T) {
 	}
 	if !slices.Equal(roles, plugintest.CoreRoles) {
 		t.Errorf("plugintest.CoreRoles = %v; core/authz has %v", plugintest.CoreRoles, roles)
+	}
+	if !slices.Equal(roles, sdk.CoreRoles()) {
+		t.Errorf("sdk.CoreRoles() = %v; core/authz has %v", sdk.CoreRoles(), roles)
+	}
+	for sdkName, coreName := range map[string]string{
+		sdk.RoleTenantAdmin: authz.RoleTenantAdmin, sdk.RoleCentralTeam: authz.RoleCentralTeam, sdk.RoleSeniorPartner: authz.RoleSeniorPartner,
+		sdk.RoleHubManager: authz.RoleHubManager, sdk.RoleTrustLeader: authz.RoleTrustLeader, sdk.RoleHeadteacher: authz.RoleHeadteacher,
+		sdk.RoleSeniorLeader: authz.RoleSeniorLeader, sdk.RoleTeacher: authz.RoleTeacher, sdk.RoleParaProfessional: authz.RoleParaProfessional,
+		sdk.RoleLeadReviewer: authz.RoleLeadReviewer, sdk.RoleReviewer: authz.RoleReviewer,
+	} {
+		if sdkName != coreName {
+			t.Errorf("sdk constant %q names the core role %q", sdkName, coreName)
+		}
 	}
 	if !slices.Equal(perms, plugintest.CorePermissions) {
 		t.Errorf("plugintest.CorePermissions = %v; core/authz has %v", plugintest.CorePermissions, perms)

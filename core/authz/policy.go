@@ -64,12 +64,15 @@ func (c *unitCache) ancestors(unit string) []string {
 	return nil
 }
 
-// tenantData is a tenant's grants as loaded from role_grants.
+// tenantData is a tenant's active grants as loaded from role_grants (a
+// grant of a role of a plugin the tenant does not enable is left out) and
+// the tenant's plugins.
 type tenantData struct {
 	tenantID uint
 	rootID   uint // the unit of kind "tenant"; 0 if the tenant has none
 	byUser   map[uint][]Grant
 	grants   int
+	plugins  *tenantPlugins // nil without a PluginSource
 }
 
 // tenantState is one tenant's Casbin enforcer and what it was built from.

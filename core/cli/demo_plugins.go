@@ -92,7 +92,9 @@ func seedDemoPlugin(ctx context.Context, a *app.App, dir string, dp demoPlugin, 
 	case errors.Is(err, pluginhost.ErrNotFound):
 		_, err = a.Plugins.Install(ctx, path, false)
 	case err == nil && p.SHA256 != sum:
-		_, err = a.Plugins.Upgrade(ctx, path, true)
+		// The demo's own build replaces the one installed, whatever it adds:
+		// a demo install has no one else to confirm it.
+		_, err = a.Plugins.InstallWith(ctx, path, pluginhost.InstallOptions{Force: true, Upgrade: true, Confirmed: true})
 	}
 	if err != nil {
 		return fmt.Errorf("demo plugin %s: %w", dp.ID, err)

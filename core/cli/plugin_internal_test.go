@@ -3,13 +3,16 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/challengepartners/upwards/core/audit"
+	"github.com/challengepartners/upwards/core/pluginhost"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
 )
@@ -17,16 +20,21 @@ import (
 // `upwards plugin` installs, lists, enables, disables and upgrades a real
 // plugin binary; enable and disable send the plugin its tenant events.
 func TestPluginCommands(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "echo")
+	dir := t.TempDir()
+	bin, bin3 := filepath.Join(dir, "echo"), filepath.Join(dir, "echo3")
 	if out, err := exec.Command("go", "build", "-o", bin, "../pluginhost/internal/testplugins/echo").CombinedOutput(); err != nil {
 		t.Fatalf("build the test plugin: %v\n%s", err, out)
 	}
+	// echo 3.0.0 adds a permission, a role and a route: it needs confirming.
+	if out, err := exec.Command("go", "build", "-o", bin3, "-ldflags", "-X main.version=3.0.0 -X main.extra=1", "../pluginhost/internal/testplugins/echo").CombinedOutput(); err != nil {
+		t.Fatalf("build the test plugin: %v\n%s", err, out)
+	}
 	for _, d := range storagetest.Dialects {
-		t.Run(string(d), func(t *testing.T) { testPluginCommands(t, d, bin) })
+		t.Run(string(d), func(t *testing.T) { testPluginCommands(t, d, bin, bin3) })
 	}
 }
 
-func testPluginCommands(t *testing.T, d storage.Dialect, bin string) {
+func testPluginCommands(t *testing.T, d storage.Dialect, bin, bin3 string) {
 	db := storagetest.URL(t, d)
 	dataDir := t.TempDir()
 	// events lists the tenant events echo recorded (it audits each one).
@@ -75,7 +83,54 @@ func testPluginCommands(t *testing.T, d storage.Dialect, bin string) {
 		t.Fatalf("install again: %v %s", err, out)
 	}
 	mustRun("Replaced echo 1.0.0 with plugin echo 1.0.0", "plugin", "upgrade", bin, "--force")
+
+	// A plugin's declared role is granted from the CLI while the tenant enables it.
+	mustRun("", "user", "create", "--email", "helper@example.org", "--name", "Hal Helper")
+	mustRun("Granted echo.helper to helper@example.org", "user", "grant", "--email", "helper@example.org", "--role", "echo.helper")
+
+	// An upgrade adding permissions prints its diff and waits; discard, or confirm.
+	pendingID := regexp.MustCompile(`pending upgrade (\d+)`)
+	propose := func() string {
+		t.Helper()
+		out, err := run("plugin", "upgrade", bin3)
+		if !errors.Is(err, pluginhost.ErrPending) || !pendingID.MatchString(out) {
+			t.Fatalf("upgrade adding permissions: %v\n%s", err, out)
+		}
+		for _, want := range []string{"Changes from 1.0.0 to 3.0.0:", "    + echo.extra.use: Use the extra page\n", "    + hub_manager → echo.extra.use\n",
+			"    + echo.coach (Echo coach): Coaches with Echo.\n", "Not applied:", "echo 1.0.0 keeps running", "upwards plugin confirm "} {
+			if !strings.Contains(out, want) {
+				t.Errorf("upgrade output lacks %q:\n%s", want, out)
+			}
+		}
+		return pendingID.FindStringSubmatch(out)[1]
+	}
+	id := propose()
+	if out := mustRun("Pending upgrades", "plugin", "list"); !strings.Contains(out, "3.0.0") || !strings.Contains(out, "cli") {
+		t.Fatalf("list with a pending upgrade: %s", out)
+	}
+	mustRun("Discarded pending upgrade "+id+" (plugin echo 3.0.0)", "plugin", "discard", id)
+	if out := mustRun("echo", "plugin", "list"); strings.Contains(out, "Pending") || !strings.Contains(out, "1.0.0") {
+		t.Fatalf("list after discarding: %s", out)
+	}
+	id = propose()
+	mustRun("Replaced echo 1.0.0 with plugin echo 3.0.0", "plugin", "confirm", id)
+	if out, err := run("plugin", "confirm", id); err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Fatalf("confirm twice: %v %s", err, out)
+	}
+	if out := mustRun("Replaced echo 3.0.0 with plugin echo 1.0.0", "plugin", "upgrade", bin, "--force"); !strings.Contains(out, "    - echo.extra.use") {
+		t.Fatalf("a downgrade removing a permission applies at once, printing it: %s", out)
+	}
+	if out := mustRun("Replaced echo 1.0.0 with plugin echo 3.0.0", "plugin", "upgrade", bin3, "--yes"); !strings.Contains(out, "    + echo.extra.use") {
+		t.Fatalf("upgrade --yes prints what it applies: %s", out)
+	}
 	mustRun("Disabled plugin echo for northstar.", "plugin", "disable", "echo")
+	if out := mustRun("helper@example.org", "user", "list"); !regexp.MustCompile(`echo\.helper@\d+\(inactive\)`).MatchString(out) {
+		t.Fatalf("user list does not show the disabled plugin's grant as inactive:\n%s", out)
+	}
+	if out, err := run("user", "grant", "--email", "helper@example.org", "--role", "echo.coach"); err == nil ||
+		!strings.Contains(err.Error(), `"echo.coach" is a role of the plugin Echo (echo), which this organisation does not enable`) {
+		t.Fatalf("grant a role of a disabled plugin: %v %s", err, out)
+	}
 	if got := events(); !slices.Equal(got, []string{"tenant.enabled", "tenant.disabled"}) {
 		t.Fatalf("events after disable through the CLI: %v", got)
 	}

@@ -215,7 +215,11 @@ func userCmd() *cobra.Command {
 				}
 				var roles []string
 				for _, g := range gs {
-					roles = append(roles, g.Role+"@"+strconv.FormatUint(uint64(g.UnitID), 10))
+					r := g.Role + "@" + strconv.FormatUint(uint64(g.UnitID), 10)
+					if !g.Active { // a role of a plugin the tenant does not enable
+						r += "(inactive)"
+					}
+					roles = append(roles, r)
 				}
 				if u.IsOperator {
 					roles = append(roles, "operator")

@@ -132,7 +132,8 @@ type peopleQuery struct {
 
 // people returns the tenant's people matching q (all when q is empty),
 // visible within reach: through a role granted at a unit of the reach (of
-// q.roles, when given), and showing only such roles.
+// q.roles, when given), and showing only such roles (never a role of a
+// plugin the tenant does not enable: such a grant grants nothing).
 func (rt *Runtime) people(ctx context.Context, tenantID uint, q peopleQuery, all bool, set map[uint]bool) ([]*pluginv1.Person, error) {
 	if !all && len(set) == 0 {
 		return nil, nil
@@ -193,7 +194,11 @@ func (rt *Runtime) people(ctx context.Context, tenantID uint, q peopleQuery, all
 	}
 	byUser := map[uint][]*pluginv1.RoleGrant{}
 	for _, g := range grants {
-		if (all || set[g.UnitID]) && (len(q.roles) == 0 || slices.Contains(q.roles, g.Role)) {
+		active, err := rt.deps.Authz.ActiveRole(ctx, tenantID, g.Role) // not a role of a plugin the tenant disabled
+		if err != nil {
+			return nil, err
+		}
+		if active && (all || set[g.UnitID]) && (len(q.roles) == 0 || slices.Contains(q.roles, g.Role)) {
 			byUser[g.UserID] = append(byUser[g.UserID], &pluginv1.RoleGrant{Role: g.Role, UnitId: uint64(g.UnitID)})
 		}
 	}

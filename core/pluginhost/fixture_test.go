@@ -98,7 +98,9 @@ func newEnv(t *testing.T, d storage.Dialect, opts Options) *env {
 	e.db = db
 	e.ten = tenancy.NewService(db)
 	e.ids = identity.NewService(db, identity.Options{Argon: identity.Params{Memory: 64, Time: 1, Threads: 1}})
-	if e.az, err = authz.New(ctx, db, e.ten, authz.Options{}); err != nil {
+	// As core/app wires it: the registry says which plugins a tenant
+	// enables and the roles they declare.
+	if e.az, err = authz.New(ctx, db, e.ten, authz.Options{Plugins: NewRegistry(db, RegistryOptions{Logger: testLogger()})}); err != nil {
 		t.Fatal(err)
 	}
 	e.redis = jobstest.Open(t, jobstest.Embedded)

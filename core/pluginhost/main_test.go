@@ -21,6 +21,7 @@ var builds = map[string]struct {
 }{
 	"echo":        {"echo", nil},
 	"echo2":       {"echo", []string{"main.version=2.0.0"}},
+	"echo3":       {"echo", []string{"main.version=3.0.0", "main.extra=1"}},
 	"other":       {"echo", []string{"main.pluginID=other", "main.name=Other"}},
 	"daily":       {"echo", []string{"main.pluginID=daily", "main.name=Daily", "'main.tickCron=0 7 * * *'"}},
 	"store":       {"store", nil},

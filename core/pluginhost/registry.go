@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/Masterminds/semver/v3"
@@ -56,6 +58,9 @@ type Plugin struct {
 	DBPassword   string    `gorm:"column:db_password" json:"-"`
 	InstalledAt  time.Time `json:"installed_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
+	// UpgradeDiff is the JSON of the ManifestDiff the build brought,
+	// compared with the one it replaced; empty after a first install.
+	UpgradeDiff string `json:"-"`
 }
 
 // TableName maps Plugin onto the core schema.
@@ -104,9 +109,11 @@ type Registry struct {
 	opts  RegistryOptions
 	log   *slog.Logger
 	cache registryCache
+	// roleCache keeps the roles of each build's manifest, by checksum.
+	roleCache sync.Map
 }
 
-// NewRegistry returns the registry on db (migrated to version 3 or later).
+// NewRegistry returns the registry on db (migrated to version 10 or later: plugins.upgrade_diff).
 func NewRegistry(db *storage.DB, opts RegistryOptions) *Registry {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -116,32 +123,29 @@ func NewRegistry(db *storage.DB, opts RegistryOptions) *Registry {
 
 // Install registers the plugin binary at path: it launches it once to read
 // its manifest, validates the manifest, and records its id, version and
-// SHA-256. A plugin whose id is already registered is upgraded when the new
-// version is higher; the same version, or a downgrade, is refused unless force.
+// SHA-256. A plugin whose id is already registered is replaced when the new
+// version is higher; the same version, or a downgrade, is refused unless
+// force. A replacement whose manifest adds permissions, roles or default
+// grants, or widens a route, is not applied: it waits for an operator as a
+// pending upgrade, and the error is ErrPending (InstallWith says more).
 func (r *Registry) Install(ctx context.Context, path string, force bool) (Plugin, error) {
-	return r.install(ctx, path, installMode{force: force})
+	return pendingIsError(r.InstallWith(ctx, path, InstallOptions{Force: force}))
 }
 
 // Upgrade is Install for a plugin that must already be registered.
 func (r *Registry) Upgrade(ctx context.Context, path string, force bool) (Plugin, error) {
-	return r.install(ctx, path, installMode{force: force, mustExist: true})
+	return pendingIsError(r.InstallWith(ctx, path, InstallOptions{Force: force, Upgrade: true}))
 }
 
 // DevReinstall registers a build of a plugin under development (`upwards
 // plugin dev`): as Install, its manifest is checked and its checksum
 // recorded, but a build of the same version replaces the registered one
-// without force and without any confirmation an upgrade may ask for. It is
-// audited as plugin.dev.install or plugin.dev.reinstall. It is meant for an
-// embedded single-machine install only; the CLI refuses any other.
+// without force and without the confirmation an upgrade that adds
+// permissions asks for. It is audited as plugin.dev.install or
+// plugin.dev.reinstall. It is meant for an embedded single-machine install
+// only; the CLI refuses any other.
 func (r *Registry) DevReinstall(ctx context.Context, path string) (Plugin, error) {
-	return r.install(ctx, path, installMode{dev: true})
-}
-
-// installMode is how install treats a plugin already registered.
-type installMode struct {
-	force     bool // the same version, or a lower one, may replace it
-	mustExist bool // an upgrade: the id must be registered
-	dev       bool // a dev-loop build: any version replaces it (audited as plugin.dev.*)
+	return pendingIsError(r.InstallWith(ctx, path, InstallOptions{Dev: true}))
 }
 
 // auditPlugin is what the audit log keeps of a plugin.
@@ -151,6 +155,8 @@ type auditPlugin struct {
 	Version string `json:"version"`
 	SHA256  string `json:"sha256"`
 	Path    string `json:"binary_path,omitempty"`
+	// Diff is what the build changed compared with the one it replaced.
+	Diff *ManifestDiff `json:"diff,omitempty"`
 }
 
 func (p Plugin) audit() auditPlugin {
@@ -161,80 +167,205 @@ func (p Plugin) audit() auditPlugin {
 // install and upgrade concern every tenant); /admin/plugins lists them.
 const InstallTenantID = 0
 
-func (r *Registry) install(ctx context.Context, path string, mode installMode) (Plugin, error) {
+// InstallOptions tune InstallWith.
+type InstallOptions struct {
+	// Force lifts the version rule: reinstall the same version, or install
+	// an older one (a downgrade). It does not lift the confirmation.
+	Force bool
+	// Upgrade requires the plugin to be registered already.
+	Upgrade bool
+	// Confirmed applies a replacement at once even when its diff needs an
+	// operator's confirmation (ManifestDiff.NeedsConfirmation): the operator
+	// saw the diff and said yes (`upwards plugin upgrade PATH --yes`), or the
+	// build affects nobody else (the demo install, a dev loop rebuilding a
+	// plugin in an embedded install). Without it such a replacement becomes a
+	// pending upgrade and changes nothing until ConfirmUpgrade.
+	Confirmed bool
+	// Dev is a dev-loop build (DevReinstall): any version replaces the
+	// registered one, at once, audited as plugin.dev.install or
+	// plugin.dev.reinstall.
+	Dev bool
+}
+
+// Outcome says what InstallWith did.
+type Outcome struct {
+	// Plugin is the plugin as registered now: the new build, or the
+	// installed one, unchanged, when Pending is set.
+	Plugin Plugin
+	// Previous is the build replaced (or that a pending upgrade would
+	// replace); nil after a first install.
+	Previous *Plugin
+	// Action is the audit action of the change: plugin.install,
+	// plugin.upgrade, plugin.reinstall or plugin.downgrade.
+	Action string
+	// Diff compares the new build's manifest with the installed one's; it
+	// is empty after a first install.
+	Diff ManifestDiff
+	// Pending is the upgrade waiting for an operator, when the replacement
+	// needs a confirmation it was not given.
+	Pending *PendingUpgrade
+}
+
+// InstallWith registers the plugin binary at path (see Install) and says
+// what it did. A first install is applied at once, its grants reaching
+// nobody until a tenant enables it. A replacement is compared with the
+// installed build (DiffManifests): applied at once when it needs no
+// confirmation or opts.Confirmed, otherwise recorded as the plugin's pending
+// upgrade (replacing an older pending one), audited plugin.upgrade.propose,
+// with nothing else changed.
+func (r *Registry) InstallWith(ctx context.Context, path string, opts InstallOptions) (Outcome, error) {
 	defer r.cache.invalidate()
-	abs, err := filepath.Abs(path)
+	next, m, err := r.inspectBuild(ctx, path)
 	if err != nil {
-		return Plugin{}, fmt.Errorf("plugin binary %s: %w", path, err)
+		return Outcome{}, err
 	}
-	sum, err := fileSHA256(abs)
-	if err != nil {
-		return Plugin{}, fmt.Errorf("plugin binary %s: %w", abs, err)
-	}
-	m, proto, err := inspect(ctx, abs, sum, newHCLog(r.log, "inspect"))
-	if err != nil {
-		return Plugin{}, err
-	}
-	if err := contract.ValidateManifest(m, r.opts.CoreVersion, corePermissions(), roleNames()); err != nil {
-		return Plugin{}, fmt.Errorf("install %s: %w", abs, err)
-	}
-	if int(m.GetProtocol()) != proto {
-		return Plugin{}, fmt.Errorf("install %s: %w: its manifest says contract version %d but it negotiated version %d",
-			abs, ErrRefused, m.GetProtocol(), proto)
-	}
-	mj, err := protojson.Marshal(m)
-	if err != nil {
-		return Plugin{}, fmt.Errorf("install %s: encode manifest: %w", abs, err)
-	}
-	now := time.Now().UTC()
-	next := Plugin{ID: m.GetId(), Name: m.GetName(), Version: strings.TrimPrefix(m.GetVersion(), "v"), Protocol: proto,
-		BinaryPath: abs, SHA256: hex.EncodeToString(sum), ManifestJSON: string(mj), State: StateInstalled,
-		InstalledAt: now, UpdatedAt: now}
+	out := Outcome{Plugin: next}
 	err = r.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var old Plugin
-		q := tx
-		if r.db.Dialect == storage.Postgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-		}
-		err := q.Where("id = ?", next.ID).Take(&old).Error
+		old, found, err := r.lockPlugin(tx, next.ID)
 		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-			if mode.mustExist {
-				return fmt.Errorf("plugin %s is not installed (use install): %w", next.ID, ErrNotFound)
+		case err != nil:
+			return err
+		case !found && opts.Upgrade:
+			return fmt.Errorf("plugin %s is not installed (use install): %w", next.ID, ErrNotFound)
+		case !found:
+			out.Action = "plugin.install"
+			if opts.Dev {
+				out.Action = "plugin.dev.install"
 			}
 			if err := tx.Create(&next).Error; err != nil {
 				return fmt.Errorf("record plugin %s: %w", next.ID, err)
 			}
-			action := "plugin.install"
-			if mode.dev {
-				action = "plugin.dev.install"
+			if err := storage.BumpRevision(tx, storage.RevisionAuthz); err != nil { // new roles to list
+				return err
 			}
-			return audit.Record(ctx, tx, audit.Change{TenantID: InstallTenantID, Action: action,
+			return audit.Record(ctx, tx, audit.Change{TenantID: InstallTenantID, Action: out.Action,
 				EntityType: "plugin", EntityID: next.ID, After: next.audit()})
-		case err != nil:
-			return fmt.Errorf("load plugin %s: %w", next.ID, err)
 		}
-		action := "plugin.dev.reinstall"
-		if !mode.dev {
-			if action, err = compareVersions(old, next, mode.force); err != nil {
+		out.Previous = &old
+		out.Action = "plugin.dev.reinstall"
+		if !opts.Dev {
+			if out.Action, err = compareVersions(old, next, opts.Force); err != nil {
 				return err
 			}
 		}
-		next.InstalledAt, next.DBPassword = old.InstalledAt, old.DBPassword
-		if err := tx.Model(&Plugin{}).Where("id = ?", next.ID).Updates(map[string]any{
-			"name": next.Name, "version": next.Version, "protocol": next.Protocol, "binary_path": next.BinaryPath,
-			"sha256": next.SHA256, "manifest_json": next.ManifestJSON, "state": StateInstalled, "last_error": "",
-			"updated_at": now,
-		}).Error; err != nil {
-			return fmt.Errorf("update plugin %s: %w", next.ID, err)
+		oldM, err := old.Manifest()
+		if err != nil {
+			return err
 		}
-		return audit.Record(ctx, tx, audit.Change{TenantID: InstallTenantID, Action: action,
-			EntityType: "plugin", EntityID: next.ID, Before: old.audit(), After: next.audit()})
+		out.Diff = DiffManifests(oldM, m)
+		if out.Diff.NeedsConfirmation() && !opts.Confirmed && !opts.Dev {
+			out.Plugin = old
+			out.Pending, err = propose(ctx, tx, old, next, out.Action, out.Diff)
+			return err
+		}
+		out.Plugin, err = applyBuild(ctx, tx, old, next, out.Action, out.Diff, nil)
+		return err
 	})
 	if err != nil {
+		return Outcome{}, err
+	}
+	return out, nil
+}
+
+// inspectBuild launches the binary at path once to read its manifest,
+// validates it against this core and returns the registry row it would
+// make, with the decoded manifest.
+func (r *Registry) inspectBuild(ctx context.Context, path string) (Plugin, *pluginv1.Manifest, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return Plugin{}, nil, fmt.Errorf("plugin binary %s: %w", path, err)
+	}
+	sum, err := fileSHA256(abs)
+	if err != nil {
+		return Plugin{}, nil, fmt.Errorf("plugin binary %s: %w", abs, err)
+	}
+	m, proto, err := inspect(ctx, abs, sum, newHCLog(r.log, "inspect"))
+	if err != nil {
+		return Plugin{}, nil, err
+	}
+	if err := r.validate(m); err != nil {
+		return Plugin{}, nil, fmt.Errorf("install %s: %w", abs, err)
+	}
+	if int(m.GetProtocol()) != proto {
+		return Plugin{}, nil, fmt.Errorf("install %s: %w: its manifest says contract version %d but it negotiated version %d",
+			abs, ErrRefused, m.GetProtocol(), proto)
+	}
+	mj, err := protojson.Marshal(m)
+	if err != nil {
+		return Plugin{}, nil, fmt.Errorf("install %s: encode manifest: %w", abs, err)
+	}
+	now := time.Now().UTC()
+	return Plugin{ID: m.GetId(), Name: m.GetName(), Version: strings.TrimPrefix(m.GetVersion(), "v"), Protocol: proto,
+		BinaryPath: abs, SHA256: hex.EncodeToString(sum), ManifestJSON: string(mj), State: StateInstalled,
+		InstalledAt: now, UpdatedAt: now}, m, nil
+}
+
+// validate checks a manifest against this core's version, permissions and roles.
+func (r *Registry) validate(m *pluginv1.Manifest) error {
+	return contract.ValidateManifest(m, r.opts.CoreVersion, corePermissions(), roleNames())
+}
+
+// lockPlugin loads plugin id inside tx, locking its row on PostgreSQL.
+func (r *Registry) lockPlugin(tx *gorm.DB, id string) (Plugin, bool, error) {
+	var p Plugin
+	q := tx
+	if r.db.Dialect == storage.Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	err := q.Where("id = ?", id).Take(&p).Error
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return Plugin{}, false, nil
+	case err != nil:
+		return Plugin{}, false, fmt.Errorf("load plugin %s: %w", id, err)
+	}
+	return p, true, nil
+}
+
+// applyBuild replaces build old with next inside tx, records the diff the
+// new build brings, drops any pending upgrade of the plugin (it was meant
+// for the build replaced now), bumps the authz revision (its roles may have
+// changed) and audits action. confirmed is the pending upgrade being
+// confirmed, if any.
+func applyBuild(ctx context.Context, tx *gorm.DB, old, next Plugin, action string, diff ManifestDiff, confirmed *PendingUpgrade) (Plugin, error) {
+	dj, err := json.Marshal(diff)
+	if err != nil {
+		return Plugin{}, fmt.Errorf("encode the diff of plugin %s: %w", next.ID, err)
+	}
+	next.InstalledAt, next.DBPassword, next.UpgradeDiff = old.InstalledAt, old.DBPassword, string(dj)
+	if err := tx.Model(&Plugin{}).Where("id = ?", next.ID).Updates(map[string]any{
+		"name": next.Name, "version": next.Version, "protocol": next.Protocol, "binary_path": next.BinaryPath,
+		"sha256": next.SHA256, "manifest_json": next.ManifestJSON, "state": StateInstalled, "last_error": "",
+		"upgrade_diff": next.UpgradeDiff, "updated_at": next.UpdatedAt,
+	}).Error; err != nil {
+		return Plugin{}, fmt.Errorf("update plugin %s: %w", next.ID, err)
+	}
+	var stale []PendingUpgrade
+	if err := tx.Where("plugin_id = ?", next.ID).Find(&stale).Error; err != nil {
+		return Plugin{}, fmt.Errorf("pending upgrades of plugin %s: %w", next.ID, err)
+	}
+	for _, u := range stale {
+		if err := tx.Delete(&u).Error; err != nil {
+			return Plugin{}, fmt.Errorf("drop pending upgrade %d: %w", u.ID, err)
+		}
+		if confirmed != nil && u.ID == confirmed.ID {
+			continue
+		}
+		if err := audit.Record(ctx, tx, audit.Change{TenantID: InstallTenantID, Action: "plugin.upgrade.discard", EntityType: "plugin",
+			EntityID: next.ID, Before: u.audit(), After: map[string]string{"reason": "superseded by " + next.Version + " (" + next.ShortSHA() + ")"}}); err != nil {
+			return Plugin{}, err
+		}
+	}
+	if err := storage.BumpRevision(tx, storage.RevisionAuthz); err != nil {
 		return Plugin{}, err
 	}
-	return next, nil
+	after := next.audit()
+	after.Diff = &diff
+	if confirmed != nil {
+		action = "plugin.upgrade.confirm"
+	}
+	return next, audit.Record(ctx, tx, audit.Change{TenantID: InstallTenantID, Action: action,
+		EntityType: "plugin", EntityID: next.ID, Before: old.audit(), After: after})
 }
 
 // compareVersions decides whether next may replace old and names the audit action.
@@ -333,6 +464,9 @@ func (r *Registry) Enable(ctx context.Context, id string, tenantID uint) error {
 		if res.RowsAffected == 0 {
 			return nil
 		}
+		if err := storage.BumpRevision(tx, storage.RevisionAuthz); err != nil { // its roles and lines now hold in the tenant
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Change{TenantID: tenantID, Action: "plugin.enable", EntityType: "plugin",
 			EntityID: id, After: map[string]string{"plugin": id, "version": p.Version}})
 	})
@@ -353,6 +487,9 @@ func (r *Registry) Disable(ctx context.Context, id string, tenantID uint) error 
 		}
 		if res.RowsAffected == 0 {
 			return nil
+		}
+		if err := storage.BumpRevision(tx, storage.RevisionAuthz); err != nil { // its roles' grants stop granting
+			return err
 		}
 		return audit.Record(ctx, tx, audit.Change{TenantID: tenantID, Action: "plugin.disable", EntityType: "plugin",
 			EntityID: id, Before: map[string]string{"plugin": id, "version": p.Version}})

@@ -206,21 +206,47 @@ func (rt *Runtime) isClosed() bool {
 
 // Install registers a binary (see Registry.Install) and applies it at once.
 func (rt *Runtime) Install(ctx context.Context, path string, force bool) (Plugin, error) {
-	p, err := rt.reg.Install(ctx, path, force)
-	if err != nil {
-		return p, err
-	}
-	return p, rt.Sync(ctx)
+	return pendingIsError(rt.InstallWith(ctx, path, InstallOptions{Force: force}))
 }
 
 // Upgrade replaces a registered plugin's binary (see Registry.Upgrade); its
 // running processes stop and the next use starts the new build.
 func (rt *Runtime) Upgrade(ctx context.Context, path string, force bool) (Plugin, error) {
-	p, err := rt.reg.Upgrade(ctx, path, force)
-	if err != nil {
-		return p, err
+	return pendingIsError(rt.InstallWith(ctx, path, InstallOptions{Force: force, Upgrade: true}))
+}
+
+// InstallWith registers a binary (see Registry.InstallWith) and, unless it
+// was left pending, applies it at once on this node.
+func (rt *Runtime) InstallWith(ctx context.Context, path string, opts InstallOptions) (Outcome, error) {
+	o, err := rt.reg.InstallWith(ctx, path, opts)
+	if err != nil || o.Pending != nil {
+		return o, err
 	}
-	return p, rt.Sync(ctx)
+	return o, rt.applied(ctx)
+}
+
+// ConfirmUpgrade applies a pending upgrade (see Registry.ConfirmUpgrade) at
+// once on this node.
+func (rt *Runtime) ConfirmUpgrade(ctx context.Context, id uint) (Outcome, error) {
+	o, err := rt.reg.ConfirmUpgrade(ctx, id)
+	if err != nil {
+		return o, err
+	}
+	return o, rt.applied(ctx)
+}
+
+// DiscardUpgrade drops a pending upgrade (see Registry.DiscardUpgrade).
+func (rt *Runtime) DiscardUpgrade(ctx context.Context, id uint) (PendingUpgrade, error) {
+	return rt.reg.DiscardUpgrade(ctx, id)
+}
+
+// applied brings this node in line with a registry change it made: the
+// processes and permission lines (Sync) and the permission state of every
+// tenant (other nodes see the authz revision the registry bumped).
+func (rt *Runtime) applied(ctx context.Context) error {
+	err := rt.Sync(ctx)
+	rt.deps.Authz.Reload()
+	return err
 }
 
 // DevReinstall registers a dev-loop build (see Registry.DevReinstall) and
@@ -244,7 +270,7 @@ func (rt *Runtime) Enable(ctx context.Context, id string, tenantID uint) error {
 	if err := rt.reg.Enable(ctx, id, tenantID); err != nil {
 		return err
 	}
-	if err := rt.Sync(ctx); err != nil {
+	if err := rt.applied(ctx); err != nil {
 		return err
 	}
 	if already {
@@ -267,7 +293,7 @@ func (rt *Runtime) Disable(ctx context.Context, id string, tenantID uint) error 
 	if err := rt.reg.Disable(ctx, id, tenantID); err != nil {
 		return err
 	}
-	return rt.Sync(ctx)
+	return rt.applied(ctx)
 }
 
 // Sync brings this node in line with the registry: processes of plugins

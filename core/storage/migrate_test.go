@@ -13,17 +13,23 @@ import (
 	"github.com/challengepartners/upwards/core/storage/storagetest"
 )
 
-// upBefore applies the core migrations before version, as an install of
-// that time had them, so a test can write rows of that time before the rest.
-func upBefore(t *testing.T, db *storage.DB, version int) {
-	t.Helper()
+// migrationsBefore lists the core migrations before version: the history
+// a binary of that time knew.
+func migrationsBefore(version int) []storage.Migration {
 	var before []storage.Migration
 	for _, m := range storage.CoreMigrations() {
 		if m.Version < version {
 			before = append(before, m)
 		}
 	}
-	m, err := storage.NewMigrator(db, before)
+	return before
+}
+
+// upBefore applies the core migrations before version, as an install of
+// that time had them, so a test can write rows of that time before the rest.
+func upBefore(t *testing.T, db *storage.DB, version int) {
+	t.Helper()
+	m, err := storage.NewMigrator(db, migrationsBefore(version))
 	if err != nil {
 		t.Fatal(err)
 	}

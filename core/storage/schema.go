@@ -21,6 +21,7 @@ func CoreMigrations() []Migration {
 		{Version: 7, Name: "subject_requests", Up: v7Up, Down: v7Down},
 		{Version: 8, Name: "short_upn_hashes", Up: v8Up, Down: v8Down},
 		{Version: 9, Name: "plugin_audit_keys", Up: v9Up, Down: v9Down},
+		{Version: 10, Name: "plugin_upgrades", Up: v10Up, Down: v10Down},
 	}
 }
 

@@ -72,7 +72,8 @@ func schemas() map[string]any {
 		"name": str, "urn": map[string]any{"type": "string", "pattern": "^[0-9]{6}$", "nullable": true}, "phase": str, "ofsted_grade": str,
 		"pupils_on_roll": map[string]any{"type": "integer", "nullable": true}, "latitude": number, "longitude": number, "created_at": when, "updated_at": when}
 	user := obj(map[string]any{"id": integer, "tenant_id": integer, "email": str, "name": str, "is_operator": boolean, "disabled_at": when, "last_login_at": when, "created_at": when, "updated_at": when})
-	grant := obj(map[string]any{"id": integer, "tenant_id": integer, "user_id": integer, "role": str, "unit_id": integer, "created_by": integer, "created_at": when})
+	grant := obj(map[string]any{"id": integer, "tenant_id": integer, "user_id": integer, "role": str, "unit_id": integer, "created_by": integer, "created_at": when,
+		"active": boolean})
 	event := obj(map[string]any{"id": integer, "tenant_id": integer, "actor_user_id": integer, "actor": str, "action": str, "entity_type": str, "entity_id": str,
 		"before": str, "after": str, "request_id": str, "ip": str, "created_at": when,
 		"seq": integer, "prev_hash": str, "hash": str, "pupil_ids": map[string]any{"type": "array", "items": integer}})

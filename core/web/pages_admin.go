@@ -70,8 +70,16 @@ func (s *Server) userPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	views, err := s.grantViews(ctx, t.ID, grants)
+	if err != nil {
+		return err
+	}
+	roles, err := s.Authz.GrantableRoles(ctx, t.ID)
+	if err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, "user", person.Name, map[string]any{
-		"Person": person, "Grants": s.grantViews(ctx, t.ID, grants), "Roles": authz.Roles(), "CanGrant": canGrant, "CanWrite": canWrite,
+		"Person": person, "Grants": views, "RoleGroups": roleGroups(roles), "CanGrant": canGrant, "CanWrite": canWrite,
 	})
 }
 

@@ -1,10 +1,8 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -73,35 +71,6 @@ type kindCount struct {
 	Count int64
 }
 
-type grantView struct {
-	ID        uint
-	Role      string
-	RoleLabel string
-	UnitID    uint
-	UnitName  string
-}
-
-func roleLabel(name string) string {
-	for _, r := range authz.Roles() {
-		if r.Name == name {
-			return r.Label
-		}
-	}
-	return name
-}
-
-func (s *Server) grantViews(ctx context.Context, tenantID uint, gs []authz.Grant) []grantView {
-	out := make([]grantView, 0, len(gs))
-	for _, g := range gs {
-		name := strconv.FormatUint(uint64(g.UnitID), 10)
-		if u, err := s.Tenancy.GetUnit(ctx, tenantID, g.UnitID); err == nil {
-			name = u.Name
-		}
-		out = append(out, grantView{ID: g.ID, Role: roleLabel(g.Role), RoleLabel: roleLabel(g.Role), UnitID: g.UnitID, UnitName: name})
-	}
-	return out
-}
-
 func (s *Server) dashboard(c echo.Context) error {
 	ctx := c.Request().Context()
 	t, _ := tenantOf(c)
@@ -128,7 +97,11 @@ func (s *Server) dashboard(c echo.Context) error {
 	if !all {
 		reach = fmt.Sprintf("%d units", len(within))
 	}
-	data := map[string]any{"Counts": cards, "Grants": s.grantViews(ctx, t.ID, grants), "Reach": reach}
+	views, err := s.grantViews(ctx, t.ID, grants)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Counts": cards, "Grants": views, "Reach": reach}
 	if u.IsOperator && s.Jobs != nil {
 		if st, err := s.Jobs.Stats(ctx); err == nil {
 			data["Jobs"] = st
@@ -164,7 +137,7 @@ func (s *Server) unitsPage(c echo.Context) error {
 	})
 }
 
-type personRole struct{ Name, Role string }
+type personRole struct{ Name, Role, Inactive string }
 
 func (s *Server) unitPage(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -185,9 +158,13 @@ func (s *Server) unitPage(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		rc, err := s.roleCatalog(ctx, t.ID)
+		if err != nil {
+			return err
+		}
 		for _, g := range grants {
 			if p, err := s.Identity.GetUser(ctx, t.ID, g.UserID); err == nil {
-				people = append(people, personRole{Name: p.Name, Role: roleLabel(g.Role)})
+				people = append(people, personRole{Name: p.Name, Role: rc.label(g.Role), Inactive: rc.inactive(g.Role)})
 			}
 		}
 	}

@@ -32,6 +32,14 @@ type PluginRouter interface {
 	PluginNav(c echo.Context) []NavLink
 }
 
+// UpgradeDecider is implemented by a PluginRouter whose operators' page
+// offers Confirm and Discard buttons for pending plugin upgrades; the
+// server then routes POST /admin/plugins/upgrades/:upgrade/confirm and /discard
+// (install operators only, CSRF-checked) to it.
+type UpgradeDecider interface {
+	DecideUpgrade(c echo.Context, sh Shell, confirm bool) error
+}
+
 // UnitObserver is implemented by a PluginRouter that wants to hear of
 // changes to org units made through the web (to tell subscribed plugins).
 // It must not block: the request has already succeeded.
@@ -132,6 +140,12 @@ func (s *Server) registerPluginRoutes() {
 	}
 	t.add(e, Route{Method: http.MethodGet, Path: "/admin/plugins", Permission: PermOperator, Summary: "Plugins: versions, health, tenants"},
 		func(c echo.Context) error { return s.Plugins.AdminPlugins(c, s) })
+	if d, ok := s.Plugins.(UpgradeDecider); ok {
+		t.add(e, Route{Method: http.MethodPost, Path: "/admin/plugins/upgrades/:upgrade/confirm", Permission: PermOperator, Summary: "Confirm a pending plugin upgrade"},
+			func(c echo.Context) error { return d.DecideUpgrade(c, s, true) })
+		t.add(e, Route{Method: http.MethodPost, Path: "/admin/plugins/upgrades/:upgrade/discard", Permission: PermOperator, Summary: "Discard a pending plugin upgrade"},
+			func(c echo.Context) error { return d.DecideUpgrade(c, s, false) })
+	}
 }
 
 // pluginNav returns the plugin entries of the shell navigation.

@@ -112,7 +112,9 @@ func TestCrossTenantIDsAre404OnEveryRoute(t *testing.T) {
 		apiClient := w.client(w.a.host)
 		checked := 0
 		for _, r := range w.server.Routes() {
-			if !strings.Contains(r.Path, ":") {
+			// Operator routes act on the install, not on a tenant (a pending
+			// plugin upgrade); non-operators get 403 there (TestAdminPluginsPage).
+			if !strings.Contains(r.Path, ":") || r.Permission == web.PermOperator {
 				continue
 			}
 			path := r.Path

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/demo"
@@ -18,14 +19,14 @@ const Version = "0.2.0"
 // trust leaders, senior partners and hub managers read. Cluster leads and
 // programme leads are recorded per cluster and year by the plugin (README).
 var (
-	readers = []string{"tenant_admin", "central_team", "senior_partner", "hub_manager", "trust_leader",
-		"headteacher", "senior_leader", "teacher", "para_professional"}
-	managers    = []string{"tenant_admin", "central_team"}
-	schoolLeads = []string{"tenant_admin", "headteacher", "senior_leader"}
-	schoolTeam  = []string{"tenant_admin", "headteacher", "senior_leader", "teacher", "para_professional"}
+	readers = []string{sdk.RoleTenantAdmin, sdk.RoleCentralTeam, sdk.RoleSeniorPartner, sdk.RoleHubManager, sdk.RoleTrustLeader,
+		sdk.RoleHeadteacher, sdk.RoleSeniorLeader, sdk.RoleTeacher, sdk.RoleParaProfessional}
+	managers    = []string{sdk.RoleTenantAdmin, sdk.RoleCentralTeam}
+	schoolLeads = []string{sdk.RoleTenantAdmin, sdk.RoleHeadteacher, sdk.RoleSeniorLeader}
+	schoolTeam  = []string{sdk.RoleTenantAdmin, sdk.RoleHeadteacher, sdk.RoleSeniorLeader, sdk.RoleTeacher, sdk.RoleParaProfessional}
 	// Pupil-level data: the school's staff and trust leaders; never the
 	// central team, senior partners or hub managers (aggregates only).
-	pupilReaders = []string{"tenant_admin", "trust_leader", "headteacher", "senior_leader", "teacher", "para_professional"}
+	pupilReaders = []string{sdk.RoleTenantAdmin, sdk.RoleTrustLeader, sdk.RoleHeadteacher, sdk.RoleSeniorLeader, sdk.RoleTeacher, sdk.RoleParaProfessional}
 )
 
 func manifest() *pluginv1.Manifest {

@@ -11,6 +11,10 @@
 // query on a table with a tenant_id column made any other way fails, naming
 // the table. Unscoped is the explicit escape hatch for maintenance.
 //
+// The manifest names the core's roles by constant (RoleTenantAdmin, …) in
+// its permissions' default grants, and may declare roles of the plugin's own
+// (PluginRole), which tenant admins grant where the tenant enables the plugin.
+//
 // Pages are ordinary handlers: Page (or Render) writes an HTML fragment that
 // the core wraps in its shell; any other response (JSON, a redirect, a CSV
 // file) passes through as it is. Forms carry CSRFField, and links are built

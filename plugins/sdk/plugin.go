@@ -12,7 +12,9 @@ import (
 // Plugin is everything a plugin is made of. Only Manifest is required.
 type Plugin struct {
 	// Manifest declares the plugin. Protocol is filled in when zero, and
-	// StorageSchemaVersion too (the highest migration version).
+	// StorageSchemaVersion too (the highest migration version); when it
+	// declares Roles, MinCoreVersion is raised to contract.CoreVersionRoles
+	// if it is lower or empty (older cores do not know roles).
 	Manifest *pluginv1.Manifest
 	// Handler answers every route of the manifest. The request's URL path
 	// is the path below the plugin's base ("/", "/schools/42"), its context

@@ -47,7 +47,8 @@ func newServer(p *Plugin, broker *plugin.GRPCBroker) *server {
 }
 
 // manifest is p.Manifest with protocol and storage version filled in, and
-// the routes of a Router handler when it lists none.
+// the routes of a Router handler when it lists none, and min_core_version
+// raised to contract.CoreVersionRoles when it declares roles.
 func (s *server) manifest() *pluginv1.Manifest {
 	m, _ := proto.Clone(s.p.Manifest).(*pluginv1.Manifest)
 	if m == nil {
@@ -62,6 +63,7 @@ func (s *server) manifest() *pluginv1.Manifest {
 	if m.StorageSchemaVersion == 0 {
 		m.StorageSchemaVersion = int32(latest(s.p.Migrations))
 	}
+	contract.RaiseMinCoreVersion(m)
 	return m
 }
 

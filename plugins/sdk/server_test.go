@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/status"
 	"gorm.io/gorm"
 
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
@@ -164,6 +165,9 @@ func TestManifestHealthEventsAndSubjects(t *testing.T) {
 	if m.GetManifest().GetProtocol() != 1 || m.GetManifest().GetStorageSchemaVersion() != 3 || p.Manifest.GetProtocol() != 0 {
 		t.Errorf("manifest: protocol %d, storage %d (the plugin's own manifest must stay untouched)", m.GetManifest().GetProtocol(), m.GetManifest().GetStorageSchemaVersion())
 	}
+	if got := m.GetManifest().GetMinCoreVersion(); got != "" {
+		t.Errorf("min_core_version of a manifest without roles became %q", got)
+	}
 	if r, err := s.Migrate(ctx, &pluginv1.MigrateRequest{}); err != nil || r.GetToVersion() != 3 {
 		t.Errorf("migrate: %v, %v", r, err)
 	}
@@ -221,5 +225,29 @@ func TestMatchRoute(t *testing.T) {
 				t.Errorf("%s %s: %s = %q, want %q", c.pattern, c.path, k, got[k], v)
 			}
 		}
+	}
+}
+
+// A manifest that declares roles is served with min_core_version raised to
+// the first core that knows roles, so an older core refuses the plugin
+// naming that version; the plugin's own manifest stays as written.
+func TestManifestWithRolesNeedsACoreThatKnowsThem(t *testing.T) {
+	m := testManifest()
+	m.MinCoreVersion = "0.2.0"
+	m.Roles = []*pluginv1.RoleDecl{{Name: PluginRole(m.GetId(), "coach"), Label: "Coach"}}
+	s := newServer(&Plugin{Manifest: m}, nil)
+	got, err := s.GetManifest(t.Context(), &pluginv1.GetManifestRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := got.GetManifest().GetMinCoreVersion(); v != contract.CoreVersionRoles {
+		t.Fatalf("served min_core_version %q, want %s", v, contract.CoreVersionRoles)
+	}
+	if m.GetMinCoreVersion() != "0.2.0" {
+		t.Errorf("the plugin's own manifest was changed to %q", m.GetMinCoreVersion())
+	}
+	err = contract.ValidateManifest(got.GetManifest(), "0.3.0", nil, CoreRoles())
+	if err == nil || !strings.Contains(err.Error(), "needs core 0.4.0 or later") {
+		t.Errorf("a 0.3.0 core: want a refusal naming 0.4.0, got %v", err)
 	}
 }

@@ -45,15 +45,20 @@ func (e *ManifestError) Error() string {
 }
 
 // ValidateManifest checks m against the contract. corePerms are the core's
-// permissions a plugin route may also require; roles are the role names a
-// default grant may name. It returns a *ManifestError naming every problem.
+// permissions a plugin route may also require; roles are the core's role
+// names, which a default grant may name besides the roles the manifest
+// declares (and, deprecated, undeclared ones prefixed "{id}_"; with roles
+// empty, undeclared role names are not checked). coreVersion is the version
+// of the core that will run the plugin (empty: not checked). It returns a
+// *ManifestError naming every problem.
 func ValidateManifest(m *pluginv1.Manifest, coreVersion string, corePerms, roles []string) error {
 	if m == nil {
 		return &ManifestError{Problems: []string{"the plugin returned no manifest"}}
 	}
 	v := &validator{e: &ManifestError{ID: m.GetId()}}
 	v.identity(m, coreVersion)
-	perms := v.permissions(m, roles)
+	declared := v.roles(m)
+	perms := v.permissions(m, roles, declared)
 	allowed := map[string]bool{PermAuthenticated: true}
 	for p := range perms {
 		allowed[p] = true
@@ -145,7 +150,7 @@ func supported(p int) bool {
 	return false
 }
 
-func (v *validator) permissions(m *pluginv1.Manifest, roles []string) map[string]bool {
+func (v *validator) permissions(m *pluginv1.Manifest, roles []string, declared map[string]bool) map[string]bool {
 	known := map[string]bool{}
 	for _, r := range roles {
 		known[r] = true
@@ -162,8 +167,13 @@ func (v *validator) permissions(m *pluginv1.Manifest, roles []string) map[string
 		}
 		out[p.GetName()] = true
 		for _, r := range p.GetDefaultRoles() {
-			if len(roles) > 0 && !known[r] && !strings.HasPrefix(r, m.GetId()+"_") {
-				v.bad("permission %q grants unknown role %q (core roles, or roles prefixed %q)", p.GetName(), r, m.GetId()+"_")
+			_, pluginRole := RolePlugin(r)
+			switch {
+			case declared[r]:
+			case pluginRole:
+				v.bad("permission %q grants role %q, which the manifest does not declare: add it to roles", p.GetName(), r)
+			case len(roles) > 0 && !known[r] && !strings.HasPrefix(r, m.GetId()+"_"):
+				v.bad("permission %q grants unknown role %q (core roles, or roles the manifest declares)", p.GetName(), r)
 			}
 		}
 	}

@@ -55,6 +55,49 @@ func TestBadManifestsAreRefusedWithTheReason(t *testing.T) {
 		"unknown role":           {func(m *pluginv1.Manifest) { m.Permissions[0].DefaultRoles = []string{"wizard"} }, "unknown role"},
 		"unknown event":          {func(m *pluginv1.Manifest) { m.Events = []string{"moon.rise"} }, "not one the core sends"},
 		"setting without a type": {func(m *pluginv1.Manifest) { m.Settings[0].Type = 0 }, "no type"},
+		"role without the id": {func(m *pluginv1.Manifest) {
+			m.MinCoreVersion = "0.4.0"
+			m.Roles = []*pluginv1.RoleDecl{{Name: "evaluator", Label: "Evaluator"}}
+		},
+			`role "evaluator" must look like hello.role_name`},
+		"role of another plugin": {func(m *pluginv1.Manifest) {
+			m.MinCoreVersion = "0.4.0"
+			m.Roles = []*pluginv1.RoleDecl{{Name: "eal.evaluator", Label: "Evaluator"}}
+		},
+			`role "eal.evaluator" is not prefixed by the plugin id "hello."`},
+		"role like a permission": {func(m *pluginv1.Manifest) {
+			m.MinCoreVersion = "0.4.0"
+			m.Roles = []*pluginv1.RoleDecl{{Name: "hello.greeting.read", Label: "Reader"}}
+		}, `role "hello.greeting.read" must look like hello.role_name`},
+		"role too long": {func(m *pluginv1.Manifest) {
+			m.MinCoreVersion = "0.4.0"
+			m.Roles = []*pluginv1.RoleDecl{{Name: "hello." + strings.Repeat("x", 59), Label: "Long"}}
+		}, "64 characters at most"},
+		"role in capitals": {func(m *pluginv1.Manifest) {
+			m.MinCoreVersion = "0.4.0"
+			m.Roles = []*pluginv1.RoleDecl{{Name: "hello.Coach", Label: "Coach"}}
+		},
+			`role "hello.Coach" must look like`},
+		"role declared twice": {func(m *pluginv1.Manifest) {
+			m.MinCoreVersion = "0.4.0"
+			m.Roles = []*pluginv1.RoleDecl{{Name: "hello.coach", Label: "Coach"}, {Name: "hello.coach", Label: "Coach again"}}
+		}, `role "hello.coach" is declared twice`},
+		"role without a label": {func(m *pluginv1.Manifest) {
+			m.MinCoreVersion = "0.4.0"
+			m.Roles = []*pluginv1.RoleDecl{{Name: "hello.coach", Label: " "}}
+		},
+			`role "hello.coach" has no label`},
+		"roles on an old min_core_version": {func(m *pluginv1.Manifest) { m.Roles = []*pluginv1.RoleDecl{{Name: "hello.coach", Label: "Coach"}} },
+			`declares roles, which cores before 0.4.0 do not know, but its min_core_version is "0.1.0"`},
+		"roles without a min_core_version": {func(m *pluginv1.Manifest) {
+			m.MinCoreVersion = ""
+			m.Roles = []*pluginv1.RoleDecl{{Name: "hello.coach", Label: "Coach"}}
+		},
+			`its min_core_version is ""`},
+		"default grant to an undeclared plugin role": {func(m *pluginv1.Manifest) { m.Permissions[0].DefaultRoles = []string{"hello.coach"} },
+			`grants role "hello.coach", which the manifest does not declare`},
+		"default grant to another plugin's role": {func(m *pluginv1.Manifest) { m.Permissions[0].DefaultRoles = []string{"eal.evaluator"} },
+			`grants role "eal.evaluator", which the manifest does not declare`},
 	}
 	for name, tc := range cases {
 		m := validManifest()
@@ -102,5 +145,86 @@ func TestMinCoreVersionIsCheckedAgainstDevelopmentBuilds(t *testing.T) {
 	m.MinCoreVersion = "0.1.0"
 	if err := contract.ValidateManifest(m, "e5918c5", corePerms, roles); err == nil || !strings.Contains(err.Error(), "not a semantic version") {
 		t.Errorf("a commit-hash core version: want a refusal, got %v", err)
+	}
+}
+
+// withRoles is validManifest declaring two roles, one of them granted a
+// permission by default, as an SDK-served manifest carries them.
+func withRoles() *pluginv1.Manifest {
+	m := validManifest()
+	m.Roles = []*pluginv1.RoleDecl{
+		{Name: "hello.coach", Label: "Coach", Description: "Coaches a school's leaders."},
+		{Name: "hello.participant", Label: "Participant"},
+	}
+	m.Permissions[0].DefaultRoles = append(m.Permissions[0].DefaultRoles, "hello.coach")
+	contract.RaiseMinCoreVersion(m)
+	return m
+}
+
+func TestDeclaredRolesPass(t *testing.T) {
+	if err := contract.ValidateManifest(withRoles(), "0.4.0", corePerms, roles); err != nil {
+		t.Fatal(err)
+	}
+	// Plugins built before roles could be declared name their own "{id}_…".
+	m := validManifest()
+	m.Permissions[0].DefaultRoles = []string{"teacher", "hello_lead"}
+	if err := contract.ValidateManifest(m, "0.4.0", corePerms, roles); err != nil {
+		t.Fatalf("a legacy undeclared role was refused: %v", err)
+	}
+	if got := contract.LegacyRoles(m, roles); len(got) != 1 || got[0] != "hello_lead" {
+		t.Errorf("LegacyRoles = %v, want [hello_lead]", got)
+	}
+	if got := contract.LegacyRoles(withRoles(), roles); len(got) != 0 {
+		t.Errorf("LegacyRoles of declared roles = %v, want none", got)
+	}
+}
+
+// An older core refuses a plugin that declares roles, naming the version it
+// needs: the SDK has raised min_core_version, which every core checks.
+func TestOlderCoreRefusesAPluginWithRoles(t *testing.T) {
+	err := contract.ValidateManifest(withRoles(), "0.3.0", corePerms, roles)
+	if err == nil || !strings.Contains(err.Error(), "needs core 0.4.0 or later; this core is 0.3.0") {
+		t.Fatalf("a 0.3.0 core: want a refusal naming core 0.4.0, got %v", err)
+	}
+	if err := contract.ValidateManifest(validManifest(), "0.3.0", corePerms, roles); err != nil {
+		t.Fatalf("a 0.3.0 core refused a plugin without roles: %v", err)
+	}
+}
+
+func TestRaiseMinCoreVersion(t *testing.T) {
+	for _, tc := range []struct {
+		min   string
+		roles bool
+		want  string
+	}{
+		{"", true, contract.CoreVersionRoles},
+		{"0.1.0", true, contract.CoreVersionRoles},
+		{"not a version", true, contract.CoreVersionRoles},
+		{"0.4.0", true, "0.4.0"},
+		{"1.2.0", true, "1.2.0"},
+		{"", false, ""},
+		{"0.1.0", false, "0.1.0"},
+	} {
+		m := validManifest()
+		m.MinCoreVersion = tc.min
+		if tc.roles {
+			m.Roles = []*pluginv1.RoleDecl{{Name: "hello.coach", Label: "Coach"}}
+		}
+		changed := contract.RaiseMinCoreVersion(m)
+		if m.GetMinCoreVersion() != tc.want || changed != (tc.want != tc.min) {
+			t.Errorf("min %q, roles %v: got %q (changed %v), want %q", tc.min, tc.roles, m.GetMinCoreVersion(), changed, tc.want)
+		}
+	}
+}
+
+func TestRolePlugin(t *testing.T) {
+	for name, want := range map[string]string{"eal.evaluator": "eal", "gal.programme_manager": "gal", "teacher": "", "eal.trial.read": "", "eal.": "", "Eal.x": ""} {
+		id, ok := contract.RolePlugin(name)
+		if id != want || ok != (want != "") {
+			t.Errorf("RolePlugin(%q) = %q, %v; want %q", name, id, ok, want)
+		}
+	}
+	if contract.RoleName("eal", "evaluator") != "eal.evaluator" {
+		t.Error("RoleName")
 	}
 }

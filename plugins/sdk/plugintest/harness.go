@@ -124,6 +124,9 @@ func launch(t testing.TB, binaryPath string, cfg *config) *Harness {
 	if m == nil {
 		t.Fatalf("plugintest: GetManifest returned no manifest (set Plugin.Manifest)")
 	}
+	if err := CheckFixtureRoles(cfg.fixture, m); err != nil {
+		t.Fatalf("plugintest: %v", err)
+	}
 	host := NewTestHost(cfg.fixture, m)
 	host.noPupils = cfg.noPupils
 	broker := conn.ServeHost(host)

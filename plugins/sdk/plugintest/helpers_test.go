@@ -147,11 +147,15 @@ func TestAsRoleActsWithExactlyOneGrant(t *testing.T) {
 		p.GetGrants()[0].GetUnitId() != TrustUnit || len(trust.GetGrants()) != 1 {
 		t.Fatalf("the trust leader is %v", p)
 	}
-	// A hub manager holds no hello permission; a plugin's own role none by default.
-	for _, a := range []*pluginv1.Actor{h.AsRole("hub_manager", HubUnit), h.AsRole("hello.visitor", SchoolC)} {
+	// A hub manager holds no hello permission; the plugin's declared role
+	// hello.greeter holds what its default grants give it.
+	for _, a := range []*pluginv1.Actor{h.AsRole("hub_manager", HubUnit)} {
 		if resp, err := h.Get(a, "/"); err != nil || resp.StatusCode != http.StatusForbidden {
 			t.Errorf("%v: %v %v", a.GetGrants(), resp, err)
 		}
+	}
+	if resp, err := h.Get(h.AsRole("hello.greeter", SchoolA), "/"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("a greeter: %v %v", resp, err)
 	}
 	if again := h.AsRole("trust_leader", TrustUnit); again.GetUserId() != trust.GetUserId() {
 		t.Errorf("the same role and unit gave person %d, then %d", trust.GetUserId(), again.GetUserId())
@@ -167,6 +171,8 @@ func TestAsRoleActsWithExactlyOneGrant(t *testing.T) {
 	}{
 		{"wizard", SchoolA, `"wizard" is neither a core role`},
 		{"hello.", SchoolA, `"hello." is neither a core role`},
+		// A role the manifest does not declare is one the core would refuse.
+		{"hello.visitor", SchoolC, `"hello.visitor" is neither a core role`},
 		{"teacher", 999, "the fixture has no unit or school 999"},
 	} {
 		if msg := fatalOf(t, func(tb testing.TB) {

@@ -2,7 +2,6 @@ package plugintest
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
@@ -17,8 +16,9 @@ const firstRoleHolder uint64 = 9000
 // fixture the first time, with an invented name and address, so the Host
 // answers for them like for any other; the same role and unit give the same
 // person again. role is a core role (CoreRoles) or one of the plugin's
-// (prefixed by its id, "eal.evaluator", or named by a permission's default
-// roles). Call it between
+// (declared in its manifest's roles, "eal.evaluator", or, deprecated, an
+// undeclared "{id}_…" name of its default grants): the roles the core lets a
+// tenant admin grant. Call it between
 // requests, not while one runs.
 //
 //	hub := h.AsRole("hub_manager", plugintest.HubUnit)
@@ -26,8 +26,8 @@ const firstRoleHolder uint64 = 9000
 func (h *Harness) AsRole(role string, unitID uint64) *pluginv1.Actor {
 	h.t.Helper()
 	if !h.knownRole(role) {
-		h.t.Fatalf("plugintest: AsRole: %q is neither a core role (%s) nor one of plugin %s's (prefixed %q, or named by a permission's default roles)",
-			role, strings.Join(CoreRoles, ", "), h.Manifest.GetId(), h.Manifest.GetId()+".")
+		h.t.Fatalf("plugintest: AsRole: %q is neither a core role (%s) nor one plugin %s declares (its manifest's roles, or the deprecated %q… names of its default grants)",
+			role, strings.Join(CoreRoles, ", "), h.Manifest.GetId(), h.Manifest.GetId()+"_")
 	}
 	if !h.Fixture.hasUnit(unitID) {
 		h.t.Fatalf("plugintest: AsRole: the fixture has no unit or school %d", unitID)
@@ -55,18 +55,5 @@ func (h *Harness) AsRole(role string, unitID uint64) *pluginv1.Actor {
 
 // knownRole reports whether role is a core role or the plugin's.
 func (h *Harness) knownRole(role string) bool {
-	if slices.Contains(CoreRoles, role) {
-		return true
-	}
-	for _, sep := range []string{".", "_"} {
-		if name, ok := strings.CutPrefix(role, h.Manifest.GetId()+sep); ok && name != "" {
-			return true
-		}
-	}
-	for _, p := range h.Manifest.GetPermissions() {
-		if slices.Contains(p.GetDefaultRoles(), role) {
-			return true
-		}
-	}
-	return false
+	return grantableRoles(h.Manifest)[role]
 }

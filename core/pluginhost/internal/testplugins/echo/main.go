@@ -1,6 +1,8 @@
 // Command echo is a well-behaved raw test plugin: pages, a unit-scoped
-// route, jobs, a schedule, settings and mail. Its id, name and version are
-// set at build time (-ldflags -X), so one source gives several builds.
+// route, jobs, a schedule, settings, mail and a role of its own
+// ("{id}.helper"). Its id, name and version are set at build time (-ldflags
+// -X), so one source gives several builds; extra=1 adds a permission, a role
+// and a route (an upgrade that needs an operator's confirmation).
 package main
 
 import (
@@ -27,16 +29,19 @@ var (
 	version  = "1.0.0"
 	// tickCron is the schedule of job tick.
 	tickCron = "@every 1s"
+	extra    = ""
 )
 
 func manifest() *pluginv1.Manifest {
 	view, admin := pluginID+".page.view", pluginID+".admin.manage"
+	helper := pluginID + ".helper"
 	get, post := "GET", "POST"
 	anywhere := pluginv1.RouteScope_ROUTE_SCOPE_ANYWHERE
-	return &pluginv1.Manifest{
-		Id: pluginID, Name: name, Version: version, Protocol: 1, MinCoreVersion: "0.1.0",
+	m := &pluginv1.Manifest{
+		Id: pluginID, Name: name, Version: version, Protocol: 1, MinCoreVersion: "0.4.0",
+		Roles: []*pluginv1.RoleDecl{{Name: helper, Label: name + " helper", Description: "Helps with " + name + ": opens its pages."}},
 		Permissions: []*pluginv1.PermissionDecl{
-			{Name: view, Description: "Open the echo pages", DefaultRoles: []string{"tenant_admin", "hub_manager", "teacher"}},
+			{Name: view, Description: "Open the echo pages", DefaultRoles: []string{"tenant_admin", "hub_manager", "teacher", helper}},
 			{Name: admin, Description: "Administer echo", DefaultRoles: []string{"tenant_admin"}},
 		},
 		Routes: []*pluginv1.RouteDecl{
@@ -69,6 +74,13 @@ func manifest() *pluginv1.Manifest {
 		},
 		Events: []string{"tenant.enabled", "tenant.disabled", "school.changed"},
 	}
+	if extra != "" {
+		use, coach := pluginID+".extra.use", pluginID+".coach"
+		m.Roles = append(m.Roles, &pluginv1.RoleDecl{Name: coach, Label: name + " coach", Description: "Coaches with " + name + "."})
+		m.Permissions = append(m.Permissions, &pluginv1.PermissionDecl{Name: use, Description: "Use the extra page", DefaultRoles: []string{"hub_manager", coach}})
+		m.Routes = append(m.Routes, &pluginv1.RouteDecl{Method: get, Path: "/extra", Permission: use, Scope: anywhere})
+	}
+	return m
 }
 
 // OnEvent records each core event in the tenant's audit log through the Host.
@@ -194,6 +206,8 @@ func (s *server) HandleHTTP(ctx context.Context, req *pluginv1.HandleHTTPRequest
 			return tp.Text(200, "error: "+status.Code(err).String()), nil
 		}
 		return tp.JSON(map[string]any{"recorded": resp.GetRecorded(), "refused": resp.GetRefused()}), nil
+	case "/extra":
+		return tp.Fragment(name+" extra", `<p data-testid="echo-extra">extra `+html.EscapeString(version)+`</p>`), nil
 	}
 	return tp.Text(404, "no such echo page"), nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
@@ -13,6 +14,11 @@ const (
 // settingDueBy is the date greetings are due by.
 const settingDueBy = "due_by"
 
+// roleGreeter is the plugin's own role: a person who posts the tenant's
+// greetings without administering the tenant. Tenant admins grant it at an
+// org unit on the user pages, like a core role.
+var roleGreeter = sdk.PluginRole("hello", "greeter")
+
 // manifest declares the plugin. Its routes are not listed here: they are
 // declared once, with their handlers, in routes (pages.go), and the SDK
 // fills them in.
@@ -24,9 +30,13 @@ func manifest() *pluginv1.Manifest {
 		MinCoreVersion: "0.1.0",
 		Description:    "Greetings between the schools of a tenant: the SDK's example plugin.",
 		Permissions: []*pluginv1.PermissionDecl{
-			{Name: permRead, Description: "Read the tenant's greetings", DefaultRoles: []string{"teacher", "headteacher", "trust_leader", "tenant_admin"}},
-			{Name: permWrite, Description: "Post greetings", DefaultRoles: []string{"tenant_admin"}},
+			{Name: permRead, Description: "Read the tenant's greetings",
+				DefaultRoles: []string{sdk.RoleTeacher, sdk.RoleHeadteacher, sdk.RoleTrustLeader, sdk.RoleTenantAdmin, roleGreeter}},
+			{Name: permWrite, Description: "Post greetings", DefaultRoles: []string{sdk.RoleTenantAdmin, roleGreeter}},
 		},
+		// MinCoreVersion "0.1.0" is served as 0.4.0, the first core that knows roles.
+		Roles: []*pluginv1.RoleDecl{{Name: roleGreeter, Label: "Greeter",
+			Description: "Posts greetings for the tenant's schools; reads them too."}},
 		Navigation: []*pluginv1.NavItem{{Label: "Hello", Path: "/", Permission: permRead}},
 		Jobs:       []*pluginv1.JobDecl{{Name: "digest", Description: "Mail the week's count of greetings", MaxRetry: 3, TimeoutSeconds: 60}},
 		Schedules:  []*pluginv1.ScheduleDecl{{Job: "digest", Cron: "0 7 * * 1"}},

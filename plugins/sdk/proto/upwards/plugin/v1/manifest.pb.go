@@ -148,7 +148,10 @@ type Manifest struct {
 	Version string `protobuf:"bytes,3,opt,name=version,proto3" json:"version,omitempty"`
 	// The contract version it speaks (1 for this package).
 	Protocol int32 `protobuf:"varint,4,opt,name=protocol,proto3" json:"protocol,omitempty"`
-	// The oldest core version it runs on (semver).
+	// The oldest core version it runs on (semver). A manifest that declares
+	// roles needs core 0.4.0 or later (the first to know them); the SDK raises
+	// it to 0.4.0 when roles are declared and it is lower or empty, so an older
+	// core refuses the plugin, naming the version it needs.
 	MinCoreVersion string            `protobuf:"bytes,5,opt,name=min_core_version,json=minCoreVersion,proto3" json:"min_core_version,omitempty"`
 	Description    string            `protobuf:"bytes,6,opt,name=description,proto3" json:"description,omitempty"`
 	Permissions    []*PermissionDecl `protobuf:"bytes,7,rep,name=permissions,proto3" json:"permissions,omitempty"`
@@ -160,7 +163,13 @@ type Manifest struct {
 	// The version its storage migrations reach; Migrate brings storage there.
 	StorageSchemaVersion int32 `protobuf:"varint,13,opt,name=storage_schema_version,json=storageSchemaVersion,proto3" json:"storage_schema_version,omitempty"`
 	// Core event types it wants OnEvent for, e.g. "tenant.enabled".
-	Events        []string `protobuf:"bytes,14,rep,name=events,proto3" json:"events,omitempty"`
+	Events []string `protobuf:"bytes,14,rep,name=events,proto3" json:"events,omitempty"`
+	// Roles the plugin adds to the core's, e.g. "eal.evaluator". Tenant admins
+	// grant them at org units like core roles, in tenants that enable the
+	// plugin; while a tenant does not enable it they are not offered, cannot be
+	// granted and existing grants of them grant nothing (the grants are kept).
+	// A permission's default_roles may name them. Since core 0.4.0.
+	Roles         []*RoleDecl `protobuf:"bytes,15,rep,name=roles,proto3" json:"roles,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -293,8 +302,84 @@ func (x *Manifest) GetEvents() []string {
 	return nil
 }
 
+func (x *Manifest) GetRoles() []*RoleDecl {
+	if x != nil {
+		return x.Roles
+	}
+	return nil
+}
+
+// A role the plugin declares.
+type RoleDecl struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "{id}.{role}": the plugin id, a dot, then lower-case letters, digits and
+	// _ starting with a letter, at most 64 characters, e.g. "eal.evaluator".
+	// Two parts, so it is never mistaken for a core role (no dot) or a
+	// permission (three parts).
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// What admins see in the role picker, e.g. "Evaluator".
+	Label string `protobuf:"bytes,2,opt,name=label,proto3" json:"label,omitempty"`
+	// Who holds it and what it lets them do, one or two sentences.
+	Description   string `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RoleDecl) Reset() {
+	*x = RoleDecl{}
+	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RoleDecl) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RoleDecl) ProtoMessage() {}
+
+func (x *RoleDecl) ProtoReflect() protoreflect.Message {
+	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RoleDecl.ProtoReflect.Descriptor instead.
+func (*RoleDecl) Descriptor() ([]byte, []int) {
+	return file_upwards_plugin_v1_manifest_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *RoleDecl) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *RoleDecl) GetLabel() string {
+	if x != nil {
+		return x.Label
+	}
+	return ""
+}
+
+func (x *RoleDecl) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
 // A permission the plugin defines, named "{id}.{object}.{action}", and the
-// core roles that get it by default in a tenant that enables the plugin.
+// roles that get it by default in a tenant that enables the plugin: core
+// roles and the plugin's declared roles. (Undeclared roles "{id}_…" are still
+// accepted from plugins built before roles were declared; deprecated.)
 type PermissionDecl struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
@@ -306,7 +391,7 @@ type PermissionDecl struct {
 
 func (x *PermissionDecl) Reset() {
 	*x = PermissionDecl{}
-	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[1]
+	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -318,7 +403,7 @@ func (x *PermissionDecl) String() string {
 func (*PermissionDecl) ProtoMessage() {}
 
 func (x *PermissionDecl) ProtoReflect() protoreflect.Message {
-	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[1]
+	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -331,7 +416,7 @@ func (x *PermissionDecl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PermissionDecl.ProtoReflect.Descriptor instead.
 func (*PermissionDecl) Descriptor() ([]byte, []int) {
-	return file_upwards_plugin_v1_manifest_proto_rawDescGZIP(), []int{1}
+	return file_upwards_plugin_v1_manifest_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *PermissionDecl) GetName() string {
@@ -372,7 +457,7 @@ type RouteDecl struct {
 
 func (x *RouteDecl) Reset() {
 	*x = RouteDecl{}
-	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[2]
+	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -384,7 +469,7 @@ func (x *RouteDecl) String() string {
 func (*RouteDecl) ProtoMessage() {}
 
 func (x *RouteDecl) ProtoReflect() protoreflect.Message {
-	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[2]
+	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -397,7 +482,7 @@ func (x *RouteDecl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RouteDecl.ProtoReflect.Descriptor instead.
 func (*RouteDecl) Descriptor() ([]byte, []int) {
-	return file_upwards_plugin_v1_manifest_proto_rawDescGZIP(), []int{2}
+	return file_upwards_plugin_v1_manifest_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *RouteDecl) GetMethod() string {
@@ -454,7 +539,7 @@ type NavItem struct {
 
 func (x *NavItem) Reset() {
 	*x = NavItem{}
-	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[3]
+	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -466,7 +551,7 @@ func (x *NavItem) String() string {
 func (*NavItem) ProtoMessage() {}
 
 func (x *NavItem) ProtoReflect() protoreflect.Message {
-	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[3]
+	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -479,7 +564,7 @@ func (x *NavItem) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NavItem.ProtoReflect.Descriptor instead.
 func (*NavItem) Descriptor() ([]byte, []int) {
-	return file_upwards_plugin_v1_manifest_proto_rawDescGZIP(), []int{3}
+	return file_upwards_plugin_v1_manifest_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *NavItem) GetLabel() string {
@@ -516,7 +601,7 @@ type JobDecl struct {
 
 func (x *JobDecl) Reset() {
 	*x = JobDecl{}
-	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[4]
+	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -528,7 +613,7 @@ func (x *JobDecl) String() string {
 func (*JobDecl) ProtoMessage() {}
 
 func (x *JobDecl) ProtoReflect() protoreflect.Message {
-	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[4]
+	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -541,7 +626,7 @@ func (x *JobDecl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JobDecl.ProtoReflect.Descriptor instead.
 func (*JobDecl) Descriptor() ([]byte, []int) {
-	return file_upwards_plugin_v1_manifest_proto_rawDescGZIP(), []int{4}
+	return file_upwards_plugin_v1_manifest_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *JobDecl) GetName() string {
@@ -583,7 +668,7 @@ type ScheduleDecl struct {
 
 func (x *ScheduleDecl) Reset() {
 	*x = ScheduleDecl{}
-	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[5]
+	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -595,7 +680,7 @@ func (x *ScheduleDecl) String() string {
 func (*ScheduleDecl) ProtoMessage() {}
 
 func (x *ScheduleDecl) ProtoReflect() protoreflect.Message {
-	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[5]
+	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -608,7 +693,7 @@ func (x *ScheduleDecl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScheduleDecl.ProtoReflect.Descriptor instead.
 func (*ScheduleDecl) Descriptor() ([]byte, []int) {
-	return file_upwards_plugin_v1_manifest_proto_rawDescGZIP(), []int{5}
+	return file_upwards_plugin_v1_manifest_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ScheduleDecl) GetJob() string {
@@ -639,7 +724,7 @@ type SettingDecl struct {
 
 func (x *SettingDecl) Reset() {
 	*x = SettingDecl{}
-	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[6]
+	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -651,7 +736,7 @@ func (x *SettingDecl) String() string {
 func (*SettingDecl) ProtoMessage() {}
 
 func (x *SettingDecl) ProtoReflect() protoreflect.Message {
-	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[6]
+	mi := &file_upwards_plugin_v1_manifest_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -664,7 +749,7 @@ func (x *SettingDecl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettingDecl.ProtoReflect.Descriptor instead.
 func (*SettingDecl) Descriptor() ([]byte, []int) {
-	return file_upwards_plugin_v1_manifest_proto_rawDescGZIP(), []int{6}
+	return file_upwards_plugin_v1_manifest_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *SettingDecl) GetKey() string {
@@ -706,7 +791,7 @@ var File_upwards_plugin_v1_manifest_proto protoreflect.FileDescriptor
 
 const file_upwards_plugin_v1_manifest_proto_rawDesc = "" +
 	"\n" +
-	" upwards/plugin/v1/manifest.proto\x12\x11upwards.plugin.v1\"\xe0\x04\n" +
+	" upwards/plugin/v1/manifest.proto\x12\x11upwards.plugin.v1\"\x93\x05\n" +
 	"\bManifest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x18\n" +
@@ -724,7 +809,12 @@ const file_upwards_plugin_v1_manifest_proto_rawDesc = "" +
 	"\tschedules\x18\v \x03(\v2\x1f.upwards.plugin.v1.ScheduleDeclR\tschedules\x12:\n" +
 	"\bsettings\x18\f \x03(\v2\x1e.upwards.plugin.v1.SettingDeclR\bsettings\x124\n" +
 	"\x16storage_schema_version\x18\r \x01(\x05R\x14storageSchemaVersion\x12\x16\n" +
-	"\x06events\x18\x0e \x03(\tR\x06events\"k\n" +
+	"\x06events\x18\x0e \x03(\tR\x06events\x121\n" +
+	"\x05roles\x18\x0f \x03(\v2\x1b.upwards.plugin.v1.RoleDeclR\x05roles\"V\n" +
+	"\bRoleDecl\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
+	"\x05label\x18\x02 \x01(\tR\x05label\x12 \n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\"k\n" +
 	"\x0ePermissionDecl\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12#\n" +
@@ -786,32 +876,34 @@ func file_upwards_plugin_v1_manifest_proto_rawDescGZIP() []byte {
 }
 
 var file_upwards_plugin_v1_manifest_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_upwards_plugin_v1_manifest_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_upwards_plugin_v1_manifest_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_upwards_plugin_v1_manifest_proto_goTypes = []any{
 	(RouteScope)(0),        // 0: upwards.plugin.v1.RouteScope
 	(SettingType)(0),       // 1: upwards.plugin.v1.SettingType
 	(*Manifest)(nil),       // 2: upwards.plugin.v1.Manifest
-	(*PermissionDecl)(nil), // 3: upwards.plugin.v1.PermissionDecl
-	(*RouteDecl)(nil),      // 4: upwards.plugin.v1.RouteDecl
-	(*NavItem)(nil),        // 5: upwards.plugin.v1.NavItem
-	(*JobDecl)(nil),        // 6: upwards.plugin.v1.JobDecl
-	(*ScheduleDecl)(nil),   // 7: upwards.plugin.v1.ScheduleDecl
-	(*SettingDecl)(nil),    // 8: upwards.plugin.v1.SettingDecl
+	(*RoleDecl)(nil),       // 3: upwards.plugin.v1.RoleDecl
+	(*PermissionDecl)(nil), // 4: upwards.plugin.v1.PermissionDecl
+	(*RouteDecl)(nil),      // 5: upwards.plugin.v1.RouteDecl
+	(*NavItem)(nil),        // 6: upwards.plugin.v1.NavItem
+	(*JobDecl)(nil),        // 7: upwards.plugin.v1.JobDecl
+	(*ScheduleDecl)(nil),   // 8: upwards.plugin.v1.ScheduleDecl
+	(*SettingDecl)(nil),    // 9: upwards.plugin.v1.SettingDecl
 }
 var file_upwards_plugin_v1_manifest_proto_depIdxs = []int32{
-	3, // 0: upwards.plugin.v1.Manifest.permissions:type_name -> upwards.plugin.v1.PermissionDecl
-	4, // 1: upwards.plugin.v1.Manifest.routes:type_name -> upwards.plugin.v1.RouteDecl
-	5, // 2: upwards.plugin.v1.Manifest.navigation:type_name -> upwards.plugin.v1.NavItem
-	6, // 3: upwards.plugin.v1.Manifest.jobs:type_name -> upwards.plugin.v1.JobDecl
-	7, // 4: upwards.plugin.v1.Manifest.schedules:type_name -> upwards.plugin.v1.ScheduleDecl
-	8, // 5: upwards.plugin.v1.Manifest.settings:type_name -> upwards.plugin.v1.SettingDecl
-	0, // 6: upwards.plugin.v1.RouteDecl.scope:type_name -> upwards.plugin.v1.RouteScope
-	1, // 7: upwards.plugin.v1.SettingDecl.type:type_name -> upwards.plugin.v1.SettingType
-	8, // [8:8] is the sub-list for method output_type
-	8, // [8:8] is the sub-list for method input_type
-	8, // [8:8] is the sub-list for extension type_name
-	8, // [8:8] is the sub-list for extension extendee
-	0, // [0:8] is the sub-list for field type_name
+	4, // 0: upwards.plugin.v1.Manifest.permissions:type_name -> upwards.plugin.v1.PermissionDecl
+	5, // 1: upwards.plugin.v1.Manifest.routes:type_name -> upwards.plugin.v1.RouteDecl
+	6, // 2: upwards.plugin.v1.Manifest.navigation:type_name -> upwards.plugin.v1.NavItem
+	7, // 3: upwards.plugin.v1.Manifest.jobs:type_name -> upwards.plugin.v1.JobDecl
+	8, // 4: upwards.plugin.v1.Manifest.schedules:type_name -> upwards.plugin.v1.ScheduleDecl
+	9, // 5: upwards.plugin.v1.Manifest.settings:type_name -> upwards.plugin.v1.SettingDecl
+	3, // 6: upwards.plugin.v1.Manifest.roles:type_name -> upwards.plugin.v1.RoleDecl
+	0, // 7: upwards.plugin.v1.RouteDecl.scope:type_name -> upwards.plugin.v1.RouteScope
+	1, // 8: upwards.plugin.v1.SettingDecl.type:type_name -> upwards.plugin.v1.SettingType
+	9, // [9:9] is the sub-list for method output_type
+	9, // [9:9] is the sub-list for method input_type
+	9, // [9:9] is the sub-list for extension type_name
+	9, // [9:9] is the sub-list for extension extendee
+	0, // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_upwards_plugin_v1_manifest_proto_init() }
@@ -825,7 +917,7 @@ func file_upwards_plugin_v1_manifest_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_upwards_plugin_v1_manifest_proto_rawDesc), len(file_upwards_plugin_v1_manifest_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   7,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
