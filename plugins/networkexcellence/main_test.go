@@ -70,3 +70,38 @@ func TestManifestVersionMatchesTheChangelog(t *testing.T) {
 		t.Fatalf("CHANGELOG.md has no entry for %s (%v)", Version, err)
 	}
 }
+
+// TestDefaultGrantsAreTheNarrowest pins who holds what by default: the
+// report is never another school's, senior partners read the hub but not
+// its schools' reports, only the host head agrees, teachers hold nothing.
+func TestDefaultGrantsAreTheNarrowest(t *testing.T) {
+	holds := map[string]map[string]bool{}
+	for _, p := range manifest().GetPermissions() {
+		holds[p.GetName()] = map[string]bool{}
+		for _, r := range p.GetDefaultRoles() {
+			holds[p.GetName()][r] = true
+		}
+	}
+	for _, c := range []struct {
+		perm, role string
+		want       bool
+	}{
+		{"networkexcellence.review.read", "hub_manager", true}, {"networkexcellence.review.read", "trust_leader", true},
+		{"networkexcellence.review.read", "central_team", true}, {"networkexcellence.review.read", "senior_partner", false},
+		{"networkexcellence.review.read", "reviewer", false}, {"networkexcellence.review.read", "lead_reviewer", false},
+		{"networkexcellence.report.agree", "headteacher", true}, {"networkexcellence.report.agree", "senior_leader", false},
+		{"networkexcellence.hub.plan", "hub_manager", true}, {"networkexcellence.hub.plan", "senior_partner", false},
+		{"networkexcellence.hub.read", "senior_partner", true}, {"networkexcellence.programme.manage", "hub_manager", false},
+		{"networkexcellence.trust.read", "trust_leader", true}, {"networkexcellence.trust.read", "headteacher", false},
+		{"networkexcellence.board.read", "hub_manager", false}, {"networkexcellence.reviewer.self", "senior_leader", true},
+	} {
+		if holds[c.perm][c.role] != c.want {
+			t.Errorf("%s granted to %s: %v, want %v", c.perm, c.role, !c.want, c.want)
+		}
+	}
+	for perm, roles := range holds {
+		if roles["teacher"] || roles["para_professional"] {
+			t.Errorf("%s is granted to teachers or para-professionals", perm)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/demo"
@@ -26,15 +27,15 @@ const Version = "0.1.0"
 // review's team is the plugin's own record (the register and the
 // allocation), checked on every page.
 var (
-	everyone     = []string{"tenant_admin", "central_team", "senior_partner", "hub_manager", "trust_leader", "headteacher", "senior_leader", "lead_reviewer", "reviewer"}
-	centralTeam  = []string{"tenant_admin", "central_team"}
-	hubReaders   = []string{"tenant_admin", "central_team", "senior_partner", "hub_manager"}
-	hubPlanners  = []string{"tenant_admin", "central_team", "hub_manager"}
-	reportReader = []string{"tenant_admin", "central_team", "hub_manager", "trust_leader", "headteacher", "senior_leader"}
-	hostLeaders  = []string{"tenant_admin", "headteacher", "senior_leader"}
-	hostHeads    = []string{"tenant_admin", "headteacher"}
-	reviewers    = []string{"tenant_admin", "lead_reviewer", "reviewer", "headteacher", "senior_leader"}
-	trustReaders = []string{"tenant_admin", "central_team", "trust_leader"}
+	everyone     = []string{sdk.RoleTenantAdmin, sdk.RoleCentralTeam, sdk.RoleSeniorPartner, sdk.RoleHubManager, sdk.RoleTrustLeader, sdk.RoleHeadteacher, sdk.RoleSeniorLeader, sdk.RoleLeadReviewer, sdk.RoleReviewer}
+	centralTeam  = []string{sdk.RoleTenantAdmin, sdk.RoleCentralTeam}
+	hubReaders   = []string{sdk.RoleTenantAdmin, sdk.RoleCentralTeam, sdk.RoleSeniorPartner, sdk.RoleHubManager}
+	hubPlanners  = []string{sdk.RoleTenantAdmin, sdk.RoleCentralTeam, sdk.RoleHubManager}
+	reportReader = []string{sdk.RoleTenantAdmin, sdk.RoleCentralTeam, sdk.RoleHubManager, sdk.RoleTrustLeader, sdk.RoleHeadteacher, sdk.RoleSeniorLeader}
+	hostLeaders  = []string{sdk.RoleTenantAdmin, sdk.RoleHeadteacher, sdk.RoleSeniorLeader}
+	hostHeads    = []string{sdk.RoleTenantAdmin, sdk.RoleHeadteacher}
+	reviewers    = []string{sdk.RoleTenantAdmin, sdk.RoleLeadReviewer, sdk.RoleReviewer, sdk.RoleHeadteacher, sdk.RoleSeniorLeader}
+	trustReaders = []string{sdk.RoleTenantAdmin, sdk.RoleCentralTeam, sdk.RoleTrustLeader}
 )
 
 // permissions are the plugin's permissions: the QA Review part's, then the
@@ -58,10 +59,16 @@ func reviewPermissions() []*pluginv1.PermissionDecl {
 	}
 }
 
-// roles are the roles the plugin declares for tenant admins to grant. The
-// core's roles cover the programme's people (above), so none yet; a role
-// of the School Support Directory part goes here too.
-var roles = []string{}
+// roles are the roles the plugin declares for tenant admins to grant: the
+// QA Review part's, then the School Support Directory part's (issue 15),
+// which appends its own. The core's roles cover the QA Review's people
+// (above: the QA Lead is central_team, Lead Reviewers lead_reviewer), so
+// it declares none.
+func roles() []*pluginv1.RoleDecl {
+	return slices.Concat(reviewRoles())
+}
+
+func reviewRoles() []*pluginv1.RoleDecl { return nil }
 
 func manifest() *pluginv1.Manifest {
 	return &pluginv1.Manifest{
@@ -71,6 +78,7 @@ func manifest() *pluginv1.Manifest {
 		MinCoreVersion: "0.4.0", // audit seals (sdk.AuditTx), SendMails, PeopleWhere, SchoolNames
 		Description:    "The Network of Excellence: member schools in hubs, the annual peer QA Review with an exact allocation of reviewers, reports and feedback.",
 		Permissions:    permissions(),
+		Roles:          roles(),
 		Navigation:     []*pluginv1.NavItem{{Label: "Network of Excellence", Path: "/", Permission: web.PermRead}},
 		Jobs: append(jobs.Decls(), &pluginv1.JobDecl{Name: demo.Name, MaxRetry: 1, TimeoutSeconds: 900,
 			Description: "Fill the programme with demo data (run by `upwards demo` as the tenant admin; does nothing once a membership year exists)"}),

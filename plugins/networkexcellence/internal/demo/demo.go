@@ -89,7 +89,7 @@ type people struct {
 }
 
 func readPeople(ctx context.Context) (people, error) {
-	ps, err := sdk.HostFrom(ctx).PeopleWhere(ctx, sdk.PeopleQuery{Roles: []string{"lead_reviewer", "reviewer", "headteacher"}})
+	ps, err := sdk.HostFrom(ctx).PeopleWhere(ctx, sdk.PeopleQuery{Roles: []string{sdk.RoleLeadReviewer, sdk.RoleReviewer, sdk.RoleHeadteacher}})
 	if err != nil {
 		return people{}, err
 	}
@@ -98,11 +98,11 @@ func readPeople(ctx context.Context) (people, error) {
 		email := strings.ToLower(p.GetEmail())
 		for _, g := range p.GetGrants() {
 			switch {
-			case g.GetRole() == "lead_reviewer" && (email == LeadReviewerEmail || out.lead == 0):
+			case g.GetRole() == sdk.RoleLeadReviewer && (email == LeadReviewerEmail || out.lead == 0):
 				out.lead = p.GetId()
-			case g.GetRole() == "reviewer" && (email == ReviewerEmail || out.reviewer == 0):
+			case g.GetRole() == sdk.RoleReviewer && (email == ReviewerEmail || out.reviewer == 0):
 				out.reviewer = p.GetId()
-			case g.GetRole() == "headteacher":
+			case g.GetRole() == sdk.RoleHeadteacher:
 				if _, ok := out.heads[g.GetUnitId()]; !ok || email == HostHeadEmail {
 					out.heads[g.GetUnitId()] = p.GetId()
 				}

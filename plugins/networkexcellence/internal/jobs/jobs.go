@@ -154,7 +154,7 @@ func headsOf(ctx context.Context, schools []uint64) (map[uint64][]uint64, error)
 	if len(schools) == 0 {
 		return out, nil
 	}
-	people, err := sdk.HostFrom(ctx).PeopleWhere(ctx, sdk.PeopleQuery{UnitIDs: schools, Roles: []string{"headteacher"}})
+	people, err := sdk.HostFrom(ctx).PeopleWhere(ctx, sdk.PeopleQuery{UnitIDs: schools, Roles: []string{sdk.RoleHeadteacher}})
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func headsOf(ctx context.Context, schools []uint64) (map[uint64][]uint64, error)
 	}
 	for _, p := range people {
 		for _, g := range p.GetGrants() {
-			if g.GetRole() == "headteacher" && want[g.GetUnitId()] {
+			if g.GetRole() == sdk.RoleHeadteacher && want[g.GetUnitId()] {
 				out[g.GetUnitId()] = append(out[g.GetUnitId()], p.GetId())
 			}
 		}

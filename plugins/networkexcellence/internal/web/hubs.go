@@ -76,7 +76,7 @@ func loadHub(r *http.Request) (*hubView, uint64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	people, err := host.PeopleWhere(ctx, sdk.PeopleQuery{UnitIDs: []uint64{hub}, Roles: []string{"senior_partner", "hub_manager"}})
+	people, err := host.PeopleWhere(ctx, sdk.PeopleQuery{UnitIDs: []uint64{hub}, Roles: []string{sdk.RoleSeniorPartner, sdk.RoleHubManager}})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -85,7 +85,7 @@ func loadHub(r *http.Request) (*hubView, uint64, error) {
 	for _, p := range people {
 		for _, g := range p.GetGrants() {
 			role := "Hub Manager"
-			if g.GetRole() == "senior_partner" {
+			if g.GetRole() == sdk.RoleSeniorPartner {
 				role = "Senior Partner"
 			}
 			v.People = append(v.People, role+": "+p.GetName())

@@ -177,7 +177,7 @@ func loadRegister(r *http.Request) (*registerView, error) {
 			{Value: fmt.Sprint(leads), Label: "Lead Reviewers"}, {Value: fmt.Sprint(adv), Label: "Advanced Reviewers"}},
 		Table: ui.Table{Caption: "Reviewers", Columns: registerColumns, Rows: rows, Sort: order, Query: r.URL.Query(), ID: "register", Empty: "Nobody is on the register yet."}}
 	if manage {
-		people, err := sdk.HostFrom(ctx).PeopleWhere(ctx, sdk.PeopleQuery{Roles: []string{"lead_reviewer", "reviewer"}})
+		people, err := sdk.HostFrom(ctx).PeopleWhere(ctx, sdk.PeopleQuery{Roles: []string{sdk.RoleLeadReviewer, sdk.RoleReviewer}})
 		if err != nil {
 			return nil, err
 		}
