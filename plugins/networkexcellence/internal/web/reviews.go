@@ -204,7 +204,7 @@ func loadReviewPage(r *http.Request, s *store.Store, rv *store.Review, a reviewA
 	v.CanSubmit = a.Lead() && v.State == rules.Draft
 	v.CanAgree = a.Agree && v.State == rules.Submitted
 	v.CanPublish = a.Manage && v.State == rules.Agreed
-	if !v.CanRead && (v.State != "" || a.Read) {
+	if !v.CanRead && v.State != "" {
 		v.Hidden = "The report is not shared with you yet: the host's leaders and the central team read it once the Lead Reviewer submits it; the school's hub manager and trust leader once the host has agreed it."
 	}
 	v.ReturnFields = []ui.Field{{Kind: ui.Textarea, Name: "note", Label: "What the team should change", Rows: 3, Required: true}}
