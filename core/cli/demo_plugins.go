@@ -44,6 +44,10 @@ var DemoPlugins = []demoPlugin{
 	{ID: DemoPlugin, Name: "Challenge the Gap", Tenants: []string{demo.PartnershipSlug, demo.TrustSlug},
 		Try: "central@partnership.example.org (programme lead of every cluster), ceo@northstar.example.org (the trust's),\n" +
 			"  head@northstar.example.org (leads the trust's cluster) or teacher@northstar.example.org (on its team)"},
+	{ID: "networkexcellence", Name: "Network of Excellence", Tenants: []string{demo.PartnershipSlug},
+		Try: "central@partnership.example.org (the year board, the allocation), lead.reviewer@partnership.example.org\n" +
+			"  (Your reviews: this week's report to write), headteacher@partnership.example.org (the host: agree it),\n" +
+			"  hub.manager@partnership.example.org (reads it, and keeps the hub's plan) or head.otherhub@partnership.example.org (sees none of it)"},
 	{ID: "gettingahead", Name: "Getting Ahead London", Tenants: []string{demo.PartnershipSlug},
 		Grants: []demo.PluginGrant{
 			{Email: demo.GALManager, Role: "gettingahead.programme_manager", Unit: demo.GALCohort},

@@ -192,6 +192,9 @@ type partnership struct {
 	hub     tenancy.Unit
 	cluster tenancy.Unit
 	school  tenancy.Unit
+	// otherSchool is the first school of another hub than hub: its
+	// headteacher shows what a school outside the first hub cannot see.
+	otherSchool tenancy.Unit
 	// ctg are the Challenge the Gap schools (in a cluster), in list order.
 	ctg []tenancy.Unit
 	// gal is the Getting Ahead London cohort unit, and galSchools its
@@ -270,6 +273,9 @@ func buildPartnership(ctx context.Context, s Services, rows []Row, rng *rand.Ran
 		}
 		if p.hub.ID == 0 && kind == tenancy.KindHub {
 			p.hub, p.school = g, sc
+		}
+		if p.otherSchool.ID == 0 && kind == tenancy.KindHub && g.ID != p.hub.ID {
+			p.otherSchool = sc
 		}
 		if p.cluster.ID == 0 && kind == tenancy.KindCluster {
 			p.cluster = g
@@ -399,6 +405,7 @@ func addUsers(ctx context.Context, s Services, p partnership, t trust) error {
 			{"lead.reviewer@partnership.example.org", "Grace Whitfield", authz.RoleLeadReviewer, false, unit(p.hub), ""},
 			{"reviewer@partnership.example.org", "Sam Patel", authz.RoleReviewer, false, unit(p.hub), ""},
 			{"headteacher@partnership.example.org", "Ruth Adeyemi", authz.RoleHeadteacher, false, unit(p.school), ""},
+			{"head.otherhub@partnership.example.org", "Nina Okoye", authz.RoleHeadteacher, false, unit(p.otherSchool), ""},
 			{"teacher@partnership.example.org", "Owen Hughes", authz.RoleTeacher, false, unit(p.school), ""},
 			{"para@partnership.example.org", "Maya Collins", authz.RoleParaProfessional, false, unit(p.school), ""},
 			// Getting Ahead London: its programme manager (the central team at
@@ -469,6 +476,7 @@ func logins() []Login {
 		{"Challenge Partners", "", "headteacher@partnership.example.org", "Ruth Adeyemi", "headteacher", "a school of the first hub"},
 		{"Challenge Partners", "", "teacher@partnership.example.org", "Owen Hughes", "teacher", "that school"},
 		{"Challenge Partners", "", "para@partnership.example.org", "Maya Collins", "para-professional", "that school"},
+		{"Challenge Partners", "", "head.otherhub@partnership.example.org", "Nina Okoye", "headteacher", "a school of the second hub"},
 		{"Challenge Partners", "", GALManager, "Nadia Osei", "central team; GAL programme manager (plugin role)", "the GAL cohort"},
 		{"Challenge Partners", "", GALCoach, "Grace Adebayo", "headteacher; GAL coach (plugin role)", GALCoachSchool},
 		{"Challenge Partners", "", GALParticipant, "Sam Okoro", "senior leader; GAL participant (plugin role)", GALParticipantSchool},

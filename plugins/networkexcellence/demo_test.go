@@ -1,0 +1,118 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
+
+	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/testdb"
+)
+
+// demoFixture is a network of the real list's size: 418 schools in 31
+// hubs, a few in trusts, with the demo's logins.
+func demoFixture() (*plugintest.Fixture, map[string]uint64) {
+	f := plugintest.DefaultFixture()
+	f.Units, f.Schools, f.People, f.Pupils = f.Units[:1], nil, f.People[:1], nil
+	roll := func(n int32) *int32 { return &n }
+	ids := map[string]uint64{}
+	var next uint64 = 1000
+	hubs := []string{"Ash Field Hub", "London West Hub", "Portsmouth Hub", "Cornwall Hub"}
+	for len(hubs) < 31 {
+		hubs = append(hubs, fmt.Sprintf("Generated Hub %d", len(hubs)))
+	}
+	trust := uint64(900)
+	f.Units = append(f.Units, &pluginv1.OrgUnit{Id: trust, Kind: pluginv1.OrgUnitKind_ORG_UNIT_KIND_TRUST, Name: "Meridian Trust", ParentIds: []uint64{plugintest.RootUnit}})
+	for h, name := range hubs {
+		hub := uint64(100 + h)
+		f.Units = append(f.Units, &pluginv1.OrgUnit{Id: hub, Kind: pluginv1.OrgUnitKind_ORG_UNIT_KIND_HUB, Name: name, ParentIds: []uint64{plugintest.RootUnit}})
+		for i := 0; i < 418/31+map[bool]int{true: 1}[h < 418%31]; i++ {
+			next++
+			parents := []uint64{hub}
+			if i == 0 && h < 6 {
+				parents = append(parents, trust)
+			}
+			phase, r := pluginv1.Phase_PHASE_PRIMARY, int32(180+(i*37)%470)
+			if i%3 == 0 {
+				phase, r = pluginv1.Phase_PHASE_SECONDARY, int32(650+(i*91)%1200)
+			}
+			f.Schools = append(f.Schools, &pluginv1.School{Id: next, Urn: fmt.Sprintf("9%05d", next), Name: fmt.Sprintf("School %d of %s", i+1, name),
+				Phase: phase, PupilsOnRoll: roll(r), ParentIds: parents})
+			if h == 0 && i == 0 {
+				ids["host school"] = next
+			}
+			if h == 1 && i == 0 {
+				ids["other school"] = next
+			}
+		}
+	}
+	g := func(role string, unit uint64) []*pluginv1.RoleGrant {
+		return []*pluginv1.RoleGrant{{Role: role, UnitId: unit}}
+	}
+	f.People = append(f.People,
+		&pluginv1.Person{Id: 201, Name: "Tom Okafor", Email: "central@partnership.example.org", Grants: g("central_team", plugintest.RootUnit)},
+		&pluginv1.Person{Id: 202, Name: "Daniel Reyes", Email: "hub.manager@partnership.example.org", Grants: g("hub_manager", 100)},
+		&pluginv1.Person{Id: 203, Name: "Grace Whitfield", Email: "lead.reviewer@partnership.example.org", Grants: g("lead_reviewer", 100)},
+		&pluginv1.Person{Id: 204, Name: "Sam Patel", Email: "reviewer@partnership.example.org", Grants: g("reviewer", 100)},
+		&pluginv1.Person{Id: 205, Name: "Ruth Adeyemi", Email: "headteacher@partnership.example.org", Grants: g("headteacher", ids["host school"])},
+		&pluginv1.Person{Id: 206, Name: "Nina Okoye", Email: "head.otherhub@partnership.example.org", Grants: g("headteacher", ids["other school"])},
+	)
+	ids["central"], ids["hub manager"], ids["lead"], ids["host head"], ids["other head"] = 201, 202, 203, 205, 206
+	return f, ids
+}
+
+// TestTheDemoFillsTheBoardAndLeavesTheJourneyToDo runs the demo job on a
+// network of the real size: two years, every seat of this year filled,
+// last year's reports published (their EBIs carried forward), the host
+// head's review this week led by the demo Lead Reviewer with its report
+// still to write; a second run changes nothing. It reports the time.
+func TestTheDemoFillsTheBoardAndLeavesTheJourneyToDo(t *testing.T) {
+	fx, ids := demoFixture()
+	driver, dsn, schema := testdb.Storage(t, "sqlite")
+	h := plugintest.Start(t, binary, plugintest.WithStorage(driver, dsn, schema), plugintest.WithFixture(fx))
+	h.SetClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)) // Mon 7 Dec 2026: week 13 of 2026-27
+	c := client{t, h}
+	start := time.Now()
+	if err := h.RunJob(h.As(plugintest.AdminID), "demo_seed", nil); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	t.Logf("demo_seed for 418 schools in 31 hubs: %.1f s", took.Seconds())
+	if err := h.RunJob(h.As(plugintest.AdminID), "demo_seed", nil); err != nil {
+		t.Fatal(err)
+	}
+	home := c.page(ids["central"], "/")
+	mustContain(t, "home", home, "Year board 2026-27", "Year board 2025-26")
+	board := c.page(ids["central"], "/years/2")
+	mustContain(t, "the board", board, "418 member schools", "418", "Reports overdue")
+	m := regexp.MustCompile(`Seats filled</p>\s*<p class="ui-stat-value">(\d+) of (\d+)</p>`).FindStringSubmatch(board)
+	if m == nil || m[1] != m[2] {
+		t.Fatalf("this year's seats: %v", m)
+	}
+	t.Logf("this year's seats filled: %s of %s", m[1], m[2])
+	// Last year's reports are all published: none overdue, none waiting.
+	last := c.page(ids["central"], "/years/1")
+	if !regexp.MustCompile(`Reports overdue</p>\s*<p class="ui-stat-value">0</p>`).MatchString(last) || strings.Contains(last, "Publish the agreed reports") {
+		t.Fatalf("last year's board:\n%s", last)
+	}
+	// Grace's page lists the host head's review this week, to write.
+	me := c.page(ids["lead"], "/me")
+	mustContain(t, "Grace's page", me, "School 1 of Ash Field Hub", "Write the report", "Lead seat")
+	// The host's review carries last year's EBIs forward.
+	review := regexp.MustCompile(`href="/p/networkexcellence(/reviews/\d+)">School 1 of Ash Field Hub`).FindStringSubmatch(me)
+	if review == nil {
+		t.Fatal("no link to the host's review")
+	}
+	page := c.page(ids["lead"], review[1])
+	mustContain(t, "the host's review", page, "Progress on last year&#39;s Even Better If 1", "Write the report")
+	if code, _ := c.status(ids["other head"], "GET", review[1], nil); code != 404 {
+		t.Fatalf("the other hub's head sees the review: %d", code)
+	}
+	mustContain(t, "the hub page", c.page(ids["hub manager"], "/hubs/100"), "Hub Action Plan", "Agreed at the hub")
+	mustContain(t, "the register", c.page(ids["central"], "/reviewers"), "Reviewers on the register", "Lead Reviewers")
+	mustContain(t, "the trust", c.page(ids["central"], "/trusts/900"), "Meridian Trust")
+}
