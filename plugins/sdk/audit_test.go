@@ -326,7 +326,19 @@ func TestOutboxStopsCleanly(t *testing.T) {
 	case <-time.After(time.Second):
 		t.Fatal("the background delivery did not stop")
 	}
+	// A delivery cancelled by close may still reach the Host's handler a
+	// little later (the RPC was on the wire): wait, still refusing, until
+	// no call has arrived for a while, so that only a call made after close
+	// could be counted below.
 	calls := host.CallCount("DeliverAudit")
+	for settled := time.Now().Add(5 * time.Second); time.Now().Before(settled); {
+		time.Sleep(200 * time.Millisecond)
+		n := host.CallCount("DeliverAudit")
+		if n == calls {
+			break
+		}
+		calls = n
+	}
 	host.RefuseAudits(false)
 	time.Sleep(300 * time.Millisecond)
 	if n := host.CallCount("DeliverAudit"); n != calls || len(host.Audits()) != 0 {
