@@ -29,11 +29,14 @@ require (
 	gorm.io/gorm v1.31.2
 )
 
-require github.com/ncruces/go-strftime v1.1.0 // indirect
+require (
+	github.com/ncruces/go-strftime v1.1.0 // indirect
+	github.com/zitadel/oidc/v3 v3.52.0 // indirect
+)
 
 require (
 	github.com/beorn7/perks v1.0.1 // indirect
-	github.com/bmatcuk/doublestar/v4 v4.6.1 // indirect
+	github.com/bmatcuk/doublestar/v4 v4.10.4 // indirect
 	github.com/casbin/govaluate v1.3.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/chromedp/cdproto v0.159.0
