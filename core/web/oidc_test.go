@@ -172,12 +172,11 @@ func signIn(t *testing.T, b *http.Client, w *world, issuer, providerName, userna
 	}
 	base := "http://" + w.a.host
 	_, page := read(b.Get(base + "/login"))
-	m := regexp.MustCompile(`name="provider" value="(\d+)">\s*<button type="submit">Sign in with ` + regexp.QuoteMeta(providerName) + `</button>`).FindStringSubmatch(page)
+	m := regexp.MustCompile(`href="/login/oidc\?provider=(\d+)&amp;next=[^"]*">Sign in with ` + regexp.QuoteMeta(providerName) + `</a>`).FindStringSubmatch(page)
 	if m == nil {
 		t.Fatalf("the login page has no button Sign in with %s:\n%s", providerName, page)
 	}
-	csrf := csrfField.FindStringSubmatch(page)
-	resp, page := read(b.PostForm(base+"/login/oidc", url.Values{"_csrf": {csrf[1]}, "provider": {m[1]}, "next": {next}}))
+	resp, page := read(b.Get(base + "/login/oidc?" + url.Values{"provider": {m[1]}, "next": {next}}.Encode()))
 	if !strings.HasPrefix(resp.Request.URL.String(), issuer) {
 		t.Fatalf("the button led to %s (status %d), not the provider", resp.Request.URL, resp.StatusCode)
 	}

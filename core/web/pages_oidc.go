@@ -27,7 +27,10 @@ func (s *Server) registerOIDCRoutes() {
 		return
 	}
 	e, t := s.echo, s.routes
-	t.add(e, Route{Method: http.MethodPost, Path: "/login/oidc", Permission: PermPublic, Summary: "Start signing in with a provider"}, s.oidcBegin)
+	// A link, not a form: the page's policy (form-action 'self') would stop
+	// a form's redirect to the provider. The state binds the return to this
+	// browser, so starting a sign-in needs no CSRF token.
+	t.add(e, Route{Method: http.MethodGet, Path: "/login/oidc", Permission: PermPublic, Summary: "Start signing in with a provider"}, s.oidcBegin)
 	t.add(e, Route{Method: http.MethodGet, Path: oidcCallbackPath, Permission: PermPublic, Summary: "Return from a provider"}, s.oidcCallback)
 	t.add(e, Route{Method: http.MethodGet, Path: "/settings/sign-in", Permission: authz.PermTenantWrite, Scope: ScopeTenant}, s.signInSettingsPage)
 	t.add(e, Route{Method: http.MethodPost, Path: "/settings/sign-in", Permission: authz.PermTenantWrite, Scope: ScopeTenant}, s.createProviderForm)
@@ -63,8 +66,8 @@ func (s *Server) oidcRedirectURI(c echo.Context) string {
 func (s *Server) oidcBegin(c echo.Context) error {
 	ctx := c.Request().Context()
 	t, _ := tenantOf(c)
-	next := safeNext(c.FormValue("next"))
-	id, err := strconv.ParseUint(c.FormValue("provider"), 10, 64)
+	next := safeNext(c.QueryParam("next"))
+	id, err := strconv.ParseUint(c.QueryParam("provider"), 10, 64)
 	if err != nil {
 		return echo.NewHTTPError(http.StatusNotFound, "No such sign-in provider.")
 	}
