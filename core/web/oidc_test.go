@@ -269,6 +269,70 @@ func TestSignInWithOIDCProvider(t *testing.T) {
 			}
 		})
 
+		t.Run("the return is bound to the browser that started it", func(t *testing.T) {
+			op.set(5*time.Minute, "", false)
+			// Stop at the way back, as an attacker who lured a victim there would.
+			b := browserFor(w, nil)
+			var callback string
+			b.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+				if req.URL.Path == "/login/oidc/callback" {
+					callback = req.URL.String()
+					return http.ErrUseLastResponse
+				}
+				return nil
+			}
+			signIn(t, b, w, issuer, "Test Provider", "admin", "/")
+			if callback == "" {
+				t.Fatal("the provider did not send the browser back")
+			}
+			other := browserFor(w, nil)
+			resp, err := other.Get(callback)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "did not complete") || loggedIn(other) {
+				t.Fatalf("another browser used the return: %d", resp.StatusCode)
+			}
+			b.CheckRedirect = nil
+			if resp, err = b.Get(callback); err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !loggedIn(b) {
+				t.Fatalf("the browser that started it: %d at %s", resp.StatusCode, resp.Request.URL)
+			}
+		})
+
+		t.Run("the person cancels at the provider", func(t *testing.T) {
+			b := browserFor(w, nil)
+			var authURL *url.URL
+			b.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+				if strings.HasPrefix(req.URL.String(), issuer) && authURL == nil {
+					authURL = req.URL
+					return http.ErrUseLastResponse
+				}
+				return nil
+			}
+			_, page := getBody(t, b, "http://"+w.a.host+"/login")
+			m := regexp.MustCompile(`href="(/login/oidc\?provider=\d+)`).FindStringSubmatch(page)
+			getBody(t, b, "http://"+w.a.host+strings.ReplaceAll(m[1], "&amp;", "&"))
+			if authURL == nil || authURL.Query().Get("state") == "" || authURL.Query().Get("nonce") == "" ||
+				authURL.Query().Get("code_challenge_method") != "S256" || authURL.Query().Get("code_challenge") == "" {
+				t.Fatalf("the request to the provider lacks state, nonce or PKCE: %v", authURL)
+			}
+			b.CheckRedirect = nil
+			resp, body := getBody(t, b, "http://"+w.a.host+"/login/oidc/callback?error=access_denied&error_description=cancelled&state="+
+				url.QueryEscape(authURL.Query().Get("state")))
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "did not sign you in") || loggedIn(b) {
+				t.Fatalf("a cancelled sign-in: %d %.300s", resp.StatusCode, body)
+			}
+			if ev := auditActions(t, w, "user.login_oidc_refused")[0]; !strings.Contains(ev.After, "access_denied: cancelled") {
+				t.Fatalf("audit of the cancel: %s", ev.After)
+			}
+		})
+
 		t.Run("good login, email in the ID token", func(t *testing.T) {
 			op.set(5*time.Minute, "", true)
 			b := browserFor(w, nil)
@@ -341,6 +405,17 @@ func TestSignInWithOIDCProvider(t *testing.T) {
 			}
 		})
 	})
+}
+
+func getBody(t *testing.T, b *http.Client, u string) (*http.Response, string) {
+	t.Helper()
+	resp, err := b.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
 }
 
 func idStr(id uint) string { return fmt.Sprint(id) }
