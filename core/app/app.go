@@ -63,6 +63,9 @@ type App struct {
 	Privacy *privacy.Service
 	// Imports runs pupil imports as jobs.
 	Imports *importer.Queue
+	// OIDC signs staff in through their tenant's OpenID Connect providers
+	// (client secrets sealed with the pupil key's box).
+	OIDC *identity.OIDC
 	// AuditKey signs and checks plugins' audit seals: derived from the pupil
 	// key, so every node and every restart agree (pluginhost.Deps.AuditKey).
 	AuditKey []byte
@@ -107,6 +110,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	}
 	a.Pupils = pupils.NewService(db, box)
 	a.Imports = importer.NewQueue(db, a.Pupils, box)
+	a.OIDC = identity.NewOIDC(a.Identity, box, identity.OIDCOptions{})
 	return a, nil
 }
 
@@ -220,6 +224,7 @@ func (a *App) Web() (*web.Server, error) {
 	}
 	d.Privacy = a.Privacy
 	d.Imports = a.Imports
+	d.OIDC = a.OIDC
 	return web.New(d)
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -14,6 +15,8 @@ import (
 type loginView struct {
 	Next, Email, Message string
 	Tenants              []tenancy.Tenant
+	// Providers are the tenant's OpenID Connect providers, one button each.
+	Providers []identity.OIDCProvider
 }
 
 // tenantChoice lists the tenants a login form offers: only when the host name
@@ -30,18 +33,43 @@ func (s *Server) tenantChoice(c echo.Context) []tenancy.Tenant {
 	return ts
 }
 
+// safeNext returns next when it is a path on this site, as a browser would
+// read it, and "/" otherwise. A browser drops tabs and line breaks anywhere
+// in a URL and reads a backslash as a slash, so "/\t/evil.example" and
+// "/\\evil.example" lead off-site like "//evil.example": next is normalised
+// the same way first, and what is returned is the normalised path.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	n := strings.Map(func(r rune) rune {
+		switch r {
+		case '\t', '\n', '\r':
+			return -1
+		case '\\':
+			return '/'
+		}
+		return r
+	}, next)
+	if !strings.HasPrefix(n, "/") || strings.HasPrefix(n, "//") {
 		return "/"
 	}
-	return next
+	for _, r := range n {
+		if r < 0x20 || r == 0x7f {
+			return "/"
+		}
+	}
+	u, err := url.Parse(n)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return "/"
+	}
+	return n
 }
 
 func (s *Server) loginPage(c echo.Context) error {
 	if _, ok := userOf(c); ok {
 		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
 	}
-	return s.render(c, http.StatusOK, "login", "Log in", loginView{Next: safeNext(c.QueryParam("next")), Tenants: s.tenantChoice(c)})
+	tenants := s.tenantChoice(c)
+	return s.render(c, http.StatusOK, "login", "Log in", loginView{Next: safeNext(c.QueryParam("next")), Tenants: tenants,
+		Providers: s.signInProviders(c, tenants != nil)})
 }
 
 func (s *Server) login(c echo.Context) error {
@@ -57,6 +85,7 @@ func (s *Server) login(c echo.Context) error {
 	}
 	email, password := strings.TrimSpace(c.FormValue("email")), c.FormValue("password")
 	view := loginView{Next: safeNext(c.FormValue("next")), Email: email, Tenants: s.tenantChoice(c)}
+	view.Providers = s.signInProviders(c, view.Tenants != nil)
 	token, sess, _, err := s.Identity.Login(ctx, t.ID, email, password, c.RealIP(), c.Request().UserAgent())
 	if err != nil {
 		status := http.StatusUnauthorized
@@ -73,10 +102,7 @@ func (s *Server) login(c echo.Context) error {
 		}
 		return s.render(c, status, "login", "Log in", view)
 	}
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.Config.SecureCookies(),
-		SameSite: http.SameSiteLaxMode, Expires: sess.ExpiresAt})
-	c.SetCookie(&http.Cookie{Name: tenantCookie, Value: t.Slug, Path: "/", HttpOnly: true, Secure: s.Config.SecureCookies(),
-		SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
+	s.startSession(c, token, sess, t.Slug)
 	return c.Redirect(http.StatusSeeOther, view.Next)
 }
 
@@ -87,6 +113,7 @@ func (s *Server) logout(c echo.Context) error {
 		}
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.Config.SecureCookies()})
+	s.rotateCSRF(c)
 	SetFlash(c, "You have logged out.")
 	return c.Redirect(http.StatusSeeOther, "/login")
 }

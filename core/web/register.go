@@ -79,6 +79,7 @@ func (s *Server) registerRoutes() {
 	s.registerPupilRoutes()
 	s.registerImportRoutes()
 	s.registerPrivacyRoutes()
+	s.registerOIDCRoutes()
 	s.registerPluginRoutes()
 	s.registerAPI()
 }

@@ -51,6 +51,9 @@ type Deps struct {
 	Privacy *privacy.Service
 	// Imports runs pupil imports (upload, preview, commit as jobs).
 	Imports *importer.Queue
+	// OIDC signs users in through their tenant's OpenID Connect providers;
+	// nil offers no such sign-in.
+	OIDC *identity.OIDC
 }
 
 // Server is the configured Echo server of one `upwards serve` process.
@@ -105,7 +108,7 @@ func New(d Deps) (*Server, error) {
 	e.Use(s.authenticate)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-		CookieName:     "upwards_csrf",
+		CookieName:     csrfCookie,
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
 		CookieSecure:   d.Config.SecureCookies(),
