@@ -61,12 +61,15 @@ func buildPlugin(b *testing.B) string {
 	return bin
 }
 
-func newWorld(b *testing.B) *world {
+func newWorld(b *testing.B) *world { return newWorldOn(b, storage.SQLite) }
+
+// newWorldOn is newWorld on a fresh database of dialect d.
+func newWorldOn(b *testing.B, d storage.Dialect) *world {
 	b.Helper()
 	bin := buildPlugin(b)
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "bench"})
 	cfg := config.Defaults()
-	cfg.DatabaseURL, cfg.DataDir, cfg.LogLevel = storagetest.URL(b, storage.SQLite), b.TempDir(), "error"
+	cfg.DatabaseURL, cfg.DataDir, cfg.LogLevel = storagetest.URL(b, d), b.TempDir(), "error"
 	a, err := app.Open(ctx, cfg, app.NewLogger(cfg, io.Discard))
 	must(b, err)
 	b.Cleanup(func() { a.Close() })
@@ -169,4 +172,62 @@ func BenchmarkClusterMatrix(b *testing.B) {
 		fmt.Fprintf(os.Stderr, "cluster matrix (%d pupils drawn, %d schools, 4 snapshots): %.2f ms a page, %.2f× the core dashboard (%.2f ms), %.1f Host calls a page\n",
 			pupils, schools, float64(mat.Microseconds())/n/1000, float64(mat)/float64(dash), float64(dash.Microseconds())/n/1000, float64(calls)/n)
 	}
+}
+
+// BenchmarkClusterMatrixRowSecurity measures the cluster's matrix on
+// PostgreSQL, where the plugin connects as its own role (no superuser) and
+// its tables are under row-level security (rowsecurity.Enable), against the
+// same page with row-level security turned off on those tables, in
+// alternating rounds of the same run. It reports both times and the ratio.
+func BenchmarkClusterMatrixRowSecurity(b *testing.B) {
+	w := newWorldOn(b, storage.Postgres)
+	w.get(b, w.matrix) // starts the plugin, which guards its tables
+	db := w.a.DB
+	var tables []string
+	must(b, db.Raw(`SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'plugin_challengegap'::regnamespace
+		AND c.relrowsecurity ORDER BY 1`).Scan(&tables).Error)
+	if len(tables) == 0 {
+		b.Fatal("no table of the plugin is under row-level security")
+	}
+	toggle := func(on bool) {
+		verb := "DISABLE"
+		if on {
+			verb = "ENABLE"
+		}
+		for _, t := range tables {
+			must(b, db.Exec("ALTER TABLE plugin_challengegap."+t+" "+verb+" ROW LEVEL SECURITY").Error)
+		}
+	}
+	const round = 10
+	var with, without time.Duration
+	var pages int
+	b.ResetTimer()
+	for b.Loop() {
+		for _, on := range []bool{true, false} {
+			b.StopTimer()
+			toggle(on)
+			w.get(b, w.matrix) // one unmeasured page after each switch
+			b.StartTimer()
+			for range round {
+				d, page := w.get(b, w.matrix)
+				if !strings.Contains(page, "Baseline to July") {
+					b.Fatalf("row security %v: the matrix is not drawn:\n%.500s", on, page)
+				}
+				if on {
+					with += d
+				} else {
+					without += d
+				}
+			}
+		}
+		pages += round
+	}
+	b.StopTimer()
+	toggle(true)
+	n := float64(pages)
+	b.ReportMetric(float64(with.Microseconds())/n/1000, "rls-ms/page")
+	b.ReportMetric(float64(without.Microseconds())/n/1000, "no-rls-ms/page")
+	b.ReportMetric(float64(with)/float64(without), "rls/no-rls")
+	fmt.Fprintf(os.Stderr, "cluster matrix on PostgreSQL, %d pages each: %.2f ms with row-level security, %.2f ms without, ratio %.3f (tables: %s)\n",
+		pages, float64(with.Microseconds())/n/1000, float64(without.Microseconds())/n/1000, float64(with)/float64(without), strings.Join(tables, ", "))
 }

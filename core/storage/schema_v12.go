@@ -43,6 +43,8 @@ func v12Up(tx *gorm.DB, d Dialect) error {
 		stmts = append(stmts,
 			"REVOKE CONNECT, TEMPORARY ON DATABASE "+name+" FROM PUBLIC",
 			"GRANT CONNECT, TEMPORARY ON DATABASE "+name+" TO CURRENT_USER",
+			// Tenant work stages a pupil import in a temporary table.
+			"GRANT TEMPORARY ON DATABASE "+name+" TO "+TenantRole,
 		)
 	}
 	for _, s := range stmts {
