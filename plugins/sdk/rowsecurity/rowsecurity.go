@@ -38,8 +38,10 @@ const (
 
 // Predicate is the condition of the policy: the row's tenant is the one
 // the connection acts for, or the connection acts for every tenant.
-const Predicate = "tenant_id = NULLIF(current_setting('" + Setting + "', true), '')::bigint" +
-	" OR current_setting('" + AllTenants + "', true) = 'on'"
+// Each setting is read in a sub-select, which PostgreSQL evaluates once per
+// statement, not once per row.
+const Predicate = "tenant_id = (SELECT NULLIF(current_setting('" + Setting + "', true), '')::bigint)" +
+	" OR (SELECT current_setting('" + AllTenants + "', true) = 'on')"
 
 // sdkTables are the SDK's own tables, which its background delivery reads
 // across tenants: they are left unguarded.
