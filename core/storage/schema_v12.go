@@ -68,6 +68,7 @@ func v12Down(tx *gorm.DB, d Dialect) error {
 		"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO PUBLIC",
 		"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT EXECUTE ON FUNCTIONS TO PUBLIC",
 		"GRANT CONNECT, TEMPORARY ON DATABASE " + tx.Statement.Quote(name) + " TO PUBLIC",
+		"REVOKE TEMPORARY ON DATABASE " + tx.Statement.Quote(name) + " FROM " + TenantRole,
 	} {
 		if err := tx.Exec(s).Error; err != nil {
 			return fmt.Errorf("least privilege back: %s: %w", s, err)
