@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -61,12 +62,18 @@ func buildPlugin(b *testing.B) string {
 	return bin
 }
 
-func newWorld(b *testing.B) *world {
+func newWorld(b *testing.B) *world { return newWorldOn(b, storage.SQLite) }
+
+// newWorldOn is newWorld on a fresh database of dialect d.
+func newWorldOn(b *testing.B, d storage.Dialect) *world {
 	b.Helper()
 	bin := buildPlugin(b)
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "bench"})
 	cfg := config.Defaults()
-	cfg.DatabaseURL, cfg.DataDir, cfg.LogLevel = storagetest.URL(b, storage.SQLite), b.TempDir(), "error"
+	cfg.DatabaseURL, cfg.DataDir, cfg.LogLevel = storagetest.URL(b, d), b.TempDir(), "error"
+	if d == storage.Postgres {
+		cfg.PupilKey = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=" // 32 bytes of '*': a bench's key
+	}
 	a, err := app.Open(ctx, cfg, app.NewLogger(cfg, io.Discard))
 	must(b, err)
 	b.Cleanup(func() { a.Close() })
@@ -169,4 +176,76 @@ func BenchmarkClusterMatrix(b *testing.B) {
 		fmt.Fprintf(os.Stderr, "cluster matrix (%d pupils drawn, %d schools, 4 snapshots): %.2f ms a page, %.2f× the core dashboard (%.2f ms), %.1f Host calls a page\n",
 			pupils, schools, float64(mat.Microseconds())/n/1000, float64(mat)/float64(dash), float64(dash.Microseconds())/n/1000, float64(calls)/n)
 	}
+}
+
+// BenchmarkClusterMatrixRowSecurity measures the cluster's matrix on
+// PostgreSQL, where the plugin connects as its own role (no superuser) and
+// its tables are under row-level security (rowsecurity.Enable), against the
+// same page with row-level security turned off on those tables, in
+// alternating rounds of the same run. It reports both times and the ratio.
+func BenchmarkClusterMatrixRowSecurity(b *testing.B) {
+	w := newWorldOn(b, storage.Postgres)
+	w.get(b, w.matrix) // starts the plugin, which guards its tables
+	db := w.a.DB
+	var tables []string
+	must(b, db.Raw(`SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'plugin_challengegap'::regnamespace
+		AND c.relrowsecurity ORDER BY 1`).Scan(&tables).Error)
+	if len(tables) == 0 {
+		b.Fatal("no table of the plugin is under row-level security")
+	}
+	toggle := func(on bool) {
+		verb := "DISABLE"
+		if on {
+			verb = "ENABLE"
+		}
+		for _, t := range tables {
+			must(b, db.Exec("ALTER TABLE plugin_challengegap."+t+" "+verb+" ROW LEVEL SECURITY").Error)
+		}
+	}
+	const round = 5
+	var with, without []time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		for _, on := range []bool{true, false} {
+			b.StopTimer()
+			toggle(on)
+			for range 3 { // unmeasured pages after each switch: plans are made again
+				w.get(b, w.matrix)
+			}
+			b.StartTimer()
+			for range round {
+				d, page := w.get(b, w.matrix)
+				if !strings.Contains(page, "Baseline to July") {
+					b.Fatalf("row security %v: the matrix is not drawn:\n%.500s", on, page)
+				}
+				if on {
+					with = append(with, d)
+				} else {
+					without = append(without, d)
+				}
+			}
+		}
+	}
+	b.StopTimer()
+	toggle(true)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	mw, mo := median(with), median(without)
+	b.ReportMetric(ms(mw), "rls-median-ms/page")
+	b.ReportMetric(ms(mo), "no-rls-median-ms/page")
+	b.ReportMetric(float64(mw)/float64(mo), "rls/no-rls")
+	fmt.Fprintf(os.Stderr, "cluster matrix on PostgreSQL, %d pages each in alternating rounds of %d: median %.2f ms with row-level security, %.2f ms without, ratio %.3f (%d plugin tables guarded)\n",
+		len(with), round, ms(mw), ms(mo), float64(mw)/float64(mo), len(tables))
+}
+
+// median is the middle of ds (the mean of the middle two for an even count).
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

@@ -4,7 +4,9 @@
 // import to a raw pgx CopyFrom of the same, already prepared rows into a
 // scratch table of the pupils table's shape in the same run, and the peak
 // RSS of the importing process at both sizes (each import runs in a child
-// process that reports its VmHWM), to show that memory stays flat.
+// process that reports its VmHWM), to show that memory stays flat; and on
+// PostgreSQL the same import into a database whose row-level security is
+// turned off, for the cost of the second wall (docs/operations.md).
 //
 //	go run ./bench/pupilimport [-sizes 29000,290000] [-postgres URL]
 //
@@ -282,7 +284,49 @@ func measurePostgres(ctx context.Context, admin *pgx.Conn, self, pgAdmin, file s
 	}
 	fmt.Printf("%7d rows (%5.1f MB)  PostgreSQL: %8.0f rows/s (%.2fs), raw CopyFrom %8.0f rows/s (%.2fs), ratio %.2f (goal ≥ 0.5: %s), peak RSS %d MB, importer CPU %.2fs\n",
 		n, float64(size)/(1<<20), float64(n)/pgr.Seconds, pgr.Seconds, float64(n)/copySecs, copySecs, copySecs/pgr.Seconds, verdict(copySecs/pgr.Seconds >= 0.5), pgr.PeakKB/1024, pgr.CPUSeconds)
+	off, err := importWithoutRowSecurity(ctx, admin, self, pgAdmin, file, n)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%7d rows             PostgreSQL without row-level security: %8.0f rows/s (%.2fs); with it the import takes %.2f times as long\n",
+		n, float64(n)/off.Seconds, off.Seconds, pgr.Seconds/off.Seconds)
 	return nil
+}
+
+// importWithoutRowSecurity imports file into a second scratch database
+// whose tables have row-level security turned off (the same code runs: the
+// import still acts for its tenant), for the cost of the policies.
+func importWithoutRowSecurity(ctx context.Context, admin *pgx.Conn, self, pgAdmin, file string, n int) (childResult, error) {
+	name := fmt.Sprintf("upwards_bench_norls_%d_%d", n, time.Now().UnixNano()%1e6)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		return childResult{}, err
+	}
+	defer func() { _, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") }()
+	url := replaceDB(pgAdmin, name)
+	if err := migrated(ctx, url); err != nil {
+		return childResult{}, err
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return childResult{}, err
+	}
+	_, err = conn.Exec(ctx, `DO $$ DECLARE t text; BEGIN
+  FOR t IN SELECT relname FROM pg_class WHERE relrowsecurity AND relnamespace = 'public'::regnamespace LOOP
+    EXECUTE format('ALTER TABLE %I NO FORCE ROW LEVEL SECURITY', t);
+    EXECUTE format('ALTER TABLE %I DISABLE ROW LEVEL SECURITY', t);
+  END LOOP; END $$`)
+	conn.Close(ctx)
+	if err != nil {
+		return childResult{}, fmt.Errorf("turn row security off: %w", err)
+	}
+	r, err := child(self, url, file)
+	if err != nil {
+		return r, err
+	}
+	if r.Created != n {
+		return r, fmt.Errorf("postgres import without row security created %d of %d", r.Created, n)
+	}
+	return r, nil
 }
 
 func verdict(ok bool) string {

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/challengepartners/upwards/core/storage"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
@@ -79,8 +81,16 @@ func (rt *Runtime) provision(ctx context.Context, p Plugin) (*pluginv1.Storage, 
 			fmt.Sprintf("CREATE SCHEMA IF NOT EXISTS %s AUTHORIZATION %s", name, name),
 			fmt.Sprintf("ALTER SCHEMA %s OWNER TO %s", name, name),
 			fmt.Sprintf("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM %s", name),
-			fmt.Sprintf("REVOKE CREATE ON SCHEMA public FROM %s", name),
+			// Least privilege: nothing of schema public (PUBLIC's USAGE is
+			// taken by core migration 12), none of the core's functions.
+			fmt.Sprintf("REVOKE ALL ON SCHEMA public FROM %s", name),
+			fmt.Sprintf("REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM %s", name),
 		}
+		grant, err := connectGrant(db, name)
+		if err != nil {
+			return err
+		}
+		stmts = append(stmts, grant...)
 		for _, s := range stmts {
 			if err := db.Exec(s).Error; err != nil {
 				return fmt.Errorf("provision schema %s: %w", name, err)
@@ -96,6 +106,25 @@ func (rt *Runtime) provision(ctx context.Context, p Plugin) (*pluginv1.Storage, 
 		return nil, "", err
 	}
 	return &pluginv1.Storage{Driver: "postgres", Dsn: dsn, Schema: name}, dir, nil
+}
+
+// connectGrant is the statement that lets role connect to the core's
+// database, which core migration 12 took from PUBLIC: the plugin's role
+// reaches this database and no other the core made. Nothing when the
+// core's role does not own the database (then PUBLIC's CONNECT was kept).
+func connectGrant(db *gorm.DB, role string) ([]string, error) {
+	var d struct {
+		Name  string
+		Owner bool
+	}
+	if err := db.Raw(`SELECT datname AS name, pg_has_role(current_user, datdba, 'MEMBER') AS owner
+		FROM pg_database WHERE datname = current_database()`).Scan(&d).Error; err != nil {
+		return nil, fmt.Errorf("look up the database: %w", err)
+	}
+	if !d.Owner {
+		return nil, nil
+	}
+	return []string{fmt.Sprintf("GRANT CONNECT ON DATABASE %s TO %s", db.Statement.Quote(d.Name), role)}, nil
 }
 
 // pluginDSN is the core's PostgreSQL URL with the plugin's role and schema.

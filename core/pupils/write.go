@@ -12,6 +12,7 @@ import (
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/pupils/upn"
+	"github.com/challengepartners/upwards/core/storage"
 )
 
 // Audit actions of changes to pupil records.
@@ -99,6 +100,9 @@ func (s *Service) Create(ctx context.Context, a Actor, tenantID, schoolID uint, 
 	p := Pupil{TenantID: tenantID, SchoolID: schoolID, UPNHash: s.HashUPN(r.UPN), UPNSealed: s.SealUPN(r.UPN)}
 	r.Apply(&p)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := storage.ActAs(tx, s.db.Dialect, tenantID); err != nil {
+			return err
+		}
 		if err := upnFree(ctx, tx, tenantID, p.UPNHash, 0); err != nil {
 			return err
 		}
@@ -205,6 +209,9 @@ func (s *Service) Update(ctx context.Context, a Actor, tenantID, id, schoolID ui
 		entry.SchoolID, entry.FromSchoolID = schoolID, cur.SchoolID
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := storage.ActAs(tx, s.db.Dialect, tenantID); err != nil {
+			return err
+		}
 		if hash != cur.UPNHash {
 			if err := upnFree(ctx, tx, tenantID, hash, id); err != nil {
 				return err
@@ -258,6 +265,9 @@ func (s *Service) MarkLeft(ctx context.Context, a Actor, tenantID, id uint, on t
 		return cur, nil
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := storage.ActAs(tx, s.db.Dialect, tenantID); err != nil {
+			return err
+		}
 		res := tx.Model(&Pupil{}).Where("tenant_id = ? AND id = ?", tenantID, id).
 			Updates(map[string]any{"left_on": day, "updated_at": time.Now().UTC().Truncate(time.Microsecond)})
 		if res.Error != nil {
@@ -336,6 +346,9 @@ func (s *Service) CreateMany(ctx context.Context, a Actor, tenantID, schoolID ui
 		return ps, nil
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := storage.ActAs(tx, s.db.Dialect, tenantID); err != nil {
+			return err
+		}
 		if err := tx.CreateInBatches(&ps, 500).Error; err != nil {
 			return dbWriteErr(err, "create pupils")
 		}
@@ -370,6 +383,9 @@ func (s *Service) ReturnToRoll(ctx context.Context, a Actor, tenantID, id uint) 
 		return cur, nil
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := storage.ActAs(tx, s.db.Dialect, tenantID); err != nil {
+			return err
+		}
 		res := tx.Model(&Pupil{}).Where("tenant_id = ? AND id = ?", tenantID, id).
 			Updates(map[string]any{"left_on": nil, "updated_at": time.Now().UTC().Truncate(time.Microsecond)})
 		if res.Error != nil {

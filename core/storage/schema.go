@@ -23,6 +23,8 @@ func CoreMigrations() []Migration {
 		{Version: 9, Name: "plugin_audit_keys", Up: v9Up, Down: v9Down},
 		{Version: 10, Name: "plugin_upgrades", Up: v10Up, Down: v10Down},
 		{Version: 11, Name: "oidc_sign_in", Up: v11Up, Down: v11Down},
+		{Version: 12, Name: "row_security", Up: v12Up, Down: v12Down},
+		{Version: 13, Name: "least_privilege", Up: v13Up, Down: v13Down},
 	}
 }
 

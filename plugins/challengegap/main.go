@@ -12,6 +12,7 @@ import (
 	"fmt"
 
 	"github.com/challengepartners/upwards/plugins/sdk"
+	"github.com/challengepartners/upwards/plugins/sdk/rowsecurity"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/demo"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/jobs"
@@ -30,6 +31,7 @@ func newPlugin() *sdk.Plugin {
 		Handler:       web.Handler(),
 		Jobs:          map[string]sdk.JobFunc{jobs.SyncName: jobs.Sync, jobs.RemindName: jobs.Remind, jobs.NewsletterName: jobs.Newsletter, demo.Name: demo.Seed},
 		Migrations:    store.Migrations,
+		AfterMigrate:  rowsecurity.Enable, // PostgreSQL row-level security on every tenant_id table
 		OnEvent:       jobs.OnEvent,
 		ExportSubject: exportSubject,
 		EraseSubject:  eraseSubject,

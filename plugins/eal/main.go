@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/challengepartners/upwards/plugins/sdk"
+	"github.com/challengepartners/upwards/plugins/sdk/rowsecurity"
 
 	"github.com/challengepartners/upwards/plugins/eal/internal/demo"
 	"github.com/challengepartners/upwards/plugins/eal/internal/store"
@@ -34,6 +35,7 @@ func newPlugin() *sdk.Plugin {
 		Handler:       web.Routes(),
 		Jobs:          map[string]sdk.JobFunc{demo.Name: demo.Seed},
 		Migrations:    store.Migrations,
+		AfterMigrate:  rowsecurity.Enable, // PostgreSQL row-level security on every tenant_id table
 		ExportSubject: exportSubject,
 		EraseSubject:  eraseSubject,
 	}

@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/challengepartners/upwards/plugins/sdk"
+	"github.com/challengepartners/upwards/plugins/sdk/rowsecurity"
 
 	"github.com/challengepartners/upwards/plugins/gettingahead/internal/demo"
 	"github.com/challengepartners/upwards/plugins/gettingahead/internal/jobs"
@@ -33,6 +34,7 @@ func newPlugin() *sdk.Plugin {
 		Handler:       web.Routes(),
 		Jobs:          map[string]sdk.JobFunc{jobs.QuietName: jobs.Quiet, jobs.SyncName: jobs.Sync, demo.Name: demo.Seed},
 		Migrations:    store.Migrations,
+		AfterMigrate:  rowsecurity.Enable, // PostgreSQL row-level security on every tenant_id table
 		ExportSubject: exportSubject,
 		EraseSubject:  eraseSubject,
 	}

@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/challengepartners/upwards/plugins/sdk"
+	"github.com/challengepartners/upwards/plugins/sdk/rowsecurity"
 
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/demo"
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/jobs"
@@ -33,6 +34,7 @@ func newPlugin() *sdk.Plugin {
 		Handler:       web.Router(),
 		Jobs:          jobs.Funcs(map[string]sdk.JobFunc{demo.Name: demo.Seed}),
 		Migrations:    store.Migrations,
+		AfterMigrate:  rowsecurity.Enable, // PostgreSQL row-level security on every tenant_id table
 		OnEvent:       jobs.OnEvent,
 		ExportSubject: exportSubject,
 		EraseSubject:  eraseSubject,

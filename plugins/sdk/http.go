@@ -31,11 +31,16 @@ func (s *server) HandleHTTP(ctx context.Context, req *pluginv1.HandleHTTPRequest
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
+	release, err := s.bind(ctx, st)
+	if err != nil {
+		return nil, err
+	}
 	rec := &recorder{header: http.Header{}}
 	err = s.guard(req.GetMethod()+" "+req.GetRoute(), func() error {
 		s.p.Handler.ServeHTTP(rec, r)
 		return nil
 	})
+	release()
 	s.afterCall(ctx, st)
 	if err != nil {
 		return nil, status.Error(codes.Internal, "the handler panicked (see the plugin's log)")

@@ -27,6 +27,11 @@ type Plugin struct {
 	Jobs map[string]JobFunc
 	// Migrations bring the plugin's storage to StorageSchemaVersion, in order.
 	Migrations []Migration
+	// AfterMigrate, when set, runs in a transaction (unscoped, for every
+	// tenant) after every Migrate, whether or not a step ran; it must be
+	// idempotent. rowsecurity.Enable is the one to give: it guards the
+	// plugin's tables with PostgreSQL row-level security keyed on the tenant.
+	AfterMigrate func(tx *gorm.DB) error
 	// OnEvent receives the core events the manifest subscribes to.
 	OnEvent func(ctx context.Context, ev Event) error
 	// ExportSubject returns everything the plugin holds about a data subject.

@@ -132,6 +132,19 @@ func (s *server) state(actor *pluginv1.Actor) (*callState, error) {
 		pluginID: s.p.Manifest.GetId()}, nil
 }
 
+// bind puts st's storage on a connection of its own carrying the tenant
+// the call acts for, which PostgreSQL's row-level security reads (package
+// rowsecurity). The caller runs release when the call is done, before
+// afterCall.
+func (s *server) bind(ctx context.Context, st *callState) (release func(), err error) {
+	db, release, err := bindTenant(ctx, st.db, st.actor.GetTenantId(), false)
+	if err != nil {
+		return nil, status.Error(codes.Unavailable, err.Error())
+	}
+	st.db = db
+	return release, nil
+}
+
 // close stops the background audit delivery (when the process ends).
 func (s *server) close() {
 	s.mu.Lock()
@@ -184,10 +197,22 @@ func (s *server) Migrate(ctx context.Context, _ *pluginv1.MigrateRequest) (*plug
 		s.outbox.start() // the outbox table exists now
 	}
 	s.mu.RUnlock()
-	from, to, err := migrate(ctx, db, pluginMigrationsTable, s.p.Migrations)
+	// Migrations act for every tenant: row-level security lets them.
+	mdb, release, err := bindTenant(ctx, db, 0, true)
+	if err != nil {
+		return nil, status.Error(codes.Unavailable, err.Error())
+	}
+	defer release()
+	from, to, err := migrate(ctx, mdb, pluginMigrationsTable, s.p.Migrations)
 	if err != nil {
 		s.log.Error("storage migration failed", "error", err.Error())
 		return nil, status.Error(codes.Aborted, err.Error())
+	}
+	if s.p.AfterMigrate != nil {
+		if err := unscoped(mdb).Transaction(s.p.AfterMigrate); err != nil {
+			s.log.Error("after the storage migration", "error", err.Error())
+			return nil, status.Error(codes.Aborted, "after the migrations: "+err.Error())
+		}
 	}
 	if from != to {
 		s.log.Info("storage migrated", "from", from, "to", to)
@@ -204,8 +229,13 @@ func (s *server) RunJob(ctx context.Context, req *pluginv1.RunJobRequest) (*plug
 	if err != nil {
 		return nil, err
 	}
+	release, err := s.bind(ctx, st)
+	if err != nil {
+		return nil, err
+	}
 	st.attempt = max(int(req.GetAttempt()), 1)
 	err = s.guard("job "+req.GetJob(), func() error { return fn(withState(ctx, st), req.GetPayload()) })
+	release()
 	s.afterCall(ctx, st)
 	if err != nil {
 		s.log.Warn("job failed", "job", req.GetJob(), "attempt", st.attempt, "permanent", IsPermanent(err),
@@ -245,6 +275,11 @@ func (s *server) CheckHealth(ctx context.Context, _ *pluginv1.CheckHealthRequest
 		st, _ := s.state(nil)
 		hctx := ctx
 		if st != nil {
+			release, err := s.bind(ctx, st)
+			if err != nil {
+				return &pluginv1.CheckHealthResponse{Status: pluginv1.HealthStatus_HEALTH_STATUS_ERROR, Message: err.Error()}, nil
+			}
+			defer release()
 			hctx = withState(ctx, st)
 		}
 		if err := s.guard("health", func() error { return s.p.Health(hctx) }); err != nil {
@@ -266,8 +301,13 @@ func (s *server) OnEvent(ctx context.Context, req *pluginv1.OnEventRequest) (*pl
 	if err != nil {
 		return nil, err
 	}
+	release, err := s.bind(ctx, st)
+	if err != nil {
+		return nil, err
+	}
 	ev := Event{Type: req.GetType(), UnitID: req.GetUnitId()}
 	err = s.guard("event "+ev.Type, func() error { return s.p.OnEvent(withState(ctx, st), ev) })
+	release()
 	s.afterCall(ctx, st)
 	if err != nil {
 		s.log.Warn("event handler failed", "event", ev.Type, "error", err.Error())
@@ -296,11 +336,16 @@ func (s *server) ExportSubject(ctx context.Context, req *pluginv1.ExportSubjectR
 	if err != nil {
 		return nil, err
 	}
+	release, err := s.bind(ctx, st)
+	if err != nil {
+		return nil, err
+	}
 	var files []File
 	err = s.guard("export", func() (err error) {
 		files, err = s.p.ExportSubject(withState(ctx, st), subj)
 		return err
 	})
+	release()
 	s.afterCall(ctx, st)
 	if err != nil {
 		s.log.Warn("subject export failed", "error", err.Error())
@@ -325,11 +370,16 @@ func (s *server) EraseSubject(ctx context.Context, req *pluginv1.EraseSubjectReq
 	if err != nil {
 		return nil, err
 	}
+	release, err := s.bind(ctx, st)
+	if err != nil {
+		return nil, err
+	}
 	var erased, anonymised int64
 	err = s.guard("erase", func() (err error) {
 		erased, anonymised, err = s.p.EraseSubject(withState(ctx, st), subj)
 		return err
 	})
+	release()
 	s.afterCall(ctx, st)
 	if err != nil {
 		s.log.Warn("subject erasure failed", "error", err.Error())

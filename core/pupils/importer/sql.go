@@ -174,8 +174,11 @@ func jsonArray(rows []*pending) []byte {
 // table's sequence, then those of the insert statement.
 var copyColumns = append([]string{"id"}, strings.Split(strings.ReplaceAll(insertCols, " ", ""), ",")...)
 
+// copyStage is the temporary table copyNew copies into.
+const copyStage = "upwards_pupils_copy"
+
 // copyNew writes new pupils on PostgreSQL with COPY, the fastest way in,
-// into the pupils table itself inside the import's transaction, with the ids
+// through a temporary table into the pupils table inside the import's transaction, with the ids
 // the look-up stage took from the table's sequence (lookAhead), so the audit
 // events can name them. The look-up found none of these UPNs; a concurrent import of the same new pupil fails this one on the
 // unique index, and nothing of it is written.
@@ -205,14 +208,31 @@ func (w *writer) copyNew(ctx context.Context, rows []*pending, ids []uint) ([]ui
 		if !ok {
 			return fmt.Errorf("the PostgreSQL driver connection is a %T, not pgx's", dc)
 		}
-		n, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{"pupils"}, copyColumns, src)
+		// PostgreSQL refuses COPY into a table under row-level security
+		// (the import acts for its tenant: storage.ActAs), so the rows go
+		// to a temporary table of the transaction first and from there
+		// into pupils, where the tenant's policy checks each.
+		c := pc.Conn()
+		cols := strings.Join(copyColumns, ", ")
+		if _, err := c.Exec(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+copyStage+" ON COMMIT DROP AS SELECT "+cols+" FROM pupils WITH NO DATA"); err != nil {
+			return fmt.Errorf("stage: %w", err)
+		}
+		n, err := c.CopyFrom(ctx, pgx.Identifier{copyStage}, copyColumns, src)
 		if err != nil {
 			return err
 		}
 		if int(n) != len(rows) {
 			return fmt.Errorf("copied %d of %d rows", n, len(rows))
 		}
-		return nil
+		tag, err := c.Exec(ctx, "INSERT INTO pupils ("+cols+") SELECT "+cols+" FROM "+copyStage)
+		if err != nil {
+			return err
+		}
+		if int(tag.RowsAffected()) != len(rows) {
+			return fmt.Errorf("inserted %d of %d rows", tag.RowsAffected(), len(rows))
+		}
+		_, err = c.Exec(ctx, "TRUNCATE "+copyStage)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("write new pupils: %w", err)

@@ -9,6 +9,7 @@ package main
 
 import (
 	"github.com/challengepartners/upwards/plugins/sdk"
+	"github.com/challengepartners/upwards/plugins/sdk/rowsecurity"
 )
 
 func main() {
@@ -22,6 +23,7 @@ func newPlugin() *sdk.Plugin {
 		Handler:       routes(),
 		Jobs:          map[string]sdk.JobFunc{"digest": digest},
 		Migrations:    migrations,
+		AfterMigrate:  rowsecurity.Enable, // PostgreSQL row-level security on every tenant_id table
 		ExportSubject: exportSubject,
 		EraseSubject:  eraseSubject,
 	}
