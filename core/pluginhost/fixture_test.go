@@ -255,6 +255,8 @@ func (e *env) login(f tenantFix, email string) *browser {
 	if resp.StatusCode != http.StatusSeeOther {
 		e.t.Fatalf("login %s: %d %.300s", email, resp.StatusCode, body)
 	}
+	// Login issues a fresh CSRF token: read it from a signed-in page.
+	b.do(http.MethodGet, "/", nil)
 	return b
 }
 
