@@ -10,6 +10,7 @@ import (
 
 	"github.com/challengepartners/upwards/plugins/sdk"
 
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/format"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/matrix"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
@@ -75,10 +76,7 @@ func (v clusterMatrixView) MoversHTML() template.HTML {
 // signedText is a change with its sign: "+3", "-1.5", "0" (the templates'
 // signed).
 func signedText(v float64) string {
-	if v > 0 {
-		return "+" + strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
+	return format.Signed(v)
 }
 
 // letter names the i-th school of a cluster: A, B, …, Z, AA, AB, …
@@ -208,7 +206,7 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 			dots = append(dots, sd...)
 			strategies = append(strategies, ss...)
 			if both >= MinCount {
-				sum.MeanChange = strconv.FormatFloat(change/float64(both), 'f', 1, 64)
+				sum.MeanChange = format.Number(change / float64(both))
 			}
 		}
 		v.Schools = append(v.Schools, sum)

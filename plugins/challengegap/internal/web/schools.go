@@ -65,6 +65,7 @@ type schoolView struct {
 // year), or the latest; nil when the tenant has none.
 func chooseYear(r *http.Request, years []store.Year) (*store.Year, error) {
 	raw := r.URL.Query().Get("year")
+	inQuery := raw != ""
 	if raw == "" && r.Method == http.MethodPost {
 		raw = r.PostFormValue("year")
 	}
@@ -81,6 +82,12 @@ func chooseYear(r *http.Request, years []store.Year) (*store.Year, error) {
 				return &years[i], nil
 			}
 		}
+	}
+	if inQuery {
+		if err != nil {
+			return nil, &paramError{Param: "year", Message: "it must be a programme year's number"}
+		}
+		return nil, &paramError{Param: "year", Message: "there is no such programme year"}
 	}
 	return nil, &store.ValidationError{Field: "year", Message: "choose one of the programme years"}
 }

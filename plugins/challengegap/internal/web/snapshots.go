@@ -10,6 +10,7 @@ import (
 	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/format"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
@@ -151,7 +152,7 @@ func snapshotPage(w http.ResponseWriter, r *http.Request) error {
 			Reading: d.Reading, Writing: d.Writing, Maths: d.Maths, AgeEquivalent: itoa(d.AgeEquivalent), Attitude: itoa(d.Attitude),
 			Aspiration: itoa(d.Aspiration), Gap: itoa(d.GapMonths)}
 		if d.Attendance != nil {
-			row.Atten = strconv.FormatFloat(*d.Attendance, 'f', -1, 64)
+			row.Atten = format.Entered(*d.Attendance)
 		}
 		v.Rows = append(v.Rows, row)
 	}

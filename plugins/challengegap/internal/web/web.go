@@ -22,6 +22,7 @@ import (
 	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/format"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/matrix"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
@@ -90,12 +91,8 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"svgLabelled": func(p matrix.Plot, from, to string) svgData {
 		return svgData{Plot: p, From: from, To: to, Labels: true}
 	},
-	"signed": func(v float64) string {
-		if v > 0 {
-			return "+" + strconv.FormatFloat(v, 'f', -1, 64)
-		}
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	},
+	"signed":   format.Signed,
+	"number":   format.Number,
 	"areShort": func(s string) string { return rules.ARE(s).Short() },
 	"plural": func(n int, one, many string) string {
 		if n == 1 {
@@ -263,7 +260,7 @@ var (
 // saved), 409 (a conflict, nothing saved) or 500.
 func serve(w http.ResponseWriter, r *http.Request, h func(http.ResponseWriter, *http.Request) error) {
 	err := h(w, r)
-	if err == nil {
+	if err == nil || badParam(w, r, err) {
 		return
 	}
 	var v *store.ValidationError

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
+)
+
+// baselineOfA sets up the cluster and A's team, takes A's baseline of
+// pupils with pupils on 2017-10-02 and returns A's path and the grid's path.
+func baselineOfA(t *testing.T, c client, pupils ...string) (string, string) {
+	t.Helper()
+	setUpCluster(t, c)
+	teamOfA(t, c)
+	a := "/schools/" + id(plugintest.SchoolA)
+	f := form()
+	for _, p := range pupils {
+		f.Add("pupil", p)
+	}
+	c.post(mathsID, a+"/cohort?year=1", f)
+	c.post(plugintest.HeadID, a+"/cohort/baseline?year=1", form("taken_on", "2017-10-02"))
+	return a, a + "/snapshots/" + firstID(t, c.page(mathsID, a+"/cohort?year=1"), `/snapshots/(\d+)">Baseline`)
+}
+
+// Bug 2: numbers are rounded for display (page and CSV), kept in full in storage.
+func TestNumbersAreRoundedForDisplay(t *testing.T) {
+	eachStorage(t, func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness) {
+		c := client{t, h}
+		_, grid := baselineOfA(t, c, "1000", "1002")
+		c.post(mathsID, grid, form("attendance_1000", "93.39999999999999", "attendance_1002", "88.25"))
+		page := c.page(mathsID, grid)
+		mustContain(t, "the grid", page, `name="attendance_1000" value="93.4"`, `name="attendance_1002" value="88.25"`)
+		mustNotContain(t, "the grid", page, "93.39999")
+		csv := string(c.do(mathsID, "GET", grid+"/csv", nil).GetBody())
+		mustContain(t, "the CSV", csv, ",93.4\n", ",88.25\n")
+		mustNotContain(t, "the CSV", csv, "93.39999")
+	})
+}
+
+// Bug 6: a malformed query parameter is a 400 naming it, not a form to correct.
+func TestBadQueryParameterIs400NamingIt(t *testing.T) {
+	eachStorage(t, func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness) {
+		c := client{t, h}
+		setUpCluster(t, c)
+		a := "/schools/" + id(plugintest.SchoolA)
+		for _, q := range []string{"?year=abc", "?year=99"} {
+			for _, path := range []string{a, a + "/cohort", a + "/report"} {
+				st, body := c.status(plugintest.HeadID, "GET", path+q, nil)
+				if st != http.StatusBadRequest || !strings.Contains(body, "parameter year") || strings.Contains(body, "your input is kept") {
+					t.Fatalf("GET %s%s: %d %s", path, q, st, body)
+				}
+			}
+		}
+	})
+}
