@@ -55,3 +55,36 @@ func TestBadQueryParameterIs400NamingIt(t *testing.T) {
 		}
 	})
 }
+
+// Bug 3: one pseudonymous label per pupil per year, the same on the school's
+// matrix, the cluster's and a trio's, and unmoved by a pupil taken out.
+func TestOnePupilOneLabelInEveryView(t *testing.T) {
+	eachStorage(t, func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness) {
+		c := client{t, h}
+		pupils := []string{"1101", "1000", "1002", "1102", "1103", "1100"}
+		a, grid := baselineOfA(t, c, pupils...)
+		cluster := "/clusters/1"
+		f := form()
+		for _, p := range pupils {
+			f.Set("age_"+p, "30")
+			f.Set("attitude_"+p, "40")
+		}
+		c.post(mathsID, grid, f)
+		// Iris (1101) joined the cohort first: A1; Chen (1002) third: A3.
+		// Taking out Amara (A2, first on the cohort page) renumbers nobody.
+		cohort := c.page(plugintest.HeadID, a+"/cohort?year=1")
+		member := firstID(t, cohort, `/cohort/(\d+)/remove`)
+		c.post(plugintest.HeadID, a+"/cohort/"+member+"/remove?year=1", form("reason", "left the school"))
+		school := c.page(mathsID, a+"/matrix?year=1")
+		mustContain(t, "the school's matrix", school, "<td>A1</td><td>Iris Testpupil</td>", "<td>A3</td><td>Chen Testpupil</td>", ">A3</text>")
+		mustNotContain(t, "the school's matrix", school, "Amara", "<td>A2</td>", "<td>1</td><td>")
+		cm := c.page(mathsID, cluster+"/matrix")
+		mustContain(t, "the cluster's matrix", cm, ">A1</text>", ">A3</text>", ">A6</text>")
+		mustNotContain(t, "the cluster's matrix", cm, ">A2</text>")
+		// A trio whose schools are listed in another order keeps the cluster's letters.
+		c.post(plugintest.HeadID, cluster+"/trios", form("name", "Trio North", "lead_school", id(schoolD),
+			"accelerator_one", id(plugintest.SchoolB), "accelerator_two", id(plugintest.SchoolA)))
+		trio := cluster + "/trios/" + firstID(t, c.page(mathsID, cluster), `/trios/(\d+)/matrix">Trio North`) + "/matrix"
+		mustContain(t, "the trio's matrix", c.page(mathsID, trio), ">A1</text>", ">A3</text>", ">A6</text>")
+	})
+}

@@ -59,6 +59,9 @@ const (
 	StatusInterested = "interested"
 	StatusAccepted   = "accepted"
 	StatusDeclined   = "declined"
+	// StatusWithdrawn: an accepted school that left after its baseline;
+	// kept in the history, out of the figures from WithdrawnOn.
+	StatusWithdrawn = "withdrawn"
 )
 
 // Participant is a school's place in a cluster: interest expressed, then

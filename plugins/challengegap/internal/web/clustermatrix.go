@@ -12,6 +12,7 @@ import (
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/format"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/matrix"
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/pseudonym"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
 
@@ -80,12 +81,7 @@ func signedText(v float64) string {
 }
 
 // letter names the i-th school of a cluster: A, B, …, Z, AA, AB, …
-func letter(i int) string {
-	if i < 26 {
-		return string(rune('A' + i))
-	}
-	return letter(i/26-1) + letter(i%26)
-}
+func letter(i int) string { return pseudonym.Letter(i) }
 
 // clusterMatrix draws every target pupil of the cluster's schools, as a
 // pseudonym (school letter and number), comparing two snapshots aligned by
@@ -179,17 +175,29 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 	if err != nil {
 		return err
 	}
-	sort.Slice(schools, func(i, j int) bool { return nameOr(names, schools[i]) < nameOr(names, schools[j]) })
+	labels, err := s.Pseudonyms(c.ID)
+	if err != nil {
+		return err
+	}
+	// Schools in the order of their letters, which are the cluster's (a
+	// trio's schools keep theirs): one label per pupil in every view.
+	sort.Slice(schools, func(i, j int) bool {
+		li, lj := labels.SchoolLetter(schools[i]), labels.SchoolLetter(schools[j])
+		if len(li) != len(lj) {
+			return len(li) < len(lj)
+		}
+		return li < lj
+	})
 	var dots []matrix.Dot
 	var strategies [][]string
-	for i, school := range schools {
-		sum := schoolSummary{Letter: letter(i), Name: nameOr(names, school)}
+	for _, school := range schools {
+		sum := schoolSummary{Letter: labels.SchoolLetter(school), Name: nameOr(names, school)}
 		var sd []matrix.Dot
 		var ss [][]string
 		var change float64
 		both := 0
-		for j, pp := range points[school] {
-			d := matrix.Dot{Label: sum.Letter + strconv.Itoa(j+1), From: v.Axes.valueOf(pp.From), To: v.Axes.valueOf(pp.To)}
+		for _, pp := range points[school] {
+			d := matrix.Dot{Label: labels.Of(school, pp.PupilID), From: v.Axes.valueOf(pp.From), To: v.Axes.valueOf(pp.To)}
 			if d.From == nil && d.To == nil {
 				continue
 			}
