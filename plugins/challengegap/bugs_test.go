@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
 )
@@ -86,5 +87,26 @@ func TestOnePupilOneLabelInEveryView(t *testing.T) {
 			"accelerator_one", id(plugintest.SchoolB), "accelerator_two", id(plugintest.SchoolA)))
 		trio := cluster + "/trios/" + firstID(t, c.page(mathsID, cluster), `/trios/(\d+)/matrix">Trio North`) + "/matrix"
 		mustContain(t, "the trio's matrix", c.page(mathsID, trio), ">A1</text>", ">A3</text>", ">A6</text>")
+	})
+}
+
+// Bug 4: year groups are the programme year's, not today's: looked at a
+// year later, the 2017-18 cohort keeps its 2017-18 year groups and warnings.
+func TestYearGroupsAreTheProgrammeYears(t *testing.T) {
+	eachStorage(t, func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness) {
+		c := client{t, h}
+		a, grid := baselineOfA(t, c, "1000", "1100")
+		// A year on, the core records Gio (Y6 in 2017-18) in Y7 and Amara in Y4.
+		for _, p := range fx.Pupils {
+			if p.GetSchoolId() == plugintest.SchoolA {
+				p.YearGroup++
+			}
+		}
+		h.SetClock(time.Date(2019, time.January, 15, 10, 0, 0, 0, time.UTC))
+		cohort := c.page(plugintest.HeadID, a+"/cohort?year=1")
+		mustContain(t, "the cohort a year on", cohort, "<td>Gio Testpupil</td><td>Y6</td>", "In Y6, an exam year", "<td>Amara Testpupil</td><td>Y3</td>")
+		mustNotContain(t, "the cohort a year on", cohort, "<td>Y7</td>", "In Y7")
+		mustContain(t, "the grid a year on", c.page(plugintest.HeadID, grid), "<td>Amara Testpupil</td><td>Y3</td>")
+		mustContain(t, "the CSV a year on", string(c.do(plugintest.HeadID, "GET", grid+"/csv", nil).GetBody()), "1000,Amara Testpupil,3,")
 	})
 }

@@ -197,6 +197,7 @@ func cohortPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pupils = inProgrammeYear(ctx, cc.year, pupils)
 	if v.Cohort, err = cc.s.CohortOf(cc.year.ID, cc.school, false); err != nil {
 		return err
 	}

@@ -110,7 +110,11 @@ func cohortPupils(r *http.Request, cc *cohortContext) ([]*pluginv1.Pupil, error)
 	for i, m := range ms {
 		ids[i] = m.PupilID
 	}
-	return sdk.HostFrom(ctx).Pupils(ctx, ids, []uint64{cc.school})
+	pupils, err := sdk.HostFrom(ctx).Pupils(ctx, ids, []uint64{cc.school})
+	if err != nil {
+		return nil, err
+	}
+	return inProgrammeYear(ctx, cc.year, pupils), nil
 }
 
 func newGrid(r *http.Request, cc *cohortContext, sn *store.Snapshot) (*gridView, error) {
