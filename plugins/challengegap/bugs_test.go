@@ -110,3 +110,60 @@ func TestYearGroupsAreTheProgrammeYears(t *testing.T) {
 		mustContain(t, "the CSV a year on", string(c.do(plugintest.HeadID, "GET", grid+"/csv", nil).GetBody()), "1000,Amara Testpupil,3,")
 	})
 }
+
+// Bug 1: an empty snapshot blanks nothing; dates outside the programme year
+// are refused; an empty snapshot can be deleted (audited).
+func TestAnEmptySnapshotBlanksNothing(t *testing.T) {
+	eachStorage(t, func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness) {
+		c := client{t, h}
+		pupils := []string{"1000", "1002", "1101", "1102", "1103"}
+		a, base := baselineOfA(t, c, pupils...)
+		grid := func(who uint64, school, label string) string {
+			return school + "/snapshots/" + firstID(t, c.page(who, school+"/cohort?year=1"), `/snapshots/(\d+)">`+label)
+		}
+		before, march := form(), form()
+		for _, p := range pupils {
+			before.Set("age_"+p, "30")
+			before.Set("attitude_"+p, "40")
+			march.Set("age_"+p, "40")
+			march.Set("attitude_"+p, "60")
+		}
+		c.post(mathsID, base, before)
+		c.post(mathsID, a+"/snapshots?year=1", form("label", "March", "taken_on", "2018-03-12"))
+		c.post(mathsID, grid(mathsID, a, "March"), march)
+		b := "/schools/" + id(plugintest.SchoolB)
+		c.post(headBID, b+"/cohort?year=1", form("pupil", "1003", "pupil", "1004"))
+		c.refused(headBID, b+"/cohort/baseline?year=1", form("taken_on", "2017-08-31"), http.StatusUnprocessableEntity,
+			"Thu 31 Aug 2017 is outside the programme year 2017-18")
+		c.post(headBID, b+"/cohort/baseline?year=1", form("taken_on", "2017-10-09"))
+		c.post(headBID, grid(headBID, b, "Baseline"), form("age_1003", "40", "age_1004", "40"))
+		c.post(headBID, b+"/snapshots?year=1", form("label", "March", "taken_on", "2018-03-14"))
+		c.post(headBID, grid(headBID, b, "March"), form("age_1003", "44", "age_1004", "44"))
+
+		// Dates outside 2017-18 are refused, naming the date and the year's range.
+		c.refused(mathsID, a+"/snapshots?year=1", form("label", "July", "taken_on", "2018-09-05"), http.StatusUnprocessableEntity,
+			"Date of the snapshot: Wed 5 Sep 2018 is outside the programme year 2017-18, which runs from Fri 1 Sep 2017 to Fri 31 Aug 2018")
+
+		// A adds July and enters nothing: the cluster still compares March.
+		july := c.post(mathsID, a+"/snapshots?year=1", form("label", "July", "taken_on", "2018-07-02"))
+		july = strings.TrimPrefix(july, "/p/challengegap")
+		page := c.page(mathsID, "/clusters/1/matrix")
+		mustContain(t, "the cluster matrix with an empty snapshot", page, "Baseline to March", "<td>Alder Primary School</td><td>5</td><td>4.6</td>")
+		mustContain(t, "A's report with an empty snapshot", c.page(plugintest.HeadID, a+"/report?year=1"), "4.6 months (n = 5)")
+
+		// The empty snapshot can be deleted, audited; one with data cannot.
+		mustContain(t, "the empty snapshot", c.page(mathsID, july), `data-testid="snapshot-delete"`)
+		mustNotContain(t, "a snapshot with data", c.page(mathsID, grid(mathsID, a, "March")), `data-testid="snapshot-delete"`)
+		c.refused(mathsID, grid(mathsID, a, "March")+"/delete", nil, http.StatusConflict, "holds data for 5 pupils")
+		c.post(mathsID, july+"/delete", nil)
+		if got := audited(h, "challengegap.snapshot.delete"); len(got) != 1 {
+			t.Fatalf("snapshot deletions audited: %d", len(got))
+		}
+		mustNotContain(t, "the cohort page", c.page(mathsID, a+"/cohort?year=1"), ">July</a>")
+		c.refused(mathsID, grid(mathsID, a, "March")+"/delete", nil, http.StatusConflict, "holds data for 5 pupils")
+		c.refused(mathsID, base+"/delete", nil, http.StatusConflict, "The baseline cannot be deleted")
+		if st, _ := c.status(centralID, "POST", grid(mathsID, a, "March")+"/delete", nil); st != http.StatusNotFound && st != http.StatusForbidden {
+			t.Fatalf("the central team deleting a snapshot: %d", st)
+		}
+	})
+}

@@ -161,7 +161,13 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 		v.NoSnapshot = true
 		return render(w, r, title, "clustermatrix", v)
 	}
-	v.From, v.To = seqParam(r, "from", 0, len(v.Labels)), seqParam(r, "to", len(v.Labels)-1, len(v.Labels))
+	// By default the latest snapshot every school with data shares: one
+	// school's empty or missing snapshot blanks no other school.
+	shared, err := s.SharedSeq(y.ID, schools)
+	if err != nil {
+		return err
+	}
+	v.From, v.To = seqParam(r, "from", 0, len(v.Labels)), seqParam(r, "to", min(shared, len(v.Labels)-1), len(v.Labels))
 	v.FromLabel, v.ToLabel = v.Labels[v.From], v.Labels[v.To]
 	points, err := s.CohortPoints(y.ID, schools, v.From, v.To)
 	if err != nil {

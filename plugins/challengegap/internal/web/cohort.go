@@ -174,7 +174,7 @@ func cohortPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.ExamYears, v.SettingNote = examYears(settings)
-	v.Today = time.Now().UTC().Format(time.DateOnly)
+	v.Today = dateInYear(ctx, cc.year)
 	if v.Snapshots, err = cc.s.Snapshots(cc.year.ID, cc.school); err != nil {
 		return err
 	}
@@ -350,7 +350,7 @@ func freezeCohort(w http.ResponseWriter, r *http.Request) error {
 	}
 	takenOn := strings.TrimSpace(r.PostFormValue("taken_on"))
 	if takenOn == "" {
-		takenOn = time.Now().UTC().Format(time.DateOnly)
+		takenOn = sdk.Today(r.Context()).Format(time.DateOnly)
 	}
 	c, err := cc.s.FreezeCohort(cc.year.ID, cc.school, userID(r), takenOn)
 	if err != nil {

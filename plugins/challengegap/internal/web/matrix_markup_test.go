@@ -2,10 +2,10 @@ package web
 
 import (
 	"html/template"
-	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/format"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/matrix"
 )
 
@@ -15,12 +15,7 @@ import (
 var reference = template.Must(template.New("").Funcs(template.FuncMap{
 	"add": func(a, b float64) float64 { return a + b },
 	"sub": func(a, b float64) float64 { return a - b },
-	"signed": func(v float64) string {
-		if v > 0 {
-			return "+" + strconv.FormatFloat(v, 'f', -1, 64)
-		}
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	},
+	"signed": format.Signed, // rounded for display since issue 13 (bug 2)
 	"join": strings.Join,
 }).Parse(`{{define "dots"}}<svg>
   {{range .Plot.Dots}}

@@ -48,7 +48,8 @@ type gridView struct {
 	Rows      []gridRow
 	Levels    []rules.ARE
 	CanChange bool
-	Bad       int // rows with problems
+	Bad       int  // rows with problems
+	CanDelete bool // an empty latest termly snapshot, for those who may change it
 }
 
 func addSnapshot(w http.ResponseWriter, r *http.Request) error {
@@ -159,6 +160,9 @@ func snapshotPage(w http.ResponseWriter, r *http.Request) error {
 			row.Atten = format.Entered(*d.Attendance)
 		}
 		v.Rows = append(v.Rows, row)
+	}
+	if v.CanDelete, err = deletable(cc, sn, len(points)); err != nil {
+		return err
 	}
 	return render(w, r, sn.Label+" — "+v.School, "snapshot", v)
 }

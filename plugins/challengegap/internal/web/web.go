@@ -189,6 +189,7 @@ func Routes() []Route {
 		{"GET", "/schools/:unit/snapshots/:snapshot", PermCohortRead, unit, "unit", "A snapshot's entry grid: one row per cohort pupil", snapshotPage},
 		{"POST", "/schools/:unit/snapshots/:snapshot", PermCohortWrite, unit, "unit", "Save a snapshot's grid (all rows or none)", saveSnapshot},
 		{"GET", "/schools/:unit/snapshots/:snapshot/csv", PermCohortRead, unit, "unit", "Download a snapshot as CSV", downloadSnapshot},
+		{"POST", "/schools/:unit/snapshots/:snapshot/delete", PermCohortWrite, unit, "unit", "Delete a termly snapshot that holds no data (the latest)", deleteSnapshot},
 		{"POST", "/schools/:unit/snapshots/:snapshot/csv", PermCohortWrite, unit, "unit", "Upload a snapshot's CSV (all rows or none, errors by row)", uploadSnapshot},
 		{"POST", "/schools/:unit/visits", PermRead, anywhere, "", "Record a visit to the school (programme lead)", addVisit},
 		{"POST", "/visits/:visit/actions", PermRead, anywhere, "", "Record an action agreed at a visit", addAction},
