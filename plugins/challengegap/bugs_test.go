@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -165,5 +166,37 @@ func TestAnEmptySnapshotBlanksNothing(t *testing.T) {
 		if st, _ := c.status(centralID, "POST", grid(mathsID, a, "March")+"/delete", nil); st != http.StatusNotFound && st != http.StatusForbidden {
 			t.Fatalf("the central team deleting a snapshot: %d", st)
 		}
+	})
+}
+
+// Bug 5: a cluster's page links only to pages its viewer may open: every
+// link answers 200 for every role.
+func TestClusterPageLinksOnlyWhatTheViewerMayOpen(t *testing.T) {
+	eachStorage(t, func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness) {
+		c := client{t, h}
+		cluster := setUpCluster(t, c)
+		teamOfA(t, c)
+		c.post(plugintest.HeadID, cluster+"/trios", form("name", "Trio North", "lead_school", id(plugintest.SchoolA),
+			"accelerator_one", id(plugintest.SchoolB), "accelerator_two", id(schoolD)))
+		href := regexp.MustCompile(`href="/p/challengegap(/[^"#]*)"`)
+		for _, who := range []uint64{centralID, plugintest.HeadID, headBID, mathsID, plugintest.TeacherID, trustID, hubID} {
+			page := c.page(who, cluster)
+			links := href.FindAllStringSubmatch(page, -1)
+			if len(links) < 3 {
+				t.Fatalf("the cluster page as %d has %d links", who, len(links))
+			}
+			for _, l := range links {
+				path := strings.ReplaceAll(l[1], "&amp;", "&")
+				if st, _ := c.status(who, "GET", path, nil); st != http.StatusOK {
+					t.Errorf("the cluster page as %d links to %s, which answers %d", who, path, st)
+				}
+			}
+		}
+		// The hub manager sees the schools' names, not links to them, and no matrix.
+		hub := c.page(hubID, cluster)
+		mustContain(t, "the hub manager's cluster page", hub, "<td>Alder Primary School</td>", "<td>Trio North</td>")
+		mustNotContain(t, "the hub manager's cluster page", hub, `data-testid="cluster-matrix-link"`)
+		// The head of A sees them all.
+		mustContain(t, "the head's cluster page", c.page(plugintest.HeadID, cluster), `data-testid="cluster-matrix-link"`, ">Birch Academy</a>")
 	})
 }

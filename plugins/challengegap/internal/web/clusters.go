@@ -36,6 +36,7 @@ type clusterView struct {
 	Cluster   *store.Cluster
 	Year      *store.Year
 	Access    clusterAccess
+	Links     clusterLinks // the links the viewer may open
 	Facil     string
 	Schools   []schoolRow
 	Requests  []requestRow // pending
@@ -70,11 +71,11 @@ func clusterPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	acc, err := accessToCluster(r, c)
+	acc, links, err := clusterAccessAndLinks(r, s, c)
 	if err != nil {
 		return err
 	}
-	v := clusterView{common: commonOf(r), Cluster: c, Year: y, Access: acc}
+	v := clusterView{common: commonOf(r), Cluster: c, Year: y, Access: acc, Links: links}
 	ps, err := s.Participants(c.ID)
 	if err != nil {
 		return err
