@@ -93,6 +93,7 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	},
 	"signed":   format.Signed,
 	"number":   format.Number,
+	"showDate": store.ShowDate,
 	"areShort": func(s string) string { return rules.ARE(s).Short() },
 	"plural": func(n int, one, many string) string {
 		if n == 1 {
