@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/challengepartners/upwards/plugins/sdk"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
@@ -65,7 +64,6 @@ func loadRound(r *http.Request) (*store.Store, *surveyView, error) {
 // surveyPage is a round of the staff survey: the form for a member of a
 // school's team this year, once; managers open and close it.
 func surveyPage(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
 	s, v, err := loadRound(r)
 	if err != nil {
 		return err
@@ -73,7 +71,7 @@ func surveyPage(w http.ResponseWriter, r *http.Request) error {
 	if v.Answered, err = s.HasResponded(v.Round.ID, userID(r)); err != nil {
 		return err
 	}
-	if v.CanManage, err = sdk.HostFrom(ctx).Can(ctx, PermManage, 0); err != nil {
+	if v.CanManage, err = canRunYear(r, v.Round.YearID); err != nil {
 		return err
 	}
 	return render(w, r, "Staff survey: "+v.Round.Label, "survey", v)
@@ -119,6 +117,9 @@ func createRound(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := requireRunYear(r, yid); err != nil {
+		return err
+	}
 	round, err := st(r).CreateRound(yid, r.PostFormValue("label"))
 	if err != nil {
 		return err
@@ -132,6 +133,13 @@ func createRound(w http.ResponseWriter, r *http.Request) error {
 func setRoundOpen(w http.ResponseWriter, r *http.Request) error {
 	rid, err := id(r, "round")
 	if err != nil {
+		return err
+	}
+	current, err := st(r).Round(rid)
+	if err != nil {
+		return err
+	}
+	if err := requireRunYear(r, current.YearID); err != nil {
 		return err
 	}
 	round, err := st(r).SetRoundOpen(rid, r.PostFormValue("open") == "1")

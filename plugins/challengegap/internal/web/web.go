@@ -130,7 +130,7 @@ const (
 func Routes() []Route {
 	return []Route{
 		{"GET", "/", PermRead, anywhere, "", "The programme: years, your clusters and schools", home},
-		{"POST", "/years", PermManage, tenant, "", "Add a programme year", createYear},
+		{"POST", "/years", PermRead, anywhere, "", "Add a programme year (managers, or a cluster's programme lead)", createYear},
 		{"GET", "/years/:year", PermRead, anywhere, "", "A programme year's clusters", yearPage},
 		{"POST", "/years/:year/clusters", PermManage, tenant, "", "Add a cluster to a programme year", createCluster},
 		{"GET", "/years/:year/edit", PermManage, tenant, "", "Correct or delete a programme year", editYearPage},
@@ -200,10 +200,10 @@ func Routes() []Route {
 		{"POST", "/visits/:visit/delete", PermRead, anywhere, "", "Delete a visit without actions done (programme lead)", deleteVisit},
 		{"POST", "/visits/:visit/actions/:action/edit", PermRead, anywhere, "", "Correct an agreed action", updateAction},
 		{"POST", "/visits/:visit/actions/:action/delete", PermRead, anywhere, "", "Delete an agreed action not done", deleteAction},
-		{"POST", "/years/:year/surveys", PermManage, tenant, "", "Open a round of the staff survey in a programme year", createRound},
+		{"POST", "/years/:year/surveys", PermRead, anywhere, "", "Open a round of the staff survey in a programme year (managers, or a programme lead of the year)", createRound},
 		{"GET", "/surveys/:round", PermRead, anywhere, "", "A round of the staff survey: the form for a school's team member", surveyPage},
 		{"POST", "/surveys/:round", PermRead, anywhere, "", "Answer a round of the staff survey (team member, once)", answerSurvey},
-		{"POST", "/surveys/:round/open", PermManage, tenant, "", "Close or reopen a round of the staff survey", setRoundOpen},
+		{"POST", "/surveys/:round/open", PermRead, anywhere, "", "Close or reopen a round of the staff survey (managers, or a programme lead of the year)", setRoundOpen},
 		{"GET", "/surveys/:round/edit", PermManage, tenant, "", "Rename or delete a round of the staff survey", editRoundPage},
 		{"POST", "/surveys/:round/edit", PermManage, tenant, "", "Rename a round of the staff survey", updateRound},
 		{"POST", "/surveys/:round/delete", PermManage, tenant, "", "Delete a round nobody answered", deleteRound},
