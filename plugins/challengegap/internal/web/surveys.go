@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
@@ -17,6 +16,7 @@ type surveyView struct {
 	Scale     []string
 	Schools   []teamPlace // the actor's teams this year
 	Answered  bool
+	Mine      map[string]int // the actor's answers, to correct while the round is open
 	CanManage bool
 }
 
@@ -68,9 +68,10 @@ func surveyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if v.Answered, err = s.HasResponded(v.Round.ID, userID(r)); err != nil {
+	if v.Mine, err = s.MyAnswers(v.Round.ID, userID(r)); err != nil {
 		return err
 	}
+	v.Answered = v.Mine != nil
 	if v.CanManage, err = canRunYear(r, v.Round.YearID); err != nil {
 		return err
 	}
@@ -100,6 +101,13 @@ func answerSurvey(w http.ResponseWriter, r *http.Request) error {
 			}
 			answers[it.Key] = n
 		}
+	}
+	answered, err := s.HasResponded(v.Round.ID, userID(r))
+	if err != nil {
+		return err
+	}
+	if answered {
+		return correctAnswers(w, r, s, v.Round, answers)
 	}
 	resp, err := s.Respond(v.Round.ID, school, userID(r), answers)
 	if err != nil {
