@@ -79,3 +79,45 @@ func TestSurveyAnswersCorrectedWhileOpen(t *testing.T) {
 		mustNotContain(t, "the closed round", c.page(mathsID, round), `data-testid="survey-correct"`)
 	})
 }
+
+// Item 14: a school that leaves after its baseline is marked withdrawn:
+// kept in the history, shown as such, out of the cluster's figures.
+func TestSchoolWithdrawnAfterItsBaseline(t *testing.T) {
+	eachStorage(t, func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness) {
+		c := client{t, h}
+		cluster := setUpCluster(t, c)
+		b := "/schools/" + id(plugintest.SchoolB)
+		place := cluster + "/schools/" + id(plugintest.SchoolB)
+		// Before its baseline a school is taken out, not withdrawn.
+		mustNotContain(t, "the place before a baseline", c.page(plugintest.HeadID, place), `data-testid="form-withdraw"`)
+		c.refused(plugintest.HeadID, place+"/withdraw", form("withdrawn_on", "2018-03-01", "reason", "Left"), http.StatusUnprocessableEntity,
+			"has taken no baseline")
+		c.post(headBID, b+"/cohort?year=1", form("pupil", "1003", "pupil", "1004"))
+		c.post(headBID, b+"/cohort/baseline?year=1", form("taken_on", "2017-10-09"))
+		mustContain(t, "the place after the baseline", c.page(plugintest.HeadID, place), `data-testid="form-withdraw"`, "Date the school left")
+		// Bad input is refused, naming the field; only the cluster's leads may.
+		c.refused(plugintest.HeadID, place+"/withdraw", form("withdrawn_on", "2017-10-01", "reason", "Left"), http.StatusUnprocessableEntity,
+			"Date the school left: Sun 1 Oct 2017 is not between the school&#39;s baseline (Mon 9 Oct 2017)")
+		c.refused(plugintest.HeadID, place+"/withdraw", form("withdrawn_on", "2018-03-01"), http.StatusUnprocessableEntity, "Reason")
+		c.forbidden(headBID, [2]string{"POST", place + "/withdraw"})
+		c.post(plugintest.HeadID, place+"/withdraw", form("withdrawn_on", "2018-03-01", "reason", "A new head chose another programme"))
+		if got := audited(h, "challengegap.participant.withdraw"); len(got) != 1 {
+			t.Fatalf("withdrawals audited: %d", len(got))
+		}
+		page := c.page(plugintest.HeadID, cluster)
+		mustContain(t, "the cluster page", page, `data-testid="withdrawn"`, "Birch Academy</a>: withdrawn on Thu 1 Mar 2018")
+		mustNotContain(t, "the cluster page", page, "<td><a href=\"/p/challengegap/schools/11?year=1\">Birch Academy</a></td>")
+		mustContain(t, "B's page", c.page(headBID, b+"?year=1"), `data-testid="withdrawn"`, "Withdrawn from its cluster on Thu 1 Mar 2018")
+		mustNotContain(t, "the cluster's report", c.page(plugintest.HeadID, cluster+"/report"), "Birch Academy")
+		// Its history stays: the cohort and baseline are still there.
+		mustContain(t, "B's cohort", c.page(headBID, b+"/cohort?year=1"), "Baseline</a> — 2017-10-09")
+		// ... and is read-only: no snapshot after it left.
+		if st, _ := c.status(headBID, "POST", b+"/snapshots?year=1", form("label", "March", "taken_on", "2018-03-14")); st != http.StatusForbidden {
+			t.Fatalf("a snapshot of a withdrawn school: %d", st)
+		}
+		// Once withdrawn, it cannot be withdrawn again.
+		if st, _ := c.status(plugintest.HeadID, "POST", place+"/withdraw", form("withdrawn_on", "2018-03-02", "reason", "x")); st != http.StatusNotFound {
+			t.Fatalf("a second withdrawal: %d", st)
+		}
+	})
+}

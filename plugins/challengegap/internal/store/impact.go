@@ -21,7 +21,11 @@ func (s *Store) Impact(yearID, schoolID uint64) (evidence.Impact, string, string
 	// The latest snapshot holding data: one added but not filled in (or
 	// filled in for no pupil yet) does not blank the school's figures.
 	last := sns[0]
-	if filled, err := s.LatestFilled(yearID, schoolID); err != nil {
+	withdrawn, err := s.WithdrawnOn(yearID, schoolID)
+	if err != nil {
+		return evidence.Impact{}, "", "", err
+	}
+	if filled, err := s.LatestFilled(yearID, schoolID, withdrawn); err != nil {
 		return evidence.Impact{}, "", "", err
 	} else if filled != nil {
 		last = *filled

@@ -79,11 +79,16 @@ func (s *Store) SharedSeq(yearID uint64, schoolIDs []uint64) (int, error) {
 }
 
 // LatestFilled returns the school's latest snapshot in the year holding
-// data (nil when none does).
-func (s *Store) LatestFilled(yearID, schoolID uint64) (*Snapshot, error) {
+// data, taken before the date before when it is given (a withdrawn
+// school's), nil when none does.
+func (s *Store) LatestFilled(yearID, schoolID uint64, before string) (*Snapshot, error) {
 	var sn Snapshot
-	err := s.q().Where("year_id = ? AND school_id = ?", yearID, schoolID).
-		Where("EXISTS (SELECT 1 FROM data_points d WHERE d.snapshot_id = snapshots.id)").Order("seq DESC").Limit(1).Find(&sn).Error
+	q := s.q().Where("year_id = ? AND school_id = ?", yearID, schoolID).
+		Where("EXISTS (SELECT 1 FROM data_points d WHERE d.snapshot_id = snapshots.id)")
+	if before != "" {
+		q = q.Where("taken_on < ?", before)
+	}
+	err := q.Order("seq DESC").Limit(1).Find(&sn).Error
 	if err != nil {
 		return nil, fmt.Errorf("latest snapshot with data of school %d: %w", schoolID, err)
 	}

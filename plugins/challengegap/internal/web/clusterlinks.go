@@ -37,9 +37,16 @@ func clusterAccessAndLinks(r *http.Request, s *store.Store, c *store.Cluster) (c
 	if err != nil {
 		return acc, links, err
 	}
+	withdrawn, err := s.WithdrawnSchools(c.ID)
+	if err != nil {
+		return acc, links, err
+	}
 	checks := []sdk.Check{{Permission: PermManage, UnitID: c.UnitID}}
 	for _, id := range schools {
 		checks = append(checks, sdk.Check{Permission: PermRead, UnitID: id}, sdk.Check{Permission: PermSchoolWork, UnitID: id})
+	}
+	for _, id := range withdrawn {
+		checks = append(checks, sdk.Check{Permission: PermRead, UnitID: id})
 	}
 	ok, err := sdk.HostFrom(ctx).Authorize(ctx, checks...)
 	if err != nil {
@@ -53,6 +60,9 @@ func clusterAccessAndLinks(r *http.Request, s *store.Store, c *store.Cluster) (c
 		links.Schools[id] = read || acc.CanLead()
 		works[id] = work
 		links.Figures = links.Figures || work
+	}
+	for i, id := range withdrawn {
+		links.Schools[id] = ok[1+2*len(schools)+i] || acc.CanLead()
 	}
 	trios, err := s.Trios(c.ID)
 	if err != nil {

@@ -41,6 +41,7 @@ type clusterView struct {
 	Schools   []schoolRow
 	Requests  []requestRow // pending
 	Declined  []requestRow
+	Withdrawn []requestRow // schools that left after their baseline (kept in the history)
 	Trios     []trioRow
 	Free      []schoolRow // accepted schools in no trio
 	Workshops []store.Workshop
@@ -128,6 +129,8 @@ func clusterPage(w http.ResponseWriter, r *http.Request) error {
 			v.Requests = append(v.Requests, requestRow{Participant: p, School: nameOr(names, p.SchoolID)})
 		case store.StatusDeclined:
 			v.Declined = append(v.Declined, requestRow{Participant: p, School: nameOr(names, p.SchoolID)})
+		case store.StatusWithdrawn:
+			v.Withdrawn = append(v.Withdrawn, requestRow{Participant: p, School: nameOr(names, p.SchoolID)})
 		}
 	}
 	sort.Slice(v.Schools, func(i, j int) bool { return v.Schools[i].Name < v.Schools[j].Name })

@@ -111,6 +111,20 @@ func (cc *cohortContext) rights(r *http.Request) error {
 	}
 	cc.canFreeze = ok[1]
 	cc.canChange = ok[1] || (ok[0] && member)
+	return cc.withdrawnHistory()
+}
+
+// withdrawnHistory keeps a withdrawn school's cohort and snapshots
+// readable, as its history, and unchangeable (issue 13).
+func (cc *cohortContext) withdrawnHistory() error {
+	if cc.inCluster {
+		return nil
+	}
+	on, err := cc.s.WithdrawnOn(cc.year.ID, cc.school)
+	if err != nil || on == "" {
+		return err
+	}
+	cc.inCluster, cc.canChange, cc.canFreeze = true, false, false
 	return nil
 }
 

@@ -202,6 +202,9 @@ func placePage(w http.ResponseWriter, r *http.Request) error {
 		base+"/remove", "Take "+pc.name+" out of "+c.Name, "Yes, take "+pc.name+" out of "+c.Name)
 	remove.ID = "remove"
 	forms := []editForm{remove}
+	if why != "" {
+		forms = append(forms, withdrawForm(base, pc.name, y.Label))
+	}
 	if pc.access.Manage {
 		move := editForm{ID: "move", Heading: "Move the school to another cluster of " + y.Label,
 			Note:   "Its team, target cohort, snapshots and trials go with it and count in the other cluster's results from then on.",

@@ -37,6 +37,7 @@ type visitRow struct {
 
 type schoolView struct {
 	common
+	Withdrawn  string // the date the school withdrew from its cluster this year ("" when it did not)
 	SchoolID   uint64
 	Name       string
 	Phase      string
@@ -161,6 +162,11 @@ func schoolPage(w http.ResponseWriter, r *http.Request) error {
 	v := schoolView{common: commonOf(r), SchoolID: sc.school, Years: sc.years, Year: sc.year, Cluster: sc.cluster, Access: sc.access, MinCount: MinCount,
 		Roles: rules.Roles, Subjects: rules.Subjects, ParaTypes: rules.ParaTypes, Decisions: rules.Decisions}
 	host := sdk.HostFrom(ctx)
+	if sc.year != nil {
+		if v.Withdrawn, err = s.WithdrawnOn(sc.year.ID, sc.school); err != nil {
+			return err
+		}
+	}
 	rec, err := s.Schools(sc.school)
 	if err != nil {
 		return err

@@ -149,6 +149,7 @@ func Routes() []Route {
 		{"POST", "/clusters/:cluster/delete", PermManage, tenant, "", "Delete a cluster whose schools have no data in its year", deleteCluster},
 		{"GET", "/clusters/:cluster/schools/:school", PermRead, anywhere, "", "A school's place in a cluster: take it out or move it (cluster lead)", placePage},
 		{"POST", "/clusters/:cluster/schools/:school/remove", PermRead, anywhere, "", "Take a school out of a cluster before its baseline (cluster lead)", removeSchool},
+		{"POST", "/clusters/:cluster/schools/:school/withdraw", PermRead, anywhere, "", "Mark a school that left after its baseline as withdrawn (cluster lead)", withdrawSchool},
 		{"POST", "/clusters/:cluster/schools/:school/move", PermManage, anywhere, "", "Move a school to another cluster of the year (manager of both)", moveSchool},
 		{"POST", "/clusters/:cluster/recruiting", PermRead, anywhere, "", "Open or close a cluster for recruitment (cluster lead)", setRecruiting},
 		{"POST", "/clusters/:cluster/requests/:participant", PermRead, anywhere, "", "Accept or decline a school's interest (cluster lead)", decide},
@@ -298,7 +299,7 @@ var fieldLabels = map[string]string{
 	"visited_on": "Date of the visit", "visitor": "Visitor", "text": "Action", "due_on": "Due date", "theme": "Theme",
 	"description": "Description", "strategy": "Strategy", "started_on": "Start date", "decision": "Decision", "year": "Programme year",
 	"school": "School", "cluster": "Cluster", "what": "Step", "answers": "Answers", "challenge": "The challenge", "response": "The response", "outcome": "The outcome", "who": "Who", "year_groups": "Year groups", "classes": "Classes", "pupils": "Pupils", "reason": "Reason", "taken_on": "Date of the snapshot", "snapshot": "Snapshot", "lead": "Cluster lead", "programme_lead": "Programme lead",
-	"confirm": "Confirmation", "retired": "Retirement",
+	"confirm": "Confirmation", "retired": "Retirement", "withdrawn_on": "Date the school left",
 }
 
 func fieldLabel(f string) string {
