@@ -155,15 +155,17 @@ func TestAnEmptySnapshotBlanksNothing(t *testing.T) {
 		// The empty snapshot can be deleted, audited; one with data cannot.
 		mustContain(t, "the empty snapshot", c.page(mathsID, july), `data-testid="snapshot-delete"`)
 		mustNotContain(t, "a snapshot with data", c.page(mathsID, grid(mathsID, a, "March")), `data-testid="snapshot-delete"`)
-		c.refused(mathsID, grid(mathsID, a, "March")+"/delete", nil, http.StatusConflict, "holds data for 5 pupils")
-		c.post(mathsID, july+"/delete", nil)
+		c.refused(mathsID, grid(mathsID, a, "March")+"/delete", form("confirm", "yes"), http.StatusConflict, "holds data for 5 pupils")
+		// The SDK's danger zone: the box must be ticked.
+		c.refused(mathsID, july+"/delete", nil, http.StatusUnprocessableEntity, "Tick the box to confirm; nothing was deleted")
+		c.post(mathsID, july+"/delete", form("confirm", "yes"))
 		if got := audited(h, "challengegap.snapshot.delete"); len(got) != 1 {
 			t.Fatalf("snapshot deletions audited: %d", len(got))
 		}
 		mustNotContain(t, "the cohort page", c.page(mathsID, a+"/cohort?year=1"), ">July</a>")
-		c.refused(mathsID, grid(mathsID, a, "March")+"/delete", nil, http.StatusConflict, "holds data for 5 pupils")
-		c.refused(mathsID, base+"/delete", nil, http.StatusConflict, "The baseline cannot be deleted")
-		if st, _ := c.status(centralID, "POST", grid(mathsID, a, "March")+"/delete", nil); st != http.StatusNotFound && st != http.StatusForbidden {
+		c.refused(mathsID, grid(mathsID, a, "March")+"/delete", form("confirm", "yes"), http.StatusConflict, "holds data for 5 pupils")
+		c.refused(mathsID, base+"/delete", form("confirm", "yes"), http.StatusConflict, "The baseline cannot be deleted")
+		if st, _ := c.status(centralID, "POST", grid(mathsID, a, "March")+"/delete", form("confirm", "yes")); st != http.StatusNotFound && st != http.StatusForbidden {
 			t.Fatalf("the central team deleting a snapshot: %d", st)
 		}
 	})

@@ -105,9 +105,9 @@ func TestSchoolWithdrawnAfterItsBaseline(t *testing.T) {
 			t.Fatalf("withdrawals audited: %d", len(got))
 		}
 		page := c.page(plugintest.HeadID, cluster)
-		mustContain(t, "the cluster page", page, `data-testid="withdrawn"`, "Birch Academy</a>: withdrawn on Thu 1 Mar 2018")
+		mustContain(t, "the cluster page", page, `data-testid="withdrawn"`, `Birch Academy</a> <span class="ui-badge ui-tone-warning">Withdrawn</span> on Thu 1 Mar 2018`)
 		mustNotContain(t, "the cluster page", page, "<td><a href=\"/p/challengegap/schools/11?year=1\">Birch Academy</a></td>")
-		mustContain(t, "B's page", c.page(headBID, b+"?year=1"), `data-testid="withdrawn"`, "Withdrawn from its cluster on Thu 1 Mar 2018")
+		mustContain(t, "B's page", c.page(headBID, b+"?year=1"), `data-testid="withdrawn"`, "Withdrawn</span> from its cluster on Thu 1 Mar 2018")
 		mustNotContain(t, "the cluster's report", c.page(plugintest.HeadID, cluster+"/report"), "Birch Academy")
 		// Its history stays: the cohort and baseline are still there.
 		mustContain(t, "B's cohort", c.page(headBID, b+"/cohort?year=1"), "Baseline</a> — 2017-10-09")

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/challengepartners/upwards/plugins/sdk"
+	"github.com/challengepartners/upwards/plugins/sdk/ui"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
@@ -34,6 +35,12 @@ func deleteSnapshot(w http.ResponseWriter, r *http.Request) error {
 	if !cc.canChange {
 		return errForbidden
 	}
+	if !ui.Confirmed(r) {
+		zone := deleteZone(r, cc.school, sn)
+		zone.Error = ui.NotConfirmed
+		sdk.PageStatus(w, r, http.StatusUnprocessableEntity, "Delete the snapshot "+sn.Label, zone.HTML())
+		return nil
+	}
 	gone, err := cc.s.DeleteEmptySnapshot(cc.school, sn.ID)
 	if err != nil {
 		return err
@@ -52,4 +59,12 @@ func dateInYear(ctx context.Context, y *store.Year) string {
 		return ""
 	}
 	return today
+}
+
+// deleteZone is the SDK's danger zone that deletes an empty snapshot.
+func deleteZone(r *http.Request, school uint64, sn *store.Snapshot) *ui.DangerZone {
+	return &ui.DangerZone{ID: "delete-snapshot", Title: "Delete this snapshot",
+		Warning: "The snapshot " + sn.Label + " holds no data. If it was added by mistake or on the wrong date, delete it and add it again.",
+		Action:  sdk.URL(r, snapshotPath(school, sn.ID)+"/delete"), CSRF: sdk.CSRFField(r),
+		Confirm: "I understand that the snapshot " + sn.Label + " will be deleted", Button: "Delete the empty snapshot " + sn.Label}
 }

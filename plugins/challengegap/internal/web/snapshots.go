@@ -9,6 +9,7 @@ import (
 
 	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
+	"github.com/challengepartners/upwards/plugins/sdk/ui"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/format"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
@@ -50,6 +51,8 @@ type gridView struct {
 	CanChange bool
 	Bad       int  // rows with problems
 	CanDelete bool // an empty latest termly snapshot, for those who may change it
+	// DeleteZone is the SDK's danger zone deleting it (when CanDelete).
+	DeleteZone *ui.DangerZone
 }
 
 func addSnapshot(w http.ResponseWriter, r *http.Request) error {
@@ -163,6 +166,9 @@ func snapshotPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if v.CanDelete, err = deletable(cc, sn, len(points)); err != nil {
 		return err
+	}
+	if v.CanDelete {
+		v.DeleteZone = deleteZone(r, cc.school, sn)
 	}
 	return render(w, r, sn.Label+" — "+v.School, "snapshot", v)
 }

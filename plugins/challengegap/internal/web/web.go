@@ -21,6 +21,7 @@ import (
 
 	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
+	"github.com/challengepartners/upwards/plugins/sdk/ui"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/format"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/matrix"
@@ -63,7 +64,7 @@ const AuditPrefix = "challengegap."
 //go:embed templates/*.html
 var templateFS embed.FS
 
-var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
+var tmpl = template.Must(template.New("").Funcs(ui.FuncMap()).Funcs(template.FuncMap{
 	"roleLabel":     func(s string) string { return rules.Role(s).Label() },
 	"subjectLabel":  func(s string) string { return rules.Subject(s).Label() },
 	"paraLabel":     func(s string) string { return rules.ParaType(s).Label() },
