@@ -184,6 +184,9 @@ func TestClusterPageLinksOnlyWhatTheViewerMayOpen(t *testing.T) {
 		for _, who := range []uint64{centralID, plugintest.HeadID, headBID, mathsID, plugintest.TeacherID, trustID, hubID} {
 			page := c.page(who, cluster)
 			links := href.FindAllStringSubmatch(page, -1)
+			// The pages that lead to the cluster's, too.
+			links = append(links, href.FindAllStringSubmatch(c.page(who, "/years/1"), -1)...)
+			links = append(links, href.FindAllStringSubmatch(c.page(who, "/"), -1)...)
 			if len(links) < 3 {
 				t.Fatalf("the cluster page as %d has %d links", who, len(links))
 			}
