@@ -115,6 +115,8 @@ func TestSchoolWithdrawnAfterItsBaseline(t *testing.T) {
 		if st, _ := c.status(headBID, "POST", b+"/snapshots?year=1", form("label", "March", "taken_on", "2018-03-14")); st != http.StatusForbidden {
 			t.Fatalf("a snapshot of a withdrawn school: %d", st)
 		}
+		// It does not rejoin a cluster this year, directly or by asking.
+		c.refused(centralID, cluster+"/schools", form("school", id(plugintest.SchoolB)), http.StatusConflict, "withdrew from its cluster on Thu 1 Mar 2018")
 		// Once withdrawn, it cannot be withdrawn again.
 		if st, _ := c.status(plugintest.HeadID, "POST", place+"/withdraw", form("withdrawn_on", "2018-03-02", "reason", "x")); st != http.StatusNotFound {
 			t.Fatalf("a second withdrawal: %d", st)

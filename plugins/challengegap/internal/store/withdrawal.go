@@ -119,3 +119,16 @@ func (s *Store) WithdrawnSchools(clusterID uint64) ([]uint64, error) {
 	}
 	return ids, nil
 }
+
+// refuseWithdrawn refuses a school that withdrew from a cluster of the year
+// a place in any cluster of that year: its history stays where it was.
+func (s *Store) refuseWithdrawn(yearID, schoolID uint64) error {
+	on, err := s.WithdrawnOn(yearID, schoolID)
+	if err != nil {
+		return err
+	}
+	if on != "" {
+		return conflict("the school withdrew from its cluster on %s: it takes part again next programme year", ShowDate(on))
+	}
+	return nil
+}
