@@ -203,7 +203,13 @@ func placePage(w http.ResponseWriter, r *http.Request) error {
 	remove.ID = "remove"
 	forms := []editForm{remove}
 	if why != "" {
-		forms = append(forms, withdrawForm(base, pc.name, y.Label))
+		withdraw := withdrawForm(base, pc.name, y.Label)
+		if blocked, err := pc.s.MoveBlocker(c.ID, sid); err != nil {
+			return err
+		} else if blocked != "" {
+			withdraw.Refused = upperFirstSentence(blocked)
+		}
+		forms = append(forms, withdraw)
 	}
 	if pc.access.Manage {
 		move := editForm{ID: "move", Heading: "Move the school to another cluster of " + y.Label,
