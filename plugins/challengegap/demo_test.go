@@ -1,10 +1,14 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
+
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 )
 
 // The demo_seed job builds a tenant's demo programme through the store and
@@ -45,6 +49,16 @@ func TestDemoSeedBuildsAMovingProgrammeOnce(t *testing.T) {
 		}
 		cohort := c.page(plugintest.HeadID, "/schools/"+id(plugintest.SchoolA)+"/cohort?year=1")
 		mustContain(t, "Alder's cohort", cohort, ">Baseline<", ">October<", ">March<")
+		// Bug 7: the baseline was taken on its snapshot's date, not on the day the demo ran;
+		// the workshops fall on school days in term time.
+		mustContain(t, "Alder's cohort", cohort, "Baseline taken on Thu 20 Sep 2018:", "Baseline</a> — 2018-09-20")
+		held := regexp.MustCompile(`<td>(\d{4}-\d{2}-\d{2})</td><td>Alder Primary School</td></tr>`).FindAllStringSubmatch(cluster, -1)
+		for _, m := range held {
+			d, err := time.Parse(time.DateOnly, m[1])
+			if err != nil || !rules.SchoolDay(d) {
+				t.Errorf("a demo workshop on %s (%s), not a school day in term time", m[1], d.Weekday())
+			}
+		}
 		// The matrix moves: Alder draws its pupils with arrows from the baseline to March.
 		m := c.page(plugintest.AdminID, "/clusters/1/matrix?from=0&to=2")
 		if n := strings.Count(m, `marker-end="url(#arrowhead)"`); n < 3 {

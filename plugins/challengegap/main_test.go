@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
@@ -66,7 +67,7 @@ func TestImportsNothingFromTheCore(t *testing.T) {
 
 func TestManifestVersionAndPermissions(t *testing.T) {
 	m := manifest()
-	if m.GetVersion() != "0.2.0" || m.GetId() != "challengegap" {
+	if m.GetVersion() != "0.3.0" || m.GetId() != "challengegap" {
 		t.Fatalf("manifest %s %s", m.GetId(), m.GetVersion())
 	}
 	changelog, err := os.ReadFile("CHANGELOG.md")
@@ -248,6 +249,10 @@ func form(kv ...string) url.Values {
 
 func id(n uint64) string { return fmt.Sprint(n) }
 
+// fixtureToday is the day the tests run on: in 2017-18, the programme year
+// of the tests, whose year groups the fixture's pupils have.
+var fixtureToday = time.Date(2018, time.January, 15, 10, 0, 0, 0, time.UTC)
+
 // eachStorage starts the plugin on a fresh fixture (fixture()) with SQLite
 // and with PostgreSQL storage and runs fn on each.
 func eachStorage(t *testing.T, fn func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness), opts ...plugintest.Option) {
@@ -257,7 +262,11 @@ func eachStorage(t *testing.T, fn func(t *testing.T, fx *plugintest.Fixture, h *
 			fx := fixture()
 			driver, dsn, schema := testdb.Storage(t, d)
 			all := append([]plugintest.Option{plugintest.WithFixture(fx), plugintest.WithStorage(driver, dsn, schema)}, opts...)
-			fn(t, fx, plugintest.Start(t, binary, all...))
+			h := plugintest.Start(t, binary, all...)
+			// The fixture's year groups are those of 2017-18, the year the
+			// tests run the programme in: the plugin reads them as today's.
+			h.SetClock(fixtureToday)
+			fn(t, fx, h)
 		})
 	}
 }

@@ -374,7 +374,8 @@ func (sd *seeder) workshops(year *store.Year, c *store.Cluster, host *pluginv1.S
 	rng := rand.New(rand.NewPCG(seedOf(c.UnitID), 6))
 	start := time.Date(first, time.September, 28, 0, 0, 0, 0, time.UTC)
 	for i, w := range ws {
-		on := start.AddDate(0, 0, 42*i).Format(time.DateOnly)
+		// About six weeks apart, on school days in term time.
+		on := rules.NextSchoolDay(start.AddDate(0, 0, 42*i)).Format(time.DateOnly)
 		if _, err := sd.s.UpdateWorkshop(w.ID, on, host.GetName(), ""); err != nil {
 			return err
 		}
@@ -434,7 +435,7 @@ func (sd *seeder) school(year *store.Year, sc *pluginv1.School, strategies []sto
 	ss.pupils = len(ids)
 	dates := make([]time.Time, sd.snapshots)
 	for i, d := range snapshotDays[:sd.snapshots] {
-		dates[i] = time.Date(sd.first+d.yearOff, d.month, d.day, 0, 0, 0, 0, time.UTC)
+		dates[i] = rules.NextSchoolDay(time.Date(sd.first+d.yearOff, d.month, d.day, 0, 0, 0, 0, time.UTC))
 	}
 	ss.baseline = dates[0]
 	if _, err := sd.s.FreezeCohort(year.ID, sc.GetId(), sd.by, dates[0].Format(time.DateOnly)); err != nil {

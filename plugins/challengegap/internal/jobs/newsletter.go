@@ -12,6 +12,7 @@ import (
 	"github.com/challengepartners/upwards/plugins/sdk/suppress"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/evidence"
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/format"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
@@ -189,7 +190,7 @@ func headline(im evidence.Impact) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "- Target pupils: %s\n", suppress.Format(im.Pupils))
 	if im.GapPupils >= suppress.DefaultThreshold {
-		fmt.Fprintf(&b, "- Months of gap closed on average: %.1f (%d pupils)\n", im.MeanGapClosed, im.GapPupils)
+		fmt.Fprintf(&b, "- Months of gap closed on average: %s (%d pupils)\n", format.Fixed(im.MeanGapClosed), im.GapPupils)
 	} else {
 		b.WriteString("- Months of gap closed on average: not shown (too few pupils)\n")
 	}

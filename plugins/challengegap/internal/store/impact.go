@@ -18,7 +18,18 @@ func (s *Store) Impact(yearID, schoolID uint64) (evidence.Impact, string, string
 	if err != nil || len(sns) == 0 {
 		return evidence.Impact{}, "", "", err
 	}
-	last := sns[len(sns)-1]
+	// The latest snapshot holding data: one added but not filled in (or
+	// filled in for no pupil yet) does not blank the school's figures.
+	last := sns[0]
+	withdrawn, err := s.WithdrawnOn(yearID, schoolID)
+	if err != nil {
+		return evidence.Impact{}, "", "", err
+	}
+	if filled, err := s.LatestFilled(yearID, schoolID, withdrawn); err != nil {
+		return evidence.Impact{}, "", "", err
+	} else if filled != nil {
+		last = *filled
+	}
 	points, err := s.CohortPoints(yearID, []uint64{schoolID}, 0, last.Seq)
 	if err != nil {
 		return evidence.Impact{}, "", "", err

@@ -22,6 +22,7 @@ var Migrations = []sdk.Migration{
 	{Version: 8, Name: "reminders sent", Up: migrate8},
 	{Version: 9, Name: "scale-up plans, staff surveys, case studies, newsletters sent", Up: migrate9},
 	{Version: 10, Name: "retired strategies", Up: migrate10},
+	{Version: 11, Name: "schools withdrawn from their cluster after the baseline", Up: migrate11},
 }
 
 type yearV1 struct {

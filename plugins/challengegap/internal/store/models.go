@@ -59,6 +59,9 @@ const (
 	StatusInterested = "interested"
 	StatusAccepted   = "accepted"
 	StatusDeclined   = "declined"
+	// StatusWithdrawn: an accepted school that left after its baseline;
+	// kept in the history, out of the figures from WithdrawnOn.
+	StatusWithdrawn = "withdrawn"
 )
 
 // Participant is a school's place in a cluster: interest expressed, then
@@ -76,6 +79,10 @@ type Participant struct {
 	DecidedBy   uint64     `gorm:"not null;default:0" json:"decided_by"`
 	DecidedAt   *time.Time `json:"decided_at"`
 	CreatedAt   time.Time  `json:"created_at"`
+	// WithdrawnOn and WithdrawnReason: when and why a school withdrew
+	// after its baseline (StatusWithdrawn).
+	WithdrawnOn     string `gorm:"size:10;not null;default:''" json:"withdrawn_on,omitempty"`
+	WithdrawnReason string `gorm:"size:1000;not null;default:''" json:"withdrawn_reason,omitempty"`
 }
 
 // TableName is the table of participants.

@@ -278,6 +278,9 @@ func (s *Store) ExpressInterest(clusterID, schoolID, by uint64, message string) 
 		} else if other != nil {
 			return conflict("the school already takes part in another cluster this programme year")
 		}
+		if err := tx.refuseWithdrawn(c.YearID, schoolID); err != nil {
+			return err
+		}
 		p, err := tx.participant(clusterID, schoolID)
 		switch {
 		case errors.Is(err, ErrNotFound):
@@ -358,6 +361,9 @@ func (s *Store) AddSchool(clusterID, schoolID, by uint64) (*Participant, error) 
 			return conflict("the school already takes part in another cluster this programme year")
 		}
 		now := time.Now().UTC()
+		if err := tx.refuseWithdrawn(c.YearID, schoolID); err != nil {
+			return err
+		}
 		p, err := tx.participant(clusterID, schoolID)
 		switch {
 		case errors.Is(err, ErrNotFound):

@@ -39,6 +39,9 @@ func (s *Store) addSnapshot(yearID, schoolID uint64, label, takenOn string) (*Sn
 	if _, err := rules.ParseDate(takenOn); err != nil {
 		return nil, invalid("taken_on", "%s", err.Error())
 	}
+	if err := s.checkInYear(yearID, takenOn); err != nil {
+		return nil, err
+	}
 	existing, err := s.Snapshots(yearID, schoolID)
 	if err != nil {
 		return nil, err

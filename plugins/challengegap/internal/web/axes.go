@@ -2,8 +2,8 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/format"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/matrix"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
@@ -93,12 +93,5 @@ func (a axesChoice) layout(dots []matrix.Dot) matrix.Plot {
 
 // formatValue shows a value of an axis: whole numbers as such, others to one decimal.
 func formatValue(v float64) string {
-	return strconv.FormatFloat(float64(int64(v*10+sign(v)*0.5))/10, 'f', -1, 64)
-}
-
-func sign(v float64) float64 {
-	if v < 0 {
-		return -1
-	}
-	return 1
+	return format.Number(v)
 }

@@ -10,7 +10,9 @@ import (
 
 	"github.com/challengepartners/upwards/plugins/sdk"
 
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/format"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/matrix"
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/pseudonym"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
 
@@ -75,19 +77,11 @@ func (v clusterMatrixView) MoversHTML() template.HTML {
 // signedText is a change with its sign: "+3", "-1.5", "0" (the templates'
 // signed).
 func signedText(v float64) string {
-	if v > 0 {
-		return "+" + strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
+	return format.Signed(v)
 }
 
 // letter names the i-th school of a cluster: A, B, …, Z, AA, AB, …
-func letter(i int) string {
-	if i < 26 {
-		return string(rune('A' + i))
-	}
-	return letter(i/26-1) + letter(i%26)
-}
+func letter(i int) string { return pseudonym.Letter(i) }
 
 // clusterMatrix draws every target pupil of the cluster's schools, as a
 // pseudonym (school letter and number), comparing two snapshots aligned by
@@ -167,7 +161,13 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 		v.NoSnapshot = true
 		return render(w, r, title, "clustermatrix", v)
 	}
-	v.From, v.To = seqParam(r, "from", 0, len(v.Labels)), seqParam(r, "to", len(v.Labels)-1, len(v.Labels))
+	// By default the latest snapshot every school with data shares: one
+	// school's empty or missing snapshot blanks no other school.
+	shared, err := s.SharedSeq(y.ID, schools)
+	if err != nil {
+		return err
+	}
+	v.From, v.To = seqParam(r, "from", 0, len(v.Labels)), seqParam(r, "to", min(shared, len(v.Labels)-1), len(v.Labels))
 	v.FromLabel, v.ToLabel = v.Labels[v.From], v.Labels[v.To]
 	points, err := s.CohortPoints(y.ID, schools, v.From, v.To)
 	if err != nil {
@@ -181,17 +181,29 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 	if err != nil {
 		return err
 	}
-	sort.Slice(schools, func(i, j int) bool { return nameOr(names, schools[i]) < nameOr(names, schools[j]) })
+	labels, err := s.Pseudonyms(c.ID)
+	if err != nil {
+		return err
+	}
+	// Schools in the order of their letters, which are the cluster's (a
+	// trio's schools keep theirs): one label per pupil in every view.
+	sort.Slice(schools, func(i, j int) bool {
+		li, lj := labels.SchoolLetter(schools[i]), labels.SchoolLetter(schools[j])
+		if len(li) != len(lj) {
+			return len(li) < len(lj)
+		}
+		return li < lj
+	})
 	var dots []matrix.Dot
 	var strategies [][]string
-	for i, school := range schools {
-		sum := schoolSummary{Letter: letter(i), Name: nameOr(names, school)}
+	for _, school := range schools {
+		sum := schoolSummary{Letter: labels.SchoolLetter(school), Name: nameOr(names, school)}
 		var sd []matrix.Dot
 		var ss [][]string
 		var change float64
 		both := 0
-		for j, pp := range points[school] {
-			d := matrix.Dot{Label: sum.Letter + strconv.Itoa(j+1), From: v.Axes.valueOf(pp.From), To: v.Axes.valueOf(pp.To)}
+		for _, pp := range points[school] {
+			d := matrix.Dot{Label: labels.Of(school, pp.PupilID), From: v.Axes.valueOf(pp.From), To: v.Axes.valueOf(pp.To)}
 			if d.From == nil && d.To == nil {
 				continue
 			}
@@ -208,7 +220,7 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 			dots = append(dots, sd...)
 			strategies = append(strategies, ss...)
 			if both >= MinCount {
-				sum.MeanChange = strconv.FormatFloat(change/float64(both), 'f', 1, 64)
+				sum.MeanChange = format.Number(change / float64(both))
 			}
 		}
 		v.Schools = append(v.Schools, sum)

@@ -36,10 +36,12 @@ type clusterView struct {
 	Cluster   *store.Cluster
 	Year      *store.Year
 	Access    clusterAccess
+	Links     clusterLinks // the links the viewer may open
 	Facil     string
 	Schools   []schoolRow
 	Requests  []requestRow // pending
 	Declined  []requestRow
+	Withdrawn []requestRow // schools that left after their baseline (kept in the history)
 	Trios     []trioRow
 	Free      []schoolRow // accepted schools in no trio
 	Workshops []store.Workshop
@@ -70,11 +72,11 @@ func clusterPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	acc, err := accessToCluster(r, c)
+	acc, links, err := clusterAccessAndLinks(r, s, c)
 	if err != nil {
 		return err
 	}
-	v := clusterView{common: commonOf(r), Cluster: c, Year: y, Access: acc}
+	v := clusterView{common: commonOf(r), Cluster: c, Year: y, Access: acc, Links: links}
 	ps, err := s.Participants(c.ID)
 	if err != nil {
 		return err
@@ -127,6 +129,8 @@ func clusterPage(w http.ResponseWriter, r *http.Request) error {
 			v.Requests = append(v.Requests, requestRow{Participant: p, School: nameOr(names, p.SchoolID)})
 		case store.StatusDeclined:
 			v.Declined = append(v.Declined, requestRow{Participant: p, School: nameOr(names, p.SchoolID)})
+		case store.StatusWithdrawn:
+			v.Withdrawn = append(v.Withdrawn, requestRow{Participant: p, School: nameOr(names, p.SchoolID)})
 		}
 	}
 	sort.Slice(v.Schools, func(i, j int) bool { return v.Schools[i].Name < v.Schools[j].Name })

@@ -111,6 +111,20 @@ func (cc *cohortContext) rights(r *http.Request) error {
 	}
 	cc.canFreeze = ok[1]
 	cc.canChange = ok[1] || (ok[0] && member)
+	return cc.withdrawnHistory()
+}
+
+// withdrawnHistory keeps a withdrawn school's cohort and snapshots
+// readable, as its history, and unchangeable (issue 13).
+func (cc *cohortContext) withdrawnHistory() error {
+	if cc.inCluster {
+		return nil
+	}
+	on, err := cc.s.WithdrawnOn(cc.year.ID, cc.school)
+	if err != nil || on == "" {
+		return err
+	}
+	cc.inCluster, cc.canChange, cc.canFreeze = true, false, false
 	return nil
 }
 
@@ -174,7 +188,7 @@ func cohortPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.ExamYears, v.SettingNote = examYears(settings)
-	v.Today = time.Now().UTC().Format(time.DateOnly)
+	v.Today = dateInYear(ctx, cc.year)
 	if v.Snapshots, err = cc.s.Snapshots(cc.year.ID, cc.school); err != nil {
 		return err
 	}
@@ -197,6 +211,7 @@ func cohortPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pupils = inProgrammeYear(ctx, cc.year, pupils)
 	if v.Cohort, err = cc.s.CohortOf(cc.year.ID, cc.school, false); err != nil {
 		return err
 	}
@@ -349,7 +364,7 @@ func freezeCohort(w http.ResponseWriter, r *http.Request) error {
 	}
 	takenOn := strings.TrimSpace(r.PostFormValue("taken_on"))
 	if takenOn == "" {
-		takenOn = time.Now().UTC().Format(time.DateOnly)
+		takenOn = sdk.Today(r.Context()).Format(time.DateOnly)
 	}
 	c, err := cc.s.FreezeCohort(cc.year.ID, cc.school, userID(r), takenOn)
 	if err != nil {

@@ -202,6 +202,15 @@ func placePage(w http.ResponseWriter, r *http.Request) error {
 		base+"/remove", "Take "+pc.name+" out of "+c.Name, "Yes, take "+pc.name+" out of "+c.Name)
 	remove.ID = "remove"
 	forms := []editForm{remove}
+	if why != "" {
+		withdraw := withdrawForm(base, pc.name, y.Label)
+		if blocked, err := pc.s.MoveBlocker(c.ID, sid); err != nil {
+			return err
+		} else if blocked != "" {
+			withdraw.Refused = upperFirstSentence(blocked)
+		}
+		forms = append(forms, withdraw)
+	}
 	if pc.access.Manage {
 		move := editForm{ID: "move", Heading: "Move the school to another cluster of " + y.Label,
 			Note:   "Its team, target cohort, snapshots and trials go with it and count in the other cluster's results from then on.",

@@ -9,6 +9,7 @@ import (
 	"github.com/challengepartners/upwards/plugins/sdk"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/evidence"
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/format"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
 
@@ -127,7 +128,7 @@ func signedMonths(m float64) string {
 	if m == 0 {
 		m = 0 // no "-0.0"
 	}
-	return fmt.Sprintf("%+.1f months", m)
+	return format.SignedFixed(m) + " months"
 }
 
 func share(x, n int) string {

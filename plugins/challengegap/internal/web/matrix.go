@@ -84,6 +84,7 @@ var escText = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", 
 // drawing.
 type matrixRow struct {
 	matrix.Placed
+	Name                   string // the pupil's name (Label is the pseudonym)
 	FromX, FromY, ToX, ToY string
 	Strategies             []string
 }
@@ -161,16 +162,26 @@ func schoolMatrix(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	labels, err := cc.s.SchoolPseudonyms(cc.year.ID, cc.school)
+	if err != nil {
+		return err
+	}
+	// The drawing carries each pupil's label, the same as on the cluster's
+	// pages; the table and the movers add the name.
 	dots := make([]matrix.Dot, len(pupils))
 	for i, p := range pupils {
 		f, fok := from[p.GetId()]
 		t, tok := to[p.GetId()]
-		dots[i] = matrix.Dot{Label: p.GetGivenName() + " " + p.GetFamilyName(), From: v.Axes.value(f, fok), To: v.Axes.value(t, tok)}
+		label := labels.Of(cc.school, p.GetId())
+		if label == "" {
+			label = "#" + strconv.Itoa(i+1)
+		}
+		dots[i] = matrix.Dot{Label: label, From: v.Axes.value(f, fok), To: v.Axes.value(t, tok)}
 	}
 	v.Plot = v.Axes.layout(dots)
 	for i, d := range v.Plot.Dots {
 		pid := pupils[i].GetId()
-		row := matrixRow{Placed: d, Strategies: strategies[pid]}
+		row := matrixRow{Placed: d, Name: pupils[i].GetGivenName() + " " + pupils[i].GetFamilyName(), Strategies: strategies[pid]}
 		if f := dots[i].From; f != nil {
 			row.FromX, row.FromY = formatValue(f.X), formatValue(f.Y)
 		}

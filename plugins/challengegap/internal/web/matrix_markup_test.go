@@ -2,10 +2,10 @@ package web
 
 import (
 	"html/template"
-	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/format"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/matrix"
 )
 
@@ -13,15 +13,10 @@ import (
 // built in Go (svgData.DotsSVG, clusterMatrixView.MoversHTML): the pages
 // must read byte for byte as they did.
 var reference = template.Must(template.New("").Funcs(template.FuncMap{
-	"add": func(a, b float64) float64 { return a + b },
-	"sub": func(a, b float64) float64 { return a - b },
-	"signed": func(v float64) string {
-		if v > 0 {
-			return "+" + strconv.FormatFloat(v, 'f', -1, 64)
-		}
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	},
-	"join": strings.Join,
+	"add":    func(a, b float64) float64 { return a + b },
+	"sub":    func(a, b float64) float64 { return a - b },
+	"signed": format.Signed, // rounded for display since issue 13 (bug 2)
+	"join":   strings.Join,
 }).Parse(`{{define "dots"}}<svg>
   {{range .Plot.Dots}}
   {{if .From}}<circle cx="{{.From.X}}" cy="{{.From.Y}}" r="5" fill="#ffffff" stroke="#6b7280" stroke-width="1.5"/>{{end}}

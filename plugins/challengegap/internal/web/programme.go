@@ -21,13 +21,14 @@ var schoolRoles = []string{"headteacher", "senior_leader", "teacher", "para_prof
 
 type homeView struct {
 	common
-	Years     []store.Year
-	Led       []store.Cluster
-	YearNames map[uint64]string
-	Teams     []teamLink
-	Schools   []*pluginv1.School
-	CanManage bool
-	Open      int
+	Years      []store.Year
+	Led        []store.Cluster
+	YearNames  map[uint64]string
+	Teams      []teamLink
+	Schools    []*pluginv1.School
+	CanManage  bool
+	CanAddYear bool // managers, and programme leads (issue 13)
+	Open       int
 }
 
 type teamLink struct {
@@ -89,6 +90,11 @@ func home(w http.ResponseWriter, r *http.Request) error {
 	if v.CanManage, err = host.Can(ctx, PermManage, 0); err != nil {
 		return err
 	}
+	if v.CanAddYear = v.CanManage; !v.CanAddYear {
+		if v.CanAddYear, err = st(r).IsProgrammeLead(userID(r), 0); err != nil {
+			return err
+		}
+	}
 	return render(w, r, "Challenge the Gap", "home", v)
 }
 
@@ -100,6 +106,9 @@ func nameOr(m map[uint64]store.School, id uint64) string {
 }
 
 func createYear(w http.ResponseWriter, r *http.Request) error {
+	if err := requireRunYear(r, 0); err != nil {
+		return err
+	}
 	y, err := st(r).CreateYear(strings.TrimSpace(r.PostFormValue("label")))
 	if err != nil {
 		return err
@@ -119,11 +128,12 @@ type clusterRow struct {
 
 type yearView struct {
 	common
-	Year      *store.Year
-	Clusters  []clusterRow
-	CanManage bool
-	Units     []*pluginv1.OrgUnit // core clusters not yet in the year (managers)
-	Rounds    []store.SurveyRound
+	Year          *store.Year
+	Clusters      []clusterRow
+	CanManage     bool
+	CanRunSurveys bool                // managers, and the year's programme leads (issue 13)
+	Units         []*pluginv1.OrgUnit // core clusters not yet in the year (managers)
+	Rounds        []store.SurveyRound
 }
 
 func yearPage(w http.ResponseWriter, r *http.Request) error {
@@ -177,6 +187,11 @@ func yearPage(w http.ResponseWriter, r *http.Request) error {
 	host := sdk.HostFrom(ctx)
 	if v.CanManage, err = host.Can(ctx, PermManage, 0); err != nil {
 		return err
+	}
+	if v.CanRunSurveys = v.CanManage; !v.CanRunSurveys {
+		if v.CanRunSurveys, err = st(r).IsProgrammeLead(userID(r), y.ID); err != nil {
+			return err
+		}
 	}
 	if v.CanManage {
 		units, err := host.OrgUnits(ctx, nil, pluginv1.OrgUnitKind_ORG_UNIT_KIND_CLUSTER)

@@ -11,6 +11,7 @@ import (
 	"github.com/challengepartners/upwards/plugins/sdk/suppress"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/evidence"
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/format"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
@@ -44,16 +45,16 @@ type itemResult struct {
 func worded(name, from, to string, im evidence.Impact, suppressed bool) figures {
 	f := figures{Name: name, From: from, To: to, Pupils: count(im.Pupils, suppressed)}
 	if im.GapPupils > 0 && (!suppressed || im.GapPupils >= MinCount) {
-		f.GapClosed = fmt.Sprintf("%.1f months (n = %d)", im.MeanGapClosed, im.GapPupils)
+		f.GapClosed = format.Fixed(im.MeanGapClosed) + fmt.Sprintf(" months (n = %d)", im.GapPupils)
 	} else {
 		f.GapClosed = none(im.GapPupils, suppressed)
 	}
 	f.BelowFrom = share2(im.BelowFrom, im.AssessedFrom, suppressed)
 	f.BelowTo = share2(im.BelowTo, im.AssessedTo, suppressed)
 	if im.AttendancePupils > 0 && (!suppressed || im.AttendancePupils >= MinCount) {
-		f.AttendanceFrom = fmt.Sprintf("%.1f%%", im.AttendanceFrom)
-		f.AttendanceTo = fmt.Sprintf("%.1f%%", im.AttendanceTo)
-		f.AttendanceChange = fmt.Sprintf("%+.1f points (n = %d)", im.AttendanceChange(), im.AttendancePupils)
+		f.AttendanceFrom = format.Fixed(im.AttendanceFrom) + "%"
+		f.AttendanceTo = format.Fixed(im.AttendanceTo) + "%"
+		f.AttendanceChange = format.SignedFixed(im.AttendanceChange()) + fmt.Sprintf(" points (n = %d)", im.AttendancePupils)
 	} else {
 		f.AttendanceFrom, f.AttendanceTo, f.AttendanceChange = "—", "—", none(im.AttendancePupils, suppressed)
 	}

@@ -37,6 +37,7 @@ type visitRow struct {
 
 type schoolView struct {
 	common
+	Withdrawn  string // the date the school withdrew from its cluster this year ("" when it did not)
 	SchoolID   uint64
 	Name       string
 	Phase      string
@@ -65,6 +66,7 @@ type schoolView struct {
 // year), or the latest; nil when the tenant has none.
 func chooseYear(r *http.Request, years []store.Year) (*store.Year, error) {
 	raw := r.URL.Query().Get("year")
+	inQuery := raw != ""
 	if raw == "" && r.Method == http.MethodPost {
 		raw = r.PostFormValue("year")
 	}
@@ -81,6 +83,12 @@ func chooseYear(r *http.Request, years []store.Year) (*store.Year, error) {
 				return &years[i], nil
 			}
 		}
+	}
+	if inQuery {
+		if err != nil {
+			return nil, &paramError{Param: "year", Message: "it must be a programme year's number"}
+		}
+		return nil, &paramError{Param: "year", Message: "there is no such programme year"}
 	}
 	return nil, &store.ValidationError{Field: "year", Message: "choose one of the programme years"}
 }
@@ -154,6 +162,11 @@ func schoolPage(w http.ResponseWriter, r *http.Request) error {
 	v := schoolView{common: commonOf(r), SchoolID: sc.school, Years: sc.years, Year: sc.year, Cluster: sc.cluster, Access: sc.access, MinCount: MinCount,
 		Roles: rules.Roles, Subjects: rules.Subjects, ParaTypes: rules.ParaTypes, Decisions: rules.Decisions}
 	host := sdk.HostFrom(ctx)
+	if sc.year != nil {
+		if v.Withdrawn, err = s.WithdrawnOn(sc.year.ID, sc.school); err != nil {
+			return err
+		}
+	}
 	rec, err := s.Schools(sc.school)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/format"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
@@ -48,7 +49,7 @@ func downloadSnapshot(w http.ResponseWriter, r *http.Request) error {
 		d := points[p.GetId()]
 		att := ""
 		if d.Attendance != nil {
-			att = strconv.FormatFloat(*d.Attendance, 'f', -1, 64)
+			att = format.Entered(*d.Attendance)
 		}
 		_ = cw.Write([]string{strconv.FormatUint(p.GetId(), 10), safeCell(p.GetGivenName() + " " + p.GetFamilyName()),
 			strconv.Itoa(int(p.GetYearGroup())), d.Reading, d.Writing, d.Maths, itoa(d.AgeEquivalent), itoa(d.Attitude), itoa(d.Aspiration), att})

@@ -9,7 +9,9 @@ import (
 
 	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
+	"github.com/challengepartners/upwards/plugins/sdk/ui"
 
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/format"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
@@ -47,7 +49,10 @@ type gridView struct {
 	Rows      []gridRow
 	Levels    []rules.ARE
 	CanChange bool
-	Bad       int // rows with problems
+	Bad       int  // rows with problems
+	CanDelete bool // an empty latest termly snapshot, for those who may change it
+	// DeleteZone is the SDK's danger zone deleting it (when CanDelete).
+	DeleteZone *ui.DangerZone
 }
 
 func addSnapshot(w http.ResponseWriter, r *http.Request) error {
@@ -109,7 +114,11 @@ func cohortPupils(r *http.Request, cc *cohortContext) ([]*pluginv1.Pupil, error)
 	for i, m := range ms {
 		ids[i] = m.PupilID
 	}
-	return sdk.HostFrom(ctx).Pupils(ctx, ids, []uint64{cc.school})
+	pupils, err := sdk.HostFrom(ctx).Pupils(ctx, ids, []uint64{cc.school})
+	if err != nil {
+		return nil, err
+	}
+	return inProgrammeYear(ctx, cc.year, pupils), nil
 }
 
 func newGrid(r *http.Request, cc *cohortContext, sn *store.Snapshot) (*gridView, error) {
@@ -151,9 +160,15 @@ func snapshotPage(w http.ResponseWriter, r *http.Request) error {
 			Reading: d.Reading, Writing: d.Writing, Maths: d.Maths, AgeEquivalent: itoa(d.AgeEquivalent), Attitude: itoa(d.Attitude),
 			Aspiration: itoa(d.Aspiration), Gap: itoa(d.GapMonths)}
 		if d.Attendance != nil {
-			row.Atten = strconv.FormatFloat(*d.Attendance, 'f', -1, 64)
+			row.Atten = format.Entered(*d.Attendance)
 		}
 		v.Rows = append(v.Rows, row)
+	}
+	if v.CanDelete, err = deletable(cc, sn, len(points)); err != nil {
+		return err
+	}
+	if v.CanDelete {
+		v.DeleteZone = deleteZone(r, cc.school, sn)
 	}
 	return render(w, r, sn.Label+" — "+v.School, "snapshot", v)
 }

@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/challengepartners/upwards/plugins/sdk"
-
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
@@ -18,6 +16,7 @@ type surveyView struct {
 	Scale     []string
 	Schools   []teamPlace // the actor's teams this year
 	Answered  bool
+	Mine      map[string]int // the actor's answers, to correct while the round is open
 	CanManage bool
 }
 
@@ -65,15 +64,15 @@ func loadRound(r *http.Request) (*store.Store, *surveyView, error) {
 // surveyPage is a round of the staff survey: the form for a member of a
 // school's team this year, once; managers open and close it.
 func surveyPage(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
 	s, v, err := loadRound(r)
 	if err != nil {
 		return err
 	}
-	if v.Answered, err = s.HasResponded(v.Round.ID, userID(r)); err != nil {
+	if v.Mine, err = s.MyAnswers(v.Round.ID, userID(r)); err != nil {
 		return err
 	}
-	if v.CanManage, err = sdk.HostFrom(ctx).Can(ctx, PermManage, 0); err != nil {
+	v.Answered = v.Mine != nil
+	if v.CanManage, err = canRunYear(r, v.Round.YearID); err != nil {
 		return err
 	}
 	return render(w, r, "Staff survey: "+v.Round.Label, "survey", v)
@@ -103,6 +102,13 @@ func answerSurvey(w http.ResponseWriter, r *http.Request) error {
 			answers[it.Key] = n
 		}
 	}
+	answered, err := s.HasResponded(v.Round.ID, userID(r))
+	if err != nil {
+		return err
+	}
+	if answered {
+		return correctAnswers(w, r, s, v.Round, answers)
+	}
 	resp, err := s.Respond(v.Round.ID, school, userID(r), answers)
 	if err != nil {
 		return err
@@ -119,6 +125,9 @@ func createRound(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := requireRunYear(r, yid); err != nil {
+		return err
+	}
 	round, err := st(r).CreateRound(yid, r.PostFormValue("label"))
 	if err != nil {
 		return err
@@ -132,6 +141,13 @@ func createRound(w http.ResponseWriter, r *http.Request) error {
 func setRoundOpen(w http.ResponseWriter, r *http.Request) error {
 	rid, err := id(r, "round")
 	if err != nil {
+		return err
+	}
+	current, err := st(r).Round(rid)
+	if err != nil {
+		return err
+	}
+	if err := requireRunYear(r, current.YearID); err != nil {
 		return err
 	}
 	round, err := st(r).SetRoundOpen(rid, r.PostFormValue("open") == "1")

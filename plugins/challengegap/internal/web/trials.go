@@ -93,7 +93,7 @@ func trialPage(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		}
-		for _, p := range pupils {
+		for _, p := range inProgrammeYear(ctx, cc.year, pupils) {
 			v.Pupils = append(v.Pupils, receivingRow{PupilID: p.GetId(), Name: p.GetGivenName() + " " + p.GetFamilyName(),
 				YearGroup: p.GetYearGroup(), Receives: slices.Contains(receiving[t.ID], p.GetId())})
 		}

@@ -21,7 +21,9 @@ import (
 
 	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
+	"github.com/challengepartners/upwards/plugins/sdk/ui"
 
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/format"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/matrix"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
@@ -62,7 +64,7 @@ const AuditPrefix = "challengegap."
 //go:embed templates/*.html
 var templateFS embed.FS
 
-var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
+var tmpl = template.Must(template.New("").Funcs(ui.FuncMap()).Funcs(template.FuncMap{
 	"roleLabel":     func(s string) string { return rules.Role(s).Label() },
 	"subjectLabel":  func(s string) string { return rules.Subject(s).Label() },
 	"paraLabel":     func(s string) string { return rules.ParaType(s).Label() },
@@ -90,12 +92,9 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"svgLabelled": func(p matrix.Plot, from, to string) svgData {
 		return svgData{Plot: p, From: from, To: to, Labels: true}
 	},
-	"signed": func(v float64) string {
-		if v > 0 {
-			return "+" + strconv.FormatFloat(v, 'f', -1, 64)
-		}
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	},
+	"signed":   format.Signed,
+	"number":   format.Number,
+	"showDate": store.ShowDate,
 	"areShort": func(s string) string { return rules.ARE(s).Short() },
 	"plural": func(n int, one, many string) string {
 		if n == 1 {
@@ -132,7 +131,7 @@ const (
 func Routes() []Route {
 	return []Route{
 		{"GET", "/", PermRead, anywhere, "", "The programme: years, your clusters and schools", home},
-		{"POST", "/years", PermManage, tenant, "", "Add a programme year", createYear},
+		{"POST", "/years", PermRead, anywhere, "", "Add a programme year (managers, or a cluster's programme lead)", createYear},
 		{"GET", "/years/:year", PermRead, anywhere, "", "A programme year's clusters", yearPage},
 		{"POST", "/years/:year/clusters", PermManage, tenant, "", "Add a cluster to a programme year", createCluster},
 		{"GET", "/years/:year/edit", PermManage, tenant, "", "Correct or delete a programme year", editYearPage},
@@ -151,6 +150,7 @@ func Routes() []Route {
 		{"POST", "/clusters/:cluster/delete", PermManage, tenant, "", "Delete a cluster whose schools have no data in its year", deleteCluster},
 		{"GET", "/clusters/:cluster/schools/:school", PermRead, anywhere, "", "A school's place in a cluster: take it out or move it (cluster lead)", placePage},
 		{"POST", "/clusters/:cluster/schools/:school/remove", PermRead, anywhere, "", "Take a school out of a cluster before its baseline (cluster lead)", removeSchool},
+		{"POST", "/clusters/:cluster/schools/:school/withdraw", PermRead, anywhere, "", "Mark a school that left after its baseline as withdrawn (cluster lead)", withdrawSchool},
 		{"POST", "/clusters/:cluster/schools/:school/move", PermManage, anywhere, "", "Move a school to another cluster of the year (manager of both)", moveSchool},
 		{"POST", "/clusters/:cluster/recruiting", PermRead, anywhere, "", "Open or close a cluster for recruitment (cluster lead)", setRecruiting},
 		{"POST", "/clusters/:cluster/requests/:participant", PermRead, anywhere, "", "Accept or decline a school's interest (cluster lead)", decide},
@@ -192,6 +192,7 @@ func Routes() []Route {
 		{"GET", "/schools/:unit/snapshots/:snapshot", PermCohortRead, unit, "unit", "A snapshot's entry grid: one row per cohort pupil", snapshotPage},
 		{"POST", "/schools/:unit/snapshots/:snapshot", PermCohortWrite, unit, "unit", "Save a snapshot's grid (all rows or none)", saveSnapshot},
 		{"GET", "/schools/:unit/snapshots/:snapshot/csv", PermCohortRead, unit, "unit", "Download a snapshot as CSV", downloadSnapshot},
+		{"POST", "/schools/:unit/snapshots/:snapshot/delete", PermCohortWrite, unit, "unit", "Delete a termly snapshot that holds no data (the latest)", deleteSnapshot},
 		{"POST", "/schools/:unit/snapshots/:snapshot/csv", PermCohortWrite, unit, "unit", "Upload a snapshot's CSV (all rows or none, errors by row)", uploadSnapshot},
 		{"POST", "/schools/:unit/visits", PermRead, anywhere, "", "Record a visit to the school (programme lead)", addVisit},
 		{"POST", "/visits/:visit/actions", PermRead, anywhere, "", "Record an action agreed at a visit", addAction},
@@ -201,10 +202,10 @@ func Routes() []Route {
 		{"POST", "/visits/:visit/delete", PermRead, anywhere, "", "Delete a visit without actions done (programme lead)", deleteVisit},
 		{"POST", "/visits/:visit/actions/:action/edit", PermRead, anywhere, "", "Correct an agreed action", updateAction},
 		{"POST", "/visits/:visit/actions/:action/delete", PermRead, anywhere, "", "Delete an agreed action not done", deleteAction},
-		{"POST", "/years/:year/surveys", PermManage, tenant, "", "Open a round of the staff survey in a programme year", createRound},
+		{"POST", "/years/:year/surveys", PermRead, anywhere, "", "Open a round of the staff survey in a programme year (managers, or a programme lead of the year)", createRound},
 		{"GET", "/surveys/:round", PermRead, anywhere, "", "A round of the staff survey: the form for a school's team member", surveyPage},
 		{"POST", "/surveys/:round", PermRead, anywhere, "", "Answer a round of the staff survey (team member, once)", answerSurvey},
-		{"POST", "/surveys/:round/open", PermManage, tenant, "", "Close or reopen a round of the staff survey", setRoundOpen},
+		{"POST", "/surveys/:round/open", PermRead, anywhere, "", "Close or reopen a round of the staff survey (managers, or a programme lead of the year)", setRoundOpen},
 		{"GET", "/surveys/:round/edit", PermManage, tenant, "", "Rename or delete a round of the staff survey", editRoundPage},
 		{"POST", "/surveys/:round/edit", PermManage, tenant, "", "Rename a round of the staff survey", updateRound},
 		{"POST", "/surveys/:round/delete", PermManage, tenant, "", "Delete a round nobody answered", deleteRound},
@@ -263,7 +264,7 @@ var (
 // saved), 409 (a conflict, nothing saved) or 500.
 func serve(w http.ResponseWriter, r *http.Request, h func(http.ResponseWriter, *http.Request) error) {
 	err := h(w, r)
-	if err == nil {
+	if err == nil || badParam(w, r, err) {
 		return
 	}
 	var v *store.ValidationError
@@ -299,7 +300,7 @@ var fieldLabels = map[string]string{
 	"visited_on": "Date of the visit", "visitor": "Visitor", "text": "Action", "due_on": "Due date", "theme": "Theme",
 	"description": "Description", "strategy": "Strategy", "started_on": "Start date", "decision": "Decision", "year": "Programme year",
 	"school": "School", "cluster": "Cluster", "what": "Step", "answers": "Answers", "challenge": "The challenge", "response": "The response", "outcome": "The outcome", "who": "Who", "year_groups": "Year groups", "classes": "Classes", "pupils": "Pupils", "reason": "Reason", "taken_on": "Date of the snapshot", "snapshot": "Snapshot", "lead": "Cluster lead", "programme_lead": "Programme lead",
-	"confirm": "Confirmation", "retired": "Retirement",
+	"confirm": "Confirmation", "retired": "Retirement", "withdrawn_on": "Date the school left",
 }
 
 func fieldLabel(f string) string {
