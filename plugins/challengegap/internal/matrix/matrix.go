@@ -35,6 +35,7 @@ type Value struct{ X, Y float64 }
 type Dot struct {
 	Label    string
 	From, To *Value
+	Group    int // the dot's group (a school of a cluster): its colour and marker
 }
 
 // Pos is a place on the drawing, in pixels from the top left.
@@ -50,6 +51,11 @@ type Placed struct {
 	Number   int     // the dot's number on the drawing and in the table
 	Clamped  bool    // a value lay beyond an axis and is drawn at its edge
 	Position Pos     // where the label goes: To, or From when To is unknown
+	Group    int     // the Dot's group
+
+	// Set by PlaceLabels: the label's box, when it found room for it.
+	LabelBox   Box
+	LabelShown bool
 }
 
 // Tick is a labelled line across the drawing.
@@ -88,7 +94,7 @@ func Layout(x, y Axis, width, height float64, dots []Dot) Plot {
 		p.ZeroX, p.HasZeroX = p.px(0), true
 	}
 	for i, d := range dots {
-		pl := Placed{Label: d.Label, Number: i + 1}
+		pl := Placed{Label: d.Label, Number: i + 1, Group: d.Group}
 		if d.From != nil {
 			pos, c := p.place(*d.From)
 			pl.From, pl.Clamped = &pos, c
