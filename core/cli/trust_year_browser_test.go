@@ -209,7 +209,7 @@ func (b *trustBrowser) fillGrid(rows []yearGridRow, values func(i int, r yearGri
 }
 
 var (
-	yearFilledDot = regexp.MustCompile(`<circle cx="[\d.]+" cy="[\d.]+" r="5" fill="#1f5f8b"`)
+	yearFilledDot = regexp.MustCompile(`<circle cx="[\d.]+" cy="[\d.]+" r="5" fill="#0072B2"`)
 	yearHollowDot = regexp.MustCompile(`<circle cx="[\d.]+" cy="[\d.]+" r="5" fill="#ffffff"`)
 	yearArrow     = regexp.MustCompile(`marker-end="url\(#arrowhead\)"`)
 )

@@ -52,6 +52,7 @@ type Placed struct {
 	Clamped  bool    // a value lay beyond an axis and is drawn at its edge
 	Position Pos     // where the label goes: To, or From when To is unknown
 	Group    int     // the Dot's group
+	Was, Is  *Value  // the values at the two snapshots (nil: not recorded)
 
 	// Set by PlaceLabels: the label's box, when it found room for it.
 	LabelBox   Box
@@ -94,7 +95,7 @@ func Layout(x, y Axis, width, height float64, dots []Dot) Plot {
 		p.ZeroX, p.HasZeroX = p.px(0), true
 	}
 	for i, d := range dots {
-		pl := Placed{Label: d.Label, Number: i + 1, Group: d.Group}
+		pl := Placed{Label: d.Label, Number: i + 1, Group: d.Group, Was: d.From, Is: d.To}
 		if d.From != nil {
 			pos, c := p.place(*d.From)
 			pl.From, pl.Clamped = &pos, c

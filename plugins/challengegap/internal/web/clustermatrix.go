@@ -19,6 +19,8 @@ import (
 const MinCount = 5
 
 type schoolSummary struct {
+	ID         uint64
+	Group      int // its colour and marker on the drawing
 	Letter     string
 	Name       string
 	Drawn      int    // pupils with a value at either snapshot
@@ -48,6 +50,9 @@ type clusterMatrixView struct {
 	Rows       []pseudoRow
 	MinCount   int
 	NoSnapshot bool
+	Only       uint64       // the school the drawing is filtered to (query school), or 0
+	SVG        svgData      // the combined drawing
+	Multiples  []multiple   // for a whole cluster: one small drawing per school shown
 }
 
 // MoversHTML is the list of movers: each pupil's pseudonym, the change on
@@ -168,6 +173,9 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 		return render(w, r, title, "clustermatrix", v)
 	}
 	v.From, v.To = seqParam(r, "from", 0, len(v.Labels)), seqParam(r, "to", len(v.Labels)-1, len(v.Labels))
+	if v.Only, err = onlySchool(r, schools); err != nil {
+		return err
+	}
 	v.FromLabel, v.ToLabel = v.Labels[v.From], v.Labels[v.To]
 	points, err := s.CohortPoints(y.ID, schools, v.From, v.To)
 	if err != nil {
@@ -185,13 +193,13 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 	var dots []matrix.Dot
 	var strategies [][]string
 	for i, school := range schools {
-		sum := schoolSummary{Letter: letter(i), Name: nameOr(names, school)}
+		sum := schoolSummary{ID: school, Group: i, Letter: letter(i), Name: nameOr(names, school)}
 		var sd []matrix.Dot
 		var ss [][]string
 		var change float64
 		both := 0
 		for j, pp := range points[school] {
-			d := matrix.Dot{Label: sum.Letter + strconv.Itoa(j+1), From: v.Axes.valueOf(pp.From), To: v.Axes.valueOf(pp.To)}
+			d := matrix.Dot{Label: sum.Letter + strconv.Itoa(j+1), From: v.Axes.valueOf(pp.From), To: v.Axes.valueOf(pp.To), Group: i}
 			if d.From == nil && d.To == nil {
 				continue
 			}
@@ -204,7 +212,7 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 		}
 		sum.Drawn = len(sd)
 		sum.Shown = sum.Drawn >= MinCount
-		if sum.Shown {
+		if sum.Shown && (v.Only == 0 || v.Only == school) {
 			dots = append(dots, sd...)
 			strategies = append(strategies, ss...)
 			if both >= MinCount {
@@ -214,6 +222,10 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 		v.Schools = append(v.Schools, sum)
 	}
 	v.Plot = v.Axes.layout(dots)
+	v.SVG = newSVG("m", v.Plot, v.FromLabel, v.ToLabel, true)
+	if v.Only == 0 {
+		v.Multiples = v.multiples(dots)
+	}
 	for i, d := range v.Plot.Dots {
 		v.Rows = append(v.Rows, pseudoRow{Placed: d, Strategies: strategies[i]})
 	}

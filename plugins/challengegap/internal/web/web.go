@@ -85,10 +85,10 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"rows": func(f figures) []figures { return []figures{f} },
 	"join": strings.Join,
 	"svgOf": func(p matrix.Plot, from, to string) svgData {
-		return svgData{Plot: p, From: from, To: to}
+		return newSVG("m", p, from, to, false)
 	},
 	"svgLabelled": func(p matrix.Plot, from, to string) svgData {
-		return svgData{Plot: p, From: from, To: to, Labels: true}
+		return newSVG("m", p, from, to, true)
 	},
 	"signed": func(v float64) string {
 		if v > 0 {
@@ -267,7 +267,10 @@ func serve(w http.ResponseWriter, r *http.Request, h func(http.ResponseWriter, *
 		return
 	}
 	var v *store.ValidationError
+	var qe *queryParamError
 	switch {
+	case errors.As(err, &qe):
+		problem(w, r, http.StatusBadRequest, "Bad address", "The address's "+qe.Param+" cannot be used: "+qe.Message+".")
 	case errors.Is(err, errNotFound) || errors.Is(err, store.ErrNotFound):
 		problem(w, r, http.StatusNotFound, "Not found", "There is no such page in Challenge the Gap, or it belongs elsewhere.")
 	case errors.Is(err, errForbidden):
