@@ -63,7 +63,7 @@ func TestDotsSVG(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := b.String()
-	for _, want := range []string{`data-testid="split-x"`, `data-testid="split-y"`, `aria-labelledby="m-title m-desc"`, ">1 → 1</text>"} {
+	for _, want := range []string{`data-testid="split-x"`, `data-testid="split-y"`, `aria-labelledby="m-title m-desc"`, ">2 → 1</text>", ">0 → 1</text>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the drawing lacks %s:\n%s", want, page)
 		}
