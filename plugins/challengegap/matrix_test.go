@@ -129,6 +129,22 @@ func TestClusterMatrixIsPseudonymousAndSuppressesSmallCounts(t *testing.T) {
 		if n := strings.Count(page, `data-to="1"`); n != 10 {
 			t.Fatalf("%d pupils drawn at March, want A's 5 on the combined drawing and 5 on A's own", n)
 		}
+		// The legend names each school drawn with its marker; the quadrant
+		// tables count A's five: at the baseline (attitude 40) four behind and
+		// A2 at no gap, at March (attitude 60) three behind and A1 and A2 at
+		// or past no gap; A has its own small drawing; B (too few) is in none.
+		mustContain(t, "the cluster matrix's legend and quadrants", page, `data-testid="matrix-legend"`, "A: Alder Primary School (circle)",
+			`data-testid="quadrants"`, `<th scope="row">gap below 0, attitude 50 or more</th><td>0</td><td>3</td>`,
+			`<th scope="row">gap 0 or more, attitude 50 or more</th><td>0</td><td>2</td>`, `<th scope="row">gap below 0, attitude below 50</th><td>4</td><td>0</td>`, "How many of the 5 pupils with both values moved",
+			`data-testid="small-multiples"`, "<h3>A: Alder Primary School</h3>", "<title>A1: gap ")
+		mustNotContain(t, "the cluster matrix's legend", page, "B: Birch Academy (")
+		// Filtered to one school: only it; a school not drawn here is a 400 naming the parameter.
+		only := c.page(mathsID, cluster+"/matrix?from=0&to=1&school="+id(plugintest.SchoolA))
+		mustContain(t, "the cluster matrix of one school", only, `<option value="`+id(plugintest.SchoolA)+`" selected>A: Alder Primary School</option>`, ">A5</text>")
+		mustNotContain(t, "the cluster matrix of one school", only, `data-testid="small-multiples"`)
+		if st, body := c.status(mathsID, "GET", cluster+"/matrix?school=abc", nil); st != http.StatusBadRequest || !strings.Contains(body, "school") {
+			t.Fatalf("a bad school filter answered %d:\n%s", st, body)
+		}
 		// Swapped axes: the schools' mean change is of attitude across (A1's +20 among them).
 		page = c.page(mathsID, cluster+"/matrix?from=0&to=1&x=attitude&y=gap")
 		mustContain(t, "the cluster matrix on other axes", page, "Mean change of attitude</th>", "A1: attitude &#43;20, gap &#43;4 months")
