@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/challengepartners/upwards/plugins/sdk"
+	"github.com/challengepartners/upwards/plugins/sdk/ui"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
@@ -23,6 +24,7 @@ type gridRow struct {
 	AgeEquivalent, Attitude, Aspiration, Atten string
 	Gap                                        string
 	Problems                                   []rules.Problem
+	Last                                       *store.DataPoint // at the snapshot before, if any
 }
 
 // Level returns the row's attainment in reading, writing or maths.
@@ -47,7 +49,8 @@ type gridView struct {
 	Rows      []gridRow
 	Levels    []rules.ARE
 	CanChange bool
-	Bad       int // rows with problems
+	Bad       int    // rows with problems
+	LastLabel string // the snapshot before, whose values show beside the fields
 }
 
 func addSnapshot(w http.ResponseWriter, r *http.Request) error {
@@ -155,6 +158,9 @@ func snapshotPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Rows = append(v.Rows, row)
 	}
+	if err := withLast(v, cc.s, sn); err != nil {
+		return err
+	}
 	return render(w, r, sn.Label+" — "+v.School, "snapshot", v)
 }
 
@@ -244,6 +250,9 @@ func saveSnapshot(w http.ResponseWriter, r *http.Request) error {
 		v.Rows = append(v.Rows, row)
 		inputs = append(inputs, store.PointInput{PupilID: p.GetId(), Values: d, GapMonths: gap})
 	}
+	if err := withLast(v, cc.s, sn); err != nil {
+		return err
+	}
 	if v.Bad > 0 {
 		return sdk.Render(w, r, http.StatusUnprocessableEntity, sn.Label+" — "+v.School, tmpl, "snapshot", v)
 	}
@@ -270,5 +279,6 @@ func saveSnapshot(w http.ResponseWriter, r *http.Request) error {
 	if err := audit(r, "snapshot.save", "snapshot", sn.ID, nil, map[string]any{"pupil_ids": ids}); err != nil {
 		return err
 	}
+	ui.Flash(w, sn.Label+" saved: "+strconv.Itoa(len(ids))+" "+pluralWord(len(ids), "pupil", "pupils")+".")
 	return redirect(w, r, snapshotPath(cc.school, sn.ID))
 }

@@ -189,6 +189,7 @@ func Routes() []Route {
 		{"POST", "/schools/:unit/cohort/:member/intervention", PermCohortWrite, unit, "unit", "Record whether a cohort pupil receives another intervention", setIntervention},
 		{"GET", "/schools/:unit/matrix", PermCohortRead, unit, "unit", "The school's matrix: its cohort's movement between two snapshots", schoolMatrix},
 		{"POST", "/schools/:unit/snapshots", PermCohortWrite, unit, "unit", "Add a termly snapshot after the baseline", addSnapshot},
+		{"GET", "/assets/grid.js", PermRead, anywhere, "", "The snapshot grid's script: pasting a block from a spreadsheet", gridScript},
 		{"GET", "/schools/:unit/snapshots/:snapshot", PermCohortRead, unit, "unit", "A snapshot's entry grid: one row per cohort pupil", snapshotPage},
 		{"POST", "/schools/:unit/snapshots/:snapshot", PermCohortWrite, unit, "unit", "Save a snapshot's grid (all rows or none)", saveSnapshot},
 		{"GET", "/schools/:unit/snapshots/:snapshot/csv", PermCohortRead, unit, "unit", "Download a snapshot as CSV", downloadSnapshot},
