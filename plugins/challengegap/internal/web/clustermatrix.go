@@ -50,9 +50,9 @@ type clusterMatrixView struct {
 	Rows       []pseudoRow
 	MinCount   int
 	NoSnapshot bool
-	Only       uint64       // the school the drawing is filtered to (query school), or 0
-	SVG        svgData      // the combined drawing
-	Multiples  []multiple   // for a whole cluster: one small drawing per school shown
+	Only       uint64     // the school the drawing is filtered to (query school), or 0
+	SVG        svgData    // the combined drawing
+	Multiples  []multiple // for a whole cluster: one small drawing per school shown
 }
 
 // MoversHTML is the list of movers: each pupil's pseudonym, the change on

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/challengepartners/upwards/plugins/sdk"
-	"github.com/challengepartners/upwards/plugins/sdk/ui"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
+	"github.com/challengepartners/upwards/plugins/sdk/ui"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
