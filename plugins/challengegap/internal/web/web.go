@@ -134,6 +134,8 @@ func Routes() []Route {
 		{"GET", "/", PermRead, anywhere, "", "The programme: years, your clusters and schools", home},
 		{"POST", "/years", PermManage, tenant, "", "Add a programme year", createYear},
 		{"GET", "/years/:year", PermRead, anywhere, "", "A programme year's clusters", yearPage},
+		{"GET", "/years/:year/overview", PermManage, tenant, "", "The programme year across all clusters: progress and figures (central team)", yearOverview},
+		{"GET", "/years/:year/overview/csv", PermManage, tenant, "", "Download the year's progress and figures as CSV", yearOverviewCSV},
 		{"POST", "/years/:year/clusters", PermManage, tenant, "", "Add a cluster to a programme year", createCluster},
 		{"GET", "/years/:year/edit", PermManage, tenant, "", "Correct or delete a programme year", editYearPage},
 		{"POST", "/years/:year/edit", PermManage, tenant, "", "Correct a programme year's label (until the first baseline)", updateYear},
