@@ -526,10 +526,14 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	b.link("//nav", "Challenge the Gap")
 	b.step("open the led cluster", chromedp.Click(chromedp.Search(fmt.Sprintf(`(//ul[@data-testid='led-clusters']/li[contains(., %s)]/a)[1]`, xpathLiteral("("+label+")")))))
 	b.link("//table[@data-testid='schools']", school)
-	if ok := b.eval(`(() => { const s = document.querySelector("[data-testid=trials] select[name=decision]"); const o = [...s.options].find(o => o.text === "Scale up across the school"); if (!o) return false; s.value = o.value; return true })()`); ok != "true" {
-		t.Fatalf("no Scale up decision offered:\n%s", b.outer("[data-testid=trials]"))
-	}
-	b.step("save the decision", chromedp.Click(chromedp.Search(`(//table[@data-testid='trials']//button[normalize-space()="Save"])[1]`)))
+	// The decision is taken on the trial's page, under its evidence in words.
+	b.link("//table[@data-testid='trials']", strategy)
+	b.sees("the trial's evidence", "than those who did not", "The statistics")
+	b.axe("the trial's page with the decision")
+	b.choose("decision", "Scale up across the school")
+	b.press("Save the decision")
+	b.sees("the decision saved", "Decision saved: Scale up across the school.")
+	b.link("", school)
 	b.link("", "Staff surveys")
 	b.link("//ul[@data-testid='survey-rounds']", roundName)
 	answerSurvey(b, func(key string) int {
