@@ -500,7 +500,12 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	if !slices.Equal(gotNames, want) {
 		t.Fatalf("the trial's pupils after the save: %v, want %v", gotNames, want)
 	}
-	b.sees("the trial's evidence", "Evidence", "The 3 cohort pupils receiving the strategy against the 3 who are not", "Change of the gap in months")
+	// The page leads with the evidence in words; the statistics open with a click.
+	b.sees("the trial's evidence", "Evidence", "than those who did not", "The statistics: groups, intervals and how to read them")
+	if _, err := chromedp.Run(b.ctx, chromedp.Click(chromedp.Search(`//details[@id="evidence"]/summary`))); err != nil {
+		t.Fatalf("open the statistics: %v", err)
+	}
+	b.sees("the trial's statistics", "The 3 cohort pupils receiving the strategy against the 3 who are not", "Change of the gap in months")
 	b.link("", school)
 	b.sees("the school page's trial", strategy)
 	if trials := b.outer("[data-testid=trials]"); !strings.Contains(trials, "<td>3</td>") {

@@ -187,6 +187,7 @@ func Routes() []Route {
 		{"GET", "/schools/:unit/cohort", PermCohortRead, unit, "unit", "A school's target cohort, with eligibility warnings", cohortPage},
 		{"POST", "/schools/:unit/cohort", PermCohortWrite, unit, "unit", "Add pupils to the target cohort (team member or leader)", addToCohort},
 		{"POST", "/schools/:unit/cohort/baseline", PermSchoolLead, unit, "unit", "Take the baseline: freeze the target cohort", freezeCohort},
+		{"GET", "/schools/:unit/cohort/:member", PermCohortRead, unit, "unit", "A cohort pupil: warnings, another intervention, taking out", cohortMemberPage},
 		{"POST", "/schools/:unit/cohort/:member/remove", PermCohortWrite, unit, "unit", "Take a pupil out of the target cohort", removeFromCohort},
 		{"POST", "/schools/:unit/cohort/:member/intervention", PermCohortWrite, unit, "unit", "Record whether a cohort pupil receives another intervention", setIntervention},
 		{"GET", "/schools/:unit/matrix", PermCohortRead, unit, "unit", "The school's matrix: its cohort's movement between two snapshots", schoolMatrix},
