@@ -118,14 +118,22 @@ func TestClusterMatrixIsPseudonymousAndSuppressesSmallCounts(t *testing.T) {
 
 		// Age-equivalent scores 10 months up while the pupils grew about 5
 		// months older: A's gap closed by 4.6 months on average (Amara, A1, by 4).
+		// Tom, a teacher at A who may read A's cohort, sees A's pupils named
+		// beside their pseudonyms (two Host calls: Authorize, then A's pupils'
+		// names); no other school's.
 		before := len(h.Host.Calls())
 		page := c.page(mathsID, cluster+"/matrix?from=0&to=1")
-		if calls := h.Host.Calls()[before:]; len(calls) != 1 || calls[0].Method != "Authorize" {
-			t.Fatalf("the cluster matrix made Host calls %+v, want one Authorize", calls)
+		if calls := h.Host.Calls()[before:]; len(calls) != 2 || calls[0].Method != "Authorize" || calls[1].Method != "GetPupils" {
+			t.Fatalf("the cluster matrix made Host calls %+v, want Authorize and GetPupils", calls)
 		}
 		mustContain(t, "the cluster matrix", page, `data-testid="matrix"`, "Baseline to March", ">A1</text>", ">A5</text>",
-			"<td>Alder Primary School</td><td>5</td><td>4.6</td>", "<td>Birch Academy</td><td>fewer than 5</td>", "A1: gap &#43;4 months, attitude &#43;20")
-		mustNotContain(t, "the cluster matrix", page, "Amara", "Chen", "Dara", "Eli Testpupil", ">B1</text>")
+			"<td>Alder Primary School</td><td>5</td><td>4.6</td>", "<td>Birch Academy</td><td>fewer than 5</td>", "A1 (Amara Testpupil): gap &#43;4 months, attitude &#43;20",
+			"<title>A1 (Amara Testpupil): gap ")
+		// Bea, head of B, may not read A's cohort: A's pupils are pseudonyms only.
+		bea := c.page(headBID, cluster+"/matrix?from=0&to=1")
+		mustContain(t, "the cluster matrix for B's head", bea, "A1: gap &#43;4 months, attitude &#43;20", "<title>A1: gap ")
+		mustNotContain(t, "the cluster matrix for B's head", bea, "Amara", "Chen", "Testpupil")
+		mustNotContain(t, "the cluster matrix", page, "Dara", "Eli Testpupil", ">B1</text>", ">Amara")
 		if n := strings.Count(page, `data-to="1"`); n != 10 {
 			t.Fatalf("%d pupils drawn at March, want A's 5 on the combined drawing and 5 on A's own", n)
 		}
@@ -136,7 +144,7 @@ func TestClusterMatrixIsPseudonymousAndSuppressesSmallCounts(t *testing.T) {
 		mustContain(t, "the cluster matrix's legend and quadrants", page, `data-testid="matrix-legend"`, "A: Alder Primary School (circle)",
 			`data-testid="quadrants"`, `<th scope="row">gap below 0, attitude 50 or more</th><td>0</td><td>3</td>`,
 			`<th scope="row">gap 0 or more, attitude 50 or more</th><td>0</td><td>2</td>`, `<th scope="row">gap below 0, attitude below 50</th><td>4</td><td>0</td>`, "How many of the 5 pupils with both values moved",
-			`data-testid="small-multiples"`, "<h3>A: Alder Primary School</h3>", "<title>A1: gap ")
+			`data-testid="small-multiples"`, "<h3>A: Alder Primary School</h3>", "<title>A1 (Amara Testpupil): gap ")
 		mustNotContain(t, "the cluster matrix's legend", page, "B: Birch Academy (")
 		// Filtered to one school: only it; a school not drawn here is a 400 naming the parameter.
 		only := c.page(mathsID, cluster+"/matrix?from=0&to=1&school="+id(plugintest.SchoolA))
@@ -147,7 +155,7 @@ func TestClusterMatrixIsPseudonymousAndSuppressesSmallCounts(t *testing.T) {
 		}
 		// Swapped axes: the schools' mean change is of attitude across (A1's +20 among them).
 		page = c.page(mathsID, cluster+"/matrix?from=0&to=1&x=attitude&y=gap")
-		mustContain(t, "the cluster matrix on other axes", page, "Mean change of attitude</th>", "A1: attitude &#43;20, gap &#43;4 months")
+		mustContain(t, "the cluster matrix on other axes", page, "Mean change of attitude</th>", "A1 (Amara Testpupil): attitude &#43;20, gap &#43;4 months")
 		// A trio of A, B and D draws the same (B is still too small); a head
 		// outside the trio's schools is refused.
 		c.post(plugintest.HeadID, cluster+"/trios", form("name", "Trio North", "lead_school", id(plugintest.SchoolA),

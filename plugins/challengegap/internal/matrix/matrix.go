@@ -35,7 +35,8 @@ type Value struct{ X, Y float64 }
 type Dot struct {
 	Label    string
 	From, To *Value
-	Group    int // the dot's group (a school of a cluster): its colour and marker
+	Group    int    // the dot's group (a school of a cluster): its colour and marker
+	Name     string // the pupil's name beside a pseudonym, where the viewer may see it
 }
 
 // Pos is a place on the drawing, in pixels from the top left.
@@ -53,6 +54,7 @@ type Placed struct {
 	Position Pos     // where the label goes: To, or From when To is unknown
 	Group    int     // the Dot's group
 	Was, Is  *Value  // the values at the two snapshots (nil: not recorded)
+	Name     string  // the Dot's name, if any
 
 	// Set by PlaceLabels: the label's box, when it found room for it.
 	LabelBox   Box
@@ -95,7 +97,7 @@ func Layout(x, y Axis, width, height float64, dots []Dot) Plot {
 		p.ZeroX, p.HasZeroX = p.px(0), true
 	}
 	for i, d := range dots {
-		pl := Placed{Label: d.Label, Number: i + 1, Group: d.Group, Was: d.From, Is: d.To}
+		pl := Placed{Label: d.Label, Number: i + 1, Group: d.Group, Was: d.From, Is: d.To, Name: d.Name}
 		if d.From != nil {
 			pos, c := p.place(*d.From)
 			pl.From, pl.Clamped = &pos, c

@@ -51,6 +51,7 @@ type clusterMatrixView struct {
 	MinCount   int
 	NoSnapshot bool
 	Only       uint64     // the school the drawing is filtered to (query school), or 0
+	Named      bool       // some pupils are named: the viewer may read their school's cohort
 	SVG        svgData    // the combined drawing
 	Multiples  []multiple // for a whole cluster: one small drawing per school shown
 }
@@ -66,7 +67,11 @@ func (v clusterMatrixView) MoversHTML() template.HTML {
 	var b strings.Builder
 	b.Grow(len(v.Movers) * 120)
 	for _, m := range v.Movers {
-		b.WriteString("<li>" + esc(m.Label) + ": " + x + " " + esc(signedText(m.DX)) + xu + ", " + y + " " + esc(signedText(m.DY)) + yu)
+		label := m.Label
+		if m.Name != "" {
+			label += " (" + m.Name + ")"
+		}
+		b.WriteString("<li>" + esc(label) + ": " + x + " " + esc(signedText(m.DX)) + xu + ", " + y + " " + esc(signedText(m.DY)) + yu)
 		if len(m.Strategies) > 0 {
 			b.WriteString("; received: " + esc(strings.Join(m.Strategies, ", ")))
 		} else {
@@ -147,14 +152,21 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 	for _, id := range schools {
 		checks = append(checks, sdk.Check{Permission: PermSchoolWork, UnitID: id})
 	}
+	for _, id := range schools { // whose pupils the viewer may see by name
+		checks = append(checks, sdk.Check{Permission: PermCohortRead, UnitID: id})
+	}
 	ok, err := sdk.HostFrom(ctx).Authorize(ctx, checks...)
 	if err != nil {
 		return err
 	}
 	acc := leadsOf(c, userID(r))
 	allowed := ok[0] || acc.CanLead()
-	for _, o := range ok[1:] {
+	for _, o := range ok[1 : 1+len(schools)] {
 		allowed = allowed || o
+	}
+	named := map[uint64]bool{}
+	for i, id := range schools {
+		named[id] = ok[1+len(schools)+i]
 	}
 	if !allowed {
 		return errForbidden
@@ -185,21 +197,26 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 	if err != nil {
 		return err
 	}
-	names, err := s.Schools(schools...)
+	names, err := ownPupilNames(r, points, named)
 	if err != nil {
 		return err
 	}
-	sort.Slice(schools, func(i, j int) bool { return nameOr(names, schools[i]) < nameOr(names, schools[j]) })
+	v.Named = len(names) > 0
+	schoolNames, err := s.Schools(schools...)
+	if err != nil {
+		return err
+	}
+	sort.Slice(schools, func(i, j int) bool { return nameOr(schoolNames, schools[i]) < nameOr(schoolNames, schools[j]) })
 	var dots []matrix.Dot
 	var strategies [][]string
 	for i, school := range schools {
-		sum := schoolSummary{ID: school, Group: i, Letter: letter(i), Name: nameOr(names, school)}
+		sum := schoolSummary{ID: school, Group: i, Letter: letter(i), Name: nameOr(schoolNames, school)}
 		var sd []matrix.Dot
 		var ss [][]string
 		var change float64
 		both := 0
 		for j, pp := range points[school] {
-			d := matrix.Dot{Label: sum.Letter + strconv.Itoa(j+1), From: v.Axes.valueOf(pp.From), To: v.Axes.valueOf(pp.To), Group: i}
+			d := matrix.Dot{Label: sum.Letter + strconv.Itoa(j+1), From: v.Axes.valueOf(pp.From), To: v.Axes.valueOf(pp.To), Group: i, Name: names[pp.PupilID]}
 			if d.From == nil && d.To == nil {
 				continue
 			}

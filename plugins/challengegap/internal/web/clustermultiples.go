@@ -6,7 +6,10 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/challengepartners/upwards/plugins/sdk"
+
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/matrix"
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
 
 // multiple is one school's small drawing beside a cluster's combined one.
@@ -84,4 +87,35 @@ type legendItem struct {
 	Swatch template.HTML
 	School schoolSummary
 	Shape  string
+}
+
+// ownPupilNames reads from the Host the names of the pupils of the schools
+// whose cohort the viewer may read (named), to show beside their
+// pseudonyms; one call, none when the viewer may read no school's.
+func ownPupilNames(r *http.Request, points map[uint64][]store.PupilPoints, named map[uint64]bool) (map[uint64]string, error) {
+	var ids, schools []uint64
+	for school, ok := range named {
+		if !ok {
+			continue
+		}
+		schools = append(schools, school)
+		for _, pp := range points[school] {
+			ids = append(ids, pp.PupilID)
+		}
+	}
+	out := map[uint64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	ctx := r.Context()
+	pupils, err := sdk.HostFrom(ctx).Pupils(ctx, ids, schools)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pupils {
+		if named[p.GetSchoolId()] {
+			out[p.GetId()] = p.GetGivenName() + " " + p.GetFamilyName()
+		}
+	}
+	return out, nil
 }

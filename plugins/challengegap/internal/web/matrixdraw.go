@@ -142,6 +142,8 @@ func (d svgData) title(p matrix.Placed) string {
 	label := p.Label
 	if !d.Labels {
 		label = strconv.Itoa(p.Number) + ". " + p.Label
+	} else if p.Name != "" {
+		label += " (" + p.Name + ")"
 	}
 	return label + ": " + d.Plot.X.Short + " " + val(p.Was, true) + " → " + val(p.Is, true) + d.Plot.X.Unit +
 		"; " + d.Plot.Y.Short + " " + val(p.Was, false) + " → " + val(p.Is, false) + d.Plot.Y.Unit
