@@ -28,7 +28,7 @@ const dotR = 6
 // PlaceLabels places the label text(d) of every drawn dot of p, setting
 // each dot's Label box and LabelShown.
 func (p *Plot) PlaceLabels(text func(Placed) string) {
-	var taken []Box
+	taken := append([]Box(nil), p.Reserved...)
 	for _, d := range p.Dots {
 		for _, at := range []*Pos{d.From, d.To} {
 			if at != nil {

@@ -104,3 +104,19 @@ func TestPlaceLabelsCrowd(t *testing.T) {
 		}
 	}
 }
+
+// A reserved place (the quadrants' counts in a corner) keeps labels off it.
+func TestPlaceLabelsKeepsOffReserved(t *testing.T) {
+	dots := []Dot{{Label: "A1", To: &Value{X: -35, Y: 97}}} // by the top left corner
+	p := Layout(GapAxis, AttitudeAxis, 720, 480, dots)
+	p.PlaceLabels(labelOf)
+	free := p.Dots[0].LabelBox
+	if !p.Dots[0].LabelShown {
+		t.Fatal("no room for a lone label")
+	}
+	p.Reserved = []Box{free}
+	p.PlaceLabels(labelOf)
+	if p.Dots[0].LabelShown && p.Dots[0].LabelBox.overlaps(free) {
+		t.Errorf("the label %v overlaps the reserved %v", p.Dots[0].LabelBox, free)
+	}
+}

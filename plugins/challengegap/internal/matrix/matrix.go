@@ -78,6 +78,7 @@ type Plot struct {
 	ZeroX         float64 // pixels of X = 0 (the line of no gap), when strictly within the axis
 	HasZeroX      bool
 	Dots          []Placed
+	Reserved      []Box // places labels must keep clear of (the quadrants' counts)
 }
 
 // dotGap is how far short of the To dot an arrow stops, in pixels.

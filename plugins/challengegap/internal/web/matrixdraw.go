@@ -26,8 +26,16 @@ type svgData struct {
 func newSVG(id string, p matrix.Plot, from, to string, labels bool) svgData {
 	d := svgData{ID: id, Plot: p, From: from, To: to, Labels: labels}
 	d.Plot.Dots = append([]matrix.Placed(nil), p.Dots...) // placing labels must not change the caller's plot
-	d.Plot.PlaceLabels(d.labelText)
 	d.Quads = newQuadView(d.Plot, from, to)
+	for _, q := range d.Quads.Rows { // keep labels off the corners' counts ("12 → 15")
+		w, h := matrix.LabelSize(len([]rune(strconv.Itoa(q.From) + " → " + strconv.Itoa(q.To))))
+		b := matrix.Box{X: q.TextX, Y: q.TextY - 10, W: w, H: h}
+		if q.TextAnchor == "end" {
+			b.X -= w
+		}
+		d.Plot.Reserved = append(d.Plot.Reserved, b)
+	}
+	d.Plot.PlaceLabels(d.labelText)
 	return d
 }
 
