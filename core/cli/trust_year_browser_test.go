@@ -368,6 +368,12 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	b.fill("b-taken-on", baselineOn)
 	b.press("Take the baseline and freeze the cohort")
 	b.sees("the frozen cohort", "Baseline taken on", "the cohort is frozen", "Baseline — "+baselineOn)
+	b.axe("the frozen cohort's compact table")
+	// A pupil's changes are on the pupil's own page.
+	b.link("//table[@data-testid='members']", "Change or take out: "+names[0])
+	b.sees("a cohort pupil's page", names[0], "Warnings", "Take out of the cohort", "Reason (needed: the baseline is taken)")
+	b.axe("a cohort pupil's page")
+	b.link("", "Target cohort of "+school)
 
 	// The first workshop, dated, with its attendance (the lead's work).
 	b.link("", school)
