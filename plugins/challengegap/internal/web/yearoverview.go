@@ -44,18 +44,19 @@ type figure struct {
 	Value string // "4.9", "61"
 	N     int
 	Shown bool
+	Min   int // MinCount
 }
 
 func (v yearOverviewView) gap(im evidence.Impact) figure {
-	return figure{Value: strconv.FormatFloat(im.MeanGapClosed, 'f', 1, 64), N: im.GapPupils, Shown: im.GapPupils >= MinCount}
+	return figure{Value: strconv.FormatFloat(im.MeanGapClosed, 'f', 1, 64), N: im.GapPupils, Shown: im.GapPupils >= MinCount, Min: MinCount}
 }
 
 func (v yearOverviewView) belowFrom(im evidence.Impact) figure {
-	return figure{Value: strconv.FormatFloat(im.PercentBelowFrom(), 'f', 0, 64), N: im.AssessedFrom, Shown: im.AssessedFrom >= MinCount}
+	return figure{Value: strconv.FormatFloat(im.PercentBelowFrom(), 'f', 0, 64), N: im.AssessedFrom, Shown: im.AssessedFrom >= MinCount, Min: MinCount}
 }
 
 func (v yearOverviewView) belowTo(im evidence.Impact) figure {
-	return figure{Value: strconv.FormatFloat(im.PercentBelowTo(), 'f', 0, 64), N: im.AssessedTo, Shown: im.AssessedTo >= MinCount}
+	return figure{Value: strconv.FormatFloat(im.PercentBelowTo(), 'f', 0, 64), N: im.AssessedTo, Shown: im.AssessedTo >= MinCount, Min: MinCount}
 }
 
 // Gap, BelowFrom and BelowTo are the template's figures of a cluster or the programme.
