@@ -139,7 +139,7 @@ func BenchmarkClusterMatrix(b *testing.B) {
 	// Warm both pages (the plugin process starts on first use).
 	w.get(b, "/")
 	_, page := w.get(b, w.matrix)
-	pupils := strings.Count(page, `r="5" fill="#1f5f8b"`)
+	pupils := strings.Count(page, `data-to="1"`) / 2 // the combined drawing and the schools' small ones
 	schools := len(regexp.MustCompile(`<tr><td>[A-Z]</td>`).FindAllString(page, -1))
 	if !strings.Contains(page, "Baseline to July") || pupils == 0 {
 		b.Fatalf("the matrix page does not compare the baseline with July, or draws nobody:\n%.500s", page)

@@ -20,7 +20,7 @@ import (
 )
 
 // filledDots are the places of the filled (latest snapshot) dots of a matrix drawing.
-var filledDots = regexp.MustCompile(`<circle cx="([\d.]+)" cy="([\d.]+)" r="5" fill="#1f5f8b"`)
+var filledDots = regexp.MustCompile(`<circle cx="([\d.]+)" cy="([\d.]+)" r="5" fill="#0072B2"`)
 
 // openBrowser starts headless Chromium with the project's flags, opens url
 // in it, and returns the browser's context with timeout for the test's
@@ -111,7 +111,7 @@ func browserTeamMemberMovesADot(t *testing.T, d storage.Dialect, plugins string)
 	before, page := matrixSVG()
 	browsertest.Axe(bctx, t, "the school's matrix")
 	dotsBefore := filledDots.FindAllStringSubmatch(before, -1)
-	if len(dotsBefore) < 5 || !strings.Contains(before, `marker-end="url(#arrowhead)"`) {
+	if len(dotsBefore) < 5 || !strings.Contains(before, `marker-end="url(#m-arrow-`) {
 		t.Fatalf("the demo matrix shows %d dots and no arrow:\n%s", len(dotsBefore), before)
 	}
 	march := regexp.MustCompile(`<option value="(\d+)"[^>]*>March</option>`).FindStringSubmatch(page)

@@ -127,7 +127,7 @@ func demoRunsChallengeTheGap(t *testing.T, d storage.Dialect, plugins string) {
 			if status != http.StatusOK {
 				t.Fatalf("%s: cluster %s matrix %d", tc.slug, id, status)
 			}
-			arrows, dots := strings.Count(page, `marker-end="url(#arrowhead)"`), strings.Count(page, "<circle")
+			arrows, dots := strings.Count(page, `marker-end="url(#m-arrow-`), strings.Count(page, "<g data-dot=")
 			if arrows < 5 || dots < 10 {
 				t.Errorf("%s: cluster %s matrix has %d arrows and %d dots: no movement on first run", tc.slug, id, arrows, dots)
 			}

@@ -209,9 +209,9 @@ func (b *trustBrowser) fillGrid(rows []yearGridRow, values func(i int, r yearGri
 }
 
 var (
-	yearFilledDot = regexp.MustCompile(`<circle cx="[\d.]+" cy="[\d.]+" r="5" fill="#1f5f8b"`)
+	yearFilledDot = regexp.MustCompile(`<circle cx="[\d.]+" cy="[\d.]+" r="5" fill="#0072B2"`)
 	yearHollowDot = regexp.MustCompile(`<circle cx="[\d.]+" cy="[\d.]+" r="5" fill="#ffffff"`)
-	yearArrow     = regexp.MustCompile(`marker-end="url\(#arrowhead\)"`)
+	yearArrow     = regexp.MustCompile(`marker-end="url\(#m-arrow-\d+\)"`)
 )
 
 // The issue's acceptance: on `make run`, the demo's trust tenant (which
@@ -368,6 +368,12 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	b.fill("b-taken-on", baselineOn)
 	b.press("Take the baseline and freeze the cohort")
 	b.sees("the frozen cohort", "Baseline taken on", "the cohort is frozen", "Baseline — "+baselineOn)
+	b.axe("the frozen cohort's compact table")
+	// A pupil's changes are on the pupil's own page.
+	b.link("//table[@data-testid='members']", "Change or take out: "+names[0])
+	b.sees("a cohort pupil's page", names[0], "Warnings", "Take out of the cohort", "Reason (needed: the baseline is taken)")
+	b.axe("a cohort pupil's page")
+	b.link("", "Target cohort of "+school)
 
 	// The first workshop, dated, with its attendance (the lead's work).
 	b.link("", school)
@@ -414,13 +420,23 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	b.choose("s-label", "October")
 	b.fill("s-taken-on", octoberOn)
 	b.press("Add snapshot")
-	b.sees("the October grid", "October", "taken on "+octoberOn)
-	b.fillGrid(b.grid(), func(i int, r yearGridRow) ([3]string, int, int, int, string) {
+	b.sees("the October grid", "October", "taken on "+octoberOn, "Under each field: the pupil's value at Baseline.", "last: Below", "last: 90")
+	// The teacher pastes October's values as a block copied from a
+	// spreadsheet (tab-separated, a line a pupil) into the first pupil's
+	// reading: the grid's script fills every row and says so.
+	var block strings.Builder
+	for i, r := range b.grid() {
+		are := []string{"Below", "at", "At"}
 		if i%2 == 0 { // half reach ARE in every subject
-			return [3]string{"at", "at", "above"}, ageOf(r) + 4 + i, 50 + 5*i, 60, "95"
+			are = []string{"at", "At", "above"}
 		}
-		return [3]string{"below", "at", "at"}, ageOf(r) + 4 + i, 50 + 5*i, 60, "95"
-	})
+		fmt.Fprintf(&block, "%s\t%s\t%s\t%d\t%d\t60\t95\n", are[0], are[1], are[2], ageOf(r)+4+i, 50+5*i)
+	}
+	b.paste(`select[name^="reading_"]`, block.String())
+	b.sees("the pasted grid", "Pasted 42 values for 6 pupils. Check them, then save the snapshot.")
+	b.axe("the October grid, pasted")
+	b.press("Save the snapshot")
+	b.sees("the saved October grid", "October saved: 6 pupils.")
 	oct := b.grid()
 	// The months of gap closed, from the gaps the grids show.
 	closed := 0
@@ -451,6 +467,12 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	if !strings.Contains(svg, "<title") || !strings.Contains(svg, "Baseline to October") {
 		t.Fatalf("the drawing has no title comparing the baseline and October:\n%s", svg)
 	}
+	// The quadrants: the six pupils counted at both snapshots, and how many moved from each to each.
+	quads := b.outer("[data-testid=quadrants]")
+	if got := quadrantTotal(quads); got != [2]int{6, 6} {
+		t.Fatalf("the quadrant table counts %v pupils at the baseline and October, want 6 and 6:\n%s", got, quads)
+	}
+	b.sees("the school's matrix", "Quadrants", "How many of the 6 pupils with both values moved from each quadrant at Baseline (rows) to each at October (columns)")
 	table := b.outer("[data-testid=matrix-table]")
 	for _, n := range names {
 		if !strings.Contains(table, n) {
@@ -484,7 +506,12 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	if !slices.Equal(gotNames, want) {
 		t.Fatalf("the trial's pupils after the save: %v, want %v", gotNames, want)
 	}
-	b.sees("the trial's evidence", "Evidence", "The 3 cohort pupils receiving the strategy against the 3 who are not", "Change of the gap in months")
+	// The page leads with the evidence in words; the statistics open with a click.
+	b.sees("the trial's evidence", "Evidence", "than those who did not", "The statistics: groups, intervals and how to read them")
+	if _, err := chromedp.Run(b.ctx, chromedp.Click(chromedp.Search(`//details[@id="evidence"]/summary`))); err != nil {
+		t.Fatalf("open the statistics: %v", err)
+	}
+	b.sees("the trial's statistics", "The 3 cohort pupils receiving the strategy against the 3 who are not", "Change of the gap in months")
 	b.link("", school)
 	b.sees("the school page's trial", strategy)
 	if trials := b.outer("[data-testid=trials]"); !strings.Contains(trials, "<td>3</td>") {
@@ -510,10 +537,14 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	b.link("//nav", "Challenge the Gap")
 	b.step("open the led cluster", chromedp.Click(chromedp.Search(fmt.Sprintf(`(//ul[@data-testid='led-clusters']/li[contains(., %s)]/a)[1]`, xpathLiteral("("+label+")")))))
 	b.link("//table[@data-testid='schools']", school)
-	if ok := b.eval(`(() => { const s = document.querySelector("[data-testid=trials] select[name=decision]"); const o = [...s.options].find(o => o.text === "Scale up across the school"); if (!o) return false; s.value = o.value; return true })()`); ok != "true" {
-		t.Fatalf("no Scale up decision offered:\n%s", b.outer("[data-testid=trials]"))
-	}
-	b.step("save the decision", chromedp.Click(chromedp.Search(`(//table[@data-testid='trials']//button[normalize-space()="Save"])[1]`)))
+	// The decision is taken on the trial's page, under its evidence in words.
+	b.link("//table[@data-testid='trials']", strategy)
+	b.sees("the trial's evidence", "than those who did not", "The statistics")
+	b.axe("the trial's page with the decision")
+	b.choose("decision", "Scale up across the school")
+	b.press("Save the decision")
+	b.sees("the decision saved", "Decision saved: Scale up across the school.")
+	b.link("", school)
 	b.link("", "Staff surveys")
 	b.link("//ul[@data-testid='survey-rounds']", roundName)
 	answerSurvey(b, func(key string) int {
@@ -544,20 +575,46 @@ func TestBrowserTrustRunsAProgrammeYear(t *testing.T) {
 	b.link("", cluster)
 	namesNoPupil(t, "the cluster's page", b.text(), names)
 	b.link("", "The cluster's matrix")
-	cm := b.sees("the cluster's matrix", "never by name", "A1", "A6")
+	cm := b.sees("the cluster's matrix", "by school letter and number", "A1", "A6", "Legend", "A: "+school+" (circle)", "Quadrants", "School by school")
 	if n := len(yearFilledDot.FindAllString(b.outer("[data-testid=matrix]"), -1)); n != 6 {
 		t.Fatalf("the cluster's matrix draws %d pupils, want 6", n)
 	}
-	namesNoPupil(t, "the cluster's matrix", cm+b.outer("main"), names)
+	if legend := b.outer("[data-testid=matrix-legend]"); !strings.Contains(legend, school) || !strings.Contains(legend, `aria-hidden="true"`) {
+		t.Fatalf("the cluster's matrix legend:\n%s", legend)
+	}
+	if got := quadrantTotal(b.outer("[data-testid=quadrants]")); got != [2]int{6, 6} {
+		t.Fatalf("the cluster's quadrant table counts %v pupils, want 6 and 6", got)
+	}
+	b.axe("the cluster's matrix")
+	// The head may read the school's cohort: its pupils are named beside their pseudonyms.
+	namedBesidePseudonyms(t, "the cluster's matrix", cm, names)
 	b.link("", cluster)
 	b.link("//table[@data-testid='trios']", trio)
 	tm := b.sees("the trio's matrix", "The matrix of "+trio, "A1")
-	namesNoPupil(t, "the trio's matrix", tm+b.outer("main"), names)
+	namedBesidePseudonyms(t, "the trio's matrix", tm, names)
 	b.link("", cluster)
 	b.link("", "The cluster's report")
 	cr := b.sees("the cluster's report", "Aggregates only", wantClosed, roundName, "suppressed")
 	b.axe("the cluster's report")
 	namesNoPupil(t, "the cluster's report", cr+b.outer("main"), names)
+	b.logOut()
+
+	// 5. The trust's admin, who manages the programme as the central team
+	// does: the year across all clusters, with the cluster's progress and
+	// the programme's figures (the same months closed as the report).
+	b.logIn("admin@northstar.example.org")
+	b.link("//nav", "Challenge the Gap")
+	b.link("", label)
+	b.link("", "The year across all clusters")
+	yp := b.sees("the year across all clusters", "The programme's figures", "Each cluster's progress", cluster, "Download these numbers as CSV")
+	progress := b.outer("[data-testid=year-progress]")
+	for _, want := range []string{strings.Replace(wantClosed, " months (n = ", " (", 1), "2 of 2</td>", "1 of 1</td>"} {
+		if !strings.Contains(progress, want) {
+			t.Fatalf("the year's progress lacks %q:\n%s", want, progress)
+		}
+	}
+	namesNoPupil(t, "the year across all clusters", yp+b.outer("main"), names)
+	b.axe("the year across all clusters")
 	b.logOut()
 
 	if d := time.Since(started); d > 90*time.Second {
@@ -603,6 +660,44 @@ func namesNoPupil(t *testing.T, where, page string, names []string) {
 	for _, n := range names {
 		if strings.Contains(page, n) {
 			t.Fatalf("%s names the pupil %s", where, n)
+		}
+	}
+}
+
+// paste dispatches a paste event carrying text, as a spreadsheet's copied
+// block arrives, on the first element matching css.
+func (b *trustBrowser) paste(css, text string) {
+	b.t.Helper()
+	ok := b.eval(fmt.Sprintf(`(() => { const el = document.querySelector(%s); if (!el) return false;
+		const dt = new DataTransfer(); dt.setData("text/plain", %s); el.focus();
+		return !el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: dt, bubbles: true, cancelable: true})) })()`, jsQuote(css), jsQuote(text)))
+	if ok != "true" {
+		b.t.Fatalf("pasting into %s: the page's script did not take the paste (%s):\n%s", css, ok, b.text())
+	}
+}
+
+// quadrantTotal adds up a quadrant table's two columns of counts.
+func quadrantTotal(table string) [2]int {
+	var got [2]int
+	for _, m := range regexp.MustCompile(`</th><td>(\d+)</td><td>(\d+)</td></tr>`).FindAllStringSubmatch(table, -1) {
+		a, _ := strconv.Atoi(m[1])
+		c, _ := strconv.Atoi(m[2])
+		got[0] += a
+		got[1] += c
+	}
+	return got
+}
+
+// namedBesidePseudonyms fails unless every name appears, and only in
+// brackets after a pseudonym ("A3 (Name)").
+func namedBesidePseudonyms(t *testing.T, where, page string, names []string) {
+	t.Helper()
+	for _, n := range names {
+		if !regexp.MustCompile(`[A-Z]+\d+ \(` + regexp.QuoteMeta(n) + `\)`).MatchString(page) {
+			t.Fatalf("%s does not name %s beside a pseudonym:\n%s", where, n, page)
+		}
+		if strings.Count(page, n) != strings.Count(page, "("+n+")") {
+			t.Fatalf("%s names %s other than beside a pseudonym:\n%s", where, n, page)
 		}
 	}
 }

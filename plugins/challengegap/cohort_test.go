@@ -23,7 +23,7 @@ func TestTargetCohortWithWarningsFrozenAtBaseline(t *testing.T) {
 			t.Fatalf("the cohort page made %d Host calls, want at most 3", n)
 		}
 		mustContain(t, "the candidates", page, "Amara Testpupil", "Ben Testpupil", "Gio Testpupil", `data-warning="not_disadvantaged"`,
-			`data-warning="exam_year"`, "In Y6, an exam year", "(Y6, Y11, Y13)")
+			`data-warning="exam_year"`, "⚠ exam year", "(Y6, Y11, Y13)", `data-testid="candidate-warnings"`)
 		mustNotContain(t, "the candidates", page, "Dara Testpupil") // B's pupil
 
 		// He adds three; Gio keeps the exam-year warning in the cohort.
@@ -58,9 +58,23 @@ func TestTargetCohortWithWarningsFrozenAtBaseline(t *testing.T) {
 
 		// Other intervention: recorded by the team, shown as a warning.
 		page = c.page(mathsID, cohort)
-		amara := firstID(t, page, `/cohort/(\d+)/intervention`)
+		// The cohort is one compact table: a pupil's changes are on the pupil's own page.
+		mustNotContain(t, "the compact cohort", page[strings.Index(page, `data-testid="members"`):strings.Index(page, "Choose pupils")], "<form")
+		amara := firstID(t, page, `/cohort/(\d+)\?year=1">Change or take out<span class="visually-hidden">: Amara Testpupil`)
+		own := c.page(mathsID, "/schools/"+id(plugintest.SchoolA)+"/cohort/"+amara+"?year=1")
+		mustContain(t, "Amara's page in the cohort", own, "<h1>Amara Testpupil</h1>", "/cohort/"+amara+"/intervention?year=1", "/cohort/"+amara+"/remove?year=1",
+			"Take out of the cohort", "Reason (optional)")
 		c.post(mathsID, "/schools/"+id(plugintest.SchoolA)+"/cohort/"+amara+"/intervention?year=1", form("other", "1"))
-		mustContain(t, "the intervention", c.page(mathsID, cohort), `data-warning="other_intervention"`)
+		page = c.page(mathsID, cohort)
+		mustContain(t, "the intervention", page, `data-warning="other_intervention"`, "⚠ other intervention", `data-testid="member-warnings"`,
+			"already receiving another intervention")
+		mustContain(t, "Amara's page after the intervention", c.page(mathsID, "/schools/"+id(plugintest.SchoolA)+"/cohort/"+amara+"?year=1"),
+			"Already receiving another intervention: its effect cannot be told apart")
+		// The trust leader reads the pupil's page without forms; another school's member is not found.
+		mustNotContain(t, "the trust leader's view of Amara", c.page(trustID, "/schools/"+id(plugintest.SchoolA)+"/cohort/"+amara+"?year=1"), `method="post"`)
+		if st, _ := c.status(headBID, "GET", "/schools/"+id(plugintest.SchoolB)+"/cohort/"+amara+"?year=1", nil); st != http.StatusNotFound {
+			t.Fatalf("Amara through B's cohort: %d", st)
+		}
 
 		// Only a school leader takes the baseline; then every change needs a reason.
 		if st, _ := c.status(mathsID, "POST", "/schools/"+id(plugintest.SchoolA)+"/cohort/baseline?year=1", form()); st != http.StatusNotFound {
@@ -69,6 +83,8 @@ func TestTargetCohortWithWarningsFrozenAtBaseline(t *testing.T) {
 		c.post(plugintest.HeadID, "/schools/"+id(plugintest.SchoolA)+"/cohort/baseline?year=1", form())
 		page = c.page(mathsID, cohort)
 		mustContain(t, "the frozen cohort", page, `data-testid="frozen"`)
+		mustContain(t, "Amara's page after the baseline", c.page(mathsID, "/schools/"+id(plugintest.SchoolA)+"/cohort/"+amara+"?year=1"),
+			"Reason (needed: the baseline is taken)", `name="reason" maxlength="1000" required`)
 		remove := "/schools/" + id(plugintest.SchoolA) + "/cohort/" + amara + "/remove?year=1"
 		if st, body := c.status(mathsID, "POST", remove, form()); st != http.StatusUnprocessableEntity || !strings.Contains(body, "say why") {
 			t.Fatalf("a change after the baseline without a reason: %d %s", st, body)

@@ -61,7 +61,7 @@ func TestDemoSeedBuildsAMovingProgrammeOnce(t *testing.T) {
 		}
 		// The matrix moves: Alder draws its pupils with arrows from the baseline to March.
 		m := c.page(plugintest.AdminID, "/clusters/1/matrix?from=0&to=2")
-		if n := strings.Count(m, `marker-end="url(#arrowhead)"`); n < 3 {
+		if n := strings.Count(m, `marker-end="url(#m-arrow-`); n < 3 {
 			t.Fatalf("%d arrows on the demo cluster's matrix:\n%s", n, m)
 		}
 		// The reports show the year's impact on first run: the staff survey

@@ -59,11 +59,21 @@ func TestTrialEvidenceComparesReceivedWithTheRest(t *testing.T) {
 			"<td>33% (1 of 3)</td><td>0% (0 of 3)</td><td>+33 points</td>",
 			"<td>100% (3 of 3)</td><td>0% (0 of 3)</td><td>+100 points</td><td>+21 points to +100 points</td>",
 			"At ARE: The interval is above zero: more of the pupils who received it are at ARE.",
+			// The page leads with the evidence in words; the statistics are a click away.
+			"Pupils who received it closed 3 more months of the gap than those who did not; the difference could be chance with groups this small. At March, 100% of them were at ARE against 0% of the others; the difference is clear.",
+			`<details id="evidence">`, "<summary>The statistics",
 			`<form method="get" action="/p/challengegap`+trial+`#evidence"`)
 		// Any two snapshots: the baseline with itself changes nobody's gap.
 		baseID := firstID(t, page, `<option value="(\d+)"[^>]*>Baseline`)
 		mustContain(t, "the baseline against itself", html.UnescapeString(c.page(mathsID, trial+"?from="+baseID+"&to="+baseID)),
 			"Every pupil's change is the same")
+		// The school's leader decides on the page of the evidence; a teacher sees no decision form.
+		mustNotContain(t, "the teacher's trial page", page, `data-testid="decide"`)
+		decided := c.do(plugintest.HeadID, "POST", trial, form("decision", "scale_up", "from", "trial"))
+		if loc := decided.GetHeaders(); decided.GetStatus() != http.StatusSeeOther || !hasHeader(decided, "X-Upwards-Flash", "Decision%20saved:%20Scale%20up%20across%20the%20school.") {
+			t.Fatalf("deciding on the trial's page: %d %v", decided.GetStatus(), loc)
+		}
+		mustContain(t, "the leader's trial page", c.page(plugintest.HeadID, trial), `data-testid="decide"`, `<option value="scale_up" selected>`)
 		if st, _ := c.status(centralID, "GET", trial, nil); st != http.StatusNotFound {
 			t.Fatalf("the central team reading a trial's evidence: %d", st)
 		}

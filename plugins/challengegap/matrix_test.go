@@ -41,7 +41,7 @@ func TestSchoolMatrixShowsMovementAndStrategies(t *testing.T) {
 		mustContain(t, "the matrix", page, `data-testid="matrix"`, "<title id=\"m-title\">Attainment gap (months) against Attitude to learning: Baseline to March</title>",
 			"Amara Testpupil: gap -2 → 2 months (&#43;4), attitude 55 → 70 (&#43;15); received: Learning journals",
 			"Chen Testpupil: gap -6 → -6 months (0), attitude 40 → 45 (&#43;5); no strategy recorded")
-		if n := strings.Count(page, `marker-end="url(#arrowhead)"`); n != 2 {
+		if n := strings.Count(page, `marker-end="url(#m-arrow-`); n != 2 {
 			t.Fatalf("%d arrows, want 2:\n%s", n, page)
 		}
 		if strings.Index(page, "Amara Testpupil: gap") > strings.Index(page, "Chen Testpupil: gap") {
@@ -55,8 +55,8 @@ func TestSchoolMatrixShowsMovementAndStrategies(t *testing.T) {
 		}
 		mustContain(t, "the matrix on other axes", page, "<title id=\"m-title\">Attitude to learning against Attainment gap (months): Baseline to March</title>",
 			"Amara Testpupil: attitude 55 → 70 (&#43;15), gap -2 → 2 months (&#43;4)", `<option value="attitude" selected>`)
-		if strings.Contains(page, "stroke-dasharray") || strings.Count(page, `marker-end="url(#arrowhead)"`) != 2 {
-			t.Fatalf("attitude across: a zero line, or not 2 arrows:\n%s", page)
+		if strings.Count(page, `marker-end="url(#m-arrow-`) != 2 {
+			t.Fatalf("attitude across: not 2 arrows:\n%s", page)
 		}
 		// Attendance was not recorded: nobody is drawn on it.
 		page = c.page(mathsID, a+"/matrix?year=1&x=attendance&y=attitude")
@@ -67,7 +67,7 @@ func TestSchoolMatrixShowsMovementAndStrategies(t *testing.T) {
 		// Comparing the baseline with itself: no arrow.
 		baseID := firstID(t, cohort, `/snapshots/(\d+)">Baseline`)
 		page = c.page(mathsID, a+"/matrix?year=1&from="+baseID+"&to="+baseID)
-		if n := strings.Count(page, `marker-end="url(#arrowhead)"`); n != 0 {
+		if n := strings.Count(page, `marker-end="url(#m-arrow-`); n != 0 {
 			t.Fatalf("%d arrows comparing a snapshot with itself", n)
 		}
 		// Pupil-level: the central team and the hub manager cannot see it.
@@ -118,20 +118,44 @@ func TestClusterMatrixIsPseudonymousAndSuppressesSmallCounts(t *testing.T) {
 
 		// Age-equivalent scores 10 months up while the pupils grew about 5
 		// months older: A's gap closed by 4.6 months on average (Amara, A1, by 4).
+		// Tom, a teacher at A who may read A's cohort, sees A's pupils named
+		// beside their pseudonyms (two Host calls: Authorize, then A's pupils'
+		// names); no other school's.
 		before := len(h.Host.Calls())
 		page := c.page(mathsID, cluster+"/matrix?from=0&to=1")
-		if calls := h.Host.Calls()[before:]; len(calls) != 1 || calls[0].Method != "Authorize" {
-			t.Fatalf("the cluster matrix made Host calls %+v, want one Authorize", calls)
+		if calls := h.Host.Calls()[before:]; len(calls) != 2 || calls[0].Method != "Authorize" || calls[1].Method != "GetPupils" {
+			t.Fatalf("the cluster matrix made Host calls %+v, want Authorize and GetPupils", calls)
 		}
 		mustContain(t, "the cluster matrix", page, `data-testid="matrix"`, "Baseline to March", ">A1</text>", ">A5</text>",
-			"<td>Alder Primary School</td><td>5</td><td>4.6</td>", "<td>Birch Academy</td><td>fewer than 5</td>", "A1: gap &#43;4 months, attitude &#43;20")
-		mustNotContain(t, "the cluster matrix", page, "Amara", "Chen", "Dara", "Eli Testpupil", ">B1</text>")
-		if n := strings.Count(page, `r="5" fill="#1f5f8b"/>`); n != 5 {
-			t.Fatalf("%d pupils drawn at March, want A's 5", n)
+			"<td>Alder Primary School</td><td>5</td><td>4.6</td>", "<td>Birch Academy</td><td>fewer than 5</td>", "A1 (Amara Testpupil): gap &#43;4 months, attitude &#43;20",
+			"<title>A1 (Amara Testpupil): gap ")
+		// Bea, head of B, may not read A's cohort: A's pupils are pseudonyms only.
+		bea := c.page(headBID, cluster+"/matrix?from=0&to=1")
+		mustContain(t, "the cluster matrix for B's head", bea, "A1: gap &#43;4 months, attitude &#43;20", "<title>A1: gap ")
+		mustNotContain(t, "the cluster matrix for B's head", bea, "Amara", "Chen", "Testpupil")
+		mustNotContain(t, "the cluster matrix", page, "Dara", "Eli Testpupil", ">B1</text>", ">Amara")
+		if n := strings.Count(page, `data-to="1"`); n != 10 {
+			t.Fatalf("%d pupils drawn at March, want A's 5 on the combined drawing and 5 on A's own", n)
+		}
+		// The legend names each school drawn with its marker; the quadrant
+		// tables count A's five: at the baseline (attitude 40) four behind and
+		// A2 at no gap, at March (attitude 60) three behind and A1 and A2 at
+		// or past no gap; A has its own small drawing; B (too few) is in none.
+		mustContain(t, "the cluster matrix's legend and quadrants", page, `data-testid="matrix-legend"`, "A: Alder Primary School (circle)",
+			`data-testid="quadrants"`, `<th scope="row">gap below 0, attitude 50 or more</th><td>0</td><td>3</td>`,
+			`<th scope="row">gap 0 or more, attitude 50 or more</th><td>0</td><td>2</td>`, `<th scope="row">gap below 0, attitude below 50</th><td>4</td><td>0</td>`, "How many of the 5 pupils with both values moved",
+			`data-testid="small-multiples"`, "<h3>A: Alder Primary School</h3>", "<title>A1 (Amara Testpupil): gap ")
+		mustNotContain(t, "the cluster matrix's legend", page, "B: Birch Academy (")
+		// Filtered to one school: only it; a school not drawn here is a 400 naming the parameter.
+		only := c.page(mathsID, cluster+"/matrix?from=0&to=1&school="+id(plugintest.SchoolA))
+		mustContain(t, "the cluster matrix of one school", only, `<option value="`+id(plugintest.SchoolA)+`" selected>A: Alder Primary School</option>`, ">A5</text>")
+		mustNotContain(t, "the cluster matrix of one school", only, `data-testid="small-multiples"`)
+		if st, body := c.status(mathsID, "GET", cluster+"/matrix?school=abc", nil); st != http.StatusBadRequest || !strings.Contains(body, "school") {
+			t.Fatalf("a bad school filter answered %d:\n%s", st, body)
 		}
 		// Swapped axes: the schools' mean change is of attitude across (A1's +20 among them).
 		page = c.page(mathsID, cluster+"/matrix?from=0&to=1&x=attitude&y=gap")
-		mustContain(t, "the cluster matrix on other axes", page, "Mean change of attitude</th>", "A1: attitude &#43;20, gap &#43;4 months")
+		mustContain(t, "the cluster matrix on other axes", page, "Mean change of attitude</th>", "A1 (Amara Testpupil): attitude &#43;20, gap &#43;4 months")
 		// A trio of A, B and D draws the same (B is still too small); a head
 		// outside the trio's schools is refused.
 		c.post(plugintest.HeadID, cluster+"/trios", form("name", "Trio North", "lead_school", id(plugintest.SchoolA),

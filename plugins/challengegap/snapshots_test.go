@@ -35,14 +35,23 @@ func TestSnapshotGridValidatesAndWorksOutTheGap(t *testing.T) {
 		if st != http.StatusUnprocessableEntity {
 			t.Fatalf("a bad grid: %d %s", st, body)
 		}
-		mustContain(t, "the refused grid", body, "2 rows have problems: nothing was saved", `data-field="age_equivalent"`,
-			`data-field="attendance"`, `name="attendance_1002" value="abc"`, `<option value="below" selected>`)
+		mustContain(t, "the refused grid", body, "2 rows have problems: nothing was saved", `data-error="age_equivalent"`,
+			`data-error="attendance"`, `name="attendance_1002" value="abc"`, `<option value="below" selected>`,
+			// Each problem in its cell, naming the column, tied to its field.
+			`<p class="ui-error-message" id="f-age-1000-error">Age equivalent: a whole number of months from 24 to 240</p>`,
+			`<p class="ui-error-message" id="f-attendance-1002-error">Attendance: a percentage 0–100, such as 94.5</p>`,
+			`aria-invalid="true" aria-describedby="f-attendance-1002-last f-attendance-1002-error"`,
+			// Fields named with the pupil for screen readers; the level in words as well as colour.
+			`aria-label="Reading, Amara Testpupil"`, `aria-label="Attendance, Chen Testpupil"`, "▼ Below")
 		mustNotContain(t, "the grid after a refusal", c.page(mathsID, grid), `<option value="below" selected>`)
 
 		// A good grid: Amara (born 10 January 2015) is 32 months old on 2 October
 		// 2017, so a number age of 30 months is a gap of -2.
-		c.post(mathsID, grid, form("reading_1000", "below", "maths_1000", "at", "age_1000", "30", "attitude_1000", "55",
+		saved := c.do(mathsID, "POST", grid, form("reading_1000", "below", "maths_1000", "at", "age_1000", "30", "attitude_1000", "55",
 			"attendance_1000", "93.5", "writing_1002", "above"))
+		if saved.GetStatus() != http.StatusSeeOther || !hasHeader(saved, "X-Upwards-Flash", "Baseline%20saved:%202%20pupils.") {
+			t.Fatalf("a saved grid does not say so: %d %v", saved.GetStatus(), saved.GetHeaders())
+		}
 		page = c.page(mathsID, grid)
 		mustContain(t, "the saved grid", page, `name="age_1000" value="30"`, "<td>-2</td>", `name="attendance_1000" value="93.5"`, `name="attitude_1000" value="55"`)
 		for _, au := range h.Host.Audits() {
@@ -67,6 +76,15 @@ func TestSnapshotGridValidatesAndWorksOutTheGap(t *testing.T) {
 		page = c.page(mathsID, a+"/cohort?year=1")
 		mustContain(t, "the cohort page", page, "March</a> — 2018-03-12")
 		mustNotContain(t, "the cohort page", page, `<option value="March">`)
+		// March's grid shows each pupil's baseline beside each field, and loads the paste script.
+		march := c.page(mathsID, loc[strings.Index(loc, "/schools/"):])
+		mustContain(t, "March's grid", march, "Under each field: the pupil's value at Baseline.", `id="f-age-1000-last">last: 30</small>`,
+			`id="f-reading-1000-last">last: Below</small>`, `id="f-attendance-1000-last">last: 93.5</small>`, `id="f-age-1002-last">last: none</small>`,
+			`<script src="/p/challengegap/assets/grid.js" defer></script>`, `data-paste-grid`)
+		script := c.do(mathsID, "GET", "/assets/grid.js", nil)
+		if script.GetStatus() != http.StatusOK || !hasHeader(script, "Content-Type", "text/javascript; charset=utf-8") || !strings.Contains(string(script.GetBody()), `addEventListener("paste"`) {
+			t.Fatalf("the grid's script: %d %v", script.GetStatus(), script.GetHeaders())
+		}
 		if st, _ := c.status(mathsID, "POST", a+"/snapshots?year=1", form("label", "July", "taken_on", "2017-09-01")); st != http.StatusUnprocessableEntity {
 			t.Fatalf("a snapshot dated before the last: %d", st)
 		}
@@ -206,4 +224,18 @@ func TestSnapshotReminderMailsEachTeamOnce(t *testing.T) {
 			t.Fatalf("a bad day: %v", err)
 		}
 	})
+}
+
+// hasHeader reports whether the plugin's response carries header name with value.
+func hasHeader(resp *pluginv1.HandleHTTPResponse, name, value string) bool {
+	for _, h := range resp.GetHeaders() {
+		if strings.EqualFold(h.GetName(), name) {
+			for _, v := range h.GetValues() {
+				if v == value {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -35,6 +35,8 @@ type Value struct{ X, Y float64 }
 type Dot struct {
 	Label    string
 	From, To *Value
+	Group    int    // the dot's group (a school of a cluster): its colour and marker
+	Name     string // the pupil's name beside a pseudonym, where the viewer may see it
 }
 
 // Pos is a place on the drawing, in pixels from the top left.
@@ -50,6 +52,13 @@ type Placed struct {
 	Number   int     // the dot's number on the drawing and in the table
 	Clamped  bool    // a value lay beyond an axis and is drawn at its edge
 	Position Pos     // where the label goes: To, or From when To is unknown
+	Group    int     // the Dot's group
+	Was, Is  *Value  // the values at the two snapshots (nil: not recorded)
+	Name     string  // the Dot's name, if any
+
+	// Set by PlaceLabels: the label's box, when it found room for it.
+	LabelBox   Box
+	LabelShown bool
 }
 
 // Tick is a labelled line across the drawing.
@@ -69,6 +78,7 @@ type Plot struct {
 	ZeroX         float64 // pixels of X = 0 (the line of no gap), when strictly within the axis
 	HasZeroX      bool
 	Dots          []Placed
+	Reserved      []Box // places labels must keep clear of (the quadrants' counts)
 }
 
 // dotGap is how far short of the To dot an arrow stops, in pixels.
@@ -88,7 +98,7 @@ func Layout(x, y Axis, width, height float64, dots []Dot) Plot {
 		p.ZeroX, p.HasZeroX = p.px(0), true
 	}
 	for i, d := range dots {
-		pl := Placed{Label: d.Label, Number: i + 1}
+		pl := Placed{Label: d.Label, Number: i + 1, Group: d.Group, Was: d.From, Is: d.To, Name: d.Name}
 		if d.From != nil {
 			pos, c := p.place(*d.From)
 			pl.From, pl.Clamped = &pos, c

@@ -21,6 +21,8 @@ import (
 const MinCount = 5
 
 type schoolSummary struct {
+	ID         uint64
+	Group      int // its colour and marker on the drawing
 	Letter     string
 	Name       string
 	Drawn      int    // pupils with a value at either snapshot
@@ -50,6 +52,10 @@ type clusterMatrixView struct {
 	Rows       []pseudoRow
 	MinCount   int
 	NoSnapshot bool
+	Only       uint64     // the school the drawing is filtered to (query school), or 0
+	Named      bool       // some pupils are named: the viewer may read their school's cohort
+	SVG        svgData    // the combined drawing
+	Multiples  []multiple // for a whole cluster: one small drawing per school shown
 }
 
 // MoversHTML is the list of movers: each pupil's pseudonym, the change on
@@ -63,7 +69,11 @@ func (v clusterMatrixView) MoversHTML() template.HTML {
 	var b strings.Builder
 	b.Grow(len(v.Movers) * 120)
 	for _, m := range v.Movers {
-		b.WriteString("<li>" + esc(m.Label) + ": " + x + " " + esc(signedText(m.DX)) + xu + ", " + y + " " + esc(signedText(m.DY)) + yu)
+		label := m.Label
+		if m.Name != "" {
+			label += " (" + m.Name + ")"
+		}
+		b.WriteString("<li>" + esc(label) + ": " + x + " " + esc(signedText(m.DX)) + xu + ", " + y + " " + esc(signedText(m.DY)) + yu)
 		if len(m.Strategies) > 0 {
 			b.WriteString("; received: " + esc(strings.Join(m.Strategies, ", ")))
 		} else {
@@ -136,14 +146,21 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 	for _, id := range schools {
 		checks = append(checks, sdk.Check{Permission: PermSchoolWork, UnitID: id})
 	}
+	for _, id := range schools { // whose pupils the viewer may see by name
+		checks = append(checks, sdk.Check{Permission: PermCohortRead, UnitID: id})
+	}
 	ok, err := sdk.HostFrom(ctx).Authorize(ctx, checks...)
 	if err != nil {
 		return err
 	}
 	acc := leadsOf(c, userID(r))
 	allowed := ok[0] || acc.CanLead()
-	for _, o := range ok[1:] {
+	for _, o := range ok[1 : 1+len(schools)] {
 		allowed = allowed || o
+	}
+	named := map[uint64]bool{}
+	for i, id := range schools {
+		named[id] = ok[1+len(schools)+i]
 	}
 	if !allowed {
 		return errForbidden
@@ -168,6 +185,9 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 		return err
 	}
 	v.From, v.To = seqParam(r, "from", 0, len(v.Labels)), seqParam(r, "to", min(shared, len(v.Labels)-1), len(v.Labels))
+	if v.Only, err = onlySchool(r, schools); err != nil {
+		return err
+	}
 	v.FromLabel, v.ToLabel = v.Labels[v.From], v.Labels[v.To]
 	points, err := s.CohortPoints(y.ID, schools, v.From, v.To)
 	if err != nil {
@@ -177,7 +197,12 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 	if err != nil {
 		return err
 	}
-	names, err := s.Schools(schools...)
+	names, err := ownPupilNames(r, points, named)
+	if err != nil {
+		return err
+	}
+	v.Named = len(names) > 0
+	schoolNames, err := s.Schools(schools...)
 	if err != nil {
 		return err
 	}
@@ -196,14 +221,14 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 	})
 	var dots []matrix.Dot
 	var strategies [][]string
-	for _, school := range schools {
-		sum := schoolSummary{Letter: labels.SchoolLetter(school), Name: nameOr(names, school)}
+	for i, school := range schools {
+		sum := schoolSummary{ID: school, Group: i, Letter: labels.SchoolLetter(school), Name: nameOr(schoolNames, school)}
 		var sd []matrix.Dot
 		var ss [][]string
 		var change float64
 		both := 0
 		for _, pp := range points[school] {
-			d := matrix.Dot{Label: labels.Of(school, pp.PupilID), From: v.Axes.valueOf(pp.From), To: v.Axes.valueOf(pp.To)}
+			d := matrix.Dot{Label: labels.Of(school, pp.PupilID), From: v.Axes.valueOf(pp.From), To: v.Axes.valueOf(pp.To), Group: i, Name: names[pp.PupilID]}
 			if d.From == nil && d.To == nil {
 				continue
 			}
@@ -216,7 +241,7 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 		}
 		sum.Drawn = len(sd)
 		sum.Shown = sum.Drawn >= MinCount
-		if sum.Shown {
+		if sum.Shown && (v.Only == 0 || v.Only == school) {
 			dots = append(dots, sd...)
 			strategies = append(strategies, ss...)
 			if both >= MinCount {
@@ -226,6 +251,10 @@ func drawSchools(w http.ResponseWriter, r *http.Request, s *store.Store, c *stor
 		v.Schools = append(v.Schools, sum)
 	}
 	v.Plot = v.Axes.layout(dots)
+	v.SVG = newSVG("m", v.Plot, v.FromLabel, v.ToLabel, true)
+	if v.Only == 0 {
+		v.Multiples = v.multiples(dots)
+	}
 	for i, d := range v.Plot.Dots {
 		v.Rows = append(v.Rows, pseudoRow{Placed: d, Strategies: strategies[i]})
 	}

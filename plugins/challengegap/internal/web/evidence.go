@@ -23,6 +23,8 @@ type evidenceView struct {
 	Min               int
 	Gap               comparisonView
 	AREFrom, ARETo    comparisonView
+	Plain             string // the evidence in a sentence or two, for the page's lead
+	Open              bool   // the statistics are shown open: other snapshots were asked for
 }
 
 // comparisonView is one comparison: each group's n and figure, and the
@@ -53,6 +55,7 @@ func trialEvidence(r *http.Request, s *store.Store, t *store.Trial) (*evidenceVi
 	if v.Snapshots, err = s.Snapshots(t.YearID, t.SchoolID); err != nil {
 		return nil, err
 	}
+	v.Open = r.URL.Query().Has("from") || r.URL.Query().Has("to")
 	v.From = pickSnapshot(r, "from", v.Snapshots, 0)
 	v.To = pickSnapshot(r, "to", v.Snapshots, len(v.Snapshots)-1)
 	if v.From == nil || v.To == nil {
@@ -89,6 +92,7 @@ func trialEvidence(r *http.Request, s *store.Store, t *store.Trial) (*evidenceVi
 		v.Gap.Why = whyNot(g.NA, g.NB)
 	}
 	v.AREFrom, v.ARETo = proportions(e.AREFrom), proportions(e.ARETo)
+	v.Plain = evidence.Plain(e, v.To.Label)
 	return v, nil
 }
 

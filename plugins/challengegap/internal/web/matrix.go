@@ -1,7 +1,6 @@
 package web
 
 import (
-	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,70 +8,6 @@ import (
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/matrix"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
-
-// svgData is what the matrix drawing needs: the plot, the two snapshots'
-// labels and whether dots carry their labels (pseudonyms) or numbers.
-type svgData struct {
-	Plot     matrix.Plot
-	From, To string
-	Labels   bool
-}
-
-// DotsSVG is the drawing's dots: for each, the hollow dot where the pupil
-// was, the arrow, the filled dot where the pupil is and the label (the
-// pseudonym, or the number). It is the markup the template wrote for them,
-// built here instead: a hundred pupils cost the template some nine hundred
-// actions and function calls a page, most of the matrix's rendering time.
-func (d svgData) DotsSVG() template.HTML {
-	b := make([]byte, 0, len(d.Plot.Dots)*360)
-	num := func(v float64) { b = strconv.AppendFloat(b, v, 'g', -1, 64) } // as the template printed a float
-	for _, p := range d.Plot.Dots {
-		b = append(b, "\n  "...)
-		if p.From != nil {
-			b = append(b, `<circle cx="`...)
-			num(p.From.X)
-			b = append(b, `" cy="`...)
-			num(p.From.Y)
-			b = append(b, `" r="5" fill="#ffffff" stroke="#6b7280" stroke-width="1.5"/>`...)
-		}
-		b = append(b, "\n  "...)
-		if p.Arrow {
-			b = append(b, `<line x1="`...)
-			num(p.From.X)
-			b = append(b, `" y1="`...)
-			num(p.From.Y)
-			b = append(b, `" x2="`...)
-			num(p.ArrowEnd.X)
-			b = append(b, `" y2="`...)
-			num(p.ArrowEnd.Y)
-			b = append(b, `" stroke="#1f5f8b" stroke-width="1.5" marker-end="url(#arrowhead)"/>`...)
-		}
-		b = append(b, "\n  "...)
-		if p.To != nil {
-			b = append(b, `<circle cx="`...)
-			num(p.To.X)
-			b = append(b, `" cy="`...)
-			num(p.To.Y)
-			b = append(b, `" r="5" fill="#1f5f8b"/>`...)
-		}
-		b = append(b, "\n  "...)
-		if p.From != nil || p.To != nil {
-			b = append(b, `<text x="`...)
-			num(p.Position.X + 7)
-			b = append(b, `" y="`...)
-			num(p.Position.Y - 7)
-			b = append(b, `" font-size="11">`...)
-			if d.Labels {
-				b = append(b, escText(p.Label)...)
-			} else {
-				b = strconv.AppendInt(b, int64(p.Number), 10)
-			}
-			b = append(b, `</text>`...)
-		}
-		b = append(b, "\n  "...)
-	}
-	return template.HTML(b) //nolint:gosec // numbers, and the label escaped
-}
 
 // escText escapes text for an HTML text node or quoted attribute exactly as
 // html/template does (its escaper also writes + as &#43;; the exported

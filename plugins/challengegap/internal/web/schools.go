@@ -9,6 +9,7 @@ import (
 
 	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
+	"github.com/challengepartners/upwards/plugins/sdk/ui"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
@@ -420,6 +421,10 @@ func decideTrial(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := audit(r, "trial.decide", "trial", t.ID, nil, map[string]any{"decision": t.Decision}); err != nil {
 		return err
+	}
+	if r.PostFormValue("from") == "trial" { // decided on the page of the evidence: back to it
+		ui.Flash(w, "Decision saved: "+rules.Decision(t.Decision).Label()+".")
+		return redirect(w, r, "/schools/"+strconv.FormatUint(sid, 10)+"/trials/"+strconv.FormatUint(t.ID, 10))
 	}
 	return redirect(w, r, schoolPath(sid, t.YearID))
 }

@@ -25,6 +25,7 @@ type gridRow struct {
 	AgeEquivalent, Attitude, Aspiration, Atten string
 	Gap                                        string
 	Problems                                   []rules.Problem
+	Last                                       *store.DataPoint // at the snapshot before, if any
 }
 
 // Level returns the row's attainment in reading, writing or maths.
@@ -49,8 +50,9 @@ type gridView struct {
 	Rows      []gridRow
 	Levels    []rules.ARE
 	CanChange bool
-	Bad       int  // rows with problems
-	CanDelete bool // an empty latest termly snapshot, for those who may change it
+	Bad       int    // rows with problems
+	LastLabel string // the snapshot before, whose values show beside the fields
+	CanDelete bool   // an empty latest termly snapshot, for those who may change it
 	// DeleteZone is the SDK's danger zone deleting it (when CanDelete).
 	DeleteZone *ui.DangerZone
 }
@@ -170,6 +172,9 @@ func snapshotPage(w http.ResponseWriter, r *http.Request) error {
 	if v.CanDelete {
 		v.DeleteZone = deleteZone(r, cc.school, sn)
 	}
+	if err := withLast(v, cc.s, sn); err != nil {
+		return err
+	}
 	return render(w, r, sn.Label+" — "+v.School, "snapshot", v)
 }
 
@@ -259,6 +264,9 @@ func saveSnapshot(w http.ResponseWriter, r *http.Request) error {
 		v.Rows = append(v.Rows, row)
 		inputs = append(inputs, store.PointInput{PupilID: p.GetId(), Values: d, GapMonths: gap})
 	}
+	if err := withLast(v, cc.s, sn); err != nil {
+		return err
+	}
 	if v.Bad > 0 {
 		return sdk.Render(w, r, http.StatusUnprocessableEntity, sn.Label+" — "+v.School, tmpl, "snapshot", v)
 	}
@@ -285,5 +293,6 @@ func saveSnapshot(w http.ResponseWriter, r *http.Request) error {
 	if err := audit(r, "snapshot.save", "snapshot", sn.ID, nil, map[string]any{"pupil_ids": ids}); err != nil {
 		return err
 	}
+	ui.Flash(w, sn.Label+" saved: "+strconv.Itoa(len(ids))+" "+pluralWord(len(ids), "pupil", "pupils")+".")
 	return redirect(w, r, snapshotPath(cc.school, sn.ID))
 }

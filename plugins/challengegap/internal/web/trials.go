@@ -8,6 +8,7 @@ import (
 	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/rules"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
 
@@ -27,6 +28,8 @@ type trialView struct {
 	Year      *store.Year
 	Pupils    []receivingRow
 	CanChange bool
+	CanDecide bool // a school leader: the decision is taken on this page
+	Decisions []rules.Decision
 	Evidence  *evidenceView
 }
 
@@ -61,7 +64,7 @@ func trialPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := trialView{common: commonOf(r), SchoolID: cc.school, Trial: t, Year: cc.year, CanChange: cc.canChange}
+	v := trialView{common: commonOf(r), SchoolID: cc.school, Trial: t, Year: cc.year, CanChange: cc.canChange, CanDecide: cc.canFreeze, Decisions: rules.Decisions}
 	if v.Strategy, err = cc.s.Strategy(t.StrategyID); err != nil {
 		return err
 	}

@@ -87,10 +87,10 @@ var tmpl = template.Must(template.New("").Funcs(ui.FuncMap()).Funcs(template.Fun
 	"rows": func(f figures) []figures { return []figures{f} },
 	"join": strings.Join,
 	"svgOf": func(p matrix.Plot, from, to string) svgData {
-		return svgData{Plot: p, From: from, To: to}
+		return newSVG("m", p, from, to, false)
 	},
 	"svgLabelled": func(p matrix.Plot, from, to string) svgData {
-		return svgData{Plot: p, From: from, To: to, Labels: true}
+		return newSVG("m", p, from, to, true)
 	},
 	"signed":   format.Signed,
 	"number":   format.Number,
@@ -133,6 +133,8 @@ func Routes() []Route {
 		{"GET", "/", PermRead, anywhere, "", "The programme: years, your clusters and schools", home},
 		{"POST", "/years", PermRead, anywhere, "", "Add a programme year (managers, or a cluster's programme lead)", createYear},
 		{"GET", "/years/:year", PermRead, anywhere, "", "A programme year's clusters", yearPage},
+		{"GET", "/years/:year/overview", PermManage, tenant, "", "The programme year across all clusters: progress and figures (central team)", yearOverview},
+		{"GET", "/years/:year/overview/csv", PermManage, tenant, "", "Download the year's progress and figures as CSV", yearOverviewCSV},
 		{"POST", "/years/:year/clusters", PermManage, tenant, "", "Add a cluster to a programme year", createCluster},
 		{"GET", "/years/:year/edit", PermManage, tenant, "", "Correct or delete a programme year", editYearPage},
 		{"POST", "/years/:year/edit", PermManage, tenant, "", "Correct a programme year's label (until the first baseline)", updateYear},
@@ -185,10 +187,12 @@ func Routes() []Route {
 		{"GET", "/schools/:unit/cohort", PermCohortRead, unit, "unit", "A school's target cohort, with eligibility warnings", cohortPage},
 		{"POST", "/schools/:unit/cohort", PermCohortWrite, unit, "unit", "Add pupils to the target cohort (team member or leader)", addToCohort},
 		{"POST", "/schools/:unit/cohort/baseline", PermSchoolLead, unit, "unit", "Take the baseline: freeze the target cohort", freezeCohort},
+		{"GET", "/schools/:unit/cohort/:member", PermCohortRead, unit, "unit", "A cohort pupil: warnings, another intervention, taking out", cohortMemberPage},
 		{"POST", "/schools/:unit/cohort/:member/remove", PermCohortWrite, unit, "unit", "Take a pupil out of the target cohort", removeFromCohort},
 		{"POST", "/schools/:unit/cohort/:member/intervention", PermCohortWrite, unit, "unit", "Record whether a cohort pupil receives another intervention", setIntervention},
 		{"GET", "/schools/:unit/matrix", PermCohortRead, unit, "unit", "The school's matrix: its cohort's movement between two snapshots", schoolMatrix},
 		{"POST", "/schools/:unit/snapshots", PermCohortWrite, unit, "unit", "Add a termly snapshot after the baseline", addSnapshot},
+		{"GET", "/assets/grid.js", PermRead, anywhere, "", "The snapshot grid's script: pasting a block from a spreadsheet", gridScript},
 		{"GET", "/schools/:unit/snapshots/:snapshot", PermCohortRead, unit, "unit", "A snapshot's entry grid: one row per cohort pupil", snapshotPage},
 		{"POST", "/schools/:unit/snapshots/:snapshot", PermCohortWrite, unit, "unit", "Save a snapshot's grid (all rows or none)", saveSnapshot},
 		{"GET", "/schools/:unit/snapshots/:snapshot/csv", PermCohortRead, unit, "unit", "Download a snapshot as CSV", downloadSnapshot},
@@ -268,7 +272,10 @@ func serve(w http.ResponseWriter, r *http.Request, h func(http.ResponseWriter, *
 		return
 	}
 	var v *store.ValidationError
+	var qe *queryParamError
 	switch {
+	case errors.As(err, &qe):
+		problem(w, r, http.StatusBadRequest, "Bad address", "The address's "+qe.Param+" cannot be used: "+qe.Message+".")
 	case errors.Is(err, errNotFound) || errors.Is(err, store.ErrNotFound):
 		problem(w, r, http.StatusNotFound, "Not found", "There is no such page in Challenge the Gap, or it belongs elsewhere.")
 	case errors.Is(err, errForbidden):
