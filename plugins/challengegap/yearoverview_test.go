@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
 )
@@ -17,6 +18,7 @@ import (
 func TestYearOverviewForTheCentralTeam(t *testing.T) {
 	eachStorage(t, func(t *testing.T, fx *plugintest.Fixture, h *plugintest.Harness) {
 		c := client{t, h}
+		h.SetClock(time.Date(2019, time.October, 1, 12, 0, 0, 0, time.UTC)) // the demo's today
 		if err := h.RunJob(h.As(plugintest.AdminID), "demo_seed", []byte(`{"today":"2019-10-01"}`)); err != nil {
 			t.Fatalf("seed: %v", err)
 		}
