@@ -392,16 +392,14 @@ func (s *Store) SetPlaces(places map[uint64]geo.Point, at time.Time) error {
 // ConnectInput is the form of a connect message.
 type ConnectInput struct{ Subject, Message string }
 
-// AddConnect checks and logs a connect message to a school's contact.
+// AddConnect checks and logs a connect message to a school's contact
+// (toPerson; 0 for the school's headteacher, whom the mail job finds).
 func (s *Store) AddConnect(to, from, toPerson uint64, in ConnectInput, at time.Time) (*Connect, error) {
 	var errs Errors
 	c := Connect{TenantID: s.tenant, ToSchoolID: to, FromPerson: from, ToPerson: toPerson,
 		Subject: text(&errs, "subject", in.Subject, 200, true), Message: text(&errs, "message", in.Message, 4000, true), CreatedAt: at}
 	if len(errs) > 0 {
 		return nil, errs
-	}
-	if toPerson == 0 {
-		return nil, conflict("the school has no contact in the Directory yet: ask the central team")
 	}
 	if err := s.create(&c, "the message"); err != nil {
 		return nil, err
