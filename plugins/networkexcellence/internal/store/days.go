@@ -36,7 +36,7 @@ func (s *Store) OfferDay(kind string, school, hub uint64, in DayInput, by uint64
 	d := Day{TenantID: s.tenant, Kind: kind, SchoolID: school, HubID: hub, CreatedBy: by, CreatedAt: at, UpdatedAt: at,
 		Date: date(&errs, "date", in.Date, true), ClosesOn: date(&errs, "closes_on", in.ClosesOn, false),
 		Title: text(&errs, "title", in.Title, 200, true), Description: text(&errs, "description", in.Description, 4000, kind == KindLDD),
-		Capacity: number(&errs, "capacity", in.Capacity, lo, hi),
+		Capacity:   number(&errs, "capacity", in.Capacity, lo, hi),
 		PricePence: pounds(&errs, "price", in.Price), MemberPence: pounds(&errs, "member_price", in.MemberPrice)}
 	if d.Date != "" && d.Date <= today {
 		errs.Add("date", "Choose a date after today")

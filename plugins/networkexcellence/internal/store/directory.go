@@ -104,11 +104,11 @@ func (s *Store) termIDs(errs *Errors, field string, ids []string) []uint64 {
 
 // AoEInput is the form that accredits (or declines) an Area of Excellence.
 type AoEInput struct {
-	SchoolID                   uint64
-	Title, Description         string
-	Evidence                   string
-	Terms                      []string // term ids
-	Decision                   string   // accredit, decline
+	SchoolID                  uint64
+	Title, Description        string
+	Evidence                  string
+	Terms                     []string // term ids
+	Decision                  string   // accredit, decline
 	ReviewYears, AccreditedOn string
 }
 
@@ -460,4 +460,36 @@ func (s *Store) DirectoryEntries(yearID uint64, today string) ([]directory.Entry
 			HubID: m.HubID, Hub: hubs[m.HubID], Ofsted: p.Ofsted, HostsLDD: host[m.SchoolID], AoEs: byschool[m.SchoolID]}
 	}
 	return out, nil
+}
+
+// LastEBIs returns the Even Better Ifs of the school's latest published
+// report (none when it has none).
+func (s *Store) LastEBIs(schoolID uint64) ([]ReportItem, error) {
+	var rep Report
+	err := s.q().Where("state = ? AND review_id IN (?)", rules.Published,
+		s.q().Model(&Review{}).Select("id").Where("school_id = ?", schoolID)).
+		Order("published_at DESC, id DESC").Take(&rep).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("last report of school %d: %w", schoolID, err)
+	}
+	var its []ReportItem
+	if err := s.q().Where("report_id = ? AND kind = ?", rep.ID, rules.EBI).Order("position").Find(&its).Error; err != nil {
+		return nil, fmt.Errorf("EBIs of report %d: %w", rep.ID, err)
+	}
+	return its, nil
+}
+
+// UnsentConnects returns the connect messages with no mail recorded as
+// sent (of kind), oldest first.
+func (s *Store) UnsentConnects(kind string) ([]Connect, error) {
+	var cs []Connect
+	err := s.q().Where("NOT EXISTS (SELECT 1 FROM sent x WHERE x.tenant_id = connects.tenant_id AND x.kind = ? AND x.ref_id = connects.id)", kind).
+		Order("id").Find(&cs).Error
+	if err != nil {
+		return nil, fmt.Errorf("connect messages to send: %w", err)
+	}
+	return cs, nil
 }

@@ -439,14 +439,6 @@ func refusedBooking(w http.ResponseWriter, r *http.Request, school uint64, err e
 	for _, f := range v.Forms {
 		if f.School == school {
 			f.Errors = errs
-			// The page holds a form per school: tie each error to this one's field ids.
-			for i := range f.Errors {
-				for _, fl := range f.Fields {
-					if fl.Name == f.Errors[i].Field {
-						f.Errors[i].Field = fl.ID
-					}
-				}
-			}
 			f.Fields = ui.Bind(f.Fields, r.PostForm, errs)
 		}
 	}

@@ -114,12 +114,7 @@ func offerDay(w http.ResponseWriter, r *http.Request) error {
 		return lerr
 	}
 	v.Errors, v.Fields = errs, ui.Bind(v.Fields, r.PostForm, errs)
-	for i := range v.Errors {
-		if v.Errors[i].Field == "terms" {
-			v.TermError = v.Errors[i].Message
-			v.Errors[i].Field = "term-first"
-		}
-	}
+	v.TermError = errs.For("terms")
 	v.Terms = termBoxes("term", termsOf(r), r.PostForm["terms"])
 	return renderStatus(w, r, http.StatusUnprocessableEntity, v.Header.Title, "host", v)
 }

@@ -71,7 +71,13 @@ func Routes() []route {
 		trainingRoutes(),
 		meRoutes(),
 		newsRoutes(),
-		// The School Support Directory part (issue 15) adds its lists here.
+		// The School Support Directory part (issue 15).
+		directoryRoutes(),
+		mapRoutes(),
+		dayRoutes(),
+		centralRoutes(),
+		helpRoutes(),
+		figureRoutes(),
 	)
 }
 
