@@ -168,11 +168,16 @@ func loadDay(r *http.Request) (*dayView, *store.Day, error) {
 	for _, t := range terms {
 		labels = append(labels, t.Label)
 	}
-	schools := []uint64{d.SchoolID}
+	// The schools the actor books for: a form each (not for the host's own day).
+	mine, err := actorSchools(r, PermDayBook)
+	if err != nil {
+		return nil, nil, err
+	}
+	schools := append([]uint64{d.SchoolID}, mine...)
 	for _, b := range bs {
 		schools = append(schools, b.SchoolID)
 	}
-	names, err := host.SchoolNames(ctx, schools...)
+	names, err := host.SchoolNames(ctx, uniq(schools)...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -208,11 +213,6 @@ func loadDay(r *http.Request) (*dayView, *store.Day, error) {
 		ui.Row{"what": "Price", "value": money(d.PricePence) + " (members " + money(d.MemberPence) + ")"})
 	if d.PerPair() {
 		v.Facts.Rows = append(v.Facts.Rows, ui.Row{"what": "Booked as", "value": "pairs of two leaders of one school"})
-	}
-	// The schools the actor books for: a form each (not for the host's own day).
-	mine, err := actorSchools(r, PermDayBook)
-	if err != nil {
-		return nil, nil, err
 	}
 	mineSet := map[uint64]bool{}
 	for _, sc := range mine {
