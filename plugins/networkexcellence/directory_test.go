@@ -204,4 +204,3 @@ func TestTheDirectoryJourney(t *testing.T) {
 		}
 	})
 }
-
