@@ -182,7 +182,7 @@ func (b *builder) ldds(prevY, curY *store.Year, withAoE []store.Member, termID m
 		return DemoPerson(demoPeopleKind, visitor), b.pick(visitorGiven) + " " + b.pick(visitorFamily)
 	}
 	today := b.today.Format(time.DateOnly)
-	pairs, days := 0, 0
+	pairs, days, headBooked := 0, 0, false
 	for i, h := range hosts {
 		t := firstTerm[h.SchoolID]
 		dates := []time.Time{
@@ -236,6 +236,23 @@ func (b *builder) ldds(prevY, curY *store.Year, withAoE []store.Member, termID m
 						}
 					}
 				}
+			}
+			// The demo headteacher and a colleague went to one day this year, outside
+			// her hub, and have not rated it yet: the journey rates it.
+			if head := b.people.heads[b.people.hostHead]; !headBooked && head != 0 && h.HubID != hostHub &&
+				ds >= curY.StartsOn && ds < today && len(bs) > 0 {
+				headBooked = true
+				old := bs[len(bs)-1]
+				colleagueID, colleague := nextVisitor()
+				bs[len(bs)-1] = store.Booking{DayID: day.ID, SchoolID: b.people.hostHead, Person1: head, Person2: colleagueID, Name1: b.people.names[head],
+					Name2: colleague, State: booking.Booked, Position: len(bs), Attended1: true, Attended2: true, PricePence: 25000, CreatedAt: b.now}
+				keep := rs[:0]
+				for _, r := range rs {
+					if r.PersonID != old.Person1 && r.PersonID != old.Person2 {
+						keep = append(keep, r)
+					}
+				}
+				rs = keep
 			}
 			if err := s.InsertBookings(bs); err != nil {
 				return err

@@ -54,6 +54,7 @@ func either(cond bool, a, b string) string {
 type daysView struct {
 	common
 	Header ui.Header
+	Yours  ui.Table
 	LDDs   ui.Table
 	Events ui.Table
 }
@@ -71,6 +72,23 @@ func daysPage(w http.ResponseWriter, r *http.Request) error {
 	v := &daysView{common: commonOf(r), Header: ui.Header{Crumbs: crumbs(r), Title: "Days on offer",
 		Lead: "Leadership Development Days: a school with expertise hosts 3–6 pairs of leaders from other schools for a structured day. And the partnership's events."}}
 	v.LDDs = daysTable(r, "Leadership Development Days", ldds, "No day on offer from today.")
+	mine, err := s.BookingsOf(userID(r))
+	if err != nil {
+		return err
+	}
+	v.Yours = ui.Table{Caption: "Your days", ID: "your-days", Columns: []ui.Column{{Key: "date", Label: "Date"}, {Key: "title", Label: "Day"},
+		{Key: "state", Label: "Booking"}, {Key: "act", Label: "Afterwards"}}}
+	for _, b := range mine {
+		d, err := s.Day(b.DayID)
+		if err != nil {
+			return answer(err)
+		}
+		row := ui.Row{"date": day(d.Date), "title": link(r, d.Title, path("days", d.ID)), "state": bookingState(b.State)}
+		if b.State == booking.Booked && d.Date <= today(r) {
+			row["act"] = link(r, "Rate it", path("days", d.ID)+"#rate")
+		}
+		v.Yours.Rows = append(v.Yours.Rows, row)
+	}
 	v.Events = daysTable(r, "Events", events, "No event from today.")
 	return render(w, r, "Days on offer", "days", v)
 }
