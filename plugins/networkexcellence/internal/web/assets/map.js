@@ -23,12 +23,13 @@
         return r.json();
       })
       .then(fn)
-      .catch(function () {
+      .catch(function (e) {
         el.setAttribute('data-state', 'failed');
+        el.setAttribute('data-error', String(e && e.message ? e.message : e));
         say('The map could not be loaded; the list below has every school.');
       });
   }
-  var map = L.map(el, { zoomSnap: 0.5, scrollWheelZoom: false }).setView([52.9, -1.7], 6);
+  var map = L.map(el, { zoomSnap: 0.5, scrollWheelZoom: false, minZoom: 5, maxZoom: 18 }).setView([52.9, -1.7], 6);
   map.attributionControl.setPrefix(false);
   var tiles = el.getAttribute('data-tiles');
   if (tiles) {
