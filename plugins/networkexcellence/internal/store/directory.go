@@ -26,8 +26,16 @@ func (s *Store) Terms() ([]Term, error) {
 	return ts, nil
 }
 
-// SeedTerms adds the default taxonomy's terms the tenant lacks.
+// SeedTerms gives a tenant without a taxonomy the default one (a read
+// when it has one, so pages may call it on every view).
 func (s *Store) SeedTerms(at time.Time) error {
+	var n int64
+	if err := s.q().Model(&Term{}).Limit(1).Count(&n).Error; err != nil {
+		return fmt.Errorf("count terms: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
 	rows := make([]Term, len(taxonomy.Default))
 	for i, t := range taxonomy.Default {
 		rows[i] = Term{TenantID: s.tenant, Key: t.Key, Kind: t.Kind, Label: t.Label, CreatedAt: at}
@@ -62,7 +70,7 @@ func (s *Store) AddTerm(in TermInput, at time.Time) (*Term, error) {
 }
 
 // RenameTerm changes a term's label (its key, which tags refer to, stays).
-func (s *Store) RenameTerm(id uint64, label string) (*Term, *Term, error) {
+func (s *Store) RenameTerm(id uint64, label string, at time.Time) (*Term, *Term, error) {
 	var errs Errors
 	label = text(&errs, "label", label, 100, true)
 	if len(errs) > 0 {
@@ -75,6 +83,11 @@ func (s *Store) RenameTerm(id uint64, label string) (*Term, *Term, error) {
 	before := t
 	if err := s.q().Model(&Term{}).Where("id = ?", id).Update("label", label).Error; err != nil {
 		return nil, nil, fmt.Errorf("rename term %d: %w", id, err)
+	}
+	// The AoEs tagged with it change with it (the Directory's fingerprint).
+	if err := s.q().Model(&AoE{}).Where("id IN (?)", s.db.Model(&AoETerm{}).Select("aoe_id").Where("tenant_id = ? AND term_id = ?", s.tenant, id)).
+		Update("updated_at", at).Error; err != nil {
+		return nil, nil, fmt.Errorf("touch the areas of term %d: %w", id, err)
 	}
 	t.Label = label
 	return &before, &t, nil
@@ -492,4 +505,39 @@ func (s *Store) UnsentConnects(kind string) ([]Connect, error) {
 		return nil, fmt.Errorf("connect messages to send: %w", err)
 	}
 	return cs, nil
+}
+
+// DirectoryVersion is a fingerprint of everything DirectoryEntries reads
+// for a year on a day: counts and latest changes of the members, hubs,
+// profiles, AoEs and their tags, terms and days (small aggregate queries,
+// each scoped to the tenant). Every change of those records changes it (a
+// renamed term touches its AoEs), so a page may keep the entries it built
+// while the fingerprint stays the same.
+func (s *Store) DirectoryVersion(yearID uint64, today string) (string, error) {
+	parts := []struct {
+		model any
+		col   string
+		where string
+		arg   any
+	}{
+		{&Member{}, "updated_at", "year_id = ?", yearID}, {&Hub{}, "updated_at", "", nil}, {&Profile{}, "updated_at", "", nil},
+		{&AoE{}, "updated_at", "", nil}, {&AoETerm{}, "id", "", nil}, {&Term{}, "id", "", nil}, {&Day{}, "updated_at", "date >= ?", today},
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d|%s", yearID, today)
+	for _, p := range parts {
+		var agg struct {
+			N int64
+			M string
+		}
+		q := s.q().Model(p.model).Select("count(*) AS n, COALESCE(CAST(max(" + p.col + ") AS TEXT), '') AS m")
+		if p.where != "" {
+			q = q.Where(p.where, p.arg)
+		}
+		if err := q.Scan(&agg).Error; err != nil {
+			return "", fmt.Errorf("directory version: %w", err)
+		}
+		fmt.Fprintf(&b, "|%d/%s", agg.N, agg.M)
+	}
+	return b.String(), nil
 }

@@ -99,7 +99,7 @@ func renameTerm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	err = commit(w, r, func(tx *store.Store) (change, error) {
-		before, after, err := tx.RenameTerm(tid, r.PostFormValue("label"))
+		before, after, err := tx.RenameTerm(tid, r.PostFormValue("label"), now(r))
 		if err != nil {
 			return change{}, err
 		}

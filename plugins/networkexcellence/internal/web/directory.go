@@ -16,9 +16,9 @@ import (
 
 // directoryRoutes are the School Support Directory: search, a school's
 // card, connect, and the map (map.go).
-func directoryRoutes() []route {
+func directoryRoutes(c *indexCache) []route {
 	return []route{
-		get("/directory", PermDirectory, anywhere, "", "Search the School Support Directory", directoryPage),
+		get("/directory", PermDirectory, anywhere, "", "Search the School Support Directory", c.directoryPage),
 		get("/directory/schools/:school", PermDirectory, anywhere, "", "A school's Directory card", schoolCard),
 		post("/directory/schools/:school/connect", PermDirectory, anywhere, "", "Send a message to a school's contact", connect),
 		get("/directory/schools/:school/profile", PermDayHost, unit, "school", "A school's Directory profile", profilePage),
@@ -61,16 +61,6 @@ func (s search) query() string {
 	return v.Encode()
 }
 
-// index loads the current year's Directory entries.
-func index(r *http.Request) (*store.Year, []directory.Entry, error) {
-	s := st(r)
-	y, err := s.CurrentYear(sdk.Today(r.Context()))
-	if err != nil || y == nil {
-		return y, nil, err
-	}
-	es, err := s.DirectoryEntries(y.ID, today(r))
-	return y, es, err
-}
 
 type directoryView struct {
 	common
@@ -83,24 +73,13 @@ type directoryView struct {
 	Query   string
 }
 
-func directoryPage(w http.ResponseWriter, r *http.Request) error {
+func (c *indexCache) directoryPage(w http.ResponseWriter, r *http.Request) error {
 	q := readSearch(r)
-	y, es, err := index(r)
+	ci, err := c.load(r)
 	if err != nil {
 		return err
 	}
-	s := st(r)
-	if err := s.SeedTerms(now(r)); err != nil {
-		return err
-	}
-	terms, err := s.Terms()
-	if err != nil {
-		return err
-	}
-	hubs, err := s.Hubs()
-	if err != nil {
-		return err
-	}
+	y, ix, terms, hubs := ci.year, ci.index, ci.terms, ci.hubs
 	v := &directoryView{common: commonOf(r), Query: q.query(),
 		Header: ui.Header{Crumbs: crumbs(r), Title: "School Support Directory",
 			Lead: "Find the schools and hubs of the partnership that do something well, and connect with them."}}
@@ -112,7 +91,7 @@ func directoryPage(w http.ResponseWriter, r *http.Request) error {
 	if y == nil {
 		v.Results.Empty = "The programme has no membership year yet."
 	}
-	rs := directory.NewIndex(es).Search(q.Q, q.Filters)
+	rs := ix.Search(q.Q, q.Filters)
 	v.Count = len(rs)
 	for _, res := range rs {
 		e := res.Entry

@@ -14,11 +14,11 @@ import (
 
 // helpRoutes answer "who can help us with this?": from a hub's priorities
 // (as taxonomy terms, which the hub manager keeps) or a school's last EBIs.
-func helpRoutes() []route {
+func helpRoutes(c *indexCache) []route {
 	return []route{
-		get("/hubs/:unit/help", PermHubRead, unit, "unit", "Schools that can help with the hub's priorities", hubHelp),
-		post("/hubs/:unit/needs", PermHubPlan, unit, "unit", "Set the hub's priorities as taxonomy terms", saveNeeds),
-		get("/schools/:unit/help", PermReviewRead, unit, "unit", "Schools that can help with the school's last EBIs", schoolHelp),
+		get("/hubs/:unit/help", PermHubRead, unit, "unit", "Schools that can help with the hub's priorities", c.hubHelp),
+		post("/hubs/:unit/needs", PermHubPlan, unit, "unit", "Set the hub's priorities as taxonomy terms", c.saveNeeds),
+		get("/schools/:unit/help", PermReviewRead, unit, "unit", "Schools that can help with the school's last EBIs", c.schoolHelp),
 	}
 }
 
@@ -35,8 +35,8 @@ type helpView struct {
 }
 
 // strengths are every accredited AoE as the matcher sees it.
-func strengths(r *http.Request, s *store.Store) ([]match.Strength, error) {
-	_, es, err := index(r)
+func (c *indexCache) strengths(r *http.Request, s *store.Store) ([]match.Strength, error) {
+	_, es, _, err := c.get(r)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func suggestionsTable(r *http.Request, ss []match.Suggestion) ui.Table {
 	return t
 }
 
-func loadHubHelp(r *http.Request) (*helpView, error) {
+func (c *indexCache) loadHubHelp(r *http.Request) (*helpView, error) {
 	hub, err := id(r, "unit")
 	if err != nil {
 		return nil, err
@@ -98,7 +98,7 @@ func loadHubHelp(r *http.Request) (*helpView, error) {
 	if err != nil {
 		return nil, err
 	}
-	ss, err := strengths(r, s)
+	ss, err := c.strengths(r, s)
 	if err != nil {
 		return nil, err
 	}
@@ -125,15 +125,15 @@ func loadHubHelp(r *http.Request) (*helpView, error) {
 	return v, nil
 }
 
-func hubHelp(w http.ResponseWriter, r *http.Request) error {
-	v, err := loadHubHelp(r)
+func (c *indexCache) hubHelp(w http.ResponseWriter, r *http.Request) error {
+	v, err := c.loadHubHelp(r)
 	if err != nil {
 		return err
 	}
 	return render(w, r, "Who can help us with this?", "help", v)
 }
 
-func saveNeeds(w http.ResponseWriter, r *http.Request) error {
+func (c *indexCache) saveNeeds(w http.ResponseWriter, r *http.Request) error {
 	hub, err := id(r, "unit")
 	if err != nil {
 		return err
@@ -153,7 +153,7 @@ func saveNeeds(w http.ResponseWriter, r *http.Request) error {
 	if err == nil || !ok {
 		return answer(err)
 	}
-	v, lerr := loadHubHelp(r)
+	v, lerr := c.loadHubHelp(r)
 	if lerr != nil {
 		return lerr
 	}
@@ -161,7 +161,7 @@ func saveNeeds(w http.ResponseWriter, r *http.Request) error {
 	return renderStatus(w, r, http.StatusUnprocessableEntity, v.Header.Title, "help", v)
 }
 
-func schoolHelp(w http.ResponseWriter, r *http.Request) error {
+func (c *indexCache) schoolHelp(w http.ResponseWriter, r *http.Request) error {
 	school, err := id(r, "unit")
 	if err != nil {
 		return err
@@ -195,7 +195,7 @@ func schoolHelp(w http.ResponseWriter, r *http.Request) error {
 		}
 		lines = append(lines, short)
 	}
-	ss, err := strengths(r, s)
+	ss, err := c.strengths(r, s)
 	if err != nil {
 		return err
 	}

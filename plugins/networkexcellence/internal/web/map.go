@@ -11,7 +11,6 @@ import (
 	"github.com/challengepartners/upwards/plugins/sdk"
 	"github.com/challengepartners/upwards/plugins/sdk/ui"
 
-	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/directory"
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/geo"
 )
 
@@ -20,10 +19,10 @@ var assetFS embed.FS
 
 // mapRoutes are the Directory's map: its page, its data, the outline of
 // England and the vendored map library (assets/VENDOR.md).
-func mapRoutes() []route {
+func mapRoutes(c *indexCache) []route {
 	return []route{
-		get("/directory/map", PermDirectory, anywhere, "", "The Directory's schools and hubs on a map", mapPage),
-		get("/directory/map.json", PermDirectory, anywhere, "", "The map's schools and hubs, filtered like the search", mapData),
+		get("/directory/map", PermDirectory, anywhere, "", "The Directory's schools and hubs on a map", c.mapPage),
+		get("/directory/map.json", PermDirectory, anywhere, "", "The map's schools and hubs, filtered like the search", c.mapData),
 		get("/directory/england.geojson", PermDirectory, anywhere, "", "A plain outline of England", outline),
 		get("/assets/:file", PermDirectory, anywhere, "", "The map library and the map's script", asset),
 	}
@@ -44,14 +43,14 @@ type mapView struct {
 	Filtered bool
 }
 
-func mapPage(w http.ResponseWriter, r *http.Request) error {
+func (c *indexCache) mapPage(w http.ResponseWriter, r *http.Request) error {
 	q := readSearch(r)
 	ctx := r.Context()
 	vals, err := sdk.HostFrom(ctx).Settings(ctx)
 	if err != nil {
 		return err
 	}
-	places, missing, err := mapPlaces(r, q)
+	places, missing, err := c.mapPlaces(r, q)
 	if err != nil {
 		return err
 	}
@@ -66,8 +65,8 @@ func mapPage(w http.ResponseWriter, r *http.Request) error {
 
 // mapPlaces is the map data of the schools the search finds, and how many
 // of them have no place yet.
-func mapPlaces(r *http.Request, q search) (geo.MapData, int, error) {
-	_, es, err := index(r)
+func (c *indexCache) mapPlaces(r *http.Request, q search) (geo.MapData, int, error) {
+	_, es, ix, err := c.get(r)
 	if err != nil {
 		return geo.MapData{}, 0, err
 	}
@@ -109,7 +108,7 @@ func mapPlaces(r *http.Request, q search) (geo.MapData, int, error) {
 	}
 	var schools []geo.Place
 	missing := 0
-	for _, res := range directory.NewIndex(es).Search(q.Q, q.Filters) {
+	for _, res := range ix.Search(q.Q, q.Filters) {
 		e := res.Entry
 		p := placeOf(e.SchoolID)
 		if p == (geo.Point{}) {
@@ -125,8 +124,8 @@ func mapPlaces(r *http.Request, q search) (geo.MapData, int, error) {
 	return geo.Build(hubs, schools), missing, nil
 }
 
-func mapData(w http.ResponseWriter, r *http.Request) error {
-	d, _, err := mapPlaces(r, readSearch(r))
+func (c *indexCache) mapData(w http.ResponseWriter, r *http.Request) error {
+	d, _, err := c.mapPlaces(r, readSearch(r))
 	if err != nil {
 		return err
 	}

@@ -58,6 +58,7 @@ func post(path, perm string, scope pluginv1.RouteScope, param, summary string, h
 
 // Routes lists every route of the plugin, area by area.
 func Routes() []route {
+	dir := newIndexCache() // the Directory's pages share it
 	return slices.Concat(
 		homeRoutes(),
 		yearRoutes(),
@@ -72,11 +73,11 @@ func Routes() []route {
 		meRoutes(),
 		newsRoutes(),
 		// The School Support Directory part (issue 15).
-		directoryRoutes(),
-		mapRoutes(),
+		directoryRoutes(dir),
+		mapRoutes(dir),
 		dayRoutes(),
 		centralRoutes(),
-		helpRoutes(),
+		helpRoutes(dir),
 		figureRoutes(),
 	)
 }
