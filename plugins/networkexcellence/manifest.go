@@ -14,7 +14,7 @@ import (
 )
 
 // Version is the plugin's version; CHANGELOG.md says what each one changed.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // Default grants. The core's roles stand for the programme's people: the
 // central team (and tenant admins) run the programme and read every
@@ -93,7 +93,7 @@ func manifest() *pluginv1.Manifest {
 		Name:           "Network of Excellence",
 		Version:        Version,
 		MinCoreVersion: "0.4.0", // audit seals (sdk.AuditTx), SendMails, PeopleWhere, SchoolNames
-		Description:    "The Network of Excellence: member schools in hubs, the annual peer QA Review with an exact allocation of reviewers, reports and feedback.",
+		Description:    "The Network of Excellence: member schools in hubs, the annual peer QA Review with an exact allocation of reviewers, reports and feedback; the School Support Directory with Areas of Excellence and a map; Leadership Development Days.",
 		Permissions:    permissions(),
 		Roles:          roles(),
 		Navigation: []*pluginv1.NavItem{{Label: "Network of Excellence", Path: "/", Permission: web.PermRead},

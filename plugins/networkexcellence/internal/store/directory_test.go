@@ -172,3 +172,48 @@ func TestBookingAnLDD(t *testing.T) {
 		}
 	})
 }
+
+// TestAPersonsDirectoryRecordsAreExportedAndErased: bookings, ratings and
+// messages are in the export; erasure keeps places and scores, not the
+// person; a second erasure changes nothing.
+func TestAPersonsDirectoryRecordsAreExportedAndErased(t *testing.T) {
+	testdb.Each(t, Migrations, func(t *testing.T, db *gorm.DB) {
+		s := New(db, 1)
+		if err := s.SeedTerms(at); err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.OfferDay(KindLDD, 1, 0, DayInput{Date: "2026-03-10", Title: "Oracy", Description: "Lessons", Capacity: "3", Price: "1", MemberPrice: "1",
+			Terms: []string{termID(t, s, "oracy")}}, 5, "2026-01-01", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.BookDay(d.ID, 2, BookInput{People: []uint64{20, 21}, Names: []string{"Ann", "Bo"}}, 20, "2026-01-01", at); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Rate(d.ID, 20, RateInput{Score: "9", Comment: "Great"}, "2026-03-11", at); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddConnect(1, 20, 0, ConnectInput{Subject: "Visit", Message: "Hello"}, at); err != nil {
+			t.Fatal(err)
+		}
+		rec, err := s.PersonRecordsOf(20)
+		if err != nil || len(rec.Bookings) != 1 || len(rec.Ratings) != 1 || len(rec.Connects) != 1 || rec.Empty() {
+			t.Fatalf("%+v %v", rec, err)
+		}
+		if _, n, err := s.ErasePerson(20); err != nil || n < 4 {
+			t.Fatalf("erased %d %v", n, err)
+		}
+		rec, err = s.PersonRecordsOf(20)
+		if err != nil || !rec.Empty() {
+			t.Fatalf("after erasure %+v %v", rec, err)
+		}
+		if _, n, err := s.ErasePerson(20); err != nil || n != 0 {
+			t.Fatalf("a second erasure changed %d (%v)", n, err)
+		}
+		bs, _ := s.Bookings(d.ID)
+		rs, _ := s.Ratings(d.ID)
+		if len(bs) != 1 || bs[0].Name1 != "Erased person" || bs[0].Person2 != 21 || len(rs) != 1 || rs[0].Score != 9 || rs[0].Comment != "" {
+			t.Fatalf("bookings %+v ratings %+v", bs, rs)
+		}
+	})
+}

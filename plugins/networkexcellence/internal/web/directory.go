@@ -61,7 +61,6 @@ func (s search) query() string {
 	return v.Encode()
 }
 
-
 type directoryView struct {
 	common
 	Header  ui.Header
