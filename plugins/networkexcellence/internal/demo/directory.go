@@ -218,11 +218,17 @@ func (b *builder) ldds(prevY, curY *store.Year, withAoE []store.Member, termID m
 			}
 			var bs []store.Booking
 			var rs []store.Rating
-			for k := 0; k < booked; k++ {
-				school := b.members[b.rng.IntN(len(b.members))]
-				for school.HubID == h.HubID || school.SchoolID == b.people.hostHead {
-					school = b.members[b.rng.IntN(len(b.members))]
+			var visitors []store.Member // schools of other hubs (none in a one-hub network)
+			for _, m := range b.members {
+				if m.HubID != h.HubID && m.SchoolID != b.people.hostHead {
+					visitors = append(visitors, m)
 				}
+			}
+			if len(visitors) == 0 {
+				booked = 0
+			}
+			for k := 0; k < booked; k++ {
+				school := visitors[b.rng.IntN(len(visitors))]
 				p1, n1 := nextVisitor()
 				p2, n2 := nextVisitor()
 				past := ds <= today

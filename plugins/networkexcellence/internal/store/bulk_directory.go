@@ -60,7 +60,7 @@ func (s *Store) InsertRatings(rs []Rating) error {
 	return nil
 }
 
-// InsertProfiles records profiles (one a school).
+// InsertProfiles records profiles (one a school), replacing those there.
 func (s *Store) InsertProfiles(ps []Profile) error {
 	if len(ps) == 0 {
 		return nil
@@ -68,7 +68,9 @@ func (s *Store) InsertProfiles(ps []Profile) error {
 	for i := range ps {
 		ps[i].TenantID = s.tenant
 	}
-	if err := s.db.CreateInBatches(&ps, 500).Error; err != nil {
+	err := s.db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "tenant_id"}, {Name: "school_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"town", "region", "ofsted", "latitude", "longitude", "updated_at"})}).CreateInBatches(&ps, 500).Error
+	if err != nil {
 		return fmt.Errorf("insert profiles: %w", err)
 	}
 	return nil
