@@ -135,4 +135,16 @@ func TestBrowserNetworkOfExcellenceDirectory(t *testing.T) {
 	b.open("/p/networkexcellence/aoes")
 	b.sees("the Areas of Excellence", "Accredited", "Accredit an area directly")
 	b.axe("the Areas of Excellence")
+	b.open("/p/networkexcellence/events")
+	b.sees("the events", "Partnership events", "Add an event")
+	b.axe("the partnership's events")
+	// A hub's meetings and "who can help us with this?".
+	b.open("/p/networkexcellence/directory")
+	hub := strings.Trim(b.eval(`document.querySelector("#f-hub option:nth-child(2)").value`), `"`)
+	b.open("/p/networkexcellence/hubs/" + hub + "/help")
+	b.sees("who can help", "Who can help us with this?", "Schools that can help", "matching the hub")
+	b.axe("who can help us with this")
+	b.open("/p/networkexcellence/hubs/" + hub + "/meetings")
+	b.sees("the hub's meetings", "Hub meetings", "Plan a meeting")
+	b.axe("the hub's meetings")
 }

@@ -204,3 +204,41 @@ func TestTheDirectoryJourney(t *testing.T) {
 		}
 	})
 }
+
+// TestMeetingsAndEventsReuseTheBookingRules: a hub manager plans a hub
+// meeting, a head books a place and is refused the same person twice;
+// after it the manager records notes; the central team adds an event
+// another school books; a headteacher may not add events.
+func TestMeetingsAndEventsReuseTheBookingRules(t *testing.T) {
+	eachStorage(t, func(t *testing.T, c client) {
+		setUpYear(t, c)
+		c.h.SetClock(time.Date(2025, 9, 10, 9, 0, 0, 0, time.UTC))
+		hub := "/hubs/" + id(plugintest.HubUnit)
+		st, body := c.status(hubMgrID, "POST", hub+"/meetings", form("date", "2025-09-01", "title", "", "capacity", "0"))
+		if st != http.StatusUnprocessableEntity {
+			t.Fatalf("a bad meeting = %d", st)
+		}
+		mustContain(t, "the refused meeting", body, "Choose a date after today", "Enter a title", "from 1 to 2000")
+		c.post(hubMgrID, hub+"/meetings", form("date", "2025-10-02", "title", "Autumn hub meeting", "description", "Oracy priority; reciprocity", "capacity", "20"))
+		meetings := c.page(hubMgrID, hub+"/meetings")
+		dayID := lastID(t, regexp.MustCompile(`href="/p/networkexcellence(/days/\d+)">Autumn hub meeting`).FindStringSubmatch(meetings)[1])
+		c.post(headAID, "/days/"+dayID+"/book/10", form("person", id(headAID)))
+		st, body = c.status(headAID, "POST", "/days/"+dayID+"/book/10", form("person", id(headAID)))
+		if st != http.StatusUnprocessableEntity || !strings.Contains(body, "already booked on this day") {
+			t.Fatalf("the same person twice = %d\n%s", st, body)
+		}
+		if st, _ := c.status(hubMgrID, "POST", hub+"/meetings/"+dayID+"/notes", form("notes", "")); st != http.StatusUnprocessableEntity {
+			t.Fatalf("empty notes = %d", st)
+		}
+		c.h.SetClock(time.Date(2025, 10, 3, 9, 0, 0, 0, time.UTC))
+		c.post(hubMgrID, hub+"/meetings/"+dayID+"/notes", form("notes", "Agreed: two oracy visits. Action: Hal to book."))
+		mustContain(t, "the meeting", c.page(headAID, "/days/"+dayID), "Agreed: two oracy visits", "1 of 20 places booked")
+
+		if st, _ := c.status(headDID, "POST", "/events", form("date", "2026-06-20", "title", "National conference", "capacity", "300")); st != http.StatusForbidden {
+			t.Fatalf("a head adds an event: %d", st)
+		}
+		ev := c.post(centralID, "/events", form("date", "2026-06-20", "title", "National conference", "description", "The partnership's day", "capacity", "300", "price", "120", "member_price", "90"))
+		c.post(headDID, ev+"/book/13", form("person", id(reviewerID)))
+		mustContain(t, "the event", c.page(headDID, ev), "National conference", "1 of 300 places booked", "£120.00 (members £90.00)")
+	})
+}

@@ -333,3 +333,25 @@ func DayLabel(kind string) string {
 	}
 	return strings.ToUpper(kind)
 }
+
+// SaveNotes records a meeting's notes and actions (after it, or on the day).
+func (s *Store) SaveNotes(dayID uint64, notes, today string, at time.Time) (*Day, *Day, error) {
+	var errs Errors
+	notes = text(&errs, "notes", notes, 8000, true)
+	if len(errs) > 0 {
+		return nil, nil, errs
+	}
+	d, err := s.Day(dayID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d.Kind != KindMeeting {
+		return nil, nil, conflict("only a hub meeting keeps notes")
+	}
+	before := *d
+	if err := s.q().Model(&Day{}).Where("id = ?", dayID).Updates(map[string]any{"notes": notes, "updated_at": at}).Error; err != nil {
+		return nil, nil, fmt.Errorf("notes of day %d: %w", dayID, err)
+	}
+	d.Notes, d.UpdatedAt = notes, at
+	return &before, d, nil
+}

@@ -122,6 +122,7 @@ type dayView struct {
 	RateOn    bool
 	RateURL   string
 	Rating    string
+	Notes     string
 	Cancelled bool
 }
 
@@ -199,7 +200,7 @@ func loadDay(r *http.Request) (*dayView, *store.Day, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	v := &dayView{common: commonOf(r), Terms: strings.Join(labels, ", "), What: d.Description, Cancelled: d.Cancelled,
+	v := &dayView{common: commonOf(r), Terms: strings.Join(labels, ", "), What: d.Description, Cancelled: d.Cancelled, Notes: d.Notes,
 		Header: ui.Header{Crumbs: crumbs(r, ui.Crumb{Label: "Days on offer", Href: sdk.URL(r, "/days")}), Title: d.Title,
 			Lead: store.DayLabel(d.Kind) + " on " + day(d.Date)}}
 	v.Facts = ui.Table{Caption: "The day", Columns: []ui.Column{{Key: "what", Label: "Fact"}, {Key: "value", Label: "Value"}}}

@@ -76,6 +76,7 @@ func Routes() []route {
 		directoryRoutes(dir),
 		mapRoutes(dir),
 		dayRoutes(),
+		meetingRoutes(),
 		centralRoutes(),
 		helpRoutes(dir),
 		figureRoutes(),
