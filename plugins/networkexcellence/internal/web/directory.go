@@ -203,6 +203,7 @@ type cardView struct {
 	Contact  string
 	CanEdit  bool
 	EditHref string
+	HostHref string
 }
 
 func loadCard(r *http.Request) (*cardView, error) {
@@ -244,8 +245,8 @@ func loadCard(r *http.Request) (*cardView, error) {
 		return nil, err
 	}
 	v := &cardView{common: commonOf(r), Headline: p.Headline, CanEdit: canEdit,
-		EditHref: sdk.URL(r, path("directory", "schools", school, "profile")),
-		Action:   sdk.URL(r, path("directory", "schools", school, "connect")),
+		EditHref: sdk.URL(r, path("directory", "schools", school, "profile")), HostHref: sdk.URL(r, path("hosts", school)),
+		Action: sdk.URL(r, path("directory", "schools", school, "connect")),
 		Header: ui.Header{Crumbs: crumbs(r, ui.Crumb{Label: "Directory", Href: sdk.URL(r, "/directory")}), Title: m.Name,
 			Lead: "Its hub, its accredited Areas of Excellence and the Leadership Development Days it offers."}}
 	v.Facts = ui.Table{Caption: "About the school", Columns: []ui.Column{{Key: "what", Label: "Fact"}, {Key: "value", Label: "Value"}}}
