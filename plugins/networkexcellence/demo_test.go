@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -15,7 +18,10 @@ import (
 
 // demoFixture is a network of the real list's size: 418 schools in 31
 // hubs, a few in trusts, with the demo's logins.
-func demoFixture() (*plugintest.Fixture, map[string]uint64) {
+func demoFixture() (*plugintest.Fixture, map[string]uint64) { return networkFixture(418) }
+
+// networkFixture is a network of n schools in 31 hubs.
+func networkFixture(n int) (*plugintest.Fixture, map[string]uint64) {
 	f := plugintest.DefaultFixture()
 	f.Units, f.Schools, f.People, f.Pupils = f.Units[:1], nil, f.People[:1], nil
 	roll := func(n int32) *int32 { return &n }
@@ -30,7 +36,7 @@ func demoFixture() (*plugintest.Fixture, map[string]uint64) {
 	for h, name := range hubs {
 		hub := uint64(100 + h)
 		f.Units = append(f.Units, &pluginv1.OrgUnit{Id: hub, Kind: pluginv1.OrgUnitKind_ORG_UNIT_KIND_HUB, Name: name, ParentIds: []uint64{plugintest.RootUnit}})
-		for i := 0; i < 418/31+map[bool]int{true: 1}[h < 418%31]; i++ {
+		for i := 0; i < n/31+map[bool]int{true: 1}[h < n%31]; i++ {
 			next++
 			parents := []uint64{hub}
 			if i == 0 && h < 6 {
@@ -115,4 +121,57 @@ func TestTheDemoFillsTheBoardAndLeavesTheJourneyToDo(t *testing.T) {
 	mustContain(t, "the hub page", c.page(ids["hub manager"], "/hubs/100"), "Hub Action Plan", "Agreed at the hub")
 	mustContain(t, "the register", c.page(ids["central"], "/reviewers"), "Reviewers on the register", "Lead Reviewers")
 	mustContain(t, "the trust", c.page(ids["central"], "/trusts/900"), "Meridian Trust")
+
+	// The Directory's demo: 304 schools with AoEs, 26 hosts, days booked and rated.
+	all := c.page(ids["host head"], "/directory")
+	mustContain(t, "the Directory", all, "418 schools")
+	if n := strings.Count(c.page(ids["central"], "/aoes"), `<td><a href="/p/networkexcellence/directory/schools/`); n != 304 {
+		t.Fatalf("%d accredited areas", n)
+	}
+	oracy := c.page(ids["host head"], "/directory?q=oracy&ldd=yes")
+	mustContain(t, "an oracy search", oracy, "Area of Excellence:", "hosts Leadership Development Days")
+	days := c.page(ids["host head"], "/days")
+	dayLinks := regexp.MustCompile(`href="/p/networkexcellence(/days/\d+)">(Oracy[^<]*)</a>`).FindAllStringSubmatch(days, -1)
+	bookable := false
+	for _, d := range dayLinks {
+		if strings.Contains(c.page(ids["host head"], d[1]), "Book for School 1 of Ash Field Hub") {
+			bookable = true
+			break
+		}
+	}
+	if !bookable {
+		t.Fatalf("no oracy day the host head can book among %d:\n%s", len(dayLinks), days)
+	}
+	figs := c.page(ids["central"], "/figures")
+	m = regexp.MustCompile(`<p class="ui-stat-value">(\d\.\d)/10</p>\s*<p class="ui-stat-n">n = (\d+)</p>`).FindStringSubmatch(figs[strings.Index(figs, "Leadership Development Days&#39; rating")-200:])
+	mustContain(t, "the figures", figs, "pairs", "% of hubs")
+	t.Logf("demo figures: LDD rating %v", m)
+}
+
+// TestTheMapDataOf550SchoolsIsUnder100KB: the map's one response for all
+// of a partnership of 550 schools, compressed, from the demo.
+func TestTheMapDataOf550SchoolsIsUnder100KB(t *testing.T) {
+	fx, ids := networkFixture(550)
+	driver, dsn, schema := testdb.Storage(t, "sqlite")
+	h := plugintest.Start(t, binary, plugintest.WithStorage(driver, dsn, schema), plugintest.WithFixture(fx))
+	h.SetClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
+	if err := h.RunJob(h.As(plugintest.AdminID), "demo_seed", nil); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := h.Get(h.As(ids["host head"]), "/directory/map.json")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("map data %v", err)
+	}
+	var md struct{ Schools [][]any }
+	if err := json.Unmarshal([]byte(resp.String()), &md); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	_, _ = zw.Write([]byte(resp.String()))
+	_ = zw.Close()
+	t.Logf("map data of %d schools: %d bytes, %d gzipped", len(md.Schools), len(resp.String()), b.Len())
+	if len(md.Schools) != 550 || b.Len() >= 100_000 {
+		t.Fatalf("%d schools in %d bytes gzipped", len(md.Schools), b.Len())
+	}
 }

@@ -94,13 +94,18 @@ func TestDefaultGrantsAreTheNarrowest(t *testing.T) {
 		{"networkexcellence.hub.read", "senior_partner", true}, {"networkexcellence.programme.manage", "hub_manager", false},
 		{"networkexcellence.trust.read", "trust_leader", true}, {"networkexcellence.trust.read", "headteacher", false},
 		{"networkexcellence.board.read", "hub_manager", false}, {"networkexcellence.reviewer.self", "senior_leader", true},
+		{"networkexcellence.directory.read", "teacher", true}, {"networkexcellence.directory.read", "para_professional", true},
+		{"networkexcellence.day.book", "headteacher", true}, {"networkexcellence.day.book", "hub_manager", false},
+		{"networkexcellence.day.host", "senior_leader", true}, {"networkexcellence.day.host", "reviewer", false},
 	} {
 		if holds[c.perm][c.role] != c.want {
 			t.Errorf("%s granted to %s: %v, want %v", c.perm, c.role, !c.want, c.want)
 		}
 	}
+	// Every registered user searches the Directory (that is its point: it
+	// shows no pupil data and no report); teachers hold nothing else.
 	for perm, roles := range holds {
-		if roles["teacher"] || roles["para_professional"] {
+		if perm != "networkexcellence.directory.read" && (roles["teacher"] || roles["para_professional"]) {
 			t.Errorf("%s is granted to teachers or para-professionals", perm)
 		}
 	}

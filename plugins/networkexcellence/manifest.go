@@ -14,7 +14,7 @@ import (
 )
 
 // Version is the plugin's version; CHANGELOG.md says what each one changed.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // Default grants. The core's roles stand for the programme's people: the
 // central team (and tenant admins) run the programme and read every
@@ -41,7 +41,24 @@ var (
 // permissions are the plugin's permissions: the QA Review part's, then the
 // School Support Directory part's (issue 15), which appends its own list.
 func permissions() []*pluginv1.PermissionDecl {
-	return slices.Concat(reviewPermissions())
+	return slices.Concat(reviewPermissions(), directoryPermissions())
+}
+
+// Default grants of the Directory part: every role of the tenant searches
+// the Directory (that is its point); a school's head and senior leaders host
+// and book days for it; the central team does both for any school.
+var (
+	allRoles   = sdk.CoreRoles()
+	dayHosts   = []string{sdk.RoleTenantAdmin, sdk.RoleCentralTeam, sdk.RoleHeadteacher, sdk.RoleSeniorLeader}
+	dayBookers = []string{sdk.RoleTenantAdmin, sdk.RoleCentralTeam, sdk.RoleHeadteacher, sdk.RoleSeniorLeader}
+)
+
+func directoryPermissions() []*pluginv1.PermissionDecl {
+	return []*pluginv1.PermissionDecl{
+		{Name: web.PermDirectory, Description: "Search the School Support Directory and its map, see the days on offer, connect with a school, rate a day you attended (no pupil data, no review report)", DefaultRoles: allRoles},
+		{Name: web.PermDayHost, Description: "Keep a school's Directory profile and offer its Leadership Development Days: bookings and attendance", DefaultRoles: dayHosts},
+		{Name: web.PermDayBook, Description: "Book a school's leaders on Leadership Development Days and events, and cancel its bookings", DefaultRoles: dayBookers},
+	}
 }
 
 func reviewPermissions() []*pluginv1.PermissionDecl {
@@ -76,10 +93,11 @@ func manifest() *pluginv1.Manifest {
 		Name:           "Network of Excellence",
 		Version:        Version,
 		MinCoreVersion: "0.4.0", // audit seals (sdk.AuditTx), SendMails, PeopleWhere, SchoolNames
-		Description:    "The Network of Excellence: member schools in hubs, the annual peer QA Review with an exact allocation of reviewers, reports and feedback.",
+		Description:    "The Network of Excellence: member schools in hubs, the annual peer QA Review with an exact allocation of reviewers, reports and feedback; the School Support Directory with Areas of Excellence and a map; Leadership Development Days.",
 		Permissions:    permissions(),
 		Roles:          roles(),
-		Navigation:     []*pluginv1.NavItem{{Label: "Network of Excellence", Path: "/", Permission: web.PermRead}},
+		Navigation: []*pluginv1.NavItem{{Label: "Network of Excellence", Path: "/", Permission: web.PermRead},
+			{Label: "School Support Directory", Path: "/directory", Permission: web.PermDirectory}},
 		Jobs: append(jobs.Decls(), &pluginv1.JobDecl{Name: demo.Name, MaxRetry: 1, TimeoutSeconds: 900,
 			Description: "Fill the programme with demo data (run by `upwards demo` as the tenant admin; does nothing once a membership year exists)"}),
 		Schedules: jobs.Schedules(),
@@ -91,7 +109,7 @@ func manifest() *pluginv1.Manifest {
 // settings are the plugin's tenant settings.
 func settings() []*pluginv1.SettingDecl {
 	str, num := pluginv1.SettingType_SETTING_TYPE_STRING, pluginv1.SettingType_SETTING_TYPE_INT
-	return []*pluginv1.SettingDecl{
+	return append([]*pluginv1.SettingDecl{
 		{Key: web.SettingBands, Label: "Team sizes by pupils on roll", Type: str, DefaultValue: rules.DefaultBands,
 			Description: "Reviewers on a review's team besides the lead, by the host school's pupils on roll: pairs of roll:team from 0, e.g. 0:2, 350:3, 900:4."},
 		{Key: web.SettingReviewedWithin, Label: "Years before a reviewer may review a school again", Type: num, DefaultValue: strconv.Itoa(web.DefaultReviewedWithin),
@@ -100,5 +118,17 @@ func settings() []*pluginv1.SettingDecl {
 			Description: "Points for each part of a seat's cost: travel (per 10 km), load (per review the reviewer already has), reciprocity (per reviewer day their school gave beyond what it received), prior (a prior relationship with the host)."},
 		{Key: web.SettingReminderDays, Label: "Days before a review to remind the team and host", Type: num, DefaultValue: strconv.Itoa(web.DefaultReminderDays)},
 		{Key: web.SettingReportDueDays, Label: "Days after a review the report is due", Type: num, DefaultValue: strconv.Itoa(web.DefaultReportDueDays)},
+	}, directorySettings()...)
+}
+
+// directorySettings are the Directory part's settings.
+func directorySettings() []*pluginv1.SettingDecl {
+	str := pluginv1.SettingType_SETTING_TYPE_STRING
+	return []*pluginv1.SettingDecl{
+		{Key: web.SettingTiles, Label: "Map tile server", Type: str,
+			Description: "A tile URL template with {z}, {x} and {y}, on this site or a host the core's Content-Security-Policy allows for images. Empty: the map draws the schools on a plain outline of England."},
+		{Key: web.SettingTilesCredit, Label: "Map tile attribution", Type: str, Description: "The credit the tile server asks for, shown on the map."},
+		{Key: web.SettingPostcodeFile, Label: "Postcode table", Type: str,
+			Description: "The path, on the plugin's machine, of a postcode CSV with postcode, lat and long columns (the ONS Postcode Directory's CSV as it is). The places job reads it to put schools on the map."},
 	}
 }

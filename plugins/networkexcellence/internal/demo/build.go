@@ -62,7 +62,8 @@ func (b *builder) build() error {
 		return err
 	}
 	b.summary["schools"], b.summary["hubs"] = len(b.members), len(b.net.Hubs)
-	if err := b.s.SetCoordinates(b.coordinates()); err != nil {
+	coords := b.coordinates()
+	if err := b.s.SetCoordinates(coords); err != nil {
 		return err
 	}
 	if err := b.register(cur - 1); err != nil {
@@ -92,7 +93,10 @@ func (b *builder) build() error {
 	if err := b.plans(curY); err != nil {
 		return err
 	}
-	return b.news()
+	if err := b.news(); err != nil {
+		return err
+	}
+	return b.directory(prevY, curY, coords)
 }
 
 // year schedules every member's review, allocates the year and writes the

@@ -86,6 +86,7 @@ type people struct {
 	lead, reviewer uint64            // the demo Lead Reviewer and reviewer
 	heads          map[uint64]uint64 // school → its (first) headteacher
 	hostHead       uint64            // the demo host headteacher's school
+	names          map[uint64]string // person → name
 }
 
 func readPeople(ctx context.Context) (people, error) {
@@ -93,8 +94,9 @@ func readPeople(ctx context.Context) (people, error) {
 	if err != nil {
 		return people{}, err
 	}
-	out := people{heads: map[uint64]uint64{}}
+	out := people{heads: map[uint64]uint64{}, names: map[uint64]string{}}
 	for _, p := range ps {
+		out.names[p.GetId()] = p.GetName()
 		email := strings.ToLower(p.GetEmail())
 		for _, g := range p.GetGrants() {
 			switch {

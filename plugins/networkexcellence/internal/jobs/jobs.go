@@ -42,7 +42,7 @@ const (
 func All() []Job {
 	return slices.Concat(
 		reviewJobs(),
-		// The School Support Directory part (issue 15) adds its jobs here.
+		directoryJobs(), // the School Support Directory part (issue 15)
 	)
 }
 

@@ -1,6 +1,9 @@
 package store
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // PersonRecords is everything the plugin holds about a person.
 type PersonRecords struct {
@@ -12,11 +15,14 @@ type PersonRecords struct {
 	Reports     []Report          `json:"reports_submitted_agreed_or_published,omitempty"`
 	Pins        []Pin             `json:"allocation_decisions_made,omitempty"`
 	News        []News            `json:"news_written,omitempty"`
+	Connects    []Connect         `json:"directory_messages_sent,omitempty"`
+	Bookings    []Booking         `json:"day_bookings,omitempty"`
+	Ratings     []Rating          `json:"day_ratings,omitempty"`
 }
 
 // Empty reports whether nothing is held.
 func (p PersonRecords) Empty() bool {
-	return p.Reviewer == nil && len(p.Feedback)+len(p.Reports)+len(p.Pins)+len(p.News) == 0
+	return p.Reviewer == nil && len(p.Feedback)+len(p.Reports)+len(p.Pins)+len(p.News)+len(p.Connects)+len(p.Bookings)+len(p.Ratings) == 0
 }
 
 // PersonRecordsOf gathers what the plugin holds about a core person.
@@ -46,10 +52,13 @@ func (s *Store) PersonRecordsOf(personID uint64) (PersonRecords, error) {
 		{&out.Reports, "submitted_by = ? OR agreed_by = ? OR published_by = ?"},
 		{&out.Pins, "created_by = ?"},
 		{&out.News, "created_by = ?"},
+		{&out.Connects, "from_person = ?"},
+		{&out.Bookings, "person1 = ? OR person2 = ? OR booked_by = ?"},
+		{&out.Ratings, "person_id = ?"},
 	} {
 		args := []any{personID}
-		if q.where != "person_id = ?" && q.where != "created_by = ?" {
-			args = []any{personID, personID, personID}
+		if n := strings.Count(q.where, "?"); n > 1 {
+			args = []any{personID, personID, personID}[:n]
 		}
 		if err := s.q().Where(q.where, args...).Order("id").Find(q.dst).Error; err != nil {
 			return out, fmt.Errorf("records of person %d: %w", personID, err)
@@ -118,5 +127,54 @@ func (s *Store) ErasePerson(personID uint64) (deleted, anonymised int64, err err
 		}
 		anonymised += res.RowsAffected
 	}
-	return deleted, anonymised, nil
+	n, err := s.eraseDirectory(personID)
+	return deleted, anonymised + n, err
+}
+
+// eraseDirectory anonymises the Directory part's records of a person: the
+// connect messages they sent keep that a message went, not its text; their
+// bookings keep the place, not their name; their ratings keep the score,
+// not its author or comment; their id is taken off profiles, days, AoEs and
+// bookings they made.
+func (s *Store) eraseDirectory(personID uint64) (int64, error) {
+	var n int64
+	res := s.q().Model(&Connect{}).Where("from_person = ?", personID).Updates(map[string]any{"from_person": 0, "subject": "(erased)", "message": "(erased)"})
+	if res.Error != nil {
+		return n, fmt.Errorf("erase connect messages: %w", res.Error)
+	}
+	n += res.RowsAffected
+	for i, col := range []string{"person1", "person2"} {
+		var bs []Booking
+		if err := s.q().Where(col+" = ?", personID).Find(&bs).Error; err != nil {
+			return n, fmt.Errorf("bookings: %w", err)
+		}
+		for _, b := range bs {
+			name := []string{"name1", "name2"}[i]
+			if err := s.q().Model(&Booking{}).Where("id = ?", b.ID).Updates(map[string]any{col: anonymousPerson | uint64(i)<<40 | b.ID, name: "Erased person"}).Error; err != nil {
+				return n, fmt.Errorf("anonymise booking %d: %w", b.ID, err)
+			}
+			n++
+		}
+	}
+	var rs []Rating
+	if err := s.q().Where("person_id = ?", personID).Find(&rs).Error; err != nil {
+		return n, fmt.Errorf("ratings: %w", err)
+	}
+	for _, r := range rs {
+		if err := s.q().Model(&Rating{}).Where("id = ?", r.ID).Updates(map[string]any{"person_id": anonymousPerson | r.ID, "comment": ""}).Error; err != nil {
+			return n, fmt.Errorf("anonymise rating %d: %w", r.ID, err)
+		}
+		n++
+	}
+	for _, u := range []struct {
+		model any
+		col   string
+	}{{&Connect{}, "to_person"}, {&Profile{}, "contact_id"}, {&Day{}, "created_by"}, {&AoE{}, "decided_by"}, {&Booking{}, "booked_by"}} {
+		res := s.q().Model(u.model).Where(u.col+" = ?", personID).Update(u.col, 0)
+		if res.Error != nil {
+			return n, fmt.Errorf("erase %s: %w", u.col, res.Error)
+		}
+		n += res.RowsAffected
+	}
+	return n, nil
 }

@@ -58,6 +58,7 @@ func post(path, perm string, scope pluginv1.RouteScope, param, summary string, h
 
 // Routes lists every route of the plugin, area by area.
 func Routes() []route {
+	dir := newIndexCache() // the Directory's pages share it
 	return slices.Concat(
 		homeRoutes(),
 		yearRoutes(),
@@ -71,7 +72,14 @@ func Routes() []route {
 		trainingRoutes(),
 		meRoutes(),
 		newsRoutes(),
-		// The School Support Directory part (issue 15) adds its lists here.
+		// The School Support Directory part (issue 15).
+		directoryRoutes(dir),
+		mapRoutes(dir),
+		dayRoutes(),
+		meetingRoutes(),
+		centralRoutes(),
+		helpRoutes(dir),
+		figureRoutes(),
 	)
 }
 

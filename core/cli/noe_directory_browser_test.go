@@ -1,0 +1,150 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/challengepartners/upwards/core/browsertest"
+	"github.com/challengepartners/upwards/core/cli"
+	"github.com/challengepartners/upwards/core/demo"
+	"github.com/challengepartners/upwards/core/storage"
+	"github.com/challengepartners/upwards/core/storage/storagetest"
+)
+
+// The issue's "done when" for the School Support Directory (issue 15): on
+// the demo install (`make run`), a headteacher searches the Directory for
+// schools strong in oracy, sees them on the map (drawn by the vendored
+// Leaflet on the plain outline of England), books a Leadership Development
+// Day at one for two of her leaders, is refused a second booking of the
+// same person with a clear message, and rates a day she attended; the
+// central team sees the figures. The core and the built plugin run
+// together, on SQLite, with Chromium; axe-core finds no WCAG 2.2 A/AA
+// violation on any page on the way, the map and the SVG charts included.
+func TestBrowserNetworkOfExcellenceDirectory(t *testing.T) {
+	plugins := t.TempDir()
+	buildNetworkExcellence(t, plugins)
+	browsertest.Chrome(t)
+	db := storagetest.URL(t, storage.SQLite)
+	data := t.TempDir()
+	root := cli.Root()
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&out)
+	root.SetArgs([]string{"--database-url", db, "--data-dir", data, "--log-level", "error", "demo", "--plugins-dir", plugins})
+	if err := root.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	_, _, hs := startedApp(t, db, data)
+	base := strings.Replace(hs.URL, "127.0.0.1", strings.Split(demo.PartnershipHost, ":")[0], 1)
+	b := &trustBrowser{t: t, ctx: openBrowser(t, base+"/login", 300*time.Second), base: base}
+
+	// The headteacher searches the Directory for oracy.
+	b.logIn("headteacher@partnership.example.org")
+	b.open("/p/networkexcellence/directory")
+	b.axe("the Directory")
+	b.fill("f-q", "oracy")
+	b.press("Search")
+	b.sees("the oracy search", "Area of Excellence:", "Why it matched")
+	b.axe("the Directory's results")
+
+	// The map: the vendored library draws the schools on the outline of England.
+	b.link("", "See these schools on the map")
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#ne-map[data-state="ready"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#ne-map path.leaflet-interactive, #ne-map .ne-cluster`))); err != nil {
+		cancel()
+		t.Fatalf("the map was not drawn: %v\n%s", err, b.outer("#ne-map"))
+	}
+	cancel()
+	if n := b.eval(`document.getElementById("ne-map").dataset.count`); n == `"0"` || n == "null" {
+		t.Fatalf("no school on the map: %s", n)
+	}
+	if ext := b.eval(`performance.getEntriesByType("resource").filter(e => !e.name.startsWith(location.origin)).length`); ext != "0" {
+		t.Fatalf("the map loaded %s resources from other sites", ext)
+	}
+	b.sees("the map page", "schools on the map", "plain outline of England")
+	b.axe("the map")
+
+	// A day of oracy outside her hub, with places: she books herself and a colleague.
+	b.open("/p/networkexcellence/days")
+	b.axe("the days on offer")
+	day := strings.Trim(b.eval(`(() => { for (const a of document.querySelectorAll('a[href*="/p/networkexcellence/days/"]')) {
+		if (!/oracy/i.test(a.textContent)) continue;
+		const x = new XMLHttpRequest(); x.open("GET", a.href, false); x.send();
+		if (x.responseText.includes("Book for")) return a.getAttribute("href"); } return "" })()`), `"`)
+	if day == "" {
+		t.Fatal("no oracy day the headteacher can book")
+	}
+	b.open(day)
+	b.sees("the day", "What visitors will see", "Book for", "pairs booked")
+	b.axe("a Leadership Development Day")
+	pick := func(name, person string) {
+		ok := b.eval(`(() => { const s = document.querySelector('select[name="` + name + `"]'); const o = [...s.options].find(o => o.text.trim() === "` + person + `");
+			if (!o) return false; s.value = o.value; return true })()`)
+		if ok != "true" {
+			t.Fatalf("%s offers no %s:\n%s", name, person, b.text())
+		}
+	}
+	pick("leader_1", "Ruth Adeyemi")
+	pick("leader_2", "Owen Hughes")
+	b.press("Book")
+	b.sees("the booking", "Booked: Ruth Adeyemi and Owen Hughes", "Your school's bookings")
+	b.axe("the day after booking")
+	// A second booking of the same person is refused, saying why.
+	pick("leader_1", "Ruth Adeyemi")
+	pick("leader_2", "Maya Collins")
+	b.press("Book")
+	b.sees("the refused booking", "There is a problem", "already booked on this day")
+	b.axe("the refused booking")
+
+	// A day she attended earlier this term: she rates it.
+	b.open("/p/networkexcellence/days")
+	b.sees("her days", "Your days", "Rate it")
+	b.link(`//table[@id="your-days"]`, "Rate it")
+	rate := strings.Trim(b.eval(`location.pathname`), `"`)
+	b.open(rate)
+	b.fill("f-score", "11")
+	b.press("Send the rating")
+	b.sees("a rating out of range", "from 1 to 10")
+	b.axe("the refused rating")
+	b.fill("f-score", "9")
+	b.press("Send the rating")
+	b.sees("the rating", "your rating is recorded", "Rated")
+	b.logOut()
+
+	// The central team: the figures, the taxonomy, the Areas of Excellence.
+	b.logIn("central@partnership.example.org")
+	b.open("/p/networkexcellence/figures")
+	b.sees("the figures", "Programme figures", "pairs", "/10", "of hubs", "Download the figures (CSV)")
+	if n := b.eval(`document.querySelectorAll("figure svg").length`); n == "0" {
+		t.Fatal("no chart on the figures page")
+	}
+	b.axe("the programme's figures and charts")
+	csv := b.fetchText("/p/networkexcellence/figures.csv")
+	if !strings.HasPrefix(csv, "year,reviews_scheduled") {
+		t.Fatalf("figures.csv:\n%s", csv)
+	}
+	b.open("/p/networkexcellence/taxonomy")
+	b.sees("the taxonomy", "Oracy", "Middle leadership")
+	b.axe("the taxonomy")
+	b.open("/p/networkexcellence/aoes")
+	b.sees("the Areas of Excellence", "Accredited", "Accredit an area directly")
+	b.axe("the Areas of Excellence")
+	b.open("/p/networkexcellence/events")
+	b.sees("the events", "Partnership events", "Add an event")
+	b.axe("the partnership's events")
+	// A hub's meetings and "who can help us with this?".
+	b.open("/p/networkexcellence/directory")
+	hub := strings.Trim(b.eval(`document.querySelector("#f-hub option:nth-child(2)").value`), `"`)
+	b.open("/p/networkexcellence/hubs/" + hub + "/help")
+	b.sees("who can help", "Who can help us with this?", "Schools that can help", "matching the hub")
+	b.axe("who can help us with this")
+	b.open("/p/networkexcellence/hubs/" + hub + "/meetings")
+	b.sees("the hub's meetings", "Hub meetings", "Plan a meeting")
+	b.axe("the hub's meetings")
+}
