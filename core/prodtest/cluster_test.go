@@ -79,6 +79,7 @@ func newCluster(t *testing.T, plugins ...string) *cluster {
 	must(t, err)
 	must(t, a.Authz.Grant(ctx, tn.ID, u.ID, authz.RoleTenantAdmin, root.ID, nil))
 	must(t, a.Authz.Grant(ctx, tn.ID, u.ID, authz.RoleCentralTeam, root.ID, nil))
+	must(t, a.Authz.Grant(ctx, tn.ID, u.ID, authz.RoleHeadteacher, school.ID, nil))
 	c.token, _, err = a.Identity.CreateAPIToken(ctx, tn.ID, u.ID, "prodtest", 0)
 	must(t, err)
 	c.tenantID, c.schoolID = tn.ID, school.ID
@@ -291,3 +292,6 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+// syscallKill sends SIGKILL to pid.
+func syscallKill(pid int) error { return syscall.Kill(pid, syscall.SIGKILL) }
