@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"mime/multipart"
 	"net/http"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -154,31 +152,8 @@ func importThroughNodes(t *testing.T, c *cluster, a, b *proc) {
 	const rows = 40
 	var csv bytes.Buffer
 	must(t, importtest.WriteCSV(&csv, 0, rows, time.Now()))
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, err := mw.CreateFormFile("file", "pupils.csv")
-	must(t, err)
-	_, _ = fw.Write(csv.Bytes())
-	must(t, mw.Close())
-	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	post := func(n *proc, path, ctype string, body *bytes.Buffer) string {
-		req, _ := http.NewRequest(http.MethodPost, n.base()+path, body)
-		req.Header.Set("Authorization", "Bearer "+c.token)
-		req.Header.Set("Content-Type", ctype)
-		resp, err := noRedirect.Do(req)
-		must(t, err)
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusSeeOther {
-			t.Fatalf("POST %s on %s: %d", path, n.name, resp.StatusCode)
-		}
-		return resp.Header.Get("Location")
-	}
 	begin := time.Now()
-	loc := post(a, fmt.Sprintf("/units/%d/import", c.schoolID), mw.FormDataContentType(), &body)
-	m := regexp.MustCompile(`/imports/(\d+)$`).FindStringSubmatch(loc)
-	if m == nil {
-		t.Fatalf("upload redirected to %q", loc)
-	}
+	id := upload(t, c, a, csv.Bytes())
 	db, err := storage.Open(context.Background(), c.dbURL, nil)
 	must(t, err)
 	defer db.Close()
@@ -186,16 +161,16 @@ func importThroughNodes(t *testing.T, c *cluster, a, b *proc) {
 		t.Helper()
 		var status string
 		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-			must(t, db.Raw("SELECT status FROM pupil_imports WHERE id = ?", m[1]).Scan(&status).Error)
+			must(t, db.Raw("SELECT status FROM pupil_imports WHERE id = ?", id).Scan(&status).Error)
 			if status == want {
 				return
 			}
 		}
-		t.Fatalf("import %s is %q, want %q: the worker did not run it", m[1], status, want)
+		t.Fatalf("import %s is %q, want %q: the worker did not run it", id, status, want)
 	}
 	waitStatus("checked")
 	checked := time.Since(begin)
-	post(b, fmt.Sprintf("/units/%d/imports/%s/commit", c.schoolID, m[1]), "application/x-www-form-urlencoded", bytes.NewBufferString("mode=all"))
+	post(t, c, b, fmt.Sprintf("/units/%d/imports/%s/commit", c.schoolID, id), "application/x-www-form-urlencoded", bytes.NewBufferString("mode=all"))
 	waitStatus("done")
 	var n int64
 	must(t, db.Raw("SELECT count(*) FROM pupils WHERE tenant_id = ?", c.tenantID).Scan(&n).Error)
