@@ -19,6 +19,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -90,7 +91,7 @@ func run(runs int) error {
 	upwards := filepath.Join(dir, "upwards")
 	var withPlugins, coreAlone []time.Duration
 	var rssAll, rssCore, rssCoreAlone []int
-	perPlugin := map[string][]int{}
+	perPlugin, startMS := map[string][]int{}, map[string][]int{}
 	for i := 0; i < runs; i++ {
 		var paths []string
 		for _, p := range programmes {
@@ -104,6 +105,9 @@ func run(runs int) error {
 		for id, kb := range m.plugins {
 			perPlugin[id] = append(perPlugin[id], kb)
 		}
+		for id, d := range m.starts {
+			startMS[id] = append(startMS[id], d)
+		}
 		m, err = measure(upwards, alone, []string{"/"})
 		if err != nil {
 			return fmt.Errorf("core alone: %w", err)
@@ -114,7 +118,13 @@ func run(runs int) error {
 	fmt.Printf("cold start, median of %d on this machine:\n", runs)
 	fmt.Printf("  upwards serve + 4 plugins, start to every plugin page 200: %6.1f ms (goal < 500 ms)\n", ms(mw))
 	fmt.Printf("  upwards serve alone, start to its first page 200:          %6.1f ms (baseline)\n", ms(ma))
-	fmt.Printf("  the four plugins add %.1f ms\n", ms(mw-ma))
+	fmt.Printf("  the four plugins add %.1f ms; each plugin's launch, handshake, configure and migrate (in parallel):", ms(mw-ma))
+	for _, p := range programmes {
+		if xs := startMS[p.id]; len(xs) > 0 {
+			fmt.Printf(" %s %d ms", p.id, medianInt(xs))
+		}
+	}
+	fmt.Println()
 	fmt.Printf("resident memory (VmRSS) after the start and 20 requests of every page, median:\n")
 	ids := make([]string, 0, len(perPlugin))
 	for id := range perPlugin {
@@ -217,6 +227,41 @@ type measurement struct {
 	core    int            // the core's VmRSS, KiB
 	plugins map[string]int // each plugin process's VmRSS, KiB
 	total   int            // core and plugins, KiB
+	starts  map[string]int // each plugin's launch to migrated, ms (the core's "plugin started" log)
+}
+
+// lockedBuffer collects a process's log.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// pluginStarts reads elapsed_ms of each "plugin started" line of a JSON log.
+func pluginStarts(log string) map[string]int {
+	out := map[string]int{}
+	for _, line := range strings.Split(log, "\n") {
+		var e struct {
+			Msg     string `json:"msg"`
+			Plugin  string `json:"plugin"`
+			Elapsed int    `json:"elapsed_ms"`
+		}
+		if json.Unmarshal([]byte(line), &e) == nil && e.Msg == "plugin started" {
+			out[e.Plugin] = e.Elapsed
+		}
+	}
+	return out
 }
 
 // measure starts upwards serve on in, times it to the first 200 of every
@@ -232,7 +277,9 @@ func measure(upwards string, in install, paths []string) (measurement, error) {
 	l.Close()
 	cmd := exec.Command(upwards, "serve")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "UPWARDS_DATABASE_URL=" + in.db,
-		"UPWARDS_DATA_DIR=" + in.dir, "UPWARDS_LISTEN=" + addr, "UPWARDS_LOG_LEVEL=error", "UPWARDS_DEFAULT_TENANT=bench"}
+		"UPWARDS_DATA_DIR=" + in.dir, "UPWARDS_LISTEN=" + addr, "UPWARDS_LOG_LEVEL=info", "UPWARDS_LOG_FORMAT=json", "UPWARDS_DEFAULT_TENANT=bench"}
+	logs := &lockedBuffer{}
+	cmd.Stderr = logs
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	t0 := time.Now()
@@ -288,6 +335,7 @@ func measure(upwards string, in install, paths []string) (measurement, error) {
 			}
 		}
 	}
+	m.starts = pluginStarts(logs.String())
 	m.core = rssKB(cmd.Process.Pid)
 	m.plugins = children(cmd.Process.Pid)
 	m.total = m.core
