@@ -89,7 +89,7 @@ func run(runs int) error {
 		return err
 	}
 	upwards := filepath.Join(dir, "upwards")
-	var withPlugins, coreAlone []time.Duration
+	var withPlugins, coreAlone, cpuWith, cpuAlone []time.Duration
 	var rssAll, rssCore, rssCoreAlone []int
 	perPlugin, startMS := map[string][]int{}, map[string][]int{}
 	for i := 0; i < runs; i++ {
@@ -102,6 +102,7 @@ func run(runs int) error {
 			return fmt.Errorf("core with four plugins: %w", err)
 		}
 		withPlugins, rssAll, rssCore = append(withPlugins, m.ready), append(rssAll, m.total), append(rssCore, m.core)
+		cpuWith = append(cpuWith, m.cpu)
 		for id, kb := range m.plugins {
 			perPlugin[id] = append(perPlugin[id], kb)
 		}
@@ -113,6 +114,7 @@ func run(runs int) error {
 			return fmt.Errorf("core alone: %w", err)
 		}
 		coreAlone, rssCoreAlone = append(coreAlone, m.ready), append(rssCoreAlone, m.core)
+		cpuAlone = append(cpuAlone, m.cpu)
 	}
 	mw, ma := median(withPlugins), median(coreAlone)
 	fmt.Printf("cold start, median of %d on this machine:\n", runs)
@@ -125,6 +127,8 @@ func run(runs int) error {
 		}
 	}
 	fmt.Println()
+	fmt.Printf("  CPU used to get there (user+system, all processes; less disturbed by a busy machine): %.0f ms with the plugins, %.0f ms alone\n",
+		ms(median(cpuWith)), ms(median(cpuAlone)))
 	fmt.Printf("resident memory (VmRSS) after the start and 20 requests of every page, median:\n")
 	ids := make([]string, 0, len(perPlugin))
 	for id := range perPlugin {
@@ -228,6 +232,7 @@ type measurement struct {
 	plugins map[string]int // each plugin process's VmRSS, KiB
 	total   int            // core and plugins, KiB
 	starts  map[string]int // each plugin's launch to migrated, ms (the core's "plugin started" log)
+	cpu     time.Duration  // CPU (user and system) the core and its plugins used to get there
 }
 
 // lockedBuffer collects a process's log.
@@ -323,6 +328,10 @@ func measure(upwards string, in install, paths []string) (measurement, error) {
 	}
 	wg.Wait()
 	m.ready = time.Since(t0)
+	m.cpu = cpuTime(cmd.Process.Pid)
+	for pid := range childPIDs(cmd.Process.Pid) {
+		m.cpu += cpuTime(pid)
+	}
 	for _, err := range errs {
 		if err != nil {
 			return m, err
@@ -348,6 +357,30 @@ func measure(upwards string, in install, paths []string) (measurement, error) {
 // children maps the executable name of each child process of ppid to its VmRSS.
 func children(ppid int) map[string]int {
 	out := map[string]int{}
+	for pid, name := range childPIDs(ppid) {
+		out[name] = rssKB(pid)
+	}
+	return out
+}
+
+// cpuTime is the user and system CPU time pid has used (clock ticks of 10 ms).
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b)[strings.LastIndexByte(string(b), ')')+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.Atoi(f[11])
+	stime, _ := strconv.Atoi(f[12])
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// childPIDs maps each child process of ppid to its executable's name.
+func childPIDs(ppid int) map[int]string {
+	out := map[int]string{}
 	ents, _ := os.ReadDir("/proc")
 	for _, e := range ents {
 		pid, err := strconv.Atoi(e.Name())
@@ -366,7 +399,7 @@ func children(ppid int) map[string]int {
 		if err != nil {
 			continue
 		}
-		out[filepath.Base(exe)] = rssKB(pid)
+		out[pid] = filepath.Base(exe)
 	}
 	return out
 }
