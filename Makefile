@@ -41,6 +41,7 @@ test-short:
 bench: services
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./bench/...
 	$(GO) run ./bench/startup
+	$(GO) run ./bench/coldstart
 	$(GO) run ./bench/pupilimport
 	bench/qaallocation/run.sh
 

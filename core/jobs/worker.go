@@ -31,6 +31,9 @@ type Options struct {
 	Queues map[string]int
 	// RetryDelayFunc decides the wait before retry n of a failed task
 	// (default asynq's exponential back-off: about n⁴ seconds plus jitter).
+	// A task recovered from a worker that died while running it (its lease
+	// expired) is retried after LostTaskDelay whatever this says: it did not
+	// fail, so there is nothing to back off from.
 	RetryDelayFunc asynq.RetryDelayFunc
 	// PollInterval is how often an idle worker looks for new tasks and moves
 	// due scheduled and retry tasks to pending (default 1s; tests use less).
@@ -107,7 +110,7 @@ func (w *Worker) Start() error {
 	w.server = asynq.NewServer(w.redis.ClientOpt(), asynq.Config{
 		Concurrency:              w.opts.Concurrency,
 		Queues:                   w.opts.Queues,
-		RetryDelayFunc:           w.opts.RetryDelayFunc,
+		RetryDelayFunc:           retryDelay(w.opts.RetryDelayFunc),
 		TaskCheckInterval:        w.opts.PollInterval,
 		DelayedTaskCheckInterval: w.opts.PollInterval,
 		ShutdownTimeout:          w.opts.ShutdownTimeout,
@@ -231,3 +234,25 @@ func (l asynqLogger) Info(args ...any)  { l.log.Info(fmt.Sprint(args...)) }
 func (l asynqLogger) Warn(args ...any)  { l.log.Warn(fmt.Sprint(args...)) }
 func (l asynqLogger) Error(args ...any) { l.log.Error(fmt.Sprint(args...)) }
 func (l asynqLogger) Fatal(args ...any) { l.log.Error(fmt.Sprint(args...)) }
+
+// LostTaskDelay is the wait before a task that a dead worker left running
+// runs again. asynq finds such a task once its lease has been expired for 30
+// seconds (the lease lasts 30 seconds unrenewed, and every worker looks for
+// lost tasks at its start and each minute), so it runs again within about
+// one to two minutes of the crash; a handler must make its effect once
+// (a transaction, or a check of what was done).
+const LostTaskDelay = time.Second
+
+// retryDelay is fn (asynq's default when nil), except that a task recovered
+// from a dead worker waits only LostTaskDelay.
+func retryDelay(fn asynq.RetryDelayFunc) asynq.RetryDelayFunc {
+	if fn == nil {
+		fn = asynq.DefaultRetryDelayFunc
+	}
+	return func(n int, err error, t *asynq.Task) time.Duration {
+		if errors.Is(err, asynq.ErrLeaseExpired) {
+			return LostTaskDelay
+		}
+		return fn(n, err, t)
+	}
+}

@@ -21,5 +21,9 @@
 // Processes are per node: each node launches the plugins its requests and
 // jobs need, lazily, and restarts a crashed process with exponential
 // back-off behind a circuit breaker, so one failing plugin never affects
-// another or the core.
+// another or the core. A process never outlives its node: on Linux the
+// kernel kills it with the node (PR_SET_PDEATHSIG), and the SDK exits a
+// plugin whose parent is gone. An upgraded plugin is swapped blue/green: the
+// new build starts beside the old, takes every new call, and the old process
+// stops once the calls it was serving end (drain.go).
 package pluginhost

@@ -45,6 +45,7 @@ type instance struct {
 	rec        Plugin // the build the process runs
 	client     *plugin.Client
 	conn       *contract.ClientV1
+	calls      *callCounter // calls under way on conn
 	pid        int
 	state      string
 	lastErr    string
@@ -138,14 +139,23 @@ func (in *instance) current() string {
 	return in.rec.SHA256
 }
 
-// ready returns the connection when the process of build sha is up.
-func (in *instance) ready(sha string) *contract.ClientV1 {
+// ready returns the connection when the process of build p is up, or that
+// of a build registered after p: a caller whose view of the registry is a
+// moment old (the registry cache) is served by the new build of a
+// blue/green swap rather than bringing the old one back.
+func (in *instance) ready(p Plugin) *contract.ClientV1 {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	if in.conn != nil && in.rec.SHA256 == sha && !in.client.Exited() {
+	if in.conn != nil && !in.client.Exited() && (in.rec.SHA256 == p.SHA256 || in.rec.UpdatedAt.After(p.UpdatedAt)) {
 		return in.conn
 	}
 	return nil
+}
+
+// swapping reports whether a process of another build than p runs and
+// serves: acquire then starts p's beside it and moves the traffic (blue/green).
+func (in *instance) swapping(p Plugin) bool {
+	return in.client != nil && !in.client.Exited() && in.rec.SHA256 != p.SHA256 // in.mu held
 }
 
 // failedError marks a start that failed for a reason a restart cannot fix
@@ -158,7 +168,7 @@ func (e *failedError) Unwrap() error { return e.err }
 // acquire returns a connection to plugin p's process, starting it if needed.
 func (rt *Runtime) acquire(ctx context.Context, p Plugin) (*contract.ClientV1, *instance, error) {
 	in := rt.instance(p.ID)
-	if conn := in.ready(p.SHA256); conn != nil {
+	if conn := in.ready(p); conn != nil {
 		return conn, in, nil
 	}
 	unavailable := func(cause error, retry time.Duration, failed bool) error {
@@ -172,7 +182,7 @@ func (rt *Runtime) acquire(ctx context.Context, p Plugin) (*contract.ClientV1, *
 	}
 	in.startMu.Lock()
 	defer in.startMu.Unlock()
-	if conn := in.ready(p.SHA256); conn != nil {
+	if conn := in.ready(p); conn != nil {
 		return conn, in, nil
 	}
 	if rt.isClosed() {
@@ -180,6 +190,39 @@ func (rt *Runtime) acquire(ctx context.Context, p Plugin) (*contract.ClientV1, *
 	}
 	now := time.Now()
 	in.mu.Lock()
+	if in.swapping(p) && p.State != StateFailed {
+		// Blue/green: the old build serves until the new one is up.
+		if now.Before(in.nextTry) || (in.mismatch != nil && in.mismatch.still(p)) {
+			conn := in.conn
+			in.mu.Unlock()
+			return conn, in, nil
+		}
+		in.mu.Unlock()
+		conn, err := rt.start(in, p)
+		if err == nil {
+			return conn, in, nil
+		}
+		var fe *failedError
+		if !errors.As(err, &fe) && !errors.Is(err, ErrChecksum) {
+			// It may start at the next try; meanwhile the old build serves.
+			in.mu.Lock()
+			in.recordFailureLocked(time.Now(), err)
+			in.state = stateRunning
+			conn := in.conn
+			in.mu.Unlock()
+			rt.log.Error("plugin upgrade: the new build did not start; the old one keeps serving", "plugin", p.ID,
+				"version", p.Version, "error", err.Error())
+			return conn, in, nil
+		}
+		// Only an operator can fix the new build: the old one stops, as the
+		// registry no longer names it.
+		in.mu.Lock()
+		old := in.client
+		in.client, in.conn, in.calls, in.pid = nil, nil, nil, 0
+		in.mu.Unlock()
+		killAsync(old)
+		return nil, in, rt.startFailed(in, p, err)
+	}
 	old := in.client
 	if old != nil {
 		if old.Exited() {
@@ -218,13 +261,21 @@ func (rt *Runtime) acquire(ctx context.Context, p Plugin) (*contract.ClientV1, *
 	if err == nil {
 		return conn, in, nil
 	}
+	return nil, in, rt.startFailed(in, p, err)
+}
+
+// startFailed records a failed start of p and returns the error to answer.
+func (rt *Runtime) startFailed(in *instance, p Plugin, err error) error {
+	unavailable := func(cause error, retry time.Duration, failed bool) error {
+		return &UnavailableError{PluginID: p.ID, Name: p.Name, Cause: cause, RetryAfter: retry, Failed: failed}
+	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	var fe *failedError
 	if errors.As(err, &fe) {
 		in.state, in.lastErr, in.wanted = stateFailed, err.Error(), false
 		rt.log.Error("plugin failed; it stays stopped until a new build is installed", "plugin", p.ID, "error", err.Error())
-		return nil, in, unavailable(err, 0, true)
+		return unavailable(err, 0, true)
 	}
 	if errors.Is(err, ErrChecksum) {
 		mm := &checksumMismatch{sha: p.SHA256, path: p.BinaryPath, file: stampOf(p.BinaryPath), err: err}
@@ -234,10 +285,10 @@ func (rt *Runtime) acquire(ctx context.Context, p Plugin) (*contract.ClientV1, *
 		in.mismatch, in.state, in.lastErr, in.wanted = mm, stateChecksum, err.Error(), false
 		rt.log.Error("plugin binary is not the build installed; not started until the registry or the file changes",
 			"plugin", p.ID, "path", p.BinaryPath, "registered_sha256", p.SHA256, "file_sha256", mm.found)
-		return nil, in, &UnavailableError{PluginID: p.ID, Name: p.Name, Cause: err, Checksum: true}
+		return &UnavailableError{PluginID: p.ID, Name: p.Name, Cause: err, Checksum: true}
 	}
 	in.recordFailureLocked(time.Now(), err)
-	return nil, in, unavailable(err, time.Until(in.nextTry), false)
+	return unavailable(err, time.Until(in.nextTry), false)
 }
 
 func (in *instance) lastErrSnapshot() string { return in.lastErr } // in.mu held by the caller
@@ -256,7 +307,8 @@ func (rt *Runtime) start(in *instance, p Plugin) (*contract.ClientV1, error) {
 		return nil, fmt.Errorf("plugin %s: bad checksum in the registry: %w", p.ID, err)
 	}
 	begin := time.Now()
-	client, conn, err := launch(p.BinaryPath, sum, newHCLog(rt.deps.Log, p.ID))
+	calls := &callCounter{}
+	client, conn, err := launch(p.BinaryPath, sum, newHCLog(rt.deps.Log, p.ID), calls)
 	if err != nil {
 		return nil, err
 	}
@@ -299,15 +351,21 @@ func (rt *Runtime) start(in *instance, p Plugin) (*contract.ClientV1, error) {
 		pid = rc.Pid
 	}
 	in.mu.Lock()
-	in.client, in.conn, in.rec, in.pid = client, conn, p, pid
+	prev, prevCalls, prevVersion := in.client, in.calls, in.rec.Version
+	in.client, in.conn, in.calls, in.rec, in.pid = client, conn, calls, p, pid
 	in.state, in.lastHealth = stateRunning, time.Now()
-	if in.starts > 0 {
+	if in.starts > 0 && prev == nil {
 		in.restarts++
 	}
 	in.starts++
 	in.mu.Unlock()
 	rt.log.Info("plugin started", "plugin", p.ID, "version", p.Version, "pid", pid,
 		"storage_from", from, "storage_to", to, "elapsed_ms", time.Since(begin).Milliseconds())
+	if prev != nil {
+		// The new build takes every new call; the old process finishes its own.
+		rt.log.Info("plugin swapped to a new build", "plugin", p.ID, "from", prevVersion, "to", p.Version)
+		rt.background(func() { rt.drain(p.ID, prev, prevCalls) })
+	}
 	return conn, nil
 }
 

@@ -40,9 +40,16 @@ func pluginEnv() []string {
 
 // clientConfig is the go-plugin configuration of one launch of path, which
 // must have the SHA-256 sum.
-func clientConfig(path string, sum []byte, logger hclog.Logger) *plugin.ClientConfig {
+// calls, if not nil, counts the calls under way on the connection.
+func clientConfig(path string, sum []byte, logger hclog.Logger, calls *callCounter) *plugin.ClientConfig {
 	cmd := exec.Command(path)
 	cmd.Env = pluginEnv()
+	cmd.SysProcAttr = procAttr()
+	dial := append(contract.DialOptions(), grpc.WithDefaultCallOptions(
+		grpc.MaxCallRecvMsgSize(maxMessage), grpc.MaxCallSendMsgSize(maxMessage)))
+	if calls != nil {
+		dial = append(dial, calls.dialOptions()...)
+	}
 	return &plugin.ClientConfig{
 		HandshakeConfig:  contract.Handshake,
 		VersionedPlugins: contract.PluginSets(),
@@ -53,14 +60,14 @@ func clientConfig(path string, sum []byte, logger hclog.Logger) *plugin.ClientCo
 		Logger:           logger,
 		Managed:          false,
 		StartTimeout:     startTimeout,
-		GRPCDialOptions: append(contract.DialOptions(), grpc.WithDefaultCallOptions(
-			grpc.MaxCallRecvMsgSize(maxMessage), grpc.MaxCallSendMsgSize(maxMessage))),
+		GRPCDialOptions:  dial,
 	}
 }
 
-// launch starts path and dispenses the programme plugin.
-func launch(path string, sum []byte, logger hclog.Logger) (*plugin.Client, *contract.ClientV1, error) {
-	client := plugin.NewClient(clientConfig(path, sum, logger))
+// launch starts path and dispenses the programme plugin; calls, if not nil,
+// counts the calls under way on the connection.
+func launch(path string, sum []byte, logger hclog.Logger, calls *callCounter) (*plugin.Client, *contract.ClientV1, error) {
+	client := plugin.NewClient(clientConfig(path, sum, logger, calls))
 	rpc, err := client.Client()
 	if err != nil {
 		client.Kill()
@@ -106,7 +113,7 @@ func launchError(path string, err error) error {
 // inspect launches path once to read its manifest and the contract version
 // it negotiated, then stops it.
 func inspect(ctx context.Context, path string, sum []byte, logger hclog.Logger) (*pluginv1.Manifest, int, error) {
-	client, conn, err := launch(path, sum, logger)
+	client, conn, err := launch(path, sum, logger, nil)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -209,8 +209,10 @@ func (rt *Runtime) Install(ctx context.Context, path string, force bool) (Plugin
 	return pendingIsError(rt.InstallWith(ctx, path, InstallOptions{Force: force}))
 }
 
-// Upgrade replaces a registered plugin's binary (see Registry.Upgrade); its
-// running processes stop and the next use starts the new build.
+// Upgrade replaces a registered plugin's binary (see Registry.Upgrade). A
+// running process is swapped blue/green: the new build starts beside it and
+// takes the new calls, and the old one stops once its calls end; every node
+// does the same when it sees the change (Sync, or its next request).
 func (rt *Runtime) Upgrade(ctx context.Context, path string, force bool) (Plugin, error) {
 	return pendingIsError(rt.InstallWith(ctx, path, InstallOptions{Force: force, Upgrade: true}))
 }
@@ -296,8 +298,10 @@ func (rt *Runtime) Disable(ctx context.Context, id string, tenantID uint) error 
 	return rt.applied(ctx)
 }
 
-// Sync brings this node in line with the registry: processes of plugins
-// upgraded, failed, removed or enabled by no tenant stop; the permission
+// Sync brings this node in line with the registry: a plugin upgraded (and
+// still enabled) is swapped blue/green in the background (the new build
+// starts beside the old, takes the new calls, and the old stops once its
+// calls end); processes of plugins failed, removed or enabled by no tenant stop; the permission
 // lines of plugins some tenant enables are applied (and removed from the
 // others); handlers of new plugin jobs are registered. Other processes'
 // changes (the CLI) are seen within Options.SyncInterval.
@@ -334,12 +338,15 @@ func (rt *Runtime) Sync(ctx context.Context) error {
 		}
 	}
 	var stale []*instance
+	var swap []Plugin
 	for id, in := range rt.insts {
 		p, ok := byID[id]
 		cur := in.current()
 		switch {
 		case !ok:
 			stale = append(stale, in)
+		case cur != "" && cur != p.SHA256 && p.State != StateFailed && len(enabled[id]) > 0:
+			swap = append(swap, p)
 		case cur != "" && cur != p.SHA256:
 			stale = append(stale, in)
 		case p.State == StateFailed:
@@ -351,6 +358,17 @@ func (rt *Runtime) Sync(ctx context.Context) error {
 	rt.mu.Unlock()
 	for _, in := range stale {
 		in.shutdown("stopped: the registry changed (upgraded, failed, removed or enabled by no tenant)")
+	}
+	for _, p := range swap {
+		rt.background(func() {
+			// Blue/green: start the new build beside the old, move the
+			// traffic, then stop the old once its calls end (acquire, drain).
+			ctx, cancel := context.WithTimeout(context.Background(), rt.opts.MigrateTimeout)
+			defer cancel()
+			if _, _, err := rt.acquire(ctx, p); err != nil {
+				rt.log.Warn("plugin upgrade: swap to the new build failed", "plugin", p.ID, "error", err.Error())
+			}
+		})
 	}
 	return errors.Join(errs...)
 }

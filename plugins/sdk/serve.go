@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
@@ -24,6 +25,10 @@ const MaxMessageBytes = 16 << 20
 // are out of order, or whose Router disagrees with its manifest's routes,
 // does not start: the reason goes to stderr marked [ERROR], which go-plugin
 // logs as an error.
+//
+// The process never outlives the core that started it: it exits as soon as
+// its parent process is gone (see watchParent), even when the core was killed
+// with SIGKILL and could not stop it.
 func Serve(p *Plugin) {
 	if p == nil || p.Manifest == nil {
 		fmt.Fprintln(os.Stderr, "[ERROR] sdk.Serve: the plugin has no manifest")
@@ -34,6 +39,10 @@ func Serve(p *Plugin) {
 		fmt.Fprintf(os.Stderr, "[ERROR] sdk.Serve: plugin %s: %v\n", p.Manifest.GetId(), err)
 		os.Exit(1)
 	}
+	go watchParent(os.Getppid(), parentPoll, func() {
+		fmt.Fprintf(os.Stderr, "[ERROR] sdk.Serve: plugin %s: the core that started it is gone; exiting\n", p.Manifest.GetId())
+		os.Exit(3)
+	})
 	logger := hclog.New(&hclog.LoggerOptions{
 		Name:       p.Manifest.GetId(),
 		Level:      hclog.Info,
@@ -63,4 +72,27 @@ func Serve(p *Plugin) {
 		},
 		Logger: logger,
 	})
+}
+
+// parentPoll is how often a plugin process checks that its parent lives.
+const parentPoll = 100 * time.Millisecond
+
+// watchParent calls gone once the process's parent is no longer ppid: when a
+// parent dies the kernel re-parents its children (to init or a subreaper), so
+// getppid changes. It is the portable half of "no plugin outlives the core";
+// on Linux the core also asks the kernel to kill the plugin with its parent
+// (PR_SET_PDEATHSIG), which acts at once. A plugin whose parent is already
+// init (ppid 1, run by hand under a supervisor) is not watched.
+func watchParent(ppid int, every time.Duration, gone func()) {
+	if ppid <= 1 {
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for range t.C {
+		if os.Getppid() != ppid {
+			gone()
+			return
+		}
+	}
 }
