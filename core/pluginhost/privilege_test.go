@@ -25,7 +25,7 @@ func TestPluginRoleLeastPrivilege(t *testing.T) {
 	asPlugin := func(dbURL string) (*storage.DB, error) {
 		u, err := url.Parse(dbURL)
 		e.must(err)
-		u.User = url.UserPassword(SchemaName("store"), p.DBPassword)
+		u.User = url.UserPassword(e.pluginRole("store"), p.DBPassword)
 		return storage.Open(context.Background(), u.String(), nil)
 	}
 	db, err := asPlugin(e.dbURL)
@@ -56,7 +56,7 @@ func TestPluginRoleLeastPrivilege(t *testing.T) {
 		{"SELECT has_database_privilege(?, current_database(), 'TEMPORARY')", "TEMPORARY on the database"},
 	} {
 		var has bool
-		e.must(e.db.Raw(priv.sql, SchemaName("store")).Scan(&has).Error)
+		e.must(e.db.Raw(priv.sql, e.pluginRole("store")).Scan(&has).Error)
 		if has {
 			t.Errorf("the plugin's role has %s", priv.what)
 		}
@@ -103,7 +103,7 @@ func TestPluginRowSecurityAsItsRole(t *testing.T) {
 	e.must(err)
 	u, err := url.Parse(e.dbURL)
 	e.must(err)
-	u.User = url.UserPassword(SchemaName("hello"), p.DBPassword)
+	u.User = url.UserPassword(e.pluginRole("hello"), p.DBPassword)
 	db, err := storage.Open(e.ctx, u.String(), nil)
 	e.must(err)
 	defer db.Close()
@@ -144,4 +144,43 @@ func TestPluginRowSecurityAsItsRole(t *testing.T) {
 		_, err := c.SQL.ExecContext(e.ctx, "RESET upwards.tenant_id")
 		return err
 	}))
+}
+
+// pluginRole is plugin id's PostgreSQL role in the env's database.
+func (e *env) pluginRole(id string) string {
+	u, err := url.Parse(e.dbURL)
+	e.must(err)
+	return RoleName(id, strings.TrimPrefix(u.Path, "/"))
+}
+
+// Two installs on one PostgreSQL server (production and staging; tests run
+// side by side) each have their own role for a plugin: roles are the
+// server's, and the second install provisioning the plugin (which sets its
+// role's password) must not lock the first one's plugin out.
+func TestPluginRolesArePerInstall(t *testing.T) {
+	first := newEnv(t, storage.Postgres, Options{})
+	second := newEnv(t, storage.Postgres, Options{})
+	var got struct{ Notes int }
+	for _, e := range []*env{first, second} {
+		e.install("store", e.a)
+		e.getJSON(e.a.host, e.a.hubMgrTok, "/p/store/", &got) // starts it: its schema and role
+	}
+	if first.pluginRole("store") == second.pluginRole("store") {
+		t.Fatalf("both installs use the role %s", first.pluginRole("store"))
+	}
+	p, err := first.rt.Registry().Get(first.ctx, "store")
+	first.must(err)
+	u, err := url.Parse(first.dbURL)
+	first.must(err)
+	u.User = url.UserPassword(first.pluginRole("store"), p.DBPassword)
+	db, err := storage.Open(first.ctx, u.String(), nil) // a new connection, after the second install's provisioning
+	if err != nil {
+		t.Fatalf("the first install's plugin cannot connect after the second provisioned its own: %v", err)
+	}
+	db.Close()
+	var owner string
+	first.must(first.db.Raw("SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = ?", SchemaName("store")).Scan(&owner).Error)
+	if owner != first.pluginRole("store") {
+		t.Errorf("schema %s is owned by %s, want %s", SchemaName("store"), owner, first.pluginRole("store"))
+	}
 }

@@ -3,7 +3,9 @@ package pluginhost
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -31,14 +33,26 @@ func (rt *Runtime) pluginDir(id string) (string, error) {
 	return dir, nil
 }
 
-// SchemaName is the PostgreSQL schema, and role, of plugin id.
+// SchemaName is the PostgreSQL schema of plugin id.
 func SchemaName(id string) string { return "plugin_" + id }
+
+// RoleName is the PostgreSQL role of plugin id in the database named
+// database: plugin_<id>_<8 hex digits of the database name's SHA-256>.
+// A schema is the database's but a role is the whole server's, so two
+// installs on one PostgreSQL server (production and staging, or tests run
+// side by side) each need their own: one install setting the password of a
+// shared role would lock the other's plugin out of its database.
+func RoleName(id, database string) string {
+	sum := sha256.Sum256([]byte(database))
+	return SchemaName(id) + "_" + hex.EncodeToString(sum[:4])
+}
 
 // provision prepares plugin p's own storage and returns how it reaches it:
 // the SQLite file DATA_DIR/plugins/<id>/<id>.db in the embedded default; on
 // PostgreSQL the schema plugin_<id>, owned by the LOGIN role plugin_<id>
 // (password generated once, kept in the registry), which has no rights on
-// the core's tables.
+// the core's tables. A schema provisioned before roles were per database
+// (owned by plugin_<id>) passes to this database's role with all it holds.
 func (rt *Runtime) provision(ctx context.Context, p Plugin) (*pluginv1.Storage, string, error) {
 	dir, err := rt.pluginDir(p.ID)
 	if err != nil {
@@ -47,7 +61,12 @@ func (rt *Runtime) provision(ctx context.Context, p Plugin) (*pluginv1.Storage, 
 	if rt.deps.DB.Dialect != storage.Postgres {
 		return &pluginv1.Storage{Driver: "sqlite", Dsn: filepath.Join(dir, p.ID+".db")}, dir, nil
 	}
-	name := SchemaName(p.ID) // the id is [a-z][a-z0-9]{1,31}: a safe identifier
+	schema := SchemaName(p.ID) // the id is [a-z][a-z0-9]{1,31}: a safe identifier
+	var database string
+	if err := rt.deps.DB.WithContext(ctx).Raw("SELECT current_database()").Scan(&database).Error; err != nil {
+		return nil, "", fmt.Errorf("look up the database's name: %w", err)
+	}
+	name := RoleName(p.ID, database) // hex digits: a safe identifier too
 	var password string
 	err = rt.withPluginLock(ctx, p.ID, func() error {
 		// Read the password under the lock: nodes starting together agree on it.
@@ -78,14 +97,23 @@ func (rt *Runtime) provision(ctx context.Context, p Plugin) (*pluginv1.Storage, 
 		stmts := []string{
 			fmt.Sprintf("%s ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '%s'", verb, name, password),
 			fmt.Sprintf("GRANT %s TO CURRENT_USER", name),
-			fmt.Sprintf("CREATE SCHEMA IF NOT EXISTS %s AUTHORIZATION %s", name, name),
-			fmt.Sprintf("ALTER SCHEMA %s OWNER TO %s", name, name),
+		}
+		var owner string
+		if err := db.Raw("SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = ?", schema).Scan(&owner).Error; err != nil {
+			return fmt.Errorf("look up schema %s: %w", schema, err)
+		}
+		if owner == schema { // the role of an older core, shared by every database
+			stmts = append(stmts, fmt.Sprintf("REASSIGN OWNED BY %s TO %s", owner, name))
+		}
+		stmts = append(stmts,
+			fmt.Sprintf("CREATE SCHEMA IF NOT EXISTS %s AUTHORIZATION %s", schema, name),
+			fmt.Sprintf("ALTER SCHEMA %s OWNER TO %s", schema, name),
 			fmt.Sprintf("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM %s", name),
 			// Least privilege: nothing of schema public (PUBLIC's USAGE is
-			// taken by core migration 12), none of the core's functions.
+			// taken by core migration 13), none of the core's functions.
 			fmt.Sprintf("REVOKE ALL ON SCHEMA public FROM %s", name),
 			fmt.Sprintf("REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM %s", name),
-		}
+		)
 		grant, err := connectGrant(db, name)
 		if err != nil {
 			return err
@@ -101,15 +129,15 @@ func (rt *Runtime) provision(ctx context.Context, p Plugin) (*pluginv1.Storage, 
 	if err != nil {
 		return nil, "", err
 	}
-	dsn, err := pluginDSN(rt.deps.DatabaseURL, name, password)
+	dsn, err := pluginDSN(rt.deps.DatabaseURL, name, schema, password)
 	if err != nil {
 		return nil, "", err
 	}
-	return &pluginv1.Storage{Driver: "postgres", Dsn: dsn, Schema: name}, dir, nil
+	return &pluginv1.Storage{Driver: "postgres", Dsn: dsn, Schema: schema}, dir, nil
 }
 
 // connectGrant is the statement that lets role connect to the core's
-// database, which core migration 12 took from PUBLIC: the plugin's role
+// database, which core migration 13 took from PUBLIC: the plugin's role
 // reaches this database and no other the core made. Nothing when the
 // core's role does not own the database (then PUBLIC's CONNECT was kept).
 func connectGrant(db *gorm.DB, role string) ([]string, error) {
@@ -128,7 +156,7 @@ func connectGrant(db *gorm.DB, role string) ([]string, error) {
 }
 
 // pluginDSN is the core's PostgreSQL URL with the plugin's role and schema.
-func pluginDSN(coreURL, role, password string) (string, error) {
+func pluginDSN(coreURL, role, schema, password string) (string, error) {
 	u, err := url.Parse(coreURL)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		return "", errors.New("the core's database URL is not a postgres:// URL")
@@ -136,7 +164,7 @@ func pluginDSN(coreURL, role, password string) (string, error) {
 	u.User = url.UserPassword(role, password)
 	q := u.Query()
 	q.Del("options")
-	q.Set("search_path", role)
+	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/challengepartners/upwards/core/pluginhost"
 	"github.com/challengepartners/upwards/core/pupils/importfile/importtest"
 	"github.com/challengepartners/upwards/core/storage"
 )
@@ -108,7 +110,7 @@ func ownStorage(t *testing.T, c *cluster) {
 		schema := "plugin_" + id
 		var owner string
 		must(t, db.Raw("SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = ?", schema).Scan(&owner).Error)
-		if owner != schema {
+		if owner != pluginRole(t, c, id) {
 			t.Fatalf("schema %s is owned by %q, want its own role", schema, owner)
 		}
 		var table string
@@ -119,7 +121,7 @@ func ownStorage(t *testing.T, c *cluster) {
 		tables[id] = schema + "." + table
 	}
 	for _, id := range programmes {
-		role := "plugin_" + id
+		role := pluginRole(t, c, id)
 		try := func(query string) error {
 			return db.DB.Transaction(func(tx *gorm.DB) error {
 				if err := tx.Exec("SET LOCAL ROLE " + role).Error; err != nil {
@@ -351,4 +353,12 @@ func blueGreen(t *testing.T, c *cluster, a, b *proc) {
 	}
 	t.Logf("FIGURE: blue/green upgrade of canary 1.0.0 → 2.0.0 under load (%d + %d requests, none failed): node-a served 2.0.0 after %s, node-b after %s",
 		l.targets[0].ok.Load(), l.targets[2].ok.Load(), swapped[a.name].Round(time.Millisecond), swapped[b.name].Round(time.Millisecond))
+}
+
+// pluginRole is plugin id's PostgreSQL role in the cluster's database.
+func pluginRole(t *testing.T, c *cluster, id string) string {
+	t.Helper()
+	u, err := url.Parse(c.dbURL)
+	must(t, err)
+	return pluginhost.RoleName(id, strings.TrimPrefix(u.Path, "/"))
 }
