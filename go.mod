@@ -29,7 +29,14 @@ require (
 	gorm.io/gorm v1.31.2
 )
 
-require github.com/ncruces/go-strftime v1.1.0 // indirect
+require (
+	github.com/boombuler/barcode v1.0.1-0.20190219062509-6c824513bacc // indirect
+	github.com/dlclark/regexp2 v1.12.0 // indirect
+	github.com/ncruces/go-strftime v1.1.0 // indirect
+	github.com/pquerna/otp v1.5.0 // indirect
+	github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e // indirect
+	github.com/trustelem/zxcvbn v1.0.1 // indirect
+)
 
 require (
 	github.com/beorn7/perks v1.0.1 // indirect
