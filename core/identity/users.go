@@ -22,7 +22,7 @@ func (s *Service) CreateUser(ctx context.Context, tenantID uint, email, name, pa
 	if err := validateName(name); err != nil {
 		return User{}, err
 	}
-	if err := validatePassword(password, email); err != nil {
+	if err := validatePassword(password, email, name); err != nil {
 		return User{}, err
 	}
 	hash, err := HashPassword(password, s.opts.Argon)
@@ -172,7 +172,7 @@ func (s *Service) ChangePassword(ctx context.Context, tenantID, userID uint, old
 	if !ok {
 		return fmt.Errorf("change password: %w", ErrBadCredentials)
 	}
-	if err := validatePassword(newPassword, u.Email); err != nil {
+	if err := validatePassword(newPassword, u.Email, u.Name); err != nil {
 		return err
 	}
 	hash, err := HashPassword(newPassword, s.opts.Argon)
