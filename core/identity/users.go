@@ -154,9 +154,9 @@ func (s *Service) UpdateUser(ctx context.Context, tenantID, id uint, name string
 	return u, nil
 }
 
-// ChangePassword checks oldPassword, sets newPassword and ends every other
-// session of the user: all but the one whose cookie token is keepToken (pass
-// "" to end them all).
+// ChangePassword checks oldPassword, sets newPassword, ends every other
+// session of the user (all but the one whose cookie token is keepToken; pass
+// "" to end them all) and revokes all of the user's API tokens.
 func (s *Service) ChangePassword(ctx context.Context, tenantID, userID uint, oldPassword, newPassword, keepToken string) error {
 	u, err := s.GetUser(ctx, tenantID, userID)
 	if err != nil {
@@ -196,6 +196,9 @@ func (s *Service) ChangePassword(ctx context.Context, tenantID, userID uint, old
 		}
 		if err := tx.Where("user_id = ? AND id <> ?", u.ID, keep).Delete(&Session{}).Error; err != nil {
 			return fmt.Errorf("end other sessions: %w", err)
+		}
+		if err := revokeUserTokens(tx, u.ID, now); err != nil {
+			return err
 		}
 		before := u.view()
 		u.UpdatedAt = now
