@@ -118,6 +118,7 @@ func New(d Deps) (*Server, error) {
 	}))
 	e.Use(s.sameOrigin)
 	e.Use(s.authorize)
+	e.Use(s.tokenScope)
 	s.registerRoutes()
 	return s, nil
 }
