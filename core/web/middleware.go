@@ -172,6 +172,10 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
 			sess, u, err := s.Identity.SessionByToken(ctx, ck.Value)
 			switch {
+			case err == nil && sess.TenantID == t.ID && sess.Pending != "":
+				// Owes a step after the password: not logged in (pages_secondfactor.go).
+				c.Set(ctxPending, sess)
+				c.Set(ctxPendingToken, ck.Value)
 			case err == nil && sess.TenantID == t.ID:
 				c.Set(ctxSession, sess)
 				c.Set(ctxToken, ck.Value)

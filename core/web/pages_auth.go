@@ -77,7 +77,7 @@ func (s *Server) login(c echo.Context) error {
 		SameSite: http.SameSiteLaxMode, Expires: sess.ExpiresAt})
 	c.SetCookie(&http.Cookie{Name: tenantCookie, Value: t.Slug, Path: "/", HttpOnly: true, Secure: s.Config.SecureCookies(),
 		SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
-	return c.Redirect(http.StatusSeeOther, view.Next)
+	return c.Redirect(http.StatusSeeOther, afterPassword(sess, view.Next))
 }
 
 func (s *Server) logout(c echo.Context) error {
