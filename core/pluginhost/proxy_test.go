@@ -87,7 +87,7 @@ func TestRoutePermissionsAndScopes(t *testing.T) {
 	// route, 404 (never 403) on a UNIT route, even at a unit that exists.
 	nobody, err := e.ids.CreateUser(e.ctx, a.tenant.ID, "nobody@alpha.example.org", "Nobody", testPassword, false)
 	e.must(err)
-	nobodyTok, _, err := e.ids.CreateAPIToken(e.ctx, a.tenant.ID, nobody.ID, "test", 0)
+	nobodyTok, _, err := testSession(e.ctx, e.ids, a.tenant.ID, nobody.ID, testPassword)
 	e.must(err)
 	cases := []struct {
 		token, path string
