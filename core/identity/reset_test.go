@@ -3,6 +3,7 @@ package identity_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -132,6 +133,41 @@ func TestPasswordResetUnknownAndRateLimited(t *testing.T) {
 		db.Raw("SELECT count(*) FROM password_resets").Scan(&after)
 		if after != before {
 			t.Fatal("a failed delivery left a reset row")
+		}
+	})
+}
+
+// A request for an unknown address takes about as long as one for a known
+// address (which also writes the mail and an audit entry), so timing does
+// not tell who has an account: the medians are within a factor of three,
+// give or take 5 ms for a loaded machine.
+func TestPasswordResetTimingIsSimilar(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		o := testOptions(newClock())
+		o.ResetLimit, o.ResetIPLimit = 1000, 1000
+		s := identity.NewService(db, o)
+		a := newTenant(t, db, "a")
+		u := mustUser(t, s, a, "alice@example.org")
+		deliver := func(ctx context.Context, tx *gorm.DB, _ identity.User, _ string) error {
+			return tx.Exec("INSERT INTO outbox_mail (tenant_id, to_addr, subject, body, status, attempts, last_error, created_at) VALUES (?, 'x@example.org', 's', 'b', 'pending', 0, '', CURRENT_TIMESTAMP)", a).Error
+		}
+		median := func(email string) time.Duration {
+			var ds []time.Duration
+			for range 15 {
+				t0 := time.Now()
+				if err := s.RequestPasswordReset(ctx, a, email, "", deliver); err != nil {
+					t.Fatal(err)
+				}
+				ds = append(ds, time.Since(t0))
+			}
+			slices.Sort(ds)
+			return ds[len(ds)/2]
+		}
+		known, unknown := median(u.Email), median("nobody@example.org")
+		t.Logf("median request: known %v, unknown %v", known, unknown)
+		if known > 3*unknown+5*time.Millisecond || unknown > 3*known+5*time.Millisecond {
+			t.Fatalf("known %v vs unknown %v", known, unknown)
 		}
 	})
 }
