@@ -298,4 +298,3 @@ func TestTenantRequiresSecondFactorOfAdministrators(t *testing.T) {
 		t.Fatalf("turned off while required: %d", resp.StatusCode)
 	}
 }
-
