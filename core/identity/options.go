@@ -25,6 +25,7 @@ type Options struct {
 	SessionTTL time.Duration
 	// LoginLimit is how many failed logins an account, or an address, may
 	// have within LoginWindow; beyond it logins are refused with ErrRateLimited.
+	// A user's wrong second-factor codes are limited the same way.
 	LoginLimit int
 	// IPLoginLimit is how many failed logins one address may have within
 	// LoginWindow, across accounts. A school's staff often share one public
