@@ -13,8 +13,9 @@
 // node is honoured by every other, and the rate limiter counts the failures
 // seen by all of them. Secrets are stored only as hashes: sessions.id is the
 // SHA-256 of the cookie token, api_tokens.token_hash the SHA-256 of the
-// bearer token, and likewise reset tokens and recovery codes. Every change to a user or token is audited in the same
-// transaction, with a redacted view of the user that never holds the hash.
+// bearer token, and likewise reset tokens and recovery codes. Every change
+// to a user or token is audited in the same transaction, with a redacted
+// view of the user that never holds the hash.
 //
 // A session or token knows its tenant; callers must check it against the
 // tenant the request was resolved to.
