@@ -206,7 +206,11 @@ func (s *Service) BeginTOTP(ctx context.Context, tenantID, userID uint) (Enrolme
 		if err := tx.Where("user_id = ?", u.ID).Delete(&userTOTP{}).Error; err != nil {
 			return err
 		}
-		return tx.Create(&row).Error
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Change{TenantID: tenantID, Action: "user.second_factor_begin", EntityType: "user",
+			EntityID: idString(u.ID), After: map[string]any{"second_factor": "totp", "confirmed": false}})
 	})
 	if err != nil {
 		return Enrolment{}, fmt.Errorf("begin totp for user %d: %w", u.ID, err)

@@ -3,6 +3,8 @@ package identity_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,6 +92,11 @@ func TestTOTPEnrolment(t *testing.T) {
 		}
 		if _, err := s.BeginTOTP(ctx, a, u.ID); err == nil {
 			t.Fatal("a second enrolment replaced a confirmed one")
+		}
+		var actions []string
+		db.Raw("SELECT action FROM audit_events WHERE entity_id = ? AND action LIKE 'user.second_factor%' ORDER BY id", fmt.Sprint(u.ID)).Scan(&actions)
+		if strings.Join(actions, ",") != "user.second_factor_begin,user.second_factor_on" {
+			t.Fatalf("audited %v", actions)
 		}
 	})
 }
