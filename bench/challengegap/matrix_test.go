@@ -96,7 +96,7 @@ func newWorldOn(b *testing.B, d storage.Dialect) *world {
 	central, err := a.Identity.UserByEmail(ctx, tn.ID, "central@partnership.example.org")
 	must(b, err)
 	w := &world{a: a}
-	w.token, _, err = a.Identity.CreateAPIToken(ctx, tn.ID, central.ID, "bench", 0)
+	w.token, _, err = testSession(ctx, a.Identity, tn.ID, central.ID, demo.Password)
 	must(b, err)
 	srv, err := a.Web()
 	must(b, err)
@@ -116,7 +116,7 @@ func (w *world) get(tb testing.TB, path string) (time.Duration, string) {
 	req, err := http.NewRequest(http.MethodGet, w.hs.URL+path, nil)
 	must(tb, err)
 	req.Host = demo.PartnershipHost
-	req.Header.Set("Authorization", "Bearer "+w.token)
+	setSession(req, w.token)
 	t0 := time.Now()
 	resp, err := http.DefaultClient.Do(req)
 	must(tb, err)

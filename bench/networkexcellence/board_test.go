@@ -81,7 +81,7 @@ func newWorld(b *testing.B) *world {
 	w.seed = time.Since(t0)
 	central, err := a.Identity.UserByEmail(ctx, tn.ID, "central@partnership.example.org")
 	must(b, err)
-	w.token, _, err = a.Identity.CreateAPIToken(ctx, tn.ID, central.ID, "bench", 0)
+	w.token, _, err = testSession(ctx, a.Identity, tn.ID, central.ID, demo.Password)
 	must(b, err)
 	srv, err := a.Web()
 	must(b, err)
@@ -107,7 +107,7 @@ func (w *world) do(tb testing.TB, method, path string, form url.Values) (time.Du
 	req, err := http.NewRequest(method, w.hs.URL+path, body)
 	must(tb, err)
 	req.Host = demo.PartnershipHost
-	req.Header.Set("Authorization", "Bearer "+w.token)
+	setSession(req, w.token)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}

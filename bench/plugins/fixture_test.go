@@ -98,7 +98,7 @@ func seed(tb testing.TB) *fixture {
 	// Teaching at one of the hub's schools lets her open the hello example
 	// too (its page is for teachers up) without widening her reach.
 	must(tb, a.Authz.Grant(f.ctx, tn.ID, u.ID, authz.RoleTeacher, first.ID, nil))
-	f.token, _, err = a.Identity.CreateAPIToken(f.ctx, tn.ID, u.ID, "bench", 0)
+	f.token, _, err = testSession(f.ctx, a.Identity, tn.ID, u.ID, "correct-horse-battery")
 	must(tb, err)
 	return f
 }

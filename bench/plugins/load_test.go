@@ -53,7 +53,7 @@ func get(ctx context.Context, c *http.Client, base, path, token string) (int, st
 		return 0, "", err
 	}
 	req.Host = tenantHost
-	req.Header.Set("Authorization", "Bearer "+token)
+	setSession(req, token)
 	resp, err := c.Do(req)
 	if err != nil {
 		return 0, "", err

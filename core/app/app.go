@@ -96,11 +96,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	}
 	a.DB = db
 	a.Tenancy = tenancy.NewService(db)
-	iopts := identity.DefaultOptions()
-	iopts.SessionTTL, iopts.LoginLimit, iopts.LoginWindow = cfg.SessionTTL, cfg.LoginLimit, cfg.LoginWindow
-	a.Identity = identity.NewService(db, iopts)
 	box, key, err := openPupilBox(ctx, cfg, db)
 	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if a.Identity, err = newIdentity(a, db, key); err != nil {
 		db.Close()
 		return nil, err
 	}

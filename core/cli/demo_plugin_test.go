@@ -77,7 +77,7 @@ func demoRunsChallengeTheGap(t *testing.T, d storage.Dialect, plugins string) {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodGet, hs.URL+path, nil)
 		req.Host = host
-		req.Header.Set("Authorization", "Bearer "+token)
+		setSession(req, token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -107,7 +107,7 @@ func demoRunsChallengeTheGap(t *testing.T, d storage.Dialect, plugins string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tok, _, err := a.Identity.CreateAPIToken(ctx, tn.ID, u.ID, "t", 0)
+		tok, _, err := testSession(ctx, a.Identity, tn.ID, u.ID, demo.Password)
 		if err != nil {
 			t.Fatal(err)
 		}

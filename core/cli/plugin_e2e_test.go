@@ -51,7 +51,7 @@ func TestScaffoldedPluginShowsInOneTenantOnly(t *testing.T) {
 	get := func(host, token, path string) (int, string) {
 		req, _ := http.NewRequest(http.MethodGet, hs.URL+path, nil)
 		req.Host = host
-		req.Header.Set("Authorization", "Bearer "+token)
+		setSession(req, token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -76,7 +76,7 @@ func TestScaffoldedPluginShowsInOneTenantOnly(t *testing.T) {
 		if err := a.Authz.Grant(ctx, tn.ID, u.ID, authz.RoleTenantAdmin, root.ID, nil); err != nil {
 			t.Fatal(err)
 		}
-		tok, _, err := a.Identity.CreateAPIToken(ctx, tn.ID, u.ID, "t", 0)
+		tok, _, err := testSession(ctx, a.Identity, tn.ID, u.ID, "correct-horse-battery")
 		if err != nil {
 			t.Fatal(err)
 		}

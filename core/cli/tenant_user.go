@@ -231,6 +231,6 @@ func userCmd() *cobra.Command {
 	}
 	list.Flags().StringVar(&tenantSlug, "tenant", "", "tenant slug (optional when there is one tenant)")
 	list.Flags().StringVar(&query, "query", "", "only users whose email or name contains this")
-	cmd.AddCommand(create, grant, list)
+	cmd.AddCommand(create, grant, list, resetPasswordCmd())
 	return cmd
 }

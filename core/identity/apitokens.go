@@ -19,10 +19,21 @@ const APITokenPrefix = "upw_"
 
 const maxTokenNameLen = 100
 
-// CreateAPIToken issues a bearer token for a user of tenantID, valid for ttl
-// (0: until revoked). The token is returned once and only its hash is kept.
+// CreateAPIToken issues a read-write bearer token for every API area, valid
+// for ttl (0: DefaultTokenTTL). See CreateScopedAPIToken.
 func (s *Service) CreateAPIToken(ctx context.Context, tenantID, userID uint, name string, ttl time.Duration) (string, APIToken, error) {
-	name = strings.TrimSpace(name)
+	return s.CreateScopedAPIToken(ctx, tenantID, userID, TokenSpec{Name: name, TTL: ttl, Scope: TokenWrite})
+}
+
+// CreateScopedAPIToken issues a bearer token for a user of tenantID as spec
+// says. Every token expires (at most MaxTokenTTL after it is made). The
+// token is returned once and only its hash is kept.
+func (s *Service) CreateScopedAPIToken(ctx context.Context, tenantID, userID uint, spec TokenSpec) (string, APIToken, error) {
+	name := strings.TrimSpace(spec.Name)
+	ttl := spec.TTL
+	if ttl == 0 {
+		ttl = DefaultTokenTTL
+	}
 	switch {
 	case name == "":
 		return "", APIToken{}, invalid("name", "is required")
@@ -32,6 +43,14 @@ func (s *Service) CreateAPIToken(ctx context.Context, tenantID, userID uint, nam
 		return "", APIToken{}, invalid("name", validation.NameProblem(name))
 	case ttl < 0:
 		return "", APIToken{}, invalid("ttl", "must not be negative")
+	case ttl > MaxTokenTTL:
+		return "", APIToken{}, invalid("ttl", "must be at most 365 days")
+	case spec.Scope != TokenRead && spec.Scope != TokenWrite:
+		return "", APIToken{}, invalid("scope", "must be read or write")
+	}
+	areas, err := tokenAreas(spec.Areas)
+	if err != nil {
+		return "", APIToken{}, err
 	}
 	secret, err := randomToken(tokenBytes)
 	if err != nil {
@@ -39,11 +58,9 @@ func (s *Service) CreateAPIToken(ctx context.Context, tenantID, userID uint, nam
 	}
 	token := APITokenPrefix + secret
 	now := s.now()
-	t := APIToken{TenantID: tenantID, UserID: userID, Name: name, Prefix: secret[:8], TokenHash: hashToken(token), CreatedAt: now}
-	if ttl > 0 {
-		exp := now.Add(ttl)
-		t.ExpiresAt = &exp
-	}
+	exp := now.Add(ttl)
+	t := APIToken{TenantID: tenantID, UserID: userID, Name: name, Prefix: secret[:8], TokenHash: hashToken(token),
+		CreatedAt: now, ExpiresAt: &exp, Scope: spec.Scope, Areas: areas}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		u, err := s.getUser(tx, tenantID, userID)
 		if err != nil {

@@ -34,7 +34,8 @@ func TestAPITokens(t *testing.T) {
 		}
 		sum := sha256.Sum256([]byte(tok))
 		if !strings.HasPrefix(tok, "upw_") || len(tok) != 47 || at.Prefix != tok[4:12] || at.Name != "ci" ||
-			at.TokenHash != hex.EncodeToString(sum[:]) || at.ExpiresAt != nil || at.UserID != u.ID || at.TenantID != a {
+			at.TokenHash != hex.EncodeToString(sum[:]) || at.ExpiresAt == nil || !at.ExpiresAt.Equal(c.Now().Add(90*24*time.Hour)) ||
+			at.Scope != identity.TokenWrite || at.Areas != "" || at.UserID != u.ID || at.TenantID != a {
 			t.Fatalf("token %q %+v", tok, at)
 		}
 		var hashes []string

@@ -32,7 +32,7 @@ func (s *Service) CreateUsers(ctx context.Context, tenantID uint, users []NewUse
 		if err := validateName(name); err != nil {
 			return nil, err
 		}
-		if err := validatePassword(password, email); err != nil {
+		if err := validatePassword(password, email, name); err != nil {
 			return nil, err
 		}
 		out = append(out, User{TenantID: tenantID, Email: email, Name: name, CreatedAt: now, UpdatedAt: now})

@@ -21,6 +21,8 @@ import (
 // already has IPLoginLimit failures in LoginWindow. An unknown email costs
 // the same password hashing as a wrong password and yields the same
 // ErrBadCredentials. A disabled user with the right password gets ErrDisabled.
+// The session may owe a step (Session.Pending): the second factor, or
+// setting one up when the tenant requires it (see VerifySecondFactor).
 func (s *Service) Login(ctx context.Context, tenantID uint, email, password, ip, userAgent string) (string, Session, User, error) {
 	email = truncate(normalizeEmail(email), maxEmailLen)
 	ip = truncate(ip, 64)
@@ -70,6 +72,9 @@ func (s *Service) Login(ctx context.Context, tenantID uint, email, password, ip,
 	}
 	token, sess, err := s.newSession(u, ip, userAgent, now)
 	if err != nil {
+		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
+	}
+	if sess.Pending, err = s.pendingStep(ctx, u); err != nil {
 		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
 	}
 	actor := audit.ActorFrom(ctx)

@@ -48,6 +48,9 @@ type Session struct {
 	CreatedAt  time.Time `json:"created_at"`
 	LastSeenAt time.Time `json:"last_seen_at"`
 	ExpiresAt  time.Time `json:"expires_at"`
+	// Pending is "" for a full session, or the step still owed before the
+	// session may do anything: PendingSecondFactor or PendingEnrol.
+	Pending string `json:"pending,omitempty"`
 }
 
 // TableName maps Session onto the core schema.
@@ -66,6 +69,11 @@ type APIToken struct {
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	// Scope is TokenRead or TokenWrite.
+	Scope string `json:"scope"`
+	// Areas lists the API areas the token may use, comma-separated; "" (a
+	// token made before scopes existed) means every area.
+	Areas string `json:"areas"`
 }
 
 // TableName maps APIToken onto the core schema.

@@ -292,6 +292,11 @@ func (o *OIDC) signIn(ctx context.Context, p OIDCProvider, st oidcLoginState, em
 		if err != nil {
 			return err
 		}
+		// The provider proved the email, not the second factor Upwards
+		// asks of this user: the session owes it as after a password.
+		if sess.Pending, err = s.pendingStep(ctx, u); err != nil {
+			return fmt.Errorf("second factor: %w", err)
+		}
 		// UpdateColumns: signing in is not an edit, updated_at stays.
 		if err := tx.Model(&User{}).Where("id = ?", u.ID).UpdateColumn("last_login_at", now).Error; err != nil {
 			return fmt.Errorf("update user: %w", err)

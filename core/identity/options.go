@@ -1,9 +1,11 @@
 package identity
 
 import (
+	"context"
 	"sync"
 	"time"
 
+	"github.com/challengepartners/upwards/core/sealed"
 	"github.com/challengepartners/upwards/core/storage"
 )
 
@@ -23,6 +25,7 @@ type Options struct {
 	SessionTTL time.Duration
 	// LoginLimit is how many failed logins an account, or an address, may
 	// have within LoginWindow; beyond it logins are refused with ErrRateLimited.
+	// A user's wrong second-factor codes are limited the same way.
 	LoginLimit int
 	// IPLoginLimit is how many failed logins one address may have within
 	// LoginWindow, across accounts. A school's staff often share one public
@@ -35,6 +38,21 @@ type Options struct {
 	// Argon are the costs of new password hashes; verification reads the
 	// costs stored with each hash.
 	Argon Params
+	// Sealer seals TOTP secrets at rest; without one no second factor can
+	// be set up or checked.
+	Sealer *sealed.Box
+	// Issuer names the install in authenticator apps (default "Upwards").
+	Issuer string
+	// IsAdministrator reports whether a user administers their tenant, for
+	// the tenant setting that requires a second factor of administrators
+	// and operators; nil: only operators count.
+	IsAdministrator func(ctx context.Context, tenantID, userID uint) (bool, error)
+	// ResetTTL is how long a password reset link works (default 1 hour).
+	ResetTTL time.Duration
+	// ResetLimit is how many reset requests one address, and ResetIPLimit
+	// how many one IP address, may make per ResetWindow (defaults 3, 10, 1 hour).
+	ResetLimit, ResetIPLimit int
+	ResetWindow              time.Duration
 }
 
 // DefaultOptions are the production settings: 12h sessions, 5 failures per 15 minutes.
@@ -78,6 +96,21 @@ func NewService(db *storage.DB, opts Options) *Service {
 	}
 	if opts.Argon == (Params{}) {
 		opts.Argon = d.Argon
+	}
+	if opts.Issuer == "" {
+		opts.Issuer = "Upwards"
+	}
+	if opts.ResetTTL <= 0 {
+		opts.ResetTTL = time.Hour
+	}
+	if opts.ResetLimit <= 0 {
+		opts.ResetLimit = 3
+	}
+	if opts.ResetIPLimit <= 0 {
+		opts.ResetIPLimit = 10
+	}
+	if opts.ResetWindow <= 0 {
+		opts.ResetWindow = time.Hour
 	}
 	return &Service{db: db, opts: opts}
 }

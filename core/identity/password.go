@@ -127,8 +127,9 @@ func parsePHC(encoded string) (Params, []byte, []byte, error) {
 	return p, salt, key, nil
 }
 
-// validatePassword enforces the length limits and refuses the email itself.
-func validatePassword(password, email string) error {
+// validatePassword enforces the length limits, refuses the email itself and
+// any password the strength estimator finds guessable (see checkStrength).
+func validatePassword(password, email, name string) error {
 	n := utf8.RuneCountInString(password)
 	switch {
 	case n < MinPasswordLength:
@@ -138,5 +139,5 @@ func validatePassword(password, email string) error {
 	case email != "" && strings.EqualFold(strings.TrimSpace(password), email):
 		return invalid("password", "must not be your email address")
 	}
-	return nil
+	return checkStrength(password, email, name)
 }

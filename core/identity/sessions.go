@@ -79,8 +79,8 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	return nil
 }
 
-// PurgeExpired deletes expired sessions and login attempts older than 30
-// days, returning how many rows went. Run it periodically (a scheduled job).
+// PurgeExpired deletes expired sessions, and login attempts, password reset
+// requests and second-factor attempts older than 30 days, returning how many rows went. Run it periodically (a scheduled job).
 func (s *Service) PurgeExpired(ctx context.Context) (int64, error) {
 	now := s.now()
 	db := s.db.WithContext(ctx)
@@ -90,8 +90,16 @@ func (s *Service) PurgeExpired(ctx context.Context) (int64, error) {
 	}
 	n := res.RowsAffected
 	res = db.Where("created_at < ?", now.Add(-30*24*time.Hour)).Delete(&loginAttempt{})
+	if res.Error == nil {
+		n += res.RowsAffected
+		res = db.Where("created_at < ?", now.Add(-30*24*time.Hour)).Delete(&passwordReset{})
+	}
+	if res.Error == nil {
+		n += res.RowsAffected
+		res = db.Where("created_at < ?", now.Add(-30*24*time.Hour)).Delete(&secondFactorAttempt{})
+	}
 	if res.Error != nil {
-		return n, fmt.Errorf("purge login attempts: %w", res.Error)
+		return n, fmt.Errorf("purge attempts: %w", res.Error)
 	}
 	return n + res.RowsAffected, nil
 }

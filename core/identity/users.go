@@ -22,7 +22,7 @@ func (s *Service) CreateUser(ctx context.Context, tenantID uint, email, name, pa
 	if err := validateName(name); err != nil {
 		return User{}, err
 	}
-	if err := validatePassword(password, email); err != nil {
+	if err := validatePassword(password, email, name); err != nil {
 		return User{}, err
 	}
 	hash, err := HashPassword(password, s.opts.Argon)
@@ -154,9 +154,9 @@ func (s *Service) UpdateUser(ctx context.Context, tenantID, id uint, name string
 	return u, nil
 }
 
-// ChangePassword checks oldPassword, sets newPassword and ends every other
-// session of the user: all but the one whose cookie token is keepToken (pass
-// "" to end them all).
+// ChangePassword checks oldPassword, sets newPassword, ends every other
+// session of the user (all but the one whose cookie token is keepToken; pass
+// "" to end them all) and revokes all of the user's API tokens.
 func (s *Service) ChangePassword(ctx context.Context, tenantID, userID uint, oldPassword, newPassword, keepToken string) error {
 	u, err := s.GetUser(ctx, tenantID, userID)
 	if err != nil {
@@ -172,7 +172,7 @@ func (s *Service) ChangePassword(ctx context.Context, tenantID, userID uint, old
 	if !ok {
 		return fmt.Errorf("change password: %w", ErrBadCredentials)
 	}
-	if err := validatePassword(newPassword, u.Email); err != nil {
+	if err := validatePassword(newPassword, u.Email, u.Name); err != nil {
 		return err
 	}
 	hash, err := HashPassword(newPassword, s.opts.Argon)
@@ -196,6 +196,9 @@ func (s *Service) ChangePassword(ctx context.Context, tenantID, userID uint, old
 		}
 		if err := tx.Where("user_id = ? AND id <> ?", u.ID, keep).Delete(&Session{}).Error; err != nil {
 			return fmt.Errorf("end other sessions: %w", err)
+		}
+		if err := revokeUserTokens(tx, u.ID, now); err != nil {
+			return err
 		}
 		before := u.view()
 		u.UpdatedAt = now

@@ -66,7 +66,7 @@ func TestAppWiresThePluginRuntime(t *testing.T) {
 	if err := a.Authz.Grant(ctx, tn.ID, u.ID, authz.RoleTenantAdmin, root.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	tok, _, err := a.Identity.CreateAPIToken(ctx, tn.ID, u.ID, "t", 0)
+	tok, _, err := testSession(ctx, a.Identity, tn.ID, u.ID, "correct-horse-battery")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestAppWiresThePluginRuntime(t *testing.T) {
 	defer hs.Close()
 	req, _ := http.NewRequest(http.MethodGet, hs.URL+"/p/echo/", nil)
 	req.Host = "solo.test"
-	req.Header.Set("Authorization", "Bearer "+tok)
+	setSession(req, tok)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

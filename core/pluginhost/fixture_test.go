@@ -177,7 +177,7 @@ func (e *env) seed(slug, urn string) tenantFix {
 		u, err := e.ids.CreateUser(ctx, f.tenant.ID, local+"@"+slug+".example.org", local+" "+slug, testPassword, operator)
 		e.must(err)
 		e.must(e.az.Grant(ctx, f.tenant.ID, u.ID, role, at.ID, nil))
-		tok, _, err := e.ids.CreateAPIToken(ctx, f.tenant.ID, u.ID, "test", 0)
+		tok, _, err := testSession(ctx, e.ids, f.tenant.ID, u.ID, testPassword)
 		e.must(err)
 		return u, tok
 	}
@@ -210,7 +210,7 @@ func (e *env) do(method, host, token, path string, body io.Reader, header http.H
 	e.must(err)
 	req.Host = host
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		setSession(req, token)
 	}
 	for k, v := range header {
 		req.Header[k] = v

@@ -120,7 +120,7 @@ func (e *env) createUser(f tenantFix, local string) (identity.User, string) {
 	e.t.Helper()
 	u, err := e.ids.CreateUser(e.ctx, f.tenant.ID, local+"@"+f.tenant.Slug+".example.org", local, testPassword, false)
 	e.must(err)
-	tok, _, err := e.ids.CreateAPIToken(e.ctx, f.tenant.ID, u.ID, "test", 0)
+	tok, _, err := testSession(e.ctx, e.ids, f.tenant.ID, u.ID, testPassword)
 	e.must(err)
 	return u, tok
 }

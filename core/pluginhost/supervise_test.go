@@ -41,7 +41,7 @@ func TestKilledPluginRestartsWhileOthersServe(t *testing.T) {
 			}
 			req, _ := http.NewRequest(http.MethodGet, e.http.URL+"/p/other/raw", nil)
 			req.Host = e.a.host
-			req.Header.Set("Authorization", "Bearer "+e.a.hubMgrTok)
+			setSession(req, e.a.hubMgrTok)
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil || resp.StatusCode != 201 {
 				failed.Add(1)

@@ -179,7 +179,7 @@ func (e *env) seed(slug, urn string) tenantFix {
 	f.admin, err = e.ids.CreateUser(e.ctx, f.tenant.ID, "admin@"+slug+".example.org", "Admin "+slug, testPassword, false)
 	e.must(err)
 	e.must(e.az.Grant(e.ctx, f.tenant.ID, f.admin.ID, authz.RoleTenantAdmin, root.ID, nil))
-	f.adminTok, _, err = e.ids.CreateAPIToken(e.ctx, f.tenant.ID, f.admin.ID, "test", 0)
+	f.adminTok, _, err = testSession(e.ctx, e.ids, f.tenant.ID, f.admin.ID, testPassword)
 	e.must(err)
 	return f
 }
@@ -221,7 +221,7 @@ func (e *env) note(f tenantFix, id string, pupilID uint, body string) {
 		strings.NewReader(url.Values{"pupil_id": {fmt.Sprint(pupilID)}, "body": {body}}.Encode()))
 	e.must(err)
 	req.Host = f.host
-	req.Header.Set("Authorization", "Bearer "+f.adminTok)
+	setSession(req, f.adminTok)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := http.DefaultClient.Do(req)
 	e.must(err)

@@ -25,6 +25,7 @@ func CoreMigrations() []Migration {
 		{Version: 11, Name: "oidc_sign_in", Up: v11Up, Down: v11Down},
 		{Version: 12, Name: "row_security", Up: v12Up, Down: v12Down},
 		{Version: 13, Name: "least_privilege", Up: v13Up, Down: v13Down},
+		{Version: 14, Name: "passwords_second_factor_token_scopes", Up: v14Up, Down: v14Down},
 	}
 }
 

@@ -156,17 +156,26 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		ctx := c.Request().Context()
 		if h := c.Request().Header.Get(echo.HeaderAuthorization); strings.HasPrefix(h, "Bearer ") {
-			u, _, err := s.Identity.UserByAPIToken(ctx, strings.TrimPrefix(h, "Bearer "))
+			if !isAPI(c.Request().URL.Path) {
+				// Tokens open the JSON API only: never a page or its forms.
+				return echo.NewHTTPError(http.StatusUnauthorized, "API tokens are accepted on the JSON API (/api/v1/…) only; log in to use the pages.")
+			}
+			u, tok, err := s.Identity.UserByAPIToken(ctx, strings.TrimPrefix(h, "Bearer "))
 			if err != nil || u.TenantID != t.ID {
 				return echo.NewHTTPError(http.StatusUnauthorized, "invalid or expired API token")
 			}
 			c.Set(ctxAPIToken, true)
+			c.Set(ctxAPITokenRow, tok)
 			s.setUser(c, u)
 			return next(c)
 		}
 		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
 			sess, u, err := s.Identity.SessionByToken(ctx, ck.Value)
 			switch {
+			case err == nil && sess.TenantID == t.ID && sess.Pending != "":
+				// Owes a step after the password: not logged in (pages_secondfactor.go).
+				c.Set(ctxPending, sess)
+				c.Set(ctxPendingToken, ck.Value)
 			case err == nil && sess.TenantID == t.ID:
 				c.Set(ctxSession, sess)
 				c.Set(ctxToken, ck.Value)

@@ -69,7 +69,7 @@ func TestNamesWithBidiOverridesAreRefusedEverywhere(t *testing.T) {
 	page := w.client(a.host)
 	page.login(a.adminEmail)
 	page.get("/account")
-	if resp, body := page.post("/account/tokens", url.Values{"name": {"ci\u200Btoken"}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "invisible formatting characters") {
+	if resp, body := page.post("/account/tokens", url.Values{"name": {"ci\u200Btoken"}, "days": {"90"}, "scope": {"read"}, "area": {"units"}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "invisible formatting characters") {
 		t.Errorf("token name with a zero-width space: %d", resp.StatusCode)
 	}
 	page.get("/settings")

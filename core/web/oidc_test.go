@@ -269,6 +269,26 @@ func TestSignInWithOIDCProvider(t *testing.T) {
 			}
 		})
 
+		t.Run("the second factor the tenant requires is still owed", func(t *testing.T) {
+			op.set(5*time.Minute, "", false)
+			if err := w.app.Identity.SetRequireSecondFactor(ctx, w.a.tenant.ID, true); err != nil {
+				t.Fatal(err)
+			}
+			defer func() {
+				if err := w.app.Identity.SetRequireSecondFactor(ctx, w.a.tenant.ID, false); err != nil {
+					t.Fatal(err)
+				}
+			}()
+			b := browserFor(w, nil)
+			resp, _ := signIn(t, b, w, issuer, "Test Provider", "admin", "/units?kind=school")
+			if resp.Request.URL.Path != "/login/enrol" {
+				t.Fatalf("an administrator of a tenant requiring a second factor signed in through the provider to %s", resp.Request.URL)
+			}
+			if loggedIn(b) {
+				t.Fatal("the session opens pages before the second factor is set up")
+			}
+		})
+
 		t.Run("the return is bound to the browser that started it", func(t *testing.T) {
 			op.set(5*time.Minute, "", false)
 			// Stop at the way back, as an attacker who lured a victim there would.

@@ -103,7 +103,7 @@ func (s *Server) login(c echo.Context) error {
 		return s.render(c, status, "login", "Log in", view)
 	}
 	s.startSession(c, token, sess, t.Slug)
-	return c.Redirect(http.StatusSeeOther, view.Next)
+	return c.Redirect(http.StatusSeeOther, afterPassword(sess, view.Next))
 }
 
 func (s *Server) logout(c echo.Context) error {
@@ -118,20 +118,6 @@ func (s *Server) logout(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 
-type accountView struct {
-	Tokens   []identity.APIToken
-	NewToken string
-}
-
-func (s *Server) accountPage(c echo.Context) error {
-	u, _ := userOf(c)
-	toks, err := s.Identity.ListAPITokens(c.Request().Context(), u.TenantID, u.ID)
-	if err != nil {
-		return err
-	}
-	return s.render(c, http.StatusOK, "account", "My account", accountView{Tokens: toks})
-}
-
 func (s *Server) changePassword(c echo.Context) error {
 	u, _ := userOf(c)
 	tok, _ := c.Get(ctxToken).(string)
@@ -141,20 +127,6 @@ func (s *Server) changePassword(c echo.Context) error {
 	}
 	SetFlash(c, "Your password has changed. Other sessions of yours have been logged out.")
 	return c.Redirect(http.StatusSeeOther, "/account")
-}
-
-func (s *Server) createToken(c echo.Context) error {
-	u, _ := userOf(c)
-	ctx := c.Request().Context()
-	token, _, err := s.Identity.CreateAPIToken(ctx, u.TenantID, u.ID, c.FormValue("name"), 0)
-	if err != nil {
-		return userError(err)
-	}
-	toks, err := s.Identity.ListAPITokens(ctx, u.TenantID, u.ID)
-	if err != nil {
-		return err
-	}
-	return s.render(c, http.StatusCreated, "account", "My account", accountView{Tokens: toks, NewToken: token})
 }
 
 func (s *Server) revokeToken(c echo.Context) error {

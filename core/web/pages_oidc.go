@@ -113,7 +113,7 @@ func (s *Server) oidcCallback(c echo.Context) error {
 		return err
 	}
 	s.startSession(c, res.Token, res.Session, tenant.Slug)
-	return c.Redirect(http.StatusSeeOther, safeNext(res.Next))
+	return c.Redirect(http.StatusSeeOther, afterPassword(res.Session, safeNext(res.Next)))
 }
 
 // refusalMessage says why a sign-in through a provider was refused, in

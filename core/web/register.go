@@ -76,6 +76,7 @@ func (s *Server) registerRoutes() {
 		}
 	}
 
+	s.registerSignInRoutes()
 	s.registerPupilRoutes()
 	s.registerImportRoutes()
 	s.registerPrivacyRoutes()

@@ -121,6 +121,7 @@ func New(d Deps) (*Server, error) {
 	}))
 	e.Use(s.sameOrigin)
 	e.Use(s.authorize)
+	e.Use(s.tokenScope)
 	s.registerRoutes()
 	return s, nil
 }
