@@ -39,7 +39,7 @@ func TestUpgradeSwapsBlueGreenUnderLoad(t *testing.T) {
 				}
 				req, _ := http.NewRequest(http.MethodGet, e.http.URL+"/p/echo/", nil)
 				req.Host = e.a.host
-				req.Header.Set("Authorization", "Bearer "+e.a.hubMgrTok)
+				setSession(req, e.a.hubMgrTok)
 				resp, err := http.DefaultClient.Do(req)
 				if err != nil {
 					failed.Add(1)

@@ -45,7 +45,7 @@ type cluster struct {
 	dbURL    string
 	redisURL string
 	pupilKey string
-	token    string // the tenant admin's API token
+	token    string // the tenant admin's login session
 	schoolID uint
 	tenantID uint
 }
@@ -80,7 +80,8 @@ func newCluster(t *testing.T, plugins ...string) *cluster {
 	must(t, a.Authz.Grant(ctx, tn.ID, u.ID, authz.RoleTenantAdmin, root.ID, nil))
 	must(t, a.Authz.Grant(ctx, tn.ID, u.ID, authz.RoleCentralTeam, root.ID, nil))
 	must(t, a.Authz.Grant(ctx, tn.ID, u.ID, authz.RoleHeadteacher, school.ID, nil))
-	c.token, _, err = a.Identity.CreateAPIToken(ctx, tn.ID, u.ID, "prodtest", 0)
+	// Pages take a login session, never an API token.
+	c.token, _, _, err = a.Identity.Login(ctx, tn.ID, adminEmail, "correct-horse-battery", "", "prodtest")
 	must(t, err)
 	c.tenantID, c.schoolID = tn.ID, school.ID
 	reg := pluginhost.NewRegistry(a.DB, pluginhost.RegistryOptions{CoreVersion: app.Version, Logger: slog.New(slog.DiscardHandler)})
@@ -191,7 +192,7 @@ func (c *cluster) get(ctx context.Context, hc *http.Client, node *proc, path str
 	if err != nil {
 		return 0, "", err
 	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
+	c.asAdmin(req)
 	resp, err := hc.Do(req)
 	if err != nil {
 		return 0, "", err
@@ -295,3 +296,14 @@ func must(t testing.TB, err error) {
 
 // syscallKill sends SIGKILL to pid.
 func syscallKill(pid int) error { return syscall.Kill(pid, syscall.SIGKILL) }
+
+// csrf is the double-submitted CSRF token (cookie and header) the admin's
+// requests carry, so their forms pass the CSRF check.
+const csrf = "prodtest-csrf-token"
+
+// asAdmin makes req come from the tenant admin's browser.
+func (c *cluster) asAdmin(req *http.Request) {
+	req.AddCookie(&http.Cookie{Name: "upwards_session", Value: c.token})
+	req.AddCookie(&http.Cookie{Name: "upwards_csrf", Value: csrf})
+	req.Header.Set("X-CSRF-Token", csrf)
+}

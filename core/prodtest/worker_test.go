@@ -102,7 +102,7 @@ func post(t *testing.T, c *cluster, n *proc, path, ctype string, body *bytes.Buf
 	t.Helper()
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	req, _ := http.NewRequest(http.MethodPost, n.base()+path, body)
-	req.Header.Set("Authorization", "Bearer "+c.token)
+	c.asAdmin(req)
 	req.Header.Set("Content-Type", ctype)
 	resp, err := noRedirect.Do(req)
 	must(t, err)
