@@ -100,7 +100,7 @@ var v14Columns = []v14Column{
 
 var v14Tables = []any{&v14PasswordReset{}, &v14UserTOTP{}, &v14RecoveryCode{}, &v14SecondFactorAttempt{}}
 
-func v14Up(tx *gorm.DB, _ Dialect) error {
+func v14Up(tx *gorm.DB, d Dialect) error {
 	for _, t := range v14Tables {
 		if err := tx.Migrator().CreateTable(t); err != nil {
 			return fmt.Errorf("create %T: %w", t, err)
@@ -111,7 +111,9 @@ func v14Up(tx *gorm.DB, _ Dialect) error {
 			return fmt.Errorf("add %s: %w", c.name, err)
 		}
 	}
-	return nil
+	// The new tables hold tenant_id: under row-level security like every
+	// other tenant table since version 12.
+	return GuardTenantTables(tx, d)
 }
 
 func v14Down(tx *gorm.DB, _ Dialect) error {
