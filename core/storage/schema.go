@@ -22,6 +22,7 @@ func CoreMigrations() []Migration {
 		{Version: 8, Name: "short_upn_hashes", Up: v8Up, Down: v8Down},
 		{Version: 9, Name: "plugin_audit_keys", Up: v9Up, Down: v9Down},
 		{Version: 10, Name: "plugin_upgrades", Up: v10Up, Down: v10Down},
+		{Version: 11, Name: "archived_units", Up: v11Up, Down: v11Down},
 	}
 }
 
