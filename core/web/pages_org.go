@@ -120,7 +120,8 @@ func (s *Server) unitsPage(c echo.Context) error {
 		return err
 	}
 	offset := queryInt(c, "offset", 0)
-	q := tenancy.SearchQuery{Text: c.QueryParam("q"), Kind: tenancy.Kind(c.QueryParam("kind")), Within: within, Limit: pageSize, Offset: offset}
+	q := tenancy.SearchQuery{Text: c.QueryParam("q"), Kind: tenancy.Kind(c.QueryParam("kind")), Within: within, Limit: pageSize, Offset: offset,
+		Archived: c.QueryParam("archived") == "1"}
 	units, total, err := s.Tenancy.Search(ctx, t.ID, q)
 	if err != nil {
 		return userError(err)
@@ -131,7 +132,7 @@ func (s *Server) unitsPage(c echo.Context) error {
 	}
 	p := makePager(offset, pageSize, total)
 	return s.render(c, http.StatusOK, "units", "Organisation", map[string]any{
-		"Units": units, "Total": total, "Query": q.Text, "Kind": q.Kind, "Kinds": tenancy.Kinds(),
+		"Units": units, "Total": total, "Query": q.Text, "Kind": q.Kind, "Kinds": tenancy.Kinds(), "Archived": q.Archived,
 		"Phases": tenancy.Phases(), "Grades": tenancy.OfstedGrades(), "CanWrite": canWrite,
 		"Prev": p.Prev, "Next": p.Next, "PrevOffset": p.PrevOffset, "NextOffset": p.NextOffset,
 	})
@@ -178,8 +179,8 @@ func (s *Server) unitPage(c echo.Context) error {
 	}
 	return s.render(c, http.StatusOK, "unit", unit.Name, map[string]any{
 		"Unit": unit, "Parents": d.Parents, "Children": d.Children, "CanWrite": canWrite, "People": people, "CanPupils": canPupils,
-		"CanImport":  canImport && unit.Kind == tenancy.KindSchool,
-		"CanContain": len(tenancy.AllowedChildren(unit.Kind)) > 0,
+		"CanImport":  canImport && unit.Kind == tenancy.KindSchool && !unit.Archived(),
+		"CanContain": len(tenancy.AllowedChildren(unit.Kind)) > 0 && !unit.Archived(),
 		"Phases":     tenancy.Phases(), "Grades": tenancy.OfstedGrades(),
 	})
 }

@@ -46,6 +46,8 @@ func (s *Server) registerRoutes() {
 	t.add(e, Route{Method: get, Path: "/units/:id", Permission: authz.PermOrgUnitRead, Scope: ScopeUnit}, s.unitPage)
 	t.add(e, Route{Method: post, Path: "/units/:id", Permission: authz.PermOrgUnitWrite, Scope: ScopeTenant}, s.updateUnitForm)
 	t.add(e, Route{Method: post, Path: "/units/:id/children", Permission: authz.PermOrgUnitWrite, Scope: ScopeTenant}, s.linkUnitForm)
+	t.add(e, Route{Method: post, Path: "/units/:id/archive", Permission: authz.PermOrgUnitWrite, Scope: ScopeTenant}, s.archiveUnitForm)
+	t.add(e, Route{Method: post, Path: "/units/:id/unarchive", Permission: authz.PermOrgUnitWrite, Scope: ScopeTenant}, s.unarchiveUnitForm)
 	t.add(e, Route{Method: get, Path: "/users", Permission: authz.PermUserRead, Scope: ScopeTenant}, s.usersPage)
 	t.add(e, Route{Method: post, Path: "/users", Permission: authz.PermUserWrite, Scope: ScopeTenant}, s.createUserForm)
 	t.add(e, Route{Method: get, Path: "/users/:uid", Permission: authz.PermUserRead, Scope: ScopeTenant}, s.userPage)

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -51,18 +50,9 @@ var funcs = template.FuncMap{
 		}
 		return p
 	},
-	"date": func(t any) string {
-		switch v := t.(type) {
-		case time.Time:
-			return v.UTC().Format("2 Jan 2006 15:04")
-		case *time.Time:
-			if v == nil {
-				return ""
-			}
-			return v.UTC().Format("2 Jan 2006 15:04")
-		}
-		return ""
-	},
+	"date":        showDateTime,
+	"day":         showDate,
+	"plural":      plural,
 	"kindLabel":   func(k tenancy.Kind) string { return k.Label() },
 	"phaseLabel":  func(p tenancy.Phase) string { return p.Label() },
 	"ofstedLabel": func(g tenancy.OfstedGrade) string { return g.Label() },
