@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/challengepartners/upwards/core/storage"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // A school archived and unarchived on its page reaches each subscribed
@@ -32,6 +33,20 @@ func TestArchiveUnitTellsPlugins(t *testing.T) {
 		return out
 	}
 	eventually(t, 5*time.Second, "unit.archived delivered", func() bool { return slices.Contains(types(e.a.tenant.ID), "unit.archived") })
+	// The Host still gives the plugin the school, marked archived, so it
+	// keeps its history and leaves the school out of its pickers.
+	h, tok := e.hostFor(e.a, &e.a.admin)
+	sr, err := h.GetSchools(e.ctx, &pluginv1.GetSchoolsRequest{ActorToken: tok})
+	e.must(err)
+	for _, s := range sr.GetSchools() {
+		if s.GetArchived() != (s.GetId() == uint64(school.ID)) {
+			t.Errorf("school %s: archived=%v", s.GetName(), s.GetArchived())
+		}
+	}
+	ur, err := h.GetOrgUnits(e.ctx, &pluginv1.GetOrgUnitsRequest{ActorToken: tok, Ids: []uint64{uint64(school.ID)}})
+	if err != nil || len(ur.GetUnits()) != 1 || !ur.GetUnits()[0].GetArchived() {
+		t.Fatalf("GetOrgUnits of the archived school: %v %v", ur, err)
+	}
 	_, page := b.do(http.MethodGet, fmt.Sprintf("/units/%d", school.ID), nil)
 	if !strings.Contains(page, "is archived") || !strings.Contains(page, "Unarchive "+school.Name) {
 		t.Fatalf("the unit page does not say it is archived: %.3000s", page)
