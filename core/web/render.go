@@ -182,11 +182,17 @@ func (s *Server) navFor(c echo.Context) []navItem {
 
 // render writes page name inside the shell.
 func (s *Server) render(c echo.Context, status int, name, title string, data any) error {
+	return s.renderAlert(c, status, name, title, data, "")
+}
+
+// renderAlert writes page name inside the shell with alert (if not empty)
+// above its content, e.g. that a form came back with errors.
+func (s *Server) renderAlert(c echo.Context, status int, name, title string, data any, alert string) error {
 	t, ok := s.views.pages[name]
 	if !ok {
 		return fmt.Errorf("no template %q", name)
 	}
-	pd := pageData{Title: title, CSRF: csrfOf(c), Version: s.Version, Data: data, Flash: takeFlash(c)}
+	pd := pageData{Title: title, CSRF: csrfOf(c), Version: s.Version, Data: data, Flash: takeFlash(c), Error: alert}
 	pd.Tenant, _ = tenantOf(c)
 	if u, ok := userOf(c); ok {
 		pd.User = &u
