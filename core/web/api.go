@@ -243,7 +243,7 @@ func (s *Server) apiGrant(c echo.Context) error {
 		return userError(err)
 	}
 	if _, err := s.openUnit(ctx, t.ID, b.UnitID, "unit_id"); err != nil {
-		return err
+		return userError(err)
 	}
 	by := me.ID
 	if err := s.Authz.Grant(ctx, t.ID, id, b.Role, b.UnitID, &by); err != nil {

@@ -112,15 +112,16 @@ func (s *Server) apiDeleteUnit(c echo.Context) error {
 		"%s cannot be deleted: programme plugins may hold data about it. Archive it instead (POST /api/v1/units/%d/archive): it is kept with its history and leaves lists and new work.", u.Name, u.ID))
 }
 
-// openUnit returns the unit of the request's tenant with this id, refusing
-// (422 on field) one that is archived: no new work starts at an archived unit.
+// openUnit returns the unit of the tenant with this id, refusing one that
+// is archived (a tenancy.FieldErrors on field): no new work starts at an
+// archived unit. A unit not in the tenant is tenancy.ErrNotFound.
 func (s *Server) openUnit(ctx context.Context, tenantID, id uint, field string) (tenancy.Unit, error) {
 	u, err := s.Tenancy.GetUnit(ctx, tenantID, id)
 	if err != nil {
-		return u, userError(err)
+		return u, err
 	}
 	if u.Archived() {
-		return u, userError(tenancy.FieldErrors{{Field: field, Message: u.Name + " is archived; unarchive it first"}})
+		return u, tenancy.FieldErrors{{Field: field, Message: u.Name + " is archived; unarchive it first"}}
 	}
 	return u, nil
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 
-
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/identity"
 	"github.com/challengepartners/upwards/core/tenancy"
@@ -70,3 +69,5 @@ func refuseForm(err error, rename map[string]string, render func(formErrors) err
 	return render(fe)
 }
 
+// errorsIsConflict reports a grant that already exists.
+func errorsIsConflict(err error) bool { return errors.Is(err, authz.ErrConflict) }

@@ -20,71 +20,6 @@ import (
 	"github.com/challengepartners/upwards/core/validation"
 )
 
-func (s *Server) usersPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	t, _ := tenantOf(c)
-	offset := queryInt(c, "offset", 0)
-	users, total, err := s.Identity.ListUsers(ctx, t.ID, c.QueryParam("q"), pageSize, offset)
-	if err != nil {
-		return err
-	}
-	canWrite, err := s.canTenantWide(c, authz.PermUserWrite)
-	if err != nil {
-		return err
-	}
-	p := makePager(offset, pageSize, total)
-	return s.render(c, http.StatusOK, "users", "Users", map[string]any{
-		"Users": users, "Total": total, "Query": c.QueryParam("q"), "CanWrite": canWrite,
-		"Prev": p.Prev, "Next": p.Next, "PrevOffset": p.PrevOffset, "NextOffset": p.NextOffset,
-	})
-}
-
-func (s *Server) createUserForm(c echo.Context) error {
-	t, _ := tenantOf(c)
-	nu, err := s.Identity.CreateUser(c.Request().Context(), t.ID, c.FormValue("email"), c.FormValue("name"), c.FormValue("password"), false)
-	if err != nil {
-		return userError(err)
-	}
-	SetFlash(c, nu.Name+" can now log in. Grant a role so they can see something.")
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", nu.ID))
-}
-
-func (s *Server) userPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	t, _ := tenantOf(c)
-	id, err := paramID(c, "uid")
-	if err != nil {
-		return err
-	}
-	person, err := s.Identity.GetUser(ctx, t.ID, id)
-	if err != nil {
-		return userError(err)
-	}
-	grants, err := s.Authz.Grants(ctx, t.ID, id)
-	if err != nil {
-		return err
-	}
-	canGrant, err := s.canTenantWide(c, authz.PermRoleGrant)
-	if err != nil {
-		return err
-	}
-	canWrite, err := s.canTenantWide(c, authz.PermUserWrite)
-	if err != nil {
-		return err
-	}
-	views, err := s.grantViews(ctx, t.ID, grants)
-	if err != nil {
-		return err
-	}
-	roles, err := s.Authz.GrantableRoles(ctx, t.ID)
-	if err != nil {
-		return err
-	}
-	return s.render(c, http.StatusOK, "user", person.Name, map[string]any{
-		"Person": person, "Grants": views, "RoleGroups": roleGroups(roles), "CanGrant": canGrant, "CanWrite": canWrite,
-	})
-}
-
 func (s *Server) updateUserForm(c echo.Context) error {
 	t, _ := tenantOf(c)
 	id, err := paramID(c, "uid")
@@ -99,33 +34,6 @@ func (s *Server) updateUserForm(c echo.Context) error {
 		return userError(err)
 	}
 	SetFlash(c, "Saved.")
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", id))
-}
-
-func (s *Server) grantForm(c echo.Context) error {
-	ctx := c.Request().Context()
-	t, _ := tenantOf(c)
-	me, _ := userOf(c)
-	id, err := paramID(c, "uid")
-	if err != nil {
-		return err
-	}
-	if _, err := s.Identity.GetUser(ctx, t.ID, id); err != nil {
-		return userError(err)
-	}
-	unitID := rootOf(c)
-	if ref := strings.TrimSpace(c.FormValue("unit")); ref != "" {
-		unit, err := s.resolveUnitRef(c, ref)
-		if err != nil {
-			return err
-		}
-		unitID = unit.ID
-	}
-	by := me.ID
-	if err := s.Authz.Grant(ctx, t.ID, id, c.FormValue("role"), unitID, &by); err != nil {
-		return userError(err)
-	}
-	SetFlash(c, "Role granted.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", id))
 }
 
