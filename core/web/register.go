@@ -50,6 +50,8 @@ func (s *Server) registerRoutes() {
 	t.add(e, Route{Method: post, Path: "/units/:id/unarchive", Permission: authz.PermOrgUnitWrite, Scope: ScopeTenant}, s.unarchiveUnitForm)
 	t.add(e, Route{Method: get, Path: "/users", Permission: authz.PermUserRead, Scope: ScopeTenant}, s.usersPage)
 	t.add(e, Route{Method: post, Path: "/users", Permission: authz.PermUserWrite, Scope: ScopeTenant}, s.createUserForm)
+	t.add(e, Route{Method: get, Path: "/users/import", Permission: authz.PermUserWrite, Scope: ScopeTenant, Summary: "Add staff from a CSV file"}, s.staffImportPage)
+	t.add(e, Route{Method: post, Path: "/users/import", Permission: authz.PermUserWrite, Scope: ScopeTenant, Summary: "Check a staff CSV; add all its staff with their roles, or none"}, s.staffImport)
 	t.add(e, Route{Method: get, Path: "/users/:uid", Permission: authz.PermUserRead, Scope: ScopeTenant}, s.userPage)
 	t.add(e, Route{Method: post, Path: "/users/:uid", Permission: authz.PermUserWrite, Scope: ScopeTenant}, s.updateUserForm)
 	t.add(e, Route{Method: post, Path: "/users/:uid/grants", Permission: authz.PermRoleGrant, Scope: ScopeTenant}, s.grantForm)
