@@ -161,3 +161,45 @@ func TestArchiveUnitPages(t *testing.T) {
 		t.Fatalf("teacher archives: %d", resp.StatusCode)
 	}
 }
+
+// The unit and settings forms come back with each error beside its field
+// and the input kept; a refusal for lack of permission says nothing of
+// saving or of input kept.
+func TestUnitAndSettingsFormsKeepInput(t *testing.T) {
+	w := newWorld(t, storage.SQLite)
+	c := w.client(w.a.host)
+	c.login(w.a.adminEmail)
+	c.get("/units")
+	resp, page := c.post("/units", url.Values{"kind": {"school"}, "name": {"New Primary"}, "urn": {*w.a.hubSchool.URN}, "pupils_on_roll": {"lots"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `id="n-pupils_on_roll-error"`) || !strings.Contains(page, `value="New Primary"`) || !strings.Contains(page, `value="lots"`) {
+		t.Fatalf("add unit: %d %.6000s", resp.StatusCode, page)
+	}
+	resp, page = c.post("/units", url.Values{"kind": {"school"}, "name": {"New Primary"}, "phase": {"primary"}, "urn": {*w.a.hubSchool.URN}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `id="n-urn-error"`) || !strings.Contains(page, "already used by") {
+		t.Fatalf("taken URN: %d %.6000s", resp.StatusCode, page)
+	}
+	path := fmt.Sprintf("/units/%d", w.a.hubSchool.ID)
+	resp, page = c.post(path, url.Values{"name": {""}, "urn": {"12"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `id="e-name-error"`) || !strings.Contains(page, `id="e-urn-error"`) || !strings.Contains(page, `value="12"`) {
+		t.Fatalf("edit unit: %d %.6000s", resp.StatusCode, page)
+	}
+	c.get("/settings")
+	resp, page = c.post("/settings", url.Values{"display_name": {"Alpha"}, "contact_email": {"nope"}, "academic_year_start_month": {"13"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `id="s-contact_email-error"`) ||
+		!strings.Contains(page, `id="s-academic_year_start_month-error"`) || !strings.Contains(page, `value="nope"`) {
+		t.Fatalf("settings: %d %.6000s", resp.StatusCode, page)
+	}
+	resp, _ = c.post("/settings", url.Values{"display_name": {"Alpha"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save settings: %d", resp.StatusCode)
+	}
+	if _, page := c.get("/settings"); !strings.Contains(page, "Settings saved (1 setting changed).") {
+		t.Errorf("no flash, or a count that disagrees: %.3000s", page)
+	}
+	tc := w.client(w.a.host)
+	tc.login(w.a.teacherEmail)
+	resp, page = tc.post("/units", url.Values{"kind": {"school"}, "name": {"X"}})
+	if resp.StatusCode != http.StatusForbidden || strings.Contains(page, "Nothing was saved") || strings.Contains(page, "kept") || strings.Contains(page, "Back button") {
+		t.Fatalf("refused for lack of permission: %d %.3000s", resp.StatusCode, page)
+	}
+}

@@ -74,7 +74,9 @@ func (s *Server) revokeForm(c echo.Context) error {
 // shows the value an empty field means.
 type settingField struct {
 	Key, Label, Value, Placeholder string
-	validate                       func(string) error
+	// Error is what is wrong with Value, when the form came back.
+	Error    string
+	validate func(string) error
 }
 
 func settingFields() []settingField {
@@ -128,13 +130,8 @@ func settingFields() []settingField {
 }
 
 func (s *Server) settingsPage(c echo.Context) error {
-	ctx := c.Request().Context()
 	t, _ := tenantOf(c)
-	vals, err := s.Tenancy.Settings(ctx, t.ID)
-	if err != nil {
-		return err
-	}
-	hosts, err := s.Tenancy.TenantHosts(ctx, t.ID)
+	vals, err := s.Tenancy.Settings(c.Request().Context(), t.ID)
 	if err != nil {
 		return err
 	}
@@ -142,11 +139,22 @@ func (s *Server) settingsPage(c echo.Context) error {
 	for i := range fields {
 		fields[i].Value = vals[fields[i].Key]
 	}
+	return s.renderSettings(c, http.StatusOK, fields, "")
+}
+
+// renderSettings draws the settings page with fields as given (values and
+// errors of a form that came back).
+func (s *Server) renderSettings(c echo.Context, status int, fields []settingField, alert string) error {
+	t, _ := tenantOf(c)
+	hosts, err := s.Tenancy.TenantHosts(c.Request().Context(), t.ID)
+	if err != nil {
+		return err
+	}
 	canWrite, err := s.canTenantWide(c, authz.PermTenantWrite)
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "settings", "Settings", map[string]any{"Fields": fields, "Hosts": hosts, "CanWrite": canWrite})
+	return s.renderAlert(c, status, "settings", "Settings", map[string]any{"Fields": fields, "Hosts": hosts, "CanWrite": canWrite}, alert)
 }
 
 func (s *Server) saveSettings(c echo.Context) error {
@@ -156,27 +164,29 @@ func (s *Server) saveSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var problems []string
+	bad := false
 	changes := map[string]string{}
-	for _, f := range settingFields() {
+	fields := settingFields()
+	for i, f := range fields {
 		v := strings.TrimSpace(c.FormValue(f.Key))
+		fields[i].Value = v
 		if err := f.validate(v); err != nil {
-			problems = append(problems, fmt.Sprintf("%s: %v", f.Label, err))
+			fields[i].Error, bad = err.Error(), true
 			continue
 		}
 		if v != current[f.Key] {
 			changes[f.Key] = v
 		}
 	}
-	if len(problems) > 0 {
-		return echo.NewHTTPError(http.StatusUnprocessableEntity, "Nothing was saved. "+strings.Join(problems, "; "))
+	if bad {
+		return s.renderSettings(c, formStatus, fields, formSummary)
 	}
 	for k, v := range changes {
 		if err := s.Tenancy.SetSetting(ctx, t.ID, k, v); err != nil {
 			return userError(err)
 		}
 	}
-	SetFlash(c, fmt.Sprintf("Settings saved (%d changed).", len(changes)))
+	SetFlash(c, fmt.Sprintf("Settings saved (%s changed).", plural(len(changes), "setting")))
 	return c.Redirect(http.StatusSeeOther, "/settings")
 }
 
