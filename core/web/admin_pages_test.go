@@ -203,3 +203,24 @@ func TestUnitAndSettingsFormsKeepInput(t *testing.T) {
 		t.Fatalf("refused for lack of permission: %d %.3000s", resp.StatusCode, page)
 	}
 }
+
+// A member is added to a group by finding it by name: only units the
+// group may contain are offered, and no id or URN is typed.
+func TestAddMemberByName(t *testing.T) {
+	w := newWorld(t, storage.SQLite)
+	c := w.client(w.a.host)
+	c.login(w.a.adminEmail)
+	path := fmt.Sprintf("/units/%d", w.a.hub.ID)
+	_, page := c.get(path + "?member=primary")
+	if !strings.Contains(page, fmt.Sprintf(`id="m-%d"`, w.a.otherSchool.ID)) || strings.Contains(page, "Unit id or URN") ||
+		strings.Contains(page, fmt.Sprintf(`id="m-%d"`, w.a.trust.ID)) {
+		t.Fatalf("member picker: %.5000s", page)
+	}
+	resp, _ := c.post(path+"/children", url.Values{"child": {fmt.Sprint(w.a.otherSchool.ID)}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add member: %d", resp.StatusCode)
+	}
+	if _, page := c.get(path); !strings.Contains(page, w.a.otherSchool.Name+" added.") {
+		t.Errorf("no flash: %.3000s", page)
+	}
+}

@@ -3,7 +3,9 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -203,6 +205,24 @@ func (s *Server) renderUnit(c echo.Context, status int, form *unitForm, alert st
 	if err != nil {
 		return err
 	}
+	canFigures, err := s.Authz.Can(ctx, t.ID, u.ID, authz.PermSchoolRead, id)
+	if err != nil {
+		return err
+	}
+	member := strings.TrimSpace(c.QueryParam("member"))
+	var members []tenancy.Unit
+	if canWrite && member != "" && !unit.Archived() {
+		found, _, err := s.Tenancy.Search(ctx, t.ID, tenancy.SearchQuery{Text: member, Limit: placeMatches})
+		if err != nil {
+			return userError(err)
+		}
+		allowed := tenancy.AllowedChildren(unit.Kind)
+		for _, m := range found {
+			if slices.Contains(allowed, m.Kind) && m.ID != unit.ID {
+				members = append(members, m)
+			}
+		}
+	}
 	if form == nil {
 		form = &unitForm{Name: unit.Name, URN: unit.URNString(), Phase: string(unit.Phase), OfstedGrade: string(unit.OfstedGrade)}
 		if unit.PupilsOnRoll != nil {
@@ -210,7 +230,7 @@ func (s *Server) renderUnit(c echo.Context, status int, form *unitForm, alert st
 		}
 	}
 	return s.renderAlert(c, status, "unit", unit.Name, map[string]any{
-		"Form": form, "Unit": unit, "Parents": d.Parents, "Children": d.Children, "CanWrite": canWrite, "People": people, "CanPupils": canPupils,
+		"Form": form, "Unit": unit, "CanFigures": canFigures, "Member": member, "Members": members, "Parents": d.Parents, "Children": d.Children, "CanWrite": canWrite, "People": people, "CanPupils": canPupils,
 		"CanImport":  canImport && unit.Kind == tenancy.KindSchool && !unit.Archived(),
 		"CanContain": len(tenancy.AllowedChildren(unit.Kind)) > 0 && !unit.Archived(),
 		"Phases":     tenancy.Phases(), "Grades": tenancy.OfstedGrades(),

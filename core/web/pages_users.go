@@ -87,6 +87,10 @@ func (s *Server) renderUsers(c echo.Context, status int, form newUserForm, alert
 	if err != nil {
 		return err
 	}
+	canGrant, err := s.canTenantWide(c, authz.PermRoleGrant)
+	if err != nil {
+		return err
+	}
 	roles, err := s.Authz.TenantRoles(ctx, t.ID)
 	if err != nil {
 		return err
@@ -94,7 +98,7 @@ func (s *Server) renderUsers(c echo.Context, status int, form newUserForm, alert
 	p := makePager(offset, pageSize, total)
 	return s.renderAlert(c, status, "users", "Users", map[string]any{
 		"Rows": rows, "Total": total, "Filter": f, "FilterQuery": f.query(), "Filtered": f != userFilter{},
-		"Roles": roleGroups(roles), "PlaceMatches": len(places), "CanWrite": canWrite, "Form": form,
+		"Roles": roleGroups(roles), "PlaceMatches": len(places), "CanWrite": canWrite, "CanImportStaff": canWrite && canGrant, "Form": form,
 		"Prev": p.Prev, "Next": p.Next, "PrevOffset": p.PrevOffset, "NextOffset": p.NextOffset,
 	}, alert)
 }
