@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/challengepartners/upwards/core/browsertest"
 	"github.com/challengepartners/upwards/core/storage"
@@ -108,6 +109,35 @@ func TestBrowserAdminPages(t *testing.T) {
 		t.Errorf("archived count %q", got)
 	}
 	browsertest.Axe(ctx, t, "the archived units")
+
+	// With script, the place search is a combobox: type, arrow down, Enter.
+	run("the combobox",
+		chromedp.Navigate(fmt.Sprintf("%s/users/%d", base, w.a.hubMgrID)),
+		chromedp.WaitVisible(chromedp.ID("g-place")),
+		chromedp.SendKeys(chromedp.ID("g-place"), "trust prim"),
+		chromedp.WaitVisible(chromedp.CSS(`#g-place-list [role=option]`)),
+	)
+	if got := text(ctx, t, `#g-place-list [role=option]`); !strings.HasPrefix(got, w.a.trustSchool.Name+" (School") {
+		t.Errorf("suggestion %q", got)
+	}
+	browsertest.Axe(ctx, t, "the place combobox, open")
+	run("choose with the keyboard",
+		chromedp.SendKeys(chromedp.ID("g-place"), kb.ArrowDown+kb.Enter),
+		chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("g-unit-%d", w.a.trustSchool.ID))),
+	)
+	checked, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.getElementById("g-unit-%d").checked`, w.a.trustSchool.ID)))
+	if err != nil || !checked {
+		loc, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + " " + document.getElementById("g-place").value + " " + document.getElementById("g-place").getAttribute("role")`))
+		t.Fatalf("the chosen place is not checked: %v %v at %s", checked, err, loc)
+	}
+	run("grant there",
+		chromedp.SetValue(chromedp.ID("g-role"), "teacher"),
+		chromedp.Click(chromedp.Search(`//button[normalize-space(text())="Grant"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	if got := text(ctx, t, "[data-testid=grants]"); !strings.Contains(got, w.a.trustSchool.Name) {
+		t.Errorf("grants after the combobox: %q", got)
+	}
 
 	// A phone: 390 px wide. Nothing of the navigation lies beyond the
 	// viewport, and the page does not scroll sideways.

@@ -270,3 +270,39 @@ func (s *Server) grantForm(c echo.Context) error {
 	SetFlash(c, "Role granted.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", id))
 }
+
+// placeOption is one suggestion of the place picker.
+type placeOption struct {
+	ID    uint   `json:"id"`
+	Name  string `json:"name"`
+	Label string `json:"label"`
+}
+
+// placePicker answers the place picker's suggestions: the units (not
+// archived) within the caller's reach whose name contains q, or whose URN
+// starts with it, at most placeMatches of them.
+func (s *Server) placePicker(c echo.Context) error {
+	ctx := c.Request().Context()
+	t, _ := tenantOf(c)
+	within, _, err := s.reach(c, authz.PermOrgUnitRead)
+	if err != nil {
+		return err
+	}
+	out := list[placeOption]{Items: []placeOption{}}
+	q := strings.TrimSpace(c.QueryParam("q"))
+	if q != "" {
+		units, total, err := s.Tenancy.Search(ctx, t.ID, tenancy.SearchQuery{Text: q, Within: within, Limit: placeMatches})
+		if err != nil {
+			return userError(err)
+		}
+		out.Total = total
+		for _, u := range units {
+			label := u.Name + " (" + u.Kind.Label()
+			if urn := u.URNString(); urn != "" {
+				label += ", URN " + urn
+			}
+			out.Items = append(out.Items, placeOption{ID: u.ID, Name: u.Name, Label: label + ")"})
+		}
+	}
+	return c.JSON(http.StatusOK, out)
+}

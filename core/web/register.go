@@ -43,6 +43,7 @@ func (s *Server) registerRoutes() {
 	t.add(e, Route{Method: get, Path: "/", Permission: authz.PermDashboardView}, s.dashboard)
 	t.add(e, Route{Method: get, Path: "/units", Permission: authz.PermOrgUnitRead}, s.unitsPage)
 	t.add(e, Route{Method: post, Path: "/units", Permission: authz.PermOrgUnitWrite, Scope: ScopeTenant}, s.createUnitForm)
+	t.add(e, Route{Method: get, Path: "/units/picker", Permission: authz.PermOrgUnitRead, Summary: "Suggestions of the place picker (JSON): units within reach named like q"}, s.placePicker)
 	t.add(e, Route{Method: get, Path: "/units/:id", Permission: authz.PermOrgUnitRead, Scope: ScopeUnit}, s.unitPage)
 	t.add(e, Route{Method: post, Path: "/units/:id", Permission: authz.PermOrgUnitWrite, Scope: ScopeTenant}, s.updateUnitForm)
 	t.add(e, Route{Method: post, Path: "/units/:id/children", Permission: authz.PermOrgUnitWrite, Scope: ScopeTenant}, s.linkUnitForm)
