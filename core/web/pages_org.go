@@ -98,7 +98,7 @@ func (s *Server) dashboard(c echo.Context) error {
 	}
 	reach := "all"
 	if !all {
-		reach = fmt.Sprintf("%d units", len(within))
+		reach = plural(len(within), "unit")
 	}
 	views, err := s.grantViews(ctx, t.ID, grants)
 	if err != nil {
