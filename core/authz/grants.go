@@ -56,24 +56,10 @@ func (e *Enforcer) Grant(ctx context.Context, tenantID, userID uint, role string
 	if err := e.checkGrantable(ctx, tenantID, role); err != nil {
 		return err
 	}
-	g := Grant{TenantID: tenantID, UserID: userID, Role: role, UnitID: unitID, CreatedBy: by}
 	var rev int64
 	err := e.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := inTenant(tx, "users", tenantID, userID); err != nil {
-			return fmt.Errorf("user %d: %w", userID, err)
-		}
-		if err := inTenant(tx, "org_units", tenantID, unitID); err != nil {
-			return fmt.Errorf("unit %d: %w", unitID, err)
-		}
-		if err := tx.Create(&g).Error; err != nil {
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return ErrConflict
-			}
-			return fmt.Errorf("insert: %w", err)
-		}
 		var err error
-		rev, err = recordChange(ctx, tx, audit.Change{TenantID: tenantID, Action: "role.grant",
-			EntityType: "role_grant", EntityID: strconv.FormatUint(uint64(g.ID), 10), After: g.audit()})
+		rev, err = e.grantIn(ctx, tx, tenantID, userID, role, unitID, by)
 		return err
 	})
 	if err != nil {
@@ -81,6 +67,47 @@ func (e *Enforcer) Grant(ctx context.Context, tenantID, userID uint, role string
 	}
 	e.changedHere(tenantID, rev)
 	return nil
+}
+
+// grantIn inserts and audits one grant in tx and returns the authz revision
+// it bumped to.
+func (e *Enforcer) grantIn(ctx context.Context, tx *gorm.DB, tenantID, userID uint, role string, unitID uint, by *uint) (int64, error) {
+	g := Grant{TenantID: tenantID, UserID: userID, Role: role, UnitID: unitID, CreatedBy: by}
+	if err := inTenant(tx, "users", tenantID, userID); err != nil {
+		return 0, fmt.Errorf("user %d: %w", userID, err)
+	}
+	if err := inTenant(tx, "org_units", tenantID, unitID); err != nil {
+		return 0, fmt.Errorf("unit %d: %w", unitID, err)
+	}
+	if err := tx.Create(&g).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return 0, ErrConflict
+		}
+		return 0, fmt.Errorf("insert: %w", err)
+	}
+	return recordChange(ctx, tx, audit.Change{TenantID: tenantID, Action: "role.grant",
+		EntityType: "role_grant", EntityID: strconv.FormatUint(uint64(g.ID), 10), After: g.audit()})
+}
+
+// GrantsIn makes several grants inside the caller's transaction tx (so
+// they commit or roll back with its other writes), checked and audited as
+// Grant's. Call the returned commit after tx commits, so this process sees
+// the new grants at once.
+func (e *Enforcer) GrantsIn(ctx context.Context, tx *gorm.DB, tenantID uint, gs []Grant) (commit func(), err error) {
+	var rev int64
+	for _, g := range gs {
+		if err := e.checkGrantable(ctx, tenantID, g.Role); err != nil {
+			return nil, err
+		}
+		if rev, err = e.grantIn(ctx, tx, tenantID, g.UserID, g.Role, g.UnitID, g.CreatedBy); err != nil {
+			return nil, fmt.Errorf("grant %s to user %d at unit %d: %w", g.Role, g.UserID, g.UnitID, err)
+		}
+	}
+	return func() {
+		if rev != 0 {
+			e.changedHere(tenantID, rev)
+		}
+	}, nil
 }
 
 // Revoke removes the grant grantID of the tenant (ErrNotFound if there is none).

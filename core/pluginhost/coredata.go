@@ -51,7 +51,7 @@ var grades = map[tenancy.OfstedGrade]pluginv1.OfstedGrade{
 
 func schoolProto(u tenancy.Unit, parents []uint) *pluginv1.School {
 	s := &pluginv1.School{Id: uint64(u.ID), Urn: u.URNString(), Name: u.Name, Phase: phases[u.Phase],
-		OfstedGrade: grades[u.OfstedGrade], Latitude: u.Latitude, Longitude: u.Longitude, ParentIds: toU64(parents)}
+		OfstedGrade: grades[u.OfstedGrade], Latitude: u.Latitude, Longitude: u.Longitude, ParentIds: toU64(parents), Archived: u.Archived()}
 	if u.PupilsOnRoll != nil {
 		n := int32(*u.PupilsOnRoll)
 		s.PupilsOnRoll = &n

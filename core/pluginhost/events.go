@@ -59,6 +59,11 @@ func (rt *Runtime) notify(ctx context.Context, id string, tenantID uint, eventTy
 const (
 	EventSchoolChanged  = "school.changed"
 	EventOrgUnitChanged = "orgunit.changed"
+	// EventUnitArchived: a unit (e.g. a school that left) was archived; it
+	// is kept with its history but takes no new work.
+	EventUnitArchived = "unit.archived"
+	// EventUnitUnarchived: an archived unit was brought back.
+	EventUnitUnarchived = "unit.unarchived"
 )
 
 // UnitChanged tells every plugin the tenant enables and that subscribes to
@@ -70,6 +75,23 @@ func (rt *Runtime) UnitChanged(ctx context.Context, tenantID, unitID uint, schoo
 	if school {
 		eventType = EventSchoolChanged
 	}
+	rt.broadcast(ctx, tenantID, unitID, eventType)
+}
+
+// UnitArchived tells every plugin the tenant enables and that subscribes to
+// unit.archived (archived=true) or unit.unarchived that the unit was
+// archived or brought back, in the background as UnitChanged does.
+func (rt *Runtime) UnitArchived(ctx context.Context, tenantID, unitID uint, archived bool) {
+	eventType := EventUnitUnarchived
+	if archived {
+		eventType = EventUnitArchived
+	}
+	rt.broadcast(ctx, tenantID, unitID, eventType)
+}
+
+// broadcast sends eventType about unitID, in the background, to every
+// plugin the tenant enables that subscribes to it.
+func (rt *Runtime) broadcast(ctx context.Context, tenantID, unitID uint, eventType string) {
 	ctx = context.WithoutCancel(ctx)
 	plugins, err := rt.reg.cachedEnabledPlugins(ctx, tenantID)
 	if err != nil {

@@ -158,7 +158,8 @@ func (h *hostServer) GetOrgUnits(ctx context.Context, req *pluginv1.GetOrgUnitsR
 	}
 	out := &pluginv1.GetOrgUnitsResponse{}
 	for _, u := range units {
-		out.Units = append(out.Units, &pluginv1.OrgUnit{Id: uint64(u.ID), Kind: kindEnum(u.Kind), Name: u.Name, ParentIds: toU64(parents[u.ID])})
+		out.Units = append(out.Units, &pluginv1.OrgUnit{Id: uint64(u.ID), Kind: kindEnum(u.Kind), Name: u.Name, ParentIds: toU64(parents[u.ID]),
+			Archived: u.Archived()})
 	}
 	return out, nil
 }

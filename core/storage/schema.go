@@ -26,6 +26,7 @@ func CoreMigrations() []Migration {
 		{Version: 12, Name: "row_security", Up: v12Up, Down: v12Down},
 		{Version: 13, Name: "least_privilege", Up: v13Up, Down: v13Down},
 		{Version: 14, Name: "passwords_second_factor_token_scopes", Up: v14Up, Down: v14Down},
+		{Version: 15, Name: "archived_units", Up: v15Up, Down: v15Down},
 	}
 }
 

@@ -56,6 +56,12 @@ func checkLink(tx *gorm.DB, tenantID uint, parent, child Unit) error {
 	if parent.IsRoot() {
 		return invalid("parent", "nothing is linked to the organisation itself: it already contains every unit")
 	}
+	if parent.Archived() {
+		return invalid("parent", "%s is archived: unarchive it before adding members", parent.Name)
+	}
+	if child.Archived() {
+		return invalid("child", "%s is archived: unarchive it before adding it anywhere", child.Name)
+	}
 	if child.IsRoot() {
 		return invalid("child", "the organisation itself cannot be put inside %s", parent.Kind.noun())
 	}

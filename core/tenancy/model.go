@@ -30,8 +30,11 @@ type Unit struct {
 	PupilsOnRoll *int        `json:"pupils_on_roll,omitempty"`
 	Latitude     *float64    `json:"latitude,omitempty"`
 	Longitude    *float64    `json:"longitude,omitempty"`
-	CreatedAt    time.Time   `json:"created_at"`
-	UpdatedAt    time.Time   `json:"updated_at"`
+	// ArchivedAt is when the unit was archived (see Service.ArchiveUnit);
+	// nil while it is not.
+	ArchivedAt *time.Time `json:"archived_at,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
 }
 
 // TableName maps Unit onto the core schema.

@@ -21,6 +21,9 @@ type SearchQuery struct {
 	// Within, if not nil, keeps only units with these ids (an empty, non-nil
 	// slice matches nothing): pass what the actor may see.
 	Within []uint
+	// Archived, if true, finds only archived units; otherwise archived
+	// units are left out.
+	Archived bool
 	// Limit is the page size (default 50, at most 500); Offset skips rows.
 	Limit, Offset int
 }
@@ -37,7 +40,7 @@ const (
 const maxInlineIDs = 1000
 
 // Search returns one page of the tenant's units matching q, by name (never
-// the root), and how many match in all.
+// the root; archived units only when q.Archived), and how many match in all.
 func (s *Service) Search(ctx context.Context, tenantID uint, q SearchQuery) ([]Unit, int64, error) {
 	if q.Kind != "" && !q.Kind.creatable() {
 		return nil, 0, invalid("kind", "unknown kind %s; use one of %s", quote(string(q.Kind)), kindList(Kinds()))
@@ -58,6 +61,11 @@ func (s *Service) Search(ctx context.Context, tenantID uint, q SearchQuery) ([]U
 	db := s.read(ctx).Model(&Unit{}).Where("tenant_id = ? AND kind <> ?", tenantID, KindTenant)
 	if q.Kind != "" {
 		db = db.Where("kind = ?", q.Kind)
+	}
+	if q.Archived {
+		db = db.Where("archived_at IS NOT NULL")
+	} else {
+		db = db.Where("archived_at IS NULL")
 	}
 	if text := strings.TrimSpace(q.Text); text != "" {
 		like := "%" + escapeLike(strings.ToLower(text)) + "%"
@@ -84,14 +92,14 @@ func (s *Service) Search(ctx context.Context, tenantID uint, q SearchQuery) ([]U
 	return out, total, nil
 }
 
-// CountByKind counts the tenant's units of each kind (never the root),
-// within the given ids if within is not nil. Kinds with no units are absent.
+// CountByKind counts the tenant's units of each kind (never the root nor
+// an archived unit), within the given ids if within is not nil. Kinds with no units are absent.
 func (s *Service) CountByKind(ctx context.Context, tenantID uint, within []uint) (map[Kind]int64, error) {
 	out := map[Kind]int64{}
 	if within != nil && len(within) == 0 {
 		return out, nil
 	}
-	db := s.read(ctx).Model(&Unit{}).Where("tenant_id = ? AND kind <> ?", tenantID, KindTenant)
+	db := s.read(ctx).Model(&Unit{}).Where("tenant_id = ? AND kind <> ? AND archived_at IS NULL", tenantID, KindTenant)
 	if within != nil {
 		db = s.idIn(db, "id", within)
 	}

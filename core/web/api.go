@@ -27,6 +27,9 @@ func (s *Server) registerAPI() {
 	t.add(e, Route{Method: get, Path: "/api/v1/units/:id", Permission: authz.PermOrgUnitRead, Scope: ScopeUnit, Summary: "One org unit with its parents and children"}, s.apiUnit)
 	t.add(e, Route{Method: patch, Path: "/api/v1/units/:id", Permission: authz.PermOrgUnitWrite, Scope: ScopeTenant, Summary: "Update an org unit"}, s.apiUpdateUnit)
 	t.add(e, Route{Method: post, Path: "/api/v1/units/:id/children", Permission: authz.PermOrgUnitWrite, Scope: ScopeTenant, Summary: "Link a child unit"}, s.apiLink)
+	t.add(e, Route{Method: post, Path: "/api/v1/units/:id/archive", Permission: authz.PermOrgUnitWrite, Scope: ScopeTenant, Summary: "Archive an org unit (a school that leaves): kept with its history, out of lists and new work"}, s.apiArchiveUnit)
+	t.add(e, Route{Method: post, Path: "/api/v1/units/:id/unarchive", Permission: authz.PermOrgUnitWrite, Scope: ScopeTenant, Summary: "Bring an archived org unit back"}, s.apiUnarchiveUnit)
+	t.add(e, Route{Method: del, Path: "/api/v1/units/:id", Permission: authz.PermOrgUnitWrite, Scope: ScopeTenant, Summary: "Always refused (409): units are archived, never deleted, as plugin data may refer to them"}, s.apiDeleteUnit)
 	t.add(e, Route{Method: del, Path: "/api/v1/units/:id/children/:child", Permission: authz.PermOrgUnitWrite, Scope: ScopeTenant, Summary: "Unlink a child unit"}, s.apiUnlink)
 	t.add(e, Route{Method: get, Path: "/api/v1/users", Permission: authz.PermUserRead, Scope: ScopeTenant, Summary: "List users"}, s.apiUsers)
 	t.add(e, Route{Method: post, Path: "/api/v1/users", Permission: authz.PermUserWrite, Scope: ScopeTenant, Summary: "Create a user"}, s.apiCreateUser)
@@ -237,6 +240,9 @@ func (s *Server) apiGrant(c echo.Context) error {
 		b.UnitID = rootOf(c)
 	}
 	if _, err := s.Identity.GetUser(ctx, t.ID, id); err != nil {
+		return userError(err)
+	}
+	if _, err := s.openUnit(ctx, t.ID, b.UnitID, "unit_id"); err != nil {
 		return userError(err)
 	}
 	by := me.ID

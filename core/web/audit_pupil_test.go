@@ -27,7 +27,7 @@ func TestAuditFilterByPupil(t *testing.T) {
 		c := w.client(w.a.host)
 		c.login(w.a.adminEmail)
 		_, body := c.get("/audit?pupil=900002")
-		if !strings.Contains(body, "1 entries.") || !strings.Contains(body, "pupil.list") || strings.Contains(body, "GET /pupils/:id") ||
+		if !strings.Contains(body, "1 entry.") || !strings.Contains(body, "pupil.list") || strings.Contains(body, "GET /pupils/:id") ||
 			!strings.Contains(body, "900002 900003") || !strings.Contains(body, `value="900002"`) {
 			t.Fatalf("audit page filtered by pupil 900002: %.2000s", body)
 		}

@@ -58,7 +58,8 @@ func TestBrowserLoginAndFindSchool(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.ID("q"), "Primary"),
 		chromedp.Submit(chromedp.ID("q")),
-		chromedp.WaitVisible(chromedp.CSS("[data-testid=result-count]")),
+		// The count is on the page before the search too: wait for the results'.
+		chromedp.WaitVisible(chromedp.Search(`//p[@data-testid="result-count"][contains(., "Primary")]`)),
 	)
 	if err != nil {
 		t.Fatalf("search: %v", err)

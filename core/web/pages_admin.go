@@ -20,71 +20,6 @@ import (
 	"github.com/challengepartners/upwards/core/validation"
 )
 
-func (s *Server) usersPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	t, _ := tenantOf(c)
-	offset := queryInt(c, "offset", 0)
-	users, total, err := s.Identity.ListUsers(ctx, t.ID, c.QueryParam("q"), pageSize, offset)
-	if err != nil {
-		return err
-	}
-	canWrite, err := s.canTenantWide(c, authz.PermUserWrite)
-	if err != nil {
-		return err
-	}
-	p := makePager(offset, pageSize, total)
-	return s.render(c, http.StatusOK, "users", "Users", map[string]any{
-		"Users": users, "Total": total, "Query": c.QueryParam("q"), "CanWrite": canWrite,
-		"Prev": p.Prev, "Next": p.Next, "PrevOffset": p.PrevOffset, "NextOffset": p.NextOffset,
-	})
-}
-
-func (s *Server) createUserForm(c echo.Context) error {
-	t, _ := tenantOf(c)
-	nu, err := s.Identity.CreateUser(c.Request().Context(), t.ID, c.FormValue("email"), c.FormValue("name"), c.FormValue("password"), false)
-	if err != nil {
-		return userError(err)
-	}
-	SetFlash(c, nu.Name+" can now log in. Grant a role so they can see something.")
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", nu.ID))
-}
-
-func (s *Server) userPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	t, _ := tenantOf(c)
-	id, err := paramID(c, "uid")
-	if err != nil {
-		return err
-	}
-	person, err := s.Identity.GetUser(ctx, t.ID, id)
-	if err != nil {
-		return userError(err)
-	}
-	grants, err := s.Authz.Grants(ctx, t.ID, id)
-	if err != nil {
-		return err
-	}
-	canGrant, err := s.canTenantWide(c, authz.PermRoleGrant)
-	if err != nil {
-		return err
-	}
-	canWrite, err := s.canTenantWide(c, authz.PermUserWrite)
-	if err != nil {
-		return err
-	}
-	views, err := s.grantViews(ctx, t.ID, grants)
-	if err != nil {
-		return err
-	}
-	roles, err := s.Authz.GrantableRoles(ctx, t.ID)
-	if err != nil {
-		return err
-	}
-	return s.render(c, http.StatusOK, "user", person.Name, map[string]any{
-		"Person": person, "Grants": views, "RoleGroups": roleGroups(roles), "CanGrant": canGrant, "CanWrite": canWrite,
-	})
-}
-
 func (s *Server) updateUserForm(c echo.Context) error {
 	t, _ := tenantOf(c)
 	id, err := paramID(c, "uid")
@@ -99,33 +34,6 @@ func (s *Server) updateUserForm(c echo.Context) error {
 		return userError(err)
 	}
 	SetFlash(c, "Saved.")
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", id))
-}
-
-func (s *Server) grantForm(c echo.Context) error {
-	ctx := c.Request().Context()
-	t, _ := tenantOf(c)
-	me, _ := userOf(c)
-	id, err := paramID(c, "uid")
-	if err != nil {
-		return err
-	}
-	if _, err := s.Identity.GetUser(ctx, t.ID, id); err != nil {
-		return userError(err)
-	}
-	unitID := rootOf(c)
-	if ref := strings.TrimSpace(c.FormValue("unit")); ref != "" {
-		unit, err := s.resolveUnitRef(c, ref)
-		if err != nil {
-			return err
-		}
-		unitID = unit.ID
-	}
-	by := me.ID
-	if err := s.Authz.Grant(ctx, t.ID, id, c.FormValue("role"), unitID, &by); err != nil {
-		return userError(err)
-	}
-	SetFlash(c, "Role granted.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/users/%d", id))
 }
 
@@ -166,7 +74,9 @@ func (s *Server) revokeForm(c echo.Context) error {
 // shows the value an empty field means.
 type settingField struct {
 	Key, Label, Value, Placeholder string
-	validate                       func(string) error
+	// Error is what is wrong with Value, when the form came back.
+	Error    string
+	validate func(string) error
 }
 
 func settingFields() []settingField {
@@ -220,13 +130,8 @@ func settingFields() []settingField {
 }
 
 func (s *Server) settingsPage(c echo.Context) error {
-	ctx := c.Request().Context()
 	t, _ := tenantOf(c)
-	vals, err := s.Tenancy.Settings(ctx, t.ID)
-	if err != nil {
-		return err
-	}
-	hosts, err := s.Tenancy.TenantHosts(ctx, t.ID)
+	vals, err := s.Tenancy.Settings(c.Request().Context(), t.ID)
 	if err != nil {
 		return err
 	}
@@ -234,11 +139,22 @@ func (s *Server) settingsPage(c echo.Context) error {
 	for i := range fields {
 		fields[i].Value = vals[fields[i].Key]
 	}
+	return s.renderSettings(c, http.StatusOK, fields, "")
+}
+
+// renderSettings draws the settings page with fields as given (values and
+// errors of a form that came back).
+func (s *Server) renderSettings(c echo.Context, status int, fields []settingField, alert string) error {
+	t, _ := tenantOf(c)
+	hosts, err := s.Tenancy.TenantHosts(c.Request().Context(), t.ID)
+	if err != nil {
+		return err
+	}
 	canWrite, err := s.canTenantWide(c, authz.PermTenantWrite)
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "settings", "Settings", map[string]any{"Fields": fields, "Hosts": hosts, "CanWrite": canWrite})
+	return s.renderAlert(c, status, "settings", "Settings", map[string]any{"Fields": fields, "Hosts": hosts, "CanWrite": canWrite}, alert)
 }
 
 func (s *Server) saveSettings(c echo.Context) error {
@@ -248,27 +164,29 @@ func (s *Server) saveSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var problems []string
+	bad := false
 	changes := map[string]string{}
-	for _, f := range settingFields() {
+	fields := settingFields()
+	for i, f := range fields {
 		v := strings.TrimSpace(c.FormValue(f.Key))
+		fields[i].Value = v
 		if err := f.validate(v); err != nil {
-			problems = append(problems, fmt.Sprintf("%s: %v", f.Label, err))
+			fields[i].Error, bad = err.Error(), true
 			continue
 		}
 		if v != current[f.Key] {
 			changes[f.Key] = v
 		}
 	}
-	if len(problems) > 0 {
-		return echo.NewHTTPError(http.StatusUnprocessableEntity, "Nothing was saved. "+strings.Join(problems, "; "))
+	if bad {
+		return s.renderSettings(c, formStatus, fields, formSummary)
 	}
 	for k, v := range changes {
 		if err := s.Tenancy.SetSetting(ctx, t.ID, k, v); err != nil {
 			return userError(err)
 		}
 	}
-	SetFlash(c, fmt.Sprintf("Settings saved (%d changed).", len(changes)))
+	SetFlash(c, fmt.Sprintf("Settings saved (%s changed).", plural(len(changes), "setting")))
 	return c.Redirect(http.StatusSeeOther, "/settings")
 }
 

@@ -3,6 +3,9 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -95,7 +98,7 @@ func (s *Server) dashboard(c echo.Context) error {
 	}
 	reach := "all"
 	if !all {
-		reach = fmt.Sprintf("%d units", len(within))
+		reach = plural(len(within), "unit")
 	}
 	views, err := s.grantViews(ctx, t.ID, grants)
 	if err != nil {
@@ -112,7 +115,25 @@ func (s *Server) dashboard(c echo.Context) error {
 
 const pageSize = 50
 
-func (s *Server) unitsPage(c echo.Context) error {
+// unitForm is a unit form as submitted (add or edit), with its problems.
+type unitForm struct {
+	Kind, Name, URN, Phase, OfstedGrade, PupilsOnRoll string
+	Errors                                            formErrors
+}
+
+func unitFormOf(c echo.Context) unitForm {
+	return unitForm{Kind: c.FormValue("kind"), Name: c.FormValue("name"), URN: c.FormValue("urn"), Phase: c.FormValue("phase"),
+		OfstedGrade: c.FormValue("ofsted_grade"), PupilsOnRoll: c.FormValue("pupils_on_roll")}
+}
+
+// unitFields maps the service's field names onto the form's.
+var unitFields = map[string]string{"pupils_on_roll": "pupils_on_roll", "ofsted": "ofsted_grade"}
+
+func (s *Server) unitsPage(c echo.Context) error { return s.renderUnits(c, http.StatusOK, nil, "") }
+
+// renderUnits draws the organisation's units, with the "Add a unit" form
+// as submitted when form is not nil.
+func (s *Server) renderUnits(c echo.Context, status int, form *unitForm, alert string) error {
 	ctx := c.Request().Context()
 	t, _ := tenantOf(c)
 	within, _, err := s.reach(c, authz.PermOrgUnitRead)
@@ -120,7 +141,8 @@ func (s *Server) unitsPage(c echo.Context) error {
 		return err
 	}
 	offset := queryInt(c, "offset", 0)
-	q := tenancy.SearchQuery{Text: c.QueryParam("q"), Kind: tenancy.Kind(c.QueryParam("kind")), Within: within, Limit: pageSize, Offset: offset}
+	q := tenancy.SearchQuery{Text: c.QueryParam("q"), Kind: tenancy.Kind(c.QueryParam("kind")), Within: within, Limit: pageSize, Offset: offset,
+		Archived: c.QueryParam("archived") == "1"}
 	units, total, err := s.Tenancy.Search(ctx, t.ID, q)
 	if err != nil {
 		return userError(err)
@@ -130,16 +152,23 @@ func (s *Server) unitsPage(c echo.Context) error {
 		return err
 	}
 	p := makePager(offset, pageSize, total)
-	return s.render(c, http.StatusOK, "units", "Organisation", map[string]any{
-		"Units": units, "Total": total, "Query": q.Text, "Kind": q.Kind, "Kinds": tenancy.Kinds(),
+	if form == nil {
+		form = &unitForm{}
+	}
+	return s.renderAlert(c, status, "units", "Organisation", map[string]any{
+		"Form": form, "Units": units, "Total": total, "Query": q.Text, "Kind": q.Kind, "Kinds": tenancy.Kinds(), "Archived": q.Archived,
 		"Phases": tenancy.Phases(), "Grades": tenancy.OfstedGrades(), "CanWrite": canWrite,
 		"Prev": p.Prev, "Next": p.Next, "PrevOffset": p.PrevOffset, "NextOffset": p.NextOffset,
-	})
+	}, alert)
 }
 
 type personRole struct{ Name, Role, Inactive string }
 
-func (s *Server) unitPage(c echo.Context) error {
+func (s *Server) unitPage(c echo.Context) error { return s.renderUnit(c, http.StatusOK, nil, "") }
+
+// renderUnit draws a unit's page, with the edit form as submitted when form
+// is not nil.
+func (s *Server) renderUnit(c echo.Context, status int, form *unitForm, alert string) error {
 	ctx := c.Request().Context()
 	t, _ := tenantOf(c)
 	u, _ := userOf(c)
@@ -176,18 +205,42 @@ func (s *Server) unitPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "unit", unit.Name, map[string]any{
-		"Unit": unit, "Parents": d.Parents, "Children": d.Children, "CanWrite": canWrite, "People": people, "CanPupils": canPupils,
-		"CanImport":  canImport && unit.Kind == tenancy.KindSchool,
-		"CanContain": len(tenancy.AllowedChildren(unit.Kind)) > 0,
+	canFigures, err := s.Authz.Can(ctx, t.ID, u.ID, authz.PermSchoolRead, id)
+	if err != nil {
+		return err
+	}
+	member := strings.TrimSpace(c.QueryParam("member"))
+	var members []tenancy.Unit
+	if canWrite && member != "" && !unit.Archived() {
+		found, _, err := s.Tenancy.Search(ctx, t.ID, tenancy.SearchQuery{Text: member, Limit: placeMatches})
+		if err != nil {
+			return userError(err)
+		}
+		allowed := tenancy.AllowedChildren(unit.Kind)
+		for _, m := range found {
+			if slices.Contains(allowed, m.Kind) && m.ID != unit.ID {
+				members = append(members, m)
+			}
+		}
+	}
+	if form == nil {
+		form = &unitForm{Name: unit.Name, URN: unit.URNString(), Phase: string(unit.Phase), OfstedGrade: string(unit.OfstedGrade)}
+		if unit.PupilsOnRoll != nil {
+			form.PupilsOnRoll = strconv.Itoa(*unit.PupilsOnRoll)
+		}
+	}
+	return s.renderAlert(c, status, "unit", unit.Name, map[string]any{
+		"Form": form, "Unit": unit, "CanFigures": canFigures, "Member": member, "Members": members, "Parents": d.Parents, "Children": d.Children, "CanWrite": canWrite, "People": people, "CanPupils": canPupils,
+		"CanImport":  canImport && unit.Kind == tenancy.KindSchool && !unit.Archived(),
+		"CanContain": len(tenancy.AllowedChildren(unit.Kind)) > 0 && !unit.Archived(),
 		"Phases":     tenancy.Phases(), "Grades": tenancy.OfstedGrades(),
-	})
+	}, alert)
 }
 
 func unitInputFromForm(c echo.Context, kind tenancy.Kind) (tenancy.UnitInput, error) {
 	roll, err := formInt(c, "pupils_on_roll")
 	if err != nil {
-		return tenancy.UnitInput{}, err
+		return tenancy.UnitInput{}, tenancy.FieldErrors{{Field: "pupils_on_roll", Message: "enter a whole number"}}
 	}
 	return tenancy.UnitInput{Kind: kind, Name: c.FormValue("name"), URN: c.FormValue("urn"), Phase: c.FormValue("phase"),
 		OfstedGrade: c.FormValue("ofsted_grade"), PupilsOnRoll: roll}, nil
@@ -195,13 +248,17 @@ func unitInputFromForm(c echo.Context, kind tenancy.Kind) (tenancy.UnitInput, er
 
 func (s *Server) createUnitForm(c echo.Context) error {
 	t, _ := tenantOf(c)
-	in, err := unitInputFromForm(c, tenancy.Kind(c.FormValue("kind")))
-	if err != nil {
-		return err
+	form := unitFormOf(c)
+	in, err := unitInputFromForm(c, tenancy.Kind(form.Kind))
+	var unit tenancy.Unit
+	if err == nil {
+		unit, err = s.Tenancy.CreateUnit(c.Request().Context(), t.ID, in)
 	}
-	unit, err := s.Tenancy.CreateUnit(c.Request().Context(), t.ID, in)
 	if err != nil {
-		return userError(err)
+		return refuseForm(err, unitFields, func(fe formErrors) error {
+			form.Errors = fe
+			return s.renderUnits(c, formStatus, &form, formSummary)
+		})
 	}
 	s.unitChanged(c, unit.ID, unit.Kind == tenancy.KindSchool)
 	SetFlash(c, fmt.Sprintf("%s %s added.", unit.Kind.Label(), unit.Name))
@@ -219,12 +276,16 @@ func (s *Server) updateUnitForm(c echo.Context) error {
 	if err != nil {
 		return userError(err)
 	}
+	form := unitFormOf(c)
 	in, err := unitInputFromForm(c, cur.Kind)
-	if err != nil {
-		return err
+	if err == nil {
+		_, err = s.Tenancy.UpdateUnit(ctx, t.ID, id, in)
 	}
-	if _, err := s.Tenancy.UpdateUnit(ctx, t.ID, id, in); err != nil {
-		return userError(err)
+	if err != nil {
+		return refuseForm(err, unitFields, func(fe formErrors) error {
+			form.Errors = fe
+			return s.renderUnit(c, formStatus, &form, formSummary)
+		})
 	}
 	s.unitChanged(c, id, cur.Kind == tenancy.KindSchool)
 	SetFlash(c, "Saved.")

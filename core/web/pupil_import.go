@@ -127,6 +127,9 @@ func (s *Server) uploadImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if u.Archived() {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, u.Name+" is archived: pupils are not imported into an archived school. Unarchive it first.")
+	}
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "Choose a CSV or XLSX file of pupils to upload.")

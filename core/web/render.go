@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -51,18 +50,9 @@ var funcs = template.FuncMap{
 		}
 		return p
 	},
-	"date": func(t any) string {
-		switch v := t.(type) {
-		case time.Time:
-			return v.UTC().Format("2 Jan 2006 15:04")
-		case *time.Time:
-			if v == nil {
-				return ""
-			}
-			return v.UTC().Format("2 Jan 2006 15:04")
-		}
-		return ""
-	},
+	"date":        showDateTime,
+	"day":         showDate,
+	"plural":      plural,
 	"kindLabel":   func(k tenancy.Kind) string { return k.Label() },
 	"phaseLabel":  func(p tenancy.Phase) string { return p.Label() },
 	"ofstedLabel": func(g tenancy.OfstedGrade) string { return g.Label() },
@@ -192,11 +182,17 @@ func (s *Server) navFor(c echo.Context) []navItem {
 
 // render writes page name inside the shell.
 func (s *Server) render(c echo.Context, status int, name, title string, data any) error {
+	return s.renderAlert(c, status, name, title, data, "")
+}
+
+// renderAlert writes page name inside the shell with alert (if not empty)
+// above its content, e.g. that a form came back with errors.
+func (s *Server) renderAlert(c echo.Context, status int, name, title string, data any, alert string) error {
 	t, ok := s.views.pages[name]
 	if !ok {
 		return fmt.Errorf("no template %q", name)
 	}
-	pd := pageData{Title: title, CSRF: csrfOf(c), Version: s.Version, Data: data, Flash: takeFlash(c)}
+	pd := pageData{Title: title, CSRF: csrfOf(c), Version: s.Version, Data: data, Flash: takeFlash(c), Error: alert}
 	pd.Tenant, _ = tenantOf(c)
 	if u, ok := userOf(c); ok {
 		pd.User = &u

@@ -62,7 +62,10 @@ type Migration struct {
 
 // Event is a core event the plugin subscribed to in its manifest.
 type Event struct {
-	// Type is e.g. "tenant.enabled", "tenant.disabled", "school.changed".
+	// Type is one of contract.Events: "tenant.enabled", "tenant.disabled",
+	// "school.changed", "orgunit.changed", "unit.archived" (a unit, e.g. a
+	// school that left, is archived: kept with its history, no new work)
+	// or "unit.unarchived".
 	Type string
 	// UnitID is the org unit the event is about, or 0.
 	UnitID uint64

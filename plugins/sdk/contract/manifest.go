@@ -19,7 +19,7 @@ const (
 )
 
 // Events lists the core events a plugin may subscribe to.
-var Events = []string{"tenant.enabled", "tenant.disabled", "school.changed", "orgunit.changed"}
+var Events = []string{"tenant.enabled", "tenant.disabled", "school.changed", "orgunit.changed", "unit.archived", "unit.unarchived"}
 
 var (
 	idPattern      = regexp.MustCompile(`^[a-z][a-z0-9]{1,31}$`)

@@ -228,3 +228,12 @@ func TestRolePlugin(t *testing.T) {
 		t.Error("RoleName")
 	}
 }
+
+// A plugin may subscribe to the events of a unit archived or brought back.
+func TestManifestMaySubscribeToArchiveEvents(t *testing.T) {
+	m := validManifest()
+	m.Events = []string{"unit.archived", "unit.unarchived"}
+	if err := contract.ValidateManifest(m, "0.2.0", corePerms, roles); err != nil {
+		t.Fatal(err)
+	}
+}

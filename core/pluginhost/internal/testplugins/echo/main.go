@@ -72,7 +72,7 @@ func manifest() *pluginv1.Manifest {
 			{Key: "greeting", Label: "Greeting", Type: pluginv1.SettingType_SETTING_TYPE_STRING, DefaultValue: "hello"},
 			{Key: "reply_to", Label: "Reply-to address", Type: pluginv1.SettingType_SETTING_TYPE_EMAIL},
 		},
-		Events: []string{"tenant.enabled", "tenant.disabled", "school.changed"},
+		Events: []string{"tenant.enabled", "tenant.disabled", "school.changed", "unit.archived", "unit.unarchived"},
 	}
 	if extra != "" {
 		use, coach := pluginID+".extra.use", pluginID+".coach"

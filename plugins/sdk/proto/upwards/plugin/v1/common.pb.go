@@ -584,11 +584,15 @@ func (x *Actor) GetAuditSeal() string {
 // An org unit of the tenant: a trust, hub, cluster, trio, delivery centre,
 // cohort, school or the tenant itself.
 type OrgUnit struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            uint64                 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
-	Kind          OrgUnitKind            `protobuf:"varint,2,opt,name=kind,proto3,enum=upwards.plugin.v1.OrgUnitKind" json:"kind,omitempty"`
-	Name          string                 `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
-	ParentIds     []uint64               `protobuf:"varint,4,rep,packed,name=parent_ids,json=parentIds,proto3" json:"parent_ids,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Id        uint64                 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Kind      OrgUnitKind            `protobuf:"varint,2,opt,name=kind,proto3,enum=upwards.plugin.v1.OrgUnitKind" json:"kind,omitempty"`
+	Name      string                 `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	ParentIds []uint64               `protobuf:"varint,4,rep,packed,name=parent_ids,json=parentIds,proto3" json:"parent_ids,omitempty"`
+	// The unit is archived (e.g. a school that left): keep what you hold
+	// about it, but leave it out of pickers and start no new work there.
+	// See the unit.archived event.
+	Archived      bool `protobuf:"varint,5,opt,name=archived,proto3" json:"archived,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -651,6 +655,13 @@ func (x *OrgUnit) GetParentIds() []uint64 {
 	return nil
 }
 
+func (x *OrgUnit) GetArchived() bool {
+	if x != nil {
+		return x.Archived
+	}
+	return false
+}
+
 // A school, with the facts the core keeps about it.
 type School struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -664,7 +675,9 @@ type School struct {
 	Latitude     *float64    `protobuf:"fixed64,7,opt,name=latitude,proto3,oneof" json:"latitude,omitempty"`
 	Longitude    *float64    `protobuf:"fixed64,8,opt,name=longitude,proto3,oneof" json:"longitude,omitempty"`
 	// The trusts, hubs, clusters, trios, delivery centres and cohorts it is in.
-	ParentIds     []uint64 `protobuf:"varint,9,rep,packed,name=parent_ids,json=parentIds,proto3" json:"parent_ids,omitempty"`
+	ParentIds []uint64 `protobuf:"varint,9,rep,packed,name=parent_ids,json=parentIds,proto3" json:"parent_ids,omitempty"`
+	// The school is archived (it left): as OrgUnit.archived.
+	Archived      bool `protobuf:"varint,10,opt,name=archived,proto3" json:"archived,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -760,6 +773,13 @@ func (x *School) GetParentIds() []uint64 {
 		return x.ParentIds
 	}
 	return nil
+}
+
+func (x *School) GetArchived() bool {
+	if x != nil {
+		return x.Archived
+	}
+	return false
 }
 
 // A person with an account in the tenant.
@@ -1063,13 +1083,14 @@ const file_upwards_plugin_v1_common_proto_rawDesc = "" +
 	"\x10clock_unix_micro\x18\n" +
 	" \x01(\x03R\x0eclockUnixMicro\x12\x1d\n" +
 	"\n" +
-	"audit_seal\x18\v \x01(\tR\tauditSeal\"\x80\x01\n" +
+	"audit_seal\x18\v \x01(\tR\tauditSeal\"\x9c\x01\n" +
 	"\aOrgUnit\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x04R\x02id\x122\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x1e.upwards.plugin.v1.OrgUnitKindR\x04kind\x12\x12\n" +
 	"\x04name\x18\x03 \x01(\tR\x04name\x12\x1d\n" +
 	"\n" +
-	"parent_ids\x18\x04 \x03(\x04R\tparentIds\"\xed\x02\n" +
+	"parent_ids\x18\x04 \x03(\x04R\tparentIds\x12\x1a\n" +
+	"\barchived\x18\x05 \x01(\bR\barchived\"\x89\x03\n" +
 	"\x06School\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x04R\x02id\x12\x10\n" +
 	"\x03urn\x18\x02 \x01(\tR\x03urn\x12\x12\n" +
@@ -1080,7 +1101,9 @@ const file_upwards_plugin_v1_common_proto_rawDesc = "" +
 	"\blatitude\x18\a \x01(\x01H\x01R\blatitude\x88\x01\x01\x12!\n" +
 	"\tlongitude\x18\b \x01(\x01H\x02R\tlongitude\x88\x01\x01\x12\x1d\n" +
 	"\n" +
-	"parent_ids\x18\t \x03(\x04R\tparentIdsB\x11\n" +
+	"parent_ids\x18\t \x03(\x04R\tparentIds\x12\x1a\n" +
+	"\barchived\x18\n" +
+	" \x01(\bR\barchivedB\x11\n" +
 	"\x0f_pupils_on_rollB\v\n" +
 	"\t_latitudeB\f\n" +
 	"\n" +

@@ -797,7 +797,8 @@ func (x *CheckHealthResponse) GetMessage() string {
 type OnEventRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Actor *Actor                 `protobuf:"bytes,1,opt,name=actor,proto3" json:"actor,omitempty"`
-	// e.g. "tenant.enabled", "tenant.disabled", "school.changed".
+	// e.g. "tenant.enabled", "tenant.disabled", "school.changed",
+	// "orgunit.changed", "unit.archived", "unit.unarchived".
 	Type          string `protobuf:"bytes,2,opt,name=type,proto3" json:"type,omitempty"`
 	UnitId        uint64 `protobuf:"varint,3,opt,name=unit_id,json=unitId,proto3" json:"unit_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
