@@ -512,30 +512,36 @@ func (s *Store) UnsentConnects(kind string) ([]Connect, error) {
 // profiles, AoEs and their tags, terms and days, each scoped to the
 // tenant. Every change of those records changes it (a renamed term touches
 // its AoEs), so a page may keep the entries it built while the fingerprint
-// stays the same. It is one statement of seven scalar subqueries (one
-// round trip, not seven: it is asked on every Directory page).
+// stays the same. It is asked on every Directory page, so it is one
+// statement (the year's row with seven scalar subqueries), not seven.
 func (s *Store) DirectoryVersion(yearID uint64, today string) (string, error) {
+	const agg = "CAST(count(*) AS TEXT) || '/' || COALESCE(CAST(max(%s) AS TEXT), '')"
 	parts := []struct {
-		table, col, where string
-		args              []any
+		model any
+		col   string
+		where string
+		arg   any
 	}{
-		{"members", "updated_at", " AND year_id = ?", []any{yearID}}, {"hubs", "updated_at", "", nil}, {"profiles", "updated_at", "", nil},
-		{"aoes", "updated_at", "", nil}, {"aoe_terms", "id", "", nil}, {"terms", "id", "", nil}, {"days", "updated_at", " AND date >= ?", []any{today}},
+		{&Member{}, "updated_at", "year_id = ?", yearID}, {&Hub{}, "updated_at", "", nil}, {&Profile{}, "updated_at", "", nil},
+		{&AoE{}, "updated_at", "", nil}, {&AoETerm{}, "id", "", nil}, {&Term{}, "id", "", nil}, {&Day{}, "updated_at", "date >= ?", today},
 	}
 	sel := make([]string, len(parts))
-	var args []any
+	subs := make([]any, len(parts))
 	for i, p := range parts {
-		sel[i] = "(SELECT CAST(count(*) AS TEXT) || '/' || COALESCE(CAST(max(" + p.col + ") AS TEXT), '') FROM " + p.table +
-			" WHERE tenant_id = ?" + p.where + ")"
-		args = append(append(args, s.tenant), p.args...)
+		q := s.q().Model(p.model).Select(fmt.Sprintf(agg, p.col))
+		if p.where != "" {
+			q = q.Where(p.where, p.arg)
+		}
+		sel[i], subs[i] = fmt.Sprintf("(?) AS p%d", i), q
 	}
 	got := make([]string, len(parts))
 	dst := make([]any, len(parts))
 	for i := range got {
 		dst[i] = &got[i]
 	}
-	if err := s.db.Raw("SELECT "+strings.Join(sel, ", "), args...).Row().Scan(dst...); err != nil {
-		return "", fmt.Errorf("directory version: %w", err)
+	row := s.q().Model(&Year{}).Where("id = ?", yearID).Select(strings.Join(sel, ", "), subs...).Row()
+	if err := row.Scan(dst...); err != nil {
+		return "", fmt.Errorf("directory version of year %d: %w", yearID, err)
 	}
 	return fmt.Sprintf("%d|%s|%s", yearID, today, strings.Join(got, "|")), nil
 }

@@ -68,12 +68,21 @@ type directoryView struct {
 	Results ui.Table
 	Hubs    []ui.Link
 	Count   int
+	Pager   ui.Pager
 	MapHref string
 	Query   string
 }
 
+// resultsPerPage is how many schools a Directory page lists; the rest are
+// on the next pages (the count and the map have them all).
+const resultsPerPage = 25
+
 func (c *indexCache) directoryPage(w http.ResponseWriter, r *http.Request) error {
 	q := readSearch(r)
+	page, err := ui.ParsePage(r.URL.Query())
+	if err != nil {
+		return &sdk.HTTPError{Status: http.StatusBadRequest, Message: err.Error()}
+	}
 	ci, err := c.load(r)
 	if err != nil {
 		return err
@@ -92,7 +101,8 @@ func (c *indexCache) directoryPage(w http.ResponseWriter, r *http.Request) error
 	}
 	rs := ix.Search(q.Q, q.Filters)
 	v.Count = len(rs)
-	for _, res := range rs {
+	v.Pager = ui.Pager{Page: page, PerPage: resultsPerPage, Total: len(rs), Query: r.URL.Query()}.Clamp()
+	for _, res := range rs[v.Pager.Offset():min(len(rs), v.Pager.Offset()+resultsPerPage)] {
 		e := res.Entry
 		var titles []string
 		for _, a := range e.AoEs {
