@@ -225,6 +225,11 @@ func TestAPersonsDirectoryRecordsAreExportedAndErased(t *testing.T) {
 // tags, days from today); another tenant's changes leave it alone.
 func TestTheDirectoryVersionFollowsEveryChange(t *testing.T) {
 	testdb.Each(t, Migrations, func(t *testing.T, db *gorm.DB) {
+		for _, ix := range versionIndexes {
+			if !db.Migrator().HasIndex(ix.table, ix.name) {
+				t.Fatalf("no index %s on %s", ix.name, ix.table)
+			}
+		}
 		s := New(db, 1)
 		y := year(t, s)
 		const today = "2025-09-01"
