@@ -220,9 +220,10 @@ func TestAPersonsDirectoryRecordsAreExportedAndErased(t *testing.T) {
 }
 
 // TestTheDirectoryVersionFollowsEveryChange: the one-statement fingerprint
-// stays while nothing changes, and moves with each kind of record the
-// Directory is built from (members, hubs, profiles, terms, AoEs and their
-// tags, days from today); another tenant's changes leave it alone.
+// is "" with no year, stays while nothing changes, and moves with each kind
+// of record the Directory is built from (years, members, hubs, profiles,
+// terms, AoEs and their tags, days from today); another tenant's changes
+// leave it alone; its indexes exist.
 func TestTheDirectoryVersionFollowsEveryChange(t *testing.T) {
 	testdb.Each(t, Migrations, func(t *testing.T, db *gorm.DB) {
 		for _, ix := range versionIndexes {
@@ -231,8 +232,11 @@ func TestTheDirectoryVersionFollowsEveryChange(t *testing.T) {
 			}
 		}
 		s := New(db, 1)
-		y := year(t, s)
 		const today = "2025-09-01"
+		if v, err := s.DirectoryVersion(today); err != nil || v != "" {
+			t.Fatalf("no year yet: %q %v", v, err)
+		}
+		y := year(t, s)
 		last := ""
 		moves := func(what string, change func() error) {
 			t.Helper()
@@ -241,14 +245,14 @@ func TestTheDirectoryVersionFollowsEveryChange(t *testing.T) {
 					t.Fatalf("%s: %v", what, err)
 				}
 			}
-			v, err := s.DirectoryVersion(y.ID, today)
+			v, err := s.DirectoryVersion(today)
 			if err != nil {
 				t.Fatalf("%s: %v", what, err)
 			}
 			if v == last {
 				t.Fatalf("%s: the version stayed %q", what, v)
 			}
-			again, err := s.DirectoryVersion(y.ID, today)
+			again, err := s.DirectoryVersion(today)
 			if err != nil || again != v {
 				t.Fatalf("%s: asked twice, %q then %q (%v)", what, v, again, err)
 			}
@@ -278,14 +282,18 @@ func TestTheDirectoryVersionFollowsEveryChange(t *testing.T) {
 				Capacity: "3", Price: "300", MemberPrice: "250", Terms: []string{oracy}}, 5, today, tick())
 			return err
 		})
+		moves("a new year", func() error { _, err := s.CreateYear("2026-27", london, tick()); return err })
 		other := New(db, 2)
+		if _, err := other.CreateYear("2025-26", london, tick()); err != nil {
+			t.Fatal(err)
+		}
 		if err := other.SeedTerms(tick()); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := other.SaveProfile(1, ProfileInput{Town: "York"}, tick()); err != nil {
 			t.Fatal(err)
 		}
-		if v, err := s.DirectoryVersion(y.ID, today); err != nil || v != last {
+		if v, err := s.DirectoryVersion(today); err != nil || v != last {
 			t.Fatalf("tenant 2's changes moved tenant 1's version: %q, was %q (%v)", v, last, err)
 		}
 	})

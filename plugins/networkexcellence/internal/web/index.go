@@ -11,9 +11,10 @@ import (
 )
 
 // indexCache keeps each tenant's last Directory index while the store's
-// fingerprint of what it was built from (store.DirectoryVersion) stays
-// the same: a search then costs one small query and the ranking, not the
-// loading of every school and Area of Excellence. One cache belongs to one
+// fingerprint of what it was built from (store.DirectoryVersion, which
+// covers the years too) stays the same: a search then costs one statement
+// and the ranking, not the loading of the year, every school and Area of
+// Excellence. One cache belongs to one
 // Router; it holds no personal data (schools, their AoEs and hubs).
 type indexCache struct {
 	mu      sync.Mutex
@@ -41,11 +42,7 @@ func (c *indexCache) get(r *http.Request) (*store.Year, []directory.Entry, *dire
 // load is get with the taxonomy and the hubs' names.
 func (c *indexCache) load(r *http.Request) (cachedIndex, error) {
 	s := st(r)
-	y, err := s.CurrentYear(sdk.Today(r.Context()))
-	if err != nil || y == nil {
-		return cachedIndex{year: y, index: directory.NewIndex(nil)}, err
-	}
-	v, err := s.DirectoryVersion(y.ID, today(r))
+	v, err := s.DirectoryVersion(today(r))
 	if err != nil {
 		return cachedIndex{}, err
 	}
@@ -53,8 +50,12 @@ func (c *indexCache) load(r *http.Request) (cachedIndex, error) {
 	c.mu.Lock()
 	hit, ok := c.entries[tenant]
 	c.mu.Unlock()
-	if ok && hit.version == v {
+	if ok && v != "" && hit.version == v {
 		return hit, nil
+	}
+	y, err := s.CurrentYear(sdk.Today(r.Context()))
+	if err != nil || y == nil {
+		return cachedIndex{year: y, index: directory.NewIndex(nil)}, err
 	}
 	if err := s.SeedTerms(now(r)); err != nil {
 		return cachedIndex{}, err
