@@ -519,31 +519,29 @@ func (s *Store) UnsentConnects(kind string) ([]Connect, error) {
 // read from narrow indexes: migration 52). A tenant with no year has no
 // fingerprint: "".
 func (s *Store) DirectoryVersion(today string) (string, error) {
-	const agg = "CAST(count(*) AS TEXT) || '/' || COALESCE(CAST(max(%s) AS TEXT), '')"
-	parts := []struct {
-		model any
-		col   string
-		where string
-		arg   any
-	}{
-		{&Year{}, "id", "", nil}, {&Member{}, "updated_at", "", nil}, {&Hub{}, "updated_at", "", nil}, {&Profile{}, "updated_at", "", nil},
-		{&AoE{}, "updated_at", "", nil}, {&AoETerm{}, "id", "", nil}, {&Term{}, "id", "", nil}, {&Day{}, "updated_at", "date >= ?", today},
+	parts := []struct{ table, col, where string }{
+		{"years", "id", ""}, {"members", "updated_at", ""}, {"hubs", "updated_at", ""}, {"profiles", "updated_at", ""},
+		{"aoes", "updated_at", ""}, {"aoe_terms", "id", ""}, {"terms", "id", ""}, {"days", "updated_at", " AND date >= ?"},
 	}
+	// The subqueries are plain SQL with their own tenant filter (gorm
+	// builds eight sub-statements slower than the database runs them); the
+	// statement around them is the tenant-scoped query of a year.
 	sel := make([]string, len(parts))
-	subs := make([]any, len(parts))
+	var args []any
 	for i, p := range parts {
-		q := s.q().Model(p.model).Select(fmt.Sprintf(agg, p.col))
+		sel[i] = fmt.Sprintf("(SELECT CAST(count(*) AS TEXT) || '/' || COALESCE(CAST(max(%s) AS TEXT), '') FROM %s WHERE tenant_id = ?%s) AS p%d",
+			p.col, p.table, p.where, i)
+		args = append(args, s.tenant)
 		if p.where != "" {
-			q = q.Where(p.where, p.arg)
+			args = append(args, today)
 		}
-		sel[i], subs[i] = fmt.Sprintf("(?) AS p%d", i), q
 	}
 	got := make([]string, len(parts))
 	dst := make([]any, len(parts))
 	for i := range got {
 		dst[i] = &got[i]
 	}
-	err := s.q().Model(&Year{}).Select(strings.Join(sel, ", "), subs...).Limit(1).Row().Scan(dst...)
+	err := s.q().Model(&Year{}).Select(strings.Join(sel, ", "), args...).Limit(1).Row().Scan(dst...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
