@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -64,7 +65,7 @@ func (s search) query() string {
 type directoryView struct {
 	common
 	Header  ui.Header
-	Fields  []ui.Field
+	Form    template.HTML // the search form's fields
 	Results ui.Table
 	Hubs    []ui.Link
 	Count   int
@@ -92,7 +93,7 @@ func (c *indexCache) directoryPage(w http.ResponseWriter, r *http.Request) error
 		Header: ui.Header{Crumbs: crumbs(r), Title: "School Support Directory",
 			Lead: "Find the schools and hubs of the partnership that do something well, and connect with them."}}
 	v.MapHref = sdk.URL(r, "/directory/map") + "?" + q.query()
-	v.Fields = searchFields(q, terms, hubs)
+	v.Form = ci.selects.render(searchFields(q, terms, hubs))
 	v.Results = ui.Table{Caption: "Schools", ID: "results", Columns: []ui.Column{{Key: "school", Label: "School"}, {Key: "hub", Label: "Hub"},
 		{Key: "town", Label: "Town"}, {Key: "phase", Label: "Phase"}, {Key: "aoes", Label: "Areas of Excellence"}, {Key: "why", Label: "Why it matched"}},
 		Empty: "No school matches: try fewer words or filters."}

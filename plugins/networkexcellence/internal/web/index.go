@@ -28,6 +28,7 @@ type cachedIndex struct {
 	index   *directory.Index
 	terms   []store.Term      // the taxonomy, for the search form
 	hubs    map[uint64]string // hub names, for the search form
+	selects *selectCache      // the search form's lists, rendered
 }
 
 func newIndexCache() *indexCache { return &indexCache{entries: map[uint64]cachedIndex{}} }
@@ -64,7 +65,7 @@ func (c *indexCache) load(r *http.Request) (cachedIndex, error) {
 	if err != nil {
 		return cachedIndex{}, err
 	}
-	ci := cachedIndex{version: v, year: y, entries: es, index: directory.NewIndex(es)}
+	ci := cachedIndex{version: v, year: y, entries: es, index: directory.NewIndex(es), selects: newSelectCache()}
 	if ci.terms, err = s.Terms(); err != nil {
 		return cachedIndex{}, err
 	}
