@@ -541,10 +541,10 @@ func (s *Store) DirectoryVersion(today string) (string, error) {
 	for i := range got {
 		dst[i] = &got[i]
 	}
-	// The statement's text is the same every time: prepared once (the
-	// parsing of it was a third of its cost).
-	q := s.db.Session(&gorm.Session{PrepareStmt: true}).Where("tenant_id = ?", s.tenant)
-	err := q.Model(&Year{}).Select(strings.Join(sel, ", "), args...).Limit(1).Row().Scan(dst...)
+	// Not a gorm prepared statement: its session would leave the request's
+	// connection, on which the SDK binds the tenant for PostgreSQL's
+	// row-level security.
+	err := s.q().Model(&Year{}).Select(strings.Join(sel, ", "), args...).Limit(1).Row().Scan(dst...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
