@@ -125,6 +125,34 @@ func TestTheDemoFillsTheBoardAndLeavesTheJourneyToDo(t *testing.T) {
 	// The Directory's demo: 304 schools with AoEs, 26 hosts, days booked and rated.
 	all := c.page(ids["host head"], "/directory")
 	mustContain(t, "the Directory", all, "418 schools")
+	// It lists 25 a page: 17 pages, the last with the 18 left; page 2 and
+	// the last keep the query; a page that is no number is refused.
+	listed := regexp.MustCompile(`href="/p/networkexcellence/directory/schools/(\d+)"`)
+	if n := len(listed.FindAllString(all, -1)); n != 25 || !strings.Contains(all, `href="?page=2" rel="next"`) {
+		t.Fatalf("the Directory's first page lists %d schools", n)
+	}
+	seen := map[string]bool{}
+	for _, p := range []string{"", "&page=2", "&page=17"} {
+		for _, m := range listed.FindAllStringSubmatch(c.page(ids["host head"], "/directory?phase="+p), -1) {
+			if seen[m[1]] {
+				t.Fatalf("school %s on two pages", m[1])
+			}
+			seen[m[1]] = true
+		}
+	}
+	if len(seen) != 25+25+18 {
+		t.Fatalf("pages 1, 2 and 17 list %d schools", len(seen))
+	}
+	lastPage := c.page(ids["host head"], "/directory?page=17")
+	if n := len(listed.FindAllString(lastPage, -1)); n != 18 || !strings.Contains(lastPage, "418 schools") || strings.Contains(lastPage, `rel="next"`) {
+		t.Fatalf("the Directory's last page lists %d schools", n)
+	}
+	if !strings.Contains(c.page(ids["host head"], "/directory?q=school&page=2"), `href="?page=3&amp;q=school"`) {
+		t.Fatal("page 2 of a search loses the search in its links")
+	}
+	if code, _ := c.status(ids["host head"], "GET", "/directory?page=two", nil); code != 400 {
+		t.Fatalf("page=two = %d", code)
+	}
 	if n := strings.Count(c.page(ids["central"], "/aoes"), `<td><a href="/p/networkexcellence/directory/schools/`); n != 304 {
 		t.Fatalf("%d accredited areas", n)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -214,6 +215,86 @@ func TestAPersonsDirectoryRecordsAreExportedAndErased(t *testing.T) {
 		rs, _ := s.Ratings(d.ID)
 		if len(bs) != 1 || bs[0].Name1 != "Erased person" || bs[0].Person2 != 21 || len(rs) != 1 || rs[0].Score != 9 || rs[0].Comment != "" {
 			t.Fatalf("bookings %+v ratings %+v", bs, rs)
+		}
+	})
+}
+
+// TestTheDirectoryVersionFollowsEveryChange: the one-statement fingerprint
+// is "" with no year, stays while nothing changes, and moves with each kind
+// of record the Directory is built from (years, members, hubs, profiles,
+// terms, AoEs and their tags, days from today); another tenant's changes
+// leave it alone; its indexes exist.
+func TestTheDirectoryVersionFollowsEveryChange(t *testing.T) {
+	testdb.Each(t, Migrations, func(t *testing.T, db *gorm.DB) {
+		for _, ix := range versionIndexes {
+			if !db.Migrator().HasIndex(ix.table, ix.name) {
+				t.Fatalf("no index %s on %s", ix.name, ix.table)
+			}
+		}
+		s := New(db, 1)
+		const today = "2025-09-01"
+		if v, err := s.DirectoryVersion(today); err != nil || v != "" {
+			t.Fatalf("no year yet: %q %v", v, err)
+		}
+		y := year(t, s)
+		last := ""
+		moves := func(what string, change func() error) {
+			t.Helper()
+			if change != nil {
+				if err := change(); err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+			}
+			v, err := s.DirectoryVersion(today)
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			if v == last {
+				t.Fatalf("%s: the version stayed %q", what, v)
+			}
+			again, err := s.DirectoryVersion(today)
+			if err != nil || again != v {
+				t.Fatalf("%s: asked twice, %q then %q (%v)", what, v, again, err)
+			}
+			last = v
+		}
+		later := at
+		tick := func() time.Time { later = later.Add(time.Minute); return later }
+		moves("the first look", nil)
+		moves("the taxonomy", func() error { return s.SeedTerms(tick()) })
+		moves("a profile", func() error {
+			_, _, err := s.SaveProfile(1, ProfileInput{Town: "Leeds", Postcode: "LS1 4AP", Ofsted: "good"}, tick())
+			return err
+		})
+		moves("the hubs", func() error { return s.SaveHubs(map[uint64]string{10: "Elm Hub"}, tick()) })
+		moves("the members", func() error {
+			return s.SaveMembers(y.ID, []Member{{SchoolID: 1, HubID: 10, Name: "Alder Primary", PupilsOnRoll: 200}}, tick())
+		})
+		oracy := termID(t, s, "oracy")
+		moves("an accredited AoE", func() error {
+			_, err := s.DecideAoE(0, AoEInput{SchoolID: 1, Title: "Talk for learning", Description: "Structured talk", Decision: "accredit",
+				Terms: []string{oracy}, Evidence: "Lesson visits", ReviewYears: "3", AccreditedOn: "2025-07-01"}, 7, tick())
+			return err
+		})
+		moves("a new term", func() error { _, err := s.AddTerm(TermInput{Kind: "theme", Label: "Debating"}, tick()); return err })
+		moves("a day offered", func() error {
+			_, err := s.OfferDay(KindLDD, 1, 0, DayInput{Date: "2026-03-10", Title: "Oracy across the curriculum", Description: "Lessons",
+				Capacity: "3", Price: "300", MemberPrice: "250", Terms: []string{oracy}}, 5, today, tick())
+			return err
+		})
+		moves("a new year", func() error { _, err := s.CreateYear("2026-27", london, tick()); return err })
+		other := New(db, 2)
+		if _, err := other.CreateYear("2025-26", london, tick()); err != nil {
+			t.Fatal(err)
+		}
+		if err := other.SeedTerms(tick()); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := other.SaveProfile(1, ProfileInput{Town: "York"}, tick()); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := s.DirectoryVersion(today); err != nil || v != last {
+			t.Fatalf("tenant 2's changes moved tenant 1's version: %q, was %q (%v)", v, last, err)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -64,16 +65,25 @@ func (s search) query() string {
 type directoryView struct {
 	common
 	Header  ui.Header
-	Fields  []ui.Field
+	Form    template.HTML // the search form's fields
 	Results ui.Table
 	Hubs    []ui.Link
 	Count   int
+	Pager   ui.Pager
 	MapHref string
 	Query   string
 }
 
+// resultsPerPage is how many schools a Directory page lists; the rest are
+// on the next pages (the count and the map have them all).
+const resultsPerPage = 25
+
 func (c *indexCache) directoryPage(w http.ResponseWriter, r *http.Request) error {
 	q := readSearch(r)
+	page, err := ui.ParsePage(r.URL.Query())
+	if err != nil {
+		return &sdk.HTTPError{Status: http.StatusBadRequest, Message: err.Error()}
+	}
 	ci, err := c.load(r)
 	if err != nil {
 		return err
@@ -83,7 +93,7 @@ func (c *indexCache) directoryPage(w http.ResponseWriter, r *http.Request) error
 		Header: ui.Header{Crumbs: crumbs(r), Title: "School Support Directory",
 			Lead: "Find the schools and hubs of the partnership that do something well, and connect with them."}}
 	v.MapHref = sdk.URL(r, "/directory/map") + "?" + q.query()
-	v.Fields = searchFields(q, terms, hubs)
+	v.Form = ci.selects.render(searchFields(q, terms, hubs))
 	v.Results = ui.Table{Caption: "Schools", ID: "results", Columns: []ui.Column{{Key: "school", Label: "School"}, {Key: "hub", Label: "Hub"},
 		{Key: "town", Label: "Town"}, {Key: "phase", Label: "Phase"}, {Key: "aoes", Label: "Areas of Excellence"}, {Key: "why", Label: "Why it matched"}},
 		Empty: "No school matches: try fewer words or filters."}
@@ -92,7 +102,8 @@ func (c *indexCache) directoryPage(w http.ResponseWriter, r *http.Request) error
 	}
 	rs := ix.Search(q.Q, q.Filters)
 	v.Count = len(rs)
-	for _, res := range rs {
+	v.Pager = ui.Pager{Page: page, PerPage: resultsPerPage, Total: len(rs), Query: r.URL.Query()}.Clamp()
+	for _, res := range rs[v.Pager.Offset():min(len(rs), v.Pager.Offset()+resultsPerPage)] {
 		e := res.Entry
 		var titles []string
 		for _, a := range e.AoEs {

@@ -11,9 +11,10 @@ import (
 )
 
 // indexCache keeps each tenant's last Directory index while the store's
-// fingerprint of what it was built from (store.DirectoryVersion) stays
-// the same: a search then costs one small query and the ranking, not the
-// loading of every school and Area of Excellence. One cache belongs to one
+// fingerprint of what it was built from (store.DirectoryVersion, which
+// covers the years too) stays the same: a search then costs one statement
+// and the ranking, not the loading of the year, every school and Area of
+// Excellence. One cache belongs to one
 // Router; it holds no personal data (schools, their AoEs and hubs).
 type indexCache struct {
 	mu      sync.Mutex
@@ -27,6 +28,7 @@ type cachedIndex struct {
 	index   *directory.Index
 	terms   []store.Term      // the taxonomy, for the search form
 	hubs    map[uint64]string // hub names, for the search form
+	selects *selectCache      // the search form's lists, rendered
 }
 
 func newIndexCache() *indexCache { return &indexCache{entries: map[uint64]cachedIndex{}} }
@@ -41,11 +43,7 @@ func (c *indexCache) get(r *http.Request) (*store.Year, []directory.Entry, *dire
 // load is get with the taxonomy and the hubs' names.
 func (c *indexCache) load(r *http.Request) (cachedIndex, error) {
 	s := st(r)
-	y, err := s.CurrentYear(sdk.Today(r.Context()))
-	if err != nil || y == nil {
-		return cachedIndex{year: y, index: directory.NewIndex(nil)}, err
-	}
-	v, err := s.DirectoryVersion(y.ID, today(r))
+	v, err := s.DirectoryVersion(today(r))
 	if err != nil {
 		return cachedIndex{}, err
 	}
@@ -53,8 +51,12 @@ func (c *indexCache) load(r *http.Request) (cachedIndex, error) {
 	c.mu.Lock()
 	hit, ok := c.entries[tenant]
 	c.mu.Unlock()
-	if ok && hit.version == v {
+	if ok && v != "" && hit.version == v {
 		return hit, nil
+	}
+	y, err := s.CurrentYear(sdk.Today(r.Context()))
+	if err != nil || y == nil {
+		return cachedIndex{year: y, index: directory.NewIndex(nil)}, err
 	}
 	if err := s.SeedTerms(now(r)); err != nil {
 		return cachedIndex{}, err
@@ -63,7 +65,7 @@ func (c *indexCache) load(r *http.Request) (cachedIndex, error) {
 	if err != nil {
 		return cachedIndex{}, err
 	}
-	ci := cachedIndex{version: v, year: y, entries: es, index: directory.NewIndex(es)}
+	ci := cachedIndex{version: v, year: y, entries: es, index: directory.NewIndex(es), selects: newSelectCache()}
 	if ci.terms, err = s.Terms(); err != nil {
 		return cachedIndex{}, err
 	}
