@@ -25,6 +25,7 @@ import (
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/config"
 	"github.com/challengepartners/upwards/core/demo"
+	"github.com/challengepartners/upwards/core/identity/identitytest"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
 )
@@ -96,7 +97,7 @@ func newWorldOn(b *testing.B, d storage.Dialect) *world {
 	central, err := a.Identity.UserByEmail(ctx, tn.ID, "central@partnership.example.org")
 	must(b, err)
 	w := &world{a: a}
-	w.token, _, err = testSession(ctx, a.Identity, tn.ID, central.ID, demo.Password)
+	w.token, _, err = identitytest.Session(ctx, a.Identity, tn.ID, central.ID, demo.Password)
 	must(b, err)
 	srv, err := a.Web()
 	must(b, err)
@@ -116,7 +117,7 @@ func (w *world) get(tb testing.TB, path string) (time.Duration, string) {
 	req, err := http.NewRequest(http.MethodGet, w.hs.URL+path, nil)
 	must(tb, err)
 	req.Host = demo.PartnershipHost
-	setSession(req, w.token)
+	identitytest.SetSession(req, w.token)
 	t0 := time.Now()
 	resp, err := http.DefaultClient.Do(req)
 	must(tb, err)

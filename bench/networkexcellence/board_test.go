@@ -26,6 +26,7 @@ import (
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/config"
 	"github.com/challengepartners/upwards/core/demo"
+	"github.com/challengepartners/upwards/core/identity/identitytest"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
 )
@@ -81,7 +82,7 @@ func newWorld(b *testing.B) *world {
 	w.seed = time.Since(t0)
 	central, err := a.Identity.UserByEmail(ctx, tn.ID, "central@partnership.example.org")
 	must(b, err)
-	w.token, _, err = testSession(ctx, a.Identity, tn.ID, central.ID, demo.Password)
+	w.token, _, err = identitytest.Session(ctx, a.Identity, tn.ID, central.ID, demo.Password)
 	must(b, err)
 	srv, err := a.Web()
 	must(b, err)
@@ -107,7 +108,7 @@ func (w *world) do(tb testing.TB, method, path string, form url.Values) (time.Du
 	req, err := http.NewRequest(method, w.hs.URL+path, body)
 	must(tb, err)
 	req.Host = demo.PartnershipHost
-	setSession(req, w.token)
+	identitytest.SetSession(req, w.token)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/config"
+	"github.com/challengepartners/upwards/core/identity/identitytest"
 	"github.com/challengepartners/upwards/core/pluginhost"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
@@ -98,7 +99,7 @@ func seed(tb testing.TB) *fixture {
 	// Teaching at one of the hub's schools lets her open the hello example
 	// too (its page is for teachers up) without widening her reach.
 	must(tb, a.Authz.Grant(f.ctx, tn.ID, u.ID, authz.RoleTeacher, first.ID, nil))
-	f.token, _, err = testSession(f.ctx, a.Identity, tn.ID, u.ID, "correct-horse-battery")
+	f.token, _, err = identitytest.Session(f.ctx, a.Identity, tn.ID, u.ID, "correct-horse-battery")
 	must(tb, err)
 	return f
 }

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/challengepartners/upwards/core/identity/identitytest"
 )
 
 // loadResult is one load run.
@@ -53,7 +55,7 @@ func get(ctx context.Context, c *http.Client, base, path, token string) (int, st
 		return 0, "", err
 	}
 	req.Host = tenantHost
-	setSession(req, token)
+	identitytest.SetSession(req, token)
 	resp, err := c.Do(req)
 	if err != nil {
 		return 0, "", err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/challengepartners/upwards/core/cli"
 	"github.com/challengepartners/upwards/core/demo"
+	"github.com/challengepartners/upwards/core/identity/identitytest"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
 )
@@ -77,7 +78,7 @@ func demoRunsChallengeTheGap(t *testing.T, d storage.Dialect, plugins string) {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodGet, hs.URL+path, nil)
 		req.Host = host
-		setSession(req, token)
+		identitytest.SetSession(req, token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -107,7 +108,7 @@ func demoRunsChallengeTheGap(t *testing.T, d storage.Dialect, plugins string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tok, _, err := testSession(ctx, a.Identity, tn.ID, u.ID, demo.Password)
+		tok, _, err := identitytest.Session(ctx, a.Identity, tn.ID, u.ID, demo.Password)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/challengepartners/upwards/core/authz"
+	"github.com/challengepartners/upwards/core/identity/identitytest"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
 )
@@ -51,7 +52,7 @@ func TestScaffoldedPluginShowsInOneTenantOnly(t *testing.T) {
 	get := func(host, token, path string) (int, string) {
 		req, _ := http.NewRequest(http.MethodGet, hs.URL+path, nil)
 		req.Host = host
-		setSession(req, token)
+		identitytest.SetSession(req, token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -76,7 +77,7 @@ func TestScaffoldedPluginShowsInOneTenantOnly(t *testing.T) {
 		if err := a.Authz.Grant(ctx, tn.ID, u.ID, authz.RoleTenantAdmin, root.ID, nil); err != nil {
 			t.Fatal(err)
 		}
-		tok, _, err := testSession(ctx, a.Identity, tn.ID, u.ID, "correct-horse-battery")
+		tok, _, err := identitytest.Session(ctx, a.Identity, tn.ID, u.ID, "correct-horse-battery")
 		if err != nil {
 			t.Fatal(err)
 		}

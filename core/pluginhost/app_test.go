@@ -15,6 +15,7 @@ import (
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/config"
+	"github.com/challengepartners/upwards/core/identity/identitytest"
 	"github.com/challengepartners/upwards/core/pluginhost"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
@@ -66,7 +67,7 @@ func TestAppWiresThePluginRuntime(t *testing.T) {
 	if err := a.Authz.Grant(ctx, tn.ID, u.ID, authz.RoleTenantAdmin, root.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	tok, _, err := testSession(ctx, a.Identity, tn.ID, u.ID, "correct-horse-battery")
+	tok, _, err := identitytest.Session(ctx, a.Identity, tn.ID, u.ID, "correct-horse-battery")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func TestAppWiresThePluginRuntime(t *testing.T) {
 	defer hs.Close()
 	req, _ := http.NewRequest(http.MethodGet, hs.URL+"/p/echo/", nil)
 	req.Host = "solo.test"
-	setSession(req, tok)
+	identitytest.SetSession(req, tok)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/challengepartners/upwards/core/identity/identitytest"
 	"github.com/challengepartners/upwards/core/storage"
 )
 
@@ -39,7 +40,7 @@ func TestUpgradeSwapsBlueGreenUnderLoad(t *testing.T) {
 				}
 				req, _ := http.NewRequest(http.MethodGet, e.http.URL+"/p/echo/", nil)
 				req.Host = e.a.host
-				setSession(req, e.a.hubMgrTok)
+				identitytest.SetSession(req, e.a.hubMgrTok)
 				resp, err := http.DefaultClient.Do(req)
 				if err != nil {
 					failed.Add(1)

@@ -19,6 +19,7 @@ import (
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/config"
 	"github.com/challengepartners/upwards/core/identity"
+	"github.com/challengepartners/upwards/core/identity/identitytest"
 	"github.com/challengepartners/upwards/core/jobs"
 	"github.com/challengepartners/upwards/core/jobs/jobstest"
 	"github.com/challengepartners/upwards/core/mail"
@@ -177,7 +178,7 @@ func (e *env) seed(slug, urn string) tenantFix {
 		u, err := e.ids.CreateUser(ctx, f.tenant.ID, local+"@"+slug+".example.org", local+" "+slug, testPassword, operator)
 		e.must(err)
 		e.must(e.az.Grant(ctx, f.tenant.ID, u.ID, role, at.ID, nil))
-		tok, _, err := testSession(ctx, e.ids, f.tenant.ID, u.ID, testPassword)
+		tok, _, err := identitytest.Session(ctx, e.ids, f.tenant.ID, u.ID, testPassword)
 		e.must(err)
 		return u, tok
 	}
@@ -210,7 +211,7 @@ func (e *env) do(method, host, token, path string, body io.Reader, header http.H
 	e.must(err)
 	req.Host = host
 	if token != "" {
-		setSession(req, token)
+		identitytest.SetSession(req, token)
 	}
 	for k, v := range header {
 		req.Header[k] = v

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/challengepartners/upwards/core/identity/identitytest"
 	"github.com/challengepartners/upwards/core/storage"
 )
 
@@ -87,7 +88,7 @@ func TestRoutePermissionsAndScopes(t *testing.T) {
 	// route, 404 (never 403) on a UNIT route, even at a unit that exists.
 	nobody, err := e.ids.CreateUser(e.ctx, a.tenant.ID, "nobody@alpha.example.org", "Nobody", testPassword, false)
 	e.must(err)
-	nobodyTok, _, err := testSession(e.ctx, e.ids, a.tenant.ID, nobody.ID, testPassword)
+	nobodyTok, _, err := identitytest.Session(e.ctx, e.ids, a.tenant.ID, nobody.ID, testPassword)
 	e.must(err)
 	cases := []struct {
 		token, path string
@@ -129,7 +130,7 @@ func TestRawResponseFiltering(t *testing.T) {
 	e := newEnv(t, storage.SQLite, Options{})
 	e.install("echo", e.a)
 	// The login session and CSRF cookies ride with the plugin's own cookie.
-	h := http.Header{"Cookie": {"upwards_session=" + e.a.hubMgrTok + "; upwards_csrf=" + testCSRF + "; echo_pref=light"}, "X-Custom": {"1"}}
+	h := http.Header{"Cookie": {"upwards_session=" + e.a.hubMgrTok + "; upwards_csrf=" + identitytest.CSRF + "; echo_pref=light"}, "X-Custom": {"1"}}
 	resp, body := e.do(http.MethodGet, e.a.host, e.a.hubMgrTok, "/p/echo/raw?x=1&y=%C3%A9", nil, h)
 	if resp.StatusCode != 201 || resp.Header.Get("X-Echo") != "yes" || resp.Header.Get("Content-Type") != "application/json" {
 		t.Fatalf("raw answer: %d %v %s", resp.StatusCode, resp.Header, body)

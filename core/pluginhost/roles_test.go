@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/challengepartners/upwards/core/identity"
+	"github.com/challengepartners/upwards/core/identity/identitytest"
 	"github.com/challengepartners/upwards/core/storage"
 )
 
@@ -120,7 +121,7 @@ func (e *env) createUser(f tenantFix, local string) (identity.User, string) {
 	e.t.Helper()
 	u, err := e.ids.CreateUser(e.ctx, f.tenant.ID, local+"@"+f.tenant.Slug+".example.org", local, testPassword, false)
 	e.must(err)
-	tok, _, err := testSession(e.ctx, e.ids, f.tenant.ID, u.ID, testPassword)
+	tok, _, err := identitytest.Session(e.ctx, e.ids, f.tenant.ID, u.ID, testPassword)
 	e.must(err)
 	return u, tok
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/challengepartners/upwards/core/identity/identitytest"
 	"github.com/challengepartners/upwards/core/storage"
 )
 
@@ -41,7 +42,7 @@ func TestKilledPluginRestartsWhileOthersServe(t *testing.T) {
 			}
 			req, _ := http.NewRequest(http.MethodGet, e.http.URL+"/p/other/raw", nil)
 			req.Host = e.a.host
-			setSession(req, e.a.hubMgrTok)
+			identitytest.SetSession(req, e.a.hubMgrTok)
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil || resp.StatusCode != 201 {
 				failed.Add(1)

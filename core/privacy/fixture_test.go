@@ -24,6 +24,7 @@ import (
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/config"
 	"github.com/challengepartners/upwards/core/identity"
+	"github.com/challengepartners/upwards/core/identity/identitytest"
 	"github.com/challengepartners/upwards/core/pluginhost"
 	"github.com/challengepartners/upwards/core/privacy"
 	"github.com/challengepartners/upwards/core/pupils"
@@ -179,7 +180,7 @@ func (e *env) seed(slug, urn string) tenantFix {
 	f.admin, err = e.ids.CreateUser(e.ctx, f.tenant.ID, "admin@"+slug+".example.org", "Admin "+slug, testPassword, false)
 	e.must(err)
 	e.must(e.az.Grant(e.ctx, f.tenant.ID, f.admin.ID, authz.RoleTenantAdmin, root.ID, nil))
-	f.adminTok, _, err = testSession(e.ctx, e.ids, f.tenant.ID, f.admin.ID, testPassword)
+	f.adminTok, _, err = identitytest.Session(e.ctx, e.ids, f.tenant.ID, f.admin.ID, testPassword)
 	e.must(err)
 	return f
 }
@@ -221,7 +222,7 @@ func (e *env) note(f tenantFix, id string, pupilID uint, body string) {
 		strings.NewReader(url.Values{"pupil_id": {fmt.Sprint(pupilID)}, "body": {body}}.Encode()))
 	e.must(err)
 	req.Host = f.host
-	setSession(req, f.adminTok)
+	identitytest.SetSession(req, f.adminTok)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := http.DefaultClient.Do(req)
 	e.must(err)

@@ -24,6 +24,7 @@ import (
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/config"
+	"github.com/challengepartners/upwards/core/identity/identitytest"
 	"github.com/challengepartners/upwards/core/jobs/jobstest"
 	"github.com/challengepartners/upwards/core/pluginhost"
 	"github.com/challengepartners/upwards/core/storage"
@@ -297,13 +298,5 @@ func must(t testing.TB, err error) {
 // syscallKill sends SIGKILL to pid.
 func syscallKill(pid int) error { return syscall.Kill(pid, syscall.SIGKILL) }
 
-// csrf is the double-submitted CSRF token (cookie and header) the admin's
-// requests carry, so their forms pass the CSRF check.
-const csrf = "prodtest-csrf-token"
-
 // asAdmin makes req come from the tenant admin's browser.
-func (c *cluster) asAdmin(req *http.Request) {
-	req.AddCookie(&http.Cookie{Name: "upwards_session", Value: c.token})
-	req.AddCookie(&http.Cookie{Name: "upwards_csrf", Value: csrf})
-	req.Header.Set("X-CSRF-Token", csrf)
-}
+func (c *cluster) asAdmin(req *http.Request) { identitytest.SetSession(req, c.token) }
