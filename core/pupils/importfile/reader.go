@@ -90,6 +90,22 @@ type Reader struct {
 // rows. A file it cannot read — too large, empty, binary, an old .xls, a
 // broken XLSX, a header without the required columns — is a *FileError.
 func Open(r io.ReadSeeker, size int64, opts Options) (*Reader, error) {
+	head, err := readHead(r, size, opts)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return openXLSX(r, size)
+	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+		return nil, fileErrorf("the file is an old Excel workbook (.xls) or a protected one: save it as .xlsx or CSV and upload that")
+	}
+	return openCSV(r, head)
+}
+
+// readHead refuses a file too large for opts or empty, and returns its
+// first bytes (at most 8 KB), r rewound to its start.
+func readHead(r io.ReadSeeker, size int64, opts Options) ([]byte, error) {
 	max := opts.MaxBytes
 	if max <= 0 {
 		max = DefaultMaxBytes
@@ -107,13 +123,7 @@ func Open(r io.ReadSeeker, size int64, opts Options) (*Reader, error) {
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("rewind file: %w", err)
 	}
-	switch {
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return openXLSX(r, size)
-	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		return nil, fileErrorf("the file is an old Excel workbook (.xls) or a protected one: save it as .xlsx or CSV and upload that")
-	}
-	return openCSV(r, size, head)
+	return head, nil
 }
 
 func humanBytes(n int64) string {
@@ -239,63 +249,15 @@ func clip(s string, n int) string {
 }
 
 // openCSV detects the encoding (one pass over the file), then reads the header.
-func openCSV(r io.ReadSeeker, size int64, head []byte) (*Reader, error) {
+func openCSV(r io.ReadSeeker, head []byte) (*Reader, error) {
 	rd := &Reader{info: Info{Format: FormatCSV}}
-	var src io.Reader
-	switch {
-	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		rd.info.Encoding = EncodingUTF16
-		src = transform.NewReader(r, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder())
-	default:
-		enc, err := detectEncoding(r)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := r.Seek(0, io.SeekStart); err != nil {
-			return nil, fmt.Errorf("rewind file: %w", err)
-		}
-		rd.info.Encoding = enc
-		switch enc {
-		case EncodingCP1252:
-			src = transform.NewReader(r, charmap.Windows1252.NewDecoder())
-		case EncodingUTF8BOM:
-			if _, err := r.Seek(3, io.SeekStart); err != nil {
-				return nil, fmt.Errorf("skip byte-order mark: %w", err)
-			}
-			src = r
-		default:
-			src = r
-		}
+	read, enc, delim, err := csvRecords(r, head, true)
+	if err != nil {
+		return nil, err
 	}
-	br := bufio.NewReaderSize(src, 64<<10)
-	delim := sniffDelimiter(br)
-	rd.info.Delimiter = string(delim)
+	rd.info.Encoding, rd.info.Delimiter = enc, string(delim)
 	if delim == '\t' {
 		rd.info.Delimiter = "tab"
-	}
-	cr := csv.NewReader(newBoundedCSV(br, delim))
-	cr.Comma = delim
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	cr.LazyQuotes = false
-	read := func() ([]string, int, error) {
-		rec, err := cr.Read()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return nil, 0, io.EOF
-			}
-			var fe *FileError
-			if errors.As(err, &fe) {
-				return nil, 0, fe // a cell or row past its bound
-			}
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, 0, fileErrorf("the file is damaged or cut short at line %d: %s", pe.StartLine, csvProblem(pe.Err))
-			}
-			return nil, 0, fmt.Errorf("read csv: %w", err)
-		}
-		line, _ := cr.FieldPos(0)
-		return rec, line, nil
 	}
 	// The header is the first row that is not blank.
 	for {
@@ -316,6 +278,63 @@ func openCSV(r io.ReadSeeker, size int64, head []byte) (*Reader, error) {
 	}
 	rd.next = read
 	return rd, nil
+}
+
+// csvRecords reads the CSV text of r (whose first bytes are head), in its
+// encoding (UTF-8 with or without a byte-order mark, UTF-16, Windows-1252)
+// and with its delimiter (comma, semicolon, tab), each cell and row within
+// MaxCellBytes and MaxRowBytes. read returns each record with its line
+// number, io.EOF after the last; a record past a bound or damaged text is a
+// *FileError naming the line. With reuse, a record's slice is reused by
+// the next read.
+func csvRecords(r io.ReadSeeker, head []byte, reuse bool) (read func() ([]string, int, error), enc string, delim rune, err error) {
+	var src io.Reader = r
+	switch {
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		enc = EncodingUTF16
+		src = transform.NewReader(r, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder())
+	default:
+		if enc, err = detectEncoding(r); err != nil {
+			return nil, "", 0, err
+		}
+		if _, err := r.Seek(0, io.SeekStart); err != nil {
+			return nil, "", 0, fmt.Errorf("rewind file: %w", err)
+		}
+		switch enc {
+		case EncodingCP1252:
+			src = transform.NewReader(r, charmap.Windows1252.NewDecoder())
+		case EncodingUTF8BOM:
+			if _, err := r.Seek(3, io.SeekStart); err != nil {
+				return nil, "", 0, fmt.Errorf("skip byte-order mark: %w", err)
+			}
+		}
+	}
+	br := bufio.NewReaderSize(src, 64<<10)
+	delim = sniffDelimiter(br)
+	cr := csv.NewReader(newBoundedCSV(br, delim))
+	cr.Comma = delim
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = reuse
+	read = func() ([]string, int, error) {
+		rec, err := cr.Read()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil, 0, io.EOF
+			}
+			var fe *FileError
+			if errors.As(err, &fe) {
+				return nil, 0, fe // a cell or row past its bound
+			}
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, 0, fileErrorf("the file is damaged or cut short at line %d: %s", pe.StartLine, csvProblem(pe.Err))
+			}
+			return nil, 0, fmt.Errorf("read csv: %w", err)
+		}
+		line, _ := cr.FieldPos(0)
+		return rec, line, nil
+	}
+	return read, enc, delim, nil
 }
 
 func csvProblem(err error) string {
