@@ -39,6 +39,12 @@ type Plugin struct {
 	// EraseSubject removes or anonymises everything the plugin holds about
 	// a data subject and says how many records it erased and anonymised.
 	EraseSubject func(ctx context.Context, s Subject) (erased, anonymised int64, err error)
+	// SchoolPanels, Todos and Figures answer the extension points of the
+	// core's pages that the manifest declares (Manifest.Extensions): set
+	// exactly the ones it declares. See SchoolPanel, Todo and Figure.
+	SchoolPanels func(ctx context.Context, unitIDs []uint64) ([]SchoolPanel, error)
+	Todos        func(ctx context.Context) ([]Todo, error)
+	Figures      func(ctx context.Context) ([]Figure, error)
 	// Health reports whether the plugin can serve; the SDK pings its
 	// storage first. Return Degraded(err) for a partial outage.
 	Health func(ctx context.Context) error

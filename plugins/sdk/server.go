@@ -75,6 +75,9 @@ func (s *server) GetManifest(context.Context, *pluginv1.GetManifestRequest) (*pl
 	if err := checkRoutes(s.p); err != nil {
 		return nil, status.Error(codes.FailedPrecondition, err.Error())
 	}
+	if err := checkExtensions(s.p); err != nil {
+		return nil, status.Error(codes.FailedPrecondition, err.Error())
+	}
 	return &pluginv1.GetManifestResponse{Manifest: m}, nil
 }
 

@@ -72,6 +72,7 @@ func ValidateManifest(m *pluginv1.Manifest, coreVersion string, corePerms, roles
 	v.schedules(m, jobs)
 	v.settings(m)
 	v.events(m)
+	v.extensions(m, allowed)
 	if m.GetStorageSchemaVersion() < 0 {
 		v.bad("storage_schema_version %d is negative", m.GetStorageSchemaVersion())
 	}
@@ -299,6 +300,24 @@ func (v *validator) events(m *pluginv1.Manifest) {
 		}
 		if !ok {
 			v.bad("event %q is not one the core sends (%s)", e, strings.Join(Events, ", "))
+		}
+	}
+}
+
+func (v *validator) extensions(m *pluginv1.Manifest, allowed map[string]bool) {
+	seen := map[pluginv1.Extension]bool{}
+	for _, x := range m.GetExtensions() {
+		name := ExtensionName(x.GetKind())
+		if name == "" {
+			v.bad("extension %d is not one the core knows (school panel, to-dos, figures)", int32(x.GetKind()))
+			continue
+		}
+		if seen[x.GetKind()] {
+			v.bad("extension %s is declared twice", name)
+		}
+		seen[x.GetKind()] = true
+		if !allowed[x.GetPermission()] {
+			v.bad("extension %s requires %q, which the manifest does not declare", name, x.GetPermission())
 		}
 	}
 }

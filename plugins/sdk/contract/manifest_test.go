@@ -55,6 +55,16 @@ func TestBadManifestsAreRefusedWithTheReason(t *testing.T) {
 		"unknown role":           {func(m *pluginv1.Manifest) { m.Permissions[0].DefaultRoles = []string{"wizard"} }, "unknown role"},
 		"unknown event":          {func(m *pluginv1.Manifest) { m.Events = []string{"moon.rise"} }, "not one the core sends"},
 		"setting without a type": {func(m *pluginv1.Manifest) { m.Settings[0].Type = 0 }, "no type"},
+		"unknown extension": {func(m *pluginv1.Manifest) {
+			m.Extensions = []*pluginv1.ExtensionDecl{{Kind: 9, Permission: "hello.greeting.read"}}
+		}, "extension 9 is not one the core knows"},
+		"extension twice": {func(m *pluginv1.Manifest) {
+			x := &pluginv1.ExtensionDecl{Kind: pluginv1.Extension_EXTENSION_TODOS, Permission: "hello.greeting.read"}
+			m.Extensions = []*pluginv1.ExtensionDecl{x, x}
+		}, "extension todos is declared twice"},
+		"extension undeclared permission": {func(m *pluginv1.Manifest) {
+			m.Extensions = []*pluginv1.ExtensionDecl{{Kind: pluginv1.Extension_EXTENSION_FIGURES, Permission: "hello.figures.read"}}
+		}, `extension figures requires "hello.figures.read", which the manifest does not declare`},
 		"role without the id": {func(m *pluginv1.Manifest) {
 			m.MinCoreVersion = "0.4.0"
 			m.Roles = []*pluginv1.RoleDecl{{Name: "evaluator", Label: "Evaluator"}}

@@ -27,6 +27,7 @@ var checks = []check{
 	{"routes_answer", checkRoutesAnswer},
 	{"jobs", checkJobs},
 	{"health", checkHealth},
+	{"extensions", checkExtensions},
 }
 
 // checkManifest validates the manifest as the core does at install.

@@ -41,6 +41,12 @@ func TestChecksSayWhatIsWrongAndWhatToDo(t *testing.T) {
 		"job fails failed as the tenant's system actor (user 0, as its schedule runs it) with payload {}: rpc error: code = Unknown desc = job fails: cannot reach the exam board",
 		`job missing failed as an actor holding every permission with payload {}: rpc error: code = NotFound desc = plugin broken has no job "missing" (add "missing" to Plugin.Jobs)`)
 	want(t, checkHealth(h), "CheckHealth answered HEALTH_STATUS_ERROR (the cache is gone)")
+	want(t, checkExtensions(h),
+		`extension school_panel: the core would drop unit 10, line 1: link "https://evil.example/" must be a path below the plugin's base`,
+		"extension school_panel: the core would drop a panel for unit 987654, which was not asked for",
+		`extension todos: the core would drop the to-do "No link at all" has no link`,
+		`extension todos: the core would drop the to-do "Open the admin page": link "/nowhere" matches no GET route of the manifest`,
+		"extension figures failed: rpc error: code = Unknown desc = figures: the figures table is locked")
 }
 
 func TestMigrateCheckCatchesAStorageVersionNoMigrationReaches(t *testing.T) {

@@ -26,5 +26,8 @@ func newPlugin() *sdk.Plugin {
 		AfterMigrate:  rowsecurity.Enable, // PostgreSQL row-level security on every tenant_id table
 		ExportSubject: exportSubject,
 		EraseSubject:  eraseSubject,
+		SchoolPanels:  schoolPanels,
+		Todos:         todos,
+		Figures:       figures,
 	}
 }

@@ -37,6 +37,13 @@ func manifest() *pluginv1.Manifest {
 		// MinCoreVersion "0.1.0" is served as 0.4.0, the first core that knows roles.
 		Roles: []*pluginv1.RoleDecl{{Name: roleGreeter, Label: "Greeter",
 			Description: "Posts greetings for the tenant's schools; reads them too."}},
+		// What it adds to the core's pages: a panel on each school's page, a
+		// to-do for those who post greetings, and a headline figure.
+		Extensions: []*pluginv1.ExtensionDecl{
+			{Kind: pluginv1.Extension_EXTENSION_SCHOOL_PANEL, Permission: permRead},
+			{Kind: pluginv1.Extension_EXTENSION_TODOS, Permission: permWrite},
+			{Kind: pluginv1.Extension_EXTENSION_FIGURES, Permission: permRead},
+		},
 		Navigation: []*pluginv1.NavItem{{Label: "Hello", Path: "/", Permission: permRead}},
 		Jobs:       []*pluginv1.JobDecl{{Name: "digest", Description: "Mail the week's count of greetings", MaxRetry: 3, TimeoutSeconds: 60}},
 		Schedules:  []*pluginv1.ScheduleDecl{{Job: "digest", Cron: "0 7 * * 1"}},

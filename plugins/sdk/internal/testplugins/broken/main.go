@@ -31,6 +31,11 @@ func main() {
 		},
 		Jobs:      []*pluginv1.JobDecl{{Name: "fails"}, {Name: "missing"}},
 		Schedules: []*pluginv1.ScheduleDecl{{Job: "fails", Cron: "every monday"}},
+		Extensions: []*pluginv1.ExtensionDecl{
+			{Kind: pluginv1.Extension_EXTENSION_SCHOOL_PANEL, Permission: "broken.thing.read"},
+			{Kind: pluginv1.Extension_EXTENSION_TODOS, Permission: "broken.thing.read"},
+			{Kind: pluginv1.Extension_EXTENSION_FIGURES, Permission: "broken.thing.read"},
+		},
 	}
 	if os.Getenv("BROKEN_STORAGE") == "mismatch" {
 		m.StorageSchemaVersion = 2
@@ -55,5 +60,16 @@ func main() {
 		Jobs:       map[string]sdk.JobFunc{"fails": func(context.Context, []byte) error { return errors.New("cannot reach the exam board") }},
 		Migrations: []sdk.Migration{{Version: 1, Name: "nothing", Up: func(*gorm.DB) error { return nil }}},
 		Health:     func(context.Context) error { return errors.New("the cache is gone") },
+		// Extensions that break the contract, each in one way.
+		SchoolPanels: func(_ context.Context, units []uint64) ([]sdk.SchoolPanel, error) {
+			return []sdk.SchoolPanel{
+				{UnitID: units[0], Lines: []sdk.PanelLine{{Text: "Data overdue", Link: "https://evil.example/"}}},
+				{UnitID: 987654, Lines: []sdk.PanelLine{{Text: "Someone else's school"}}},
+			}, nil
+		},
+		Todos: func(context.Context) ([]sdk.Todo, error) {
+			return []sdk.Todo{{Title: "Open the admin page", Link: "/nowhere"}, {Title: "No link at all"}}, nil
+		},
+		Figures: func(context.Context) ([]sdk.Figure, error) { return nil, errors.New("the figures table is locked") },
 	})
 }

@@ -169,7 +169,11 @@ type Manifest struct {
 	// plugin; while a tenant does not enable it they are not offered, cannot be
 	// granted and existing grants of them grant nothing (the grants are kept).
 	// A permission's default_roles may name them. Since core 0.4.0.
-	Roles         []*RoleDecl `protobuf:"bytes,15,rep,name=roles,proto3" json:"roles,omitempty"`
+	Roles []*RoleDecl `protobuf:"bytes,15,rep,name=roles,proto3" json:"roles,omitempty"`
+	// The extension points of core pages it contributes to (school panel,
+	// to-dos, headline figures), each at most once. A core that
+	// predates them ignores them.
+	Extensions    []*ExtensionDecl `protobuf:"bytes,16,rep,name=extensions,proto3" json:"extensions,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -305,6 +309,13 @@ func (x *Manifest) GetEvents() []string {
 func (x *Manifest) GetRoles() []*RoleDecl {
 	if x != nil {
 		return x.Roles
+	}
+	return nil
+}
+
+func (x *Manifest) GetExtensions() []*ExtensionDecl {
+	if x != nil {
+		return x.Extensions
 	}
 	return nil
 }
@@ -791,7 +802,7 @@ var File_upwards_plugin_v1_manifest_proto protoreflect.FileDescriptor
 
 const file_upwards_plugin_v1_manifest_proto_rawDesc = "" +
 	"\n" +
-	" upwards/plugin/v1/manifest.proto\x12\x11upwards.plugin.v1\"\x93\x05\n" +
+	" upwards/plugin/v1/manifest.proto\x12\x11upwards.plugin.v1\x1a\"upwards/plugin/v1/extensions.proto\"\xd5\x05\n" +
 	"\bManifest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x18\n" +
@@ -810,7 +821,10 @@ const file_upwards_plugin_v1_manifest_proto_rawDesc = "" +
 	"\bsettings\x18\f \x03(\v2\x1e.upwards.plugin.v1.SettingDeclR\bsettings\x124\n" +
 	"\x16storage_schema_version\x18\r \x01(\x05R\x14storageSchemaVersion\x12\x16\n" +
 	"\x06events\x18\x0e \x03(\tR\x06events\x121\n" +
-	"\x05roles\x18\x0f \x03(\v2\x1b.upwards.plugin.v1.RoleDeclR\x05roles\"V\n" +
+	"\x05roles\x18\x0f \x03(\v2\x1b.upwards.plugin.v1.RoleDeclR\x05roles\x12@\n" +
+	"\n" +
+	"extensions\x18\x10 \x03(\v2 .upwards.plugin.v1.ExtensionDeclR\n" +
+	"extensions\"V\n" +
 	"\bRoleDecl\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05label\x18\x02 \x01(\tR\x05label\x12 \n" +
@@ -888,22 +902,24 @@ var file_upwards_plugin_v1_manifest_proto_goTypes = []any{
 	(*JobDecl)(nil),        // 7: upwards.plugin.v1.JobDecl
 	(*ScheduleDecl)(nil),   // 8: upwards.plugin.v1.ScheduleDecl
 	(*SettingDecl)(nil),    // 9: upwards.plugin.v1.SettingDecl
+	(*ExtensionDecl)(nil),  // 10: upwards.plugin.v1.ExtensionDecl
 }
 var file_upwards_plugin_v1_manifest_proto_depIdxs = []int32{
-	4, // 0: upwards.plugin.v1.Manifest.permissions:type_name -> upwards.plugin.v1.PermissionDecl
-	5, // 1: upwards.plugin.v1.Manifest.routes:type_name -> upwards.plugin.v1.RouteDecl
-	6, // 2: upwards.plugin.v1.Manifest.navigation:type_name -> upwards.plugin.v1.NavItem
-	7, // 3: upwards.plugin.v1.Manifest.jobs:type_name -> upwards.plugin.v1.JobDecl
-	8, // 4: upwards.plugin.v1.Manifest.schedules:type_name -> upwards.plugin.v1.ScheduleDecl
-	9, // 5: upwards.plugin.v1.Manifest.settings:type_name -> upwards.plugin.v1.SettingDecl
-	3, // 6: upwards.plugin.v1.Manifest.roles:type_name -> upwards.plugin.v1.RoleDecl
-	0, // 7: upwards.plugin.v1.RouteDecl.scope:type_name -> upwards.plugin.v1.RouteScope
-	1, // 8: upwards.plugin.v1.SettingDecl.type:type_name -> upwards.plugin.v1.SettingType
-	9, // [9:9] is the sub-list for method output_type
-	9, // [9:9] is the sub-list for method input_type
-	9, // [9:9] is the sub-list for extension type_name
-	9, // [9:9] is the sub-list for extension extendee
-	0, // [0:9] is the sub-list for field type_name
+	4,  // 0: upwards.plugin.v1.Manifest.permissions:type_name -> upwards.plugin.v1.PermissionDecl
+	5,  // 1: upwards.plugin.v1.Manifest.routes:type_name -> upwards.plugin.v1.RouteDecl
+	6,  // 2: upwards.plugin.v1.Manifest.navigation:type_name -> upwards.plugin.v1.NavItem
+	7,  // 3: upwards.plugin.v1.Manifest.jobs:type_name -> upwards.plugin.v1.JobDecl
+	8,  // 4: upwards.plugin.v1.Manifest.schedules:type_name -> upwards.plugin.v1.ScheduleDecl
+	9,  // 5: upwards.plugin.v1.Manifest.settings:type_name -> upwards.plugin.v1.SettingDecl
+	3,  // 6: upwards.plugin.v1.Manifest.roles:type_name -> upwards.plugin.v1.RoleDecl
+	10, // 7: upwards.plugin.v1.Manifest.extensions:type_name -> upwards.plugin.v1.ExtensionDecl
+	0,  // 8: upwards.plugin.v1.RouteDecl.scope:type_name -> upwards.plugin.v1.RouteScope
+	1,  // 9: upwards.plugin.v1.SettingDecl.type:type_name -> upwards.plugin.v1.SettingType
+	10, // [10:10] is the sub-list for method output_type
+	10, // [10:10] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_upwards_plugin_v1_manifest_proto_init() }
@@ -911,6 +927,7 @@ func file_upwards_plugin_v1_manifest_proto_init() {
 	if File_upwards_plugin_v1_manifest_proto != nil {
 		return
 	}
+	file_upwards_plugin_v1_extensions_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

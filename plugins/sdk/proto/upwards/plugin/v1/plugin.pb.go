@@ -1240,7 +1240,7 @@ var File_upwards_plugin_v1_plugin_proto protoreflect.FileDescriptor
 
 const file_upwards_plugin_v1_plugin_proto_rawDesc = "" +
 	"\n" +
-	"\x1eupwards/plugin/v1/plugin.proto\x12\x11upwards.plugin.v1\x1a\x1eupwards/plugin/v1/common.proto\x1a upwards/plugin/v1/manifest.proto\"\x14\n" +
+	"\x1eupwards/plugin/v1/plugin.proto\x12\x11upwards.plugin.v1\x1a\x1eupwards/plugin/v1/common.proto\x1a\"upwards/plugin/v1/extensions.proto\x1a upwards/plugin/v1/manifest.proto\"\x14\n" +
 	"\x12GetManifestRequest\"N\n" +
 	"\x13GetManifestResponse\x127\n" +
 	"\bmanifest\x18\x01 \x01(\v2\x1b.upwards.plugin.v1.ManifestR\bmanifest\"K\n" +
@@ -1317,7 +1317,7 @@ const file_upwards_plugin_v1_plugin_proto_rawDesc = "" +
 	"\x19HEALTH_STATUS_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10HEALTH_STATUS_OK\x10\x01\x12\x1a\n" +
 	"\x16HEALTH_STATUS_DEGRADED\x10\x02\x12\x17\n" +
-	"\x13HEALTH_STATUS_ERROR\x10\x032\xb6\x06\n" +
+	"\x13HEALTH_STATUS_ERROR\x10\x032\xd0\b\n" +
 	"\rPluginService\x12\\\n" +
 	"\vGetManifest\x12%.upwards.plugin.v1.GetManifestRequest\x1a&.upwards.plugin.v1.GetManifestResponse\x12V\n" +
 	"\tConfigure\x12#.upwards.plugin.v1.ConfigureRequest\x1a$.upwards.plugin.v1.ConfigureResponse\x12P\n" +
@@ -1328,7 +1328,11 @@ const file_upwards_plugin_v1_plugin_proto_rawDesc = "" +
 	"\vCheckHealth\x12%.upwards.plugin.v1.CheckHealthRequest\x1a&.upwards.plugin.v1.CheckHealthResponse\x12P\n" +
 	"\aOnEvent\x12!.upwards.plugin.v1.OnEventRequest\x1a\".upwards.plugin.v1.OnEventResponse\x12b\n" +
 	"\rExportSubject\x12'.upwards.plugin.v1.ExportSubjectRequest\x1a(.upwards.plugin.v1.ExportSubjectResponse\x12_\n" +
-	"\fEraseSubject\x12&.upwards.plugin.v1.EraseSubjectRequest\x1a'.upwards.plugin.v1.EraseSubjectResponseBSZQgithub.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1;pluginv1b\x06proto3"
+	"\fEraseSubject\x12&.upwards.plugin.v1.EraseSubjectRequest\x1a'.upwards.plugin.v1.EraseSubjectResponse\x12h\n" +
+	"\x0fGetSchoolPanels\x12).upwards.plugin.v1.GetSchoolPanelsRequest\x1a*.upwards.plugin.v1.GetSchoolPanelsResponse\x12S\n" +
+	"\bGetTodos\x12\".upwards.plugin.v1.GetTodosRequest\x1a#.upwards.plugin.v1.GetTodosResponse\x12Y\n" +
+	"\n" +
+	"GetFigures\x12$.upwards.plugin.v1.GetFiguresRequest\x1a%.upwards.plugin.v1.GetFiguresResponseBSZQgithub.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1;pluginv1b\x06proto3"
 
 var (
 	file_upwards_plugin_v1_plugin_proto_rawDescOnce sync.Once
@@ -1345,31 +1349,37 @@ func file_upwards_plugin_v1_plugin_proto_rawDescGZIP() []byte {
 var file_upwards_plugin_v1_plugin_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
 var file_upwards_plugin_v1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_upwards_plugin_v1_plugin_proto_goTypes = []any{
-	(HealthStatus)(0),             // 0: upwards.plugin.v1.HealthStatus
-	(*GetManifestRequest)(nil),    // 1: upwards.plugin.v1.GetManifestRequest
-	(*GetManifestResponse)(nil),   // 2: upwards.plugin.v1.GetManifestResponse
-	(*Storage)(nil),               // 3: upwards.plugin.v1.Storage
-	(*ConfigureRequest)(nil),      // 4: upwards.plugin.v1.ConfigureRequest
-	(*ConfigureResponse)(nil),     // 5: upwards.plugin.v1.ConfigureResponse
-	(*MigrateRequest)(nil),        // 6: upwards.plugin.v1.MigrateRequest
-	(*MigrateResponse)(nil),       // 7: upwards.plugin.v1.MigrateResponse
-	(*HandleHTTPRequest)(nil),     // 8: upwards.plugin.v1.HandleHTTPRequest
-	(*HandleHTTPResponse)(nil),    // 9: upwards.plugin.v1.HandleHTTPResponse
-	(*RunJobRequest)(nil),         // 10: upwards.plugin.v1.RunJobRequest
-	(*RunJobResponse)(nil),        // 11: upwards.plugin.v1.RunJobResponse
-	(*CheckHealthRequest)(nil),    // 12: upwards.plugin.v1.CheckHealthRequest
-	(*CheckHealthResponse)(nil),   // 13: upwards.plugin.v1.CheckHealthResponse
-	(*OnEventRequest)(nil),        // 14: upwards.plugin.v1.OnEventRequest
-	(*OnEventResponse)(nil),       // 15: upwards.plugin.v1.OnEventResponse
-	(*Subject)(nil),               // 16: upwards.plugin.v1.Subject
-	(*ExportSubjectRequest)(nil),  // 17: upwards.plugin.v1.ExportSubjectRequest
-	(*ExportFile)(nil),            // 18: upwards.plugin.v1.ExportFile
-	(*ExportSubjectResponse)(nil), // 19: upwards.plugin.v1.ExportSubjectResponse
-	(*EraseSubjectRequest)(nil),   // 20: upwards.plugin.v1.EraseSubjectRequest
-	(*EraseSubjectResponse)(nil),  // 21: upwards.plugin.v1.EraseSubjectResponse
-	(*Manifest)(nil),              // 22: upwards.plugin.v1.Manifest
-	(*Actor)(nil),                 // 23: upwards.plugin.v1.Actor
-	(*Header)(nil),                // 24: upwards.plugin.v1.Header
+	(HealthStatus)(0),               // 0: upwards.plugin.v1.HealthStatus
+	(*GetManifestRequest)(nil),      // 1: upwards.plugin.v1.GetManifestRequest
+	(*GetManifestResponse)(nil),     // 2: upwards.plugin.v1.GetManifestResponse
+	(*Storage)(nil),                 // 3: upwards.plugin.v1.Storage
+	(*ConfigureRequest)(nil),        // 4: upwards.plugin.v1.ConfigureRequest
+	(*ConfigureResponse)(nil),       // 5: upwards.plugin.v1.ConfigureResponse
+	(*MigrateRequest)(nil),          // 6: upwards.plugin.v1.MigrateRequest
+	(*MigrateResponse)(nil),         // 7: upwards.plugin.v1.MigrateResponse
+	(*HandleHTTPRequest)(nil),       // 8: upwards.plugin.v1.HandleHTTPRequest
+	(*HandleHTTPResponse)(nil),      // 9: upwards.plugin.v1.HandleHTTPResponse
+	(*RunJobRequest)(nil),           // 10: upwards.plugin.v1.RunJobRequest
+	(*RunJobResponse)(nil),          // 11: upwards.plugin.v1.RunJobResponse
+	(*CheckHealthRequest)(nil),      // 12: upwards.plugin.v1.CheckHealthRequest
+	(*CheckHealthResponse)(nil),     // 13: upwards.plugin.v1.CheckHealthResponse
+	(*OnEventRequest)(nil),          // 14: upwards.plugin.v1.OnEventRequest
+	(*OnEventResponse)(nil),         // 15: upwards.plugin.v1.OnEventResponse
+	(*Subject)(nil),                 // 16: upwards.plugin.v1.Subject
+	(*ExportSubjectRequest)(nil),    // 17: upwards.plugin.v1.ExportSubjectRequest
+	(*ExportFile)(nil),              // 18: upwards.plugin.v1.ExportFile
+	(*ExportSubjectResponse)(nil),   // 19: upwards.plugin.v1.ExportSubjectResponse
+	(*EraseSubjectRequest)(nil),     // 20: upwards.plugin.v1.EraseSubjectRequest
+	(*EraseSubjectResponse)(nil),    // 21: upwards.plugin.v1.EraseSubjectResponse
+	(*Manifest)(nil),                // 22: upwards.plugin.v1.Manifest
+	(*Actor)(nil),                   // 23: upwards.plugin.v1.Actor
+	(*Header)(nil),                  // 24: upwards.plugin.v1.Header
+	(*GetSchoolPanelsRequest)(nil),  // 25: upwards.plugin.v1.GetSchoolPanelsRequest
+	(*GetTodosRequest)(nil),         // 26: upwards.plugin.v1.GetTodosRequest
+	(*GetFiguresRequest)(nil),       // 27: upwards.plugin.v1.GetFiguresRequest
+	(*GetSchoolPanelsResponse)(nil), // 28: upwards.plugin.v1.GetSchoolPanelsResponse
+	(*GetTodosResponse)(nil),        // 29: upwards.plugin.v1.GetTodosResponse
+	(*GetFiguresResponse)(nil),      // 30: upwards.plugin.v1.GetFiguresResponse
 }
 var file_upwards_plugin_v1_plugin_proto_depIdxs = []int32{
 	22, // 0: upwards.plugin.v1.GetManifestResponse.manifest:type_name -> upwards.plugin.v1.Manifest
@@ -1394,17 +1404,23 @@ var file_upwards_plugin_v1_plugin_proto_depIdxs = []int32{
 	14, // 19: upwards.plugin.v1.PluginService.OnEvent:input_type -> upwards.plugin.v1.OnEventRequest
 	17, // 20: upwards.plugin.v1.PluginService.ExportSubject:input_type -> upwards.plugin.v1.ExportSubjectRequest
 	20, // 21: upwards.plugin.v1.PluginService.EraseSubject:input_type -> upwards.plugin.v1.EraseSubjectRequest
-	2,  // 22: upwards.plugin.v1.PluginService.GetManifest:output_type -> upwards.plugin.v1.GetManifestResponse
-	5,  // 23: upwards.plugin.v1.PluginService.Configure:output_type -> upwards.plugin.v1.ConfigureResponse
-	7,  // 24: upwards.plugin.v1.PluginService.Migrate:output_type -> upwards.plugin.v1.MigrateResponse
-	9,  // 25: upwards.plugin.v1.PluginService.HandleHTTP:output_type -> upwards.plugin.v1.HandleHTTPResponse
-	11, // 26: upwards.plugin.v1.PluginService.RunJob:output_type -> upwards.plugin.v1.RunJobResponse
-	13, // 27: upwards.plugin.v1.PluginService.CheckHealth:output_type -> upwards.plugin.v1.CheckHealthResponse
-	15, // 28: upwards.plugin.v1.PluginService.OnEvent:output_type -> upwards.plugin.v1.OnEventResponse
-	19, // 29: upwards.plugin.v1.PluginService.ExportSubject:output_type -> upwards.plugin.v1.ExportSubjectResponse
-	21, // 30: upwards.plugin.v1.PluginService.EraseSubject:output_type -> upwards.plugin.v1.EraseSubjectResponse
-	22, // [22:31] is the sub-list for method output_type
-	13, // [13:22] is the sub-list for method input_type
+	25, // 22: upwards.plugin.v1.PluginService.GetSchoolPanels:input_type -> upwards.plugin.v1.GetSchoolPanelsRequest
+	26, // 23: upwards.plugin.v1.PluginService.GetTodos:input_type -> upwards.plugin.v1.GetTodosRequest
+	27, // 24: upwards.plugin.v1.PluginService.GetFigures:input_type -> upwards.plugin.v1.GetFiguresRequest
+	2,  // 25: upwards.plugin.v1.PluginService.GetManifest:output_type -> upwards.plugin.v1.GetManifestResponse
+	5,  // 26: upwards.plugin.v1.PluginService.Configure:output_type -> upwards.plugin.v1.ConfigureResponse
+	7,  // 27: upwards.plugin.v1.PluginService.Migrate:output_type -> upwards.plugin.v1.MigrateResponse
+	9,  // 28: upwards.plugin.v1.PluginService.HandleHTTP:output_type -> upwards.plugin.v1.HandleHTTPResponse
+	11, // 29: upwards.plugin.v1.PluginService.RunJob:output_type -> upwards.plugin.v1.RunJobResponse
+	13, // 30: upwards.plugin.v1.PluginService.CheckHealth:output_type -> upwards.plugin.v1.CheckHealthResponse
+	15, // 31: upwards.plugin.v1.PluginService.OnEvent:output_type -> upwards.plugin.v1.OnEventResponse
+	19, // 32: upwards.plugin.v1.PluginService.ExportSubject:output_type -> upwards.plugin.v1.ExportSubjectResponse
+	21, // 33: upwards.plugin.v1.PluginService.EraseSubject:output_type -> upwards.plugin.v1.EraseSubjectResponse
+	28, // 34: upwards.plugin.v1.PluginService.GetSchoolPanels:output_type -> upwards.plugin.v1.GetSchoolPanelsResponse
+	29, // 35: upwards.plugin.v1.PluginService.GetTodos:output_type -> upwards.plugin.v1.GetTodosResponse
+	30, // 36: upwards.plugin.v1.PluginService.GetFigures:output_type -> upwards.plugin.v1.GetFiguresResponse
+	25, // [25:37] is the sub-list for method output_type
+	13, // [13:25] is the sub-list for method input_type
 	13, // [13:13] is the sub-list for extension type_name
 	13, // [13:13] is the sub-list for extension extendee
 	0,  // [0:13] is the sub-list for field type_name
@@ -1416,6 +1432,7 @@ func file_upwards_plugin_v1_plugin_proto_init() {
 		return
 	}
 	file_upwards_plugin_v1_common_proto_init()
+	file_upwards_plugin_v1_extensions_proto_init()
 	file_upwards_plugin_v1_manifest_proto_init()
 	file_upwards_plugin_v1_plugin_proto_msgTypes[15].OneofWrappers = []any{
 		(*Subject_PupilId)(nil),

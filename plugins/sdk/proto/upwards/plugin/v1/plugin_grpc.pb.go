@@ -19,15 +19,18 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	PluginService_GetManifest_FullMethodName   = "/upwards.plugin.v1.PluginService/GetManifest"
-	PluginService_Configure_FullMethodName     = "/upwards.plugin.v1.PluginService/Configure"
-	PluginService_Migrate_FullMethodName       = "/upwards.plugin.v1.PluginService/Migrate"
-	PluginService_HandleHTTP_FullMethodName    = "/upwards.plugin.v1.PluginService/HandleHTTP"
-	PluginService_RunJob_FullMethodName        = "/upwards.plugin.v1.PluginService/RunJob"
-	PluginService_CheckHealth_FullMethodName   = "/upwards.plugin.v1.PluginService/CheckHealth"
-	PluginService_OnEvent_FullMethodName       = "/upwards.plugin.v1.PluginService/OnEvent"
-	PluginService_ExportSubject_FullMethodName = "/upwards.plugin.v1.PluginService/ExportSubject"
-	PluginService_EraseSubject_FullMethodName  = "/upwards.plugin.v1.PluginService/EraseSubject"
+	PluginService_GetManifest_FullMethodName     = "/upwards.plugin.v1.PluginService/GetManifest"
+	PluginService_Configure_FullMethodName       = "/upwards.plugin.v1.PluginService/Configure"
+	PluginService_Migrate_FullMethodName         = "/upwards.plugin.v1.PluginService/Migrate"
+	PluginService_HandleHTTP_FullMethodName      = "/upwards.plugin.v1.PluginService/HandleHTTP"
+	PluginService_RunJob_FullMethodName          = "/upwards.plugin.v1.PluginService/RunJob"
+	PluginService_CheckHealth_FullMethodName     = "/upwards.plugin.v1.PluginService/CheckHealth"
+	PluginService_OnEvent_FullMethodName         = "/upwards.plugin.v1.PluginService/OnEvent"
+	PluginService_ExportSubject_FullMethodName   = "/upwards.plugin.v1.PluginService/ExportSubject"
+	PluginService_EraseSubject_FullMethodName    = "/upwards.plugin.v1.PluginService/EraseSubject"
+	PluginService_GetSchoolPanels_FullMethodName = "/upwards.plugin.v1.PluginService/GetSchoolPanels"
+	PluginService_GetTodos_FullMethodName        = "/upwards.plugin.v1.PluginService/GetTodos"
+	PluginService_GetFigures_FullMethodName      = "/upwards.plugin.v1.PluginService/GetFigures"
 )
 
 // PluginServiceClient is the client API for PluginService service.
@@ -54,6 +57,12 @@ type PluginServiceClient interface {
 	ExportSubject(ctx context.Context, in *ExportSubjectRequest, opts ...grpc.CallOption) (*ExportSubjectResponse, error)
 	// EraseSubject removes or anonymises everything the plugin holds about one data subject.
 	EraseSubject(ctx context.Context, in *EraseSubjectRequest, opts ...grpc.CallOption) (*EraseSubjectResponse, error)
+	// GetSchoolPanels answers the school panel extension (EXTENSION_SCHOOL_PANEL).
+	GetSchoolPanels(ctx context.Context, in *GetSchoolPanelsRequest, opts ...grpc.CallOption) (*GetSchoolPanelsResponse, error)
+	// GetTodos answers the to-do extension (EXTENSION_TODOS) for the actor.
+	GetTodos(ctx context.Context, in *GetTodosRequest, opts ...grpc.CallOption) (*GetTodosResponse, error)
+	// GetFigures answers the headline figures extension (EXTENSION_FIGURES).
+	GetFigures(ctx context.Context, in *GetFiguresRequest, opts ...grpc.CallOption) (*GetFiguresResponse, error)
 }
 
 type pluginServiceClient struct {
@@ -154,6 +163,36 @@ func (c *pluginServiceClient) EraseSubject(ctx context.Context, in *EraseSubject
 	return out, nil
 }
 
+func (c *pluginServiceClient) GetSchoolPanels(ctx context.Context, in *GetSchoolPanelsRequest, opts ...grpc.CallOption) (*GetSchoolPanelsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetSchoolPanelsResponse)
+	err := c.cc.Invoke(ctx, PluginService_GetSchoolPanels_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *pluginServiceClient) GetTodos(ctx context.Context, in *GetTodosRequest, opts ...grpc.CallOption) (*GetTodosResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetTodosResponse)
+	err := c.cc.Invoke(ctx, PluginService_GetTodos_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *pluginServiceClient) GetFigures(ctx context.Context, in *GetFiguresRequest, opts ...grpc.CallOption) (*GetFiguresResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetFiguresResponse)
+	err := c.cc.Invoke(ctx, PluginService_GetFigures_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // PluginServiceServer is the server API for PluginService service.
 // All implementations must embed UnimplementedPluginServiceServer
 // for forward compatibility.
@@ -178,6 +217,12 @@ type PluginServiceServer interface {
 	ExportSubject(context.Context, *ExportSubjectRequest) (*ExportSubjectResponse, error)
 	// EraseSubject removes or anonymises everything the plugin holds about one data subject.
 	EraseSubject(context.Context, *EraseSubjectRequest) (*EraseSubjectResponse, error)
+	// GetSchoolPanels answers the school panel extension (EXTENSION_SCHOOL_PANEL).
+	GetSchoolPanels(context.Context, *GetSchoolPanelsRequest) (*GetSchoolPanelsResponse, error)
+	// GetTodos answers the to-do extension (EXTENSION_TODOS) for the actor.
+	GetTodos(context.Context, *GetTodosRequest) (*GetTodosResponse, error)
+	// GetFigures answers the headline figures extension (EXTENSION_FIGURES).
+	GetFigures(context.Context, *GetFiguresRequest) (*GetFiguresResponse, error)
 	mustEmbedUnimplementedPluginServiceServer()
 }
 
@@ -214,6 +259,15 @@ func (UnimplementedPluginServiceServer) ExportSubject(context.Context, *ExportSu
 }
 func (UnimplementedPluginServiceServer) EraseSubject(context.Context, *EraseSubjectRequest) (*EraseSubjectResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method EraseSubject not implemented")
+}
+func (UnimplementedPluginServiceServer) GetSchoolPanels(context.Context, *GetSchoolPanelsRequest) (*GetSchoolPanelsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetSchoolPanels not implemented")
+}
+func (UnimplementedPluginServiceServer) GetTodos(context.Context, *GetTodosRequest) (*GetTodosResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetTodos not implemented")
+}
+func (UnimplementedPluginServiceServer) GetFigures(context.Context, *GetFiguresRequest) (*GetFiguresResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetFigures not implemented")
 }
 func (UnimplementedPluginServiceServer) mustEmbedUnimplementedPluginServiceServer() {}
 func (UnimplementedPluginServiceServer) testEmbeddedByValue()                       {}
@@ -398,6 +452,60 @@ func _PluginService_EraseSubject_Handler(srv interface{}, ctx context.Context, d
 	return interceptor(ctx, in, info, handler)
 }
 
+func _PluginService_GetSchoolPanels_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetSchoolPanelsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PluginServiceServer).GetSchoolPanels(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PluginService_GetSchoolPanels_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PluginServiceServer).GetSchoolPanels(ctx, req.(*GetSchoolPanelsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PluginService_GetTodos_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetTodosRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PluginServiceServer).GetTodos(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PluginService_GetTodos_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PluginServiceServer).GetTodos(ctx, req.(*GetTodosRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PluginService_GetFigures_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetFiguresRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PluginServiceServer).GetFigures(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PluginService_GetFigures_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PluginServiceServer).GetFigures(ctx, req.(*GetFiguresRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // PluginService_ServiceDesc is the grpc.ServiceDesc for PluginService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -440,6 +548,18 @@ var PluginService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "EraseSubject",
 			Handler:    _PluginService_EraseSubject_Handler,
+		},
+		{
+			MethodName: "GetSchoolPanels",
+			Handler:    _PluginService_GetSchoolPanels_Handler,
+		},
+		{
+			MethodName: "GetTodos",
+			Handler:    _PluginService_GetTodos_Handler,
+		},
+		{
+			MethodName: "GetFigures",
+			Handler:    _PluginService_GetFigures_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
