@@ -68,6 +68,9 @@ type Config struct {
 	PluginHealthInterval time.Duration
 	// PluginCallTimeout bounds one page request to a plugin.
 	PluginCallTimeout time.Duration
+	// PluginPanelTimeout bounds the wait for a plugin's contributions to
+	// the home and school pages (school panels, to-dos, figures).
+	PluginPanelTimeout time.Duration
 	// PluginBackoffMin and PluginBackoffMax bound the wait before restarting
 	// a crashed plugin (doubling with each recent failure).
 	PluginBackoffMin, PluginBackoffMax time.Duration
@@ -106,6 +109,7 @@ func Settings() []Setting {
 		{"pupil-key", "UPWARDS_PUPIL_KEY", "", "32-byte key (base64) sealing pupil identifiers; empty: DATA_DIR/pupil.key (embedded SQLite only)"},
 		{"plugin-health-interval", "UPWARDS_PLUGIN_HEALTH_INTERVAL", "10s", "how often each running plugin's health is checked"},
 		{"plugin-call-timeout", "UPWARDS_PLUGIN_CALL_TIMEOUT", "30s", "longest wait for a plugin to answer one page request"},
+		{"plugin-panel-timeout", "UPWARDS_PLUGIN_PANEL_TIMEOUT", "400ms", "longest wait for a plugin's panels, to-dos and figures on the home and school pages (then shown as unavailable)"},
 		{"plugin-backoff-min", "UPWARDS_PLUGIN_BACKOFF_MIN", "100ms", "first wait before restarting a crashed plugin (doubles per recent failure)"},
 		{"plugin-backoff-max", "UPWARDS_PLUGIN_BACKOFF_MAX", "30s", "longest wait before restarting a crashed plugin"},
 		{"plugin-breaker-failures", "UPWARDS_PLUGIN_BREAKER_FAILURES", "5", "crashes or failed starts of a plugin within a minute that stop restarts for 30s"},
@@ -226,6 +230,7 @@ func parse(raw map[string]string) (Config, error) {
 	c.LoginWindow = dur("login-window", time.Second)
 	c.PluginHealthInterval = dur("plugin-health-interval", 100*time.Millisecond)
 	c.PluginCallTimeout = dur("plugin-call-timeout", time.Second)
+	c.PluginPanelTimeout = dur("plugin-panel-timeout", 10*time.Millisecond)
 	c.PluginBackoffMin = dur("plugin-backoff-min", 10*time.Millisecond)
 	c.PluginBackoffMax = dur("plugin-backoff-max", 10*time.Millisecond)
 	if c.PluginBackoffMin > 0 && c.PluginBackoffMax > 0 && c.PluginBackoffMax < c.PluginBackoffMin {

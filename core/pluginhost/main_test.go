@@ -20,6 +20,7 @@ var builds = map[string]struct {
 	flags []string
 }{
 	"echo":        {"echo", nil},
+	"panels":      {"echo", []string{"main.pluginID=panels", "main.name=Panels", "main.panels=1"}},
 	"echo2":       {"echo", []string{"main.version=2.0.0"}},
 	"echo3":       {"echo", []string{"main.version=3.0.0", "main.extra=1"}},
 	"other":       {"echo", []string{"main.pluginID=other", "main.name=Other"}},

@@ -60,6 +60,10 @@ type Options struct {
 	SyncInterval time.Duration
 	// CallTimeout bounds one HandleHTTP call (30s).
 	CallTimeout time.Duration
+	// ExtensionTimeout bounds the wait for a plugin's contributions to the
+	// core's pages (school panels, to-dos, figures): a plugin that has not
+	// answered by then is shown as unavailable (400ms).
+	ExtensionTimeout time.Duration
 	// TokenTTL is the lifetime of an actor token of a request (5m); a job's
 	// token lives as long as the job's timeout plus a minute if that is longer.
 	TokenTTL time.Duration
@@ -85,6 +89,7 @@ func (o Options) withDefaults() Options {
 	def(&o.SyncInterval, 5*time.Second)
 	def(&o.CallTimeout, 30*time.Second)
 	def(&o.TokenTTL, 5*time.Minute)
+	def(&o.ExtensionTimeout, 400*time.Millisecond)
 	def(&o.MigrateTimeout, 10*time.Minute)
 	def(&o.BackoffMin, 100*time.Millisecond)
 	def(&o.BackoffMax, 30*time.Second)

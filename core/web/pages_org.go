@@ -74,45 +74,6 @@ type kindCount struct {
 	Count int64
 }
 
-func (s *Server) dashboard(c echo.Context) error {
-	ctx := c.Request().Context()
-	t, _ := tenantOf(c)
-	u, _ := userOf(c)
-	within, all, err := s.reach(c, authz.PermOrgUnitRead)
-	if err != nil {
-		return err
-	}
-	counts, err := s.Tenancy.CountByKind(ctx, t.ID, within)
-	if err != nil {
-		return err
-	}
-	var cards []kindCount
-	for _, k := range tenancy.Kinds() {
-		if n := counts[k]; n > 0 {
-			cards = append(cards, kindCount{Kind: k, Label: k.Label() + "s", Count: n})
-		}
-	}
-	grants, err := s.Authz.Grants(ctx, t.ID, u.ID)
-	if err != nil {
-		return err
-	}
-	reach := "all"
-	if !all {
-		reach = plural(len(within), "unit")
-	}
-	views, err := s.grantViews(ctx, t.ID, grants)
-	if err != nil {
-		return err
-	}
-	data := map[string]any{"Counts": cards, "Grants": views, "Reach": reach}
-	if u.IsOperator && s.Jobs != nil {
-		if st, err := s.Jobs.Stats(ctx); err == nil {
-			data["Jobs"] = st
-		}
-	}
-	return s.render(c, http.StatusOK, "dashboard", "Dashboard", data)
-}
-
 const pageSize = 50
 
 // unitForm is a unit form as submitted (add or edit), with its problems.
@@ -229,7 +190,14 @@ func (s *Server) renderUnit(c echo.Context, status int, form *unitForm, alert st
 			form.PupilsOnRoll = strconv.Itoa(*unit.PupilsOnRoll)
 		}
 	}
+	var panels []schoolPanel
+	programmes := 0
+	if contributor, ok := s.Plugins.(Contributor); ok && unit.Kind == tenancy.KindSchool {
+		progs := contributor.Contributions(ctx, Info(c), ContributionAsk{SchoolIDs: []uint{id}})
+		programmes, panels = len(progs), panelsFor(progs, id)
+	}
 	return s.renderAlert(c, status, "unit", unit.Name, map[string]any{
+		"Programmes": programmes, "Panels": panels,
 		"Form": form, "Unit": unit, "CanFigures": canFigures, "Member": member, "Members": members, "Parents": d.Parents, "Children": d.Children, "CanWrite": canWrite, "People": people, "CanPupils": canPupils,
 		"CanImport":  canImport && unit.Kind == tenancy.KindSchool && !unit.Archived(),
 		"CanContain": len(tenancy.AllowedChildren(unit.Kind)) > 0 && !unit.Archived(),

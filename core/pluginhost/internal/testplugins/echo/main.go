@@ -1,4 +1,5 @@
-// Command echo is a well-behaved raw test plugin: pages, a unit-scoped
+// Command echo is a well-behaved raw test plugin (with panels=1, one that
+// also contributes to the core's pages, some of it against the contract): pages, a unit-scoped
 // route, jobs, a schedule, settings, mail and a role of its own
 // ("{id}.helper"). Its id, name and version are set at build time (-ldflags
 // -X), so one source gives several builds; extra=1 adds a permission, a role
@@ -30,6 +31,8 @@ var (
 	// tickCron is the schedule of job tick.
 	tickCron = "@every 1s"
 	extra    = ""
+	// panels=1 declares the three extension points (extensions.go).
+	panels = ""
 )
 
 func manifest() *pluginv1.Manifest {
@@ -73,6 +76,13 @@ func manifest() *pluginv1.Manifest {
 			{Key: "reply_to", Label: "Reply-to address", Type: pluginv1.SettingType_SETTING_TYPE_EMAIL},
 		},
 		Events: []string{"tenant.enabled", "tenant.disabled", "school.changed", "unit.archived", "unit.unarchived"},
+	}
+	if panels != "" {
+		m.Extensions = []*pluginv1.ExtensionDecl{
+			{Kind: pluginv1.Extension_EXTENSION_SCHOOL_PANEL, Permission: view},
+			{Kind: pluginv1.Extension_EXTENSION_TODOS, Permission: view},
+			{Kind: pluginv1.Extension_EXTENSION_FIGURES, Permission: admin},
+		}
 	}
 	if extra != "" {
 		use, coach := pluginID+".extra.use", pluginID+".coach"

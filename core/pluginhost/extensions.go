@@ -1,0 +1,289 @@
+package pluginhost
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/challengepartners/upwards/core/web"
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
+	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
+)
+
+// Contributions asks every plugin the tenant enables for its contributions
+// to a core page (web.Contributor): school panels, to-dos and headline
+// figures, as their manifests declare them. Plugins are asked in parallel,
+// each within Options.ExtensionTimeout; one that is slow, restarting or
+// failing is returned with Unavailable set and never delays the page past
+// the deadline. The core asks only what the viewer may see (the declared
+// permission at each school, anywhere, or at the tenant's root), drops
+// what breaks the contract's limits, and links only what the viewer may
+// open, as it does for every request to a plugin.
+func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask web.ContributionAsk) []web.Programme {
+	if !info.HasTenant || info.User == nil {
+		return nil
+	}
+	plugins, err := rt.reg.cachedEnabledPlugins(ctx, info.Tenant.ID)
+	if err != nil {
+		rt.log.WarnContext(ctx, "plugin contributions", "error", err.Error())
+		return nil
+	}
+	if len(ask.SchoolIDs) > contract.MaxPanelUnits {
+		ask.SchoolIDs = ask.SchoolIDs[:contract.MaxPanelUnits]
+	}
+	ctx, cancel := context.WithTimeout(ctx, rt.opts.ExtensionTimeout)
+	defer cancel()
+	out := make([]*web.Programme, len(plugins))
+	var wg sync.WaitGroup
+	for i, p := range plugins {
+		if p.State == StateFailed {
+			continue
+		}
+		m, err := rt.manifest(p)
+		if err != nil || len(m.GetExtensions()) == 0 || rt.ensurePolicies(ctx, p, m) != nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = rt.contribute(ctx, info, p, m, ask)
+		}()
+	}
+	wg.Wait()
+	var list []web.Programme
+	for _, p := range out {
+		if p != nil {
+			list = append(list, *p)
+		}
+	}
+	return list
+}
+
+// contribute asks one plugin; nil when there is nothing the viewer may be
+// shown of it.
+func (rt *Runtime) contribute(ctx context.Context, info web.RequestInfo, p Plugin, m *pluginv1.Manifest, ask web.ContributionAsk) *web.Programme {
+	prog := &web.Programme{PluginID: p.ID, Name: m.GetName()}
+	schools := rt.panelSchools(ctx, info, m, ask.SchoolIDs)
+	if len(schools) > 0 {
+		prog.PanelSchools = make(map[uint]bool, len(schools))
+		for _, s := range schools {
+			prog.PanelSchools[uint(s)] = true
+		}
+	}
+	prog.AskedTodos = ask.Todos && rt.mayAsk(ctx, info, contract.ExtensionOf(m, pluginv1.Extension_EXTENSION_TODOS), 0)
+	prog.AskedFigures = ask.Figures && rt.mayAsk(ctx, info, contract.ExtensionOf(m, pluginv1.Extension_EXTENSION_FIGURES), info.RootUnitID)
+	if len(schools) == 0 && !prog.AskedTodos && !prog.AskedFigures {
+		return nil
+	}
+	conn, in, err := rt.acquire(ctx, p)
+	if err != nil {
+		prog.Unavailable = unavailableReason(ctx, err)
+		return prog
+	}
+	act := actor{PluginID: p.ID, TenantID: info.Tenant.ID, UserID: info.User.ID, UserEmail: info.User.Email, RequestID: info.RequestID}
+	grants, err := rt.grants(ctx, info.Tenant.ID, info.User.ID)
+	if err != nil {
+		prog.Unavailable = "could not be asked"
+		return prog
+	}
+	tok, revoke := rt.tokens.mint(act, rt.opts.TokenTTL)
+	defer revoke()
+	a := &pluginv1.Actor{Token: tok, TenantId: uint64(info.Tenant.ID), TenantSlug: info.Tenant.Slug, TenantName: info.Tenant.Name,
+		UserId: uint64(info.User.ID), UserEmail: info.User.Email, UserName: info.User.Name, Grants: grants, RequestId: info.RequestID,
+		AuditSeal: rt.auditSeal(act)}
+
+	links := &linkChecker{rt: rt, info: info, p: p, m: m, seen: map[string]string{}}
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		failed error
+	)
+	fail := func(err error) {
+		if status.Code(err) == codes.Unimplemented {
+			return // a plugin built before the extension: it contributes nothing
+		}
+		mu.Lock()
+		if failed == nil {
+			failed = err
+		}
+		mu.Unlock()
+	}
+	begin := time.Now()
+	var (
+		panels  []*pluginv1.SchoolPanel
+		todos   []*pluginv1.Todo
+		figures []*pluginv1.Figure
+	)
+	if len(schools) > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := conn.GetSchoolPanels(ctx, &pluginv1.GetSchoolPanelsRequest{Actor: a, UnitIds: schools})
+			if err != nil {
+				fail(err)
+				return
+			}
+			panels = keep(rt, ctx, p, "school_panel", func() ([]*pluginv1.SchoolPanel, []string) {
+				return contract.CheckSchoolPanels(schools, resp.GetPanels())
+			})
+		}()
+	}
+	if prog.AskedTodos {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := conn.GetTodos(ctx, &pluginv1.GetTodosRequest{Actor: a})
+			if err != nil {
+				fail(err)
+				return
+			}
+			todos = keep(rt, ctx, p, "todos", func() ([]*pluginv1.Todo, []string) { return contract.CheckTodos(resp.GetTodos()) })
+		}()
+	}
+	if prog.AskedFigures {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := conn.GetFigures(ctx, &pluginv1.GetFiguresRequest{Actor: a})
+			if err != nil {
+				fail(err)
+				return
+			}
+			figures = keep(rt, ctx, p, "figures", func() ([]*pluginv1.Figure, []string) { return contract.CheckFigures(resp.GetFigures()) })
+		}()
+	}
+	wg.Wait()
+	in.observe(time.Since(begin))
+	if failed != nil {
+		prog.Unavailable = callReason(ctx, failed)
+		rt.log.WarnContext(ctx, "plugin contributions failed", "plugin", p.ID, "reason", prog.Unavailable, "error", failed.Error())
+		return prog
+	}
+	for _, sp := range panels {
+		lines := make([]web.PanelLine, 0, len(sp.GetLines()))
+		for _, l := range sp.GetLines() {
+			lines = append(lines, web.PanelLine{Text: l.GetText(), Href: links.href(ctx, l.GetLink()), Attention: l.GetAttention()})
+		}
+		if prog.Panels == nil {
+			prog.Panels = map[uint][]web.PanelLine{}
+		}
+		prog.Panels[uint(sp.GetUnitId())] = lines
+	}
+	for _, t := range todos {
+		href := links.href(ctx, t.GetLink())
+		if href == "" {
+			continue // a to-do the viewer cannot act on is no to-do
+		}
+		td := web.Todo{Programme: prog.Name, Title: t.GetTitle(), Href: href, UnitID: uint(t.GetUnitId())}
+		if t.GetDue() != nil {
+			td.Due, _ = contract.DateOf(t.GetDue())
+		}
+		prog.Todos = append(prog.Todos, td)
+	}
+	for _, f := range figures {
+		prog.Figures = append(prog.Figures, web.Figure{Label: f.GetLabel(), Value: f.GetValue(), Detail: f.GetDetail(), Href: links.href(ctx, f.GetLink())})
+	}
+	return prog
+}
+
+// keep runs a contract check and logs how much it dropped (never what: the
+// text could be anything the plugin wrote).
+func keep[T any](rt *Runtime, ctx context.Context, p Plugin, what string, check func() ([]T, []string)) []T {
+	kept, problems := check()
+	if len(problems) > 0 {
+		rt.log.WarnContext(ctx, "plugin contribution dropped: it breaks the contract", "plugin", p.ID, "extension", what, "dropped", len(problems))
+	}
+	return kept
+}
+
+// panelSchools are the schools of ids where the viewer holds the
+// plugin's school panel permission.
+func (rt *Runtime) panelSchools(ctx context.Context, info web.RequestInfo, m *pluginv1.Manifest, ids []uint) []uint64 {
+	x := contract.ExtensionOf(m, pluginv1.Extension_EXTENSION_SCHOOL_PANEL)
+	if x == nil {
+		return nil
+	}
+	var out []uint64
+	for _, id := range ids {
+		if ok, err := rt.deps.Authz.Can(ctx, info.Tenant.ID, info.User.ID, x.GetPermission(), id); err == nil && ok {
+			out = append(out, uint64(id))
+		}
+	}
+	return out
+}
+
+// mayAsk reports whether the viewer holds the extension's permission at
+// unit (0: anywhere in the tenant).
+func (rt *Runtime) mayAsk(ctx context.Context, info web.RequestInfo, x *pluginv1.ExtensionDecl, unit uint) bool {
+	if x == nil {
+		return false
+	}
+	var ok bool
+	var err error
+	if unit == 0 {
+		ok, err = rt.deps.Authz.CanSomewhere(ctx, info.Tenant.ID, info.User.ID, x.GetPermission())
+	} else {
+		ok, err = rt.deps.Authz.Can(ctx, info.Tenant.ID, info.User.ID, x.GetPermission(), unit)
+	}
+	return err == nil && ok
+}
+
+// linkChecker resolves the links of one plugin's contributions for one
+// viewer: a link is kept only when it matches a GET route of the manifest
+// whose permission and scope the viewer passes, as a request to it would.
+type linkChecker struct {
+	rt   *Runtime
+	info web.RequestInfo
+	p    Plugin
+	m    *pluginv1.Manifest
+	seen map[string]string
+}
+
+func (lc *linkChecker) href(ctx context.Context, link string) string {
+	if link == "" || contract.CheckLink(link) != nil {
+		return ""
+	}
+	if h, ok := lc.seen[link]; ok {
+		return h
+	}
+	href := ""
+	decl, params := lc.rt.routes(lc.p, lc.m).match(http.MethodGet, contract.LinkPath(link))
+	if decl != nil && lc.rt.authorizeRoute(ctx, lc.info, decl, params) == nil {
+		href = "/p/" + lc.p.ID + link
+	}
+	lc.seen[link] = href
+	return href
+}
+
+// unavailableReason says why a plugin could not be asked.
+func unavailableReason(ctx context.Context, err error) string {
+	var ue *UnavailableError
+	switch {
+	case errors.As(err, &ue) && (ue.Failed || ue.Checksum):
+		return "is unavailable until an operator acts"
+	case errors.As(err, &ue):
+		return "is restarting"
+	case ctx.Err() != nil:
+		return "did not answer in time"
+	}
+	return "could not be asked"
+}
+
+// callReason says why a plugin's answer is missing.
+func callReason(ctx context.Context, err error) string {
+	switch status.Code(err) {
+	case codes.DeadlineExceeded:
+		return "did not answer in time"
+	case codes.Unavailable, codes.Canceled:
+		if ctx.Err() != nil {
+			return "did not answer in time"
+		}
+		return "is restarting"
+	}
+	return "could not answer"
+}
