@@ -186,7 +186,7 @@ func (a *App) startPlugins(ctx context.Context) error {
 		CoreVersion: Version, Tenancy: a.Tenancy, Identity: a.Identity, Authz: a.Authz, Jobs: a.Client, Mail: a.Outbox, Pupils: a.Pupils, AuditKey: a.AuditKey, Log: a.Log},
 		pluginhost.Options{HealthInterval: a.Config.PluginHealthInterval, CallTimeout: a.Config.PluginCallTimeout,
 			ExtensionTimeout: a.Config.PluginPanelTimeout,
-			BackoffMin: a.Config.PluginBackoffMin, BackoffMax: a.Config.PluginBackoffMax, BreakerFailures: a.Config.PluginBreakerFailures})
+			BackoffMin:       a.Config.PluginBackoffMin, BackoffMax: a.Config.PluginBackoffMax, BreakerFailures: a.Config.PluginBreakerFailures})
 	if err != nil {
 		return err
 	}

@@ -23,15 +23,15 @@ func TestManifestWithExtensionsPasses(t *testing.T) {
 func TestCheckLink(t *testing.T) {
 	good := []string{"", "/", "/schools/42", "/ldd/7?book=1&x=%2F", "/a-b_c.d/e"}
 	bad := map[string]string{
-		"https://evil.example/":    "path below",
-		"//evil.example/x":         "path below",
-		"schools/42":               "path below",
-		"/\\evil.example":          "backslash",
-		"/a#frag":                  "#",
-		"/a b":                     "space",
-		"/a\tb":                    "control",
-		"/../admin":                ".. segment",
-		"/a/./b":                   ". or ..",
+		"https://evil.example/": "path below",
+		"//evil.example/x":      "path below",
+		"schools/42":            "path below",
+		"/\\evil.example":       "backslash",
+		"/a#frag":               "#",
+		"/a b":                  "space",
+		"/a\tb":                 "control",
+		"/../admin":             ".. segment",
+		"/a/./b":                ". or ..",
 		"/" + strings.Repeat("a", contract.MaxLink): "longer than",
 	}
 	for _, l := range good {
