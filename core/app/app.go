@@ -218,7 +218,11 @@ func (a *App) LoadPermissions(ctx context.Context) error {
 }
 
 // Web builds the HTTP server over the started App.
-func (a *App) Web() (*web.Server, error) {
+func (a *App) Web() (*web.Server, error) { return web.New(a.WebDeps()) }
+
+// WebDeps are the dependencies Web gives the HTTP server (a benchmark
+// builds a second server from them, e.g. without the plugins' panels).
+func (a *App) WebDeps() web.Deps {
 	d := web.Deps{Config: a.Config, Log: a.Log, DB: a.DB, Tenancy: a.Tenancy, Identity: a.Identity,
 		Authz: a.Authz, Redis: a.Redis, Jobs: a.Client, Mail: a.Outbox, Pupils: a.Pupils, Version: Version, Metrics: a.Metrics}
 	if a.Plugins != nil {
@@ -227,7 +231,7 @@ func (a *App) Web() (*web.Server, error) {
 	d.Privacy = a.Privacy
 	d.Imports = a.Imports
 	d.OIDC = a.OIDC
-	return web.New(d)
+	return d
 }
 
 // Worker returns a job worker (server and scheduler) over the started App.
