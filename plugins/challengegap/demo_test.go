@@ -88,6 +88,37 @@ func TestDemoSeedBuildsAMovingProgrammeOnce(t *testing.T) {
 		mustContain(t, "the trial's evidence", trial, "The 4 cohort pupils receiving the strategy against the 3 who are not",
 			"Change of the gap in months", "95% interval")
 		mustNotContain(t, "the trial's evidence", trial, "Too few pupils to compare")
+		// The home page on the day the demo ran: Alder's panel tells the
+		// past year; its head (the cluster lead) and Cora (the programme
+		// lead) have the visit's action due in two weeks, the team the open
+		// survey round; the central team the year's figures.
+		h.SetClock(time.Date(2019, 10, 1, 9, 0, 0, 0, time.UTC))
+		start := time.Now()
+		panel := panelOf(t, h, plugintest.HeadID, plugintest.SchoolA)
+		tPanel := time.Since(start)
+		mustContain(t, "Alder's panel", strings.Join(panel, "\n"),
+			"In North Cluster (2018-19), trio with Birch Academy and Damson Primary School [/clusters/1]",
+			"Target cohort: 7 pupils, baseline taken Thu 20 Sep 2018 [/schools/10/cohort?year=1]",
+			"March data: 7 of 7 pupils entered [/schools/10/snapshots/", "Workshops: 6 of 6 held [/clusters/1]", "Strategies: 2 trialled (")
+		mustNotContain(t, "Alder's panel", strings.Join(panel, "\n"), "Testpupil", " !")
+		action := "2019-10-15: Agreed at the visit to Alder Primary School: Present the year's results and the scale-up plan to the governors [/schools/10?year=1]"
+		surveyTodo := "-: Answer the Challenge the Gap staff survey: Summer 2019 [/surveys/2]"
+		start = time.Now()
+		sameLines(t, "the demo head's to-dos", todosOf(t, h, plugintest.HeadID), action, surveyTodo)
+		tTodos := time.Since(start)
+		sameLines(t, "the demo programme lead's to-dos", todosOf(t, h, centralID), action)
+		sameLines(t, "the demo teacher's to-dos", todosOf(t, h, mathsID), surveyTodo)
+		start = time.Now()
+		figs := figuresOf(t, h, centralID)
+		tFigures := time.Since(start)
+		for label, want := range map[string]string{"Clusters": "1", "Schools taking part": "3", "Workshops held": "6 of 6",
+			"Pupils in target cohorts": "10", "Strategies trialled": "4"} {
+			if f := figs[label]; f == nil || f.GetValue() != want {
+				t.Errorf("demo figure %q = %v, want %q", label, f, want)
+			}
+		}
+		t.Logf("extension calls on the demo: panel %v, to-dos %v, figures %v", tPanel, tTodos, tFigures)
+
 		// A second run changes nothing: still one cluster.
 		if err := h.RunJob(h.As(plugintest.AdminID), "demo_seed", payload); err != nil {
 			t.Fatalf("second seed: %v", err)

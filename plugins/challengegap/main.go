@@ -15,6 +15,7 @@ import (
 	"github.com/challengepartners/upwards/plugins/sdk/rowsecurity"
 
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/demo"
+	"github.com/challengepartners/upwards/plugins/challengegap/internal/home"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/jobs"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/web"
@@ -35,6 +36,9 @@ func newPlugin() *sdk.Plugin {
 		OnEvent:       jobs.OnEvent,
 		ExportSubject: exportSubject,
 		EraseSubject:  eraseSubject,
+		SchoolPanels:  home.SchoolPanels,
+		Todos:         home.Todos,
+		Figures:       home.Figures,
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 )
 
 // Version is the plugin's version; CHANGELOG.md says what each one changed.
-const Version = "0.3.0"
+const Version = "0.4.0"
 
 // Default grants. The core's roles stand for the programme's people: the
 // central team and tenant admins run the programme; headteachers and
@@ -65,5 +65,15 @@ func manifest() *pluginv1.Manifest {
 				Description: "The months of the snapshots after the baseline, in the order of the year, separated by commas."},
 		},
 		Events: []string{"tenant.enabled", "school.changed"},
+		// The core's home and school pages (package home): a panel for
+		// each school the viewer may see the programme page of, the
+		// viewer's to-dos (asked of everyone who reads the programme; the
+		// plugin gives each only their own), and the headline figures for
+		// those who read it at the tenant's root.
+		Extensions: []*pluginv1.ExtensionDecl{
+			{Kind: pluginv1.Extension_EXTENSION_SCHOOL_PANEL, Permission: web.PermRead},
+			{Kind: pluginv1.Extension_EXTENSION_TODOS, Permission: web.PermRead},
+			{Kind: pluginv1.Extension_EXTENSION_FIGURES, Permission: web.PermRead},
+		},
 	}
 }

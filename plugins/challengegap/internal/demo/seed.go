@@ -127,6 +127,9 @@ type seeder struct {
 	by   uint64
 	// first is the first calendar year of the programme year.
 	first int
+	// today is the day the seed runs as: the demo's visits agree an action
+	// due two weeks after it, so the home page has a to-do due soon.
+	today time.Time
 	// rounds are the year's survey rounds; responses the answers to the
 	// spring round, written together once every school has answered.
 	rounds    rounds
@@ -159,6 +162,7 @@ func (sd *seeder) run(today time.Time) error {
 		return err
 	}
 	sd.first = first
+	sd.today = today
 	if sd.rounds, err = sd.openRounds(year, first); err != nil {
 		return err
 	}
@@ -333,6 +337,11 @@ func (sd *seeder) cluster(year *store.Year, u *pluginv1.OrgUnit, schools []*plug
 	if err := sd.workshops(year, c, schools[0]); err != nil {
 		return err
 	}
+	if lead != nil {
+		if err := sd.visit(year, schools[0], lead); err != nil {
+			return err
+		}
+	}
 	if len(schools) >= 3 {
 		if _, err := sd.s.CreateTrio(c.ID, "Trio A", schools[0].GetId(), schools[1].GetId(), schools[2].GetId()); err != nil {
 			return err
@@ -353,6 +362,28 @@ func (sd *seeder) cluster(year *store.Year, u *pluginv1.OrgUnit, schools []*plug
 		}
 	}
 	return nil
+}
+
+// visit records the programme lead's summer visit to the facilitation
+// school, with two actions agreed: one done, and one due two weeks after
+// the day the seed runs, which the school's leaders and the programme lead
+// see among their to-dos on the home page.
+func (sd *seeder) visit(year *store.Year, sc *pluginv1.School, lead *pluginv1.Person) error {
+	on := rules.NextSchoolDay(date(sd.first+1, time.June, 17)).Format(time.DateOnly)
+	v, err := sd.s.AddVisit(store.Visit{YearID: year.ID, SchoolID: sc.GetId(), VisitedOn: on, VisitorPersonID: lead.GetId(), VisitorName: lead.GetName(),
+		Notes: "Reviewed the March data and the trials with the school's leader and team."})
+	if err != nil {
+		return err
+	}
+	done, err := sd.s.AddAction(v.ID, "Share the March data with the trio's schools", "")
+	if err != nil {
+		return err
+	}
+	if err := sd.s.SetActionDone(v.ID, done.ID, true); err != nil {
+		return err
+	}
+	_, err = sd.s.AddAction(v.ID, "Present the year's results and the scale-up plan to the governors", sd.today.AddDate(0, 0, 14).Format(time.DateOnly))
+	return err
 }
 
 // workshops dates the cluster's six workshops across the year at its
