@@ -174,6 +174,46 @@ func TestTheDemoFillsTheBoardAndLeavesTheJourneyToDo(t *testing.T) {
 	m = regexp.MustCompile(`<p class="ui-stat-value">(\d\.\d)/10</p>\s*<p class="ui-stat-n">n = (\d+)</p>`).FindStringSubmatch(figs[strings.Index(figs, "Leadership Development Days&#39; rating")-200:])
 	mustContain(t, "the figures", figs, "pairs", "% of hubs")
 	t.Logf("demo figures: LDD rating %v", m)
+
+	// The core's home and school pages for the demo's logins (extensions),
+	// each call timed on the demo's data (the core waits about 300 ms).
+	timed := func(what string, fn func() string) string {
+		start := time.Now()
+		out := fn()
+		t.Logf("%s: %d ms\n%s", what, time.Since(start).Milliseconds(), out)
+		return out
+	}
+	host := ids["host school"]
+	mustContain(t, "Ruth's panel", timed("the host head's panel", func() string { return panelOf(t, c, ids["host head"], host) }),
+		"Member school of Ash Field Hub in 2026-27", "QA Review under way: week 13, 2 days from Mon 7 Dec 2026", "Last review (2025-26): report published")
+	mustContain(t, "Ruth's to-dos", timed("the host head's to-dos", func() string { return todosOf(t, c, ids["host head"]) }),
+		"Rate the Leadership Development Day you attended on")
+	mustContain(t, "Grace's to-dos", timed("the Lead Reviewer's to-dos", func() string { return todosOf(t, c, ids["lead"]) }),
+		"Write and submit the report of the QA Review of School 1 of Ash Field Hub → /reviews/", " by 2026-12-22")
+	mustContain(t, "Daniel's to-dos", timed("the hub manager's to-dos", func() string { return todosOf(t, c, ids["hub manager"]) }),
+		"Ash Field Hub meeting on Thu 17 Dec 2026: The Hub Action Plan's priorities (0 places of 30 booked) → /hubs/100/meetings by 2026-12-17")
+	timed("the central team's to-dos", func() string { return todosOf(t, c, ids["central"]) })
+	var fifty []uint64
+	for _, sc := range fx.Schools[:50] {
+		fifty = append(fifty, sc.GetId())
+	}
+	timed("50 schools' panels for the central team", func() string {
+		panels, problems, err := h.SchoolPanels(h.As(ids["central"]), fifty...)
+		if err != nil || len(problems) > 0 || len(panels) != 50 {
+			t.Fatalf("50 panels: %d, %v, problems %q", len(panels), err, problems)
+		}
+		return fmt.Sprintf("%d panels", len(panels))
+	})
+	figures := timed("the figures", func() string {
+		var out []string
+		for label, v := range figuresOf(t, c, ids["central"]) {
+			out = append(out, label+": "+v)
+		}
+		return strings.Join(out, "\n")
+	})
+	if m != nil {
+		mustContain(t, "the figures", figures, "Leadership Development Day rating: "+m[1]+"/10 | n = "+m[2]+" ratings in 2026-27")
+	}
 }
 
 // TestTheMapDataOf550SchoolsIsUnder100KB: the map's one response for all

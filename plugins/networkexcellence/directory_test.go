@@ -159,6 +159,10 @@ func TestTheDirectoryJourney(t *testing.T) {
 			t.Fatalf("Dee booked for Alder: %d", st)
 		}
 		mustContain(t, "the host's view", c.page(headAID, "/days/"+dayID), "Bookings and attendance", "Dee Head and Remi Reviewer", "1 of 3 pairs booked")
+		// Alder's panel on the core's pages: its area and its day, as the Directory shows them.
+		mustContain(t, "Alder's panel", panelOf(t, c, headAID, 10),
+			"Area of Excellence accredited: Talk for learning (Oracy; 2025) → /directory/schools/10",
+			"Hosts a Leadership Development Day on Tue 14 Oct 2025: Oracy across the curriculum (1 pair of 3 booked) → /days/"+dayID)
 
 		// A week before, the reminders go out once; after the day, the feedback requests; Dee rates it.
 		c.h.SetClock(time.Date(2025, 10, 9, 9, 0, 0, 0, time.UTC))
@@ -171,6 +175,7 @@ func TestTheDirectoryJourney(t *testing.T) {
 		if got := len(c.h.Host.Mails()) - before; got != 3 { // Dee, Remi, Alder's head
 			t.Fatalf("%d reminders", got)
 		}
+		mustNotContain(t, "Dee's to-dos before the day", todosOf(t, c, headDID), "Rate the")
 		if st, body := c.status(headDID, "POST", "/days/"+dayID+"/rate", form("score", "9")); st != http.StatusUnprocessableEntity {
 			t.Fatalf("a rating before the day = %d\n%s", st, body)
 		}
@@ -182,7 +187,12 @@ func TestTheDirectoryJourney(t *testing.T) {
 		if st != http.StatusUnprocessableEntity || !strings.Contains(body, "from 1 to 10") {
 			t.Fatalf("11/10 = %d", st)
 		}
+		// Dee's and Remi's home pages ask them to rate it, for a fortnight.
+		rate := "Rate the Leadership Development Day you attended on Tue 14 Oct 2025: Oracy across the curriculum → /days/" + dayID + " by 2025-10-28"
+		mustContain(t, "Dee's to-dos", todosOf(t, c, headDID), rate)
+		mustContain(t, "Remi's to-dos", todosOf(t, c, reviewerID), rate)
 		c.post(headDID, "/days/"+dayID+"/rate", form("score", "9", "comment", "Superb"))
+		mustNotContain(t, "Dee's to-dos once rated", todosOf(t, c, headDID), "Rate the")
 		if st, _ := c.status(headAID, "POST", "/days/"+dayID+"/rate", form("score", "10")); st != http.StatusUnprocessableEntity {
 			t.Fatalf("the host rated its own day: %d", st)
 		}
@@ -198,6 +208,18 @@ func TestTheDirectoryJourney(t *testing.T) {
 		rows, err := csv.NewReader(strings.NewReader(resp.String())).ReadAll()
 		if err != nil || len(rows) != 2 || rows[1][0] != "2025-26" || rows[1][12] != "1" || rows[1][13] != "9.0" || rows[1][10] != "1" {
 			t.Fatalf("figures.csv %q %v", rows, err)
+		}
+		got := figuresOf(t, c, centralID)
+		for label, want := range map[string]string{
+			"Areas of Excellence accredited":                "1 | in 2025-26",
+			"Leadership Development Days hosted":            "1 | held in 2025-26 so far",
+			"Pairs booked on Leadership Development Days":   "1 pair | pairs of leaders on the days held in 2025-26",
+			"Leadership Development Day rating":             "9.0/10 | n = 1 rating in 2025-26",
+			"Hubs that hosted a Leadership Development Day": "50% of hubs | n = 2 hubs in 2025-26",
+		} {
+			if got[label] != want {
+				t.Errorf("figure %q = %q, want %q", label, got[label], want)
+			}
 		}
 		if st, _ := c.status(headDID, "GET", "/figures", nil); st != http.StatusForbidden {
 			t.Fatalf("a headteacher sees the figures: %d", st)
@@ -219,6 +241,7 @@ func TestMeetingsAndEventsReuseTheBookingRules(t *testing.T) {
 			t.Fatalf("a bad meeting = %d", st)
 		}
 		mustContain(t, "the refused meeting", body, "Choose a date after today", "Enter a title", "from 1 to 2000")
+		mustContain(t, "Hal's to-dos with no meeting", todosOf(t, c, hubMgrID), "Plan the next Elm Hub meeting → /hubs/3/meetings by no date")
 		c.post(hubMgrID, hub+"/meetings", form("date", "2025-10-02", "title", "Autumn hub meeting", "description", "Oracy priority; reciprocity", "capacity", "20"))
 		meetings := c.page(hubMgrID, hub+"/meetings")
 		dayID := lastID(t, regexp.MustCompile(`href="/p/networkexcellence(/days/\d+)">Autumn hub meeting`).FindStringSubmatch(meetings)[1])
@@ -230,8 +253,14 @@ func TestMeetingsAndEventsReuseTheBookingRules(t *testing.T) {
 		if st, _ := c.status(hubMgrID, "POST", hub+"/meetings/"+dayID+"/notes", form("notes", "")); st != http.StatusUnprocessableEntity {
 			t.Fatalf("empty notes = %d", st)
 		}
+		mustContain(t, "Hal's to-dos", todosOf(t, c, hubMgrID), "Elm Hub meeting on Thu 2 Oct 2025: Autumn hub meeting (1 place of 20 booked) → /hubs/3/meetings by 2025-10-02")
+		mustNotContain(t, "Hal's to-dos", todosOf(t, c, hubMgrID), "Plan the next")
+		mustNotContain(t, "the head's to-dos", todosOf(t, c, headAID), "Elm Hub meeting")
 		c.h.SetClock(time.Date(2025, 10, 3, 9, 0, 0, 0, time.UTC))
+		mustContain(t, "Hal's to-dos after the meeting", todosOf(t, c, hubMgrID),
+			"Record the notes of the Elm Hub meeting of Thu 2 Oct 2025: Autumn hub meeting → /hubs/3/meetings by no date", "Plan the next Elm Hub meeting")
 		c.post(hubMgrID, hub+"/meetings/"+dayID+"/notes", form("notes", "Agreed: two oracy visits. Action: Hal to book."))
+		mustNotContain(t, "Hal's to-dos once noted", todosOf(t, c, hubMgrID), "Record the notes")
 		mustContain(t, "the meeting", c.page(headAID, "/days/"+dayID), "Agreed: two oracy visits", "1 of 20 places booked")
 
 		if st, _ := c.status(headDID, "POST", "/events", form("date", "2026-06-20", "title", "National conference", "capacity", "300")); st != http.StatusForbidden {

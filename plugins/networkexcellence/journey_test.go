@@ -70,6 +70,24 @@ func TestTheQAReviewJourney(t *testing.T) {
 		board = c.page(centralID, y)
 		mustContain(t, "the year board", board, "5 of 5")
 
+		// The core's pages (extensions), four weeks before the review: A's
+		// head sees its booking and the self-evaluation to write; the senior
+		// partner the Directory's facts, nothing of the review; the head of
+		// D is not asked about A; Lena has nothing to do yet.
+		panel := panelOf(t, c, plugintestHead, 10)
+		mustContain(t, "A's panel for its head", panel, "Member school of Elm Hub in 2025-26 → /directory/schools/10",
+			"QA Review booked for week 3 (w/c Mon 15 Sep 2025), 2 days → /reviews/1",
+			"! Write the school's self-evaluation before the review starts on Tue 16 Sep 2025 → /reviews/1")
+		mustNotContain(t, "A's panel for its head", panel, "Review team:") // every seat is filled
+		partner := panelOf(t, c, partnerID, 10)
+		mustContain(t, "A's panel for the senior partner", partner, "Member school of Elm Hub in 2025-26")
+		mustNotContain(t, "A's panel for the senior partner", partner, "QA Review", "self-evaluation")
+		_, _, err := c.h.SchoolPanels(c.as(headDID), 10)
+		notAsked(t, "A's panel for the head of D", err)
+		mustContain(t, "the head's to-dos", todosOf(t, c, plugintestHead),
+			"Write Alder Primary School's self-evaluation for its QA Review on Tue 16 Sep 2025 → /reviews/1 by 2025-09-16")
+		mustNotContain(t, "Lena's to-dos four weeks before", todosOf(t, c, leadID), "Alder")
+
 		// Lena's page lists her review of A with the host's details.
 		me := c.page(leadID, "/me")
 		mustContain(t, "Lena's page", me, "Alder Primary School", "212 pupils on roll", "Elm Hub", "Lead seat")
@@ -80,6 +98,13 @@ func TestTheQAReviewJourney(t *testing.T) {
 			t.Fatalf("early report: %d %s", code, body)
 		}
 		c.post(plugintestHead, reviewOfA+"/self-evaluation", form("self_evaluation", "Strong early reading; maths is our priority."))
+
+		// A week before, Lena prepares; the head's self-evaluation is done.
+		c.h.SetClock(time.Date(2025, 9, 9, 9, 0, 0, 0, time.UTC))
+		mustContain(t, "Lena's to-dos a week before", todosOf(t, c, leadID),
+			"Prepare for the QA Review of Alder Primary School (2 days from Tue 16 Sep 2025): read the self-evaluation and last year's Even Better Ifs → /reviews/1 by 2025-09-16")
+		mustNotContain(t, "the head's to-dos", todosOf(t, c, plugintestHead), "self-evaluation")
+		mustNotContain(t, "A's panel for its head", panelOf(t, c, plugintestHead, 10), "self-evaluation")
 
 		// During the review, the team writes.
 		c.h.SetClock(time.Date(2025, 9, 17, 15, 0, 0, 0, time.UTC))
@@ -96,7 +121,23 @@ func TestTheQAReviewJourney(t *testing.T) {
 			t.Fatalf("incomplete submit: %d %s", code, body)
 		}
 		c.post(leadID, reviewOfA+"/report", form("summary", "A school that knows itself well."))
+		// The report is due two weeks after the review's last day.
+		mustContain(t, "Lena's to-dos during the review", todosOf(t, c, leadID),
+			"Write and submit the report of the QA Review of Alder Primary School → /reviews/1 by 2025-10-01")
+		mustContain(t, "Remi's to-dos during the review", todosOf(t, c, reviewerID),
+			"Add your What Went Wells and Even Better Ifs to the report of the QA Review of Alder Primary School → /reviews/1 by 2025-10-01")
 		c.post(leadID, reviewOfA+"/report/submit", nil)
+
+		// Submitted: the head is asked to agree it within the week; the hub
+		// manager's panel says where it stands, and nothing of it.
+		mustNotContain(t, "Lena's to-dos once submitted", todosOf(t, c, leadID), "Write and submit")
+		mustContain(t, "the head's to-dos", todosOf(t, c, plugintestHead),
+			"Agree the report of Alder Primary School's QA Review, or return it to the team → /reviews/1 by 2025-09-24")
+		mustContain(t, "A's panel for its head", panelOf(t, c, plugintestHead, 10),
+			"This year's review: report submitted to the host Wed 17 Sep 2025 → /reviews/1", "! Agree the review report, or return it to the team → /reviews/1")
+		hubPanel := panelOf(t, c, hubMgrID, 10)
+		mustContain(t, "A's panel for the hub manager", hubPanel, "This year's review: report submitted to the host Wed 17 Sep 2025")
+		mustNotContain(t, "A's panel for the hub manager", hubPanel, "Agree", "Phonics", "knows itself")
 
 		// The hub manager cannot read it before the host agrees; the host can.
 		hub := c.page(hubMgrID, reviewOfA)
@@ -135,6 +176,26 @@ func TestTheQAReviewJourney(t *testing.T) {
 		c.post(centralID, reviewOfA+"/report/publish", nil)
 		board = c.page(centralID, y)
 		mustContain(t, "the year board", board, "4.5/5", "9.0/10")
+
+		// The partnership overview's figures are the dashboard's, for the
+		// central team alone; its to-dos ask it to decide the area put forward.
+		figs := figuresOf(t, c, centralID)
+		for label, want := range map[string]string{
+			"QA Reviews done":                            "1 of 2 | reviews scheduled in 2025-26 that have started",
+			"Reviewers trained":                          "4 | on the register, by the end of 2025-26",
+			"Reviews' overall experience":                "4.5/5 | n = 2 responses in 2025-26",
+			"Reviews' value as professional development": "9.5/10 | n = 2 responses in 2025-26",
+			"Leadership Development Day rating":          "— | n = 0 ratings in 2025-26",
+		} {
+			if figs[label] != want {
+				t.Errorf("figure %q = %q, want %q", label, figs[label], want)
+			}
+		}
+		_, _, err = c.h.Figures(c.as(plugintestHead))
+		notAsked(t, "the figures for a head", err)
+		mustContain(t, "the central team's to-dos", todosOf(t, c, centralID), "Decide on 1 Area of Excellence put forward → /aoes")
+		mustContain(t, "A's panel once published", panelOf(t, c, hubMgrID, 10), "This year's review: report published Fri 19 Sep 2025 → /reviews/1")
+		mustNotContain(t, "the head's to-dos once published", todosOf(t, c, plugintestHead), "Alder")
 
 		// Every change was audited through the outbox.
 		actions := map[string]int{}

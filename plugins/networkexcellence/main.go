@@ -38,6 +38,10 @@ func newPlugin() *sdk.Plugin {
 		OnEvent:       jobs.OnEvent,
 		ExportSubject: exportSubject,
 		EraseSubject:  eraseSubject,
+		// The core's home page and school page (manifest: extensions()).
+		SchoolPanels: web.SchoolPanels,
+		Todos:        web.Todos,
+		Figures:      web.Figures,
 	}
 }
 

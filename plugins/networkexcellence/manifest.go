@@ -14,7 +14,7 @@ import (
 )
 
 // Version is the plugin's version; CHANGELOG.md says what each one changed.
-const Version = "0.2.0"
+const Version = "0.3.0"
 
 // Default grants. The core's roles stand for the programme's people: the
 // central team (and tenant admins) run the programme and read every
@@ -100,9 +100,22 @@ func manifest() *pluginv1.Manifest {
 			{Label: "School Support Directory", Path: "/directory", Permission: web.PermDirectory}},
 		Jobs: append(jobs.Decls(), &pluginv1.JobDecl{Name: demo.Name, MaxRetry: 1, TimeoutSeconds: 900,
 			Description: "Fill the programme with demo data (run by `upwards demo` as the tenant admin; does nothing once a membership year exists)"}),
-		Schedules: jobs.Schedules(),
-		Settings:  settings(),
-		Events:    []string{"tenant.enabled", "school.changed", "orgunit.changed"},
+		Schedules:  jobs.Schedules(),
+		Settings:   settings(),
+		Events:     []string{"tenant.enabled", "school.changed", "orgunit.changed"},
+		Extensions: extensions(),
+	}
+}
+
+// extensions are what the plugin contributes to the core's pages, each
+// asked only of viewers holding its permission (internal/web/extensions.go
+// says why each): a panel on a school's page and on the home page of its
+// people, the home page's to-dos, the partnership overview's figures.
+func extensions() []*pluginv1.ExtensionDecl {
+	return []*pluginv1.ExtensionDecl{
+		{Kind: pluginv1.Extension_EXTENSION_SCHOOL_PANEL, Permission: web.PanelPermission},
+		{Kind: pluginv1.Extension_EXTENSION_TODOS, Permission: web.TodosPermission},
+		{Kind: pluginv1.Extension_EXTENSION_FIGURES, Permission: web.FiguresPermission},
 	}
 }
 

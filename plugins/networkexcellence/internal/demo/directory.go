@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -142,7 +143,47 @@ func (b *builder) directory(prevY, curY *store.Year, coords map[uint64][2]float6
 	if err := s.InsertHubNeeds(needs); err != nil {
 		return err
 	}
-	return b.ldds(prevY, curY, withAoE, termID)
+	if err := b.ldds(prevY, curY, withAoE, termID); err != nil {
+		return err
+	}
+	return b.meetings(curY)
+}
+
+// meetings gives every hub a meeting three weeks ago, with its notes, and
+// its next one in about ten days: the hub manager's home page shows it as
+// a to-do. No random draw, so the rest of the demo stays as it was.
+func (b *builder) meetings(curY *store.Year) error {
+	hubs := make([]uint64, 0, len(b.net.Hubs))
+	for id := range b.net.Hubs {
+		hubs = append(hubs, id)
+	}
+	slices.Sort(hubs)
+	weekday := func(d time.Time) string {
+		switch d.Weekday() {
+		case time.Saturday:
+			d = d.AddDate(0, 0, 2)
+		case time.Sunday:
+			d = d.AddDate(0, 0, 1)
+		}
+		return d.Format(time.DateOnly)
+	}
+	past, next := weekday(b.today.AddDate(0, 0, -21)), weekday(b.today.AddDate(0, 0, 10))
+	for _, hub := range hubs {
+		for _, m := range []store.Day{
+			{Date: past, Title: "Review weeks and reciprocity", Notes: "Agreed the review weeks; two schools offered to host Leadership Development Days."},
+			{Date: next, Title: "The Hub Action Plan's priorities"},
+		} {
+			if m.Date < curY.StartsOn || m.Date > curY.EndsOn {
+				continue
+			}
+			day := &store.Day{Kind: store.KindMeeting, HubID: hub, Date: m.Date, Title: m.Title, Notes: m.Notes, Capacity: 30,
+				Description: "The hub's heads and leaders: the term's reviews, the plan's priorities and who can help whom.", CreatedAt: b.now, UpdatedAt: b.now}
+			if err := b.s.InsertDay(day, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // ldds: 26 host schools (with an AoE; never the demo headteacher's, who
@@ -182,6 +223,8 @@ func (b *builder) ldds(prevY, curY *store.Year, withAoE []store.Member, termID m
 		return DemoPerson(demoPeopleKind, visitor), b.pick(visitorGiven) + " " + b.pick(visitorFamily)
 	}
 	today := b.today.Format(time.DateOnly)
+	// The demo head's day is within the fortnight an attendee rates a day in.
+	rateFrom := b.today.AddDate(0, 0, -14).Format(time.DateOnly)
 	pairs, days, headBooked := 0, 0, false
 	for i, h := range hosts {
 		t := firstTerm[h.SchoolID]
@@ -244,9 +287,10 @@ func (b *builder) ldds(prevY, curY *store.Year, withAoE []store.Member, termID m
 				}
 			}
 			// The demo headteacher and a colleague went to one day this year, outside
-			// her hub, and have not rated it yet: the journey rates it.
+			// her hub, in the last fortnight, and have not rated it yet: the journey
+			// rates it (her home page asks her to).
 			if head := b.people.heads[b.people.hostHead]; !headBooked && head != 0 && h.HubID != hostHub &&
-				ds >= curY.StartsOn && ds < today && len(bs) > 0 {
+				ds >= curY.StartsOn && ds >= rateFrom && ds < today && len(bs) > 0 {
 				headBooked = true
 				old := bs[len(bs)-1]
 				colleagueID, colleague := nextVisitor()

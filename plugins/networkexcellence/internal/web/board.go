@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
 
+	"github.com/challengepartners/upwards/plugins/sdk"
 	"github.com/challengepartners/upwards/plugins/sdk/ui"
 
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/rules"
@@ -175,8 +177,14 @@ func daysBetween(from, to string) int {
 
 // loadBoard loads the year board's data.
 func loadBoard(r *http.Request, s *store.Store, y *store.Year) (boardData, error) {
-	d := boardData{Year: *y, Today: today(r)}
-	cfg, err := LoadConfig(r.Context())
+	return loadBoardAt(r.Context(), s, y)
+}
+
+// loadBoardAt loads the year board's data for a call without a request
+// (the figures extension).
+func loadBoardAt(ctx context.Context, s *store.Store, y *store.Year) (boardData, error) {
+	d := boardData{Year: *y, Today: sdk.Today(ctx).Format(time.DateOnly)}
+	cfg, err := LoadConfig(ctx)
 	if err != nil {
 		return d, err
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"sort"
 	"strconv"
@@ -37,7 +38,7 @@ func yearFigures(r *http.Request) ([]figures.Year, error) {
 		if y.StartsOn > t {
 			continue
 		}
-		in, err := figureInputs(r, s, &y, t)
+		in, err := figureInputs(r.Context(), s, &y, t)
 		if err != nil {
 			return nil, err
 		}
@@ -46,9 +47,10 @@ func yearFigures(r *http.Request) ([]figures.Year, error) {
 	return out, nil
 }
 
-func figureInputs(r *http.Request, s *store.Store, y *store.Year, t string) (figures.Inputs, error) {
+// figureInputs loads a year's counts and scores up to today (t).
+func figureInputs(ctx context.Context, s *store.Store, y *store.Year, t string) (figures.Inputs, error) {
 	in := figures.Inputs{Label: y.Label}
-	d, err := loadBoard(r, s, y)
+	d, err := loadBoardAt(ctx, s, y)
 	if err != nil {
 		return in, err
 	}
