@@ -49,6 +49,7 @@ func demoFixture(t *testing.T) *plugintest.Fixture {
 		&pluginv1.Person{Id: 501, Name: "Grace Adebayo", Email: "gal.coach@test.example", Grants: coach(ids["Dunraven"])},
 		&pluginv1.Person{Id: 502, Name: "Sam Okoro", Email: "gal.participant@test.example", Grants: participant(ids["Lammas School and Sixth Form"])},
 		&pluginv1.Person{Id: 503, Name: "Joan Fletcher", Email: "gal.head@test.example", Grants: grants("headteacher", ids["Lammas School and Sixth Form"])},
+		&pluginv1.Person{Id: 504, Name: "Cat Central", Email: "central@test.example", Grants: grants("central_team", plugintest.RootUnit)},
 	)
 	return fx
 }
@@ -110,6 +111,62 @@ func TestDemoSeed(t *testing.T) {
 			}
 		}
 
+		// The home and school pages on the demo's data, timed: the manager's
+		// panels for 50 schools (the most the core asks at once), everyone's
+		// to-dos, the central team's figures.
+		var schools []uint64
+		var lammas, dunraven uint64
+		for _, s := range h.Fixture.Schools {
+			if len(schools) < 50 && s.GetId() >= 300 {
+				schools = append(schools, s.GetId())
+			}
+			switch s.GetName() {
+			case "Lammas School and Sixth Form":
+				lammas = s.GetId()
+			case "Dunraven":
+				dunraven = s.GetId()
+			}
+		}
+		timed := func(what string, f func() error) {
+			t.Helper()
+			began := time.Now()
+			if err := f(); err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			t.Logf("%s: %s: %s", d, what, time.Since(began).Round(time.Millisecond))
+		}
+		timed("the manager's 50 school panels", func() error {
+			panels, problems, err := h.SchoolPanels(h.As(pm), schools...)
+			if err == nil && (len(problems) > 0 || len(panels) < 30) {
+				t.Errorf("the manager's panels: %d, problems %q", len(panels), problems)
+			}
+			return err
+		})
+		timed("the manager's to-dos", func() error {
+			same(t, "the demo manager's to-dos", todoList(t, c, pm), []string{
+				"Run the match of Getting Ahead London 2026-27: 30 of 30 participants and 12 of 12 coaches have ranked | /cohorts/" + now + "/match | "})
+			return nil
+		})
+		timed("the participant's to-dos", func() error {
+			same(t, "the demo participant's to-dos", todoList(t, c, 502), []string{"Complete your start-of-year self-assessment for Getting Ahead London 2026-27 | /participants/" +
+				lastID(t, linkTo(t, c.page(502, "/"), "Your record, coach and sessions")) + "/assessment/start | 2026-10-31"})
+			return nil
+		})
+		for _, what := range []string{"the central team's figures (first call)", "the central team's figures"} {
+			timed(what, func() error {
+				figs, problems, err := h.Figures(h.As(504))
+				if err == nil && (len(problems) > 0 || len(figs) != 4 || figs[0].GetValue() != "30" || figs[1].GetValue() != "12" ||
+					figs[3].GetDetail() != "12 of 78 participants since 2017-18 (15%); 16 promoted to any post") {
+					t.Errorf("the demo's figures: %v, problems %q", figs, problems)
+				}
+				return err
+			})
+		}
+		same(t, "the demo head's panel", panelTexts(t, c, 503, lammas)[lammas], []string{"1 leader in the 2026-27 cohort, not yet matched with a coach | " +
+			regexp.MustCompile(`/shared/\d+`).FindString(c.page(503, "/shared"))})
+		same(t, "the demo coach's panel", panelTexts(t, c, 501, dunraven)[dunraven], []string{"You coach in the 2026-27 cohort, with 3 places | /coaches/" +
+			lastID(t, linkTo(t, c.page(501, "/"), "Your participants and rankings"))})
+
 		// Today's cohort: the manager runs the match and publishes it; the
 		// demo's coach and participant are a pair.
 		has(t, "today's match page", c.page(pm, "/cohorts/"+now+"/match"), "30 of 30 participants have ranked the coaches; 12 of 12 coaches", "Run the match")
@@ -122,6 +179,21 @@ func TestDemoSeed(t *testing.T) {
 		sam := c.page(502, linkTo(t, c.page(502, "/"), "Your record, coach and sessions"))
 		has(t, "the demo participant's record", sam, "Grace Adebayo", "Stop sharing my record")
 		has(t, "the head's shared page", c.page(503, "/shared"), "Sam Okoro")
+		timed("the coach's to-dos once matched", func() error {
+			todos := todoList(t, c, 501)
+			// One to-do per participant, each due six weeks after today's start.
+			sam := false
+			for _, td := range todos {
+				sam = sam || strings.HasPrefix(td, "Hold and log your next coaching session with Sam Okoro (0 of 10 hours so far)")
+				if !strings.HasPrefix(td, "Hold and log your next coaching session with ") || !strings.HasSuffix(td, " | 2027-01-18") {
+					t.Errorf("the demo coach's to-do once matched: %q", td)
+				}
+			}
+			if !sam {
+				t.Errorf("the demo coach has no session to hold with Sam Okoro: %q", todos)
+			}
+			return nil
+		})
 		if st, _ := c.status(503, "GET", "/cohorts/"+now, nil); st != http.StatusNotFound && st != http.StatusForbidden {
 			t.Fatalf("the head opens the cohort: %d", st)
 		}

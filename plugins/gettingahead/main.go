@@ -37,6 +37,9 @@ func newPlugin() *sdk.Plugin {
 		AfterMigrate:  rowsecurity.Enable, // PostgreSQL row-level security on every tenant_id table
 		ExportSubject: exportSubject,
 		EraseSubject:  eraseSubject,
+		SchoolPanels:  web.SchoolPanels,
+		Todos:         web.Todos,
+		Figures:       web.Figures,
 	}
 }
 

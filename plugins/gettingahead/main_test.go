@@ -105,6 +105,10 @@ func TestManifestVersionAndPermissions(t *testing.T) {
 		{"gettingahead.application.submit", "senior_leader", true}, {"gettingahead.research.export", "tenant_admin", false},
 		{"gettingahead.research.export", "central_team", false}, {"gettingahead.report.read", "central_team", true},
 		{"gettingahead.report.read", "gettingahead.participant", false},
+		{"gettingahead.school_panel.read", "headteacher", true}, {"gettingahead.school_panel.read", "gettingahead.coach", true},
+		{"gettingahead.school_panel.read", "gettingahead.participant", true}, {"gettingahead.school_panel.read", "gettingahead.programme_manager", true},
+		{"gettingahead.school_panel.read", "senior_leader", false}, {"gettingahead.school_panel.read", "teacher", false},
+		{"gettingahead.school_panel.read", "central_team", false},
 	} {
 		if slices.Contains(roles[tc.perm], tc.role) != tc.want {
 			t.Errorf("%s granted to %s: %v, want %v", tc.perm, tc.role, !tc.want, tc.want)
@@ -127,6 +131,7 @@ const (
 	otherPMID   uint64 = 116 // central team at another cohort unit
 	polID       uint64 = 117 // senior leader at A: a participant
 	cleoID      uint64 = 118 // headteacher at D: a coach recruited mid-year
+	centralID   uint64 = 119 // central team at the tenant's root: reads every cohort's report
 	// Colm, the second coach, is plugintest.HeadID: the headteacher of A,
 	// in the trust with B.
 	colmID = plugintest.HeadID
@@ -152,6 +157,7 @@ func fixture() *plugintest.Fixture {
 		&pluginv1.Person{Id: otherPMID, Name: "Otto Manager", Email: "otto@test.example", Grants: manager(otherCohort)},
 		&pluginv1.Person{Id: polID, Name: "Pol Aspire", Email: "pol@test.example", Grants: participant(plugintest.SchoolA)},
 		&pluginv1.Person{Id: cleoID, Name: "Cleo Coach", Email: "cleo@test.example", Grants: coach(schoolD)},
+		&pluginv1.Person{Id: centralID, Name: "Cass Central", Email: "cass@test.example", Grants: grants("central_team", plugintest.RootUnit)},
 	)
 	for _, p := range f.People {
 		if p.GetId() == colmID { // the head of A coaches too

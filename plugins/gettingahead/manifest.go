@@ -12,7 +12,7 @@ import (
 )
 
 // Version is the plugin's version; CHANGELOG.md says what each one changed.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // join joins role lists without repeats.
 func join(lists ...[]string) []string {
@@ -50,6 +50,18 @@ func manifest() *pluginv1.Manifest {
 			{Name: web.PermShared, Description: "As a headteacher, read the record a participant at the school shares", DefaultRoles: join(roles.Heads)},
 			{Name: web.PermReport, Description: "Read a cohort's report for the funder", DefaultRoles: join(roles.Managers, roles.ReportReaders)},
 			{Name: web.PermExport, Description: "Download a cohort's anonymised export for the evaluator", DefaultRoles: join(roles.Managers)},
+			{Name: web.PermSchoolPanel, Description: "See the programme's panel on a school's page: only what one sees of the school's part already (one's own record, the cohorts one runs, what a participant shares with their headteacher)",
+				DefaultRoles: join(roles.Managers, roles.Members, roles.Heads)},
+		},
+		// The core's home and school pages: a school's panel (to its
+		// cohorts' managers, its coaches and participants about themselves,
+		// its head about those who share), the to-dos of coaches,
+		// participants and managers, and the headline figures for those who
+		// read every cohort's report (the permission held at the root).
+		Extensions: []*pluginv1.ExtensionDecl{
+			{Kind: pluginv1.Extension_EXTENSION_SCHOOL_PANEL, Permission: web.PermSchoolPanel},
+			{Kind: pluginv1.Extension_EXTENSION_TODOS, Permission: web.PermRead},
+			{Kind: pluginv1.Extension_EXTENSION_FIGURES, Permission: web.PermReport},
 		},
 		Roles: []*pluginv1.RoleDecl{
 			{Name: roles.ProgrammeManager, Label: "Programme manager (Getting Ahead London)",
