@@ -131,6 +131,7 @@ func TestNoRouteRevealsAnArmOrTheSeedBeforeTheirTime(t *testing.T) {
 	x := startRun(t, "sqlite")
 	x.setUp()
 	x.recruit()
+	var noArmAsked func(stage string)
 	noArm := func(stage string) {
 		t.Helper()
 		n := scan(t, x, func(who, path, body string) {
@@ -140,6 +141,18 @@ func TestNoRouteRevealsAnArmOrTheSeedBeforeTheirTime(t *testing.T) {
 		})
 		if n < 40 {
 			t.Fatalf("%s: only %d answers to scan", stage, n)
+		}
+		noArmAsked(stage)
+	}
+	// What the core's home and school pages would show each of them:
+	// no arm until the wave is revealed (stricter than the pages, which
+	// show it once allocated).
+	noArmAsked = func(stage string) {
+		t.Helper()
+		for who, actor := range lookers(x) {
+			if m := armWords.FindString(ask(t, x.h, actor, trialSchools...).all()); m != "" {
+				t.Errorf("%s: the extensions as %s name an arm (%q)", stage, who, m)
+			}
 		}
 	}
 	noArm("recruited")
@@ -165,10 +178,15 @@ func TestNoRouteRevealsAnArmOrTheSeedBeforeTheirTime(t *testing.T) {
 	noSeed("committed")
 	x.randomise(1, "allocate")
 	noSeed("allocated")
+	noArmAsked("allocated")
 	// Now the arms are there: for the trial manager and the evaluator.
 	has(t, "the randomisation page after allocation", x.page(x.mgr, x.path("/randomisation")), "Intervention", "Control")
 	has(t, "the evaluator's page after allocation", x.page(x.eval, fmt.Sprintf("/research/trials/%d", x.trial)), "Intervention", "Control")
 	x.randomise(1, "reveal")
+	// Revealed: the school panels tell each school's arm.
+	mgr := ask(t, x.h, x.mgr, trialSchools...)
+	has(t, "the trial manager's panels after the reveal", mgr.panels, "Intervention school (wave 1), delegates 0/2 trained", "Control school (wave 1)")
+	has(t, "the trial manager's figures after the reveal", mgr.figures, "Schools randomised = 4 (2 intervention, 2 control)")
 	has(t, "the evaluator's page after the reveal", x.page(x.eval, fmt.Sprintf("/research/trials/%d", x.trial)), seed, "Verified")
 	revealed := false
 	for _, a := range x.h.Host.Audits() {

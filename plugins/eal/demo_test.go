@@ -119,6 +119,56 @@ func TestTheDemoBuildsTheTrialReadyForItsJourney(t *testing.T) {
 			}
 			t.Logf("GET %s on %s: %v a request, %d Host calls", p.path, d, time.Since(began)/5, len(h.Host.Calls())/5)
 		}
+		// What the core's home pages show the demo's people, and how long
+		// each call takes at the trial's size (no Host call for panels and
+		// figures, at most two for to-dos).
+		var challney uint64
+		for _, u := range h.Fixture.Units {
+			if u.GetName() == "Challney Delivery Centre" {
+				challney = u.GetId()
+			}
+		}
+		var schools []uint64
+		for _, s := range h.Fixture.Schools[len(h.Fixture.Schools)-50:] {
+			schools = append(schools, s.GetId())
+		}
+		for _, c := range []struct {
+			who   string
+			actor *pluginv1.Actor
+			want  []string
+		}{
+			{"the trial manager", x.mgr, []string{"Randomise wave 2: 6 schools ready", "Collect the follow-up scores: 0 of 64 schools complete",
+				"Schools recruited = 71", "Schools randomised = 65 (", "Delegates trained = ", "Intervention school (wave 1)", "Control school (wave 1)"}},
+			{"the delegate", h.As(findPerson(t, h, "delegate@test.example")), []string{"Answer your self-assessment before the course @2017-"}},
+			{"the facilitator", h.As(findPerson(t, h, "facilitator@test.example")), []string{"Log day 1 at Challney Delivery Centre (held ", "Log day 3 at Challney"}},
+			{"the centre lead", h.AsRole(RoleCentreLead, challney), []string{"Record day 1's attendance at Challney Delivery Centre (held ", "): 1 delegate not recorded"}},
+		} {
+			h.Host.Reset()
+			began := time.Now()
+			a := ask(t, h, c.actor, schools...)
+			has(t, c.who+"'s home page", a.all(), c.want...)
+			if n := len(h.Host.Calls()); n > 2 {
+				t.Errorf("%s: the extensions made %d Host calls, want at most 2", c.who, n)
+			}
+			t.Logf("the extensions as %s on %s: %v for the three calls", c.who, d, time.Since(began))
+		}
+		for _, p := range []struct {
+			name string
+			call func() error
+		}{
+			{"school_panel (50 schools)", func() error { _, _, err := h.SchoolPanels(x.mgr, schools...); return err }},
+			{"todos", func() error { _, _, err := h.Todos(x.mgr); return err }},
+			{"figures", func() error { _, _, err := h.Figures(x.mgr); return err }},
+		} {
+			began := time.Now()
+			for i := 0; i < 5; i++ {
+				if err := p.call(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			t.Logf("%s as the tenant admin on %s: %v a call", p.name, d, time.Since(began)/5)
+		}
+
 		// A second run changes nothing.
 		if err := h.RunJob(h.As(plugintest.AdminID), "demo_seed", nil); err != nil {
 			t.Fatal(err)

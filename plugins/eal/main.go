@@ -20,6 +20,7 @@ import (
 	"github.com/challengepartners/upwards/plugins/sdk/rowsecurity"
 
 	"github.com/challengepartners/upwards/plugins/eal/internal/demo"
+	"github.com/challengepartners/upwards/plugins/eal/internal/extensions"
 	"github.com/challengepartners/upwards/plugins/eal/internal/store"
 	"github.com/challengepartners/upwards/plugins/eal/internal/web"
 )
@@ -38,6 +39,10 @@ func newPlugin() *sdk.Plugin {
 		AfterMigrate:  rowsecurity.Enable, // PostgreSQL row-level security on every tenant_id table
 		ExportSubject: exportSubject,
 		EraseSubject:  eraseSubject,
+		// The core's home and school pages (internal/extensions).
+		SchoolPanels: extensions.SchoolPanels,
+		Todos:        extensions.Todos,
+		Figures:      extensions.Figures,
 	}
 }
 

@@ -5,12 +5,13 @@ import (
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 
 	"github.com/challengepartners/upwards/plugins/eal/internal/demo"
+	"github.com/challengepartners/upwards/plugins/eal/internal/extensions"
 	"github.com/challengepartners/upwards/plugins/eal/internal/roles"
 	"github.com/challengepartners/upwards/plugins/eal/internal/web"
 )
 
 // Version is the plugin's version; CHANGELOG.md says what each one changed.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // The programme's own roles (package roles), granted by tenant admins at
 // org units: the trial manager at the tenant's root, a delivery-centre lead
@@ -68,6 +69,15 @@ func manifest() *pluginv1.Manifest {
 		},
 		Navigation: []*pluginv1.NavItem{{Label: "EAL trial", Path: "/", Permission: web.PermRead},
 			{Label: "EAL trial data", Path: "/research", Permission: web.PermResearch}},
+		// The core's home and school pages: a panel per trial school for
+		// those who read its trial page, each person's to-dos (narrowed by
+		// the plugin to what they may do), the headline figures for those
+		// who read the trial at the root. Never the evaluator.
+		Extensions: []*pluginv1.ExtensionDecl{
+			{Kind: pluginv1.Extension_EXTENSION_SCHOOL_PANEL, Permission: extensions.PanelPermission},
+			{Kind: pluginv1.Extension_EXTENSION_TODOS, Permission: extensions.TodosPermission},
+			{Kind: pluginv1.Extension_EXTENSION_FIGURES, Permission: extensions.FiguresPermission},
+		},
 		Jobs: []*pluginv1.JobDecl{{Name: demo.Name, Description: "Fill the EAL trial with demo data (run by `upwards demo` as the tenant admin; does nothing once a trial exists)",
 			MaxRetry: 1, TimeoutSeconds: 600}},
 		Settings: []*pluginv1.SettingDecl{

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
 )
@@ -28,6 +29,21 @@ func TestATrialRunsFromRecruitmentToTheEvaluatorsExport(t *testing.T) {
 		has(t, "the trial page before randomisation", page, "Assessed for eligibility: 5 schools", "Excluded: 5 schools",
 			"Not eligible: Fewer than 10% of pupils have EAL: 1", "Not randomised yet: 4", "Randomised: 0 schools",
 			"Dunmore Academy", "Ready to randomise", "6 of 6")
+		// The core's pages before the randomisation: each school's place,
+		// the trial manager's next step, the delegates' self-assessment,
+		// the figures.
+		mgr := ask(t, x.h, x.mgr, trialSchools...)
+		has(t, "Dunmore's panel", panelOf(mgr, schoolD), "Ready to be randomised in the next wave | 2 delegates named for the course")
+		has(t, "Hollins Park's panel", panelOf(mgr, schoolH), "Not eligible: Fewer than 10% of pupils have EAL | No delegate named yet")
+		has(t, "the trial manager's to-dos", mgr.todos, "Randomise wave 1: 4 schools ready @2017-07-03")
+		has(t, "the figures", mgr.figures, "Schools recruited = 5 (EAL trial 2017: 4 eligible, 4 with the agreement signed)",
+			"Schools randomised = 0 (None yet; 4 ready for the next wave)")
+		if del := ask(t, x.h, x.h.As(teachersOf(schoolD)[0])); del.todos != "Answer your self-assessment before the course @2017-09-04" || del.panels != "" {
+			t.Fatalf("a delegate's to-dos: %q, panels %q (not asked: %v)", del.todos, del.panels, del.notAsked)
+		}
+		if other := ask(t, x.h, x.h.As(teachersOf(schoolD)[2])); other.todos != "" {
+			t.Fatalf("a teacher who is not a delegate, the baseline done: %q", other.todos)
+		}
 		x.randomise(1)
 		rnd := x.page(x.mgr, x.path("/randomisation"))
 		has(t, "the randomisation page", rnd, "Verified", "eal-randomise v1 wave=1 schools=4", seedOf(t, x.h, 1), "Schools per stratum and arm")
@@ -40,6 +56,17 @@ func TestATrialRunsFromRecruitmentToTheEvaluatorsExport(t *testing.T) {
 		// school's delegates, a session logged by its trained facilitator.
 		x.post(x.mgr, x.path("/centres/%d/facilitators", centreN), url.Values{"person": {fmt.Sprint(x.fac.GetUserId())}, "trained_on": {"2017-06-20"}})
 		x.post(x.lead, x.path("/centres/%d/days", centreN), url.Values{"day1": {"2017-10-02"}, "day2": {"2017-11-06"}, "day3": {"2018-01-08"}})
+		// Day 1 is held at midnight in London: the attendance to record
+		// and the session to log are on the centre lead's and the
+		// facilitator's to-dos, due that day.
+		x.h.SetClock(time.Date(2017, 10, 1, 22, 59, 0, 0, time.UTC))
+		if lead := ask(t, x.h, x.lead); strings.Contains(lead.todos, "attendance") {
+			t.Fatalf("the lead's to-dos before day 1: %q", lead.todos)
+		}
+		x.h.AdvanceClock(time.Minute)
+		has(t, "the centre lead's to-dos on day 1", ask(t, x.h, x.lead).todos,
+			"Record day 1's attendance at North Delivery Centre (held Mon 2 Oct 2017): 2 delegates not recorded @2017-10-02")
+		has(t, "the facilitator's to-dos on day 1", ask(t, x.h, x.fac).todos, "Log day 1 at North Delivery Centre (held Mon 2 Oct 2017) and its fidelity @2017-10-02")
 		centre := x.page(x.lead, x.path("/centres/%d", centreN))
 		boxes := presentBox.FindAllStringSubmatch(centre, -1)
 		if len(boxes) != 2 { // North has one school in each arm: its intervention school's two delegates are booked
@@ -48,6 +75,10 @@ func TestATrialRunsFromRecruitmentToTheEvaluatorsExport(t *testing.T) {
 		x.post(x.lead, x.path("/centres/%d/attendance", centreN), url.Values{"day": {"1"}, "present": {boxes[0][1]}})
 		x.post(x.fac, x.path("/centres/%d/sessions", centreN), url.Values{"day": {"1"}, "fidelity": {"4"}, "notes": {"Kept to time"}})
 		centre = x.page(x.lead, x.path("/centres/%d", centreN))
+		if lead, fac := ask(t, x.h, x.lead), ask(t, x.h, x.fac); lead.todos != "" || fac.todos != "" {
+			t.Fatalf("to-dos once day 1 is recorded and logged: lead %q, facilitator %q", lead.todos, fac.todos)
+		}
+		has(t, "the figures after day 1", ask(t, x.h, x.mgr).figures, "Delegates trained = 0 of 4", "Course attendance = 50% (1 of 2 delegate-days recorded)")
 		has(t, "the centre after day 1", centre, `id="present-1-`+boxes[0][1]+`" name="present" value="`+boxes[0][1]+`" checked`, "4 Mostly as designed", "Kept to time")
 
 		// The delegate who attended answers the self-assessments.

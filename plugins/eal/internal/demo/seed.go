@@ -20,7 +20,10 @@
 // self-assessments, one school withdraws after randomisation, and the
 // pupils have post-test scores. The demo's delegate login (an address
 // starting "delegate@") is named a delegate with nothing recorded, so that
-// the journey records their attendance and answers.
+// the journey records their attendance and answers, and the demo's
+// facilitator login ("facilitator@") has logged none of their centre's
+// days: each is on their to-do list, as the delegate's self-assessments
+// and attendance are on the delegate's and the centre lead's.
 //
 // It does nothing once the tenant has a trial, or when the tenant has no
 // delivery centre.
@@ -155,6 +158,7 @@ type seeder struct {
 	staff   map[uint64][]*pluginv1.Person
 	facs    map[uint64][]uint64 // centre unit → facilitators (person ids)
 	demoDel uint64              // the demo's delegate login, if any
+	demoFac uint64              // the demo's facilitator login, if any
 
 	trial   store.Trial
 	centreC map[uint64]store.Centre // centre unit → centre
@@ -256,6 +260,9 @@ func (sd *seeder) loadPeople() error {
 	}
 	sd.facs = map[uint64][]uint64{}
 	for _, p := range facs {
+		if strings.HasPrefix(p.GetEmail(), "facilitator@") {
+			sd.demoFac = p.GetId()
+		}
 		for _, g := range p.GetGrants() {
 			sd.facs[g.GetUnitId()] = append(sd.facs[g.GetUnitId()], p.GetId())
 		}
@@ -545,7 +552,11 @@ func (sd *seeder) deliver() error {
 			}
 			if len(booked) > 0 {
 				for _, f := range facs {
-					if _, err := sd.s.LogSession(c.ID, day, f.ID, 3+sd.rng.IntN(3), "", sd.now); err != nil {
+					fidelity := 3 + sd.rng.IntN(3)
+					if sd.demoFac != 0 && f.PersonID == sd.demoFac {
+						continue // the demo's facilitator logs their own days (their to-dos)
+					}
+					if _, err := sd.s.LogSession(c.ID, day, f.ID, fidelity, "", sd.now); err != nil {
 						return err
 					}
 				}

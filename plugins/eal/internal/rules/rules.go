@@ -206,3 +206,27 @@ func CheckGrade(n int) error {
 	}
 	return nil
 }
+
+// Window is when a point's scores are collected, as the schedule gives
+// it: from Opens to Due (the start of the next phase), London dates
+// "YYYY-MM-DD". The same for every school of the trial, whatever its arm:
+// the baseline during the baseline phase, the post-test from the delivery
+// until the follow-up starts, the follow-up until the outcomes phase.
+func (s Schedule) Window(p Point) (opens, due string) {
+	switch p {
+	case PointBaseline:
+		return s[1], s[2]
+	case PointPost:
+		return s[3], s[4]
+	case PointFollowUp:
+		return s[4], s[5]
+	}
+	return "", ""
+}
+
+// Open reports whether the point's window has opened on day (a London
+// date "YYYY-MM-DD"); an undated window never opens.
+func (s Schedule) Open(p Point, day string) bool {
+	opens, _ := s.Window(p)
+	return opens != "" && opens <= day
+}

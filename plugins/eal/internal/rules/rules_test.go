@@ -115,3 +115,27 @@ func TestProficiencyCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestEachPointIsCollectedBetweenTwoPhasesWhateverTheArm(t *testing.T) {
+	s := Schedule{"2017-01-09", "2017-04-24", "2017-07-03", "2017-09-04", "2018-07-02", "2019-08-22"}
+	for _, c := range []struct {
+		point     Point
+		opens     string
+		due       string
+		day       string
+		wantsOpen bool
+	}{
+		{PointBaseline, "2017-04-24", "2017-07-03", "2017-04-23", false},
+		{PointBaseline, "2017-04-24", "2017-07-03", "2017-04-24", true},
+		{PointPost, "2017-09-04", "2018-07-02", "2017-09-03", false},
+		{PointPost, "2017-09-04", "2018-07-02", "2018-07-03", true}, // still open, overdue
+		{PointFollowUp, "2018-07-02", "2019-08-22", "2018-07-01", false},
+		{PointFollowUp, "2018-07-02", "2019-08-22", "2018-07-02", true},
+		{"gcse", "", "", "2030-01-01", false},
+	} {
+		opens, due := s.Window(c.point)
+		if opens != c.opens || due != c.due || s.Open(c.point, c.day) != c.wantsOpen {
+			t.Errorf("%s on %s: window %s–%s open %v, want %s–%s open %v", c.point, c.day, opens, due, s.Open(c.point, c.day), c.opens, c.due, c.wantsOpen)
+		}
+	}
+}

@@ -1,0 +1,283 @@
+package extensions
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/challengepartners/upwards/plugins/sdk"
+
+	"github.com/challengepartners/upwards/plugins/eal/internal/store"
+	"github.com/challengepartners/upwards/plugins/eal/internal/web"
+)
+
+// The permissions the extensions are declared with (the manifest's
+// Extensions): a school's panel for those who may read the school's trial
+// page; to-dos for everyone logged in, each narrowed here to what the
+// person may do and open; the figures for those who read the trial at the
+// tenant's root (the trial manager, the central team, tenant admins).
+const (
+	PanelPermission   = web.PermRead
+	TodosPermission   = "authenticated"
+	FiguresPermission = web.PermRead
+)
+
+func st(ctx context.Context) *store.Store {
+	return store.New(sdk.Tenant(ctx), sdk.TenantID(ctx))
+}
+
+func today(ctx context.Context) string { return sdk.Today(ctx).Format(time.DateOnly) }
+
+// SchoolPanels is Plugin.SchoolPanels: a panel for each asked school that
+// is in a trial (the core asks only for schools where the viewer holds
+// PanelPermission). No Host call.
+func SchoolPanels(ctx context.Context, units []uint64) ([]sdk.SchoolPanel, error) {
+	s := st(ctx)
+	schools, err := s.TrialSchoolsOfSchools(units...)
+	if err != nil || len(schools) == 0 {
+		return nil, err
+	}
+	var tIDs []uint64
+	inTrials := map[uint64]int{}
+	for _, ts := range schools {
+		if !slices.Contains(tIDs, ts.TrialID) {
+			tIDs = append(tIDs, ts.TrialID)
+		}
+		inTrials[ts.SchoolID]++
+	}
+	trials, err := s.TrialsByID(tIDs...)
+	if err != nil {
+		return nil, err
+	}
+	data, err := Load(s, trials, schools, false)
+	if err != nil {
+		return nil, err
+	}
+	day := today(ctx)
+	var out []sdk.SchoolPanel
+	at := map[uint64]int{} // school → its panel in out
+	for _, ts := range schools {
+		t := data[ts.TrialID]
+		if t == nil {
+			continue
+		}
+		prefix := ""
+		if inTrials[ts.SchoolID] > 1 {
+			prefix = t.Trial.Name
+		}
+		lines := Panel(t, ts, day, prefix)
+		if len(lines) == 0 {
+			continue
+		}
+		if i, ok := at[ts.SchoolID]; ok {
+			out[i].Lines = prefixed(append(out[i].Lines, lines...), "")
+			continue
+		}
+		at[ts.SchoolID] = len(out)
+		out = append(out, sdk.SchoolPanel{UnitID: ts.SchoolID, Lines: lines})
+	}
+	return out, nil
+}
+
+// authorize answers checks in calls of at most 500.
+func authorize(ctx context.Context, checks []sdk.Check) ([]bool, error) {
+	var out []bool
+	for len(checks) > 0 {
+		n := min(len(checks), 500)
+		ok, err := sdk.HostFrom(ctx).Authorize(ctx, checks[:n]...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ok...)
+		checks = checks[n:]
+	}
+	return out, nil
+}
+
+// Todos is Plugin.Todos: what the person logged in should do next in the
+// trial, as a delegate (their self-assessments), a centre lead (days to
+// date, attendance to record), a trained facilitator (sessions to log),
+// school staff (their pupils' scores to enter) and the trial manager (the
+// next step of the recruitment and the randomisation, the outcomes to
+// collect). Each is given only where the person holds the permission of
+// the page it links to. At most two Host calls (Authorize).
+func Todos(ctx context.Context) ([]sdk.Todo, error) {
+	me := sdk.ActorFrom(ctx).GetUserId()
+	if me == 0 {
+		return nil, nil
+	}
+	s := st(ctx)
+	trials, err := s.Trials()
+	if err != nil || len(trials) == 0 {
+		return nil, err
+	}
+	anywhere, err := authorize(ctx, []sdk.Check{{Permission: web.PermManage}, {Permission: web.PermRead}, {Permission: web.PermAssess},
+		{Permission: web.PermCentre}, {Permission: web.PermSession}, {Permission: web.PermPupils}, {Permission: web.PermPupilRead}})
+	if err != nil {
+		return nil, err
+	}
+	manage, assess, centre, session, pupils := anywhere[0] && anywhere[1], anywhere[2], anywhere[3] && anywhere[1], anywhere[4] && anywhere[1], anywhere[5] && anywhere[6]
+	var dels []store.Delegate
+	if assess {
+		if dels, err = s.DelegatesOf(me); err != nil {
+			return nil, err
+		}
+	}
+	var facs []store.Facilitator
+	if session {
+		if facs, err = s.FacilitatorsOf(me); err != nil {
+			return nil, err
+		}
+	}
+	if !manage && !centre && !pupils && len(dels) == 0 && len(facs) == 0 {
+		return nil, nil
+	}
+	var schools []store.TrialSchool
+	for _, t := range trials {
+		ts, err := s.TrialSchools(t.ID)
+		if err != nil {
+			return nil, err
+		}
+		schools = append(schools, ts...)
+	}
+	data, err := Load(s, trials, schools, len(facs) > 0)
+	if err != nil {
+		return nil, err
+	}
+	day := today(ctx)
+	var out []sdk.Todo
+
+	if len(dels) > 0 {
+		dIDs := make([]uint64, len(dels))
+		for i, d := range dels {
+			dIDs[i] = d.ID
+		}
+		answers, err := s.Assessments(dIDs...)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range dels {
+			answered := map[string]bool{}
+			for _, a := range answers {
+				if a.DelegateID == d.ID {
+					answered[a.Kind] = true
+				}
+			}
+			for _, t := range data {
+				out = append(out, DelegateTodos(t, d, answered, day)...)
+			}
+		}
+	}
+
+	// What is done at a centre or a school: one Authorize for every unit.
+	type unitTodo struct {
+		todos  []sdk.Todo
+		checks []sdk.Check
+	}
+	var pending []unitTodo
+	facAt := map[uint64]store.Facilitator{}
+	for _, f := range facs {
+		facAt[f.CentreID] = f
+	}
+	for _, t := range sortedTrials(data) {
+		for _, c := range sortedCentres(t) {
+			if centre {
+				if todos := CentreTodos(t, c, day); len(todos) > 0 {
+					pending = append(pending, unitTodo{todos, []sdk.Check{{Permission: web.PermCentre, UnitID: c.UnitID}, {Permission: web.PermRead, UnitID: c.UnitID}}})
+				}
+			}
+			if f, ok := facAt[c.ID]; ok {
+				if todos := FacilitatorTodos(t, c, f, day); len(todos) > 0 {
+					pending = append(pending, unitTodo{todos, []sdk.Check{{Permission: web.PermSession, UnitID: c.UnitID}, {Permission: web.PermRead, UnitID: c.UnitID}}})
+				}
+			}
+		}
+		// The trial manager collects the outcomes across the schools;
+		// the schools' staff enter them.
+		if pupils && !manage {
+			for _, ts := range t.Schools {
+				if todos := PupilTodos(t, ts, day); len(todos) > 0 {
+					pending = append(pending, unitTodo{todos, []sdk.Check{{Permission: web.PermPupils, UnitID: ts.SchoolID}, {Permission: web.PermPupilRead, UnitID: ts.SchoolID}}})
+				}
+			}
+		}
+		if manage {
+			out = append(out, ManagerTodos(t, day)...)
+		}
+	}
+	if len(pending) > 0 {
+		var checks []sdk.Check
+		for _, p := range pending {
+			checks = append(checks, p.checks...)
+		}
+		ok, err := authorize(ctx, checks)
+		if err != nil {
+			return nil, err
+		}
+		i := 0
+		for _, p := range pending {
+			all := true
+			for range p.checks {
+				all = all && ok[i]
+				i++
+			}
+			if all {
+				out = append(out, p.todos...)
+			}
+		}
+	}
+	return Sorted(out), nil
+}
+
+// Figures is Plugin.Figures: the headline figures of the latest trial
+// (the core asks those who hold FiguresPermission at the tenant's root).
+func Figures(ctx context.Context) ([]sdk.Figure, error) {
+	s := st(ctx)
+	trials, err := s.Trials()
+	if err != nil || len(trials) == 0 {
+		return nil, err
+	}
+	latest := trials[0]
+	for _, t := range trials {
+		if t.ID > latest.ID {
+			latest = t
+		}
+	}
+	schools, err := s.TrialSchools(latest.ID)
+	if err != nil {
+		return nil, err
+	}
+	data, err := Load(s, []store.Trial{latest}, schools, false)
+	if err != nil {
+		return nil, err
+	}
+	return BuildFigures(data[latest.ID], today(ctx)), nil
+}
+
+func sortedTrials(data map[uint64]*Trial) []*Trial {
+	out := make([]*Trial, 0, len(data))
+	for _, t := range data {
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b *Trial) int { return cmpID(a.Trial.ID, b.Trial.ID) })
+	return out
+}
+
+func sortedCentres(t *Trial) []store.Centre {
+	out := make([]store.Centre, 0, len(t.Centres))
+	for _, c := range t.Centres {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b store.Centre) int { return cmpID(a.ID, b.ID) })
+	return out
+}
+
+func cmpID(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
