@@ -44,8 +44,8 @@ func must(tb testing.TB, err error) {
 // world is a started core with the built plugin, the demo partnership and
 // its programme filled with four snapshots.
 type world struct {
-	a      *app.App
-	hs     *httptest.Server
+	a  *app.App
+	hs *httptest.Server
 	// plain serves the home page without the programmes' contributions:
 	// the plain dashboard, the baseline (as before the home page gathered
 	// the programmes).

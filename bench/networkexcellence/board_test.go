@@ -41,8 +41,8 @@ func must(tb testing.TB, err error) {
 
 // world is a started core with the built plugin and the demo partnership's network.
 type world struct {
-	a     *app.App
-	hs    *httptest.Server
+	a  *app.App
+	hs *httptest.Server
 	// plain serves the same install without the programmes' panels, to-dos
 	// and figures on the home page: the plain dashboard, the baseline the
 	// programme's pages are measured against (as before the home page
