@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/challengepartners/upwards/core/app"
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/config"
@@ -110,6 +112,7 @@ func newWorldOn(b *testing.B, d storage.Dialect) *world {
 	b.Cleanup(w.hs.Close)
 	deps := a.WebDeps()
 	deps.Plugins = web.WithoutContributions(deps.Plugins)
+	deps.Metrics = prometheus.NewRegistry() // the app's registry already holds the first server's metrics
 	plain, err := web.New(deps)
 	must(b, err)
 	w.plain = httptest.NewServer(plain.Handler())
