@@ -41,8 +41,8 @@ func must(tb testing.TB, err error) {
 
 // world is a started core with the built plugin and the demo partnership's network.
 type world struct {
-	a     *app.App
-	hs    *httptest.Server
+	a  *app.App
+	hs *httptest.Server
 	// plain serves the same install without the programmes' panels, to-dos
 	// and figures on the home page: the plain dashboard, the baseline the
 	// programme's pages are measured against (as before the home page
@@ -96,6 +96,7 @@ func newWorld(b *testing.B) *world {
 	b.Cleanup(w.hs.Close)
 	deps := a.WebDeps()
 	deps.Plugins = web.WithoutContributions(deps.Plugins)
+	deps.Metrics = nil // its own registry: the full server's holds the HTTP metrics
 	plain, err := web.New(deps)
 	must(b, err)
 	w.plain = httptest.NewServer(plain.Handler())
