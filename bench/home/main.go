@@ -47,6 +47,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -182,7 +183,7 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 		}
 		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
-	type sample struct{ home, plain, ratio []float64 }
+	type sample struct{ home, plain, ratio, cpuHome, cpuPlain []float64 }
 	samples := make([]sample, len(viewers))
 	// ext[vi][plugin] is what asking each plugin took on the viewer's home
 	// pages; hostCalls[vi] the Host calls the plugins made for them.
@@ -195,8 +196,10 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 				servers = []*httptest.Server{plain, full}
 			}
 			var per [2]float64
+			var cpu [2]float64
 			for _, hs := range servers {
 				before, calls := a.Plugins.ExtensionTimes(), a.Plugins.HostCalls()
+				cpu0 := cpuTime()
 				var total time.Duration
 				for range n {
 					_, d, err := get(hs, v, "/")
@@ -208,7 +211,9 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 				i := 0
 				if hs == plain {
 					i = 1
-				} else {
+				}
+				cpu[i] = float64((cpuTime() - cpu0).Microseconds()) / 1000 / float64(n)
+				if hs == full {
 					hostCalls[vi] += a.Plugins.HostCalls() - calls
 					ext[vi] = addTimes(ext[vi], before, a.Plugins.ExtensionTimes())
 				}
@@ -216,6 +221,7 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 			}
 			s := &samples[vi]
 			s.home, s.plain, s.ratio = append(s.home, per[0]), append(s.plain, per[1]), append(s.ratio, per[0]/per[1])
+			s.cpuHome, s.cpuPlain = append(s.cpuHome, cpu[0]), append(s.cpuPlain, cpu[1])
 		}
 	}
 
@@ -226,6 +232,11 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 		s := samples[vi]
 		fmt.Printf("  %-13s home %6.1f ms  plain %6.1f ms  home/plain %.2f× (goal ≤ 1.5×; rounds %s)\n",
 			v.label, median(s.home), median(s.plain), median(s.ratio), list(s.ratio))
+	}
+	fmt.Printf("CPU a page (user+system of this process, the core and the client, and the plugin processes; less disturbed by a busy machine), medians:\n")
+	for vi, v := range viewers {
+		s := samples[vi]
+		fmt.Printf("  %-13s home %6.1f ms  plain %6.1f ms  home/plain %.2f×\n", v.label, median(s.cpuHome), median(s.cpuPlain), median(s.cpuHome)/median(s.cpuPlain))
 	}
 	fmt.Printf("what asking each plugin took (the plugin's calls, and in all with the core's checks), mean a home page:\n")
 	for vi, v := range viewers {
@@ -402,4 +413,41 @@ func addTimes(sum, before, after map[string]pluginhost.ExtensionTime) map[string
 		sum[id] = s
 	}
 	return sum
+}
+
+// cpuTime is the user and system CPU this process and its children (the
+// plugin processes) have used, from /proc (clock ticks of 10 ms).
+func cpuTime() time.Duration {
+	self := os.Getpid()
+	total := procCPU(self)
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == self {
+			continue
+		}
+		if f := statFields(pid); len(f) > 1 && f[1] == strconv.Itoa(self) {
+			total += procCPU(pid)
+		}
+	}
+	return total
+}
+
+// statFields are the fields of /proc/pid/stat after the command's name.
+func statFields(pid int) []string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil
+	}
+	return strings.Fields(string(b)[strings.LastIndexByte(string(b), ')')+1:])
+}
+
+func procCPU(pid int) time.Duration {
+	f := statFields(pid)
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.Atoi(f[11])
+	stime, _ := strconv.Atoi(f[12])
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
