@@ -42,6 +42,7 @@ bench: services
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./bench/...
 	$(GO) run ./bench/startup
 	$(GO) run ./bench/coldstart
+	$(GO) run ./bench/home
 	$(GO) run ./bench/pupilimport
 	bench/qaallocation/run.sh
 

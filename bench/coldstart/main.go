@@ -40,6 +40,7 @@ import (
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/config"
+	"github.com/challengepartners/upwards/core/identity/identitytest"
 	"github.com/challengepartners/upwards/core/pluginhost"
 	"github.com/challengepartners/upwards/core/tenancy"
 )
@@ -165,7 +166,7 @@ func build(dir string) error {
 }
 
 // prepare migrates a fresh SQLite install in dir with one tenant, a school
-// and a user with an API token, and installs and enables bins for it.
+// and a user with a login session, and installs and enables bins for it.
 func prepare(dir string, bins []string) (install, error) {
 	in := install{dir: dir, db: "sqlite:" + filepath.Join(dir, "upwards.db")}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -209,7 +210,8 @@ func prepare(dir string, bins []string) (install, error) {
 			return in, err
 		}
 	}
-	if in.token, _, err = a.Identity.CreateAPIToken(ctx, tn.ID, u.ID, "bench", 0); err != nil {
+	// A login session (API tokens open the JSON API only, not the pages).
+	if in.token, _, err = identitytest.Session(ctx, a.Identity, tn.ID, u.ID, "correct-horse-battery"); err != nil {
 		return in, err
 	}
 	reg := pluginhost.NewRegistry(a.DB, pluginhost.RegistryOptions{CoreVersion: app.Version, Logger: slog.New(slog.DiscardHandler)})
@@ -298,7 +300,7 @@ func measure(upwards string, in install, paths []string) (measurement, error) {
 	hc := &http.Client{Timeout: 10 * time.Second}
 	get := func(path string) (int, error) {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+path, nil)
-		req.Header.Set("Authorization", "Bearer "+in.token)
+		identitytest.SetSession(req, in.token)
 		resp, err := hc.Do(req)
 		if err != nil {
 			return 0, err

@@ -96,6 +96,7 @@ func newWorld(b *testing.B) *world {
 	b.Cleanup(w.hs.Close)
 	deps := a.WebDeps()
 	deps.Plugins = web.WithoutContributions(deps.Plugins)
+	deps.Metrics = nil // its own registry: the full server's holds the HTTP metrics
 	plain, err := web.New(deps)
 	must(b, err)
 	w.plain = httptest.NewServer(plain.Handler())

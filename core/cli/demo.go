@@ -42,18 +42,27 @@ func demoCmd() *cobra.Command {
 				return err
 			}
 			defer a.Close()
-			if err := build(ctx, a); err != nil {
-				return err
-			}
-			if err := a.Start(ctx); err != nil {
-				return err
-			}
-			return seed(ctx, a)
+			return BuildDemo(ctx, a, pluginsDir, cmd.OutOrStdout())
 		},
 	}
 	cmd.Flags().BoolVar(&andServe, "serve", false, "serve the install after building it")
 	cmd.Flags().StringVar(&pluginsDir, "plugins-dir", defaultPluginsDir(), "where the demo's plugin binaries are (make build puts them in bin/plugins)")
 	return cmd
+}
+
+// BuildDemo does what `upwards demo` does on a migrated app that is not yet
+// started: it builds the demo install (once), starts the app (and its
+// plugin runtime), then installs and enables the demo's programme plugins
+// found in pluginsDir and runs their demo_seed jobs. It prints the logins
+// and notes to out. A benchmark builds the full demo with it.
+func BuildDemo(ctx context.Context, a *app.App, pluginsDir string, out io.Writer) error {
+	if err := buildDemo(ctx, a, out); err != nil {
+		return err
+	}
+	if err := a.Start(ctx); err != nil {
+		return err
+	}
+	return seedDemoPlugins(ctx, a, pluginsDir, out)
 }
 
 func buildDemo(ctx context.Context, a *app.App, out io.Writer) error {

@@ -67,6 +67,9 @@ func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask 
 // contribute asks one plugin; nil when there is nothing the viewer may be
 // shown of it.
 func (rt *Runtime) contribute(ctx context.Context, info web.RequestInfo, p Plugin, m *pluginv1.Manifest, ask web.ContributionAsk) *web.Programme {
+	start := time.Now()
+	var call time.Duration
+	defer func() { rt.observeExtension(p.ID, time.Since(start), call) }()
 	prog := &web.Programme{PluginID: p.ID, Name: m.GetName()}
 	schools := rt.panelSchools(ctx, info, m, ask.SchoolIDs)
 	if len(schools) > 0 {
@@ -158,7 +161,8 @@ func (rt *Runtime) contribute(ctx context.Context, info web.RequestInfo, p Plugi
 		}()
 	}
 	wg.Wait()
-	in.observe(time.Since(begin))
+	call = time.Since(begin)
+	in.observe(call)
 	if failed != nil {
 		prog.Unavailable = callReason(ctx, failed)
 		rt.log.WarnContext(ctx, "plugin contributions failed", "plugin", p.ID, "reason", prog.Unavailable, "error", failed.Error())

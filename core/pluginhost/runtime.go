@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -128,6 +129,42 @@ type Runtime struct {
 
 	// hostCalls counts the Host calls served (all plugins), for benchmarks.
 	hostCalls atomic.Uint64
+
+	// extMu guards extTimes: what each plugin's contributions took, for
+	// benchmarks.
+	extMu    sync.Mutex
+	extTimes map[string]ExtensionTime
+}
+
+// ExtensionTime is what asking one plugin for its contributions to core
+// pages has taken since the runtime started: how many times it was asked,
+// the time of the whole (the core's permission and link checks included)
+// and of the plugin's calls alone.
+type ExtensionTime struct {
+	Asked       int64
+	Total, Call time.Duration
+}
+
+// ExtensionTimes is each plugin's ExtensionTime (benchmarks read it before
+// and after their pages).
+func (rt *Runtime) ExtensionTimes() map[string]ExtensionTime {
+	rt.extMu.Lock()
+	defer rt.extMu.Unlock()
+	return maps.Clone(rt.extTimes)
+}
+
+// observeExtension adds one contribution's times to the plugin's.
+func (rt *Runtime) observeExtension(pluginID string, total, call time.Duration) {
+	rt.extMu.Lock()
+	defer rt.extMu.Unlock()
+	if rt.extTimes == nil {
+		rt.extTimes = map[string]ExtensionTime{}
+	}
+	e := rt.extTimes[pluginID]
+	e.Asked++
+	e.Total += total
+	e.Call += call
+	rt.extTimes[pluginID] = e
 }
 
 // HostCalls is how many Host calls the runtime has served since it started

@@ -284,7 +284,7 @@ func (s *Store) YearMovement(yearID uint64, schoolIDs []uint64) (Movement, error
 	}
 	var sns []Snapshot
 	err := s.q().Select("id", "school_id", "seq").Where("year_id = ? AND school_id IN ?", yearID, schoolIDs).
-		Where("EXISTS (SELECT 1 FROM data_points d WHERE d.snapshot_id = snapshots.id)").Find(&sns).Error
+		Where("EXISTS (SELECT 1 FROM data_points d WHERE d.tenant_id = snapshots.tenant_id AND d.snapshot_id = snapshots.id)").Find(&sns).Error
 	if err != nil {
 		return m, fmt.Errorf("snapshots with data: %w", err)
 	}

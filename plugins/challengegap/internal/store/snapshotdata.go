@@ -37,7 +37,7 @@ func (s *Store) filledSeqs(yearID uint64, schoolIDs []uint64) (map[uint64]map[in
 	}
 	var sns []Snapshot
 	err := s.q().Select("school_id", "seq").Where("year_id = ? AND school_id IN ?", yearID, schoolIDs).
-		Where("EXISTS (SELECT 1 FROM data_points d WHERE d.snapshot_id = snapshots.id)").Find(&sns).Error
+		Where("EXISTS (SELECT 1 FROM data_points d WHERE d.tenant_id = snapshots.tenant_id AND d.snapshot_id = snapshots.id)").Find(&sns).Error
 	if err != nil {
 		return nil, fmt.Errorf("snapshots with data: %w", err)
 	}
@@ -84,7 +84,7 @@ func (s *Store) SharedSeq(yearID uint64, schoolIDs []uint64) (int, error) {
 func (s *Store) LatestFilled(yearID, schoolID uint64, before string) (*Snapshot, error) {
 	var sn Snapshot
 	q := s.q().Where("year_id = ? AND school_id = ?", yearID, schoolID).
-		Where("EXISTS (SELECT 1 FROM data_points d WHERE d.snapshot_id = snapshots.id)")
+		Where("EXISTS (SELECT 1 FROM data_points d WHERE d.tenant_id = snapshots.tenant_id AND d.snapshot_id = snapshots.id)")
 	if before != "" {
 		q = q.Where("taken_on < ?", before)
 	}

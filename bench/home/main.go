@@ -1,0 +1,453 @@
+// Command home measures, in one run, the home page with the four programme
+// plugins' panels, to-dos and figures against the plain dashboard (the same
+// handler built with web.WithoutContributions: no plugin is asked), on the
+// full demo install, for several viewers:
+//
+//   - a headteacher whose school is in several programmes (found by data:
+//     the demo's headteacher whose home page shows the most programmes'
+//     panels);
+//
+//   - the central team (central@partnership.example.org: every programme's
+//     figures and to-dos);
+//
+//   - a hub manager (hub.manager@partnership.example.org: the first
+//     schools of the hub, each with every programme's panel);
+//
+//   - the trust's leader (ceo@northstar.example.org: the trust's schools,
+//     Challenge the Gap only).
+//
+//     go run ./bench/home [-rounds 7] [-n 15] [-db postgres://…]
+//
+// It builds the four plugins (as make build does), builds the demo as
+// `upwards demo` does (cli.BuildDemo: the core's demo, then each plugin's
+// demo_seed) into a fresh SQLite install (or an empty PostgreSQL database
+// given with -db), serves it twice in this process (the full server and the
+// plain one, over loopback HTTP with the viewer's session cookie), and then
+// alternates requests of / on both: each round requests each viewer's page
+// n times on one server, then n times on the other (the order swaps every
+// round). It prints each viewer's median ms per page of each server and
+// the median of the rounds' ratios home/plain (goal at most 1.5×), and the
+// time each plugin's contribution call took. Nothing asserts a time.
+//
+// -cpuprofile FILE writes a CPU profile of this process (the core) over the
+// measured rounds.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime/pprof"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/challengepartners/upwards/core/app"
+	"github.com/challengepartners/upwards/core/audit"
+	"github.com/challengepartners/upwards/core/authz"
+	"github.com/challengepartners/upwards/core/cli"
+	"github.com/challengepartners/upwards/core/config"
+	"github.com/challengepartners/upwards/core/demo"
+	"github.com/challengepartners/upwards/core/identity/identitytest"
+	"github.com/challengepartners/upwards/core/pluginhost"
+	"github.com/challengepartners/upwards/core/web"
+)
+
+// plugins are the four programme plugins the demo installs.
+var plugins = []string{"challengegap", "networkexcellence", "gettingahead", "eal"}
+
+func main() {
+	rounds := flag.Int("rounds", 7, "alternating rounds")
+	n := flag.Int("n", 15, "requests of each page per round and server")
+	db := flag.String("db", "", "database URL (default: a fresh SQLite file); a PostgreSQL database must be empty")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured rounds to this file")
+	only := flag.String("only", "", "measure only the viewers whose label contains this (e.g. central)")
+	flag.BoolVar(&keep, "keep", false, "keep the install's directory (its path is printed) to look into the databases")
+	flag.Parse()
+	if err := run(*rounds, *n, *db, *cpuprofile, *only); err != nil {
+		fmt.Fprintln(os.Stderr, "home:", err)
+		os.Exit(1)
+	}
+}
+
+// keep leaves the temporary directory in place.
+var keep bool
+
+// viewer is one person whose home page is measured.
+type viewer struct {
+	label, email, host string
+	token              string
+}
+
+func run(rounds, n int, dbURL, cpuprofile, only string) error {
+	dir, err := os.MkdirTemp("", "upwards-bench-home-")
+	if err != nil {
+		return err
+	}
+	if keep {
+		fmt.Println("install in", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
+	pluginsDir := filepath.Join(dir, "plugins")
+	if err := build(pluginsDir); err != nil {
+		return err
+	}
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "bench"})
+	cfg := config.Defaults()
+	cfg.DataDir, cfg.LogLevel = filepath.Join(dir, "data"), "error"
+	cfg.DatabaseURL = dbURL
+	if dbURL == "" {
+		cfg.DatabaseURL = "sqlite:" + filepath.Join(dir, "upwards.db")
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, cfg, app.NewLogger(cfg, io.Discard))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if _, err := a.Migrate(ctx); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	if err := cli.BuildDemo(ctx, a, pluginsDir, io.Discard); err != nil {
+		return err
+	}
+	fmt.Printf("built the demo with the four plugins' demo data in %.1f s\n", time.Since(t0).Seconds())
+
+	srv, err := a.Web()
+	if err != nil {
+		return err
+	}
+	full := httptest.NewServer(srv.Handler())
+	defer full.Close()
+	deps := a.WebDeps()
+	deps.Plugins = web.WithoutContributions(deps.Plugins)
+	deps.Metrics = nil // its own registry: the full server's holds the HTTP metrics
+	plainSrv, err := web.New(deps)
+	if err != nil {
+		return err
+	}
+	plain := httptest.NewServer(plainSrv.Handler())
+	defer plain.Close()
+
+	head, err := findHead(ctx, a, full)
+	if err != nil {
+		return err
+	}
+	viewers := []*viewer{
+		head,
+		{label: "central team", email: "central@partnership.example.org", host: demo.PartnershipHost},
+		{label: "hub manager", email: "hub.manager@partnership.example.org", host: demo.PartnershipHost},
+		{label: "trust leader", email: "ceo@northstar.example.org", host: demo.TrustHost},
+	}
+	viewers = slices.DeleteFunc(viewers, func(v *viewer) bool { return !strings.Contains(v.label, only) })
+	for _, v := range viewers {
+		if v.token, err = session(ctx, a, v.host, v.email); err != nil {
+			return err
+		}
+		page, _, err := get(full, v, "/")
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  %-13s %-45s %s\n", v.label, v.email, describe(page))
+		// Warm both servers (template caches, plugin connections, SQLite pages).
+		for range 3 {
+			if _, _, err := get(full, v, "/"); err != nil {
+				return err
+			}
+			if _, _, err := get(plain, v, "/"); err != nil {
+				return err
+			}
+		}
+	}
+
+	if cpuprofile != "" {
+		f, err := os.Create(cpuprofile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
+	type sample struct{ home, plain, ratio, cpuHome, cpuPlain []float64 }
+	samples := make([]sample, len(viewers))
+	// ext[vi][plugin] is what asking each plugin took on the viewer's home
+	// pages; hostCalls[vi] the Host calls the plugins made for them.
+	ext := make([]map[string]pluginhost.ExtensionTime, len(viewers))
+	hostCalls := make([]uint64, len(viewers))
+	for r := range rounds {
+		for vi, v := range viewers {
+			servers := []*httptest.Server{full, plain}
+			if r%2 == 1 {
+				servers = []*httptest.Server{plain, full}
+			}
+			var per [2]float64
+			var cpu [2]float64
+			for _, hs := range servers {
+				before, calls := a.Plugins.ExtensionTimes(), a.Plugins.HostCalls()
+				cpu0 := cpuTime()
+				var total time.Duration
+				for range n {
+					_, d, err := get(hs, v, "/")
+					if err != nil {
+						return err
+					}
+					total += d
+				}
+				i := 0
+				if hs == plain {
+					i = 1
+				}
+				cpu[i] = float64((cpuTime() - cpu0).Microseconds()) / 1000 / float64(n)
+				if hs == full {
+					hostCalls[vi] += a.Plugins.HostCalls() - calls
+					ext[vi] = addTimes(ext[vi], before, a.Plugins.ExtensionTimes())
+				}
+				per[i] = float64(total.Microseconds()) / 1000 / float64(n)
+			}
+			s := &samples[vi]
+			s.home, s.plain, s.ratio = append(s.home, per[0]), append(s.plain, per[1]), append(s.ratio, per[0]/per[1])
+			s.cpuHome, s.cpuPlain = append(s.cpuHome, cpu[0]), append(s.cpuPlain, cpu[1])
+		}
+	}
+
+	load, _ := os.ReadFile("/proc/loadavg")
+	fmt.Printf("home page with the programmes against the plain dashboard, %d rounds of %d requests of each, medians (load average %s):\n",
+		rounds, n, strings.Join(strings.Fields(string(load))[:3], " "))
+	for vi, v := range viewers {
+		s := samples[vi]
+		fmt.Printf("  %-13s home %6.1f ms  plain %6.1f ms  home/plain %.2f× (goal ≤ 1.5×; rounds %s)\n",
+			v.label, median(s.home), median(s.plain), median(s.ratio), list(s.ratio))
+	}
+	fmt.Printf("CPU a page (user+system of this process, the core and the client, and the plugin processes; less disturbed by a busy machine), medians:\n")
+	for vi, v := range viewers {
+		s := samples[vi]
+		fmt.Printf("  %-13s home %6.1f ms  plain %6.1f ms  home/plain %.2f×\n", v.label, median(s.cpuHome), median(s.cpuPlain), median(s.cpuHome)/median(s.cpuPlain))
+	}
+	fmt.Printf("what asking each plugin took (the plugin's calls, and in all with the core's checks), mean a home page:\n")
+	for vi, v := range viewers {
+		fmt.Printf("  %-13s", v.label)
+		for _, id := range plugins {
+			if e := ext[vi][id]; e.Asked > 0 {
+				per := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(e.Asked) }
+				fmt.Printf("  %s %.1f (%.1f) ms", id, per(e.Call), per(e.Total))
+			}
+		}
+		fmt.Printf("; %.1f Host calls\n", float64(hostCalls[vi])/float64(rounds*n))
+	}
+	return nil
+}
+
+// build builds the four plugins into dir, as make build does.
+func build(dir string) error {
+	args := []string{"build", "-o", dir + "/"}
+	for _, id := range plugins {
+		args = append(args, "./plugins/"+id)
+	}
+	cmd := exec.Command("go", args...)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go %v: %v\n%s", args, err, out)
+	}
+	return nil
+}
+
+// session logs email in to the tenant of host.
+func session(ctx context.Context, a *app.App, host, email string) (string, error) {
+	slug := demo.PartnershipSlug
+	if host == demo.TrustHost {
+		slug = demo.TrustSlug
+	}
+	t, err := a.Tenancy.TenantBySlug(ctx, slug)
+	if err != nil {
+		return "", err
+	}
+	u, err := a.Identity.UserByEmail(ctx, t.ID, email)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", email, err)
+	}
+	tok, _, err := identitytest.Session(ctx, a.Identity, t.ID, u.ID, demo.Password)
+	return tok, err
+}
+
+var (
+	panelRe    = regexp.MustCompile(`<section class="panel" aria-label="([^"]+)">`)
+	todoRe     = regexp.MustCompile(`<li(?: class="overdue")?>\s*<a href=`)
+	figureRe   = regexp.MustCompile(`<dl class="figures">`)
+	missingRe  = regexp.MustCompile(`cannot be shown just now`)
+	schoolRe   = regexp.MustCompile(`<article class="school-panels"`)
+	headPrefix = regexp.MustCompile(`^head`)
+)
+
+// programmesOf is the programmes with a panel on a home page.
+func programmesOf(page string) []string {
+	var out []string
+	for _, m := range panelRe.FindAllStringSubmatch(page, -1) {
+		if !slices.Contains(out, m[1]) {
+			out = append(out, m[1])
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// describe says what a home page shows.
+func describe(page string) string {
+	s := fmt.Sprintf("%d schools, %d panels of %v, %d to-dos, %d programmes' figures",
+		len(schoolRe.FindAllString(page, -1)), len(panelRe.FindAllString(page, -1)), programmesOf(page),
+		len(todoRe.FindAllString(page, -1)), len(figureRe.FindAllString(page, -1)))
+	if n := len(missingRe.FindAllString(page, -1)); n > 0 {
+		s += fmt.Sprintf(", %d NOT SHOWN (a plugin was unavailable or late)", n)
+	}
+	return s
+}
+
+// findHead is the partnership's headteacher (of one school) whose home page
+// shows the most programmes' panels.
+func findHead(ctx context.Context, a *app.App, full *httptest.Server) (*viewer, error) {
+	t, err := a.Tenancy.TenantBySlug(ctx, demo.PartnershipSlug)
+	if err != nil {
+		return nil, err
+	}
+	users, _, err := a.Identity.ListUsers(ctx, t.ID, "head", 500, 0)
+	if err != nil {
+		return nil, err
+	}
+	var best *viewer
+	most := 0
+	for _, u := range users {
+		if !headPrefix.MatchString(u.Email) {
+			continue
+		}
+		grants, err := a.Authz.Grants(ctx, t.ID, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.ContainsFunc(grants, func(g authz.Grant) bool { return g.Role == authz.RoleHeadteacher }) {
+			continue
+		}
+		v := &viewer{label: "headteacher", email: u.Email, host: demo.PartnershipHost}
+		if v.token, _, err = identitytest.Session(ctx, a.Identity, t.ID, u.ID, demo.Password); err != nil {
+			return nil, err
+		}
+		page, _, err := get(full, v, "/")
+		if err != nil {
+			return nil, err
+		}
+		if k := len(programmesOf(page)); k > most {
+			best, most = v, k
+		}
+	}
+	if best == nil {
+		return nil, fmt.Errorf("no demo headteacher has a programme's panel")
+	}
+	return best, nil
+}
+
+var client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// get requests path of hs as v.
+func get(hs *httptest.Server, v *viewer, path string) (string, time.Duration, error) {
+	req, err := http.NewRequest(http.MethodGet, hs.URL+path, nil)
+	if err != nil {
+		return "", 0, err
+	}
+	req.Host = v.host
+	identitytest.SetSession(req, v.token)
+	t0 := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", 0, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	d := time.Since(t0)
+	if err != nil {
+		return "", 0, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", 0, fmt.Errorf("GET %s as %s: %d %.300s", path, v.email, resp.StatusCode, body)
+	}
+	return string(body), d, nil
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func list(xs []float64) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = fmt.Sprintf("%.2f", x)
+	}
+	return strings.Join(parts, " ")
+}
+
+// addTimes adds what each plugin's contributions took between before and
+// after to sum.
+func addTimes(sum, before, after map[string]pluginhost.ExtensionTime) map[string]pluginhost.ExtensionTime {
+	if sum == nil {
+		sum = map[string]pluginhost.ExtensionTime{}
+	}
+	for id, a := range after {
+		b, s := before[id], sum[id]
+		s.Asked += a.Asked - b.Asked
+		s.Total += a.Total - b.Total
+		s.Call += a.Call - b.Call
+		sum[id] = s
+	}
+	return sum
+}
+
+// cpuTime is the user and system CPU this process and its children (the
+// plugin processes) have used, from /proc (clock ticks of 10 ms).
+func cpuTime() time.Duration {
+	self := os.Getpid()
+	total := procCPU(self)
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == self {
+			continue
+		}
+		if f := statFields(pid); len(f) > 1 && f[1] == strconv.Itoa(self) {
+			total += procCPU(pid)
+		}
+	}
+	return total
+}
+
+// statFields are the fields of /proc/pid/stat after the command's name.
+func statFields(pid int) []string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil
+	}
+	return strings.Fields(string(b)[strings.LastIndexByte(string(b), ')')+1:])
+}
+
+func procCPU(pid int) time.Duration {
+	f := statFields(pid)
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.Atoi(f[11])
+	stime, _ := strconv.Atoi(f[12])
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
