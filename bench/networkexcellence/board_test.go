@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/challengepartners/upwards/core/app"
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/config"
@@ -41,8 +43,8 @@ func must(tb testing.TB, err error) {
 
 // world is a started core with the built plugin and the demo partnership's network.
 type world struct {
-	a     *app.App
-	hs    *httptest.Server
+	a  *app.App
+	hs *httptest.Server
 	// plain serves the same install without the programmes' panels, to-dos
 	// and figures on the home page: the plain dashboard, the baseline the
 	// programme's pages are measured against (as before the home page
@@ -96,6 +98,7 @@ func newWorld(b *testing.B) *world {
 	b.Cleanup(w.hs.Close)
 	deps := a.WebDeps()
 	deps.Plugins = web.WithoutContributions(deps.Plugins)
+	deps.Metrics = prometheus.NewRegistry() // the app's registry already holds the first server's metrics
 	plain, err := web.New(deps)
 	must(b, err)
 	w.plain = httptest.NewServer(plain.Handler())
