@@ -3,15 +3,33 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/security"
 	"github.com/chromedp/chromedp"
+
+	"github.com/challengepartners/upwards/core/app"
 
 	"github.com/challengepartners/upwards/core/browsertest"
 	"github.com/challengepartners/upwards/core/cli"
 	"github.com/challengepartners/upwards/core/demo"
+	"github.com/challengepartners/upwards/core/pluginhost"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
 )
@@ -22,7 +40,9 @@ import (
 // Leaflet on the plain outline of England), books a Leadership Development
 // Day at one for two of her leaders, is refused a second booking of the
 // same person with a clear message, and rates a day she attended; the
-// central team sees the figures. The core and the built plugin run
+// central team sees the figures. With a tile server set (a local https
+// server), the map page, and it alone, may load the tiles: they are drawn
+// with no Content-Security-Policy violation. The core and the built plugin run
 // together, on SQLite, with Chromium; axe-core finds no WCAG 2.2 A/AA
 // violation on any page on the way, the map and the SVG charts included.
 func TestBrowserNetworkOfExcellenceDirectory(t *testing.T) {
@@ -39,9 +59,9 @@ func TestBrowserNetworkOfExcellenceDirectory(t *testing.T) {
 	if err := root.ExecuteContext(context.Background()); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
-	_, _, hs := startedApp(t, db, data)
+	ctx0, a, hs := startedApp(t, db, data)
 	base := strings.Replace(hs.URL, "127.0.0.1", strings.Split(demo.PartnershipHost, ":")[0], 1)
-	b := &trustBrowser{t: t, ctx: openBrowser(t, base+"/login", 300*time.Second), base: base}
+	b := &trustBrowser{t: t, ctx: openBrowser(t, base+"/login", 600*time.Second), base: base}
 
 	// The headteacher searches the Directory for oracy.
 	b.logIn("headteacher@partnership.example.org")
@@ -69,6 +89,7 @@ func TestBrowserNetworkOfExcellenceDirectory(t *testing.T) {
 	}
 	b.sees("the map page", "schools on the map", "plain outline of England")
 	b.axe("the map")
+	b.mapWithTiles(ctx0, a)
 
 	// A day of oracy outside her hub, with places: she books herself and a colleague.
 	b.open("/p/networkexcellence/days")
@@ -147,4 +168,117 @@ func TestBrowserNetworkOfExcellenceDirectory(t *testing.T) {
 	b.open("/p/networkexcellence/hubs/" + hub + "/meetings")
 	b.sees("the hub's meetings", "Hub meetings", "Plan a meeting")
 	b.axe("the hub's meetings")
+}
+
+// mapWithTiles sets the plugin's tile server (map_tiles) to a local https
+// server of PNG tiles, as an operator would, and opens the map again: the
+// core allows the tile server's origin for images on this page only (the
+// plugin's image_origins), so Leaflet draws the tiles under the schools
+// with no Content-Security-Policy violation and no console error; other
+// pages keep the core's policy.
+func (b *trustBrowser) mapWithTiles(ctx context.Context, a *app.App) {
+	t := b.t
+	t.Helper()
+	var tile bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 256, 256))
+	draw.Draw(img, img.Bounds(), &image.Uniform{C: color.RGBA{R: 0xcc, G: 0xdd, B: 0xcc, A: 0xff}}, image.Point{}, draw.Src)
+	if err := png.Encode(&tile, img); err != nil {
+		t.Fatal(err)
+	}
+	var tiles atomic.Int64
+	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !regexp.MustCompile(`^/osm/\d+/\d+/\d+\.png$`).MatchString(r.URL.Path) {
+			http.NotFound(w, r)
+			return
+		}
+		tiles.Add(1)
+		w.Header().Set("Content-Type", "image/png")
+		_, _ = w.Write(tile.Bytes())
+	}))
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // Chromium's first handshakes, before it trusts the certificate
+	t.Cleanup(ts.Close)
+	tn, err := a.Tenancy.TenantBySlug(ctx, demo.PartnershipSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range map[string]string{"map_tiles": ts.URL + "/osm/{z}/{x}/{y}.png", "map_tiles_attribution": "Test tiles"} {
+		if err := a.Tenancy.SetSetting(ctx, tn.ID, pluginhost.SettingPrefix("networkexcellence")+k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer func() {
+		for _, k := range []string{"map_tiles", "map_tiles_attribution"} {
+			_ = a.Tenancy.SetSetting(ctx, tn.ID, pluginhost.SettingPrefix("networkexcellence")+k, "")
+		}
+	}()
+	// The test server's certificate is its own; the browser trusts it, and
+	// records every policy violation and console error from now on.
+	var mu sync.Mutex
+	var errs []string
+	watch, stop := context.WithCancel(b.ctx)
+	defer stop()
+	msgs := chromedp.Console(watch)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() || strings.Contains(m.Text, "Content Security Policy") {
+				mu.Lock()
+				errs = append(errs, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	if _, err := chromedp.Call(b.ctx, security.SetIgnoreCertificateErrors, security.SetIgnoreCertificateErrorsParams{Ignore: true}); err != nil {
+		t.Fatalf("trust the tile server: %v", err)
+	}
+	if _, err := chromedp.Call(b.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `window.__csp = [];
+document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline")));`}); err != nil {
+		t.Fatalf("watch the policy: %v", err)
+	}
+	b.open("/p/networkexcellence/directory/map?q=oracy")
+	ctx2, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx2, chromedp.WaitVisible(chromedp.CSS(`#ne-map[data-state="ready"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#ne-map img.leaflet-tile-loaded`)),
+		chromedp.WaitVisible(chromedp.CSS(`#ne-map path.leaflet-interactive, #ne-map .ne-cluster`))); err != nil {
+		t.Fatalf("the tiles were not drawn (%d requested): %v\n%s", tiles.Load(), err, b.outer("#ne-map"))
+	}
+	drawn := b.eval(`[...document.querySelectorAll("#ne-map img.leaflet-tile-loaded")].filter(i => i.complete && i.naturalWidth === 256).length`)
+	if n, _ := strconv.Atoi(drawn); n == 0 || tiles.Load() == 0 {
+		t.Fatalf("%s tiles drawn, %d requested", drawn, tiles.Load())
+	}
+	if other := b.eval(`performance.getEntriesByType("resource").filter(e => !e.name.startsWith(location.origin) && !e.name.startsWith(` +
+		strconv.Quote(ts.URL+"/osm/") + `)).map(e => e.name)`); other != "[]" {
+		t.Fatalf("the map loaded from other sites: %s", other)
+	}
+	if v := b.eval(`window.__csp`); v != "[]" {
+		t.Fatalf("Content-Security-Policy violations on the map: %s", v)
+	}
+	b.sees("the map with tiles", "schools on the map", "Test tiles")
+	if strings.Contains(b.text(), "plain outline of England") {
+		t.Fatal("the map with tiles still says it is drawn on the outline")
+	}
+	b.axe("the map with tiles")
+	mu.Lock()
+	got := slices.Clone(errs)
+	mu.Unlock()
+	if len(got) > 0 {
+		t.Fatalf("errors on the map with tiles: %q", got)
+	}
+	// Another page of the plugin keeps the core's policy: the tile server's
+	// images are refused there.
+	b.open("/p/networkexcellence/directory")
+	b.eval(`(() => { const i = new Image(); i.alt = ""; i.src = ` + strconv.Quote(ts.URL+"/osm/0/0/0.png") + `; document.body.append(i); return true })()`)
+	v := ""
+	for range 50 {
+		if v = b.eval(`window.__csp`); strings.Contains(v, "img-src") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.Contains(v, "img-src") {
+		t.Fatalf("the Directory's page let the tile server's image in: %s", v)
+	}
 }

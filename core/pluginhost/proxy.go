@@ -206,6 +206,15 @@ func (rt *Runtime) writeResponse(c echo.Context, sh web.Shell, p Plugin, m *plug
 		return echo.NewHTTPError(http.StatusBadGateway, p.Name+" gave an invalid answer.")
 	}
 	h := c.Response().Header()
+	if origins := resp.GetImageOrigins(); len(origins) > 0 {
+		// Only this response's page may show images from the plugin's
+		// origins (e.g. its map's tiles); a bad one refuses the answer.
+		if err := contract.CheckImageOrigins(origins); err != nil {
+			rt.log.WarnContext(c.Request().Context(), "plugin answered invalid image origins", "plugin", p.ID, "error", err.Error())
+			return echo.NewHTTPError(http.StatusBadGateway, p.Name+" gave an invalid answer.")
+		}
+		h.Set(echo.HeaderContentSecurityPolicy, web.WithImageSources(h.Get(echo.HeaderContentSecurityPolicy), origins))
+	}
 	for _, hd := range resp.GetHeaders() {
 		name := http.CanonicalHeaderKey(hd.GetName())
 		switch {

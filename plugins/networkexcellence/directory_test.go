@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +31,7 @@ func eachDirectory(t *testing.T, fn func(t *testing.T, c client)) {
 			driver, dsn, schema := testdb.Storage(t, d)
 			fx := fixture()
 			fx.Settings["postcode_file"] = table
+			fx.Settings["map_tiles"] = "https://Tiles.example.org/osm/{z}/{x}/{y}.png"
 			h := plugintest.Start(t, binary, plugintest.WithStorage(driver, dsn, schema), plugintest.WithFixture(fx))
 			fn(t, client{t, h})
 		})
@@ -88,7 +90,15 @@ func TestTheDirectoryJourney(t *testing.T) {
 		mustContain(t, "the card", card, "Talk for learning", "Oracy", "2025-26", "Elm Hub", "Leeds", "Connect with the school")
 		// The map: its page serves the library from the plugin; its data places Alder from the postcode table.
 		mapPage := c.page(headDID, "/directory/map?q=oracy")
-		mustContain(t, "the map page", mapPage, "/assets/leaflet.js", "/assets/leaflet.markercluster.js", `data-tiles=""`, "plain outline of England")
+		mustContain(t, "the map page", mapPage, "/assets/leaflet.js", "/assets/leaflet.markercluster.js", `data-tiles="https://Tiles.example.org/osm/{z}/{x}/{y}.png"`)
+		mustNotContain(t, "the map page", mapPage, "plain outline of England")
+		// The page, and only it, asks the core to allow the tile server's images.
+		if resp, err := c.h.Get(c.as(headDID), "/directory/map?q=oracy"); err != nil || !slices.Equal(resp.ImageOrigins, []string{"https://tiles.example.org"}) {
+			t.Fatalf("the map page's image origins: %v %v", resp, err)
+		}
+		if resp, err := c.h.Get(c.as(headDID), "/directory?q=oracy"); err != nil || len(resp.ImageOrigins) != 0 {
+			t.Fatalf("the search's image origins: %v %v", resp, err)
+		}
 		resp, err := c.h.Get(c.as(headDID), "/directory/map.json?q=oracy")
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("map data: %v %v", resp, err)

@@ -14,7 +14,7 @@ import (
 )
 
 // Version is the plugin's version; CHANGELOG.md says what each one changed.
-const Version = "0.3.0"
+const Version = "0.4.0"
 
 // Default grants. The core's roles stand for the programme's people: the
 // central team (and tenant admins) run the programme and read every
@@ -139,8 +139,8 @@ func directorySettings() []*pluginv1.SettingDecl {
 	str := pluginv1.SettingType_SETTING_TYPE_STRING
 	return []*pluginv1.SettingDecl{
 		{Key: web.SettingTiles, Label: "Map tile server", Type: str,
-			Description: "A tile URL template with {z}, {x} and {y}, on this site or a host the core's Content-Security-Policy allows for images. Empty: the map draws the schools on a plain outline of England."},
-		{Key: web.SettingTilesCredit, Label: "Map tile attribution", Type: str, Description: "The credit the tile server asks for, shown on the map."},
+			Description: "A tile URL template with {z}, {x} and {y}: a path on this site (/tiles/{z}/{x}/{y}.png) or an https address on one host (https://tiles.example.org/{z}/{x}/{y}.png; no {s}), from a tile server you run or are licensed to use; the map page alone may then show its images. Empty: the map draws the schools on a plain outline of England."},
+		{Key: web.SettingTilesCredit, Label: "Map tile attribution", Type: str, Description: "The credit the tile server asks for, shown on the map (for OpenStreetMap data: © OpenStreetMap contributors)."},
 		{Key: web.SettingPostcodeFile, Label: "Postcode table", Type: str,
 			Description: "The path, on the plugin's machine, of a postcode CSV with postcode, lat and long columns (the ONS Postcode Directory's CSV as it is). The places job reads it to put schools on the map."},
 	}

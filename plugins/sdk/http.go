@@ -153,6 +153,10 @@ func (w *recorder) response() *pluginv1.HandleHTTPResponse {
 		}
 		delete(w.header, pageHeader)
 	}
+	if o, ok := w.header[imagesHeader]; ok {
+		out.ImageOrigins = o
+		delete(w.header, imagesHeader)
+	}
 	names := make([]string, 0, len(w.header))
 	for name := range w.header {
 		names = append(names, name)

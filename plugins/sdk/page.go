@@ -6,7 +6,36 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
+
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
 )
+
+// imagesHeader carries AllowImagesFrom's origins from the handler to the
+// answer (HandleHTTPResponse.image_origins); the SDK removes it.
+const imagesHeader = "X-Upwards-Image-Origins"
+
+// AllowImagesFrom asks the core to let this response's page show images
+// from other sites, e.g. a map's tile server: each origin is
+// "https://host" or "https://host:port" (contract.ImageOriginOf gives it
+// from a URL or tile template), at most contract.MaxImageOrigins in all.
+// The core adds them to the img-src of this response's
+// Content-Security-Policy only. A bad origin, or one too many, is an
+// error and nothing is set (the core would refuse the answer). Call it
+// before WriteHeader or Write; calling it again adds to the list.
+func AllowImagesFrom(w http.ResponseWriter, origins ...string) error {
+	all := slices.Clone(w.Header().Values(imagesHeader))
+	for _, o := range origins {
+		if !slices.Contains(all, o) {
+			all = append(all, o)
+		}
+	}
+	if err := contract.CheckImageOrigins(all); err != nil {
+		return err
+	}
+	w.Header()[imagesHeader] = all
+	return nil
+}
 
 // MarkPage marks the response as a page: the HTML the handler then writes
 // is a fragment the core wraps in its shell (navigation, styles), with title

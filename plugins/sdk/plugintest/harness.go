@@ -284,7 +284,14 @@ func (h *Harness) Do(actor *pluginv1.Actor, req *pluginv1.HandleHTTPRequest) (*p
 	}
 	ctx, cancel := h.ctx()
 	defer cancel()
-	return h.Client.HandleHTTP(ctx, req)
+	resp, err := h.Client.HandleHTTP(ctx, req)
+	if err == nil {
+		// The core refuses an answer naming bad image origins (502).
+		if cerr := contract.CheckImageOrigins(resp.GetImageOrigins()); cerr != nil {
+			return textResponse(http.StatusBadGateway, "refused by the core: "+cerr.Error()), nil
+		}
+	}
+	return resp, err
 }
 
 // refuse enforces a route's permission and scope as the core does; nil

@@ -19,6 +19,9 @@ type Response struct {
 	// Fragment is true for a page the core wraps in its shell, titled Title.
 	Fragment bool
 	Title    string
+	// ImageOrigins are the other sites the page may show images from
+	// (sdk.AllowImagesFrom); the core adds them to its img-src.
+	ImageOrigins []string
 	// Raw is the answer as the contract carries it.
 	Raw *pluginv1.HandleHTTPResponse
 }
@@ -26,7 +29,7 @@ type Response struct {
 // NewResponse reads a contract answer (e.g. from Harness.Do) as a Response.
 func NewResponse(raw *pluginv1.HandleHTTPResponse) *Response {
 	r := &Response{StatusCode: int(raw.GetStatus()), Header: http.Header{}, Body: raw.GetBody(),
-		Fragment: raw.GetFragment(), Title: raw.GetTitle(), Raw: raw}
+		Fragment: raw.GetFragment(), Title: raw.GetTitle(), ImageOrigins: raw.GetImageOrigins(), Raw: raw}
 	if r.StatusCode == 0 {
 		r.StatusCode = http.StatusOK
 	}

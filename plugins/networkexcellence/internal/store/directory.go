@@ -509,47 +509,26 @@ func (s *Store) UnsentConnects(kind string) ([]Connect, error) {
 }
 
 // DirectoryVersion is a fingerprint of everything CurrentYear and
-// DirectoryEntries read on a day: the years (which are only ever added),
-// and the counts and latest changes of the members (of every year), hubs,
-// profiles, AoEs and their tags, terms and days from today, each scoped to
-// the tenant. Every change of those records changes it (a renamed term
-// touches its AoEs), so a page may keep the year and the entries it built
-// while the fingerprint stays the same. It is asked on every Directory
-// page, so it is one statement (a year's row with eight scalar subqueries,
-// read from narrow indexes: migration 52). A tenant with no year has no
-// fingerprint: "".
+// DirectoryEntries read on a day: the day, and the tenant's count of rows
+// written or deleted in the years, members (of every year), hubs,
+// profiles, AoEs and their tags, terms and days, which triggers keep in
+// directory_changes (migration 53) whoever writes, this process or
+// another. Every change of those records changes it, so a page may keep
+// the year and the entries it built while the fingerprint stays the same.
+// It is asked on every Directory page, so it is one statement reading one
+// row by its key. A tenant with no year has no fingerprint: "".
 func (s *Store) DirectoryVersion(today string) (string, error) {
-	parts := []struct{ table, col, where string }{
-		{"years", "id", ""}, {"members", "updated_at", ""}, {"hubs", "updated_at", ""}, {"profiles", "updated_at", ""},
-		{"aoes", "updated_at", ""}, {"aoe_terms", "id", ""}, {"terms", "id", ""}, {"days", "updated_at", " AND date >= ?"},
-	}
-	// The subqueries are plain SQL with their own tenant filter (gorm
-	// builds eight sub-statements slower than the database runs them); the
-	// statement around them is the tenant-scoped query of a year.
-	sel := make([]string, len(parts))
-	var args []any
-	for i, p := range parts {
-		sel[i] = fmt.Sprintf("(SELECT CAST(count(*) AS TEXT) || '/' || COALESCE(CAST(max(%s) AS TEXT), '') FROM %s WHERE tenant_id = ?%s) AS p%d",
-			p.col, p.table, p.where, i)
-		args = append(args, s.tenant)
-		if p.where != "" {
-			args = append(args, today)
-		}
-	}
-	got := make([]string, len(parts))
-	dst := make([]any, len(parts))
-	for i := range got {
-		dst[i] = &got[i]
-	}
-	// Not a gorm prepared statement: its session would leave the request's
-	// connection, on which the SDK binds the tenant for PostgreSQL's
-	// row-level security.
-	err := s.q().Model(&Year{}).Select(strings.Join(sel, ", "), args...).Limit(1).Row().Scan(dst...)
+	// The tenant-scoped query of a year, with the change count (kept by
+	// migration 53's triggers: any row written or deleted in a table the
+	// Directory reads) by its primary key.
+	var n int64
+	err := s.q().Model(&Year{}).Select("COALESCE((SELECT n FROM directory_changes WHERE directory_changes.tenant_id = ?), 0)", s.tenant).
+		Limit(1).Row().Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
 	if err != nil {
 		return "", fmt.Errorf("directory version: %w", err)
 	}
-	return today + "|" + strings.Join(got, "|"), nil
+	return today + "|" + strconv.FormatInt(n, 10), nil
 }

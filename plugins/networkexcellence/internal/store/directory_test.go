@@ -223,7 +223,8 @@ func TestAPersonsDirectoryRecordsAreExportedAndErased(t *testing.T) {
 // is "" with no year, stays while nothing changes, and moves with each kind
 // of record the Directory is built from (years, members, hubs, profiles,
 // terms, AoEs and their tags, days from today); another tenant's changes
-// leave it alone; its indexes exist.
+// leave it alone, and so do writes elsewhere; deletions move it too; its
+// indexes exist.
 func TestTheDirectoryVersionFollowsEveryChange(t *testing.T) {
 	testdb.Each(t, Migrations, func(t *testing.T, db *gorm.DB) {
 		for _, ix := range versionIndexes {
@@ -283,6 +284,12 @@ func TestTheDirectoryVersionFollowsEveryChange(t *testing.T) {
 			return err
 		})
 		moves("a new year", func() error { _, err := s.CreateYear("2026-27", london, tick()); return err })
+		moves("a tag removed", func() error {
+			return db.Exec("DELETE FROM aoe_terms WHERE tenant_id = 1 AND id = (SELECT max(id) FROM aoe_terms WHERE tenant_id = 1)").Error
+		})
+		moves("a past day deleted", func() error {
+			return db.Exec("DELETE FROM days WHERE tenant_id = 1").Error
+		})
 		other := New(db, 2)
 		if _, err := other.CreateYear("2025-26", london, tick()); err != nil {
 			t.Fatal(err)

@@ -15,6 +15,7 @@ var directoryMigrations = []sdk.Migration{
 	{Version: 50, Name: "the taxonomy, Areas of Excellence, hub needs, school profiles and connect messages", Up: migrate50},
 	{Version: 51, Name: "days on offer (Leadership Development Days, hub meetings, events), bookings and ratings", Up: migrate51},
 	{Version: 52, Name: "indexes for the Directory's fingerprint (latest change of each table, per tenant)", Up: migrate52},
+	{Version: 53, Name: "the Directory's change count (directory_changes), kept by triggers on the tables it is built from", Up: migrate53},
 }
 
 type termV50 struct {

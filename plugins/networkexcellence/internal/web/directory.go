@@ -66,7 +66,7 @@ type directoryView struct {
 	common
 	Header  ui.Header
 	Form    template.HTML // the search form's fields
-	Results ui.Table
+	Results plainTable
 	Hubs    []ui.Link
 	Count   int
 	Pager   ui.Pager
@@ -94,7 +94,7 @@ func (c *indexCache) directoryPage(w http.ResponseWriter, r *http.Request) error
 			Lead: "Find the schools and hubs of the partnership that do something well, and connect with them."}}
 	v.MapHref = sdk.URL(r, "/directory/map") + "?" + q.query()
 	v.Form = ci.selects.render(searchFields(q, terms, hubs))
-	v.Results = ui.Table{Caption: "Schools", ID: "results", Columns: []ui.Column{{Key: "school", Label: "School"}, {Key: "hub", Label: "Hub"},
+	v.Results.Table = ui.Table{Caption: "Schools", ID: "results", Columns: []ui.Column{{Key: "school", Label: "School"}, {Key: "hub", Label: "Hub"},
 		{Key: "town", Label: "Town"}, {Key: "phase", Label: "Phase"}, {Key: "aoes", Label: "Areas of Excellence"}, {Key: "why", Label: "Why it matched"}},
 		Empty: "No school matches: try fewer words or filters."}
 	if y == nil {

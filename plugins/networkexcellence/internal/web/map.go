@@ -7,8 +7,10 @@ import (
 	"mime"
 	"net/http"
 	"path/filepath"
+	"strings"
 
 	"github.com/challengepartners/upwards/plugins/sdk"
+	"github.com/challengepartners/upwards/plugins/sdk/contract"
 	"github.com/challengepartners/upwards/plugins/sdk/ui"
 
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/geo"
@@ -30,17 +32,19 @@ func mapRoutes(c *indexCache) []route {
 
 type mapView struct {
 	common
-	Header   ui.Header
-	Points   string
-	Outline  string
-	Card     string
-	Tiles    string
-	Credit   string
-	Assets   string
-	List     string
-	Missing  int
-	Count    int
-	Filtered bool
+	Header  ui.Header
+	Points  string
+	Outline string
+	Card    string
+	Tiles   string
+	Credit  string
+	// TilesProblem says why the tile server set is not used.
+	TilesProblem string
+	Assets       string
+	List         string
+	Missing      int
+	Count        int
+	Filtered     bool
 }
 
 func (c *indexCache) mapPage(w http.ResponseWriter, r *http.Request) error {
@@ -54,13 +58,45 @@ func (c *indexCache) mapPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := &mapView{common: commonOf(r), Tiles: vals[SettingTiles], Credit: vals[SettingTilesCredit],
+	tiles, origin, problem := tileServer(vals[SettingTiles])
+	if origin != "" {
+		// The core lets this page, and no other, show the tile server's images.
+		if err := sdk.AllowImagesFrom(w, origin); err != nil {
+			tiles, problem = "", err.Error()
+		}
+	}
+	v := &mapView{common: commonOf(r), Tiles: tiles, TilesProblem: problem, Credit: vals[SettingTilesCredit],
 		Points: sdk.URL(r, "/directory/map.json") + "?" + q.query(), Outline: sdk.URL(r, "/directory/england.geojson"),
 		Card: sdk.URL(r, "/directory/schools/"), Assets: sdk.URL(r, "/assets/"), List: sdk.URL(r, "/directory") + "?" + q.query(),
 		Count: len(places.Schools), Missing: missing, Filtered: q.query() != "",
 		Header: ui.Header{Crumbs: crumbs(r, ui.Crumb{Label: "Directory", Href: sdk.URL(r, "/directory")}), Title: "Map of the partnership",
 			Lead: "The schools of the search on a map, grouped where dense; a larger orange circle hosts Leadership Development Days; black rings are hubs."}}
 	return render(w, r, "Map of the partnership", "map", v)
+}
+
+// tileServer checks the tile server setting, a URL template with {z}, {x}
+// and {y}: on this site ("/tiles/{z}/{x}/{y}.png") or on an https host
+// ("https://tiles.example.org/{z}/{x}/{y}.png", one host: no {s}), whose
+// origin the page then asks the core to allow for images. A setting that
+// cannot be used gives no tiles and says why (the map keeps the outline).
+func tileServer(tmpl string) (tiles, origin, problem string) {
+	tmpl = strings.TrimSpace(tmpl)
+	if tmpl == "" {
+		return "", "", ""
+	}
+	for _, p := range []string{"{z}", "{x}", "{y}"} {
+		if !strings.Contains(tmpl, p) {
+			return "", "", "the tile server's address has no " + p
+		}
+	}
+	if strings.HasPrefix(tmpl, "/") && !strings.HasPrefix(tmpl, "//") {
+		return tmpl, "", ""
+	}
+	o, err := contract.ImageOriginOf(tmpl)
+	if err != nil {
+		return "", "", "the tile server's address must be a path on this site or an https address on one host (" + err.Error() + ")"
+	}
+	return tmpl, o, ""
 }
 
 // mapPlaces is the map data of the schools the search finds, and how many

@@ -59,6 +59,7 @@ func manifest() *pluginv1.Manifest {
 			{Method: post, Path: "/mail", Permission: "authenticated", Scope: anywhere},
 			{Method: get, Path: "/broken", Permission: "authenticated", Scope: anywhere},
 			{Method: get, Path: "/flash", Permission: "authenticated", Scope: anywhere},
+			{Method: get, Path: "/images", Permission: "authenticated", Scope: anywhere},
 			{Method: post, Path: "/outbox", Permission: "authenticated", Scope: anywhere},
 		},
 		Navigation: []*pluginv1.NavItem{
@@ -160,6 +161,12 @@ func (s *server) HandleHTTP(ctx context.Context, req *pluginv1.HandleHTTPRequest
 		return tp.Fragment("Unit", `<p data-testid="schools">`+html.EscapeString(names)+`</p>`), nil
 	case "/admin":
 		return tp.Fragment(name+" admin", `<p data-testid="echo-admin">admin</p>`), nil
+	case "/images":
+		// A page showing images from the origins given as ?o=… (image_origins).
+		q, _ := url.ParseQuery(req.GetRawQuery())
+		r := tp.Fragment("Images", `<p data-testid="images">images</p>`)
+		r.ImageOrigins = q["o"]
+		return r, nil
 	case "/raw":
 		var headers []string
 		for _, h := range req.GetHeaders() {

@@ -532,7 +532,14 @@ type HandleHTTPResponse struct {
 	// When true, body is an HTML fragment the core wraps in its shell.
 	Fragment bool `protobuf:"varint,4,opt,name=fragment,proto3" json:"fragment,omitempty"`
 	// The page title when fragment is true.
-	Title         string `protobuf:"bytes,5,opt,name=title,proto3" json:"title,omitempty"`
+	Title string `protobuf:"bytes,5,opt,name=title,proto3" json:"title,omitempty"`
+	// Other sites this response's page may show images from, e.g. a map's
+	// tile server: each an https origin and nothing more ("https://host" or
+	// "https://host:port"; no path, wildcard, user or query), at most
+	// four (contract.MaxImageOrigins). The core adds them to the img-src of
+	// this response's Content-Security-Policy only; other pages keep
+	// 'self' data:. A response naming a bad origin is refused (502).
+	ImageOrigins  []string `protobuf:"bytes,6,rep,name=image_origins,json=imageOrigins,proto3" json:"image_origins,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -600,6 +607,13 @@ func (x *HandleHTTPResponse) GetTitle() string {
 		return x.Title
 	}
 	return ""
+}
+
+func (x *HandleHTTPResponse) GetImageOrigins() []string {
+	if x != nil {
+		return x.ImageOrigins
+	}
+	return nil
 }
 
 type RunJobRequest struct {
@@ -1269,13 +1283,14 @@ const file_upwards_plugin_v1_plugin_proto_rawDesc = "" +
 	"\n" +
 	"csrf_token\x18\a \x01(\tR\tcsrfToken\x12\x1b\n" +
 	"\tbase_path\x18\b \x01(\tR\bbasePath\x12\x14\n" +
-	"\x05route\x18\t \x01(\tR\x05route\"\xa7\x01\n" +
+	"\x05route\x18\t \x01(\tR\x05route\"\xcc\x01\n" +
 	"\x12HandleHTTPResponse\x12\x16\n" +
 	"\x06status\x18\x01 \x01(\x05R\x06status\x123\n" +
 	"\aheaders\x18\x02 \x03(\v2\x19.upwards.plugin.v1.HeaderR\aheaders\x12\x12\n" +
 	"\x04body\x18\x03 \x01(\fR\x04body\x12\x1a\n" +
 	"\bfragment\x18\x04 \x01(\bR\bfragment\x12\x14\n" +
-	"\x05title\x18\x05 \x01(\tR\x05title\"\x85\x01\n" +
+	"\x05title\x18\x05 \x01(\tR\x05title\x12#\n" +
+	"\rimage_origins\x18\x06 \x03(\tR\fimageOrigins\"\x85\x01\n" +
 	"\rRunJobRequest\x12.\n" +
 	"\x05actor\x18\x01 \x01(\v2\x18.upwards.plugin.v1.ActorR\x05actor\x12\x10\n" +
 	"\x03job\x18\x02 \x01(\tR\x03job\x12\x18\n" +
