@@ -53,9 +53,14 @@ var DemoPlugins = []demoPlugin{
 			{Email: demo.GALManager, Role: "gettingahead.programme_manager", Unit: demo.GALCohort},
 			{Email: demo.GALCoach, Role: "gettingahead.coach", Unit: demo.GALCoachSchool},
 			{Email: demo.GALParticipant, Role: "gettingahead.participant", Unit: demo.GALParticipantSchool},
+			// The head of a school in three programmes coaches from this
+			// year's cohort: the plugin's demo makes her a new coach, still
+			// to rank.
+			{Email: demo.ThreeHead, Role: "gettingahead.coach", Unit: demo.ThreeHeadSchool},
 		},
 		Try: demo.GALManager + " (runs the match of this year's cohort; 2017-18's report), " + demo.GALCoach + " (a coach),\n" +
-			"  " + demo.GALParticipant + " (a participant) or " + demo.GALHead + " (the participant's headteacher, who sees what is shared)"},
+			"  " + demo.GALParticipant + " (a participant), " + demo.GALHead + " (the participant's headteacher, who sees what is shared)\n" +
+			"  or " + demo.ThreeHead + " (a head who coaches from this year: her ranking to do)"},
 	{ID: "eal", Name: "EAL in the mainstream classroom", Tenants: []string{demo.PartnershipSlug}, Grants: demo.EALGrants,
 		Try: demo.EALTrialManager + " (randomises the second wave), " + demo.EALCentreLead + " (attendance),\n" +
 			"  " + demo.EALDelegate + " (self-assessments), " + demo.EALFacilitator + " (session logs) or " + demo.EALEvaluator + " (pseudonymised data)"},
@@ -86,24 +91,37 @@ func seedDemoPlugins(ctx context.Context, a *app.App, dir string, out io.Writer)
 	if a.Plugins == nil {
 		return errors.New("demo plugins: the plugin runtime is not started")
 	}
+	installed := 0
 	for _, dp := range DemoPlugins {
-		if err := seedDemoPlugin(ctx, a, dir, dp, out); err != nil {
+		ok, err := seedDemoPlugin(ctx, a, dir, dp, out)
+		if err != nil {
 			return err
 		}
+		if ok {
+			installed++
+		}
+	}
+	if installed == len(DemoPlugins) {
+		fmt.Fprintf(out, "See every programme together on the home page: %s (headteacher of %s, in three programmes:\n"+
+			"  what to do next in each, and each one's panel on her school's page), central@partnership.example.org (every\n"+
+			"  programme's figures in Programmes at a glance) or ceo@northstar.example.org (the trust: Challenge the Gap only).\n",
+			demo.ThreeHead, demo.ThreeHeadSchool)
 	}
 	return nil
 }
 
-func seedDemoPlugin(ctx context.Context, a *app.App, dir string, dp demoPlugin, out io.Writer) error {
+// seedDemoPlugin installs, enables and seeds one demo plugin; false when its
+// binary is missing.
+func seedDemoPlugin(ctx context.Context, a *app.App, dir string, dp demoPlugin, out io.Writer) (bool, error) {
 	path := filepath.Join(dir, dp.ID)
 	if _, err := os.Stat(path); err != nil {
 		fmt.Fprintf(out, "  note: %s not found (run make build): the demo runs without %s.\n", path, dp.Name)
-		return nil
+		return false, nil
 	}
 	start := time.Now()
 	sum, err := fileSum(path)
 	if err != nil {
-		return err
+		return false, err
 	}
 	p, err := a.Plugins.Registry().Get(ctx, dp.ID)
 	switch {
@@ -115,38 +133,38 @@ func seedDemoPlugin(ctx context.Context, a *app.App, dir string, dp demoPlugin, 
 		_, err = a.Plugins.InstallWith(ctx, path, pluginhost.InstallOptions{Force: true, Upgrade: true, Confirmed: true})
 	}
 	if err != nil {
-		return fmt.Errorf("demo plugin %s: %w", dp.ID, err)
+		return false, fmt.Errorf("demo plugin %s: %w", dp.ID, err)
 	}
 	for _, slug := range dp.Tenants {
 		t, err := a.Tenancy.TenantBySlug(ctx, slug)
 		if err != nil {
-			return fmt.Errorf("demo tenant %s: %w", slug, err)
+			return false, fmt.Errorf("demo tenant %s: %w", slug, err)
 		}
 		on, err := a.Plugins.Registry().IsEnabled(ctx, dp.ID, t.ID)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if !on {
 			if err := a.Plugins.Enable(ctx, dp.ID, t.ID); err != nil {
-				return fmt.Errorf("enable %s for %s: %w", dp.ID, slug, err)
+				return false, fmt.Errorf("enable %s for %s: %w", dp.ID, slug, err)
 			}
 		}
 		if err := grantDemoRoles(ctx, a, t.ID, dp.Grants); err != nil {
-			return fmt.Errorf("demo roles of %s for %s: %w", dp.ID, slug, err)
+			return false, fmt.Errorf("demo roles of %s for %s: %w", dp.ID, slug, err)
 		}
 		admin, err := a.Identity.UserByEmail(ctx, t.ID, demo.Admins[slug])
 		if err != nil {
-			return fmt.Errorf("demo admin of %s: %w", slug, err)
+			return false, fmt.Errorf("demo admin of %s: %w", slug, err)
 		}
 		if err := a.Plugins.RunJob(ctx, dp.ID, demoSeedJob, t.ID, admin.ID, nil); err != nil {
-			return fmt.Errorf("demo data of %s for %s: %w", dp.ID, slug, err)
+			return false, fmt.Errorf("demo data of %s for %s: %w", dp.ID, slug, err)
 		}
 	}
 	fmt.Fprintf(out, "%s is installed and enabled for %s, with its demo data (%.1f s).\n", dp.Name, tenantsPhrase(dp.Tenants), time.Since(start).Seconds())
 	if dp.Try != "" {
 		fmt.Fprintf(out, "  Try %s.\n", dp.Try)
 	}
-	return nil
+	return true, nil
 }
 
 // grantDemoRoles grants each demo account its plugin role at the tenant's

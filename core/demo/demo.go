@@ -141,10 +141,10 @@ func Build(ctx context.Context, s Services) (Result, error) {
 	if err := addUsers(ctx, s, p, t); err != nil {
 		return res, err
 	}
-	if res.Staff[PartnershipSlug], err = addStaff(ctx, s, p.tenant.ID, "partnership.example.org", p.staffSchools(), rng); err != nil {
+	if res.Staff[PartnershipSlug], err = addStaff(ctx, s, p.tenant.ID, "partnership.example.org", p.staffSchools(), map[uint]bool{p.three.ID: true}, rng); err != nil {
 		return res, err
 	}
-	if res.Staff[TrustSlug], err = addStaff(ctx, s, t.tenant.ID, "northstar.example.org", t.ctg, rng); err != nil {
+	if res.Staff[TrustSlug], err = addStaff(ctx, s, t.tenant.ID, "northstar.example.org", t.ctg, nil, rng); err != nil {
 		return res, err
 	}
 	if s.Pupils != nil {
@@ -195,6 +195,8 @@ type partnership struct {
 	// otherSchool is the first school of another hub than hub: its
 	// headteacher shows what a school outside the first hub cannot see.
 	otherSchool tenancy.Unit
+	// three is ThreeHeadSchool, a school in three programmes.
+	three tenancy.Unit
 	// ctg are the Challenge the Gap schools (in a cluster), in list order.
 	ctg []tenancy.Unit
 	// gal is the Getting Ahead London cohort unit, and galSchools its
@@ -280,6 +282,9 @@ func buildPartnership(ctx context.Context, s Services, rows []Row, rng *rand.Ran
 		if p.cluster.ID == 0 && kind == tenancy.KindCluster {
 			p.cluster = g
 		}
+		if r.School == ThreeHeadSchool {
+			p.three = sc
+		}
 		if kind == tenancy.KindCohort && r.Programme == "gettingahead" {
 			p.gal, p.galSchools[r.School] = g, sc
 		}
@@ -315,6 +320,20 @@ const (
 	GALHead              = "gal.head@partnership.example.org"
 	GALCoachSchool       = "Dunraven"
 	GALParticipantSchool = "Lammas School and Sixth Form"
+)
+
+// The demo's head of a school in three programmes: a member school of the
+// Network of Excellence (Inspire Partnership Hub), of a Challenge the Gap
+// cluster (Greenwich Cluster, in its first trio) and a participant school
+// of Getting Ahead London. Each plugin's demo gives her something to do:
+// the Network her school's self-evaluation (its review is booked for the
+// next school week), Challenge the Gap the open staff survey (she leads the
+// school's team), Getting Ahead London her ranking as a new coach (its
+// coach role, granted by cli's demo).
+const (
+	ThreeHead       = "head.three@partnership.example.org"
+	ThreeHeadName   = "Esther Lindo"
+	ThreeHeadSchool = "Rockliffe Manor Primary School"
 )
 
 // TrustCluster is the name of the trust's cluster unit for Challenge the
@@ -406,6 +425,7 @@ func addUsers(ctx context.Context, s Services, p partnership, t trust) error {
 			{"reviewer@partnership.example.org", "Sam Patel", authz.RoleReviewer, false, unit(p.hub), ""},
 			{"headteacher@partnership.example.org", "Ruth Adeyemi", authz.RoleHeadteacher, false, unit(p.school), ""},
 			{"head.otherhub@partnership.example.org", "Nina Okoye", authz.RoleHeadteacher, false, unit(p.otherSchool), ""},
+			{ThreeHead, ThreeHeadName, authz.RoleHeadteacher, false, unit(p.three), ""},
 			{"teacher@partnership.example.org", "Owen Hughes", authz.RoleTeacher, false, unit(p.school), ""},
 			{"para@partnership.example.org", "Maya Collins", authz.RoleParaProfessional, false, unit(p.school), ""},
 			// Getting Ahead London: its programme manager (the central team at
@@ -477,6 +497,7 @@ func logins() []Login {
 		{"Challenge Partners", "", "teacher@partnership.example.org", "Owen Hughes", "teacher", "that school"},
 		{"Challenge Partners", "", "para@partnership.example.org", "Maya Collins", "para-professional", "that school"},
 		{"Challenge Partners", "", "head.otherhub@partnership.example.org", "Nina Okoye", "headteacher", "a school of the second hub"},
+		{"Challenge Partners", "", ThreeHead, ThreeHeadName, "headteacher; her school is in three programmes", ThreeHeadSchool + ": Network of Excellence, Challenge the Gap, Getting Ahead London (she coaches)"},
 		{"Challenge Partners", "", GALManager, "Nadia Osei", "central team; GAL programme manager (plugin role)", "the GAL cohort"},
 		{"Challenge Partners", "", GALCoach, "Grace Adebayo", "headteacher; GAL coach (plugin role)", GALCoachSchool},
 		{"Challenge Partners", "", GALParticipant, "Sam Okoro", "senior leader; GAL participant (plugin role)", GALParticipantSchool},

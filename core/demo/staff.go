@@ -34,8 +34,10 @@ func secondaryLike(p tenancy.Phase) bool {
 }
 
 // addStaff creates the staff of schools in one batch (one password hash)
-// and grants each their role at their school. It returns how many it made.
-func addStaff(ctx context.Context, s Services, tenantID uint, domain string, schools []tenancy.Unit, rng *rand.Rand) (int, error) {
+// and grants each their role at their school. A school of headed has its
+// demo headteacher already and gets no generated one (whose name is still
+// drawn, so the others' stay the same). It returns how many it made.
+func addStaff(ctx context.Context, s Services, tenantID uint, domain string, schools []tenancy.Unit, headed map[uint]bool, rng *rand.Rand) (int, error) {
 	type planned struct {
 		role   string
 		school uint
@@ -56,6 +58,9 @@ func addStaff(ctx context.Context, s Services, tenantID uint, domain string, sch
 		add := func(prefix, role string, n int) {
 			for i := 1; i <= n; i++ {
 				name := staffGiven[rng.IntN(len(staffGiven))] + " " + staffFamily[rng.IntN(len(staffFamily))]
+				if role == authz.RoleHeadteacher && headed[sc.ID] {
+					continue
+				}
 				users = append(users, identity.NewUser{Email: fmt.Sprintf("%s%d.%s@%s", prefix, i, urn, domain), Name: name})
 				plan = append(plan, planned{role, sc.ID})
 			}

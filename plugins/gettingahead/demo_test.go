@@ -18,7 +18,9 @@ import (
 // demoFixture is the core demo's partnership as far as the programme
 // sees it: the cohort unit with the 2017-18 list's 63 schools, and the
 // demo's programme manager, coach (head of Dunraven), participant (a
-// senior leader of Lammas) and that participant's head.
+// senior leader of Lammas), that participant's head, and a head of a
+// participant school with the coach role (the core demo's head of a school
+// in three programmes), who coaches from today's cohort.
 func demoFixture(t *testing.T) *plugintest.Fixture {
 	f, err := os.Open("internal/demo/gal-2017-18.csv")
 	if err != nil {
@@ -50,6 +52,7 @@ func demoFixture(t *testing.T) *plugintest.Fixture {
 		&pluginv1.Person{Id: 502, Name: "Sam Okoro", Email: "gal.participant@test.example", Grants: participant(ids["Lammas School and Sixth Form"])},
 		&pluginv1.Person{Id: 503, Name: "Joan Fletcher", Email: "gal.head@test.example", Grants: grants("headteacher", ids["Lammas School and Sixth Form"])},
 		&pluginv1.Person{Id: 504, Name: "Cat Central", Email: "central@test.example", Grants: grants("central_team", plugintest.RootUnit)},
+		&pluginv1.Person{Id: 505, Name: "Esther Lindo", Email: "head.three@test.example", Grants: coach(ids["Rockliffe Manor Primary School"])},
 	)
 	return fx
 }
@@ -115,7 +118,7 @@ func TestDemoSeed(t *testing.T) {
 		// panels for 50 schools (the most the core asks at once), everyone's
 		// to-dos, the central team's figures.
 		var schools []uint64
-		var lammas, dunraven uint64
+		var lammas, dunraven, rockliffe uint64
 		for _, s := range h.Fixture.Schools {
 			if len(schools) < 50 && s.GetId() >= 300 {
 				schools = append(schools, s.GetId())
@@ -125,6 +128,8 @@ func TestDemoSeed(t *testing.T) {
 				lammas = s.GetId()
 			case "Dunraven":
 				dunraven = s.GetId()
+			case "Rockliffe Manor Primary School":
+				rockliffe = s.GetId()
 			}
 		}
 		timed := func(what string, f func() error) {
@@ -144,7 +149,7 @@ func TestDemoSeed(t *testing.T) {
 		})
 		timed("the manager's to-dos", func() error {
 			same(t, "the demo manager's to-dos", todoList(t, c, pm), []string{
-				"Run the match of Getting Ahead London 2026-27: 30 of 30 participants and 12 of 12 coaches have ranked | /cohorts/" + now + "/match | "})
+				"Run the match of Getting Ahead London 2026-27: 30 of 30 participants and 12 of 13 coaches have ranked | /cohorts/" + now + "/match | "})
 			return nil
 		})
 		timed("the participant's to-dos", func() error {
@@ -155,7 +160,7 @@ func TestDemoSeed(t *testing.T) {
 		for _, what := range []string{"the central team's figures (first call)", "the central team's figures"} {
 			timed(what, func() error {
 				figs, problems, err := h.Figures(h.As(504))
-				if err == nil && (len(problems) > 0 || len(figs) != 4 || figs[0].GetValue() != "30" || figs[1].GetValue() != "12" ||
+				if err == nil && (len(problems) > 0 || len(figs) != 4 || figs[0].GetValue() != "30" || figs[1].GetValue() != "13" ||
 					figs[3].GetDetail() != "12 of 78 participants since 2017-18 (15%); 16 promoted to any post") {
 					t.Errorf("the demo's figures: %v, problems %q", figs, problems)
 				}
@@ -166,10 +171,15 @@ func TestDemoSeed(t *testing.T) {
 			regexp.MustCompile(`/shared/\d+`).FindString(c.page(503, "/shared"))})
 		same(t, "the demo coach's panel", panelTexts(t, c, 501, dunraven)[dunraven], []string{"You coach in the 2026-27 cohort, with 3 places | /coaches/" +
 			lastID(t, linkTo(t, c.page(501, "/"), "Your participants and rankings"))})
+		// The head of a participant school who coaches from today's cohort:
+		// her own line on her school's panel, and her ranking to do.
+		newCoach := lastID(t, linkTo(t, c.page(505, "/"), "Your participants and rankings"))
+		same(t, "the new coach's panel", panelTexts(t, c, 505, rockliffe)[rockliffe], []string{"You coach in the 2026-27 cohort, with 2 places | /coaches/" + newCoach})
+		same(t, "the new coach's to-dos", todoList(t, c, 505), []string{"Rank the participants of Getting Ahead London 2026-27 for the match | /coaches/" + newCoach + "/rankings | "})
 
 		// Today's cohort: the manager runs the match and publishes it; the
 		// demo's coach and participant are a pair.
-		has(t, "today's match page", c.page(pm, "/cohorts/"+now+"/match"), "30 of 30 participants have ranked the coaches; 12 of 12 coaches", "Run the match")
+		has(t, "today's match page", c.page(pm, "/cohorts/"+now+"/match"), "30 of 30 participants have ranked the coaches; 12 of 13 coaches", "Run the match")
 		c.post(pm, "/cohorts/"+now+"/match/run", nil)
 		draft := c.page(pm, "/cohorts/"+now+"/match")
 		has(t, "today's draft", draft, "Sam Okoro&#39;s 1st choice; Grace Adebayo ranked Sam Okoro 1st")

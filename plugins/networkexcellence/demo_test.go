@@ -54,6 +54,9 @@ func networkFixture(n int) (*plugintest.Fixture, map[string]uint64) {
 			if h == 1 && i == 0 {
 				ids["other school"] = next
 			}
+			if h == 2 && i == 1 {
+				ids["soon school"] = next
+			}
 		}
 	}
 	g := func(role string, unit uint64) []*pluginv1.RoleGrant {
@@ -66,8 +69,9 @@ func networkFixture(n int) (*plugintest.Fixture, map[string]uint64) {
 		&pluginv1.Person{Id: 204, Name: "Sam Patel", Email: "reviewer@partnership.example.org", Grants: g("reviewer", 100)},
 		&pluginv1.Person{Id: 205, Name: "Ruth Adeyemi", Email: "headteacher@partnership.example.org", Grants: g("headteacher", ids["host school"])},
 		&pluginv1.Person{Id: 206, Name: "Nina Okoye", Email: "head.otherhub@partnership.example.org", Grants: g("headteacher", ids["other school"])},
+		&pluginv1.Person{Id: 207, Name: "Esther Lindo", Email: "head.three@partnership.example.org", Grants: g("headteacher", ids["soon school"])},
 	)
-	ids["central"], ids["hub manager"], ids["lead"], ids["host head"], ids["other head"] = 201, 202, 203, 205, 206
+	ids["central"], ids["hub manager"], ids["lead"], ids["host head"], ids["other head"], ids["soon head"] = 201, 202, 203, 205, 206, 207
 	return f, ids
 }
 
@@ -188,6 +192,12 @@ func TestTheDemoFillsTheBoardAndLeavesTheJourneyToDo(t *testing.T) {
 		"Member school of Ash Field Hub in 2026-27", "QA Review under way: week 13, 2 days from Mon 7 Dec 2026", "Last review (2025-26): report published")
 	mustContain(t, "Ruth's to-dos", timed("the host head's to-dos", func() string { return todosOf(t, c, ids["host head"]) }),
 		"Rate the Leadership Development Day you attended on")
+	// head.three@'s school is reviewed next week: its self-evaluation to write.
+	soon := ids["soon school"]
+	mustContain(t, "Esther's panel", timed("the soon head's panel", func() string { return panelOf(t, c, ids["soon head"], soon) }),
+		"QA Review booked for week 14 (w/c Mon 14 Dec 2026), 2 days", "Write the school's self-evaluation before the review starts on Mon 14 Dec 2026")
+	mustContain(t, "Esther's to-dos", timed("the soon head's to-dos", func() string { return todosOf(t, c, ids["soon head"]) }),
+		"self-evaluation for its QA Review on Mon 14 Dec 2026", "by 2026-12-14")
 	mustContain(t, "Grace's to-dos", timed("the Lead Reviewer's to-dos", func() string { return todosOf(t, c, ids["lead"]) }),
 		"Write and submit the report of the QA Review of School 1 of Ash Field Hub → /reviews/", " by 2026-12-22")
 	mustContain(t, "Daniel's to-dos", timed("the hub manager's to-dos", func() string { return todosOf(t, c, ids["hub manager"]) }),

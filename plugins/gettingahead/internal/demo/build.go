@@ -327,7 +327,8 @@ func (sd *seeder) impact(parts []store.Participant, first int) error {
 }
 
 // thisYear is the cohort of the school year running: twelve returning
-// coaches, applications and rankings, the match not yet run.
+// coaches, applications and rankings, the match not yet run; then the new
+// coaches, who have not ranked (added last, so the rest is drawn as before).
 func (sd *seeder) thisYear(first int) error {
 	coaches := sd.w.coachSchools[:min(12, len(sd.w.coachSchools))]
 	var parts []*pluginv1.School
@@ -358,6 +359,13 @@ func (sd *seeder) thisYear(first int) error {
 			status = store.Declined
 		}
 		if _, err := sd.s.Decide(a.ID, status, time.Date(first, time.July, 10, 0, 0, 0, 0, time.UTC)); err != nil {
+			return err
+		}
+	}
+	for _, nc := range sd.w.newCoaches {
+		p := nc.person
+		if _, err := sd.s.AddCoach(c.ID, store.CoachInput{PersonID: p.GetId(), Name: p.GetName(), Email: p.GetEmail(), SchoolID: nc.school.GetId(),
+			Phase: phaseOf(nc.school), Expertise: sd.pick(expertise), Borough: sd.pick(boroughs), Capacity: 2}); err != nil {
 			return err
 		}
 	}

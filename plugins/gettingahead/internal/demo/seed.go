@@ -25,7 +25,11 @@
 // participant school is that school's participant in today's cohort (the
 // core's demo makes one of each and the participant's headteacher); every
 // other person is a plugin record with a generated name. The demo's coach
-// and participant rank each other first, so today's match pairs them.
+// and participant rank each other first, so today's match pairs them. A
+// person granted the plugin's coach role at a participant school (the core
+// demo's head of a school in three programmes) joins today's cohort as a
+// new coach who has still to rank the participants: her home page asks her
+// to.
 //
 // It does nothing when the tenant has a cohort already or has no such unit,
 // so a second run changes nothing. The same tenant always gets the same data.
@@ -47,6 +51,7 @@ import (
 	"github.com/challengepartners/upwards/plugins/sdk"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 
+	"github.com/challengepartners/upwards/plugins/gettingahead/internal/roles"
 	"github.com/challengepartners/upwards/plugins/gettingahead/internal/rules"
 	"github.com/challengepartners/upwards/plugins/gettingahead/internal/store"
 	"github.com/challengepartners/upwards/plugins/gettingahead/internal/trusts"
@@ -146,6 +151,15 @@ type world struct {
 	partSchools  []*pluginv1.School
 	heads        map[uint64]*pluginv1.Person // a headteacher at a coach school
 	leaders      map[uint64]*pluginv1.Person // a senior leader at a participant school
+	// newCoaches hold the coach role at a participant school: they coach
+	// from today's cohort on, not ranked yet.
+	newCoaches []newCoach
+}
+
+// newCoach is a person with the coach role at a participant school.
+type newCoach struct {
+	school *pluginv1.School
+	person *pluginv1.Person
 }
 
 func (w *world) schoolIDs() []uint64 {
@@ -199,7 +213,7 @@ func read(ctx context.Context, host *sdk.Host) (*world, error) {
 		sdk.Log(ctx).InfoContext(ctx, "demo data not added: the cohort unit holds none of the 2017-18 list's schools")
 		return nil, nil
 	}
-	people, err := host.PeopleWhere(ctx, sdk.PeopleQuery{UnitIDs: w.schoolIDs(), Roles: []string{"headteacher", "senior_leader"}})
+	people, err := host.PeopleWhere(ctx, sdk.PeopleQuery{UnitIDs: w.schoolIDs(), Roles: []string{"headteacher", "senior_leader", roles.Coach}})
 	if err != nil {
 		return nil, err
 	}
@@ -207,8 +221,10 @@ func read(ctx context.Context, host *sdk.Host) (*world, error) {
 	for _, s := range w.coachSchools {
 		isCoach[s.GetId()] = true
 	}
+	part := map[uint64]*pluginv1.School{}
 	for _, s := range w.partSchools {
 		isPart[s.GetId()] = true
+		part[s.GetId()] = s
 	}
 	slices.SortFunc(people, func(a, b *pluginv1.Person) int { return int(a.GetId()) - int(b.GetId()) })
 	for _, p := range people {
@@ -218,6 +234,8 @@ func read(ctx context.Context, host *sdk.Host) (*world, error) {
 				w.heads[g.GetUnitId()] = p
 			case g.GetRole() == "senior_leader" && isPart[g.GetUnitId()] && w.leaders[g.GetUnitId()] == nil:
 				w.leaders[g.GetUnitId()] = p
+			case g.GetRole() == roles.Coach && isPart[g.GetUnitId()] && !isCoach[g.GetUnitId()]:
+				w.newCoaches = append(w.newCoaches, newCoach{part[g.GetUnitId()], p})
 			}
 		}
 	}

@@ -103,7 +103,8 @@ func (b *builder) build() error {
 // reports and feedback of the reviews ended by `until`. With hostWeek ≠ 0
 // the host head's school is reviewed that week, from its Monday, with the
 // demo Lead Reviewer pinned to its lead seat, and gets no report: the
-// journey writes it.
+// journey writes it; SoonHeadEmail's school is reviewed the next school week
+// (or in the year's last week), its self-evaluation still to write.
 func (b *builder) year(y *store.Year, hostWeek int, until time.Time) error {
 	var host *store.Review
 	if hostWeek > 0 && b.people.hostHead != 0 {
@@ -117,6 +118,12 @@ func (b *builder) year(y *store.Year, hostWeek int, until time.Time) error {
 			if _, err := b.s.SetPin(rv.ID, b.leadID, store.PinSeat, store.LeadSeat, "", 0, b.now); err != nil {
 				return err
 			}
+		}
+	}
+	if soon := b.people.soonHead; hostWeek > 0 && soon != 0 && soon != b.people.hostHead && b.member(soon) {
+		if _, err := b.s.ScheduleReview(y.ID, soon, store.Schedule{Week: min(hostWeek+1, rules.WeeksInYear), Day: 0, Days: 2,
+			TeamSize: rules.TeamSize(b.bands, b.roll(soon)), NeedsLead: true}, b.now); err != nil {
+			return fmt.Errorf("the review of %s's school: %w", SoonHeadEmail, err)
 		}
 	}
 	if _, err := b.s.ScheduleAll(y.ID, 1, b.bands, b.now); err != nil {
@@ -140,6 +147,11 @@ func (b *builder) year(y *store.Year, hostWeek int, until time.Time) error {
 	}
 	b.summary["seats "+y.Label], b.summary["filled "+y.Label] = run.Seats, run.Filled
 	return b.reports(y, host, until)
+}
+
+// member reports whether the school is a member this year.
+func (b *builder) member(school uint64) bool {
+	return slices.ContainsFunc(b.members, func(m store.Member) bool { return m.SchoolID == school })
 }
 
 // roll is a member school's pupils on roll.

@@ -39,6 +39,10 @@ const (
 	LeadReviewerEmail = "lead.reviewer@partnership.example.org"
 	ReviewerEmail     = "reviewer@partnership.example.org"
 	HostHeadEmail     = "headteacher@partnership.example.org"
+	// SoonHeadEmail is the demo's head of a school in three programmes:
+	// her school's review is booked for the next school week, so her home page
+	// asks for its self-evaluation.
+	SoonHeadEmail = "head.three@partnership.example.org"
 )
 
 // DemoPerson marks demo feedback from someone without an account: not a
@@ -86,6 +90,7 @@ type people struct {
 	lead, reviewer uint64            // the demo Lead Reviewer and reviewer
 	heads          map[uint64]uint64 // school → its (first) headteacher
 	hostHead       uint64            // the demo host headteacher's school
+	soonHead       uint64            // the school of SoonHeadEmail's head
 	names          map[uint64]string // person → name
 }
 
@@ -110,6 +115,9 @@ func readPeople(ctx context.Context) (people, error) {
 				}
 				if email == HostHeadEmail {
 					out.hostHead = g.GetUnitId()
+				}
+				if email == SoonHeadEmail {
+					out.soonHead = g.GetUnitId()
 				}
 			}
 		}
