@@ -122,6 +122,7 @@ func New(d Deps) (*Server, error) {
 	e.Use(s.sameOrigin)
 	e.Use(s.authorize)
 	e.Use(s.tokenScope)
+	e.Use(s.bindTenant)
 	s.registerRoutes()
 	return s, nil
 }
