@@ -11,3 +11,7 @@ func TenantOfForTest(c echo.Context) uint {
 	t, _ := tenantOf(c)
 	return t.ID
 }
+
+// SetUnboundForTest turns the binding of tenant requests off (true) or on,
+// to measure its cost; set it between requests only.
+func (s *Server) SetUnboundForTest(off bool) { s.unbound = off }

@@ -162,7 +162,7 @@ func (s *Server) fallbackTenant(c echo.Context) (tenancy.Tenant, error) {
 func (s *Server) bindTenant(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		t, ok := tenantOf(c)
-		if !ok || s.DB == nil || isPluginRoute(c.Path()) {
+		if !ok || s.DB == nil || s.unbound || isPluginRoute(c.Path()) {
 			return next(c)
 		}
 		r, declared := s.routes.lookup(c.Request().Method, c.Path())

@@ -63,6 +63,8 @@ type Server struct {
 	routes  *routeTable
 	views   *views
 	metrics *httpMetrics
+	// unbound turns bindTenant off: only the measurement of its cost sets it.
+	unbound bool
 }
 
 // New builds the server and registers every route.
