@@ -26,7 +26,7 @@ func SealedSample(ctx context.Context, db *storage.DB) (*SealedValue, error) {
 		return nil, nil
 	}
 	var rows [][]byte
-	if err := db.WithContext(ctx).Model(&Pupil{}).Where("upn_sealed IS NOT NULL").Order("id").Limit(1).Pluck("upn_sealed", &rows).Error; err != nil {
+	if err := db.Core(ctx).Model(&Pupil{}).Where("upn_sealed IS NOT NULL").Order("id").Limit(1).Pluck("upn_sealed", &rows).Error; err != nil {
 		return nil, fmt.Errorf("read a sealed UPN: %w", err)
 	}
 	if len(rows) == 0 || len(rows[0]) == 0 {

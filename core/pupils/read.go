@@ -35,7 +35,7 @@ func (s *Service) Get(ctx context.Context, a Actor, tenantID, id uint) (Pupil, e
 // readable loads pupil id and checks the actor holds perm at its school;
 // a pupil outside the actor's reach is ErrNotFound.
 func (s *Service) readable(ctx context.Context, a Actor, tenantID, id uint, perm string) (Pupil, error) {
-	p, err := s.load(ctx, s.db.DB, tenantID, id)
+	p, err := s.load(ctx, s.read(ctx, tenantID), tenantID, id)
 	if err != nil {
 		return Pupil{}, err
 	}
@@ -218,7 +218,7 @@ func (q *ListQuery) normalise() error {
 
 // filter builds the query of q's pupils among schools (all of the tenant's when root).
 func (s *Service) filter(ctx context.Context, tenantID uint, schools []uint, root bool, q ListQuery) *gorm.DB {
-	db := s.read(ctx).Model(&Pupil{}).Where("tenant_id = ?", tenantID)
+	db := s.read(ctx, tenantID).Model(&Pupil{}).Where("tenant_id = ?", tenantID)
 	if !root {
 		db = idIn(s.db, db, "school_id", schools)
 	}
@@ -352,7 +352,7 @@ func (s *Service) Select(ctx context.Context, a Actor, tenantID uint, sel Select
 	if !all && len(reach) == 0 {
 		return out, nil
 	}
-	db := s.read(ctx).Model(&Pupil{}).Where("tenant_id = ?", tenantID)
+	db := s.read(ctx, tenantID).Model(&Pupil{}).Where("tenant_id = ?", tenantID)
 	if len(sel.IDs) > 0 {
 		db = idIn(s.db, db, "id", dedupe(sel.IDs))
 	}

@@ -120,7 +120,21 @@ func maskUPN(u string) string {
 	return string(out) + u[len(u)-3:]
 }
 
-func (s *Service) read(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+// read is the handle for reading tenantID's records: in work bound to the
+// tenant (storage.DB.Bind, a web request) its connection, under row-level
+// security on PostgreSQL; otherwise the pool.
+func (s *Service) read(ctx context.Context, tenantID uint) *gorm.DB { return s.db.For(ctx, tenantID) }
+
+// write runs fn in a transaction acting for tenantID (storage.ActAs): on
+// the work's bound connection when it has one, so a request never holds two.
+func (s *Service) write(ctx context.Context, tenantID uint, fn func(tx *gorm.DB) error) error {
+	return s.db.For(ctx, tenantID).Transaction(func(tx *gorm.DB) error {
+		if err := storage.ActAs(tx, s.db.Dialect, tenantID); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
 
 // can reports whether a holds perm at unitID.
 func (s *Service) can(ctx context.Context, a Actor, tenantID uint, perm string, unitID uint) (bool, error) {
@@ -164,13 +178,13 @@ func (s *Service) reach(ctx context.Context, a Actor, tenantID uint, perm string
 // unit is not the tenant's.
 func (s *Service) schoolsIn(ctx context.Context, tenantID, unitID uint) (ids []uint, root bool, err error) {
 	var u tenancy.Unit
-	if err := s.read(ctx).Where("tenant_id = ? AND id = ?", tenantID, unitID).Take(&u).Error; err != nil {
+	if err := s.read(ctx, tenantID).Where("tenant_id = ? AND id = ?", tenantID, unitID).Take(&u).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, false, fmt.Errorf("unit %d: %w", unitID, ErrNotFound)
 		}
 		return nil, false, fmt.Errorf("load unit %d: %w", unitID, err)
 	}
-	q := s.read(ctx).Model(&tenancy.Unit{}).Where("tenant_id = ? AND kind = ?", tenantID, tenancy.KindSchool)
+	q := s.read(ctx, tenantID).Model(&tenancy.Unit{}).Where("tenant_id = ? AND kind = ?", tenantID, tenancy.KindSchool)
 	switch {
 	case u.IsRoot():
 		root = true
@@ -195,7 +209,7 @@ func (s *Service) schoolsIn(ctx context.Context, tenantID, unitID uint) (ids []u
 // school checks that id is a school of the tenant.
 func (s *Service) school(ctx context.Context, tenantID, id uint) error {
 	var n int64
-	err := s.read(ctx).Model(&tenancy.Unit{}).Where("tenant_id = ? AND id = ? AND kind = ?", tenantID, id, tenancy.KindSchool).Count(&n).Error
+	err := s.read(ctx, tenantID).Model(&tenancy.Unit{}).Where("tenant_id = ? AND id = ? AND kind = ?", tenantID, id, tenancy.KindSchool).Count(&n).Error
 	if err != nil {
 		return fmt.Errorf("load school %d: %w", id, err)
 	}
@@ -228,7 +242,7 @@ func (s *Service) recordRead(ctx context.Context, a Actor, tenantID uint, action
 		ids[i] = p.ID
 	}
 	slices.Sort(ids)
-	return audit.RecordAccess(ctx, s.db.DB, audit.Access{TenantID: tenantID, Action: action, Via: a.Via, PupilIDs: slices.Compact(ids)})
+	return audit.RecordAccess(ctx, s.read(ctx, tenantID), audit.Access{TenantID: tenantID, Action: action, Via: a.Via, PupilIDs: slices.Compact(ids)})
 }
 
 // maxInlineIDs is the longest id list bound as one parameter each; longer

@@ -12,7 +12,6 @@ import (
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/pupils/upn"
-	"github.com/challengepartners/upwards/core/storage"
 )
 
 // Audit actions of changes to pupil records.
@@ -99,10 +98,7 @@ func (s *Service) Create(ctx context.Context, a Actor, tenantID, schoolID uint, 
 	r = r.Normalize()
 	p := Pupil{TenantID: tenantID, SchoolID: schoolID, UPNHash: s.HashUPN(r.UPN), UPNSealed: s.SealUPN(r.UPN)}
 	r.Apply(&p)
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := storage.ActAs(tx, s.db.Dialect, tenantID); err != nil {
-			return err
-		}
+	err := s.write(ctx, tenantID, func(tx *gorm.DB) error {
 		if err := upnFree(ctx, tx, tenantID, p.UPNHash, 0); err != nil {
 			return err
 		}
@@ -208,10 +204,7 @@ func (s *Service) Update(ctx context.Context, a Actor, tenantID, id, schoolID ui
 		next.SchoolID = schoolID
 		entry.SchoolID, entry.FromSchoolID = schoolID, cur.SchoolID
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := storage.ActAs(tx, s.db.Dialect, tenantID); err != nil {
-			return err
-		}
+	err = s.write(ctx, tenantID, func(tx *gorm.DB) error {
 		if hash != cur.UPNHash {
 			if err := upnFree(ctx, tx, tenantID, hash, id); err != nil {
 				return err
@@ -235,7 +228,7 @@ func (s *Service) Update(ctx context.Context, a Actor, tenantID, id, schoolID ui
 	if err != nil {
 		return Pupil{}, err
 	}
-	return s.load(ctx, s.db.DB, tenantID, id)
+	return s.load(ctx, s.read(ctx, tenantID), tenantID, id)
 }
 
 // MarkLeft records that pupil id left its school on day on (today when
@@ -264,10 +257,7 @@ func (s *Service) MarkLeft(ctx context.Context, a Actor, tenantID, id uint, on t
 	if cur.LeftOn != nil && cur.LeftOn.Equal(day) {
 		return cur, nil
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := storage.ActAs(tx, s.db.Dialect, tenantID); err != nil {
-			return err
-		}
+	err = s.write(ctx, tenantID, func(tx *gorm.DB) error {
 		res := tx.Model(&Pupil{}).Where("tenant_id = ? AND id = ?", tenantID, id).
 			Updates(map[string]any{"left_on": day, "updated_at": time.Now().UTC().Truncate(time.Microsecond)})
 		if res.Error != nil {
@@ -278,7 +268,7 @@ func (s *Service) MarkLeft(ctx context.Context, a Actor, tenantID, id uint, on t
 	if err != nil {
 		return Pupil{}, err
 	}
-	return s.load(ctx, s.db.DB, tenantID, id)
+	return s.load(ctx, s.read(ctx, tenantID), tenantID, id)
 }
 
 // RevealUPN returns the UPN of pupil id, recording that it was shown. Only
@@ -345,10 +335,7 @@ func (s *Service) CreateMany(ctx context.Context, a Actor, tenantID, schoolID ui
 	if len(ps) == 0 {
 		return ps, nil
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := storage.ActAs(tx, s.db.Dialect, tenantID); err != nil {
-			return err
-		}
+	err := s.write(ctx, tenantID, func(tx *gorm.DB) error {
 		if err := tx.CreateInBatches(&ps, 500).Error; err != nil {
 			return dbWriteErr(err, "create pupils")
 		}
@@ -382,10 +369,7 @@ func (s *Service) ReturnToRoll(ctx context.Context, a Actor, tenantID, id uint) 
 	if cur.LeftOn == nil {
 		return cur, nil
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := storage.ActAs(tx, s.db.Dialect, tenantID); err != nil {
-			return err
-		}
+	err = s.write(ctx, tenantID, func(tx *gorm.DB) error {
 		res := tx.Model(&Pupil{}).Where("tenant_id = ? AND id = ?", tenantID, id).
 			Updates(map[string]any{"left_on": nil, "updated_at": time.Now().UTC().Truncate(time.Microsecond)})
 		if res.Error != nil {
@@ -396,5 +380,5 @@ func (s *Service) ReturnToRoll(ctx context.Context, a Actor, tenantID, id uint) 
 	if err != nil {
 		return Pupil{}, err
 	}
-	return s.load(ctx, s.db.DB, tenantID, id)
+	return s.load(ctx, s.read(ctx, tenantID), tenantID, id)
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -36,6 +37,10 @@ type DB struct {
 	Dialect Dialect
 	// Path is the SQLite file (empty for PostgreSQL).
 	Path string
+
+	// slots limits the connections bound to a tenant at once (bound.go).
+	slotsOnce sync.Once
+	slots     chan struct{}
 }
 
 // Open connects to the database named by url ("sqlite:PATH" or "postgres://…").
@@ -102,7 +107,8 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		sqlDB.SetMaxOpenConns(20)
+		// maxBound of them at most are bound to a tenant at once (bound.go).
+		sqlDB.SetMaxOpenConns(maxOpenPostgres)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		if err := sqlDB.PingContext(ctx); err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)

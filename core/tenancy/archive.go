@@ -30,7 +30,7 @@ func (s *Service) UnarchiveUnit(ctx context.Context, tenantID, id uint) (u Unit,
 func (s *Service) setArchived(ctx context.Context, tenantID, id uint, archive bool) (Unit, bool, error) {
 	var after Unit
 	changed := false
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, tenantID, func(tx *gorm.DB) error {
 		if _, err := lockTenant(tx, tenantID); err != nil {
 			return err
 		}

@@ -21,7 +21,7 @@ func (s *Service) Link(ctx context.Context, tenantID, parentID, childID uint) er
 	if parentID == childID {
 		return invalid("child", "a unit cannot contain itself")
 	}
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, tenantID, func(tx *gorm.DB) error {
 		if _, err := lockTenant(tx, tenantID); err != nil {
 			return err
 		}
@@ -106,7 +106,7 @@ func checkLink(tx *gorm.DB, tenantID uint, parent, child Unit) error {
 
 // Unlink removes child from parent; ErrNotFound if child is not directly in parent.
 func (s *Service) Unlink(ctx context.Context, tenantID, parentID, childID uint) error {
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, tenantID, func(tx *gorm.DB) error {
 		if _, err := lockTenant(tx, tenantID); err != nil {
 			return err
 		}
@@ -141,7 +141,7 @@ func (s *Service) Children(ctx context.Context, tenantID, id uint) ([]Unit, erro
 }
 
 func (s *Service) neighbours(ctx context.Context, tenantID, id uint, want, have string) ([]Unit, error) {
-	db := s.read(ctx)
+	db := s.read(ctx, tenantID)
 	if _, err := getUnit(db, tenantID, id); err != nil {
 		return nil, err
 	}
@@ -157,7 +157,7 @@ func (s *Service) neighbours(ctx context.Context, tenantID, id uint, want, have 
 // Edges returns every edge of the tenant, oldest first (for graph caches).
 func (s *Service) Edges(ctx context.Context, tenantID uint) ([]Edge, error) {
 	out := []Edge{}
-	if err := s.read(ctx).Where("tenant_id = ?", tenantID).Order("id").Find(&out).Error; err != nil {
+	if err := s.read(ctx, tenantID).Where("tenant_id = ?", tenantID).Order("id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("load edges of tenant %d: %w", tenantID, err)
 	}
 	return out, nil

@@ -26,7 +26,7 @@ type Graph struct {
 // LoadGraph reads the tenant's units and edges (in one statement, so they
 // agree) into a Graph. ErrNotFound if there is no such tenant.
 func (s *Service) LoadGraph(ctx context.Context, tenantID uint) (*Graph, error) {
-	db := s.read(ctx)
+	db := s.read(ctx, tenantID)
 	// Read the revision first: a change committed after this is newer than
 	// the graph claims to be, so the cache reloads; never the other way round.
 	rev, err := storage.CurrentRevision(ctx, db, storage.RevisionOrgGraph)

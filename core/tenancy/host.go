@@ -81,7 +81,7 @@ func hostFree(tx *gorm.DB, h string) error {
 
 // TenantHosts returns the tenant's host names, sorted; ErrNotFound if there is no such tenant.
 func (s *Service) TenantHosts(ctx context.Context, tenantID uint) ([]string, error) {
-	db := s.read(ctx)
+	db := s.read(ctx, tenantID)
 	if err := tenantExists(db, tenantID); err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func (s *Service) ResolveHost(ctx context.Context, host string) (Tenant, error) 
 		return Tenant{}, notFound("tenant for an empty host")
 	}
 	var t Tenant
-	err := s.read(ctx).Where("id = (SELECT tenant_id FROM tenant_hosts WHERE host = ?)", h).Take(&t).Error
+	err := s.core(ctx).Where("id = (SELECT tenant_id FROM tenant_hosts WHERE host = ?)", h).Take(&t).Error
 	if err != nil {
 		return Tenant{}, dbErr(err, "tenant for host %s", h)
 	}
@@ -115,7 +115,8 @@ func (s *Service) AddHost(ctx context.Context, tenantID uint, host string) error
 		return FieldErrors{*verr}
 	}
 	h := hs[0]
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	// As the core's role: whether another tenant has the host is the point.
+	err := s.core(ctx).Transaction(func(tx *gorm.DB) error {
 		t, err := lockTenant(tx, tenantID)
 		if err != nil {
 			return err
@@ -145,7 +146,7 @@ func (s *Service) AddHost(ctx context.Context, tenantID uint, host string) error
 // RemoveHost stops host serving the tenant; ErrNotFound if it does not.
 func (s *Service) RemoveHost(ctx context.Context, tenantID uint, host string) error {
 	h := NormalizeHost(host)
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, tenantID, func(tx *gorm.DB) error {
 		if _, err := lockTenant(tx, tenantID); err != nil {
 			return err
 		}

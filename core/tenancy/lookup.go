@@ -13,7 +13,7 @@ func (s *Service) UnitsByID(ctx context.Context, tenantID uint, ids []uint) (map
 		return out, nil
 	}
 	var us []Unit
-	if err := s.idIn(s.read(ctx).Where("tenant_id = ?", tenantID), "id", ids).Find(&us).Error; err != nil {
+	if err := s.idIn(s.read(ctx, tenantID).Where("tenant_id = ?", tenantID), "id", ids).Find(&us).Error; err != nil {
 		return nil, fmt.Errorf("%d units of tenant %d: %w", len(ids), tenantID, err)
 	}
 	for _, u := range us {

@@ -41,7 +41,7 @@ func descendantIDs(db *gorm.DB, tenantID, id uint) ([]uint, error) {
 // directly or through others, and the tenant's root: the units where a role
 // reaches this one. ErrNotFound if the unit is not the tenant's.
 func (s *Service) AncestorsOrSelf(ctx context.Context, tenantID, id uint) ([]uint, error) {
-	db := s.read(ctx)
+	db := s.read(ctx, tenantID)
 	ids, err := walk(db, ancestorsSQL, tenantID, id)
 	if err != nil {
 		return nil, err
@@ -64,7 +64,7 @@ func (s *Service) AncestorsOrSelf(ctx context.Context, tenantID, id uint) ([]uin
 // through others; for the root, every unit of the tenant. ErrNotFound if the
 // unit is not the tenant's.
 func (s *Service) Descendants(ctx context.Context, tenantID, id uint) ([]uint, error) {
-	db := s.read(ctx)
+	db := s.read(ctx, tenantID)
 	u, err := getUnit(db, tenantID, id)
 	if err != nil {
 		return nil, err

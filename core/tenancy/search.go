@@ -58,7 +58,7 @@ func (s *Service) Search(ctx context.Context, tenantID uint, q SearchQuery) ([]U
 	if q.Within != nil && len(q.Within) == 0 {
 		return out, 0, nil
 	}
-	db := s.read(ctx).Model(&Unit{}).Where("tenant_id = ? AND kind <> ?", tenantID, KindTenant)
+	db := s.read(ctx, tenantID).Model(&Unit{}).Where("tenant_id = ? AND kind <> ?", tenantID, KindTenant)
 	if q.Kind != "" {
 		db = db.Where("kind = ?", q.Kind)
 	}
@@ -99,7 +99,7 @@ func (s *Service) CountByKind(ctx context.Context, tenantID uint, within []uint)
 	if within != nil && len(within) == 0 {
 		return out, nil
 	}
-	db := s.read(ctx).Model(&Unit{}).Where("tenant_id = ? AND kind <> ? AND archived_at IS NULL", tenantID, KindTenant)
+	db := s.read(ctx, tenantID).Model(&Unit{}).Where("tenant_id = ? AND kind <> ? AND archived_at IS NULL", tenantID, KindTenant)
 	if within != nil {
 		db = s.idIn(db, "id", within)
 	}

@@ -28,11 +28,22 @@ func NewService(db *storage.DB) *Service {
 // maxNameLen is the longest name, in characters, of a tenant or unit.
 const maxNameLen = 200
 
-func (s *Service) read(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+// read is the handle for reading tenantID's rows: in work bound to the
+// tenant (storage.DB.Bind, a web request) its connection, under row-level
+// security on PostgreSQL; otherwise the pool.
+func (s *Service) read(ctx context.Context, tenantID uint) *gorm.DB { return s.db.For(ctx, tenantID) }
 
-func (s *Service) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(fn)
+// write runs fn in a transaction for tenantID, on the work's bound
+// connection when it has one.
+func (s *Service) write(ctx context.Context, tenantID uint, fn func(tx *gorm.DB) error) error {
+	return s.db.For(ctx, tenantID).Transaction(fn)
 }
+
+// core is the pool as the core's own role, for what is install-wide or
+// deliberately cross-tenant: the tenants themselves (resolving the request's
+// tenant comes before any binding), host names (unique across tenants) and
+// the time zones of many tenants at once.
+func (s *Service) core(ctx context.Context) *gorm.DB { return s.db.Core(ctx) }
 
 // lockTenant loads the tenant inside tx, taking a row lock on PostgreSQL so
 // that a tenant's graph changes run one at a time (the checks for cycles and

@@ -40,7 +40,7 @@ func checkSettingValue(v string) string {
 
 // Settings returns all of a tenant's settings; ErrNotFound if there is no such tenant.
 func (s *Service) Settings(ctx context.Context, tenantID uint) (map[string]string, error) {
-	db := s.read(ctx)
+	db := s.read(ctx, tenantID)
 	if err := tenantExists(db, tenantID); err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func (s *Service) Settings(ctx context.Context, tenantID uint) (map[string]strin
 // Setting returns one setting and whether it is set.
 func (s *Service) Setting(ctx context.Context, tenantID uint, key string) (string, bool, error) {
 	var r tenantSetting
-	err := s.read(ctx).Where("tenant_id = ? AND key = ?", tenantID, key).Take(&r).Error
+	err := s.read(ctx, tenantID).Where("tenant_id = ? AND key = ?", tenantID, key).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return "", false, nil
 	}
@@ -87,7 +87,7 @@ func (s *Service) SetSetting(ctx context.Context, tenantID uint, key, value stri
 	if len(errs) > 0 {
 		return errs
 	}
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, tenantID, func(tx *gorm.DB) error {
 		if _, err := lockTenant(tx, tenantID); err != nil {
 			return err
 		}

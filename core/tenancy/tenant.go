@@ -56,7 +56,7 @@ func (s *Service) CreateTenant(ctx context.Context, slug, name string, hosts []s
 		return Tenant{}, errs
 	}
 	var t Tenant
-	err2 := s.write(ctx, func(tx *gorm.DB) error {
+	err2 := s.core(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&Tenant{}).Where("slug = ?", slug).Count(&n).Error; err != nil {
 			return fmt.Errorf("check slug: %w", err)
@@ -100,7 +100,7 @@ func (s *Service) CreateTenant(ctx context.Context, slug, name string, hosts []s
 // ListTenants returns every tenant, by name.
 func (s *Service) ListTenants(ctx context.Context) ([]Tenant, error) {
 	var out []Tenant
-	if err := s.read(ctx).Order("name, id").Find(&out).Error; err != nil {
+	if err := s.core(ctx).Order("name, id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("list tenants: %w", err)
 	}
 	return out, nil
@@ -110,7 +110,7 @@ func (s *Service) ListTenants(ctx context.Context) ([]Tenant, error) {
 func (s *Service) TenantBySlug(ctx context.Context, slug string) (Tenant, error) {
 	slug = strings.ToLower(strings.TrimSpace(slug))
 	var t Tenant
-	if err := s.read(ctx).Where("slug = ?", slug).Take(&t).Error; err != nil {
+	if err := s.core(ctx).Where("slug = ?", slug).Take(&t).Error; err != nil {
 		return Tenant{}, dbErr(err, "tenant %q", slug)
 	}
 	return t, nil
@@ -119,7 +119,7 @@ func (s *Service) TenantBySlug(ctx context.Context, slug string) (Tenant, error)
 // TenantByID returns the tenant with this id, or ErrNotFound.
 func (s *Service) TenantByID(ctx context.Context, id uint) (Tenant, error) {
 	var t Tenant
-	if err := s.read(ctx).Where("id = ?", id).Take(&t).Error; err != nil {
+	if err := s.core(ctx).Where("id = ?", id).Take(&t).Error; err != nil {
 		return Tenant{}, dbErr(err, "tenant %d", id)
 	}
 	return t, nil

@@ -46,7 +46,7 @@ func (s *Service) Timezones(ctx context.Context, tenantIDs []uint) (map[uint]str
 		out[id] = DefaultTimezone
 	}
 	var rows []tenantSetting
-	if err := s.read(ctx).Where("tenant_id IN ? AND key = ?", tenantIDs, SettingTimezone).Find(&rows).Error; err != nil {
+	if err := s.core(ctx).Where("tenant_id IN ? AND key = ?", tenantIDs, SettingTimezone).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("load time zones: %w", err)
 	}
 	for _, r := range rows {

@@ -143,7 +143,7 @@ func (s *Service) CreateUnit(ctx context.Context, tenantID uint, in UnitInput) (
 		return Unit{}, errs
 	}
 	u.TenantID = tenantID
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, tenantID, func(tx *gorm.DB) error {
 		if _, err := lockTenant(tx, tenantID); err != nil {
 			return err
 		}
@@ -172,7 +172,7 @@ func (s *Service) CreateUnit(ctx context.Context, tenantID uint, in UnitInput) (
 // editable. An edit that changes nothing records nothing.
 func (s *Service) UpdateUnit(ctx context.Context, tenantID, id uint, in UnitInput) (Unit, error) {
 	var after Unit
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, tenantID, func(tx *gorm.DB) error {
 		if _, err := lockTenant(tx, tenantID); err != nil {
 			return err
 		}
@@ -231,7 +231,7 @@ func eqPtr[T comparable](a, b *T) bool {
 
 // GetUnit returns a unit of the tenant; ErrNotFound if it is not the tenant's.
 func (s *Service) GetUnit(ctx context.Context, tenantID, id uint) (Unit, error) {
-	return getUnit(s.read(ctx), tenantID, id)
+	return getUnit(s.read(ctx, tenantID), tenantID, id)
 }
 
 // UnitByURN returns the tenant's school with this URN, or ErrNotFound.
@@ -241,7 +241,7 @@ func (s *Service) UnitByURN(ctx context.Context, tenantID uint, urn string) (Uni
 		return Unit{}, fmt.Errorf("school with URN %s: %w", quote(urn), err)
 	}
 	var u Unit
-	if err := s.read(ctx).Where("tenant_id = ? AND urn = ?", tenantID, urn).Take(&u).Error; err != nil {
+	if err := s.read(ctx, tenantID).Where("tenant_id = ? AND urn = ?", tenantID, urn).Take(&u).Error; err != nil {
 		return Unit{}, dbErr(err, "school with URN %s in tenant %d", urn, tenantID)
 	}
 	return u, nil
@@ -268,7 +268,7 @@ func (s *Service) UnitByRef(ctx context.Context, tenantID uint, ref string) (Uni
 
 // RootUnit returns the tenant's root unit, or ErrNotFound if there is no such tenant.
 func (s *Service) RootUnit(ctx context.Context, tenantID uint) (Unit, error) {
-	return rootUnit(s.read(ctx), tenantID)
+	return rootUnit(s.read(ctx, tenantID), tenantID)
 }
 
 func rootUnit(db *gorm.DB, tenantID uint) (Unit, error) {

@@ -146,6 +146,45 @@ func (s *Server) fallbackTenant(c echo.Context) (tenancy.Tenant, error) {
 	return ts[0], nil
 }
 
+// bindTenant binds the rest of a tenant's request (its handler) to the
+// tenant on PostgreSQL (storage.DB.Bind): the services it calls run, through
+// storage.DB.For, on one connection of their own as the tenant role with the
+// tenant set, so a query that forgets its tenant filter still sees that
+// tenant's rows alone. It runs after the permission check, so a request
+// refused, or redirected to log in, binds nothing, and forms have been read.
+//
+// Left unbound, as the core's own role, deliberately: the middleware before
+// it (resolving the tenant from the host name, the session or token look-up,
+// the permission check), operators' install-wide pages (PermOperator), and
+// the plugin proxy /p/…, whose plugin binds its own connection (plugins/sdk)
+// and whose core side reads the install-wide plugin registry. On SQLite it
+// does nothing.
+func (s *Server) bindTenant(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		t, ok := tenantOf(c)
+		if !ok || s.DB == nil || s.unbound || isPluginRoute(c.Path()) {
+			return next(c)
+		}
+		r, declared := s.routes.lookup(c.Request().Method, c.Path())
+		if !declared || r.Permission == PermOperator {
+			return next(c)
+		}
+		req := c.Request()
+		ctx, release, err := s.DB.Bind(req.Context(), t.ID)
+		if err != nil {
+			return fmt.Errorf("bind the request to tenant %s: %w", t.Slug, err)
+		}
+		defer release()
+		c.SetRequest(req.WithContext(ctx))
+		// An error is rendered here, while the binding holds: the error page
+		// may read the tenant's data too.
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		return nil
+	}
+}
+
 // authenticate identifies the user from a Bearer API token or the session
 // cookie. A token or session of another tenant is treated as no login at all.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {

@@ -63,6 +63,8 @@ type Server struct {
 	routes  *routeTable
 	views   *views
 	metrics *httpMetrics
+	// unbound turns bindTenant off: only the measurement of its cost sets it.
+	unbound bool
 }
 
 // New builds the server and registers every route.
@@ -122,6 +124,7 @@ func New(d Deps) (*Server, error) {
 	e.Use(s.sameOrigin)
 	e.Use(s.authorize)
 	e.Use(s.tokenScope)
+	e.Use(s.bindTenant)
 	s.registerRoutes()
 	return s, nil
 }
