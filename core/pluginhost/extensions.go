@@ -38,9 +38,13 @@ func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask 
 	}
 	ctx, cancel := context.WithTimeout(ctx, rt.opts.ExtensionTimeout)
 	defer cancel()
-	out := make([]*web.Programme, len(plugins))
-	var wg sync.WaitGroup
-	for i, p := range plugins {
+	// Three steps: the permission checks, one plugin after another; the
+	// calls to the plugins, in parallel; the checks of their answers, one
+	// after another again. Only the calls run at once: on PostgreSQL a
+	// tenant's request reads through one connection bound to the tenant
+	// (storage.Bind), which serves one statement at a time.
+	var asks []*contribution
+	for _, p := range plugins {
 		if p.State == StateFailed {
 			continue
 		}
@@ -48,59 +52,86 @@ func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask 
 		if err != nil || len(m.GetExtensions()) == 0 || rt.ensurePolicies(ctx, p, m) != nil {
 			continue
 		}
+		if c := rt.prepare(ctx, info, p, m, ask); c != nil {
+			asks = append(asks, c)
+		}
+	}
+	var wg sync.WaitGroup
+	for _, c := range asks {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out[i] = rt.contribute(ctx, info, p, m, ask)
+			rt.fetch(ctx, info, c)
 		}()
 	}
 	wg.Wait()
-	var list []web.Programme
-	for _, p := range out {
-		if p != nil {
-			list = append(list, *p)
-		}
+	list := make([]web.Programme, 0, len(asks))
+	for _, c := range asks {
+		rt.resolve(ctx, info, c)
+		list = append(list, *c.prog)
 	}
 	return list
 }
 
-// contribute asks one plugin; nil when there is nothing the viewer may be
-// shown of it.
-func (rt *Runtime) contribute(ctx context.Context, info web.RequestInfo, p Plugin, m *pluginv1.Manifest, ask web.ContributionAsk) *web.Programme {
+// contribution is one plugin's part of a page: what it is asked, and its
+// raw answers until they are checked.
+type contribution struct {
+	p       Plugin
+	m       *pluginv1.Manifest
+	prog    *web.Programme
+	schools []uint64
+	panels  []*pluginv1.SchoolPanel
+	todos   []*pluginv1.Todo
+	figures []*pluginv1.Figure
+	// spent is the time taken for this plugin (its checks and its call),
+	// call the plugin's calls alone (ExtensionTimes).
+	spent, call time.Duration
+}
+
+// prepare decides what the viewer may be asked of one plugin; nil when
+// nothing.
+func (rt *Runtime) prepare(ctx context.Context, info web.RequestInfo, p Plugin, m *pluginv1.Manifest, ask web.ContributionAsk) *contribution {
 	start := time.Now()
-	var call time.Duration
-	defer func() { rt.observeExtension(p.ID, time.Since(start), call) }()
-	prog := &web.Programme{PluginID: p.ID, Name: m.GetName()}
-	schools := rt.panelSchools(ctx, info, m, ask.SchoolIDs)
-	if len(schools) > 0 {
-		prog.PanelSchools = make(map[uint]bool, len(schools))
-		for _, s := range schools {
-			prog.PanelSchools[uint(s)] = true
+	c := &contribution{p: p, m: m, prog: &web.Programme{PluginID: p.ID, Name: m.GetName()}}
+	defer func() { c.spent += time.Since(start) }()
+	c.schools = rt.panelSchools(ctx, info, m, ask.SchoolIDs)
+	if len(c.schools) > 0 {
+		c.prog.PanelSchools = make(map[uint]bool, len(c.schools))
+		for _, s := range c.schools {
+			c.prog.PanelSchools[uint(s)] = true
 		}
 	}
-	prog.AskedTodos = ask.Todos && rt.mayAsk(ctx, info, contract.ExtensionOf(m, pluginv1.Extension_EXTENSION_TODOS), 0)
-	prog.AskedFigures = ask.Figures && rt.mayAsk(ctx, info, contract.ExtensionOf(m, pluginv1.Extension_EXTENSION_FIGURES), info.RootUnitID)
-	if len(schools) == 0 && !prog.AskedTodos && !prog.AskedFigures {
+	c.prog.AskedTodos = ask.Todos && rt.mayAsk(ctx, info, contract.ExtensionOf(m, pluginv1.Extension_EXTENSION_TODOS), 0)
+	c.prog.AskedFigures = ask.Figures && rt.mayAsk(ctx, info, contract.ExtensionOf(m, pluginv1.Extension_EXTENSION_FIGURES), info.RootUnitID)
+	if len(c.schools) == 0 && !c.prog.AskedTodos && !c.prog.AskedFigures {
 		return nil
 	}
+	return c
+}
+
+// fetch calls the plugin for what c asks, its three calls in parallel, and
+// keeps the answers that pass the contract's checks; it sets Unavailable
+// when the plugin cannot answer. It touches no database but the grants'.
+func (rt *Runtime) fetch(ctx context.Context, info web.RequestInfo, c *contribution) {
+	p, prog := c.p, c.prog
+	start := time.Now()
+	defer func() { c.spent += time.Since(start) }()
 	conn, in, err := rt.acquire(ctx, p)
 	if err != nil {
 		prog.Unavailable = unavailableReason(ctx, err)
-		return prog
+		return
 	}
 	act := actor{PluginID: p.ID, TenantID: info.Tenant.ID, UserID: info.User.ID, UserEmail: info.User.Email, RequestID: info.RequestID}
 	grants, err := rt.grants(ctx, info.Tenant.ID, info.User.ID)
 	if err != nil {
 		prog.Unavailable = "could not be asked"
-		return prog
+		return
 	}
 	tok, revoke := rt.tokens.mint(act, rt.opts.TokenTTL)
 	defer revoke()
 	a := &pluginv1.Actor{Token: tok, TenantId: uint64(info.Tenant.ID), TenantSlug: info.Tenant.Slug, TenantName: info.Tenant.Name,
 		UserId: uint64(info.User.ID), UserEmail: info.User.Email, UserName: info.User.Name, Grants: grants, RequestId: info.RequestID,
 		AuditSeal: rt.auditSeal(act)}
-
-	links := &linkChecker{rt: rt, info: info, p: p, m: m, seen: map[string]string{}}
 	var (
 		wg     sync.WaitGroup
 		mu     sync.Mutex
@@ -117,22 +148,17 @@ func (rt *Runtime) contribute(ctx context.Context, info web.RequestInfo, p Plugi
 		mu.Unlock()
 	}
 	begin := time.Now()
-	var (
-		panels  []*pluginv1.SchoolPanel
-		todos   []*pluginv1.Todo
-		figures []*pluginv1.Figure
-	)
-	if len(schools) > 0 {
+	if len(c.schools) > 0 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp, err := conn.GetSchoolPanels(ctx, &pluginv1.GetSchoolPanelsRequest{Actor: a, UnitIds: schools})
+			resp, err := conn.GetSchoolPanels(ctx, &pluginv1.GetSchoolPanelsRequest{Actor: a, UnitIds: c.schools})
 			if err != nil {
 				fail(err)
 				return
 			}
-			panels = keep(rt, ctx, p, "school_panel", func() ([]*pluginv1.SchoolPanel, []string) {
-				return contract.CheckSchoolPanels(schools, resp.GetPanels())
+			c.panels = keep(rt, ctx, p, "school_panel", func() ([]*pluginv1.SchoolPanel, []string) {
+				return contract.CheckSchoolPanels(c.schools, resp.GetPanels())
 			})
 		}()
 	}
@@ -145,7 +171,7 @@ func (rt *Runtime) contribute(ctx context.Context, info web.RequestInfo, p Plugi
 				fail(err)
 				return
 			}
-			todos = keep(rt, ctx, p, "todos", func() ([]*pluginv1.Todo, []string) { return contract.CheckTodos(resp.GetTodos()) })
+			c.todos = keep(rt, ctx, p, "todos", func() ([]*pluginv1.Todo, []string) { return contract.CheckTodos(resp.GetTodos()) })
 		}()
 	}
 	if prog.AskedFigures {
@@ -157,18 +183,29 @@ func (rt *Runtime) contribute(ctx context.Context, info web.RequestInfo, p Plugi
 				fail(err)
 				return
 			}
-			figures = keep(rt, ctx, p, "figures", func() ([]*pluginv1.Figure, []string) { return contract.CheckFigures(resp.GetFigures()) })
+			c.figures = keep(rt, ctx, p, "figures", func() ([]*pluginv1.Figure, []string) { return contract.CheckFigures(resp.GetFigures()) })
 		}()
 	}
 	wg.Wait()
-	call = time.Since(begin)
-	in.observe(call)
+	c.call = time.Since(begin)
+	in.observe(c.call)
 	if failed != nil {
 		prog.Unavailable = callReason(ctx, failed)
 		rt.log.WarnContext(ctx, "plugin contributions failed", "plugin", p.ID, "reason", prog.Unavailable, "error", failed.Error())
-		return prog
 	}
-	for _, sp := range panels {
+}
+
+// resolve turns c's checked answers into what the page shows, linking
+// only what the viewer may open.
+func (rt *Runtime) resolve(ctx context.Context, info web.RequestInfo, c *contribution) {
+	prog := c.prog
+	start := time.Now()
+	defer func() { rt.observeExtension(c.p.ID, c.spent+time.Since(start), c.call) }()
+	if prog.Unavailable != "" {
+		return
+	}
+	links := &linkChecker{rt: rt, info: info, p: c.p, m: c.m, seen: map[string]string{}}
+	for _, sp := range c.panels {
 		lines := make([]web.PanelLine, 0, len(sp.GetLines()))
 		for _, l := range sp.GetLines() {
 			lines = append(lines, web.PanelLine{Text: l.GetText(), Href: links.href(ctx, l.GetLink()), Attention: l.GetAttention()})
@@ -178,7 +215,7 @@ func (rt *Runtime) contribute(ctx context.Context, info web.RequestInfo, p Plugi
 		}
 		prog.Panels[uint(sp.GetUnitId())] = lines
 	}
-	for _, t := range todos {
+	for _, t := range c.todos {
 		href := links.href(ctx, t.GetLink())
 		if href == "" {
 			continue // a to-do the viewer cannot act on is no to-do
@@ -189,10 +226,9 @@ func (rt *Runtime) contribute(ctx context.Context, info web.RequestInfo, p Plugi
 		}
 		prog.Todos = append(prog.Todos, td)
 	}
-	for _, f := range figures {
+	for _, f := range c.figures {
 		prog.Figures = append(prog.Figures, web.Figure{Label: f.GetLabel(), Value: f.GetValue(), Detail: f.GetDetail(), Href: links.href(ctx, f.GetLink())})
 	}
-	return prog
 }
 
 // keep runs a contract check and logs how much it dropped (never what: the
