@@ -93,7 +93,16 @@ func TestContributionsAreCheckedAgainstTheViewer(t *testing.T) {
 // raw test plugin and from the SDK's example. The school page shows the
 // panels of that school.
 func TestHomeAndSchoolPagesShowEveryProgramme(t *testing.T) {
-	e := newEnv(t, storage.SQLite, Options{})
+	for _, d := range []storage.Dialect{storage.SQLite, storage.Postgres} {
+		t.Run(string(d), func(t *testing.T) { homeAndSchoolPages(t, d) })
+	}
+}
+
+// homeAndSchoolPages runs on dialect d; on PostgreSQL each page's reads go
+// through one connection bound to the tenant, which the permission and
+// link checks of four programmes share.
+func homeAndSchoolPages(t *testing.T, d storage.Dialect) {
+	e := newEnv(t, d, Options{})
 	e.install("panels", e.a)
 	e.install("hello", e.a)
 	f := e.a
