@@ -331,13 +331,7 @@ func (x *ext) ownTodos(cohorts map[uint64]store.Cohort, states map[uint64]store.
 	if len(parts)+len(coaches) == 0 {
 		return nil, nil
 	}
-	var partIDs, coachIDs []uint64
-	for _, p := range parts {
-		partIDs = append(partIDs, p.ID)
-	}
-	for _, c := range coaches {
-		coachIDs = append(coachIDs, c.ID)
-	}
+	partIDs, coachIDs := idsOf(parts, coaches)
 	partPairs, err := x.s.ActivePairsOf(store.SideParticipant, partIDs)
 	if err != nil {
 		return nil, err
@@ -369,11 +363,7 @@ func (x *ext) ownTodos(cohorts map[uint64]store.Cohort, states map[uint64]store.
 	if err != nil {
 		return nil, err
 	}
-	rankedP, err := x.s.Ranked(store.SideParticipant, partIDs)
-	if err != nil {
-		return nil, err
-	}
-	rankedC, err := x.s.Ranked(store.SideCoach, coachIDs)
+	rankedP, rankedC, err := x.ranked(partIDs, coachIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -447,18 +437,8 @@ func (x *ext) managerTodos(managed []store.Cohort, states map[uint64]store.RunSt
 	if err != nil {
 		return nil, err
 	}
-	var partIDs, coachIDs []uint64
-	for _, p := range parts {
-		partIDs = append(partIDs, p.ID)
-	}
-	for _, c := range coaches {
-		coachIDs = append(coachIDs, c.ID)
-	}
-	rankedP, err := x.s.Ranked(store.SideParticipant, partIDs)
-	if err != nil {
-		return nil, err
-	}
-	rankedC, err := x.s.Ranked(store.SideCoach, coachIDs)
+	partIDs, coachIDs := idsOf(parts, coaches)
+	rankedP, rankedC, err := x.ranked(partIDs, coachIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -544,4 +524,27 @@ func Figures(ctx context.Context) ([]sdk.Figure, error) {
 			Detail: fmt.Sprintf("%d of %s since %s%s; %d promoted to any post", h.PromotedHead, rules.Count(h.AllParticipants, "participant", "participants"),
 				rules.YearLabel(h.FirstYear), share, h.Promoted)},
 	}, nil
+}
+
+// idsOf are the ids of parts and of coaches.
+func idsOf(parts []store.Participant, coaches []store.Coach) (partIDs, coachIDs []uint64) {
+	for _, p := range parts {
+		partIDs = append(partIDs, p.ID)
+	}
+	for _, c := range coaches {
+		coachIDs = append(coachIDs, c.ID)
+	}
+	return partIDs, coachIDs
+}
+
+// ranked says which of the participants and which of the coaches have
+// ranked the other side for the match.
+func (x *ext) ranked(partIDs, coachIDs []uint64) (rankedP, rankedC map[uint64]bool, err error) {
+	if rankedP, err = x.s.Ranked(store.SideParticipant, partIDs); err != nil {
+		return nil, nil, err
+	}
+	if rankedC, err = x.s.Ranked(store.SideCoach, coachIDs); err != nil {
+		return nil, nil, err
+	}
+	return rankedP, rankedC, nil
 }
