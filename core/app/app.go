@@ -185,8 +185,9 @@ func (a *App) startPlugins(ctx context.Context) error {
 	p, err := pluginhost.New(pluginhost.Deps{DB: a.DB, DatabaseURL: a.Config.DatabaseURL, DataDir: a.Config.DataDir,
 		CoreVersion: Version, Tenancy: a.Tenancy, Identity: a.Identity, Authz: a.Authz, Jobs: a.Client, Mail: a.Outbox, Pupils: a.Pupils, AuditKey: a.AuditKey, Log: a.Log},
 		pluginhost.Options{HealthInterval: a.Config.PluginHealthInterval, CallTimeout: a.Config.PluginCallTimeout,
-			ExtensionTimeout: a.Config.PluginPanelTimeout,
-			BackoffMin:       a.Config.PluginBackoffMin, BackoffMax: a.Config.PluginBackoffMax, BreakerFailures: a.Config.PluginBreakerFailures})
+			ExtensionTimeout:  a.Config.PluginPanelTimeout,
+			ExtensionCacheTTL: panelCache(a.Config.PluginPanelCache),
+			BackoffMin:        a.Config.PluginBackoffMin, BackoffMax: a.Config.PluginBackoffMax, BreakerFailures: a.Config.PluginBreakerFailures})
 	if err != nil {
 		return err
 	}
@@ -255,4 +256,13 @@ func (a *App) Close() error {
 		errs = append(errs, a.DB.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// panelCache maps the configured reuse of plugins' contributions onto the
+// runtime's option, where 0 means the default and a negative value off.
+func panelCache(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }

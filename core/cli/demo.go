@@ -24,8 +24,9 @@ func demoCmd() *cobra.Command {
 		Short: "Build the demo install (the partnership's 2017-18 schools and a trust) and print its logins",
 		Long: "Builds, once, a demo install from the real 2017-18 list of the partnership's schools by hub, cluster,\n" +
 			"delivery centre and coaching cohort, plus a fictional multi-academy trust of seven schools, with\n" +
-			"generated users for each role. It installs and enables the Challenge the Gap plugin (bin/plugins/challengegap)\n" +
-			"for both tenants and lets it build its demo programme. Running it again only prints the logins. With --serve it then serves.",
+			"generated users for each role. It installs the four programme plugins from --plugins-dir (make build puts them\n" +
+			"there), enables all four for the partnership and Challenge the Gap alone for the trust, and lets each build its\n" +
+			"demo programme. Running it again only prints the logins. With --serve it then serves.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			build := func(ctx context.Context, a *app.App) error {

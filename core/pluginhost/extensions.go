@@ -56,8 +56,25 @@ func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask 
 			asks = append(asks, c)
 		}
 	}
+	// Answers kept from an earlier page stand in for a call while nothing
+	// they depend on has changed (extcache.go). The revisions are read
+	// before any plugin is asked, so an answer is never kept under a
+	// revision older than the data it was read from.
+	revs, cacheable := rt.currentRevisions(ctx, info.Tenant.ID)
+	now := time.Now()
+	for _, c := range asks {
+		if cacheable {
+			c.key = keyOf(info, c, revs, now)
+			if a, ok := rt.answers.get(c.key, now); ok {
+				c.panels, c.todos, c.figures, c.cached = a.panels, a.todos, a.figures, true
+			}
+		}
+	}
 	var wg sync.WaitGroup
 	for _, c := range asks {
+		if c.cached {
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -67,6 +84,9 @@ func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask 
 	wg.Wait()
 	list := make([]web.Programme, 0, len(asks))
 	for _, c := range asks {
+		if cacheable && !c.cached && c.prog.Unavailable == "" {
+			rt.answers.add(c.key, answers{panels: c.panels, todos: c.todos, figures: c.figures, at: now})
+		}
 		rt.resolve(ctx, info, c)
 		list = append(list, *c.prog)
 	}
@@ -86,6 +106,10 @@ type contribution struct {
 	// spent is the time taken for this plugin (its checks and its call),
 	// call the plugin's calls alone (ExtensionTimes).
 	spent, call time.Duration
+	// key is the cache key of the ask; cached says the answers came from
+	// the cache (extcache.go) and the plugin was not called.
+	key    answerKey
+	cached bool
 }
 
 // prepare decides what the viewer may be asked of one plugin; nil when
@@ -200,7 +224,7 @@ func (rt *Runtime) fetch(ctx context.Context, info web.RequestInfo, c *contribut
 func (rt *Runtime) resolve(ctx context.Context, info web.RequestInfo, c *contribution) {
 	prog := c.prog
 	start := time.Now()
-	defer func() { rt.observeExtension(c.p.ID, c.spent+time.Since(start), c.call) }()
+	defer func() { rt.observeExtension(c.p.ID, c.spent+time.Since(start), c.call, c.cached) }()
 	if prog.Unavailable != "" {
 		return
 	}

@@ -65,6 +65,10 @@ type Options struct {
 	// core's pages (school panels, to-dos, figures): a plugin that has not
 	// answered by then is shown as unavailable (400ms).
 	ExtensionTimeout time.Duration
+	// ExtensionCacheTTL is the longest a plugin's contributions are kept
+	// for the same viewer and page while nothing in the tenant changes
+	// (extcache.go): 2m; negative turns the cache off.
+	ExtensionCacheTTL time.Duration
 	// TokenTTL is the lifetime of an actor token of a request (5m); a job's
 	// token lives as long as the job's timeout plus a minute if that is longer.
 	TokenTTL time.Duration
@@ -91,6 +95,9 @@ func (o Options) withDefaults() Options {
 	def(&o.CallTimeout, 30*time.Second)
 	def(&o.TokenTTL, 5*time.Minute)
 	def(&o.ExtensionTimeout, 400*time.Millisecond)
+	if o.ExtensionCacheTTL == 0 {
+		o.ExtensionCacheTTL = 2 * time.Minute
+	}
 	def(&o.MigrateTimeout, 10*time.Minute)
 	def(&o.BackoffMin, 100*time.Millisecond)
 	def(&o.BackoffMax, 30*time.Second)
@@ -111,6 +118,8 @@ type Runtime struct {
 	reg    *Registry
 	log    *slog.Logger
 	tokens *tokenStore
+	// answers keeps plugins' contributions (extcache.go); nil when off.
+	answers *answerCache
 
 	mu        sync.Mutex
 	insts     map[string]*instance
@@ -141,8 +150,10 @@ type Runtime struct {
 // the time of the whole (the core's permission and link checks included)
 // and of the plugin's calls alone.
 type ExtensionTime struct {
-	Asked       int64
-	Total, Call time.Duration
+	// Asked counts the pages the plugin contributed to; Cached those
+	// whose answers came from the cache (extcache.go), without a call.
+	Asked, Cached int64
+	Total, Call   time.Duration
 }
 
 // ExtensionTimes is each plugin's ExtensionTime (benchmarks read it before
@@ -154,7 +165,7 @@ func (rt *Runtime) ExtensionTimes() map[string]ExtensionTime {
 }
 
 // observeExtension adds one contribution's times to the plugin's.
-func (rt *Runtime) observeExtension(pluginID string, total, call time.Duration) {
+func (rt *Runtime) observeExtension(pluginID string, total, call time.Duration, cached bool) {
 	rt.extMu.Lock()
 	defer rt.extMu.Unlock()
 	if rt.extTimes == nil {
@@ -162,6 +173,9 @@ func (rt *Runtime) observeExtension(pluginID string, total, call time.Duration) 
 	}
 	e := rt.extTimes[pluginID]
 	e.Asked++
+	if cached {
+		e.Cached++
+	}
 	e.Total += total
 	e.Call += call
 	rt.extTimes[pluginID] = e
@@ -185,8 +199,9 @@ func New(deps Deps, opts Options) (*Runtime, error) {
 		deps.Log = slog.Default()
 	}
 	log := deps.Log.With("component", "pluginhost")
+	opts = opts.withDefaults()
 	return &Runtime{
-		deps: deps, opts: opts.withDefaults(), log: log, tokens: newTokenStore(),
+		deps: deps, opts: opts, log: log, tokens: newTokenStore(), answers: newAnswerCache(opts.ExtensionCacheTTL),
 		reg:   NewRegistry(deps.DB, RegistryOptions{CoreVersion: deps.CoreVersion, Logger: deps.Log}),
 		insts: map[string]*instance{}, manifests: map[string]*pluginv1.Manifest{}, routers: map[string]*routeSet{},
 		policies: map[string]string{}, jobTypes: map[string]bool{},

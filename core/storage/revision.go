@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -48,4 +49,38 @@ func CurrentRevision(ctx context.Context, db *gorm.DB, key string) (int64, error
 		return 0, fmt.Errorf("read revision %s: %w", key, err)
 	}
 	return r.Value, nil
+}
+
+// TenantChangesKey is the revision key of one tenant's changes: bumped
+// (NoteTenantChange) after any work that may have changed what the tenant's
+// plugins or the core hold (a form or API write of a signed-in person, a
+// plugin's job or event), so caches of answers derived from a tenant's data
+// can tell they are out of date on every node. It is a signal, not a log:
+// it says that something changed, never what.
+func TenantChangesKey(tenantID uint) string {
+	return "tenant_changes:" + strconv.FormatUint(uint64(tenantID), 10)
+}
+
+// NoteTenantChange bumps the tenant's changes revision (TenantChangesKey),
+// in a statement of its own: call it after the change has committed, so a
+// reader that sees the new revision also sees the change.
+func NoteTenantChange(ctx context.Context, db *gorm.DB, tenantID uint) error {
+	return BumpRevision(db.WithContext(ctx), TenantChangesKey(tenantID))
+}
+
+// Revisions reads several revision keys in one statement; a key never
+// bumped reads 0.
+func Revisions(ctx context.Context, db *gorm.DB, keys ...string) (map[string]int64, error) {
+	var rows []revision
+	if err := db.WithContext(ctx).Where("key IN ?", keys).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("read revisions %v: %w", keys, err)
+	}
+	out := make(map[string]int64, len(keys))
+	for _, k := range keys {
+		out[k] = 0
+	}
+	for _, r := range rows {
+		out[r.Key] = r.Value
+	}
+	return out, nil
 }

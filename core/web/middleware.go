@@ -13,6 +13,7 @@ import (
 
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/identity"
+	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/tenancy"
 )
 
@@ -182,6 +183,34 @@ func (s *Server) bindTenant(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		return nil
+	}
+}
+
+// noteChanges bumps the tenant's changes revision (storage.NoteTenantChange)
+// after every request of a signed-in person that may write: a form or API
+// call of the core or of a plugin through its proxy, whatever its answer
+// (a refusal writes nothing, and a needless bump costs only a cache miss).
+// Caches of answers derived from the tenant's data, such as the plugins'
+// contributions to the home page, read it to tell they are out of date. It
+// runs after the handler has committed and released its connection, so a
+// page that reads the new revision reads the change too.
+func (s *Server) noteChanges(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		switch c.Request().Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			return err
+		}
+		t, okT := tenantOf(c)
+		_, okU := userOf(c)
+		if !okT || !okU || s.DB == nil {
+			return err
+		}
+		ctx := c.Request().Context()
+		if nerr := storage.NoteTenantChange(ctx, s.DB.Core(ctx), t.ID); nerr != nil {
+			s.Log.WarnContext(ctx, "note the tenant's change", "tenant", t.Slug, "error", nerr.Error())
+		}
+		return err
 	}
 }
 

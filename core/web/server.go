@@ -108,6 +108,7 @@ func New(d Deps) (*Server, error) {
 	e.Use(s.keepPluginBody)
 	e.Use(s.resolveTenant)
 	e.Use(s.authenticate)
+	e.Use(s.noteChanges)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
 		CookieName:     csrfCookie,

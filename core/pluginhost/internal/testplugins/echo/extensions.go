@@ -71,7 +71,8 @@ func (s *server) GetTodos(ctx context.Context, req *pluginv1.GetTodosRequest) (*
 	}}, nil
 }
 
-// GetFigures gives one figure.
+// GetFigures gives one figure, whose detail counts the forms posted and
+// the record jobs run by this process.
 func (s *server) GetFigures(ctx context.Context, req *pluginv1.GetFiguresRequest) (*pluginv1.GetFiguresResponse, error) {
 	if panels == "" {
 		return nil, status.Error(codes.Unimplemented, "no figures")
@@ -79,5 +80,5 @@ func (s *server) GetFigures(ctx context.Context, req *pluginv1.GetFiguresRequest
 	if err := misbehave(ctx, req.GetActor()); err != nil {
 		return nil, err
 	}
-	return &pluginv1.GetFiguresResponse{Figures: []*pluginv1.Figure{{Label: name + " echoes", Value: "42", Detail: "n = 42", Link: "/admin"}}}, nil
+	return &pluginv1.GetFiguresResponse{Figures: []*pluginv1.Figure{{Label: name + " echoes", Value: "42", Detail: fmt.Sprintf("%d forms, %d jobs", s.forms.Load(), s.records.Load()), Link: "/admin"}}}, nil
 }

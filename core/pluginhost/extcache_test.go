@@ -1,0 +1,109 @@
+package pluginhost
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/challengepartners/upwards/core/authz"
+	"github.com/challengepartners/upwards/core/identity"
+	"github.com/challengepartners/upwards/core/storage"
+	"github.com/challengepartners/upwards/core/web"
+)
+
+// A plugin's contributions are reused for the same viewer and page until
+// anything in the tenant changes through the core: a form posted to the
+// plugin, a job of the plugin, a grant. The test plugin's figure counts the
+// forms and jobs its process handled, so a stale answer shows.
+func TestContributionsAreKeptUntilTheTenantChanges(t *testing.T) {
+	e := newEnv(t, storage.SQLite, Options{ExtensionTimeout: time.Second})
+	e.install("panels", e.a)
+	f := e.a
+	ask := web.ContributionAsk{SchoolIDs: []uint{f.hubSchool.ID}, Todos: true, Figures: true}
+	detail := func(who identity.User) string {
+		t.Helper()
+		p := findProgramme(e.rt.Contributions(e.ctx, e.viewer(f, who), ask), "panels")
+		if p == nil || p.Unavailable != "" || len(p.Figures) != 1 {
+			t.Fatalf("contributions to %s: %+v", who.Email, p)
+		}
+		return p.Figures[0].Detail
+	}
+	cached := func() int64 { return e.rt.ExtensionTimes()["panels"].Cached }
+
+	if got := detail(f.admin); got != "0 forms, 0 jobs" {
+		t.Fatalf("first ask: %q", got)
+	}
+	if got := detail(f.admin); got != "0 forms, 0 jobs" || cached() != 1 {
+		t.Fatalf("the same ask again: %q, %d answers from the cache; want 1", got, cached())
+	}
+
+	// A form posted to the plugin through the core.
+	b := e.login(f, f.admin.Email)
+	resp, body := b.do(http.MethodPost, "/p/panels/form", url.Values{"note": {"x"}, "_csrf": {b.csrf}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "note=x") {
+		t.Fatalf("post the form: %d %.300s", resp.StatusCode, body)
+	}
+	if got := detail(f.admin); got != "1 forms, 0 jobs" {
+		t.Errorf("after a form: %q (a stale answer from the cache?)", got)
+	}
+	// A job of the plugin, run by a worker or the demo.
+	e.must(e.rt.RunJob(e.ctx, "panels", "record", f.tenant.ID, 0, []byte("1")))
+	if got := detail(f.admin); got != "1 forms, 1 jobs" {
+		t.Errorf("after a job: %q", got)
+	}
+
+	// A grant changes the authz revision: asked afresh, the plugin answers
+	// in the light of it.
+	before := cached()
+	e.must(e.az.Grant(e.ctx, f.tenant.ID, f.hubMgr.ID, authz.RoleTeacher, f.hubSchool.ID, nil))
+	detail(f.admin)
+	if cached() != before {
+		t.Errorf("answers came from the cache after a grant")
+	}
+
+	// Each viewer has answers of their own: the hub manager, asked right
+	// after the admin, is asked afresh and gets their own to-dos.
+	before = cached()
+	p := findProgramme(e.rt.Contributions(e.ctx, e.viewer(f, f.hubMgr), ask), "panels")
+	if p == nil || cached() != before || len(p.Todos) != 2 || p.AskedFigures {
+		t.Errorf("the hub manager's contributions (from the cache: %v): %+v", cached() != before, p)
+	}
+
+	// A plugin that fails to answer in time is not kept: asked again, it is
+	// asked again.
+	slow, err := e.ids.CreateUser(e.ctx, f.tenant.ID, "slow@alpha.example.org", "Slow", testPassword, false)
+	e.must(err)
+	e.must(e.az.Grant(e.ctx, f.tenant.ID, slow.ID, authz.RoleHubManager, f.hub.ID, nil))
+	for range 2 {
+		before = e.rt.ExtensionTimes()["panels"].Cached
+		p := findProgramme(e.rt.Contributions(e.ctx, e.viewer(f, slow), ask), "panels")
+		if p == nil || p.Unavailable == "" {
+			t.Fatalf("the slow plugin: %+v", p)
+		}
+		if e.rt.ExtensionTimes()["panels"].Cached != before {
+			t.Errorf("a slow plugin's failure came from the cache")
+		}
+	}
+}
+
+// An answer older than the time limit is not used, whatever its key.
+func TestAnswerCacheTimeLimit(t *testing.T) {
+	ac := newAnswerCache(time.Minute)
+	k := answerKey{plugin: "p", tenant: 1, user: 2}
+	at := time.Date(2026, 9, 28, 10, 0, 0, 0, time.UTC)
+	ac.add(k, answers{at: at})
+	if _, ok := ac.get(k, at.Add(59*time.Second)); !ok {
+		t.Errorf("a 59 s old answer was not used")
+	}
+	if _, ok := ac.get(k, at.Add(time.Minute)); ok {
+		t.Errorf("a minute old answer was used")
+	}
+	if _, ok := ac.get(answerKey{plugin: "p", tenant: 1, user: 3}, at); ok {
+		t.Errorf("another viewer's answer was used")
+	}
+	if newAnswerCache(0) != nil || newAnswerCache(-1) != nil {
+		t.Errorf("a cache with no time limit was made")
+	}
+}
