@@ -2,6 +2,8 @@ package pluginhost
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -10,39 +12,39 @@ import (
 
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/web"
-	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
 // The cache of plugins' contributions.
 //
 // A home page asks up to four plugins for panels, to-dos and figures that
-// each take the plugin a few queries, yet they change only when something
-// in the tenant changes. The runtime keeps each plugin's checked answers
-// for one viewer and one page, under a key that changes whenever they may
-// be out of date:
+// each take the plugin a few queries, and checks every line's link against
+// the viewer's permissions; yet all of it changes only when something in
+// the tenant does. The runtime keeps what each plugin contributed to one
+// viewer's ask, checked and resolved as the page shows it, under a key
+// that changes whenever it may be out of date:
 //
 //   - the tenant's changes revision (storage.TenantChangesKey), which the
 //     web server bumps after every write of a signed-in person (core pages,
 //     the API and every plugin's forms, through the proxy) and the runtime
 //     after every plugin job and event of the tenant; a revision lives in
 //     the database, so a change made through one node is seen by all;
-//   - the authz and org-graph revisions (a grant, a moved school);
+//   - the authz and org-graph revisions: a grant, a role's permissions, a
+//     moved or archived school (what the viewer may be asked, and may open);
 //   - the plugin's binary (an upgrade answers afresh) and the London date
 //     (to-dos fall due by the day);
-//   - what was asked: the viewer, the schools, to-dos, figures.
+//   - what was asked: the tenant, the viewer, the schools, to-dos, figures.
 //
-// Only the plugin's answers are kept, never what the page shows: the
-// viewer's permission to ask, and every link, are checked again on each
-// page. An entry lives at most Options.ExtensionCacheTTL, which bounds
-// the staleness of a change the core cannot see (a plugin that writes
-// outside a request, job or event; a write made straight to the
-// database). A plugin that failed or was too slow is never kept.
+// An entry lives at most Options.ExtensionCacheTTL, which bounds the
+// staleness of a change the core cannot see (a plugin that writes outside
+// a request, job or event; a write made straight to the database). A plugin
+// that failed or was too slow is never kept; a plugin the tenant disables
+// is left out before the cache is read.
 
 // extensionCacheSize bounds the entries kept (one a viewer, page and
 // plugin): ten thousand entries of a few kilobytes at most.
 const extensionCacheSize = 10000
 
-// answerKey identifies one plugin's answers to one ask.
+// answerKey identifies one plugin's part of one ask.
 type answerKey struct {
 	plugin, binary string
 	tenant, user   uint
@@ -55,18 +57,41 @@ type answerKey struct {
 // revisions are the revisions an answer was read at.
 type revisions struct{ tenant, authz, graph int64 }
 
-// answers are one plugin's checked answers, and when they were read.
-type answers struct {
-	panels  []*pluginv1.SchoolPanel
-	todos   []*pluginv1.Todo
-	figures []*pluginv1.Figure
-	at      time.Time
+// kept is what a plugin contributed to an ask, as the page shows it (nil:
+// the viewer was asked nothing of it), and when it was read.
+type kept struct {
+	prog *web.Programme
+	at   time.Time
 }
 
-// answerCache keeps answers up to a time limit. Entries whose key is out
-// of date are never read again and leave as the least recently used.
+// cloned returns k with a deep copy of its programme, so a page that
+// changes what it was given never changes what is kept.
+func (k kept) cloned() kept {
+	k.prog = k.clone()
+	return k
+}
+
+// clone is a deep copy of k's programme (nil for nil).
+func (k kept) clone() *web.Programme {
+	if k.prog == nil {
+		return nil
+	}
+	p := *k.prog
+	p.Panels = maps.Clone(p.Panels)
+	for id, lines := range p.Panels {
+		p.Panels[id] = slices.Clone(lines)
+	}
+	p.PanelSchools = maps.Clone(p.PanelSchools)
+	p.Todos = slices.Clone(p.Todos)
+	p.Figures = slices.Clone(p.Figures)
+	return &p
+}
+
+// answerCache keeps contributions up to a time limit. Entries whose key
+// is out of date are never read again and leave as the least recently
+// used.
 type answerCache struct {
-	lru *lru.Cache[answerKey, answers]
+	lru *lru.Cache[answerKey, kept]
 	ttl time.Duration
 }
 
@@ -75,27 +100,27 @@ func newAnswerCache(ttl time.Duration) *answerCache {
 	if ttl <= 0 {
 		return nil
 	}
-	c, err := lru.New[answerKey, answers](extensionCacheSize)
+	c, err := lru.New[answerKey, kept](extensionCacheSize)
 	if err != nil {
 		panic(err) // only for a size below 1
 	}
 	return &answerCache{lru: c, ttl: ttl}
 }
 
-// get returns the answers kept under k, if younger than the time limit.
-func (ac *answerCache) get(k answerKey, now time.Time) (answers, bool) {
-	a, ok := ac.lru.Get(k)
-	if !ok || now.Sub(a.at) >= ac.ttl {
-		return answers{}, false
+// get returns what is kept under k, if younger than the time limit.
+func (ac *answerCache) get(k answerKey, now time.Time) (kept, bool) {
+	v, ok := ac.lru.Get(k)
+	if !ok || now.Sub(v.at) >= ac.ttl {
+		return kept{}, false
 	}
-	return a, true
+	return v, true
 }
 
-func (ac *answerCache) add(k answerKey, a answers) { ac.lru.Add(k, a) }
+func (ac *answerCache) add(k answerKey, v kept) { ac.lru.Add(k, v) }
 
-// currentRevisions reads the revisions the tenant's answers depend on, in
-// one statement; ok is false when they cannot be read (then nothing is
-// cached or served from the cache).
+// currentRevisions reads the revisions the tenant's contributions depend
+// on, in one statement; ok is false when they cannot be read (then nothing
+// is cached or served from the cache).
 func (rt *Runtime) currentRevisions(ctx context.Context, tenantID uint) (revisions, bool) {
 	if rt.answers == nil || rt.deps.DB == nil {
 		return revisions{}, false
@@ -109,17 +134,17 @@ func (rt *Runtime) currentRevisions(ctx context.Context, tenantID uint) (revisio
 	return revisions{tenant: got[tk], authz: got[storage.RevisionAuthz], graph: got[storage.RevisionOrgGraph]}, true
 }
 
-// keyOf is the cache key of c's ask.
-func keyOf(info web.RequestInfo, c *contribution, revs revisions, now time.Time) answerKey {
+// keyOf is the cache key of plugin p's part of ask.
+func keyOf(info web.RequestInfo, p Plugin, ask web.ContributionAsk, revs revisions, now time.Time) answerKey {
 	var b strings.Builder
-	for i, s := range c.schools {
+	for i, s := range ask.SchoolIDs {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(strconv.FormatUint(s, 10))
+		b.WriteString(strconv.FormatUint(uint64(s), 10))
 	}
-	return answerKey{plugin: c.p.ID, binary: c.p.SHA256, tenant: info.Tenant.ID, user: info.User.ID,
-		schools: b.String(), todos: c.prog.AskedTodos, figures: c.prog.AskedFigures,
+	return answerKey{plugin: p.ID, binary: p.SHA256, tenant: info.Tenant.ID, user: info.User.ID,
+		schools: b.String(), todos: ask.Todos, figures: ask.Figures,
 		day: now.In(london()).Format(time.DateOnly), revs: revs}
 }
 

@@ -39,6 +39,14 @@ func TestContributionsAreKeptUntilTheTenantChanges(t *testing.T) {
 		t.Fatalf("the same ask again: %q, %d answers from the cache; want 1", got, cached())
 	}
 
+	// What a page does with its copy never changes what is kept.
+	first := findProgramme(e.rt.Contributions(e.ctx, e.viewer(f, f.admin), ask), "panels")
+	first.Todos[0].Title, first.Panels[f.hubSchool.ID][0].Text = "changed", "changed"
+	again := findProgramme(e.rt.Contributions(e.ctx, e.viewer(f, f.admin), ask), "panels")
+	if again.Todos[0].Title == "changed" || again.Panels[f.hubSchool.ID][0].Text == "changed" {
+		t.Errorf("a page's change reached the cache: %+v", again)
+	}
+
 	// A form posted to the plugin through the core.
 	b := e.login(f, f.admin.Email)
 	resp, body := b.do(http.MethodPost, "/p/panels/form", url.Values{"note": {"x"}, "_csrf": {b.csrf}})
@@ -93,7 +101,7 @@ func TestAnswerCacheTimeLimit(t *testing.T) {
 	ac := newAnswerCache(time.Minute)
 	k := answerKey{plugin: "p", tenant: 1, user: 2}
 	at := time.Date(2026, 9, 28, 10, 0, 0, 0, time.UTC)
-	ac.add(k, answers{at: at})
+	ac.add(k, kept{at: at})
 	if _, ok := ac.get(k, at.Add(59*time.Second)); !ok {
 		t.Errorf("a 59 s old answer was not used")
 	}

@@ -38,12 +38,18 @@ func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask 
 	}
 	ctx, cancel := context.WithTimeout(ctx, rt.opts.ExtensionTimeout)
 	defer cancel()
+	// What a plugin contributed to the same ask stands while nothing it
+	// depends on has changed (extcache.go). The revisions are read before
+	// any plugin is asked, so nothing is kept under a revision older than
+	// the data it was read from.
+	revs, cacheable := rt.currentRevisions(ctx, info.Tenant.ID)
+	now := time.Now()
 	// Three steps: the permission checks, one plugin after another; the
 	// calls to the plugins, in parallel; the checks of their answers, one
 	// after another again. Only the calls run at once: on PostgreSQL a
 	// tenant's request reads through one connection bound to the tenant
 	// (storage.Bind), which serves one statement at a time.
-	var asks []*contribution
+	var slots []*contribution // in the plugins' order; nil: nothing to show
 	for _, p := range plugins {
 		if p.State == StateFailed {
 			continue
@@ -52,26 +58,29 @@ func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask 
 		if err != nil || len(m.GetExtensions()) == 0 || rt.ensurePolicies(ctx, p, m) != nil {
 			continue
 		}
-		if c := rt.prepare(ctx, info, p, m, ask); c != nil {
-			asks = append(asks, c)
-		}
-	}
-	// Answers kept from an earlier page stand in for a call while nothing
-	// they depend on has changed (extcache.go). The revisions are read
-	// before any plugin is asked, so an answer is never kept under a
-	// revision older than the data it was read from.
-	revs, cacheable := rt.currentRevisions(ctx, info.Tenant.ID)
-	now := time.Now()
-	for _, c := range asks {
+		var key answerKey
 		if cacheable {
-			c.key = keyOf(info, c, revs, now)
-			if a, ok := rt.answers.get(c.key, now); ok {
-				c.panels, c.todos, c.figures, c.cached = a.panels, a.todos, a.figures, true
+			key = keyOf(info, p, ask, revs, now)
+			if kept, ok := rt.answers.get(key, now); ok {
+				rt.observeExtension(p.ID, 0, 0, true)
+				if kept.prog != nil {
+					slots = append(slots, &contribution{p: p, prog: kept.clone(), cached: true})
+				}
+				continue
 			}
 		}
+		c := rt.prepare(ctx, info, p, m, ask)
+		if c == nil {
+			if cacheable {
+				rt.answers.add(key, kept{at: now}) // the viewer may be asked nothing
+			}
+			continue
+		}
+		c.key = key
+		slots = append(slots, c)
 	}
 	var wg sync.WaitGroup
-	for _, c := range asks {
+	for _, c := range slots {
 		if c.cached {
 			continue
 		}
@@ -82,12 +91,14 @@ func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask 
 		}()
 	}
 	wg.Wait()
-	list := make([]web.Programme, 0, len(asks))
-	for _, c := range asks {
-		if cacheable && !c.cached && c.prog.Unavailable == "" {
-			rt.answers.add(c.key, answers{panels: c.panels, todos: c.todos, figures: c.figures, at: now})
+	list := make([]web.Programme, 0, len(slots))
+	for _, c := range slots {
+		if !c.cached {
+			rt.resolve(ctx, info, c)
+			if cacheable && c.prog.Unavailable == "" {
+				rt.answers.add(c.key, kept{prog: c.prog, at: now}.cloned())
+			}
 		}
-		rt.resolve(ctx, info, c)
 		list = append(list, *c.prog)
 	}
 	return list
@@ -106,8 +117,8 @@ type contribution struct {
 	// spent is the time taken for this plugin (its checks and its call),
 	// call the plugin's calls alone (ExtensionTimes).
 	spent, call time.Duration
-	// key is the cache key of the ask; cached says the answers came from
-	// the cache (extcache.go) and the plugin was not called.
+	// key is the cache key of the ask; cached says prog came from the
+	// cache (extcache.go): the plugin was neither checked for nor called.
 	key    answerKey
 	cached bool
 }
@@ -224,7 +235,7 @@ func (rt *Runtime) fetch(ctx context.Context, info web.RequestInfo, c *contribut
 func (rt *Runtime) resolve(ctx context.Context, info web.RequestInfo, c *contribution) {
 	prog := c.prog
 	start := time.Now()
-	defer func() { rt.observeExtension(c.p.ID, c.spent+time.Since(start), c.call, c.cached) }()
+	defer func() { rt.observeExtension(c.p.ID, c.spent+time.Since(start), c.call, false) }()
 	if prog.Unavailable != "" {
 		return
 	}

@@ -81,7 +81,7 @@ func (s *Service) Erase(ctx context.Context, tenantID, pupilID uint, reason stri
 	_, userRef, label := actorUser(ctx)
 	var req Request
 	found := false
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.For(ctx, tenantID).Transaction(func(tx *gorm.DB) error {
 		p, err := s.pupil(ctx, tx, tenantID, pupilID, true)
 		exists := err == nil
 		if err != nil && !errors.Is(err, ErrNotFound) {

@@ -128,7 +128,7 @@ func (s *Service) Export(ctx context.Context, tenantID, pupilID uint, opts Expor
 	if err != nil {
 		return nil, fmt.Errorf("export: tenant %d: %w", tenantID, err)
 	}
-	p, err := s.pupil(ctx, s.db.DB, tenantID, pupilID, false)
+	p, err := s.pupil(ctx, s.db.For(ctx, tenantID), tenantID, pupilID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +209,7 @@ func (s *Service) coreFiles(ctx context.Context, tenantID uint, p pupils.Pupil) 
 	if err != nil {
 		return nil, fmt.Errorf("encode pupil %d: %w", p.ID, err)
 	}
-	evs, err := audit.AccessesOfPupil(ctx, s.db.DB, tenantID, p.ID)
+	evs, err := audit.AccessesOfPupil(ctx, s.db.For(ctx, tenantID), tenantID, p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +280,7 @@ func (s *Service) record(ctx context.Context, req *Request, action string, also 
 	if err := req.encode(); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.For(ctx, req.TenantID).Transaction(func(tx *gorm.DB) error {
 		if also != nil {
 			if err := also(tx); err != nil {
 				return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/privacy"
+	"github.com/challengepartners/upwards/core/storage"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 )
 
@@ -281,4 +282,40 @@ func keys(m map[string]string) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// On PostgreSQL a request bound to its tenant (storage.Bind) reads and
+// writes the privacy records through that binding: the export and summary
+// of its own pupil work there, as the tenant role; asked for another
+// tenant, every statement is refused (storage.ErrOtherTenant), so no bug
+// in a filter can reach another school's pupils or requests.
+func TestBoundWorkReachesItsOwnTenantOnly(t *testing.T) {
+	e := newEnv(t, storage.Postgres)
+	p, _, _ := setup(t, e)
+	bp, _ := e.pupil(e.b, "Beta", "Pupil", 400)
+	ctx, release, err := e.db.Bind(e.ctx, e.a.tenant.ID)
+	e.must(err)
+	defer release()
+	if _, err := e.svc.Pupil(ctx, e.a.tenant.ID, p); err != nil {
+		t.Fatalf("summary of A's pupil, bound to A: %v", err)
+	}
+	a, err := e.svc.Export(ctx, e.a.tenant.ID, p, privacy.ExportOptions{})
+	if err != nil {
+		t.Fatalf("export of A's pupil, bound to A: %v", err)
+	}
+	if !a.Manifest.Complete || a.Request.Status != privacy.StatusDone {
+		t.Errorf("the export bound to A: %+v", a.Manifest)
+	}
+	if reqs, err := e.svc.Requests(ctx, e.a.tenant.ID, 0); err != nil || len(reqs) != 1 {
+		t.Errorf("A's requests, bound to A: %v %+v", err, reqs)
+	}
+	if _, err := e.svc.Pupil(ctx, e.b.tenant.ID, bp.ID); !errors.Is(err, storage.ErrOtherTenant) {
+		t.Errorf("summary of B's pupil, bound to A: %v, want ErrOtherTenant", err)
+	}
+	if _, err := e.svc.Requests(ctx, e.b.tenant.ID, 0); !errors.Is(err, storage.ErrOtherTenant) {
+		t.Errorf("B's requests, bound to A: %v, want ErrOtherTenant", err)
+	}
+	if _, err := e.svc.Export(ctx, e.b.tenant.ID, bp.ID, privacy.ExportOptions{}); !errors.Is(err, storage.ErrOtherTenant) {
+		t.Errorf("export of B's pupil, bound to A: %v, want ErrOtherTenant", err)
+	}
 }

@@ -92,7 +92,7 @@ func (s *Service) RunRetention(ctx context.Context, tenantID uint) (RetentionRep
 		var after uint
 		for {
 			var ids []uint
-			err := s.db.WithContext(ctx).Model(&pupils.Pupil{}).
+			err := s.db.For(ctx, tenantID).Model(&pupils.Pupil{}).
 				Where("tenant_id = ? AND left_on IS NOT NULL AND left_on < ? AND id > ?", tenantID, rep.Cutoff, after).
 				Order("id").Limit(sweepBatch).Pluck("id", &ids).Error
 			if err != nil {
@@ -116,7 +116,7 @@ func (s *Service) RunRetention(ctx context.Context, tenantID uint) (RetentionRep
 		}
 	}
 	var open []Request
-	if err := s.db.WithContext(ctx).Where("tenant_id = ? AND kind = ? AND status = ?", tenantID, KindErase, StatusIncomplete).
+	if err := s.db.For(ctx, tenantID).Where("tenant_id = ? AND kind = ? AND status = ?", tenantID, KindErase, StatusIncomplete).
 		Order("id").Find(&open).Error; err != nil {
 		return rep, fmt.Errorf("open erasures of tenant %d: %w", tenantID, err)
 	}

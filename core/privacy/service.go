@@ -222,7 +222,7 @@ func (s *Service) FindPupils(ctx context.Context, tenantID, schoolID uint, name 
 	if len(words) == 0 {
 		return nil, nil
 	}
-	q := s.db.WithContext(ctx).Model(&pupils.Pupil{}).Where("tenant_id = ? AND school_id = ?", tenantID, schoolID)
+	q := s.db.For(ctx, tenantID).Model(&pupils.Pupil{}).Where("tenant_id = ? AND school_id = ?", tenantID, schoolID)
 	for _, w := range words {
 		pat := "%" + likeEscape(w) + "%"
 		q = q.Where("(LOWER(given_name) LIKE ? ESCAPE '\\' OR LOWER(family_name) LIKE ? ESCAPE '\\')", pat, pat)
@@ -242,7 +242,7 @@ func (s *Service) FindByUPN(ctx context.Context, tenantID uint, typed string) (P
 		return PupilSummary{}, &InvalidError{Message: "That is not a valid UPN: " + err.Error()}
 	}
 	var ps []pupils.Pupil
-	if err := s.db.WithContext(ctx).Where("tenant_id = ? AND upn_hash = ?", tenantID, s.pupils.HashUPN(u)).Limit(1).Find(&ps).Error; err != nil {
+	if err := s.db.For(ctx, tenantID).Where("tenant_id = ? AND upn_hash = ?", tenantID, s.pupils.HashUPN(u)).Limit(1).Find(&ps).Error; err != nil {
 		return PupilSummary{}, fmt.Errorf("find pupil by UPN: %w", err)
 	}
 	if len(ps) == 0 {
@@ -257,7 +257,7 @@ func (s *Service) FindByUPN(ctx context.Context, tenantID uint, typed string) (P
 
 // Pupil returns the summary of one pupil of the tenant, or ErrNotFound.
 func (s *Service) Pupil(ctx context.Context, tenantID, pupilID uint) (PupilSummary, error) {
-	p, err := s.pupil(ctx, s.db.DB, tenantID, pupilID, false)
+	p, err := s.pupil(ctx, s.db.For(ctx, tenantID), tenantID, pupilID, false)
 	if err != nil {
 		return PupilSummary{}, err
 	}
@@ -295,7 +295,7 @@ func (s *Service) Requests(ctx context.Context, tenantID uint, limit int) ([]Req
 		limit = 50
 	}
 	var out []Request
-	if err := s.db.WithContext(ctx).Where("tenant_id = ?", tenantID).Order("id DESC").Limit(limit).Find(&out).Error; err != nil {
+	if err := s.db.For(ctx, tenantID).Where("tenant_id = ?", tenantID).Order("id DESC").Limit(limit).Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("list subject requests: %w", err)
 	}
 	for i := range out {
@@ -307,7 +307,7 @@ func (s *Service) Requests(ctx context.Context, tenantID uint, limit int) ([]Req
 // RequestsOfPupil lists the tenant's requests about one pupil, oldest first.
 func (s *Service) RequestsOfPupil(ctx context.Context, tenantID, pupilID uint) ([]Request, error) {
 	var out []Request
-	if err := s.db.WithContext(ctx).Where("tenant_id = ? AND pupil_id = ?", tenantID, pupilID).Order("id").Find(&out).Error; err != nil {
+	if err := s.db.For(ctx, tenantID).Where("tenant_id = ? AND pupil_id = ?", tenantID, pupilID).Order("id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("list subject requests of pupil %d: %w", pupilID, err)
 	}
 	for i := range out {

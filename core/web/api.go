@@ -267,7 +267,7 @@ func (s *Server) apiAudit(c echo.Context) error {
 	t, _ := tenantOf(c)
 	f := auditFilter(c)
 	f.Limit, f.Offset = queryInt(c, "limit", 50), queryInt(c, "offset", 0)
-	evs, total, err := audit.List(c.Request().Context(), s.DB.DB, t.ID, f)
+	evs, total, err := audit.List(c.Request().Context(), s.DB.For(c.Request().Context(), t.ID), t.ID, f)
 	if err != nil {
 		return err
 	}

@@ -233,7 +233,7 @@ func (s *Server) auditPage(c echo.Context) error {
 	t, _ := tenantOf(c)
 	f := auditFilter(c)
 	f.Limit, f.Offset = pageSize, queryInt(c, "offset", 0)
-	evs, total, err := audit.List(c.Request().Context(), s.DB.DB, t.ID, f)
+	evs, total, err := audit.List(c.Request().Context(), s.DB.For(c.Request().Context(), t.ID), t.ID, f)
 	if err != nil {
 		return err
 	}
@@ -248,5 +248,5 @@ func (s *Server) auditCSV(c echo.Context) error {
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", "audit-"+t.Slug+".csv"))
 	c.Response().WriteHeader(http.StatusOK)
-	return audit.WriteCSV(c.Request().Context(), s.DB.DB, t.ID, auditFilter(c), c.Response())
+	return audit.WriteCSV(c.Request().Context(), s.DB.For(c.Request().Context(), t.ID), t.ID, auditFilter(c), c.Response())
 }

@@ -119,7 +119,7 @@ func (s *Server) recordPupilRead(c echo.Context, via string, ps ...privacy.Pupil
 	for i, p := range ps {
 		ids[i] = p.ID
 	}
-	return audit.RecordAccess(c.Request().Context(), s.DB.DB, audit.Access{TenantID: t.ID, Action: "pupil.read", Via: via, PupilIDs: ids})
+	return audit.RecordAccess(c.Request().Context(), s.DB.For(c.Request().Context(), t.ID), audit.Access{TenantID: t.ID, Action: "pupil.read", Via: via, PupilIDs: ids})
 }
 
 // formPupil reads the pupil id of a form.
