@@ -61,7 +61,7 @@ func (s *Service) CreateScopedAPIToken(ctx context.Context, tenantID, userID uin
 	exp := now.Add(ttl)
 	t := APIToken{TenantID: tenantID, UserID: userID, Name: name, Prefix: secret[:8], TokenHash: hashToken(token),
 		CreatedAt: now, ExpiresAt: &exp, Scope: spec.Scope, Areas: areas}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.For(ctx, tenantID).Transaction(func(tx *gorm.DB) error {
 		u, err := s.getUser(tx, tenantID, userID)
 		if err != nil {
 			return fmt.Errorf("user %d: %w", userID, err)
@@ -123,7 +123,7 @@ func (s *Service) UserByAPIToken(ctx context.Context, token string) (User, APITo
 // included, oldest first.
 func (s *Service) ListAPITokens(ctx context.Context, tenantID, userID uint) ([]APIToken, error) {
 	out := []APIToken{}
-	err := s.db.WithContext(ctx).Where("tenant_id = ? AND user_id = ?", tenantID, userID).Order("id").Find(&out).Error
+	err := s.db.For(ctx, tenantID).Where("tenant_id = ? AND user_id = ?", tenantID, userID).Order("id").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("list api tokens of user %d: %w", userID, err)
 	}
@@ -133,7 +133,7 @@ func (s *Service) ListAPITokens(ctx context.Context, tenantID, userID uint) ([]A
 // RevokeAPIToken revokes a token of the user. Revoking a revoked token is a
 // no-op; a token of another user or tenant is ErrNotFound.
 func (s *Service) RevokeAPIToken(ctx context.Context, tenantID, userID, tokenID uint) error {
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.For(ctx, tenantID).Transaction(func(tx *gorm.DB) error {
 		var t APIToken
 		err := s.forUpdate(tx).Where("id = ? AND tenant_id = ? AND user_id = ?", tokenID, tenantID, userID).Take(&t).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {

@@ -44,7 +44,7 @@ func (s *Service) CreateUsers(ctx context.Context, tenantID uint, users []NewUse
 	if err != nil {
 		return nil, fmt.Errorf("create users: %w", err)
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return insertUsers(ctx, tx, tenantID, out, hash) })
+	err = s.db.For(ctx, tenantID).Transaction(func(tx *gorm.DB) error { return insertUsers(ctx, tx, tenantID, out, hash) })
 	switch {
 	case errors.Is(err, gorm.ErrDuplicatedKey):
 		return nil, fmt.Errorf("create users: %w", ErrConflict)
@@ -123,7 +123,7 @@ func (s *Service) EmailsTaken(ctx context.Context, tenantID uint, emails []strin
 		norm[i] = normalizeEmail(e)
 	}
 	var taken []string
-	if err := s.db.WithContext(ctx).Model(&User{}).Where("tenant_id = ? AND email IN ?", tenantID, norm).Pluck("email", &taken).Error; err != nil {
+	if err := s.db.For(ctx, tenantID).Model(&User{}).Where("tenant_id = ? AND email IN ?", tenantID, norm).Pluck("email", &taken).Error; err != nil {
 		return nil, fmt.Errorf("look up emails: %w", err)
 	}
 	for _, e := range taken {

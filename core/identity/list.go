@@ -29,7 +29,7 @@ func (s *Service) ListUsersWhere(ctx context.Context, tenantID uint, q UserQuery
 		limit = 50
 	}
 	limit = min(limit, 500)
-	query := s.db.WithContext(ctx).Model(&User{}).Where("tenant_id = ?", tenantID)
+	query := s.db.For(ctx, tenantID).Model(&User{}).Where("tenant_id = ?", tenantID)
 	if text := strings.TrimSpace(q.Text); text != "" {
 		p := "%" + escapeLike(strings.ToLower(text)) + "%"
 		query = query.Where(`(LOWER(email) LIKE ? ESCAPE '\' OR LOWER(name) LIKE ? ESCAPE '\')`, p, p)

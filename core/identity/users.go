@@ -31,7 +31,7 @@ func (s *Service) CreateUser(ctx context.Context, tenantID uint, email, name, pa
 	}
 	now := s.now()
 	u := User{TenantID: tenantID, Email: email, Name: name, PasswordHash: hash, IsOperator: operator, CreatedAt: now, UpdatedAt: now}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.For(ctx, tenantID).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&u).Error; err != nil {
 			return err
 		}
@@ -51,7 +51,7 @@ func (s *Service) CreateUser(ctx context.Context, tenantID uint, email, name, pa
 
 // GetUser returns user id of tenantID (a user of another tenant is ErrNotFound).
 func (s *Service) GetUser(ctx context.Context, tenantID, id uint) (User, error) {
-	u, err := s.getUser(s.db.WithContext(ctx), tenantID, id)
+	u, err := s.getUser(s.db.For(ctx, tenantID), tenantID, id)
 	if err != nil {
 		return User{}, fmt.Errorf("get user %d: %w", id, err)
 	}
@@ -70,7 +70,7 @@ func (s *Service) getUser(q *gorm.DB, tenantID, id uint) (User, error) {
 // UserByEmail returns the user of tenantID with email (compared trimmed and lowercased).
 func (s *Service) UserByEmail(ctx context.Context, tenantID uint, email string) (User, error) {
 	var u User
-	err := s.db.WithContext(ctx).Where("tenant_id = ? AND email = ?", tenantID, normalizeEmail(email)).Take(&u).Error
+	err := s.db.For(ctx, tenantID).Where("tenant_id = ? AND email = ?", tenantID, normalizeEmail(email)).Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return User{}, fmt.Errorf("user by email: %w", ErrNotFound)
 	}
@@ -89,7 +89,7 @@ func (s *Service) ListUsers(ctx context.Context, tenantID uint, q string, limit,
 	}
 	limit = min(limit, 500)
 	offset = max(offset, 0)
-	query := s.db.WithContext(ctx).Model(&User{}).Where("tenant_id = ?", tenantID)
+	query := s.db.For(ctx, tenantID).Model(&User{}).Where("tenant_id = ?", tenantID)
 	if q = strings.TrimSpace(q); q != "" {
 		p := "%" + escapeLike(strings.ToLower(q)) + "%"
 		query = query.Where(`(LOWER(email) LIKE ? ESCAPE '\' OR LOWER(name) LIKE ? ESCAPE '\')`, p, p)
@@ -114,7 +114,7 @@ func (s *Service) UpdateUser(ctx context.Context, tenantID, id uint, name string
 		return User{}, err
 	}
 	var u User
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.For(ctx, tenantID).Transaction(func(tx *gorm.DB) error {
 		var err error
 		if u, err = s.getUser(s.forUpdate(tx), tenantID, id); err != nil {
 			return err
@@ -183,7 +183,7 @@ func (s *Service) ChangePassword(ctx context.Context, tenantID, userID uint, old
 	if keepToken != "" {
 		keep = hashToken(keepToken)
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.For(ctx, tenantID).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
 		res := tx.Model(&User{}).Where("id = ? AND tenant_id = ? AND password_hash = ?", u.ID, tenantID, u.PasswordHash).
 			Updates(map[string]any{"password_hash": hash, "updated_at": now})

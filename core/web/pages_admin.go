@@ -202,7 +202,7 @@ func (s *Server) sendTestMail(c echo.Context) error {
 	msg := mail.Message{TenantID: t.ID, To: u.Email, Subject: "Upwards test email",
 		Body: fmt.Sprintf("This is a test email from Upwards for %s, sent at the request of %s.\n\nIf you can read it, outgoing mail works.\n", t.Name, u.Name)}
 	var id uint
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.For(ctx, t.ID).Transaction(func(tx *gorm.DB) error {
 		var err error
 		if id, err = s.Mail.Queue(ctx, tx, msg); err != nil {
 			return err

@@ -113,7 +113,7 @@ func (s *Server) staffImport(c echo.Context) error {
 	}
 	by := me.ID
 	var commit func()
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.For(ctx, t.ID).Transaction(func(tx *gorm.DB) error {
 		users, err := s.Identity.CreateUsersIn(ctx, tx, t.ID, nus, password)
 		if err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/storage"
+	"github.com/challengepartners/upwards/core/storage/storagetest"
 )
 
 // uploadStaff posts file as the staff import form and returns the answer.
@@ -44,9 +45,16 @@ func (w *world) userCount() int64 {
 
 // A staff file with problems is refused whole, each problem named by row
 // and column; a good one adds every account with its role at its school,
-// audited, in one go.
+// audited, in one go. On PostgreSQL the import's transaction runs on the
+// request's binding, as the tenant role.
 func TestStaffImportAllOrNothing(t *testing.T) {
-	w := newWorld(t, storage.SQLite)
+	for _, d := range storagetest.Dialects {
+		t.Run(string(d), func(t *testing.T) { staffImportAllOrNothing(t, d) })
+	}
+}
+
+func staffImportAllOrNothing(t *testing.T, d storage.Dialect) {
+	w := newWorld(t, d)
 	c := w.client(w.a.host)
 	c.login(w.a.adminEmail)
 	c.get("/users/import")
