@@ -139,7 +139,7 @@ func (o *Outbox) List(ctx context.Context, tenantID uint, limit int) ([]Mail, er
 		limit = 500
 	}
 	var out []Mail
-	err := o.db.WithContext(ctx).Where("tenant_id = ?", tenantID).Order("id DESC").Limit(limit).Find(&out).Error
+	err := o.db.For(ctx, tenantID).Where("tenant_id = ?", tenantID).Order("id DESC").Limit(limit).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("list mail of tenant %d: %w", tenantID, err)
 	}

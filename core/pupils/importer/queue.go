@@ -161,7 +161,7 @@ func (q *Queue) Upload(ctx context.Context, tenantID, schoolID uint, userID *uin
 	rec := Record{TenantID: tenantID, SchoolID: schoolID, UserID: userID, ActorLabel: audit.ActorFrom(ctx).Label,
 		FileName: clipName(fileName), FileSize: int64(len(data)), FileSealed: q.box.Seal(string(data), fileContext),
 		Status: StatusChecking, Mode: string(ModeAll)}
-	if err := q.db.WithContext(ctx).Create(&rec).Error; err != nil {
+	if err := q.db.For(ctx, tenantID).Create(&rec).Error; err != nil {
 		return Record{}, fmt.Errorf("keep uploaded file: %w", err)
 	}
 	if err := q.enqueue(ctx, runPayload{ID: rec.ID}); err != nil {
@@ -202,7 +202,7 @@ func (q *Queue) enqueue(ctx context.Context, p runPayload) error {
 // Get returns an import of the tenant's school.
 func (q *Queue) Get(ctx context.Context, tenantID, schoolID, id uint) (Record, error) {
 	var rec Record
-	err := q.db.WithContext(ctx).Omit("file_sealed").Where("tenant_id = ? AND school_id = ? AND id = ?", tenantID, schoolID, id).First(&rec).Error
+	err := q.db.For(ctx, tenantID).Omit("file_sealed").Where("tenant_id = ? AND school_id = ? AND id = ?", tenantID, schoolID, id).First(&rec).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Record{}, ErrNotFound
 	}
@@ -215,7 +215,7 @@ func (q *Queue) Get(ctx context.Context, tenantID, schoolID, id uint) (Record, e
 // Recent lists a school's latest imports, newest first.
 func (q *Queue) Recent(ctx context.Context, tenantID, schoolID uint, n int) ([]Record, error) {
 	var out []Record
-	err := q.db.WithContext(ctx).Omit("file_sealed", "report_sealed").Where("tenant_id = ? AND school_id = ?", tenantID, schoolID).
+	err := q.db.For(ctx, tenantID).Omit("file_sealed", "report_sealed").Where("tenant_id = ? AND school_id = ?", tenantID, schoolID).
 		Order("id DESC").Limit(n).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("list imports: %w", err)

@@ -244,3 +244,37 @@ func TestOnCommitRunsInTheCommitsTransaction(t *testing.T) {
 		}
 	})
 }
+
+// A web request bound to its tenant (PostgreSQL) keeps, reads and lists its
+// imports through the binding, as the tenant role; another tenant's import
+// is refused (storage.ErrOtherTenant), whatever its id.
+func TestBoundWorkSeesItsOwnTenantsImportsOnly(t *testing.T) {
+	eachQueue(t, func(t *testing.T, w *queueWorld) {
+		other, err := w.q.Upload(w.ctx, w.tenant2, w.school2, nil, "beta.csv", csvOf(3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, release, err := w.db.Bind(w.ctx, w.tenant)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer release()
+		mine, err := w.q.Upload(ctx, w.tenant, w.school, nil, "roll.csv", csvOf(3))
+		if err != nil {
+			t.Fatalf("upload, bound to A: %v", err)
+		}
+		if got, err := w.q.Get(ctx, w.tenant, w.school, mine.ID); err != nil || got.FileName != "roll.csv" {
+			t.Fatalf("A's import, bound to A: %+v %v", got, err)
+		}
+		if recs, err := w.q.Recent(ctx, w.tenant, w.school, 10); err != nil || len(recs) != 1 {
+			t.Fatalf("A's recent imports, bound to A: %+v %v", recs, err)
+		}
+		_, err = w.q.Get(ctx, w.tenant2, w.school2, other.ID)
+		if w.db.Dialect == storage.Postgres && !errors.Is(err, storage.ErrOtherTenant) {
+			t.Errorf("B's import, bound to A: %v, want ErrOtherTenant", err)
+		}
+		if _, err := w.q.Recent(ctx, w.tenant2, w.school2, 10); w.db.Dialect == storage.Postgres && !errors.Is(err, storage.ErrOtherTenant) {
+			t.Errorf("B's recent imports, bound to A: %v, want ErrOtherTenant", err)
+		}
+	})
+}
