@@ -139,7 +139,9 @@ func partnershipFixture() (*plugintest.Fixture, []demoViewer) {
 		hub = append(hub, school)
 		school++
 	}
-	g := func(role string, unit uint64) []*pluginv1.RoleGrant { return []*pluginv1.RoleGrant{{Role: role, UnitId: unit}} }
+	g := func(role string, unit uint64) []*pluginv1.RoleGrant {
+		return []*pluginv1.RoleGrant{{Role: role, UnitId: unit}}
+	}
 	f.People = append([]*pluginv1.Person{
 		{Id: dAdmin, Name: "Priya Admin", Email: "admin@demo.example", Grants: g("tenant_admin", dRoot)},
 		{Id: dCentral, Name: "Tom Central", Email: "central@demo.example", Grants: g("central_team", dRoot)},
