@@ -19,6 +19,10 @@ import (
 // small hand-made programme, and against the Go count on a random
 // programme of the demo's size, on both kinds of storage.
 
+// hasValue is the condition of a data point holding at least one value, as
+// first written (the grid saves a row for every pupil, empty or not).
+const hasValue = "(reading <> '' OR writing <> '' OR maths <> '' OR age_equivalent IS NOT NULL OR attitude IS NOT NULL OR aspiration IS NOT NULL OR attendance IS NOT NULL)"
+
 // goCohortStates is CohortStates as first written: every current member
 // and every filled data point loaded and counted in Go.
 func goCohortStates(s *Store, yearID uint64, schoolIDs []uint64) (map[uint64]CohortState, error) {
