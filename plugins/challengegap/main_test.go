@@ -67,7 +67,7 @@ func TestImportsNothingFromTheCore(t *testing.T) {
 
 func TestManifestVersionAndPermissions(t *testing.T) {
 	m := manifest()
-	if m.GetVersion() != "0.4.0" || m.GetId() != "challengegap" {
+	if m.GetVersion() != "0.4.1" || m.GetId() != "challengegap" {
 		t.Fatalf("manifest %s %s", m.GetId(), m.GetVersion())
 	}
 	changelog, err := os.ReadFile("CHANGELOG.md")

@@ -3,7 +3,6 @@ package home
 import (
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/challengepartners/upwards/plugins/sdk"
 	"github.com/challengepartners/upwards/plugins/sdk/suppress"
@@ -12,19 +11,11 @@ import (
 	"github.com/challengepartners/upwards/plugins/challengegap/internal/store"
 )
 
-// YearFacts is what the headline figures are made of, for one year.
+// YearFacts is what the headline figures are made of, for one year: its
+// counts (store.YearFigures, made in SQL).
 type YearFacts struct {
-	Year     store.Year
-	Clusters int
-	// Schools taking part (accepted) and withdrawn.
-	Schools, Withdrawn int
-	// Pupils in the target cohorts of the schools taking part; Baselines
-	// how many of those schools took the baseline.
-	Pupils, Baselines int
-	Movement          store.Movement
-	// Workshops of the year's clusters, and how many were held by today.
-	Workshops, Held int
-	Trials          []store.Trial
+	Year store.Year
+	store.YearCounts
 }
 
 // FiguresOf words the year's headline figures. A share of pupils hides when
@@ -48,14 +39,11 @@ func FiguresOf(f YearFacts) []sdk.Figure {
 			"scored a higher attitude to learning", y, link),
 		{Label: "Workshops held", Value: fmt.Sprintf("%d of %d", f.Held, f.Workshops), Detail: y + ", the six workshops of every cluster", Link: link},
 	}
-	if len(f.Trials) > 0 {
-		n := map[rules.Decision]int{}
-		for _, t := range f.Trials {
-			n[rules.Decision(t.Decision)]++
-		}
-		out = append(out, sdk.Figure{Label: "Strategies trialled", Value: strconv.Itoa(len(f.Trials)),
+	if trials := f.trials(); trials > 0 {
+		n := f.Decisions
+		out = append(out, sdk.Figure{Label: "Strategies trialled", Value: strconv.Itoa(trials),
 			Detail: fmt.Sprintf("%s: %d to scale up, %d to continue, %d stopped, %d not decided yet", y,
-				n[rules.DecisionScaleUp], n[rules.DecisionContinue], n[rules.DecisionStop], n[rules.DecisionNone]), Link: link})
+				n[string(rules.DecisionScaleUp)], n[string(rules.DecisionContinue)], n[string(rules.DecisionStop)], n[string(rules.DecisionNone)]), Link: link})
 	}
 	return out
 }
@@ -72,11 +60,11 @@ func shareFigure(label string, part, total int, did, year, link string) sdk.Figu
 		Link:   link}
 }
 
-// heldBy counts the workshops held by today, for YearFacts.Held.
-func heldBy(ws map[uint64][]store.Workshop, today time.Time) (all, done int) {
-	for _, w := range ws {
-		all += len(w)
-		done += held(w, today)
+// trials is how many strategies the schools trialled, whatever their decision.
+func (f YearFacts) trials() int {
+	n := 0
+	for _, k := range f.Decisions {
+		n += k
 	}
-	return all, done
+	return n
 }

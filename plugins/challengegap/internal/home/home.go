@@ -323,10 +323,6 @@ func Todos(ctx context.Context) ([]sdk.Todo, error) {
 	if !running && len(led) == 0 {
 		return SortTodos(out), nil
 	}
-	cohorts, err := s.CohortStates(y.ID, append(slices.Clone(mine), ledSchools...))
-	if err != nil {
-		return nil, err
-	}
 	schedule, target := []time.Month(nil), 15
 	if running {
 		if schedule, target, err = settings(ctx); err != nil {
@@ -334,6 +330,19 @@ func Todos(ctx context.Context) ([]sdk.Todo, error) {
 		}
 	}
 	win := WindowOn(y, schedule, today)
+	// The cohorts are read only where a to-do reads them: SchoolTodos only
+	// while the year runs, ClusterTodos only while a window is open.
+	var cohortSchools []uint64
+	if running {
+		cohortSchools = slices.Clone(mine)
+	}
+	if win.Open {
+		cohortSchools = append(cohortSchools, ledSchools...)
+	}
+	cohorts, err := s.CohortStates(y.ID, cohortSchools)
+	if err != nil {
+		return nil, err
+	}
 	member := map[uint64]bool{}
 	for _, m := range teams {
 		member[m.SchoolID] = true
@@ -386,55 +395,16 @@ func Todos(ctx context.Context) ([]sdk.Todo, error) {
 // Figures answers the core's GetFigures (asked of those holding
 // challengegap.programme.read at the tenant's root): the year's clusters,
 // schools, target pupils, their movement since the baseline, workshops held
-// and strategies trialled. Aggregates only.
+// and strategies trialled. Aggregates only, counted in SQL.
 func Figures(ctx context.Context) ([]sdk.Figure, error) {
 	s := storeOf(ctx)
 	y, today, err := year(ctx, s)
 	if err != nil || y == nil {
 		return nil, err
 	}
-	clusters, err := s.Clusters(y.ID)
+	counts, err := s.YearFigures(y.ID, today.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
 	}
-	byCluster, err := s.ParticipantsOfYear(y.ID)
-	if err != nil {
-		return nil, err
-	}
-	f := YearFacts{Year: *y, Clusters: len(clusters)}
-	var accepted, ids []uint64
-	for _, c := range clusters {
-		ids = append(ids, c.ID)
-		for _, p := range byCluster[c.ID] {
-			switch p.Status {
-			case store.StatusAccepted:
-				accepted = append(accepted, p.SchoolID)
-			case store.StatusWithdrawn:
-				f.Withdrawn++
-			}
-		}
-	}
-	f.Schools = len(accepted)
-	cohorts, err := s.CohortStates(y.ID, accepted)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cohorts {
-		f.Pupils += c.Pupils
-		if c.Frozen {
-			f.Baselines++
-		}
-	}
-	if f.Movement, err = s.YearMovement(y.ID, accepted); err != nil {
-		return nil, err
-	}
-	workshops, err := s.WorkshopsOf(ids)
-	if err != nil {
-		return nil, err
-	}
-	f.Workshops, f.Held = heldBy(workshops, today)
-	if f.Trials, err = s.TrialsOf(y.ID, accepted); err != nil {
-		return nil, err
-	}
-	return FiguresOf(f), nil
+	return FiguresOf(YearFacts{Year: *y, YearCounts: counts}), nil
 }

@@ -232,3 +232,38 @@ func TestFiguresSuppressSmallShares(t *testing.T) {
 		}
 	}
 }
+
+func TestFiguresOf(t *testing.T) {
+	counts := store.YearCounts{Clusters: 2, Schools: 9, Withdrawn: 1, Pupils: 120, Baselines: 8, Workshops: 12, Held: 7,
+		Decisions: map[string]int{"scale_up": 3, "continue": 2, "": 4},
+		Movement:  store.Movement{GapPupils: 100, GapClosed: 80, AttitudePupils: 6, AttitudeRaised: 3}}
+	for _, tc := range []struct {
+		name string
+		f    YearFacts
+		want []string
+	}{
+		{"a year with data", YearFacts{Year: y1718, YearCounts: counts}, []string{
+			"Clusters = 2 (2017-18)",
+			"Schools taking part = 9 (2017-18, 2 clusters; 1 withdrew)",
+			"Pupils in target cohorts = 120 (2017-18, 8 schools with a baseline)",
+			"Pupils closing the gap since the baseline = 80% (80 of 100 pupils closed part of the gap in months, baseline to each school's latest snapshot, 2017-18)",
+			"Pupils whose attitude to learning rose = suppressed (2017-18: fewer than 5 pupils either way)",
+			"Workshops held = 7 of 12 (2017-18, the six workshops of every cluster)",
+			"Strategies trialled = 9 (2017-18: 3 to scale up, 2 to continue, 0 stopped, 4 not decided yet)"}},
+		{"a year without trials or data", YearFacts{Year: y1718, YearCounts: store.YearCounts{Clusters: 1}}, []string{
+			"Clusters = 1 (2017-18)",
+			"Schools taking part = 0 (2017-18, 1 cluster)",
+			"Pupils in target cohorts = 0 (2017-18, 0 schools with a baseline)",
+			"Pupils closing the gap since the baseline = no data yet (2017-18: no pupil has values at the baseline and a later snapshot)",
+			"Pupils whose attitude to learning rose = no data yet (2017-18: no pupil has values at the baseline and a later snapshot)",
+			"Workshops held = 0 of 0 (2017-18, the six workshops of every cluster)"}},
+	} {
+		var got []string
+		for _, f := range FiguresOf(tc.f) {
+			got = append(got, f.Label+" = "+f.Value+" ("+f.Detail+")")
+		}
+		if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+			t.Errorf("%s:\n%s\nwant:\n%s", tc.name, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"fmt"
 	"sort"
 )
@@ -104,77 +105,99 @@ type CohortState struct {
 	Snapshots []SnapshotEntry
 }
 
-// hasValue is the condition of a data point holding at least one value:
-// the grid saves a row for every pupil, empty or not.
-const hasValue = "(reading <> '' OR writing <> '' OR maths <> '' OR age_equivalent IS NOT NULL OR attitude IS NOT NULL OR aspiration IS NOT NULL OR attendance IS NOT NULL)"
+// hasValueOf is the condition of data point d holding at least one
+// value: the grid saves a row for every pupil, empty or not. The gap in
+// months is derived from the age equivalent, so it does not count.
+func hasValueOf(d string) string {
+	return "(" + d + ".reading <> '' OR " + d + ".writing <> '' OR " + d + ".maths <> '' OR " + d + ".age_equivalent IS NOT NULL OR " +
+		d + ".attitude IS NOT NULL OR " + d + ".aspiration IS NOT NULL OR " + d + ".attendance IS NOT NULL)"
+}
+
+// currentMember is the condition that data point d's pupil is a current
+// member (not removed) of the target cohort of snapshot sn's school and
+// year: whose values count in the school's figures.
+func currentMember(d, sn string) string {
+	return "EXISTS (SELECT 1 FROM cohorts c JOIN cohort_members m ON m.tenant_id = c.tenant_id AND m.cohort_id = c.id" +
+		" WHERE c.tenant_id = " + sn + ".tenant_id AND c.year_id = " + sn + ".year_id AND c.school_id = " + sn + ".school_id" +
+		" AND m.pupil_id = " + d + ".pupil_id AND m.removed_at IS NULL)"
+}
+
+// cohortCounts is the statement of CohortStates' first part: each cohort's
+// school, whether it is frozen and its current members, counted in SQL.
+const cohortCounts = `SELECT c.school_id, CASE WHEN c.frozen_at IS NULL THEN 0 ELSE 1 END AS frozen,
+  (SELECT COUNT(*) FROM cohort_members m WHERE m.tenant_id = c.tenant_id AND m.cohort_id = c.id AND m.removed_at IS NULL) AS pupils
+FROM cohorts c WHERE c.tenant_id = ? AND c.year_id = ? AND c.school_id IN ?`
+
+// snapshotCounts is the statement of its second part: each snapshot and
+// how many of the current members of its school's cohort have a value at
+// it (members and data points are unique by pupil: none counts twice).
+var snapshotCounts = `SELECT s.id, s.school_id, s.seq, s.label, s.taken_on, COUNT(d.id) AS entered
+FROM snapshots s
+LEFT JOIN cohorts c ON c.tenant_id = s.tenant_id AND c.year_id = s.year_id AND c.school_id = s.school_id
+LEFT JOIN cohort_members m ON m.tenant_id = c.tenant_id AND m.cohort_id = c.id AND m.removed_at IS NULL
+LEFT JOIN data_points d ON d.tenant_id = m.tenant_id AND d.snapshot_id = s.id AND d.pupil_id = m.pupil_id AND ` + hasValueOf("d") + `
+WHERE s.tenant_id = ? AND s.year_id = ? AND s.school_id IN ?
+GROUP BY s.id, s.school_id, s.seq, s.label, s.taken_on
+ORDER BY s.school_id, s.seq`
 
 // CohortStates returns, by school, the state of the schools' target
-// cohorts in the year (schools with no cohort are left out). Four
-// statements whatever the number of schools; no pupil id leaves it.
+// cohorts in the year (schools with no cohort are left out). Two
+// statements whatever the number of schools, each counting in SQL: one
+// row per cohort and per snapshot reaches Go, and no pupil id.
 func (s *Store) CohortStates(yearID uint64, schoolIDs []uint64) (map[uint64]CohortState, error) {
 	out := map[uint64]CohortState{}
 	if len(schoolIDs) == 0 {
 		return out, nil
 	}
-	var cohorts []Cohort
-	if err := s.q().Where("year_id = ? AND school_id IN ?", yearID, schoolIDs).Find(&cohorts).Error; err != nil {
+	rows, err := s.raw().Raw(cohortCounts, s.tenant, yearID, schoolIDs).Rows()
+	if err != nil {
 		return nil, fmt.Errorf("cohorts of %d schools: %w", len(schoolIDs), err)
 	}
-	if len(cohorts) == 0 {
+	err = scanRows(rows, func() error {
+		var school uint64
+		var frozen, pupils int
+		if err := rows.Scan(&school, &frozen, &pupils); err != nil {
+			return err
+		}
+		out[school] = CohortState{Started: true, Frozen: frozen == 1, Pupils: pupils}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cohorts of %d schools: %w", len(schoolIDs), err)
+	}
+	if len(out) == 0 {
 		return out, nil
 	}
-	schoolOf := map[uint64]uint64{}
-	cids := make([]uint64, len(cohorts))
-	for i, c := range cohorts {
-		cids[i] = c.ID
-		schoolOf[c.ID] = c.SchoolID
-		out[c.SchoolID] = CohortState{Started: true, Frozen: c.Frozen()}
+	if rows, err = s.raw().Raw(snapshotCounts, s.tenant, yearID, schoolIDs).Rows(); err != nil {
+		return nil, fmt.Errorf("data entered at the snapshots of %d schools: %w", len(schoolIDs), err)
 	}
-	var members []CohortMember
-	if err := s.q().Select("cohort_id", "pupil_id").Where("cohort_id IN ? AND removed_at IS NULL", cids).Find(&members).Error; err != nil {
-		return nil, fmt.Errorf("cohort members of %d schools: %w", len(schoolIDs), err)
-	}
-	type key struct{ school, pupil uint64 }
-	current := map[key]bool{}
-	for _, m := range members {
-		school := schoolOf[m.CohortID]
-		current[key{school, m.PupilID}] = true
-		st := out[school]
-		st.Pupils++
-		out[school] = st
-	}
-	var sns []Snapshot
-	if err := s.q().Where("year_id = ? AND school_id IN ?", yearID, schoolIDs).Order("school_id, seq").Find(&sns).Error; err != nil {
-		return nil, fmt.Errorf("snapshots of %d schools: %w", len(schoolIDs), err)
-	}
-	if len(sns) == 0 {
-		return out, nil
-	}
-	snIDs := make([]uint64, len(sns))
-	bySnap := map[uint64]Snapshot{}
-	for i, sn := range sns {
-		snIDs[i] = sn.ID
-		bySnap[sn.ID] = sn
-	}
-	var filled []DataPoint
-	if err := s.q().Select("snapshot_id", "pupil_id").Where("snapshot_id IN ?", snIDs).Where(hasValue).Find(&filled).Error; err != nil {
-		return nil, fmt.Errorf("data entered at %d snapshots: %w", len(snIDs), err)
-	}
-	entered := map[uint64]int{}
-	for _, p := range filled {
-		if current[key{bySnap[p.SnapshotID].SchoolID, p.PupilID}] {
-			entered[p.SnapshotID]++
+	err = scanRows(rows, func() error {
+		var school uint64
+		var e SnapshotEntry
+		if err := rows.Scan(&e.ID, &school, &e.Seq, &e.Label, &e.TakenOn, &e.Entered); err != nil {
+			return err
 		}
-	}
-	for _, sn := range sns {
-		st, ok := out[sn.SchoolID]
-		if !ok {
-			continue
+		if st, ok := out[school]; ok {
+			st.Snapshots = append(st.Snapshots, e)
+			out[school] = st
 		}
-		st.Snapshots = append(st.Snapshots, SnapshotEntry{ID: sn.ID, Seq: sn.Seq, Label: sn.Label, TakenOn: sn.TakenOn, Entered: entered[sn.ID]})
-		out[sn.SchoolID] = st
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("data entered at the snapshots of %d schools: %w", len(schoolIDs), err)
 	}
 	return out, nil
+}
+
+// scanRows calls scan for each of rows and closes them.
+func scanRows(rows *sql.Rows, scan func() error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // TrialsOf returns the trials of the schools in the year.
@@ -236,25 +259,25 @@ func (s *Store) OpenActions(yearID uint64, schoolIDs []uint64) ([]Action, map[ui
 	if len(schoolIDs) == 0 {
 		return nil, schoolOf, nil
 	}
-	var vs []Visit
-	if err := s.q().Select("id", "school_id").Where("year_id = ? AND school_id IN ?", yearID, schoolIDs).Find(&vs).Error; err != nil {
-		return nil, nil, fmt.Errorf("visits to %d schools: %w", len(schoolIDs), err)
+	// One statement: the open actions with their visit's school.
+	type actionAt struct {
+		Action
+		VisitSchool uint64
 	}
-	if len(vs) == 0 {
+	var rows []actionAt
+	err := s.raw().Raw(`SELECT a.*, v.school_id AS visit_school FROM visit_actions a
+JOIN visits v ON v.tenant_id = a.tenant_id AND v.id = a.visit_id
+WHERE a.tenant_id = ? AND a.done = ? AND v.year_id = ? AND v.school_id IN ? ORDER BY a.id`, s.tenant, false, yearID, schoolIDs).Scan(&rows).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("open actions at %d schools: %w", len(schoolIDs), err)
+	}
+	if len(rows) == 0 {
 		return nil, schoolOf, nil
 	}
-	visitSchool := map[uint64]uint64{}
-	vids := make([]uint64, len(vs))
-	for i, v := range vs {
-		vids[i] = v.ID
-		visitSchool[v.ID] = v.SchoolID
-	}
-	var as []Action
-	if err := s.q().Where("visit_id IN ? AND done = ?", vids, false).Order("id").Find(&as).Error; err != nil {
-		return nil, nil, fmt.Errorf("open actions: %w", err)
-	}
-	for _, a := range as {
-		schoolOf[a.ID] = visitSchool[a.VisitID]
+	as := make([]Action, len(rows))
+	for i, r := range rows {
+		as[i] = r.Action
+		schoolOf[r.ID] = r.VisitSchool
 	}
 	sort.SliceStable(as, func(i, j int) bool {
 		a, b := as[i].DueOn, as[j].DueOn
@@ -275,89 +298,121 @@ type Movement struct {
 	AttitudePupils, AttitudeRaised int
 }
 
+// movementCounts is YearMovement's statement. filled are the schools'
+// snapshots holding any data point (a saved grid, even of empty rows);
+// ends pairs each school's baseline (seq 0) with its latest other filled
+// snapshot; the pupils counted are those with a row at both who are
+// current members of the school's cohort.
+var movementCounts = `WITH filled AS MATERIALIZED (
+  SELECT s.tenant_id, s.year_id, s.id, s.school_id, s.seq FROM snapshots s
+  WHERE s.tenant_id = ? AND s.year_id = ? AND s.school_id IN ?
+    AND EXISTS (SELECT 1 FROM data_points d WHERE d.tenant_id = s.tenant_id AND d.snapshot_id = s.id)
+), ends AS MATERIALIZED (
+  SELECT b.tenant_id, b.year_id, b.school_id, b.id AS base_id,
+    (SELECT l.id FROM filled l WHERE l.school_id = b.school_id AND l.seq <> 0 ORDER BY l.seq DESC LIMIT 1) AS latest_id
+  FROM filled b WHERE b.seq = 0
+)
+SELECT
+  COUNT(CASE WHEN a.gap_months IS NOT NULL AND b.gap_months IS NOT NULL THEN 1 END),
+  COUNT(CASE WHEN a.gap_months > b.gap_months THEN 1 END),
+  COUNT(CASE WHEN a.attitude IS NOT NULL AND b.attitude IS NOT NULL THEN 1 END),
+  COUNT(CASE WHEN a.attitude > b.attitude THEN 1 END)
+FROM ends e
+JOIN data_points b ON b.tenant_id = e.tenant_id AND b.snapshot_id = e.base_id
+JOIN data_points a ON a.tenant_id = e.tenant_id AND a.snapshot_id = e.latest_id AND a.pupil_id = b.pupil_id
+WHERE ` + currentMember("a", "e")
+
 // YearMovement counts the movement of the current target pupils of the
-// schools in the year (four statements).
+// schools in the year, in one statement: four numbers reach Go.
 func (s *Store) YearMovement(yearID uint64, schoolIDs []uint64) (Movement, error) {
 	var m Movement
 	if len(schoolIDs) == 0 {
 		return m, nil
 	}
-	var sns []Snapshot
-	err := s.q().Select("id", "school_id", "seq").Where("year_id = ? AND school_id IN ?", yearID, schoolIDs).
-		Where("EXISTS (SELECT 1 FROM data_points d WHERE d.tenant_id = snapshots.tenant_id AND d.snapshot_id = snapshots.id)").Find(&sns).Error
+	err := s.raw().Raw(movementCounts, s.tenant, yearID, schoolIDs).Row().Scan(&m.GapPupils, &m.GapClosed, &m.AttitudePupils, &m.AttitudeRaised)
 	if err != nil {
-		return m, fmt.Errorf("snapshots with data: %w", err)
-	}
-	base, latest := map[uint64]Snapshot{}, map[uint64]Snapshot{}
-	for _, sn := range sns {
-		if sn.Seq == 0 {
-			base[sn.SchoolID] = sn
-		} else if l, ok := latest[sn.SchoolID]; !ok || sn.Seq > l.Seq {
-			latest[sn.SchoolID] = sn
-		}
-	}
-	var ids []uint64
-	from, to := map[uint64]uint64{}, map[uint64]uint64{} // snapshot id: school
-	for school, b := range base {
-		if l, ok := latest[school]; ok {
-			ids = append(ids, b.ID, l.ID)
-			from[b.ID], to[l.ID] = school, school
-		}
-	}
-	if len(ids) == 0 {
-		return m, nil
-	}
-	var cohorts []Cohort
-	if err := s.q().Select("id", "school_id").Where("year_id = ? AND school_id IN ?", yearID, schoolIDs).Find(&cohorts).Error; err != nil {
-		return m, fmt.Errorf("cohorts: %w", err)
-	}
-	schoolOf := map[uint64]uint64{}
-	cids := make([]uint64, len(cohorts))
-	for i, c := range cohorts {
-		cids[i], schoolOf[c.ID] = c.ID, c.SchoolID
-	}
-	var members []CohortMember
-	if len(cids) > 0 {
-		if err := s.q().Select("cohort_id", "pupil_id").Where("cohort_id IN ? AND removed_at IS NULL", cids).Find(&members).Error; err != nil {
-			return m, fmt.Errorf("current target pupils: %w", err)
-		}
-	}
-	type key struct{ school, pupil uint64 }
-	current := map[key]bool{}
-	for _, mb := range members {
-		current[key{schoolOf[mb.CohortID], mb.PupilID}] = true
-	}
-	points, err := s.pointValues(ids)
-	if err != nil {
-		return m, err
-	}
-	before, after := map[key]*DataPoint{}, map[key]*DataPoint{}
-	for i := range points {
-		p := &points[i]
-		if school, ok := from[p.SnapshotID]; ok {
-			before[key{school, p.PupilID}] = p
-		}
-		if school, ok := to[p.SnapshotID]; ok {
-			after[key{school, p.PupilID}] = p
-		}
-	}
-	for k, a := range after {
-		b := before[k]
-		if b == nil || !current[k] {
-			continue
-		}
-		if a.GapMonths != nil && b.GapMonths != nil {
-			m.GapPupils++
-			if *a.GapMonths > *b.GapMonths {
-				m.GapClosed++
-			}
-		}
-		if a.Attitude != nil && b.Attitude != nil {
-			m.AttitudePupils++
-			if *a.Attitude > *b.Attitude {
-				m.AttitudeRaised++
-			}
-		}
+		return m, fmt.Errorf("movement of %d schools' target pupils: %w", len(schoolIDs), err)
 	}
 	return m, nil
+}
+
+// YearCounts are the headline counts of a year (home.Figures): its
+// clusters, the schools taking part (accepted places in them) and
+// withdrawn, the current target pupils of those taking part and how many
+// of their cohorts are frozen, the clusters' workshops and those held by a
+// day, their trials by decision, and their pupils' movement.
+type YearCounts struct {
+	Clusters, Schools, Withdrawn int
+	Pupils, Baselines            int
+	Workshops, Held              int
+	// Decisions counts the trials of the schools taking part by decision
+	// ("" not decided yet).
+	Decisions map[string]int
+	Movement  Movement
+}
+
+// placedIn is the condition that participant p's cluster is of its year.
+const placedIn = `EXISTS (SELECT 1 FROM clusters c WHERE c.tenant_id = p.tenant_id AND c.id = p.cluster_id AND c.year_id = p.year_id)`
+
+// yearCounts counts, in one statement, what needs no list of schools; the
+// schools taking part are a subquery.
+const yearCounts = `SELECT
+  (SELECT COUNT(*) FROM clusters c WHERE c.tenant_id = @t AND c.year_id = @y) AS clusters,
+  (SELECT COUNT(*) FROM participants p WHERE p.tenant_id = @t AND p.year_id = @y AND p.status = @withdrawn AND ` + placedIn + `) AS withdrawn,
+  (SELECT COUNT(*) FROM cohorts c JOIN cohort_members m ON m.tenant_id = c.tenant_id AND m.cohort_id = c.id AND m.removed_at IS NULL
+     WHERE c.tenant_id = @t AND c.year_id = @y AND c.school_id IN @schools) AS pupils,
+  (SELECT COUNT(*) FROM cohorts c WHERE c.tenant_id = @t AND c.year_id = @y AND c.school_id IN @schools AND c.frozen_at IS NOT NULL) AS baselines,
+  (SELECT COUNT(*) FROM workshops w JOIN clusters c ON c.tenant_id = w.tenant_id AND c.id = w.cluster_id WHERE w.tenant_id = @t AND c.year_id = @y) AS workshops,
+  (SELECT COUNT(*) FROM workshops w JOIN clusters c ON c.tenant_id = w.tenant_id AND c.id = w.cluster_id
+     WHERE w.tenant_id = @t AND c.year_id = @y AND w.held_on <> '' AND w.held_on <= @today) AS held`
+
+// YearFigures counts the year's headline figures as of today (a
+// YYYY-MM-DD day): four statements, and only counts and the ids of the
+// schools taking part reach Go.
+func (s *Store) YearFigures(yearID uint64, today string) (YearCounts, error) {
+	out := YearCounts{Decisions: map[string]int{}}
+	// A school accepted in two clusters counts twice, as a place.
+	var accepted []uint64
+	err := s.raw().Raw(`SELECT p.school_id FROM participants p WHERE p.tenant_id = ? AND p.year_id = ? AND p.status = ? AND `+placedIn,
+		s.tenant, yearID, StatusAccepted).Scan(&accepted).Error
+	if err != nil {
+		return out, fmt.Errorf("schools taking part in year %d: %w", yearID, err)
+	}
+	out.Schools = len(accepted)
+	args := map[string]any{"t": s.tenant, "y": yearID, "withdrawn": StatusWithdrawn, "schools": nonEmpty(accepted), "today": today}
+	err = s.raw().Raw(yearCounts, args).Row().Scan(&out.Clusters, &out.Withdrawn, &out.Pupils, &out.Baselines, &out.Workshops, &out.Held)
+	if err != nil {
+		return out, fmt.Errorf("counts of year %d: %w", yearID, err)
+	}
+	if len(accepted) == 0 {
+		return out, nil
+	}
+	rows, err := s.raw().Raw(`SELECT decision, COUNT(*) FROM trials WHERE tenant_id = ? AND year_id = ? AND school_id IN ? GROUP BY decision`,
+		s.tenant, yearID, accepted).Rows()
+	if err != nil {
+		return out, fmt.Errorf("trials of year %d: %w", yearID, err)
+	}
+	err = scanRows(rows, func() error {
+		var d string
+		var n int
+		if err := rows.Scan(&d, &n); err != nil {
+			return err
+		}
+		out.Decisions[d] = n
+		return nil
+	})
+	if err != nil {
+		return out, fmt.Errorf("trials of year %d: %w", yearID, err)
+	}
+	out.Movement, err = s.YearMovement(yearID, accepted)
+	return out, err
+}
+
+// nonEmpty is ids, or a list matching no id (0 is never a row's id) where
+// an empty IN list would not be valid SQL.
+func nonEmpty(ids []uint64) []uint64 {
+	if len(ids) == 0 {
+		return []uint64{0}
+	}
+	return ids
 }

@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+
+	"github.com/challengepartners/upwards/plugins/sdk"
 )
 
 // ErrNotFound is returned for a record that does not exist in the tenant.
@@ -54,6 +56,19 @@ func (s *Store) TenantID() uint64 { return s.tenant }
 
 // q starts a statement on the tenant's rows.
 func (s *Store) q() *gorm.DB { return s.db.Where("tenant_id = ?", s.tenant) }
+
+// raw is the handle for the store's raw SQL (the home page's counts),
+// whose statements bind s.tenant to the tenant_id of every table they
+// read. The SDK refuses raw SQL on its tenant-scoped handle, since it
+// cannot add the scope itself; in an SDK call the statement therefore runs
+// on sdk.Unscoped, on the same connection (PostgreSQL's row security still
+// holds there). Outside one (the store's tests) it is the handle given.
+func (s *Store) raw() *gorm.DB {
+	if ctx := s.db.Statement.Context; ctx != nil && sdk.HostFrom(ctx) != nil {
+		return sdk.Unscoped(ctx)
+	}
+	return s.db
+}
 
 // Tx runs fn in a transaction: everything fn does through its Store is
 // kept, or nothing.
