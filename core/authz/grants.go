@@ -57,7 +57,7 @@ func (e *Enforcer) Grant(ctx context.Context, tenantID, userID uint, role string
 		return err
 	}
 	var rev int64
-	err := e.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := e.db.For(ctx, tenantID).Transaction(func(tx *gorm.DB) error {
 		var err error
 		rev, err = e.grantIn(ctx, tx, tenantID, userID, role, unitID, by)
 		return err
@@ -113,7 +113,7 @@ func (e *Enforcer) GrantsIn(ctx context.Context, tx *gorm.DB, tenantID uint, gs 
 // Revoke removes the grant grantID of the tenant (ErrNotFound if there is none).
 func (e *Enforcer) Revoke(ctx context.Context, tenantID, grantID uint) error {
 	var rev int64
-	err := e.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := e.db.For(ctx, tenantID).Transaction(func(tx *gorm.DB) error {
 		var g Grant
 		err := tx.Where("id = ? AND tenant_id = ?", grantID, tenantID).Take(&g).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -163,7 +163,7 @@ func inTenant(tx *gorm.DB, table string, tenantID, id uint) error {
 // not (Grant.Active).
 func (e *Enforcer) Grants(ctx context.Context, tenantID, userID uint) ([]Grant, error) {
 	var out []Grant
-	err := e.db.WithContext(ctx).Where("tenant_id = ? AND user_id = ?", tenantID, userID).Order("id").Find(&out).Error
+	err := e.db.For(ctx, tenantID).Where("tenant_id = ? AND user_id = ?", tenantID, userID).Order("id").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("grants of user %d: %w", userID, err)
 	}
@@ -200,7 +200,7 @@ func (e *Enforcer) CachedGrants(ctx context.Context, tenantID, userID uint) ([]G
 // from above it), oldest first, active or not (Grant.Active).
 func (e *Enforcer) GrantsAt(ctx context.Context, tenantID, unitID uint) ([]Grant, error) {
 	var out []Grant
-	err := e.db.WithContext(ctx).Where("tenant_id = ? AND unit_id = ?", tenantID, unitID).Order("id").Find(&out).Error
+	err := e.db.For(ctx, tenantID).Where("tenant_id = ? AND unit_id = ?", tenantID, unitID).Order("id").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("grants at unit %d: %w", unitID, err)
 	}

@@ -21,7 +21,7 @@ func (e *Enforcer) Holders(ctx context.Context, tenantID uint, f HolderFilter) (
 	if f.UnitIDs != nil && len(f.UnitIDs) == 0 {
 		return out, nil
 	}
-	q := e.db.WithContext(ctx).Model(&Grant{}).Where("tenant_id = ?", tenantID)
+	q := e.db.For(ctx, tenantID).Model(&Grant{}).Where("tenant_id = ?", tenantID)
 	if f.Role != "" {
 		q = q.Where("role = ?", f.Role)
 	}
@@ -42,7 +42,7 @@ func (e *Enforcer) GrantsOfUsers(ctx context.Context, tenantID uint, userIDs []u
 		return out, nil
 	}
 	var gs []Grant
-	if err := e.db.WithContext(ctx).Where("tenant_id = ? AND user_id IN ?", tenantID, userIDs).Order("id").Find(&gs).Error; err != nil {
+	if err := e.db.For(ctx, tenantID).Where("tenant_id = ? AND user_id IN ?", tenantID, userIDs).Order("id").Find(&gs).Error; err != nil {
 		return nil, fmt.Errorf("grants of %d users: %w", len(userIDs), err)
 	}
 	gs, err := e.markActive(ctx, tenantID, gs)
