@@ -168,5 +168,5 @@ var Migrations = []sdk.Migration{
 			}
 		}
 		return nil
-	}},
+	}},	{Version: 2, Name: "index the pupils' counts of the home and school pages", Up: migrate2},
 }

@@ -73,52 +73,51 @@ func (c SchoolCount) PupilCount() PupilCount {
 	return PupilCount{Pupils: c.Pupils, Objected: c.Objected, Baseline: c.Scored[rules.PointBaseline]}
 }
 
-// SchoolCounts counts the pupils of the given trial schools: their
-// pupils in one query, the scores of those not objecting in one more (a
-// query per 10,000 pupils). No join: PostgreSQL's row-level security
-// makes a join of the two tables slow.
+// SchoolCounts counts the pupils of the given trial schools in two
+// queries, whatever their number, each counting in the database from the
+// indexes of migration 2: every school's pupils and objections, then the
+// scores at each point of the pupils not objecting. A school with no
+// pupil is left out.
 func (s *Store) SchoolCounts(trialSchoolIDs ...uint64) (map[uint64]SchoolCount, error) {
 	var pupils []struct {
-		ID            uint64
-		TrialSchoolID uint64
-		ObjectedOn    string
+		TrialSchoolID    uint64
+		Pupils, Objected int
 	}
-	err := s.q().Model(&TrialPupil{}).Select("id, trial_school_id, objected_on").
-		Where("trial_school_id IN ?", ids(trialSchoolIDs)).Scan(&pupils).Error
+	err := s.q().Model(&TrialPupil{}).
+		Select("trial_school_id, COUNT(*) AS pupils, SUM(CASE WHEN objected_on <> '' THEN 1 ELSE 0 END) AS objected").
+		Where("trial_school_id IN ?", ids(trialSchoolIDs)).Group("trial_school_id").Scan(&pupils).Error
 	if err != nil {
 		return nil, fmt.Errorf("count pupils: %w", err)
 	}
-	out := map[uint64]SchoolCount{}
-	schoolOf := make(map[uint64]uint64, len(pupils))
-	var counted []uint64
+	out := make(map[uint64]SchoolCount, len(pupils))
 	for _, p := range pupils {
-		c, ok := out[p.TrialSchoolID]
-		if !ok {
-			c = SchoolCount{Scored: map[rules.Point]int{}}
-		}
-		c.Pupils++
-		if p.ObjectedOn != "" {
-			c.Objected++
-		} else {
-			schoolOf[p.ID] = p.TrialSchoolID
-			counted = append(counted, p.ID)
-		}
-		out[p.TrialSchoolID] = c
+		out[p.TrialSchoolID] = SchoolCount{Pupils: p.Pupils, Objected: p.Objected, Scored: map[rules.Point]int{}}
 	}
-	for len(counted) > 0 {
-		part := counted[:min(len(counted), 10000)]
-		counted = counted[len(part):]
-		var scored []struct {
-			TrialPupilID uint64
-			Point        string
-		}
-		if err := s.q().Model(&PupilPoint{}).Select("trial_pupil_id, point").
-			Where("trial_pupil_id IN ? AND score IS NOT NULL", part).Scan(&scored).Error; err != nil {
-			return nil, fmt.Errorf("count scores: %w", err)
-		}
-		for _, x := range scored {
-			out[schoolOf[x.TrialPupilID]].Scored[rules.Point(x.Point)]++
-		}
+	if len(out) == 0 {
+		return out, nil
+	}
+	var scored []struct {
+		TrialSchoolID uint64
+		Point         string
+		N             int
+	}
+	// From the school's pupils to their points, in this order on every
+	// database: CROSS JOIN is an inner join that SQLite never reorders
+	// (without it, SQLite, knowing nothing of the tables' sizes, reads the
+	// tenant's every point first). Both tables are filtered on the tenant
+	// by name: a bare tenant_id would be ambiguous.
+	err = s.db.Model(&TrialPupil{}).
+		Select("trial_pupils.trial_school_id, pupil_points.point, COUNT(*) AS n").
+		Joins("CROSS JOIN pupil_points").
+		Where("pupil_points.trial_pupil_id = trial_pupils.id").
+		Where("trial_pupils.tenant_id = ? AND pupil_points.tenant_id = ?", s.tenant, s.tenant).
+		Where("trial_pupils.trial_school_id IN ? AND trial_pupils.objected_on = '' AND pupil_points.score IS NOT NULL", ids(trialSchoolIDs)).
+		Group("trial_pupils.trial_school_id, pupil_points.point").Scan(&scored).Error
+	if err != nil {
+		return nil, fmt.Errorf("count scores: %w", err)
+	}
+	for _, x := range scored {
+		out[x.TrialSchoolID].Scored[rules.Point(x.Point)] = x.N
 	}
 	return out, nil
 }
