@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 
+	"github.com/challengepartners/upwards/plugins/eal/internal/rules"
 	"github.com/challengepartners/upwards/plugins/eal/internal/store"
 )
 
@@ -175,6 +177,7 @@ func TestTheHomePagesOfTheDemo(t *testing.T) {
 		h, st := seededDemo(t, d, demoFixture(t))
 		got := homePages(t, h, homeDays[2])
 		unsettle(t, st)
+		countsAsPlainCount(t, st)
 		got += "==== unsettled\n" + homePages(t, h, homeDays...)
 		const golden = "testdata/home.golden.gz"
 		if *update && d == "sqlite" {
@@ -238,4 +241,53 @@ func readGzip(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// countsAsPlainCount: on the demo, SchoolCounts (school_counts, kept by
+// triggers) counts what a plain count of every pupil and score counts.
+func countsAsPlainCount(t *testing.T, st *pluginv1.Storage) {
+	t.Helper()
+	db := openStorage(t, st)
+	var pupils []store.TrialPupil
+	var points []store.PupilPoint
+	var schools []uint64
+	if err := db.Find(&pupils).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Find(&points).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Model(&store.TrialSchool{}).Pluck("id", &schools).Error; err != nil {
+		t.Fatal(err)
+	}
+	want := map[uint64]store.SchoolCount{}
+	school := map[uint64]uint64{}
+	for _, p := range pupils {
+		c, ok := want[p.TrialSchoolID]
+		if !ok {
+			c = store.SchoolCount{Scored: map[rules.Point]int{}}
+		}
+		c.Pupils++
+		if p.ObjectedOn != "" {
+			c.Objected++
+		} else {
+			school[p.ID] = p.TrialSchoolID
+		}
+		want[p.TrialSchoolID] = c
+	}
+	for _, x := range points {
+		if ts, ok := school[x.TrialPupilID]; ok && x.Score != nil {
+			want[ts].Scored[rules.Point(x.Point)]++
+		}
+	}
+	got, err := store.New(db, plugintest.TenantID).SchoolCounts(schools...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("SchoolCounts on the demo:\n%v\na plain count:\n%v", got, want)
+	}
+	if len(pupils) < 400 || len(got) < 60 {
+		t.Fatalf("the demo has %d pupils, %d schools counted", len(pupils), len(got))
+	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/challengepartners/upwards/plugins/eal/internal/rules"
 )
@@ -73,51 +74,37 @@ func (c SchoolCount) PupilCount() PupilCount {
 	return PupilCount{Pupils: c.Pupils, Objected: c.Objected, Baseline: c.Scored[rules.PointBaseline]}
 }
 
-// SchoolCounts counts the pupils of the given trial schools in two
-// queries, whatever their number, each counting in the database from the
-// indexes of migration 2: every school's pupils and objections, then the
-// scores at each point of the pupils not objecting. A school with no
-// pupil is left out.
+// SchoolCounts counts the pupils of the given trial schools: one read
+// of school_counts (migration 2), which triggers keep in step with every
+// pupil and score written; a few rows a school, whatever its number of
+// pupils. A school with no pupil is left out.
 func (s *Store) SchoolCounts(trialSchoolIDs ...uint64) (map[uint64]SchoolCount, error) {
-	var pupils []struct {
-		TrialSchoolID    uint64
-		Pupils, Objected int
+	var rows []struct {
+		TrialSchoolID uint64
+		What          string
+		N             int
 	}
-	err := s.q().Model(&TrialPupil{}).
-		Select("trial_school_id, COUNT(*) AS pupils, SUM(CASE WHEN objected_on <> '' THEN 1 ELSE 0 END) AS objected").
-		Where("trial_school_id IN ?", ids(trialSchoolIDs)).Group("trial_school_id").Scan(&pupils).Error
+	err := s.q().Table("school_counts").Select("trial_school_id, what, n").
+		Where("trial_school_id IN ? AND n <> 0", ids(trialSchoolIDs)).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("count pupils: %w", err)
 	}
-	out := make(map[uint64]SchoolCount, len(pupils))
-	for _, p := range pupils {
-		out[p.TrialSchoolID] = SchoolCount{Pupils: p.Pupils, Objected: p.Objected, Scored: map[rules.Point]int{}}
+	out := make(map[uint64]SchoolCount, len(trialSchoolIDs))
+	for _, r := range rows {
+		if r.What == "pupils" {
+			out[r.TrialSchoolID] = SchoolCount{Pupils: r.N, Scored: map[rules.Point]int{}}
+		}
 	}
-	if len(out) == 0 {
-		return out, nil
-	}
-	var scored []struct {
-		TrialSchoolID uint64
-		Point         string
-		N             int
-	}
-	// From the school's pupils to their points, in this order on every
-	// database: CROSS JOIN is an inner join that SQLite never reorders
-	// (without it, SQLite, knowing nothing of the tables' sizes, reads the
-	// tenant's every point first). Both tables are filtered on the tenant
-	// by name: a bare tenant_id would be ambiguous.
-	err = s.db.Model(&TrialPupil{}).
-		Select("trial_pupils.trial_school_id, pupil_points.point, COUNT(*) AS n").
-		Joins("CROSS JOIN pupil_points").
-		Where("pupil_points.trial_pupil_id = trial_pupils.id").
-		Where("trial_pupils.tenant_id = ? AND pupil_points.tenant_id = ?", s.tenant, s.tenant).
-		Where("trial_pupils.trial_school_id IN ? AND trial_pupils.objected_on = '' AND pupil_points.score IS NOT NULL", ids(trialSchoolIDs)).
-		Group("trial_pupils.trial_school_id, pupil_points.point").Scan(&scored).Error
-	if err != nil {
-		return nil, fmt.Errorf("count scores: %w", err)
-	}
-	for _, x := range scored {
-		out[x.TrialSchoolID].Scored[rules.Point(x.Point)] = x.N
+	for _, r := range rows {
+		c, ok := out[r.TrialSchoolID]
+		switch {
+		case !ok:
+		case r.What == "objected":
+			c.Objected = r.N
+			out[r.TrialSchoolID] = c
+		case strings.HasPrefix(r.What, "scored:"):
+			c.Scored[rules.Point(strings.TrimPrefix(r.What, "scored:"))] = r.N
+		}
 	}
 	return out, nil
 }
