@@ -19,7 +19,12 @@ import (
 // every evaluation school with a head and three teachers and 30 pupils, a
 // third of them EAL; the demo's delegate login teaches at Malcolm Arnold Academy (core/demo.EALDelegateSchool),
 // and a facilitator holds the role at the Challney centre.
-func demoFixture(t *testing.T) *plugintest.Fixture {
+func demoFixture(t testing.TB) *plugintest.Fixture { return demoFixtureOf(t, 30, 3) }
+
+// demoFixtureOf is demoFixture with pupils pupils a school, one in
+// ealEvery of them EAL (the core's full demo: about 1,250 pupils a
+// secondary school, a fifth of them EAL).
+func demoFixtureOf(t testing.TB, pupils, ealEvery int) *plugintest.Fixture {
 	t.Helper()
 	b, err := os.ReadFile("testdata/evaluation-schools-2017-18.csv")
 	if err != nil {
@@ -56,9 +61,9 @@ func demoFixture(t *testing.T) *plugintest.Fixture {
 			f.People = append(f.People, p)
 			person++
 		}
-		for k := 0; k < 30; k++ {
+		for k := 0; k < pupils; k++ {
 			f.Pupils = append(f.Pupils, &pluginv1.Pupil{Id: pupil, SchoolId: id, GivenName: "P", FamilyName: fmt.Sprint(pupil), YearGroup: int32(7 + k%7),
-				Eal: k%3 == 0, EalProficiency: pluginv1.EALProficiency(1 + k%6), Fsm: k%4 == 0, Gender: "F"})
+				Eal: k%ealEvery == 0, EalProficiency: pluginv1.EALProficiency(1 + k%6), Fsm: k%4 == 0, Gender: "F"})
 			pupil++
 		}
 	}

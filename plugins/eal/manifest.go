@@ -11,7 +11,7 @@ import (
 )
 
 // Version is the plugin's version; CHANGELOG.md says what each one changed.
-const Version = "0.2.0"
+const Version = "0.2.1"
 
 // The programme's own roles (package roles), granted by tenant admins at
 // org units: the trial manager at the tenant's root, a delivery-centre lead

@@ -140,9 +140,17 @@ func Todos(ctx context.Context) ([]sdk.Todo, error) {
 		}
 		schools = append(schools, ts...)
 	}
-	data, err := Load(s, trials, schools, len(facs) > 0)
+	// The pupils' counts are the costly read: the trial manager's to-dos
+	// count every school; school staff's only the schools they may enter
+	// scores at, once the Host has said which (below).
+	data, err := LoadRecords(s, trials, schools, len(facs) > 0)
 	if err != nil {
 		return nil, err
+	}
+	if manage {
+		if err := CountPupils(s, data, idsOf(schools)...); err != nil {
+			return nil, err
+		}
 	}
 	day := today(ctx)
 	var out []sdk.Todo
@@ -170,9 +178,12 @@ func Todos(ctx context.Context) ([]sdk.Todo, error) {
 	}
 
 	// What is done at a centre or a school: one Authorize for every unit.
+	// A school's scores to enter are built once it is known to be the
+	// person's (build), from its counts read then.
 	type unitTodo struct {
 		todos  []sdk.Todo
 		checks []sdk.Check
+		build  func() []sdk.Todo
 	}
 	var pending []unitTodo
 	facAt := map[uint64]store.Facilitator{}
@@ -183,12 +194,12 @@ func Todos(ctx context.Context) ([]sdk.Todo, error) {
 		for _, c := range sortedCentres(t) {
 			if centre {
 				if todos := CentreTodos(t, c, day); len(todos) > 0 {
-					pending = append(pending, unitTodo{todos, []sdk.Check{{Permission: web.PermCentre, UnitID: c.UnitID}, {Permission: web.PermRead, UnitID: c.UnitID}}})
+					pending = append(pending, unitTodo{todos: todos, checks: []sdk.Check{{Permission: web.PermCentre, UnitID: c.UnitID}, {Permission: web.PermRead, UnitID: c.UnitID}}})
 				}
 			}
 			if f, ok := facAt[c.ID]; ok {
 				if todos := FacilitatorTodos(t, c, f, day); len(todos) > 0 {
-					pending = append(pending, unitTodo{todos, []sdk.Check{{Permission: web.PermSession, UnitID: c.UnitID}, {Permission: web.PermRead, UnitID: c.UnitID}}})
+					pending = append(pending, unitTodo{todos: todos, checks: []sdk.Check{{Permission: web.PermSession, UnitID: c.UnitID}, {Permission: web.PermRead, UnitID: c.UnitID}}})
 				}
 			}
 		}
@@ -196,8 +207,9 @@ func Todos(ctx context.Context) ([]sdk.Todo, error) {
 		// the schools' staff enter them.
 		if pupils && !manage {
 			for _, ts := range t.Schools {
-				if todos := PupilTodos(t, ts, day); len(todos) > 0 {
-					pending = append(pending, unitTodo{todos, []sdk.Check{{Permission: web.PermPupils, UnitID: ts.SchoolID}, {Permission: web.PermPupilRead, UnitID: ts.SchoolID}}})
+				if MayHavePupilTodos(t, ts, day) {
+					pending = append(pending, unitTodo{checks: []sdk.Check{{Permission: web.PermPupils, UnitID: ts.SchoolID}, {Permission: web.PermPupilRead, UnitID: ts.SchoolID}},
+						build: func() []sdk.Todo { return PupilTodos(t, ts, day) }})
 				}
 			}
 		}
@@ -214,6 +226,8 @@ func Todos(ctx context.Context) ([]sdk.Todo, error) {
 		if err != nil {
 			return nil, err
 		}
+		var allowed []unitTodo
+		var counted []uint64 // the schools whose scores the person enters
 		i := 0
 		for _, p := range pending {
 			all := true
@@ -222,8 +236,20 @@ func Todos(ctx context.Context) ([]sdk.Todo, error) {
 				i++
 			}
 			if all {
-				out = append(out, p.todos...)
+				allowed = append(allowed, p)
+				if p.build != nil {
+					counted = append(counted, p.checks[0].UnitID)
+				}
 			}
+		}
+		if err := CountPupils(s, data, trialSchoolsAt(schools, counted)...); err != nil {
+			return nil, err
+		}
+		for _, p := range allowed {
+			if p.build != nil {
+				p.todos = p.build()
+			}
+			out = append(out, p.todos...)
 		}
 	}
 	return Sorted(out), nil
@@ -252,6 +278,27 @@ func Figures(ctx context.Context) ([]sdk.Figure, error) {
 		return nil, err
 	}
 	return BuildFigures(data[latest.ID], today(ctx)), nil
+}
+
+// idsOf lists the trial schools' ids.
+func idsOf(schools []store.TrialSchool) []uint64 {
+	out := make([]uint64, len(schools))
+	for i, ts := range schools {
+		out[i] = ts.ID
+	}
+	return out
+}
+
+// trialSchoolsAt lists the ids of the trial schools at the given schools
+// (core unit ids), in every trial.
+func trialSchoolsAt(schools []store.TrialSchool, schoolIDs []uint64) []uint64 {
+	var out []uint64
+	for _, ts := range schools {
+		if slices.Contains(schoolIDs, ts.SchoolID) {
+			out = append(out, ts.ID)
+		}
+	}
+	return out
 }
 
 func sortedTrials(data map[uint64]*Trial) []*Trial {

@@ -225,3 +225,33 @@ func TestWords(t *testing.T) {
 		}
 	}
 }
+
+// TestMayHavePupilTodosHoldsWheneverPupilTodosGive: Todos asks the Host
+// only about the schools MayHavePupilTodos names, so it must name every
+// school PupilTodos gives a to-do, whatever the counts, on every day of
+// the trial.
+func TestMayHavePupilTodosHoldsWheneverPupilTodosGive(t *testing.T) {
+	for _, wave2 := range []string{store.WaveFrozen, store.WaveAllocated, store.WaveRevealed} {
+		w := world(wave2)
+		w.Schools[1].WithdrawnOn, w.Schools[1].WithdrawnStage = "2018-05-14", string(rules.FollowUp)
+		given := 0
+		for d := time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2020; d = d.AddDate(0, 0, 7) {
+			day := d.Format(time.DateOnly)
+			for _, ts := range w.Schools {
+				may := MayHavePupilTodos(w, ts, day)
+				if len(PupilTodos(w, ts, day)) > 0 {
+					given++
+					if !may {
+						t.Fatalf("wave 2 %s, %s, %s: PupilTodos gives a to-do, MayHavePupilTodos says none", wave2, day, ts.Code)
+					}
+				}
+				if ts.Withdrawn() && may {
+					t.Fatalf("%s: a withdrawn school may have to-dos", day)
+				}
+			}
+		}
+		if given == 0 {
+			t.Fatalf("wave 2 %s: no to-do given on any day", wave2)
+		}
+	}
+}

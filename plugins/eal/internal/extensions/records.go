@@ -23,9 +23,28 @@ type Trial struct {
 }
 
 // Load reads the records of trials for the given trial schools (each of
-// one of the trials): one query per kind of record, whatever the number of
-// schools.
+// one of the trials), their pupils' counts included: one query per kind of
+// record, whatever the number of schools.
 func Load(s *store.Store, trials []store.Trial, schools []store.TrialSchool, sessions bool) (map[uint64]*Trial, error) {
+	out, err := LoadRecords(s, trials, schools, sessions)
+	if err != nil {
+		return nil, err
+	}
+	tsIDs := make([]uint64, len(schools))
+	for i, ts := range schools {
+		tsIDs[i] = ts.ID
+	}
+	if err := CountPupils(s, out, tsIDs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// LoadRecords is Load without the pupils' counts, the costliest read
+// (every pupil of every school): each school counts none until
+// CountPupils counts it, so that a caller counts only the schools whose
+// counts it will show.
+func LoadRecords(s *store.Store, trials []store.Trial, schools []store.TrialSchool, sessions bool) (map[uint64]*Trial, error) {
 	out := make(map[uint64]*Trial, len(trials))
 	tIDs := make([]uint64, 0, len(trials))
 	for _, t := range trials {
@@ -82,10 +101,6 @@ func Load(s *store.Store, trials []store.Trial, schools []store.TrialSchool, ses
 	if err != nil {
 		return nil, err
 	}
-	counts, err := s.SchoolCounts(tsIDs...)
-	if err != nil {
-		return nil, err
-	}
 	trialOfCentre := map[uint64]*Trial{}
 	for _, c := range centres {
 		trialOfCentre[c.ID] = out[c.TrialID]
@@ -118,7 +133,29 @@ func Load(s *store.Store, trials []store.Trial, schools []store.TrialSchool, ses
 	}
 	for _, t := range out {
 		t.Counts = map[uint64]store.SchoolCount{}
+	}
+	return out, nil
+}
+
+// CountPupils counts the pupils of the given trial schools of data (in
+// two queries, whatever their number).
+func CountPupils(s *store.Store, data map[uint64]*Trial, tsIDs ...uint64) error {
+	if len(tsIDs) == 0 {
+		return nil
+	}
+	counts, err := s.SchoolCounts(tsIDs...)
+	if err != nil {
+		return err
+	}
+	want := make(map[uint64]bool, len(tsIDs))
+	for _, id := range tsIDs {
+		want[id] = true
+	}
+	for _, t := range data {
 		for _, ts := range t.Schools {
+			if !want[ts.ID] {
+				continue
+			}
 			c, ok := counts[ts.ID]
 			if !ok {
 				c = store.SchoolCount{Scored: map[rules.Point]int{}}
@@ -126,7 +163,7 @@ func Load(s *store.Store, trials []store.Trial, schools []store.TrialSchool, ses
 			t.Counts[ts.ID] = c
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // wave is the wave whose frozen list holds the school, if any.

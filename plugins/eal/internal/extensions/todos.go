@@ -134,6 +134,21 @@ func PupilTodos(t *Trial, ts store.TrialSchool, today string) []sdk.Todo {
 	return out
 }
 
+// MayHavePupilTodos reports whether PupilTodos may give the school a
+// to-do today, from all it reads but the school's counts: Todos asks the
+// Host about these schools only, and counts the pupils of those that are
+// the person's.
+func MayHavePupilTodos(t *Trial, ts store.TrialSchool, today string) bool {
+	if ts.Withdrawn() {
+		return false
+	}
+	sched := t.Trial.Schedule()
+	if ts.WaveID == nil && ts.Eligible != nil && *ts.Eligible && sched.Open(rules.PointBaseline, today) {
+		return true
+	}
+	return t.randomised(ts) && slices.ContainsFunc(outcomePoints, func(p rules.Point) bool { return sched.Open(p, today) })
+}
+
 // ManagerTodos are the trial manager's: schools' eligibility to check
 // (by the baseline), agreements to record (by the randomisation), the
 // open wave's next step or the next wave to randomise, and the outcomes

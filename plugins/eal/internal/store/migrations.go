@@ -169,4 +169,5 @@ var Migrations = []sdk.Migration{
 		}
 		return nil
 	}},
+	{Version: 2, Name: "keep each trial school's pupil counts (school_counts, by trigger)", Up: migrate2},
 }

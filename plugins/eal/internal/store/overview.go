@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/challengepartners/upwards/plugins/eal/internal/rules"
 )
@@ -73,51 +74,36 @@ func (c SchoolCount) PupilCount() PupilCount {
 	return PupilCount{Pupils: c.Pupils, Objected: c.Objected, Baseline: c.Scored[rules.PointBaseline]}
 }
 
-// SchoolCounts counts the pupils of the given trial schools: their
-// pupils in one query, the scores of those not objecting in one more (a
-// query per 10,000 pupils). No join: PostgreSQL's row-level security
-// makes a join of the two tables slow.
+// SchoolCounts counts the pupils of the given trial schools: one read
+// of school_counts (migration 2), which triggers keep in step with every
+// pupil and score written; a few rows a school, whatever its number of
+// pupils. A school with no pupil is left out.
 func (s *Store) SchoolCounts(trialSchoolIDs ...uint64) (map[uint64]SchoolCount, error) {
-	var pupils []struct {
-		ID            uint64
+	var rows []struct {
 		TrialSchoolID uint64
-		ObjectedOn    string
+		What          string
+		N             int
 	}
-	err := s.q().Model(&TrialPupil{}).Select("id, trial_school_id, objected_on").
-		Where("trial_school_id IN ?", ids(trialSchoolIDs)).Scan(&pupils).Error
+	err := s.q().Table("school_counts").Select("trial_school_id, what, n").
+		Where("trial_school_id IN ? AND n <> 0", ids(trialSchoolIDs)).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("count pupils: %w", err)
 	}
-	out := map[uint64]SchoolCount{}
-	schoolOf := make(map[uint64]uint64, len(pupils))
-	var counted []uint64
-	for _, p := range pupils {
-		c, ok := out[p.TrialSchoolID]
-		if !ok {
-			c = SchoolCount{Scored: map[rules.Point]int{}}
+	out := make(map[uint64]SchoolCount, len(trialSchoolIDs))
+	for _, r := range rows {
+		if r.What == "pupils" {
+			out[r.TrialSchoolID] = SchoolCount{Pupils: r.N, Scored: map[rules.Point]int{}}
 		}
-		c.Pupils++
-		if p.ObjectedOn != "" {
-			c.Objected++
-		} else {
-			schoolOf[p.ID] = p.TrialSchoolID
-			counted = append(counted, p.ID)
-		}
-		out[p.TrialSchoolID] = c
 	}
-	for len(counted) > 0 {
-		part := counted[:min(len(counted), 10000)]
-		counted = counted[len(part):]
-		var scored []struct {
-			TrialPupilID uint64
-			Point        string
-		}
-		if err := s.q().Model(&PupilPoint{}).Select("trial_pupil_id, point").
-			Where("trial_pupil_id IN ? AND score IS NOT NULL", part).Scan(&scored).Error; err != nil {
-			return nil, fmt.Errorf("count scores: %w", err)
-		}
-		for _, x := range scored {
-			out[schoolOf[x.TrialPupilID]].Scored[rules.Point(x.Point)]++
+	for _, r := range rows {
+		c, ok := out[r.TrialSchoolID]
+		switch {
+		case !ok:
+		case r.What == "objected":
+			c.Objected = r.N
+			out[r.TrialSchoolID] = c
+		case strings.HasPrefix(r.What, "scored:"):
+			c.Scored[rules.Point(strings.TrimPrefix(r.What, "scored:"))] = r.N
 		}
 	}
 	return out, nil

@@ -19,7 +19,10 @@ import (
 
 // each runs fn on fresh, migrated storage of both kinds the core hands a
 // plugin (PostgreSQL being unreachable fails the test).
-func each(t *testing.T, fn func(t *testing.T, db *gorm.DB)) {
+func each(t *testing.T, fn func(t *testing.T, db *gorm.DB)) { eachUpTo(t, len(Migrations), fn) }
+
+// eachUpTo is each with the first n migrations run.
+func eachUpTo(t *testing.T, n int, fn func(t *testing.T, db *gorm.DB)) {
 	plugintest.EachDialect(t, func(t *testing.T, d string) {
 		st := plugintest.NewStorage(t, d)
 		cfg := &gorm.Config{Logger: logger.Discard, TranslateError: true}
@@ -38,7 +41,7 @@ func each(t *testing.T, fn func(t *testing.T, db *gorm.DB)) {
 				_ = s.Close()
 			}
 		})
-		for _, m := range Migrations {
+		for _, m := range Migrations[:n] {
 			if err := db.Transaction(m.Up); err != nil {
 				t.Fatalf("migration %d: %v", m.Version, err)
 			}
