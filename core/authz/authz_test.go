@@ -530,3 +530,43 @@ func TestRolesAndPermissionsListed(t *testing.T) {
 		}
 	}
 }
+
+// On PostgreSQL a request bound to its tenant (storage.Bind) grants,
+// lists and revokes that tenant's roles through the binding, as the tenant
+// role, and the permission checks see the change; another tenant's grants
+// are refused (storage.ErrOtherTenant), whatever the ids.
+func TestBoundWorkGrantsInItsOwnTenantOnly(t *testing.T) {
+	db := storagetest.Open(t, storage.Postgres)
+	ctx := context.Background()
+	a, b := newNetwork(t, db, "a"), newNetwork(t, db, "b")
+	e := newEnforcer(t, db, authz.Options{})
+	ann := authztest.User(t, db, a.tenant, "ann@a.example")
+	bob := authztest.User(t, db, b.tenant, "bob@b.example")
+	grant(t, e, b.tenant, bob, authz.RoleTeacher, b.s1)
+
+	bound, release, err := db.Bind(ctx, a.tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	if err := e.Grant(bound, a.tenant, ann, authz.RoleHeadteacher, a.s1, nil); err != nil {
+		t.Fatalf("grant in A, bound to A: %v", err)
+	}
+	gs, err := e.Grants(bound, a.tenant, ann)
+	if err != nil || len(gs) != 1 {
+		t.Fatalf("A's grants, bound to A: %+v %v", gs, err)
+	}
+	expect(t, e, a.tenant, ann, authz.PermPupilRead, a.all(), a.s1)
+
+	if _, err := e.Grants(bound, b.tenant, bob); !errors.Is(err, storage.ErrOtherTenant) {
+		t.Errorf("B's grants, bound to A: %v, want ErrOtherTenant", err)
+	}
+	if err := e.Grant(bound, b.tenant, bob, authz.RoleTenantAdmin, b.root, nil); !errors.Is(err, storage.ErrOtherTenant) {
+		t.Errorf("grant in B, bound to A: %v, want ErrOtherTenant", err)
+	}
+	expect(t, e, b.tenant, bob, authz.PermTenantWrite, b.all())
+	if err := e.Revoke(bound, a.tenant, gs[0].ID); err != nil {
+		t.Fatalf("revoke in A, bound to A: %v", err)
+	}
+	expect(t, e, a.tenant, ann, authz.PermPupilRead, a.all())
+}
