@@ -77,7 +77,7 @@ func (o *Outbox) Queue(ctx context.Context, tx *gorm.DB, m Message) (uint, error
 		return 0, fmt.Errorf("queue mail: %w", err)
 	}
 	if tx == nil {
-		tx = o.db.DB
+		tx = o.db.For(ctx, m.TenantID)
 	}
 	row := Mail{TenantID: m.TenantID, ToAddr: to, Subject: m.Subject, Body: m.Body, Status: StatusPending}
 	if err := tx.WithContext(ctx).Create(&row).Error; err != nil {

@@ -62,6 +62,26 @@ func (h *hostServer) resolve(ctx context.Context, token string) (actor, error) {
 	return a, nil
 }
 
+// enter resolves the call's actor (resolve) and binds the rest of the
+// call to the actor's tenant on PostgreSQL (storage.DB.BindLeaf): the
+// services it calls then run, through storage.DB.For, as the tenant role
+// with the tenant set, so a query that forgets its tenant filter still
+// sees the actor's tenant alone. done releases the binding.
+func (h *hostServer) enter(ctx context.Context, token string) (actor, context.Context, func(), error) {
+	a, err := h.resolve(ctx, token)
+	if err != nil {
+		return actor{}, ctx, func() {}, err
+	}
+	if h.rt.deps.DB == nil {
+		return a, ctx, func() {}, nil
+	}
+	bound, release, err := h.rt.deps.DB.BindLeaf(ctx, a.TenantID)
+	if err != nil {
+		return actor{}, ctx, func() {}, h.internal(ctx, err)
+	}
+	return a, bound, release, nil
+}
+
 func (h *hostServer) internal(ctx context.Context, err error) error {
 	h.rt.log.ErrorContext(ctx, "host call failed", "plugin", h.pluginID, "error", err.Error())
 	return status.Error(codes.Internal, "the core could not answer; the request id in its log helps an operator")
@@ -99,10 +119,11 @@ func checkIDs(ids []uint64) ([]uint, error) {
 
 // GetSchools returns the schools the actor may read (core.school.read).
 func (h *hostServer) GetSchools(ctx context.Context, req *pluginv1.GetSchoolsRequest) (*pluginv1.GetSchoolsResponse, error) {
-	a, err := h.resolve(ctx, req.GetActorToken())
+	a, ctx, done, err := h.enter(ctx, req.GetActorToken())
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	ids, err := checkIDs(req.GetIds())
 	if err != nil {
 		return nil, err
@@ -128,10 +149,11 @@ func (h *hostServer) GetSchools(ctx context.Context, req *pluginv1.GetSchoolsReq
 
 // GetOrgUnits returns the org units the actor may read (core.orgunit.read).
 func (h *hostServer) GetOrgUnits(ctx context.Context, req *pluginv1.GetOrgUnitsRequest) (*pluginv1.GetOrgUnitsResponse, error) {
-	a, err := h.resolve(ctx, req.GetActorToken())
+	a, ctx, done, err := h.enter(ctx, req.GetActorToken())
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	ids, err := checkIDs(req.GetIds())
 	if err != nil {
 		return nil, err
@@ -168,10 +190,11 @@ func (h *hostServer) GetOrgUnits(ctx context.Context, req *pluginv1.GetOrgUnitsR
 // person is visible through a role granted within the actor's reach, and
 // only those grants are shown (only those of the asked roles, if any).
 func (h *hostServer) GetPeople(ctx context.Context, req *pluginv1.GetPeopleRequest) (*pluginv1.GetPeopleResponse, error) {
-	a, err := h.resolve(ctx, req.GetActorToken())
+	a, ctx, done, err := h.enter(ctx, req.GetActorToken())
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	q := peopleQuery{roles: req.GetRoles(), descendants: req.GetIncludeDescendants()}
 	if q.ids, err = checkIDs(req.GetIds()); err != nil {
 		return nil, err
@@ -208,10 +231,11 @@ func (h *hostServer) GetPeople(ctx context.Context, req *pluginv1.GetPeopleReque
 // else about it. No URN, phase, parents or people: those stay within reach
 // (GetSchools). Ids of other units or tenants are left out as if absent.
 func (h *hostServer) GetSchoolNames(ctx context.Context, req *pluginv1.GetSchoolNamesRequest) (*pluginv1.GetSchoolNamesResponse, error) {
-	a, err := h.resolve(ctx, req.GetActorToken())
+	a, ctx, done, err := h.enter(ctx, req.GetActorToken())
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	ids, err := checkIDs(req.GetIds())
 	if err != nil {
 		return nil, err
@@ -242,10 +266,11 @@ func (h *hostServer) GetSchoolNames(ctx context.Context, req *pluginv1.GetSchool
 // no one who could be allowed to see a child's record. Every answer is
 // recorded in the audit log with the pupils' ids, through "plugin:<id>".
 func (h *hostServer) GetPupils(ctx context.Context, req *pluginv1.GetPupilsRequest) (*pluginv1.GetPupilsResponse, error) {
-	a, err := h.resolve(ctx, req.GetActorToken())
+	a, ctx, done, err := h.enter(ctx, req.GetActorToken())
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	ids, err := checkIDs(req.GetIds())
 	if err != nil {
 		return nil, err
@@ -279,10 +304,11 @@ func (h *hostServer) GetPupils(ctx context.Context, req *pluginv1.GetPupilsReque
 // Authorize answers each check for the actor: at the unit, or anywhere in
 // the tenant for unit 0. The tenant's system actor holds no permission.
 func (h *hostServer) Authorize(ctx context.Context, req *pluginv1.AuthorizeRequest) (*pluginv1.AuthorizeResponse, error) {
-	a, err := h.resolve(ctx, req.GetActorToken())
+	a, ctx, done, err := h.enter(ctx, req.GetActorToken())
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	if len(req.GetChecks()) > maxChecks {
 		return nil, status.Errorf(codes.InvalidArgument, "at most %d checks per call", maxChecks)
 	}
@@ -311,10 +337,11 @@ func (h *hostServer) Authorize(ctx context.Context, req *pluginv1.AuthorizeReque
 
 // Enqueue queues one of the plugin's own jobs for the actor's tenant.
 func (h *hostServer) Enqueue(ctx context.Context, req *pluginv1.EnqueueRequest) (*pluginv1.EnqueueResponse, error) {
-	a, err := h.resolve(ctx, req.GetActorToken())
+	a, ctx, done, err := h.enter(ctx, req.GetActorToken())
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	p, m, err := h.rt.current(ctx, h.pluginID)
 	if err != nil {
 		return nil, h.internal(ctx, err)
@@ -353,10 +380,11 @@ func (h *hostServer) Enqueue(ctx context.Context, req *pluginv1.EnqueueRequest) 
 // the change unaudited. Plugins built on SDK 0.4 keep the entry in an
 // outbox in the change's transaction and deliver it (DeliverAudit).
 func (h *hostServer) Audit(ctx context.Context, req *pluginv1.AuditRequest) (*pluginv1.AuditResponse, error) {
-	a, err := h.resolve(ctx, req.GetActorToken())
+	a, ctx, done, err := h.enter(ctx, req.GetActorToken())
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	action := req.GetAction()
 	if err := contract.CheckAuditFields(h.pluginID, action, req.GetEntityType(), req.GetEntityId()); err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
@@ -374,7 +402,7 @@ func (h *hostServer) Audit(ctx context.Context, req *pluginv1.AuditRequest) (*pl
 	if err := audit.Check(ch); err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	if err := audit.Record(audit.WithActor(ctx, auditActor(a)), h.rt.deps.DB.DB, ch); err != nil {
+	if err := audit.Record(audit.WithActor(ctx, auditActor(a)), h.rt.deps.DB.For(ctx, a.TenantID), ch); err != nil {
 		return nil, h.internal(ctx, err)
 	}
 	return &pluginv1.AuditResponse{}, nil
@@ -406,10 +434,11 @@ func SettingPrefix(id string) string { return "plugin." + id + "." }
 // GetSettings returns the tenant's settings of the plugin (keys without the
 // "plugin.<id>." prefix) over the manifest's defaults.
 func (h *hostServer) GetSettings(ctx context.Context, req *pluginv1.GetSettingsRequest) (*pluginv1.GetSettingsResponse, error) {
-	a, err := h.resolve(ctx, req.GetActorToken())
+	a, ctx, done, err := h.enter(ctx, req.GetActorToken())
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	out, _, err := h.settings(ctx, a.TenantID)
 	if err != nil {
 		return nil, h.internal(ctx, err)

@@ -21,10 +21,11 @@ import (
 // SendMail queues one mail: SendMails with one mail, its errors naming no
 // position.
 func (h *hostServer) SendMail(ctx context.Context, req *pluginv1.SendMailRequest) (*pluginv1.SendMailResponse, error) {
-	a, err := h.resolve(ctx, req.GetActorToken())
+	a, ctx, done, err := h.enter(ctx, req.GetActorToken())
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	ids, err := h.queueMails(ctx, a, []*pluginv1.Mail{{PersonId: req.GetPersonId(), To: req.GetTo(), Subject: req.GetSubject(), Body: req.GetBody()}}, false)
 	if err != nil {
 		return nil, err
@@ -36,10 +37,11 @@ func (h *hostServer) SendMail(ctx context.Context, req *pluginv1.SendMailRequest
 // reach or declared, subject, body) before any is queued, and the first one
 // refused is named by its position.
 func (h *hostServer) SendMails(ctx context.Context, req *pluginv1.SendMailsRequest) (*pluginv1.SendMailsResponse, error) {
-	a, err := h.resolve(ctx, req.GetActorToken())
+	a, ctx, done, err := h.enter(ctx, req.GetActorToken())
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	if len(req.GetMails()) > contract.MaxMails {
 		return nil, status.Errorf(codes.InvalidArgument, "at most %d mails per call", contract.MaxMails)
 	}

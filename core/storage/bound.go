@@ -81,6 +81,21 @@ func BoundTenant(ctx context.Context) (uint, bool) {
 // which the caller must call (once) when the work is done. On SQLite it
 // returns ctx unchanged and a release that does nothing.
 func (db *DB) Bind(ctx context.Context, tenantID uint) (context.Context, func(), error) {
+	return db.bind(ctx, tenantID, true)
+}
+
+// BindLeaf is Bind for leaf work: a short unit that runs its own statements
+// and never waits, while bound, for other work that may need a connection
+// (a plugin's Host call, which the plugin makes while the request that
+// called the plugin may hold a binding). It takes its connection from the
+// pool without a bound slot: the slots bound requests hold can then never
+// keep it waiting, and since it only ever waits for the pool, whose holders
+// all finish without waiting on it, it cannot deadlock.
+func (db *DB) BindLeaf(ctx context.Context, tenantID uint) (context.Context, func(), error) {
+	return db.bind(ctx, tenantID, false)
+}
+
+func (db *DB) bind(ctx context.Context, tenantID uint, slot bool) (context.Context, func(), error) {
 	if db.Dialect != Postgres {
 		return ctx, func() {}, nil
 	}
@@ -94,22 +109,26 @@ func (db *DB) Bind(ctx context.Context, tenantID uint) (context.Context, func(),
 	if err != nil {
 		return nil, nil, fmt.Errorf("bind to tenant %d: %w", tenantID, err)
 	}
-	sem := db.boundSlots()
-	select {
-	case sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, nil, fmt.Errorf("bind to tenant %d: wait for a connection: %w", tenantID, ctx.Err())
+	free := func() {}
+	if slot {
+		sem := db.boundSlots()
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			return nil, nil, fmt.Errorf("bind to tenant %d: wait for a connection: %w", tenantID, ctx.Err())
+		}
+		free = func() { <-sem }
 	}
 	conn, err := sqlDB.Conn(ctx)
 	if err != nil {
-		<-sem
+		free()
 		return nil, nil, fmt.Errorf("bind to tenant %d: take a connection: %w", tenantID, err)
 	}
 	const set = "SELECT set_config('role', $1, false), set_config('" + TenantSetting + "', $2, false)"
 	if _, err := conn.ExecContext(ctx, set, TenantRole, strconv.FormatUint(uint64(tenantID), 10)); err != nil {
 		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		_ = conn.Close()
-		<-sem
+		free()
 		return nil, nil, fmt.Errorf("bind to tenant %d: %w", tenantID, err)
 	}
 	g := db.DB.Session(&gorm.Session{NewDB: true, Context: ctx})
@@ -123,7 +142,7 @@ func (db *DB) Bind(ctx context.Context, tenantID uint) (context.Context, func(),
 				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 			}
 			_ = conn.Close()
-			<-sem
+			free()
 		})
 	}
 	return context.WithValue(ctx, bindKey{}, &binding{tenant: tenantID, g: g}), release, nil

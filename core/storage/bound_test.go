@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -233,5 +234,40 @@ func TestBindOnSQLiteIsANoOp(t *testing.T) {
 	var n int64
 	if err := db.For(bctx, 8).Table("org_units").Count(&n).Error; err != nil {
 		t.Error(err)
+	}
+}
+
+// Leaf work (a plugin's Host call) binds without a bound slot: with every
+// slot held by requests that wait on it, it still gets its connection.
+func TestLeafWorkBindsWhileEverySlotIsHeld(t *testing.T) {
+	db, _ := ownedDatabase(t)
+	ctx := context.Background()
+	tenants := twoTenants(t, db)
+	var releases []func()
+	defer func() {
+		for _, r := range releases {
+			r()
+		}
+	}()
+	for range storage.MaxBoundForTest {
+		_, release, err := db.Bind(ctx, tenants[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		releases = append(releases, release)
+	}
+	short, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel()
+	if _, _, err := db.Bind(short, tenants[1]); err == nil {
+		t.Fatal("a request bound beyond the slots")
+	}
+	lctx, release, err := db.BindLeaf(ctx, tenants[1])
+	if err != nil {
+		t.Fatalf("leaf work with every slot held: %v", err)
+	}
+	defer release()
+	var tid uint
+	if err := db.For(lctx, tenants[1]).Raw("SELECT current_setting('" + storage.TenantSetting + "')::bigint").Scan(&tid).Error; err != nil || tid != tenants[1] {
+		t.Errorf("leaf work bound to %d (%v), want %d", tid, err, tenants[1])
 	}
 }
