@@ -226,7 +226,7 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 				var total, spent time.Duration
 				for range n {
 					if way == changed {
-						if err := storage.NoteTenantChange(ctx, a.DB.Core(ctx), v.tenant); err != nil {
+						if err := storage.NoteTenantChange(ctx, a.DB.Core(ctx), storage.TenantChangesKey(v.tenant)); err != nil {
 							return err
 						}
 					}

@@ -23,11 +23,13 @@ import (
 // viewer's ask, checked and resolved as the page shows it, under a key
 // that changes whenever it may be out of date:
 //
-//   - the tenant's changes revision (storage.TenantChangesKey), which the
-//     web server bumps after every write of a signed-in person (core pages,
-//     the API and every plugin's forms, through the proxy) and the runtime
-//     after every plugin job and event of the tenant; a revision lives in
-//     the database, so a change made through one node is seen by all;
+//   - the tenant's changes revisions: the core's (storage.TenantChangesKey),
+//     which the web server bumps after every write of a signed-in person to
+//     a core page or the API, and the plugin's own
+//     (storage.PluginChangesKey), bumped after every write through its
+//     pages (the proxy) and by the runtime after each of its jobs and
+//     events; another plugin's writes leave it alone. Revisions live in the
+//     database, so a change made through one node is seen by all;
 //   - the authz and org-graph revisions: a grant, a role's permissions, a
 //     moved or archived school (what the viewer may be asked, and may open);
 //   - the plugin's binary (an upgrade answers afresh) and the London date
@@ -54,8 +56,9 @@ type answerKey struct {
 	revs           revisions
 }
 
-// revisions are the revisions an answer was read at.
-type revisions struct{ tenant, authz, graph int64 }
+// revisions are the revisions an answer was read at: the core's changes in
+// the tenant, the plugin's own, authz and the org graph.
+type revisions struct{ tenant, plugin, authz, graph int64 }
 
 // kept is what a plugin contributed to an ask, as the page shows it (nil:
 // the viewer was asked nothing of it), and when it was read.
@@ -118,20 +121,30 @@ func (ac *answerCache) get(k answerKey, now time.Time) (kept, bool) {
 
 func (ac *answerCache) add(k answerKey, v kept) { ac.lru.Add(k, v) }
 
-// currentRevisions reads the revisions the tenant's contributions depend
-// on, in one statement; ok is false when they cannot be read (then nothing
-// is cached or served from the cache).
-func (rt *Runtime) currentRevisions(ctx context.Context, tenantID uint) (revisions, bool) {
+// currentRevisions reads, in one statement, the revisions the tenant's
+// contributions from plugins depend on: the core's changes in the tenant,
+// each plugin's own, authz and the org graph. ok is false when they cannot
+// be read (then nothing is cached or served from the cache).
+func (rt *Runtime) currentRevisions(ctx context.Context, tenantID uint, plugins []Plugin) (map[string]revisions, bool) {
 	if rt.answers == nil || rt.deps.DB == nil {
-		return revisions{}, false
+		return nil, false
 	}
 	tk := storage.TenantChangesKey(tenantID)
-	got, err := storage.Revisions(ctx, rt.deps.DB.Core(ctx), tk, storage.RevisionAuthz, storage.RevisionOrgGraph)
+	keys := []string{tk, storage.RevisionAuthz, storage.RevisionOrgGraph}
+	for _, p := range plugins {
+		keys = append(keys, storage.PluginChangesKey(tenantID, p.ID))
+	}
+	got, err := storage.Revisions(ctx, rt.deps.DB.Core(ctx), keys...)
 	if err != nil {
 		rt.log.WarnContext(ctx, "plugin contributions: read the revisions; asking the plugins", "error", err.Error())
-		return revisions{}, false
+		return nil, false
 	}
-	return revisions{tenant: got[tk], authz: got[storage.RevisionAuthz], graph: got[storage.RevisionOrgGraph]}, true
+	out := make(map[string]revisions, len(plugins))
+	for _, p := range plugins {
+		out[p.ID] = revisions{tenant: got[tk], plugin: got[storage.PluginChangesKey(tenantID, p.ID)],
+			authz: got[storage.RevisionAuthz], graph: got[storage.RevisionOrgGraph]}
+	}
+	return out, true
 }
 
 // keyOf is the cache key of plugin p's part of ask.
@@ -151,11 +164,11 @@ func keyOf(info web.RequestInfo, p Plugin, ask web.ContributionAsk, revs revisio
 // noteChange bumps the tenant's changes revision after a plugin's job or
 // event, which may have changed what its contributions say. A failure is
 // logged: the cache's time limit still bounds what it keeps.
-func (rt *Runtime) noteChange(ctx context.Context, tenantID uint) {
+func (rt *Runtime) noteChange(ctx context.Context, pluginID string, tenantID uint) {
 	if rt.deps.DB == nil || tenantID == 0 {
 		return
 	}
-	if err := storage.NoteTenantChange(ctx, rt.deps.DB.Core(ctx), tenantID); err != nil {
+	if err := storage.NoteTenantChange(ctx, rt.deps.DB.Core(ctx), storage.PluginChangesKey(tenantID, pluginID)); err != nil {
 		rt.log.WarnContext(ctx, "note the tenant's change", "tenant_id", tenantID, "error", err.Error())
 	}
 }

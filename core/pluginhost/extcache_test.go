@@ -20,6 +20,7 @@ import (
 func TestContributionsAreKeptUntilTheTenantChanges(t *testing.T) {
 	e := newEnv(t, storage.SQLite, Options{ExtensionTimeout: time.Second})
 	e.install("panels", e.a)
+	e.install("hello", e.a)
 	f := e.a
 	ask := web.ContributionAsk{SchoolIDs: []uint{f.hubSchool.ID}, Todos: true, Figures: true}
 	detail := func(who identity.User) string {
@@ -31,6 +32,7 @@ func TestContributionsAreKeptUntilTheTenantChanges(t *testing.T) {
 		return p.Figures[0].Detail
 	}
 	cached := func() int64 { return e.rt.ExtensionTimes()["panels"].Cached }
+	helloCached := func() int64 { return e.rt.ExtensionTimes()["hello"].Cached }
 
 	if got := detail(f.admin); got != "0 forms, 0 jobs" {
 		t.Fatalf("first ask: %q", got)
@@ -53,8 +55,24 @@ func TestContributionsAreKeptUntilTheTenantChanges(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "note=x") {
 		t.Fatalf("post the form: %d %.300s", resp.StatusCode, body)
 	}
+	helloBefore := helloCached()
 	if got := detail(f.admin); got != "1 forms, 0 jobs" {
 		t.Errorf("after a form: %q (a stale answer from the cache?)", got)
+	}
+	// Another plugin's answers stand: the form changed nothing of its.
+	if helloCached() != helloBefore+1 {
+		t.Errorf("hello was asked again after a form posted to panels")
+	}
+	// A write to a core page may change what any plugin says (through the
+	// Host): every plugin is asked again.
+	resp, body = b.do(http.MethodPost, "/settings/test-mail", url.Values{"_csrf": {b.csrf}})
+	if resp.StatusCode >= 400 {
+		t.Fatalf("send a test mail: %d %.300s", resp.StatusCode, body)
+	}
+	helloBefore, before := helloCached(), cached()
+	detail(f.admin)
+	if helloCached() != helloBefore || cached() != before {
+		t.Errorf("answers came from the cache after a core page's write")
 	}
 	// A job of the plugin, run by a worker or the demo.
 	e.must(e.rt.RunJob(e.ctx, "panels", "record", f.tenant.ID, 0, []byte("1")))
@@ -64,7 +82,7 @@ func TestContributionsAreKeptUntilTheTenantChanges(t *testing.T) {
 
 	// A grant changes the authz revision: asked afresh, the plugin answers
 	// in the light of it.
-	before := cached()
+	before = cached()
 	e.must(e.az.Grant(e.ctx, f.tenant.ID, f.hubMgr.ID, authz.RoleTeacher, f.hubSchool.ID, nil))
 	detail(f.admin)
 	if cached() != before {

@@ -42,7 +42,7 @@ func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask 
 	// depends on has changed (extcache.go). The revisions are read before
 	// any plugin is asked, so nothing is kept under a revision older than
 	// the data it was read from.
-	revs, cacheable := rt.currentRevisions(ctx, info.Tenant.ID)
+	revs, cacheable := rt.currentRevisions(ctx, info.Tenant.ID, plugins)
 	now := time.Now()
 	// Three steps: the permission checks, one plugin after another; the
 	// calls to the plugins, in parallel; the checks of their answers, one
@@ -60,7 +60,7 @@ func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask 
 		}
 		var key answerKey
 		if cacheable {
-			key = keyOf(info, p, ask, revs, now)
+			key = keyOf(info, p, ask, revs[p.ID], now)
 			if kept, ok := rt.answers.get(key, now); ok {
 				rt.observeExtension(p.ID, 0, 0, true)
 				if kept.prog != nil {

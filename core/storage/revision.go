@@ -51,21 +51,29 @@ func CurrentRevision(ctx context.Context, db *gorm.DB, key string) (int64, error
 	return r.Value, nil
 }
 
-// TenantChangesKey is the revision key of one tenant's changes: bumped
-// (NoteTenantChange) after any work that may have changed what the tenant's
-// plugins or the core hold (a form or API write of a signed-in person, a
-// plugin's job or event), so caches of answers derived from a tenant's data
-// can tell they are out of date on every node. It is a signal, not a log:
-// it says that something changed, never what.
+// TenantChangesKey is the revision key of one tenant's changes made by the
+// core: bumped (NoteTenantChange) after any work that may have changed what
+// the core holds for the tenant (a form or API write of a signed-in person
+// to a core page), so caches of answers derived from the tenant's data can
+// tell they are out of date on every node. It is a signal, not a log: it
+// says that something changed, never what.
 func TenantChangesKey(tenantID uint) string {
 	return "tenant_changes:" + strconv.FormatUint(uint64(tenantID), 10)
 }
 
-// NoteTenantChange bumps the tenant's changes revision (TenantChangesKey),
-// in a statement of its own: call it after the change has committed, so a
-// reader that sees the new revision also sees the change.
-func NoteTenantChange(ctx context.Context, db *gorm.DB, tenantID uint) error {
-	return BumpRevision(db.WithContext(ctx), TenantChangesKey(tenantID))
+// PluginChangesKey is the revision key of the changes one plugin made in one
+// tenant (a write through its pages, a job, an event): a cache of that
+// plugin's answers reads it with TenantChangesKey, and another plugin's
+// writes leave it alone.
+func PluginChangesKey(tenantID uint, pluginID string) string {
+	return TenantChangesKey(tenantID) + ":" + pluginID
+}
+
+// NoteTenantChange bumps the revision key (TenantChangesKey or
+// PluginChangesKey) in a statement of its own: call it after the change has
+// committed, so a reader that sees the new revision also sees the change.
+func NoteTenantChange(ctx context.Context, db *gorm.DB, key string) error {
+	return BumpRevision(db.WithContext(ctx), key)
 }
 
 // Revisions reads several revision keys in one statement; a key never

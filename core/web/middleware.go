@@ -188,8 +188,9 @@ func (s *Server) bindTenant(next echo.HandlerFunc) echo.HandlerFunc {
 
 // noteChanges bumps the tenant's changes revision (storage.NoteTenantChange)
 // after every request of a signed-in person that may write: a form or API
-// call of the core or of a plugin through its proxy, whatever its answer
-// (a refusal writes nothing, and a needless bump costs only a cache miss).
+// call of the core (storage.TenantChangesKey) or of a plugin through its
+// proxy (that plugin's storage.PluginChangesKey), whatever its answer (a
+// refusal writes nothing, and a needless bump costs only a cache miss).
 // Caches of answers derived from the tenant's data, such as the plugins'
 // contributions to the home page, read it to tell they are out of date. It
 // runs after the handler has committed and released its connection, so a
@@ -207,7 +208,11 @@ func (s *Server) noteChanges(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		ctx := c.Request().Context()
-		if nerr := storage.NoteTenantChange(ctx, s.DB.Core(ctx), t.ID); nerr != nil {
+		key := storage.TenantChangesKey(t.ID)
+		if isPluginRoute(c.Path()) {
+			key = storage.PluginChangesKey(t.ID, c.Param("plugin"))
+		}
+		if nerr := storage.NoteTenantChange(ctx, s.DB.Core(ctx), key); nerr != nil {
 			s.Log.WarnContext(ctx, "note the tenant's change", "tenant", t.Slug, "error", nerr.Error())
 		}
 		return err
