@@ -26,7 +26,10 @@ run: build
 ## build: compile the upwards binary (cgo, for SQLite) and the plugins (pure Go)
 build:
 	CGO_ENABLED=1 $(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./core/cmd/upwards
-	@for p in $(PLUGINS); do echo "build bin/plugins/$$p"; CGO_ENABLED=0 $(GO) build -o bin/plugins/$$p ./plugins/$$p || exit 1; done
+	@echo "build bin/plugins: $(PLUGINS)"
+	@mkdir -p bin/plugins
+	@# One go build for every plugin: their compiles and links run in parallel.
+	CGO_ENABLED=0 $(GO) build -o bin/plugins/ $(addprefix ./plugins/,$(PLUGINS))
 
 ## test: every test (with the race detector), on SQLite and the real PostgreSQL and Redis (started if stopped), with the browser test
 test: services test-deps proto-check modules-check
