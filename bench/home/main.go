@@ -213,6 +213,9 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 	// pages after a change; hostCalls[vi] the Host calls the plugins made
 	// for them.
 	ext := make([]map[string]pluginhost.ExtensionTime, len(viewers))
+	// repeatExt[vi] is the same for the repeat visits (how many came from
+	// the cache).
+	repeatExt := make([]map[string]pluginhost.ExtensionTime, len(viewers))
 	hostCalls := make([]uint64, len(viewers))
 	for r := range rounds {
 		for vi, v := range viewers {
@@ -238,9 +241,12 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 					spent += cpuTime() - c0
 					total += d
 				}
-				if way == changed {
+				switch way {
+				case changed:
 					hostCalls[vi] += a.Plugins.HostCalls() - calls
 					ext[vi] = addTimes(ext[vi], before, a.Plugins.ExtensionTimes())
+				case repeat:
+					repeatExt[vi] = addTimes(repeatExt[vi], before, a.Plugins.ExtensionTimes())
 				}
 				s := &samples[vi]
 				s.ms[way] = append(s.ms[way], float64(total.Microseconds())/1000/float64(n))
@@ -288,6 +294,14 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 			}
 		}
 		fmt.Printf("; %.1f Host calls\n", float64(hostCalls[vi])/float64(rounds*n))
+	}
+	fmt.Printf("on the repeat visits, the plugins' parts served from the cache:\n")
+	for vi, v := range viewers {
+		var asked, cached int64
+		for _, e := range repeatExt[vi] {
+			asked, cached = asked+e.Asked, cached+e.Cached
+		}
+		fmt.Printf("  %-13s %d of %d\n", v.label, cached, asked)
 	}
 	return nil
 }
