@@ -46,6 +46,7 @@ bench: services
 	$(GO) run ./bench/startup
 	$(GO) run ./bench/coldstart
 	$(GO) run ./bench/home
+	$(GO) run ./bench/pluginrls
 	$(GO) run ./bench/pupilimport
 	bench/qaallocation/run.sh
 
