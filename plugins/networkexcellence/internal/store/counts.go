@@ -36,43 +36,50 @@ type YearCounts struct {
 	Hubs, HubsHosted int
 }
 
-// yearCountsSQL counts a year in one statement: the reciprocity of each
-// school from the year's started reviews' seats (sd), then one row of
-// every count, each from its own derived table.
+// yearCountsSQL counts a year in one statement: the year's started
+// reviews' seats (sd: the reviews first, SQLite's CROSS JOIN keeps that
+// order, then their seats from the covering index of seats), the
+// days each school received and gave from them (byschool), the year's
+// Leadership Development Days so far (ldd), then one row of every count,
+// each from its own derived table. Trainings come before their attendance
+// and the days before their hosts' memberships for the same reason: a few
+// rows first, then an index search for each.
 const yearCountsSQL = `
-WITH sd AS (
+WITH sd AS MATERIALIZED (
 	SELECT r.school_id AS host, COALESCE(v.school_id, 0) AS giver, s.seat AS seat, r.days AS days
-	FROM seats s
-	JOIN reviews r ON r.tenant_id = s.tenant_id AND r.id = s.review_id
+	FROM reviews r CROSS JOIN seats s
 	LEFT JOIN reviewers v ON v.tenant_id = s.tenant_id AND v.id = s.reviewer_id
-	WHERE s.tenant_id = @t AND s.withdrawn = @no AND r.year_id = @y AND r.cancelled = @no AND r.starts_on <= @today
-), received AS (
-	SELECT host AS school, SUM(days) AS n FROM sd WHERE seat <> @lead GROUP BY host
-), given AS (
-	SELECT giver AS school, SUM(days) AS n FROM sd WHERE giver <> 0 GROUP BY giver
-), ldd AS (
+	WHERE r.tenant_id = @t AND r.year_id = @y AND r.cancelled = @no AND r.starts_on <= @today
+	AND s.tenant_id = r.tenant_id AND s.review_id = r.id AND s.withdrawn = @no
+), byschool AS (
+	SELECT school, SUM(received) AS received, SUM(given) AS given FROM (
+		SELECT host AS school, CASE WHEN seat <> @lead THEN days ELSE 0 END AS received, 0 AS given FROM sd
+		UNION ALL
+		SELECT giver, 0, days FROM sd WHERE giver <> 0
+	) u GROUP BY school
+), ldd AS MATERIALIZED (
 	SELECT id, school_id FROM days
 	WHERE tenant_id = @t AND kind = @ldd AND cancelled = @no AND date >= @from AND date < @to
 )
 SELECT rv.n AS reviews, rv.done AS reviews_done, rc.hosted AS hosted, rc.met AS met,
 	fb.n AS feedback, fb.overall AS overall_sum, fb.cpd AS cpd_sum, tr.n AS trained, ao.n AS aoes_accredited,
-	ld.n AS ldds, bk.n AS pairs, rt.n AS ratings, rt.total AS rating_sum, hb.n AS hubs, hb.hosted AS hubs_hosted
+	ld.n AS ldds, bk.n AS pairs, rt.n AS ratings, rt.total AS rating_sum, hb.n AS hubs, hh.n AS hubs_hosted
 FROM (
 	SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN starts_on <= @today THEN 1 ELSE 0 END), 0) AS done
 	FROM reviews WHERE tenant_id = @t AND year_id = @y AND cancelled = @no
 ) rv
 CROSS JOIN (
-	SELECT COUNT(*) AS hosted, COALESCE(SUM(CASE WHEN COALESCE(g.n, 0) >= x.n THEN 1 ELSE 0 END), 0) AS met
-	FROM received x LEFT JOIN given g ON g.school = x.school WHERE x.n > 0
+	SELECT COUNT(*) AS hosted, COALESCE(SUM(CASE WHEN given >= received THEN 1 ELSE 0 END), 0) AS met
+	FROM byschool WHERE received > 0
 ) rc
 CROSS JOIN (
 	SELECT COUNT(*) AS n, CAST(COALESCE(SUM(overall), 0) AS BIGINT) AS overall, CAST(COALESCE(SUM(cpd), 0) AS BIGINT) AS cpd
 	FROM feedback WHERE tenant_id = @t AND review_id IN (SELECT id FROM reviews WHERE tenant_id = @t AND year_id = @y)
 ) fb
 CROSS JOIN (
-	SELECT COUNT(DISTINCT a.reviewer_id) AS n
-	FROM attendance a JOIN trainings k ON k.tenant_id = a.tenant_id AND k.id = a.training_id
-	WHERE a.tenant_id = @t AND a.attended = @yes AND k.kind IN (@reviewer, @leadTraining) AND k.held_on <= @trainedBy
+	SELECT COUNT(DISTINCT a.reviewer_id) AS n FROM trainings k CROSS JOIN attendance a
+	WHERE k.tenant_id = @t AND k.kind IN (@reviewer, @leadTraining) AND k.held_on <= @trainedBy
+	AND a.tenant_id = k.tenant_id AND a.training_id = k.id AND a.attended = @yes
 ) tr
 CROSS JOIN (
 	SELECT COUNT(*) AS n FROM aoes
@@ -86,9 +93,12 @@ CROSS JOIN (
 	SELECT COUNT(*) AS n, CAST(COALESCE(SUM(score), 0) AS BIGINT) AS total FROM ratings WHERE tenant_id = @t AND day_id IN (SELECT id FROM ldd)
 ) rt
 CROSS JOIN (
-	SELECT COUNT(DISTINCT hub_id) AS n, COUNT(DISTINCT CASE WHEN school_id IN (SELECT school_id FROM ldd) THEN hub_id END) AS hosted
-	FROM members WHERE tenant_id = @t AND year_id = @y AND hub_id <> 0
-) hb`
+	SELECT COUNT(DISTINCT hub_id) AS n FROM members WHERE tenant_id = @t AND year_id = @y AND hub_id <> 0
+) hb
+CROSS JOIN (
+	SELECT COUNT(DISTINCT m.hub_id) AS n FROM ldd CROSS JOIN members m
+	WHERE m.tenant_id = @t AND m.year_id = @y AND m.school_id = ldd.school_id AND m.hub_id <> 0
+) hh`
 
 // YearCounts counts year y's figures up to today (YYYY-MM-DD): reviews
 // and reciprocity as of today, reviewers trained by the year's end or

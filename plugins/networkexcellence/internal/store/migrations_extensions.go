@@ -21,6 +21,12 @@ var extensionMigrations = []sdk.Migration{
 // extensionIndexes are the indexes the extension points' queries look
 // rows up by; without them each query read the whole table of the tenant.
 var extensionIndexes = []struct{ name, table, cols string }{
+	// the seats of reviews with what reciprocity counts, read from the index alone
+	{"ix_seats_review_cover", "seats", "tenant_id, review_id, withdrawn, seat, reviewer_id"},
+	// who attended which training, from the index alone (reviewers trained)
+	{"ix_attendance_training_cover", "attendance", "tenant_id, training_id, attended, reviewer_id"},
+	// the scores of reviews' feedback, from the index alone
+	{"ix_feedback_review_scores", "feedback", "tenant_id, review_id, overall, cpd"},
 	// a school's reviews of every year, by date (the panel's last review)
 	{"ix_reviews_school_date", "reviews", "tenant_id, school_id, starts_on"},
 	// the reviews a person gave feedback on (to-dos: feedback owed)
