@@ -270,3 +270,38 @@ func (s *Store) DaysToRate(person uint64, from, to string) ([]DayToRate, error) 
 	}
 	return out, nil
 }
+
+// ReportStates returns the reports of these reviews with only what the
+// panels and to-dos say of them (state and the dates it was reached, never
+// the text), by review id.
+func (s *Store) ReportStates(reviewIDs []uint64) (map[uint64]Report, error) {
+	out := map[uint64]Report{}
+	for start := 0; start < len(reviewIDs); start += 1000 {
+		var rs []Report
+		if err := s.q().Select("review_id", "state", "submitted_at", "agreed_at", "published_at").
+			Where("review_id IN ?", reviewIDs[start:min(len(reviewIDs), start+1000)]).Find(&rs).Error; err != nil {
+			return nil, fmt.Errorf("reports: %w", err)
+		}
+		for _, r := range rs {
+			out[r.ReviewID] = r
+		}
+	}
+	return out, nil
+}
+
+// SchoolNamesEver returns each of these schools' name in the latest year
+// it was a member (for naming schools of past reviews), by school id.
+func (s *Store) SchoolNamesEver(schools []uint64) (map[uint64]string, error) {
+	out := map[uint64]string{}
+	if len(schools) == 0 {
+		return out, nil
+	}
+	var ms []Member
+	if err := s.q().Select("school_id", "name").Where("school_id IN ?", schools).Order("year_id").Find(&ms).Error; err != nil {
+		return nil, fmt.Errorf("schools: %w", err)
+	}
+	for _, m := range ms {
+		out[m.SchoolID] = m.Name
+	}
+	return out, nil
+}

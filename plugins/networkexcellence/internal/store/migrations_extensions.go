@@ -29,6 +29,8 @@ var extensionIndexes = []struct{ name, table, cols string }{
 	{"ix_feedback_review_scores", "feedback", "tenant_id, review_id, overall, cpd"},
 	// a school's reviews of every year, by date (the panel's last review)
 	{"ix_reviews_school_date", "reviews", "tenant_id, school_id, starts_on"},
+	// a school's memberships of every year (naming the school of a past review)
+	{"ix_members_school_year", "members", "tenant_id, school_id, year_id"},
 	// the reviews a person gave feedback on (to-dos: feedback owed)
 	{"ix_feedback_person", "feedback", "tenant_id, person_id"},
 	// the days a person is booked on (to-dos: days to rate); either of the pair

@@ -190,7 +190,7 @@ func panelReviews(ctx context.Context, s *store.Store, y *store.Year, units []ui
 	for _, yr := range years {
 		label[yr.ID] = yr.Label
 	}
-	reports, err := s.ReportsOf(ids)
+	reports, err := s.ReportStates(ids)
 	if err != nil {
 		return err
 	}
@@ -354,11 +354,11 @@ func teamTodos(s *store.Store, user uint64, td string, l *todoLoads) ([]sdk.Todo
 	if len(recent) == 0 {
 		return nil, nil
 	}
-	reports, err := s.ReportsOf(recent)
+	reports, err := s.ReportStates(recent)
 	if err != nil {
 		return nil, err
 	}
-	names, err := s.SchoolsEver(uniq(schools))
+	names, err := s.SchoolNamesEver(uniq(schools))
 	if err != nil {
 		return nil, err
 	}
@@ -377,7 +377,7 @@ func teamTodos(s *store.Store, user uint64, td string, l *todoLoads) ([]sdk.Todo
 		if r, ok := reports[id]; ok {
 			rep = &r
 		}
-		xs = append(xs, extend.TeamSeat{Review: reviewFacts(rv, rep, "", dueDays), SchoolID: rv.SchoolID, School: names[rv.SchoolID].Name,
+		xs = append(xs, extend.TeamSeat{Review: reviewFacts(rv, rep, "", dueDays), SchoolID: rv.SchoolID, School: names[rv.SchoolID],
 			Lead: lead[id], Given: given[id]})
 	}
 	return extend.TeamTodos(td, xs), nil
@@ -428,7 +428,7 @@ func leaderTodos(ctx context.Context, s *store.Store, y *store.Year, td string, 
 		for i, rv := range reviews {
 			ids[i] = rv.ID
 		}
-		reports, err := s.ReportsOf(ids)
+		reports, err := s.ReportStates(ids)
 		if err != nil {
 			return nil, err
 		}
