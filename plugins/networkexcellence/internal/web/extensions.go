@@ -229,9 +229,9 @@ func panelReviews(ctx context.Context, s *store.Store, y *store.Year, units []ui
 // school's leader (this year's review of the schools where they host or
 // agree), as an attendee (the days they were booked on), as a hub manager
 // (the hubs whose plan they keep), and as the central team. Host calls:
-// one Authorize at the root; the tenant's settings for those with reviews
-// to date; for those who are not the central team, their schools and hubs
-// and one Authorize for them.
+// one Authorize at the root; the tenant's settings for those on a review
+// team and the central team (a report's due date); for those who are not
+// the central team, their schools and hubs and one Authorize for them.
 func Todos(ctx context.Context) ([]sdk.Todo, error) {
 	s := extStore(ctx)
 	host := sdk.HostFrom(ctx)
@@ -281,9 +281,9 @@ func Todos(ctx context.Context) ([]sdk.Todo, error) {
 }
 
 // todoLoads are what only some viewers' to-dos need, loaded on first use
-// and once: the report's due days (the settings, a Host call) and the
-// reviews the viewer gave feedback on. A viewer without seats, reviews to
-// lead or the central team's to-dos pays for neither.
+// and once: the report's due days (the settings, a Host call: for review
+// teams and the central team) and the reviews the viewer gave feedback on
+// (teams and leaders). Others pay for neither.
 type todoLoads struct {
 	ctx   context.Context
 	s     *store.Store
@@ -436,9 +436,11 @@ func leaderTodos(ctx context.Context, s *store.Store, y *store.Year, td string, 
 		for _, sc := range schools {
 			names[sc.GetId()] = sc.GetName()
 		}
-		dueDays, given, err := dueAndGiven(l, len(reviews))
-		if err != nil {
-			return nil, err
+		var given map[uint64]bool
+		if len(reviews) > 0 {
+			if given, err = l.givenBy(); err != nil {
+				return nil, err
+			}
 		}
 		var hs []extend.HostReview
 		for _, rv := range reviews {
@@ -450,7 +452,11 @@ func leaderTodos(ctx context.Context, s *store.Store, y *store.Year, td string, 
 				rep = &r
 			}
 			l := led[rv.SchoolID]
-			hs = append(hs, extend.HostReview{Review: reviewFacts(rv, rep, y.Label, dueDays), SchoolID: rv.SchoolID, School: names[rv.SchoolID],
+			// A leader's to-dos say when the review starts and where its
+			// report stands, never when it is due: no settings to read.
+			f := reviewFacts(rv, rep, y.Label, 0)
+			f.DueOn = ""
+			hs = append(hs, extend.HostReview{Review: f, SchoolID: rv.SchoolID, School: names[rv.SchoolID],
 				Host: l.host, Agree: l.agree, Given: given[rv.ID]})
 		}
 		out = append(out, extend.HostTodos(td, hs)...)
@@ -484,20 +490,6 @@ func leaderTodos(ctx context.Context, s *store.Store, y *store.Year, td string, 
 		out = append(out, extend.HubTodos(td, kept, xs)...)
 	}
 	return out, nil
-}
-
-// dueAndGiven loads the due days and the feedback given when there are
-// reviews to word (n > 0).
-func dueAndGiven(l *todoLoads, n int) (int, map[uint64]bool, error) {
-	if n == 0 {
-		return 0, nil, nil
-	}
-	dueDays, err := l.dueDays()
-	if err != nil {
-		return 0, nil, err
-	}
-	given, err := l.givenBy()
-	return dueDays, given, err
 }
 
 // dayLabels name the kinds of day as a sentence reads them.
