@@ -63,7 +63,8 @@ func reviewFacts(rv store.Review, rep *store.Report, label string, dueDays int) 
 
 // SchoolPanels answers the core's school panels for the schools asked
 // (each one where the viewer holds PanelPermission): one Authorize for the
-// review permissions at every school, then a query each for this year's
+// review permissions at every school (and the settings when a report's
+// due date may show: panelDueDates), then a query each for this year's
 // members and their hubs' names, the schools' reviews, their reports and
 // filled seats (counted), their Areas of Excellence with their terms, and
 // the days they host with their bookings (counted).
@@ -178,10 +179,6 @@ func panelReviews(ctx context.Context, s *store.Store, y *store.Year, units []ui
 	if len(ids) == 0 {
 		return nil
 	}
-	cfg, err := LoadConfig(ctx)
-	if err != nil {
-		return err
-	}
 	years, err := s.Years()
 	if err != nil {
 		return err
@@ -195,6 +192,7 @@ func panelReviews(ctx context.Context, s *store.Store, y *store.Year, units []ui
 		return err
 	}
 	var current []uint64
+	byID := map[uint64]store.Review{}
 	for _, rv := range reviews { // by date: the last one kept is the latest
 		if rv.Cancelled {
 			continue
@@ -204,7 +202,9 @@ func panelReviews(ctx context.Context, s *store.Store, y *store.Year, units []ui
 		if r, ok := reports[rv.ID]; ok {
 			rep = &r
 		}
-		f := reviewFacts(rv, rep, label[rv.YearID], cfg.ReportDueDays)
+		byID[rv.ID] = rv
+		f := reviewFacts(rv, rep, label[rv.YearID], 0)
+		f.DueOn = "" // below, if the panel may say it
 		switch {
 		case y != nil && rv.YearID == y.ID:
 			sc.Upcoming = &f
@@ -213,6 +213,9 @@ func panelReviews(ctx context.Context, s *store.Store, y *store.Year, units []ui
 			sc.Last = &f
 		}
 	}
+	if err := panelDueDates(ctx, schools, byID); err != nil {
+		return err
+	}
 	filled, err := s.FilledSeats(current)
 	if err != nil {
 		return err
@@ -220,6 +223,36 @@ func panelReviews(ctx context.Context, s *store.Store, y *store.Year, units []ui
 	for _, sc := range schools {
 		if sc.Upcoming != nil {
 			sc.Upcoming.Filled = filled[sc.Upcoming.ID]
+		}
+	}
+	return nil
+}
+
+// panelDueDates sets the due date of the reports the panels may say it
+// of: a review that has started whose report is not yet submitted (the
+// panel says "due" or "overdue since" only then). Only then does it read
+// the settings (a Host call): most panels show a review to come or a
+// report published.
+func panelDueDates(ctx context.Context, schools map[uint64]*extend.School, byID map[uint64]store.Review) error {
+	mayShow := func(f *extend.Review, today string) bool {
+		return f != nil && f.StartsOn <= today && f.State != rules.Submitted && f.State != rules.Agreed && f.State != rules.Published
+	}
+	need := false
+	for _, sc := range schools {
+		need = need || mayShow(sc.Upcoming, sc.Today) || mayShow(sc.Last, sc.Today)
+	}
+	if !need {
+		return nil
+	}
+	cfg, err := LoadConfig(ctx)
+	if err != nil {
+		return err
+	}
+	for _, sc := range schools {
+		for _, f := range []*extend.Review{sc.Upcoming, sc.Last} {
+			if f != nil {
+				f.DueOn = dueDate(byID[f.ID], cfg.ReportDueDays)
+			}
 		}
 	}
 	return nil
