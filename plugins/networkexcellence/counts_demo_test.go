@@ -137,7 +137,7 @@ func TestTheDemoIsCountedInSQLAsByLoadingIt(t *testing.T) {
 					}
 				}
 			}
-			// Every school's panel AoEs and this year's reviews' filled seats.
+			// Every school's panel AoEs and hubs, and this year's reviews' filled seats.
 			var schools []uint64
 			for _, sc := range fx.Schools {
 				schools = append(schools, sc.GetId())
@@ -154,6 +154,15 @@ func TestTheDemoIsCountedInSQLAsByLoadingIt(t *testing.T) {
 				}
 				if !sameAoEs(got, want) {
 					t.Fatalf("panel AoEs of schools from %d: %+v\nold definition %+v", start, got, want)
+				}
+			}
+			for _, y := range years {
+				got, err := s.HubNamesOfMembers(y.ID, schools)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ref, err := storeref.HubNamesOfMembers(s, y.ID, schools); err != nil || !reflect.DeepEqual(got, ref) {
+					t.Fatalf("hubs of members of %s differ from the old definition (%v)", y.Label, err)
 				}
 			}
 			reviews, err := s.Reviews(years[0].ID)

@@ -180,22 +180,6 @@ func (s *Store) FilledSeats(reviewIDs []uint64) (map[uint64]int, error) {
 	return out, nil
 }
 
-// HubNames returns the names of these hubs (unit ids), by unit id.
-func (s *Store) HubNames(ids []uint64) (map[uint64]string, error) {
-	out := map[uint64]string{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var hs []Hub
-	if err := s.q().Select("unit_id", "name").Where("unit_id IN ?", ids).Find(&hs).Error; err != nil {
-		return nil, fmt.Errorf("hubs: %w", err)
-	}
-	for _, h := range hs {
-		out[h.UnitID] = h.Name
-	}
-	return out, nil
-}
-
 // PanelAoE is an accredited Area of Excellence as a school panel counts
 // it: its title, date and terms' labels.
 type PanelAoE struct {
@@ -302,6 +286,33 @@ func (s *Store) SchoolNamesEver(schools []uint64) (map[uint64]string, error) {
 	}
 	for _, m := range ms {
 		out[m.SchoolID] = m.Name
+	}
+	return out, nil
+}
+
+// HubNamesOfMembers returns the name of the hub each of these schools is
+// a member in, in year yearID, by school; a school in no hub, or in a hub
+// without a name, is not in it. One statement: the members joined to the
+// hubs.
+func (s *Store) HubNamesOfMembers(yearID uint64, schools []uint64) (map[uint64]string, error) {
+	out := map[uint64]string{}
+	if len(schools) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		SchoolID uint64
+		Name     string
+	}
+	err := s.db.Table("members AS m").Select("m.school_id AS school_id, h.name AS name").
+		Joins("JOIN hubs h ON h.tenant_id = m.tenant_id AND h.unit_id = m.hub_id").
+		Where("m.tenant_id = ? AND m.year_id = ? AND m.school_id IN ?", s.tenant, yearID, schools).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("hubs of members of year %d: %w", yearID, err)
+	}
+	for _, r := range rows {
+		if r.Name != "" {
+			out[r.SchoolID] = r.Name
+		}
 	}
 	return out, nil
 }

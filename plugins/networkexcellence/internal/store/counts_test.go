@@ -238,8 +238,8 @@ func TestTheCentralTeamsReportsAreCountedInSQL(t *testing.T) {
 }
 
 // TestTheOtherExtensionQueriesAgreeWithTheirOldDefinitions: the days to
-// rate, the panel's Areas of Excellence, the filled seats, the hubs'
-// names and the AoEs to decide, on the small year.
+// rate, the panel's Areas of Excellence, the filled seats, the members'
+// hubs' names and the AoEs to decide, on the small year.
 func TestTheOtherExtensionQueriesAgreeWithTheirOldDefinitions(t *testing.T) {
 	testdb.Each(t, store.Migrations, func(t *testing.T, db *gorm.DB) {
 		c := buildCounted(t, db)
@@ -299,8 +299,16 @@ func TestTheOtherExtensionQueriesAgreeWithTheirOldDefinitions(t *testing.T) {
 		if err := s.SaveHubs(map[uint64]string{10: "Ash", 11: "Birch"}, at0); err != nil {
 			t.Fatal(err)
 		}
-		if hubs, err := s.HubNames([]uint64{10, 12}); err != nil || !reflect.DeepEqual(hubs, map[uint64]string{10: "Ash"}) {
-			t.Errorf("hub names %v, %v", hubs, err)
+		hubs, err := s.HubNamesOfMembers(c.year.ID, []uint64{1, 2, 3, 4, 5, 9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		refHubs, err := storeref.HubNamesOfMembers(s, c.year.ID, []uint64{1, 2, 3, 4, 5, 9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[uint64]string{1: "Ash", 2: "Ash", 3: "Birch"}; !reflect.DeepEqual(hubs, want) || !reflect.DeepEqual(refHubs, want) {
+			t.Errorf("hub names %v, want %v (old definition %v)", hubs, want, refHubs)
 		}
 		// School 3's recorded as put forward, and last year's item not recorded.
 		if n, err := s.AoEsToDecide(); err != nil || n != 2 {

@@ -13,7 +13,7 @@ import (
 
 // DaysOf returns the days of a kind, not cancelled, hosted by these schools
 // or held by these hubs, from from (inclusive) to to (exclusive, "" for no
-// end), by date.
+// end), by date: their kind, host, hub, date, title, capacity and notes.
 func (s *Store) DaysOf(kind string, schools, hubs []uint64, from, to string) ([]Day, error) {
 	if len(schools) == 0 && len(hubs) == 0 {
 		return nil, nil
@@ -31,7 +31,8 @@ func (s *Store) DaysOf(kind string, schools, hubs []uint64, from, to string) ([]
 		q = q.Where("hub_id IN ?", hubs)
 	}
 	var ds []Day
-	if err := q.Order("date, id").Find(&ds).Error; err != nil {
+	// What the panels and to-dos word, not the description or prices.
+	if err := q.Select("id", "kind", "school_id", "hub_id", "date", "title", "capacity", "notes", "cancelled").Order("date, id").Find(&ds).Error; err != nil {
 		return nil, fmt.Errorf("days of schools and hubs: %w", err)
 	}
 	return ds, nil

@@ -64,8 +64,8 @@ func reviewFacts(rv store.Review, rep *store.Report, label string, dueDays int) 
 // SchoolPanels answers the core's school panels for the schools asked
 // (each one where the viewer holds PanelPermission): one Authorize for the
 // review permissions at every school (and the settings when a report's
-// due date may show: panelDueDates), then a query each for this year's
-// members and their hubs' names, the schools' reviews, their reports and
+// due date may show: panelDueDates), then a query each for the hubs the
+// schools are members in this year, the schools' reviews, their reports and
 // filled seats (counted), their Areas of Excellence with their terms, and
 // the days they host with their bookings (counted).
 func SchoolPanels(ctx context.Context, units []uint64) ([]sdk.SchoolPanel, error) {
@@ -99,23 +99,13 @@ func SchoolPanels(ctx context.Context, units []uint64) ([]sdk.SchoolPanel, error
 		return nil, err
 	}
 	if y != nil {
-		ms, err := s.MembersWhere(y.ID, 0, 0, units...)
+		hubs, err := s.HubNamesOfMembers(y.ID, units)
 		if err != nil {
 			return nil, err
 		}
-		if len(ms) > 0 {
-			ids := make([]uint64, len(ms))
-			for i, m := range ms {
-				ids[i] = m.HubID
-			}
-			hubs, err := s.HubNames(uniq(ids))
-			if err != nil {
-				return nil, err
-			}
-			for _, m := range ms {
-				if sc := schools[m.SchoolID]; sc != nil && hubs[m.HubID] != "" {
-					sc.Hub, sc.Year = hubs[m.HubID], y.Label
-				}
+		for u, hub := range hubs {
+			if sc := schools[u]; sc != nil {
+				sc.Hub, sc.Year = hub, y.Label
 			}
 		}
 	}

@@ -249,3 +249,23 @@ func FilledSeats(s *store.Store, reviewIDs []uint64) (map[uint64]int, error) {
 	}
 	return out, nil
 }
+
+// HubNamesOfMembers are the names of the schools' hubs in a year as the
+// panel read them: the members loaded, then every hub of the tenant.
+func HubNamesOfMembers(s *store.Store, yearID uint64, schools []uint64) (map[uint64]string, error) {
+	ms, err := s.MembersWhere(yearID, 0, 0, schools...)
+	if err != nil {
+		return nil, err
+	}
+	hubs, err := s.Hubs()
+	if err != nil {
+		return nil, err
+	}
+	out := map[uint64]string{}
+	for _, m := range ms {
+		if hubs[m.HubID] != "" {
+			out[m.SchoolID] = hubs[m.HubID]
+		}
+	}
+	return out, nil
+}
