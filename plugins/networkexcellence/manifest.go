@@ -14,7 +14,7 @@ import (
 )
 
 // Version is the plugin's version; CHANGELOG.md says what each one changed.
-const Version = "0.4.0"
+const Version = "0.4.1"
 
 // Default grants. The core's roles stand for the programme's people: the
 // central team (and tenant admins) run the programme and read every

@@ -161,7 +161,7 @@ func TestSortedPutsTheSoonestFirstAndTheUndatedLast(t *testing.T) {
 
 func TestFiguresAreTheDashboards(t *testing.T) {
 	y := figures.Compute(figures.Inputs{Label: "2025-26", Reviews: 10, ReviewsDone: 4, ReviewersTrained: 30, Hosted: 4, Met: 3,
-		Overall: []int{5, 4}, CPD: []int{9, 10}, AoEsAccredited: 1, LDDs: 2, Pairs: 1, LDDScores: []int{9}, Hubs: 2, HubsHosted: 1})
+		Overall: figures.ScoresOf(5, 4), CPD: figures.ScoresOf(9, 10), AoEsAccredited: 1, LDDs: 2, Pairs: 1, LDDScores: figures.ScoresOf(9), Hubs: 2, HubsHosted: 1})
 	got := map[string]string{}
 	for _, f := range Figures(y) {
 		got[f.Label] = f.Value + " | " + f.Detail

@@ -22,12 +22,25 @@ type Inputs struct {
 	ReviewsDone      int    // started on or before today
 	ReviewersTrained int
 	Hosted, Met      int // schools that hosted a review, and of them those that gave as many reviewer days as they received
-	Overall, CPD     []int
+	Overall, CPD     Scores
 	AoEsAccredited   int
 	LDDs             int // days hosted (not cancelled, on or before today)
 	Pairs            int // pairs booked on them
-	LDDScores        []int
+	LDDScores        Scores
 	Hubs, HubsHosted int // hubs with members, and those with a school that hosted an LDD
+}
+
+// Scores are a set of scores as their count and sum, all a mean needs:
+// the storage counts and sums them instead of loading each score.
+type Scores struct{ N, Sum int }
+
+// ScoresOf tallies the scores xs.
+func ScoresOf(xs ...int) Scores {
+	s := Scores{N: len(xs)}
+	for _, x := range xs {
+		s.Sum += x
+	}
+	return s
 }
 
 // Mean is a mean score with n; NaN with none.
@@ -45,15 +58,11 @@ func (m Mean) String() string {
 	return fmt.Sprintf("%.1f/%d", m.Value, m.Max)
 }
 
-func mean(xs []int, max int) Mean {
-	if len(xs) == 0 {
+func mean(s Scores, max int) Mean {
+	if s.N == 0 {
 		return Mean{Value: math.NaN(), Max: max}
 	}
-	s := 0
-	for _, x := range xs {
-		s += x
-	}
-	return Mean{Value: math.Round(float64(s)/float64(len(xs))*10) / 10, N: len(xs), Max: max}
+	return Mean{Value: math.Round(float64(s.Sum)/float64(s.N)*10) / 10, N: s.N, Max: max}
 }
 
 // Year is one year's figures.

@@ -9,8 +9,8 @@ import (
 )
 
 func TestCompute(t *testing.T) {
-	y := Compute(Inputs{Label: "2025-26", Hosted: 10, Met: 6, Overall: []int{5, 5, 4}, CPD: []int{9, 10},
-		LDDScores: []int{9, 10, 9, 8, 10, 9, 9, 9, 10, 8}, Pairs: 89, Hubs: 25, HubsHosted: 11})
+	y := Compute(Inputs{Label: "2025-26", Hosted: 10, Met: 6, Overall: ScoresOf(5, 5, 4), CPD: ScoresOf(9, 10),
+		LDDScores: ScoresOf(9, 10, 9, 8, 10, 9, 9, 9, 10, 8), Pairs: 89, Hubs: 25, HubsHosted: 11})
 	cases := []struct{ name, got, want string }{
 		{"reciprocity", Percent(y.Reciprocity), "60%"},
 		{"overall", y.OverallMean.String(), "4.7/5"},
@@ -30,7 +30,7 @@ func TestCompute(t *testing.T) {
 // TestTheCSVIsNumbers: every cell but the year parses as a number or is
 // empty (nothing to rest on).
 func TestTheCSVIsNumbers(t *testing.T) {
-	ys := []Year{Compute(Inputs{Label: "2024-25", Reviews: 400, ReviewsDone: 398, Hosted: 3, Met: 1, LDDScores: []int{7}}), Compute(Inputs{Label: "2025-26"})}
+	ys := []Year{Compute(Inputs{Label: "2024-25", Reviews: 400, ReviewsDone: 398, Hosted: 3, Met: 1, LDDScores: ScoresOf(7)}), Compute(Inputs{Label: "2025-26"})}
 	var b bytes.Buffer
 	if err := WriteCSV(&b, ys); err != nil {
 		t.Fatal(err)

@@ -13,7 +13,7 @@ import (
 
 // DaysOf returns the days of a kind, not cancelled, hosted by these schools
 // or held by these hubs, from from (inclusive) to to (exclusive, "" for no
-// end), by date.
+// end), by date: their kind, host, hub, date, title, capacity and notes.
 func (s *Store) DaysOf(kind string, schools, hubs []uint64, from, to string) ([]Day, error) {
 	if len(schools) == 0 && len(hubs) == 0 {
 		return nil, nil
@@ -31,26 +31,11 @@ func (s *Store) DaysOf(kind string, schools, hubs []uint64, from, to string) ([]
 		q = q.Where("hub_id IN ?", hubs)
 	}
 	var ds []Day
-	if err := q.Order("date, id").Find(&ds).Error; err != nil {
+	// What the panels and to-dos word, not the description or prices.
+	if err := q.Select("id", "kind", "school_id", "hub_id", "date", "title", "capacity", "notes", "cancelled").Order("date, id").Find(&ds).Error; err != nil {
 		return nil, fmt.Errorf("days of schools and hubs: %w", err)
 	}
 	return ds, nil
-}
-
-// DaysByID returns the days with these ids, by id.
-func (s *Store) DaysByID(ids []uint64) (map[uint64]Day, error) {
-	out := map[uint64]Day{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var ds []Day
-	if err := s.q().Where("id IN ?", ids).Find(&ds).Error; err != nil {
-		return nil, fmt.Errorf("days: %w", err)
-	}
-	for _, d := range ds {
-		out[d.ID] = d
-	}
-	return out, nil
 }
 
 // BookedCounts counts each day's bookings that hold a place (pairs on an
@@ -74,38 +59,21 @@ func (s *Store) BookedCounts(dayIDs []uint64) (map[uint64]int, error) {
 	return out, nil
 }
 
-// RatedBy returns which of these days the person has rated.
-func (s *Store) RatedBy(person uint64, dayIDs []uint64) (map[uint64]bool, error) {
-	out := map[uint64]bool{}
-	if len(dayIDs) == 0 {
-		return out, nil
-	}
-	var ids []uint64
-	if err := s.q().Model(&Rating{}).Where("person_id = ? AND day_id IN ?", person, dayIDs).Pluck("day_id", &ids).Error; err != nil {
-		return nil, fmt.Errorf("ratings of person: %w", err)
-	}
-	for _, id := range ids {
-		out[id] = true
-	}
-	return out, nil
-}
-
 // AoEsToDecide counts the Areas of Excellence put forward that the central
 // team has not decided: those recorded as put forward, and those put
 // forward in published reports not yet recorded (PutForward records them
-// when the central team opens its page). It writes nothing.
+// when the central team opens its page). It writes nothing, and counts
+// both in one statement.
 func (s *Store) AoEsToDecide() (int, error) {
-	var recorded, fresh int64
-	if err := s.q().Model(&AoE{}).Where("state = ?", AoEPutForward).Count(&recorded).Error; err != nil {
-		return 0, fmt.Errorf("areas put forward: %w", err)
-	}
-	err := s.db.Table("report_items AS i").
-		Joins("JOIN reports r ON r.id = i.report_id AND r.tenant_id = i.tenant_id").
-		Where("i.tenant_id = ? AND i.kind = ? AND i.put_forward = ? AND r.state = ?", s.tenant, rules.AoE, true, rules.Published).
-		Where("NOT EXISTS (SELECT 1 FROM aoes a WHERE a.tenant_id = i.tenant_id AND a.report_item_id = i.id)").
-		Count(&fresh).Error
+	var n int64
+	err := s.rawDB().Raw(`SELECT
+	(SELECT COUNT(*) FROM aoes WHERE tenant_id = @t AND state = @putForward)
+	+ (SELECT COUNT(*) FROM report_items i JOIN reports r ON r.tenant_id = i.tenant_id AND r.id = i.report_id
+		WHERE i.tenant_id = @t AND i.kind = @aoe AND i.put_forward = @yes AND r.state = @published
+		AND NOT EXISTS (SELECT 1 FROM aoes a WHERE a.tenant_id = i.tenant_id AND a.report_item_id = i.id))`,
+		map[string]any{"t": s.tenant, "putForward": AoEPutForward, "aoe": rules.AoE, "yes": true, "published": rules.Published}).Scan(&n).Error
 	if err != nil {
 		return 0, fmt.Errorf("areas put forward: %w", err)
 	}
-	return int(recorded + fresh), nil
+	return int(n), nil
 }

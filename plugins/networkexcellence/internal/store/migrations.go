@@ -22,8 +22,10 @@ import (
 // directory, Leadership Development Days, hub meetings and events), which
 // lists its steps in directoryMigrations (its own file). The SDK applies
 // every step above the storage's highest version, so before the plugin's
-// first release both parts' steps must be in one build.
-var Migrations = slices.Concat(reviewMigrations, directoryMigrations)
+// first release both parts' steps must be in one build. Steps after the
+// first release (54 on) are numbered after the highest one released, in
+// the list of what they serve (extensionMigrations: the extension points).
+var Migrations = slices.Concat(reviewMigrations, directoryMigrations, extensionMigrations)
 
 // reviewMigrations are the QA Review part's steps (versions 1–49).
 var reviewMigrations = []sdk.Migration{

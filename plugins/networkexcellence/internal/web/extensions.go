@@ -8,7 +8,6 @@ import (
 	"github.com/challengepartners/upwards/plugins/sdk/contract"
 	pluginv1 "github.com/challengepartners/upwards/plugins/sdk/proto/upwards/plugin/v1"
 
-	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/booking"
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/extend"
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/figures"
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/rules"
@@ -31,7 +30,7 @@ const (
 )
 
 // extStore is the call's store, bound to the actor's tenant.
-func extStore(ctx context.Context) *store.Store { return store.New(sdk.Tenant(ctx), sdk.TenantID(ctx)) }
+func extStore(ctx context.Context) *store.Store { return storeOf(ctx) }
 
 // londonDate is an instant's London date, as stored.
 func londonDate(t *time.Time) string {
@@ -64,9 +63,11 @@ func reviewFacts(rv store.Review, rep *store.Report, label string, dueDays int) 
 
 // SchoolPanels answers the core's school panels for the schools asked
 // (each one where the viewer holds PanelPermission): one Authorize for the
-// review permissions at every school, then a query each for this year's
-// members, the schools' reviews, their reports and seats, their Areas of
-// Excellence and the days they host.
+// review permissions at every school (and the settings when a report's
+// due date may show: panelDueDates), then a query each for the hubs the
+// schools are members in this year, the schools' reviews, their reports and
+// filled seats (counted), their Areas of Excellence with their terms, and
+// the days they host with their bookings (counted).
 func SchoolPanels(ctx context.Context, units []uint64) ([]sdk.SchoolPanel, error) {
 	s := extStore(ctx)
 	checks := make([]sdk.Check, 0, 3*len(units))
@@ -98,19 +99,13 @@ func SchoolPanels(ctx context.Context, units []uint64) ([]sdk.SchoolPanel, error
 		return nil, err
 	}
 	if y != nil {
-		ms, err := s.MembersWhere(y.ID, 0, 0, units...)
+		hubs, err := s.HubNamesOfMembers(y.ID, units)
 		if err != nil {
 			return nil, err
 		}
-		if len(ms) > 0 {
-			hubs, err := s.Hubs()
-			if err != nil {
-				return nil, err
-			}
-			for _, m := range ms {
-				if sc := schools[m.SchoolID]; sc != nil && hubs[m.HubID] != "" {
-					sc.Hub, sc.Year = hubs[m.HubID], y.Label
-				}
+		for u, hub := range hubs {
+			if sc := schools[u]; sc != nil {
+				sc.Hub, sc.Year = hub, y.Label
 			}
 		}
 	}
@@ -119,15 +114,12 @@ func SchoolPanels(ctx context.Context, units []uint64) ([]sdk.SchoolPanel, error
 			return nil, err
 		}
 	}
-	aoes, err := s.AccreditedAoEs(units...)
+	aoes, err := s.PanelAoEs(units)
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range aoes {
-		x := extend.AoE{Title: a.Title, Accredited: a.AccreditedOn}
-		for _, t := range a.Terms {
-			x.Terms = append(x.Terms, t.Label)
-		}
+		x := extend.AoE{Title: a.Title, Accredited: a.AccreditedOn, Terms: a.Terms}
 		if sc := schools[a.SchoolID]; sc != nil {
 			sc.AoEs = append(sc.AoEs, x)
 		}
@@ -177,10 +169,6 @@ func panelReviews(ctx context.Context, s *store.Store, y *store.Year, units []ui
 	if len(ids) == 0 {
 		return nil
 	}
-	cfg, err := LoadConfig(ctx)
-	if err != nil {
-		return err
-	}
 	years, err := s.Years()
 	if err != nil {
 		return err
@@ -189,11 +177,12 @@ func panelReviews(ctx context.Context, s *store.Store, y *store.Year, units []ui
 	for _, yr := range years {
 		label[yr.ID] = yr.Label
 	}
-	reports, err := s.ReportsOf(ids)
+	reports, err := s.ReportStates(ids)
 	if err != nil {
 		return err
 	}
 	var current []uint64
+	byID := map[uint64]store.Review{}
 	for _, rv := range reviews { // by date: the last one kept is the latest
 		if rv.Cancelled {
 			continue
@@ -203,7 +192,9 @@ func panelReviews(ctx context.Context, s *store.Store, y *store.Year, units []ui
 		if r, ok := reports[rv.ID]; ok {
 			rep = &r
 		}
-		f := reviewFacts(rv, rep, label[rv.YearID], cfg.ReportDueDays)
+		byID[rv.ID] = rv
+		f := reviewFacts(rv, rep, label[rv.YearID], 0)
+		f.DueOn = "" // below, if the panel may say it
 		switch {
 		case y != nil && rv.YearID == y.ID:
 			sc.Upcoming = &f
@@ -212,15 +203,12 @@ func panelReviews(ctx context.Context, s *store.Store, y *store.Year, units []ui
 			sc.Last = &f
 		}
 	}
-	seats, err := s.SeatsOf(current)
-	if err != nil {
+	if err := panelDueDates(ctx, schools, byID); err != nil {
 		return err
 	}
-	filled := map[uint64]int{}
-	for _, x := range seats {
-		if !x.Withdrawn {
-			filled[x.ReviewID]++
-		}
+	filled, err := s.FilledSeats(current)
+	if err != nil {
+		return err
 	}
 	for _, sc := range schools {
 		if sc.Upcoming != nil {
@@ -230,12 +218,43 @@ func panelReviews(ctx context.Context, s *store.Store, y *store.Year, units []ui
 	return nil
 }
 
+// panelDueDates sets the due date of the reports the panels may say it
+// of: a review that has started whose report is not yet submitted (the
+// panel says "due" or "overdue since" only then). Only then does it read
+// the settings (a Host call): most panels show a review to come or a
+// report published.
+func panelDueDates(ctx context.Context, schools map[uint64]*extend.School, byID map[uint64]store.Review) error {
+	mayShow := func(f *extend.Review, today string) bool {
+		return f != nil && f.StartsOn <= today && f.State != rules.Submitted && f.State != rules.Agreed && f.State != rules.Published
+	}
+	need := false
+	for _, sc := range schools {
+		need = need || mayShow(sc.Upcoming, sc.Today) || mayShow(sc.Last, sc.Today)
+	}
+	if !need {
+		return nil
+	}
+	cfg, err := LoadConfig(ctx)
+	if err != nil {
+		return err
+	}
+	for _, sc := range schools {
+		for _, f := range []*extend.Review{sc.Upcoming, sc.Last} {
+			if f != nil {
+				f.DueOn = dueDate(byID[f.ID], cfg.ReportDueDays)
+			}
+		}
+	}
+	return nil
+}
+
 // Todos answers the viewer's to-dos: as a reviewer (their seats), as a
 // school's leader (this year's review of the schools where they host or
 // agree), as an attendee (the days they were booked on), as a hub manager
 // (the hubs whose plan they keep), and as the central team. Host calls:
-// one Authorize at the root and the tenant's settings; for those who are
-// not the central team, their schools and hubs and one Authorize for them.
+// one Authorize at the root; the tenant's settings for those on a review
+// team and the central team (a report's due date); for those who are not
+// the central team, their schools and hubs and one Authorize for them.
 func Todos(ctx context.Context) ([]sdk.Todo, error) {
 	s := extStore(ctx)
 	host := sdk.HostFrom(ctx)
@@ -247,26 +266,19 @@ func Todos(ctx context.Context) ([]sdk.Todo, error) {
 		return nil, err
 	}
 	central, manage := ok[0], ok[1]
-	cfg, err := LoadConfig(ctx)
-	if err != nil {
-		return nil, err
-	}
 	y, err := s.CurrentYear(today)
 	if err != nil {
 		return nil, err
 	}
-	given, err := s.GivenBy(user)
-	if err != nil {
-		return nil, err
-	}
+	l := &todoLoads{ctx: ctx, s: s, user: user}
 	var out []sdk.Todo
-	team, err := teamTodos(s, user, td, cfg.ReportDueDays, given)
+	team, err := teamTodos(s, user, td, l)
 	if err != nil {
 		return nil, err
 	}
 	out = append(out, team...)
 	if !central && user != 0 {
-		mine, err := leaderTodos(ctx, s, y, td, cfg.ReportDueDays, given)
+		mine, err := leaderTodos(ctx, s, y, td, l)
 		if err != nil {
 			return nil, err
 		}
@@ -278,7 +290,11 @@ func Todos(ctx context.Context) ([]sdk.Todo, error) {
 	}
 	out = append(out, rate...)
 	if manage && y != nil {
-		c, err := centralTodos(s, y, td, cfg.ReportDueDays)
+		dueDays, err := l.dueDays()
+		if err != nil {
+			return nil, err
+		}
+		c, err := centralTodos(s, y, td, dueDays)
 		if err != nil {
 			return nil, err
 		}
@@ -287,9 +303,43 @@ func Todos(ctx context.Context) ([]sdk.Todo, error) {
 	return extend.Sorted(out, contract.MaxTodos), nil
 }
 
+// todoLoads are what only some viewers' to-dos need, loaded on first use
+// and once: the report's due days (the settings, a Host call: for review
+// teams and the central team) and the reviews the viewer gave feedback on
+// (teams and leaders). Others pay for neither.
+type todoLoads struct {
+	ctx   context.Context
+	s     *store.Store
+	user  uint64
+	cfg   *Config
+	given map[uint64]bool
+}
+
+func (l *todoLoads) dueDays() (int, error) {
+	if l.cfg == nil {
+		cfg, err := LoadConfig(l.ctx)
+		if err != nil {
+			return 0, err
+		}
+		l.cfg = &cfg
+	}
+	return l.cfg.ReportDueDays, nil
+}
+
+func (l *todoLoads) givenBy() (map[uint64]bool, error) {
+	if l.given == nil {
+		g, err := l.s.GivenBy(l.user)
+		if err != nil {
+			return nil, err
+		}
+		l.given = g
+	}
+	return l.given, nil
+}
+
 // teamTodos are the to-dos of the viewer's seats on reviews that started
 // at most 120 days ago or start later.
-func teamTodos(s *store.Store, user uint64, td string, dueDays int, given map[uint64]bool) ([]sdk.Todo, error) {
+func teamTodos(s *store.Store, user uint64, td string, l *todoLoads) ([]sdk.Todo, error) {
 	if user == 0 {
 		return nil, nil
 	}
@@ -327,11 +377,19 @@ func teamTodos(s *store.Store, user uint64, td string, dueDays int, given map[ui
 	if len(recent) == 0 {
 		return nil, nil
 	}
-	reports, err := s.ReportsOf(recent)
+	reports, err := s.ReportStates(recent)
 	if err != nil {
 		return nil, err
 	}
-	names, err := s.SchoolsEver(uniq(schools))
+	names, err := s.SchoolNamesEver(uniq(schools))
+	if err != nil {
+		return nil, err
+	}
+	dueDays, err := l.dueDays()
+	if err != nil {
+		return nil, err
+	}
+	given, err := l.givenBy()
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +400,7 @@ func teamTodos(s *store.Store, user uint64, td string, dueDays int, given map[ui
 		if r, ok := reports[id]; ok {
 			rep = &r
 		}
-		xs = append(xs, extend.TeamSeat{Review: reviewFacts(rv, rep, "", dueDays), SchoolID: rv.SchoolID, School: names[rv.SchoolID].Name,
+		xs = append(xs, extend.TeamSeat{Review: reviewFacts(rv, rep, "", dueDays), SchoolID: rv.SchoolID, School: names[rv.SchoolID],
 			Lead: lead[id], Given: given[id]})
 	}
 	return extend.TeamTodos(td, xs), nil
@@ -350,7 +408,7 @@ func teamTodos(s *store.Store, user uint64, td string, dueDays int, given map[ui
 
 // leaderTodos are the to-dos of the schools the viewer leads (this year's
 // review) and the hubs whose plan they keep (meetings).
-func leaderTodos(ctx context.Context, s *store.Store, y *store.Year, td string, dueDays int, given map[uint64]bool) ([]sdk.Todo, error) {
+func leaderTodos(ctx context.Context, s *store.Store, y *store.Year, td string, l *todoLoads) ([]sdk.Todo, error) {
 	host := sdk.HostFrom(ctx)
 	schools, err := host.Schools(ctx)
 	if err != nil {
@@ -393,13 +451,19 @@ func leaderTodos(ctx context.Context, s *store.Store, y *store.Year, td string, 
 		for i, rv := range reviews {
 			ids[i] = rv.ID
 		}
-		reports, err := s.ReportsOf(ids)
+		reports, err := s.ReportStates(ids)
 		if err != nil {
 			return nil, err
 		}
 		names := map[uint64]string{}
 		for _, sc := range schools {
 			names[sc.GetId()] = sc.GetName()
+		}
+		var given map[uint64]bool
+		if len(reviews) > 0 {
+			if given, err = l.givenBy(); err != nil {
+				return nil, err
+			}
 		}
 		var hs []extend.HostReview
 		for _, rv := range reviews {
@@ -411,7 +475,11 @@ func leaderTodos(ctx context.Context, s *store.Store, y *store.Year, td string, 
 				rep = &r
 			}
 			l := led[rv.SchoolID]
-			hs = append(hs, extend.HostReview{Review: reviewFacts(rv, rep, y.Label, dueDays), SchoolID: rv.SchoolID, School: names[rv.SchoolID],
+			// A leader's to-dos say when the review starts and where its
+			// report stands, never when it is due: no settings to read.
+			f := reviewFacts(rv, rep, y.Label, 0)
+			f.DueOn = ""
+			hs = append(hs, extend.HostReview{Review: f, SchoolID: rv.SchoolID, School: names[rv.SchoolID],
 				Host: l.host, Agree: l.agree, Given: given[rv.ID]})
 		}
 		out = append(out, extend.HostTodos(td, hs)...)
@@ -450,66 +518,38 @@ func leaderTodos(ctx context.Context, s *store.Store, y *store.Year, td string, 
 // dayLabels name the kinds of day as a sentence reads them.
 var dayLabels = map[string]string{store.KindLDD: "Leadership Development Day", store.KindMeeting: "hub meeting", store.KindEvent: "event"}
 
-// rateTodos ask the viewer to rate the days they were booked on.
+// rateTodos ask the viewer to rate the days they were booked on in the
+// last fortnight (one query: the days, and whether they rated each).
 func rateTodos(s *store.Store, user uint64, td string) ([]sdk.Todo, error) {
 	if user == 0 {
 		return nil, nil
 	}
-	bs, err := s.BookingsOf(user)
+	days, err := s.DaysToRate(user, extend.AddDays(td, -extend.RateWithin), td)
 	if err != nil {
 		return nil, err
 	}
-	var ids []uint64
-	for _, b := range bs {
-		if b.State == booking.Booked {
-			ids = append(ids, b.DayID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	days, err := s.DaysByID(uniq(ids))
-	if err != nil {
-		return nil, err
-	}
-	var recent []uint64
-	for id, d := range days {
-		if !d.Cancelled && d.Date <= td && d.Date >= extend.AddDays(td, -extend.RateWithin) {
-			recent = append(recent, id)
-		}
-	}
-	rated, err := s.RatedBy(user, recent)
-	if err != nil {
-		return nil, err
-	}
-	var xs []extend.Attended
-	for _, id := range recent {
-		d := days[id]
-		xs = append(xs, extend.Attended{DayID: id, Label: dayLabels[d.Kind], Title: d.Title, Date: d.Date, Rated: rated[id]})
+	xs := make([]extend.Attended, len(days))
+	for i, d := range days {
+		xs[i] = extend.Attended{DayID: d.ID, Label: dayLabels[d.Kind], Title: d.Title, Date: d.Date, Rated: d.Rated}
 	}
 	return extend.RateTodos(td, xs), nil
 }
 
-// centralTodos are the central team's for the current year.
+// centralTodos are the central team's for the current year: the reports
+// agreed and those overdue, counted by the storage (the overdue ones by
+// the dueDate of each group of drafts that started long enough ago to be
+// late), and the Areas of Excellence to decide.
 func centralTodos(s *store.Store, y *store.Year, td string, dueDays int) ([]sdk.Todo, error) {
-	reviews, err := s.Reviews(y.ID)
+	// A review's report is due dueDays after its last day, so one due
+	// before today started before today less dueDays (it lasts a day or more).
+	agreed, drafts, err := s.ReportCounts(y.ID, extend.AddDays(td, -dueDays))
 	if err != nil {
 		return nil, err
 	}
-	states, err := s.ReportStatesOfYear(y.ID)
-	if err != nil {
-		return nil, err
-	}
-	c := extend.Central{YearID: y.ID, Year: y.Label}
-	for _, rv := range reviews {
-		if rv.Cancelled {
-			continue
-		}
-		switch st := states[rv.ID].State; {
-		case st == rules.Agreed:
-			c.Agreed++
-		case (st == "" || st == rules.Draft) && dueDate(rv, dueDays) < td:
-			c.Overdue++
+	c := extend.Central{YearID: y.ID, Year: y.Label, Agreed: agreed}
+	for _, g := range drafts {
+		if dueDate(store.Review{StartsOn: g.StartsOn, Days: g.Days}, dueDays) < td {
+			c.Overdue += g.N
 		}
 	}
 	if c.PutForth, err = s.AoEsToDecide(); err != nil {
@@ -528,7 +568,7 @@ func Figures(ctx context.Context) ([]sdk.Figure, error) {
 	if err != nil || y == nil || y.StartsOn > td {
 		return nil, err
 	}
-	in, err := figureInputs(ctx, s, y, td)
+	in, err := figureInputs(s, y, td)
 	if err != nil {
 		return nil, err
 	}

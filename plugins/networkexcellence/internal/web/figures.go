@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"net/http"
 	"sort"
 	"strconv"
@@ -11,7 +10,6 @@ import (
 	"github.com/challengepartners/upwards/plugins/sdk/ui"
 
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/figures"
-	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/rules"
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/store"
 )
 
@@ -38,7 +36,7 @@ func yearFigures(r *http.Request) ([]figures.Year, error) {
 		if y.StartsOn > t {
 			continue
 		}
-		in, err := figureInputs(r.Context(), s, &y, t)
+		in, err := figureInputs(s, &y, t)
 		if err != nil {
 			return nil, err
 		}
@@ -47,74 +45,18 @@ func yearFigures(r *http.Request) ([]figures.Year, error) {
 	return out, nil
 }
 
-// figureInputs loads a year's counts and scores up to today (t).
-func figureInputs(ctx context.Context, s *store.Store, y *store.Year, t string) (figures.Inputs, error) {
-	in := figures.Inputs{Label: y.Label}
-	d, err := loadBoardAt(ctx, s, y)
+// figureInputs counts a year's figures up to today (t) in the storage
+// (store.YearCounts: one statement).
+func figureInputs(s *store.Store, y *store.Year, t string) (figures.Inputs, error) {
+	c, err := s.YearCounts(y, t)
 	if err != nil {
-		return in, err
+		return figures.Inputs{}, err
 	}
-	var seatDays []rules.SeatDays
-	byID := map[uint64]store.Review{}
-	for _, rv := range d.Reviews {
-		if rv.Cancelled {
-			continue
-		}
-		byID[rv.ID] = rv
-		in.Reviews++
-		if rv.StartsOn <= t {
-			in.ReviewsDone++
-		}
-	}
-	for _, x := range d.Seats {
-		if rv, ok := byID[x.ReviewID]; ok && rv.StartsOn <= t {
-			seatDays = append(seatDays, rules.SeatDays{Host: rv.SchoolID, ReviewerSchool: d.Reviewers[x.ReviewerID].SchoolID, Lead: x.Seat == store.LeadSeat, Days: rv.Days})
-		}
-	}
-	for _, rc := range rules.CountReciprocity(seatDays) {
-		if rc.Received > 0 {
-			in.Hosted++
-			if rc.Met() {
-				in.Met++
-			}
-		}
-	}
-	for _, f := range d.Feedback {
-		in.Overall = append(in.Overall, f.Overall)
-		in.CPD = append(in.CPD, f.CPD)
-	}
-	end := min(y.EndsOn, t)
-	trained, err := s.Trained(end)
-	if err != nil {
-		return in, err
-	}
-	in.ReviewersTrained = len(trained)
-	if in.AoEsAccredited, err = s.AoEsAccreditedBetween(y.StartsOn, y.EndsOn+"~"); err != nil {
-		return in, err
-	}
-	lf, err := s.LDDFigures(y.StartsOn, y.EndsOn+"~", t)
-	if err != nil {
-		return in, err
-	}
-	in.LDDs, in.Pairs, in.LDDScores = lf.LDDs, lf.Pairs, lf.Scores
-	ms, err := s.Members(y.ID)
-	if err != nil {
-		return in, err
-	}
-	hubOf, hubs, hosted := map[uint64]uint64{}, map[uint64]bool{}, map[uint64]bool{}
-	for _, m := range ms {
-		hubOf[m.SchoolID] = m.HubID
-		if m.HubID != 0 {
-			hubs[m.HubID] = true
-		}
-	}
-	for _, h := range lf.Hosts {
-		if hub := hubOf[h]; hub != 0 {
-			hosted[hub] = true
-		}
-	}
-	in.Hubs, in.HubsHosted = len(hubs), len(hosted)
-	return in, nil
+	return figures.Inputs{Label: y.Label, Reviews: c.Reviews, ReviewsDone: c.ReviewsDone, ReviewersTrained: c.Trained,
+		Hosted: c.Hosted, Met: c.Met,
+		Overall: figures.Scores{N: c.Feedback, Sum: c.OverallSum}, CPD: figures.Scores{N: c.Feedback, Sum: c.CPDSum},
+		AoEsAccredited: c.AoEsAccredited, LDDs: c.LDDs, Pairs: c.Pairs, LDDScores: figures.Scores{N: c.Ratings, Sum: c.RatingSum},
+		Hubs: c.Hubs, HubsHosted: c.HubsHosted}, nil
 }
 
 type figuresView struct {

@@ -15,6 +15,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"html/template"
@@ -160,9 +161,12 @@ func id(r *http.Request, name string) (uint64, error) {
 }
 
 // st is the request's store, bound to the actor's tenant.
-func st(r *http.Request) *store.Store {
-	ctx := r.Context()
-	return store.New(sdk.Tenant(ctx), sdk.TenantID(ctx))
+func st(r *http.Request) *store.Store { return storeOf(r.Context()) }
+
+// storeOf is the call's store, bound to the actor's tenant; its counts
+// (raw SQL, filtering tenant_id themselves) run on the unscoped handle.
+func storeOf(ctx context.Context) *store.Store {
+	return store.New(sdk.Tenant(ctx), sdk.TenantID(ctx)).WithRaw(sdk.Unscoped(ctx))
 }
 
 // userID is the actor's user id.
