@@ -45,7 +45,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime/pprof"
@@ -55,6 +54,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/challengepartners/upwards/bench/internal/benchkit"
 	"github.com/challengepartners/upwards/core/app"
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/authz"
@@ -66,9 +66,6 @@ import (
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/web"
 )
-
-// plugins are the four programme plugins the demo installs.
-var plugins = []string{"challengegap", "networkexcellence", "gettingahead", "eal"}
 
 func main() {
 	rounds := flag.Int("rounds", 7, "alternating rounds")
@@ -105,7 +102,7 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 		defer os.RemoveAll(dir)
 	}
 	pluginsDir := filepath.Join(dir, "plugins")
-	if err := build(pluginsDir); err != nil {
+	if err := benchkit.BuildPlugins(pluginsDir); err != nil {
 		return err
 	}
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "bench"})
@@ -160,7 +157,7 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 	}
 	viewers = slices.DeleteFunc(viewers, func(v *viewer) bool { return !strings.Contains(v.label, only) })
 	for _, v := range viewers {
-		if v.token, err = session(ctx, a, v.host, v.email); err != nil {
+		if v.token, err = benchkit.DemoSession(ctx, a, v.host, v.email); err != nil {
 			return err
 		}
 		t, err := a.Tenancy.ResolveHost(ctx, v.host)
@@ -267,24 +264,24 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 	}
 	for vi, v := range viewers {
 		s := samples[vi]
-		fmt.Printf("  %-13s plain %5.1f ms\n", v.label, median(s.ms[plainPage]))
+		fmt.Printf("  %-13s plain %5.1f ms\n", v.label, benchkit.Median(s.ms[plainPage]))
 		for _, way := range []int{repeat, changed} {
 			rs := ratios(s.ms[way], s.ms[plainPage])
 			fmt.Printf("  %-13s   home, %-14s %6.1f ms  home/plain %5.2f× (goal ≤ 1.5×; rounds %s)\n",
-				"", names[way], median(s.ms[way]), median(rs), list(rs))
+				"", names[way], benchkit.Median(s.ms[way]), benchkit.Median(rs), benchkit.List(rs))
 		}
 	}
 	fmt.Printf("CPU a page (user+system of this process, the core and the client, and the plugin processes; less disturbed by a busy machine), medians:\n")
 	for vi, v := range viewers {
 		s := samples[vi]
-		fmt.Printf("  %-13s plain %5.1f ms; home, %s %5.1f ms (%.2f×); home, %s %5.1f ms (%.2f×)\n", v.label, median(s.cpu[plainPage]),
-			names[repeat], median(s.cpu[repeat]), median(s.cpu[repeat])/median(s.cpu[plainPage]),
-			names[changed], median(s.cpu[changed]), median(s.cpu[changed])/median(s.cpu[plainPage]))
+		fmt.Printf("  %-13s plain %5.1f ms; home, %s %5.1f ms (%.2f×); home, %s %5.1f ms (%.2f×)\n", v.label, benchkit.Median(s.cpu[plainPage]),
+			names[repeat], benchkit.Median(s.cpu[repeat]), benchkit.Median(s.cpu[repeat])/benchkit.Median(s.cpu[plainPage]),
+			names[changed], benchkit.Median(s.cpu[changed]), benchkit.Median(s.cpu[changed])/benchkit.Median(s.cpu[plainPage]))
 	}
 	fmt.Printf("what asking each plugin took after a change (the plugin's calls, and in all with the core's checks), mean a home page:\n")
 	for vi, v := range viewers {
 		fmt.Printf("  %-13s", v.label)
-		for _, id := range plugins {
+		for _, id := range benchkit.Plugins {
 			if e := ext[vi][id]; e.Asked > 0 {
 				per := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(e.Asked) }
 				fmt.Printf("  %s %.1f (%.1f) ms", id, per(e.Call), per(e.Total))
@@ -304,38 +301,6 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 		fmt.Printf("  %-13s %d of %d\n", v.label, cached, asked)
 	}
 	return nil
-}
-
-// build builds the four plugins into dir, as make build does.
-func build(dir string) error {
-	args := []string{"build", "-o", dir + "/"}
-	for _, id := range plugins {
-		args = append(args, "./plugins/"+id)
-	}
-	cmd := exec.Command("go", args...)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go %v: %v\n%s", args, err, out)
-	}
-	return nil
-}
-
-// session logs email in to the tenant of host.
-func session(ctx context.Context, a *app.App, host, email string) (string, error) {
-	slug := demo.PartnershipSlug
-	if host == demo.TrustHost {
-		slug = demo.TrustSlug
-	}
-	t, err := a.Tenancy.TenantBySlug(ctx, slug)
-	if err != nil {
-		return "", err
-	}
-	u, err := a.Identity.UserByEmail(ctx, t.ID, email)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", email, err)
-	}
-	tok, _, err := identitytest.Session(ctx, a.Identity, t.ID, u.ID, demo.Password)
-	return tok, err
 }
 
 var (
@@ -437,20 +402,6 @@ func get(hs *httptest.Server, v *viewer, path string) (string, time.Duration, er
 		return "", 0, fmt.Errorf("GET %s as %s: %d %.300s", path, v.email, resp.StatusCode, body)
 	}
 	return string(body), d, nil
-}
-
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return s[len(s)/2]
-}
-
-func list(xs []float64) string {
-	parts := make([]string, len(xs))
-	for i, x := range xs {
-		parts[i] = fmt.Sprintf("%.2f", x)
-	}
-	return strings.Join(parts, " ")
 }
 
 // addTimes adds what each plugin's contributions took between before and

@@ -57,16 +57,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/challengepartners/upwards/bench/internal/benchkit"
 	"github.com/challengepartners/upwards/core/app"
 	"github.com/challengepartners/upwards/core/audit"
 	"github.com/challengepartners/upwards/core/cli"
@@ -75,9 +74,6 @@ import (
 	"github.com/challengepartners/upwards/core/identity/identitytest"
 	"github.com/challengepartners/upwards/core/pluginhost"
 )
-
-// plugins are the four programme plugins the demo installs.
-var plugins = []string{"challengegap", "networkexcellence", "gettingahead", "eal"}
 
 // measured are the plugins whose pages are measured, in this order.
 var measured = []string{"challengegap", "networkexcellence"}
@@ -129,7 +125,7 @@ func run(ctx context.Context, rounds, n int, pgAdmin string) (err error) {
 	defer os.RemoveAll(dir)
 	pluginsDir := filepath.Join(dir, "plugins")
 	t0 := time.Now()
-	if err := build(pluginsDir); err != nil {
+	if err := benchkit.BuildPlugins(pluginsDir); err != nil {
 		return err
 	}
 	fmt.Printf("built the four plugins in %.1f s\n", time.Since(t0).Seconds())
@@ -151,7 +147,7 @@ func run(ctx context.Context, rounds, n int, pgAdmin string) (err error) {
 			fmt.Fprintln(os.Stderr, "pluginrls: drop database", name+":", err)
 			return
 		}
-		for _, id := range plugins {
+		for _, id := range benchkit.Plugins {
 			if _, err := admin.Exec(bg, "DROP ROLE IF EXISTS "+pluginhost.RoleName(id, name)); err != nil {
 				fmt.Fprintln(os.Stderr, "pluginrls: drop role", pluginhost.RoleName(id, name)+":", err)
 			}
@@ -186,7 +182,7 @@ func run(ctx context.Context, rounds, n int, pgAdmin string) (err error) {
 	defer hs.Close()
 
 	v := &viewer{email: "central@partnership.example.org", host: demo.PartnershipHost}
-	if v.token, err = session(actx, a, v.email); err != nil {
+	if v.token, err = benchkit.DemoSession(actx, a, v.host, v.email); err != nil {
 		return err
 	}
 	pages, err := discover(ctx, hs, v)
@@ -300,38 +296,10 @@ func run(ctx context.Context, rounds, n int, pgAdmin string) (err error) {
 			rs[i] = s.ms[0][i] / s.ms[1][i]
 		}
 		fmt.Printf("  %-44s with %7.1f ms  without %7.1f ms  with/without %5.2f× (rounds %s)\n",
-			p.plugin+" "+p.label, median(s.ms[0]), median(s.ms[1]), median(rs), list(rs))
+			p.plugin+" "+p.label, benchkit.Median(s.ms[0]), benchkit.Median(s.ms[1]), benchkit.Median(rs), benchkit.List(rs))
 	}
 	fmt.Println("every page was byte-identical with and without (CSRF token and nonces aside) in every round")
 	return nil
-}
-
-// build builds the four plugins into dir, as make build does.
-func build(dir string) error {
-	args := []string{"build", "-o", dir + "/"}
-	for _, id := range plugins {
-		args = append(args, "./plugins/"+id)
-	}
-	cmd := exec.Command("go", args...)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go %v: %v\n%s", args, err, out)
-	}
-	return nil
-}
-
-// session logs email in to the partnership.
-func session(ctx context.Context, a *app.App, email string) (string, error) {
-	t, err := a.Tenancy.TenantBySlug(ctx, demo.PartnershipSlug)
-	if err != nil {
-		return "", err
-	}
-	u, err := a.Identity.UserByEmail(ctx, t.ID, email)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", email, err)
-	}
-	tok, _, err := identitytest.Session(ctx, a.Identity, t.ID, u.ID, demo.Password)
-	return tok, err
 }
 
 var (
@@ -568,21 +536,4 @@ func replaceDB(url, name string) string {
 		rest = url[i+q:]
 	}
 	return url[:i+1] + name + rest
-}
-
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-func list(xs []float64) string {
-	parts := make([]string, len(xs))
-	for i, x := range xs {
-		parts[i] = fmt.Sprintf("%.2f", x)
-	}
-	return strings.Join(parts, " ")
 }
