@@ -18,18 +18,7 @@ import (
 // people.
 func TestBoundWorkManagesItsOwnTenantsAccountsOnly(t *testing.T) {
 	ctx := context.Background()
-	db, err := storage.Open(ctx, storagetest.URL(t, storage.Postgres), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	m, err := storage.NewMigrator(db, storage.CoreMigrations())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := m.Up(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storagetest.Open(t, storage.Postgres)
 	a, b := newTenant(t, db, "a"), newTenant(t, db, "b")
 	s := identity.NewService(db, testOptions(newClock()))
 	bob := mustUser(t, s, b, "bob@b.example.org")
