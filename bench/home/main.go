@@ -42,7 +42,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -377,31 +376,10 @@ func findHead(ctx context.Context, a *app.App, full *httptest.Server) (*viewer, 
 	return best, nil
 }
 
-var client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-
 // get requests path of hs as v.
 func get(hs *httptest.Server, v *viewer, path string) (string, time.Duration, error) {
-	req, err := http.NewRequest(http.MethodGet, hs.URL+path, nil)
-	if err != nil {
-		return "", 0, err
-	}
-	req.Host = v.host
-	identitytest.SetSession(req, v.token)
-	t0 := time.Now()
-	resp, err := client.Do(req)
-	if err != nil {
-		return "", 0, err
-	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	d := time.Since(t0)
-	if err != nil {
-		return "", 0, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return "", 0, fmt.Errorf("GET %s as %s: %d %.300s", path, v.email, resp.StatusCode, body)
-	}
-	return string(body), d, nil
+	p, err := benchkit.Get(context.Background(), hs.URL, v.host, v.token, v.email, path)
+	return p.Body, p.Took, err
 }
 
 // addTimes adds what each plugin's contributions took between before and

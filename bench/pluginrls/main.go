@@ -471,34 +471,17 @@ var (
 // get requests path as v and returns the page with the CSRF token and
 // nonces taken out, and the time to its last byte.
 func get(ctx context.Context, hs *httptest.Server, v *viewer, path string) (string, time.Duration, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, hs.URL+path, nil)
+	p, err := benchkit.Get(ctx, hs.URL, v.host, v.token, v.email, path)
 	if err != nil {
 		return "", 0, err
 	}
-	req.Host = v.host
-	identitytest.SetSession(req, v.token)
-	t0 := time.Now()
-	resp, err := client.Do(req)
-	if err != nil {
-		return "", 0, err
-	}
-	b, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	d := time.Since(t0)
-	if err != nil {
-		return "", 0, err
-	}
-	body := string(b)
-	if resp.StatusCode != http.StatusOK {
-		return "", 0, fmt.Errorf("GET %s as %s: %d %.300s", path, v.email, resp.StatusCode, body)
-	}
-	body = strings.ReplaceAll(body, identitytest.CSRF, "CSRF")
-	for _, c := range resp.Cookies() {
+	body := strings.ReplaceAll(p.Body, identitytest.CSRF, "CSRF")
+	for _, c := range p.Cookies {
 		if c.Name == "upwards_csrf" && c.Value != "" {
 			body = strings.ReplaceAll(body, c.Value, "CSRF")
 		}
 	}
-	return nonceRe.ReplaceAllString(body, `nonce="NONCE"`), d, nil
+	return nonceRe.ReplaceAllString(body, `nonce="NONCE"`), p.Took, nil
 }
 
 // diff shows where a and b differ: the lines from the first difference to

@@ -16,6 +16,7 @@ import (
 	"github.com/challengepartners/upwards/core/app"
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/demo"
+	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/pluginhost"
 	"github.com/challengepartners/upwards/core/tenancy"
 )
@@ -100,6 +101,9 @@ func seedDemoPlugins(ctx context.Context, a *app.App, dir string, out io.Writer)
 		if ok {
 			installed++
 		}
+	}
+	if err := analyze(ctx, a); err != nil {
+		return err
 	}
 	if installed == len(DemoPlugins) {
 		fmt.Fprintf(out, "See every programme together on the home page: %s (headteacher of %s, in three programmes:\n"+
@@ -231,4 +235,21 @@ func fileSum(path string) (string, error) {
 		return "", fmt.Errorf("plugin binary %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// analyze has PostgreSQL gather the statistics of every table after the
+// demo's bulk load. Without them the planner takes each freshly filled
+// table for nearly empty until autovacuum's first analyze (a minute or
+// more later) and may pick a nested loop over thousands of rows: a Network
+// of Excellence year board took 470 ms instead of 45 ms on a demo queried
+// right after its build. ANALYZE skips, with a warning, the tables the
+// role may not analyze. On SQLite it does nothing.
+func analyze(ctx context.Context, a *app.App) error {
+	if a.DB.Dialect != storage.Postgres {
+		return nil
+	}
+	if err := a.DB.Core(ctx).Exec("ANALYZE").Error; err != nil {
+		return fmt.Errorf("analyze the demo's tables: %w", err)
+	}
+	return nil
 }

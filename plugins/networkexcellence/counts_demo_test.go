@@ -7,11 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/glebarez/sqlite"
-	"gorm.io/driver/postgres"
-	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
-
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/extend"
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/store"
 	"github.com/challengepartners/upwards/plugins/networkexcellence/internal/store/storeref"
@@ -22,24 +17,7 @@ import (
 // plain handle, and the store of the demo's tenant.
 func openDemo(t *testing.T, driver, dsn string) *store.Store {
 	t.Helper()
-	cfg := &gorm.Config{Logger: logger.Discard}
-	var (
-		db  *gorm.DB
-		err error
-	)
-	if driver == "sqlite" {
-		db, err = gorm.Open(sqlite.Open("file:"+dsn+"?_pragma=busy_timeout(10000)"), cfg)
-	} else {
-		db, err = gorm.Open(postgres.Open(dsn), cfg)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if s, err := db.DB(); err == nil {
-			_ = s.Close()
-		}
-	})
+	db := testdb.Connect(t, driver, dsn)
 	var tenant uint64
 	if err := db.Raw("SELECT tenant_id FROM years LIMIT 1").Scan(&tenant).Error; err != nil || tenant == 0 {
 		t.Fatalf("the demo's tenant: %d, %v", tenant, err)

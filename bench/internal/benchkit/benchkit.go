@@ -6,10 +6,13 @@ package benchkit
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/challengepartners/upwards/core/app"
 	"github.com/challengepartners/upwards/core/demo"
@@ -77,4 +80,42 @@ func List(xs []float64) string {
 		parts[i] = fmt.Sprintf("%.2f", x)
 	}
 	return strings.Join(parts, " ")
+}
+
+// Page is a page Get fetched: its body, the cookies it set, and the time
+// to its last byte.
+type Page struct {
+	Body    string
+	Cookies []*http.Cookie
+	Took    time.Duration
+}
+
+var client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// Get requests path of the server at baseURL with the session token of
+// who, sending host as the Host header (which picks the tenant), without
+// following redirects. Any status but 200 is an error naming the path and
+// who asked.
+func Get(ctx context.Context, baseURL, host, token, who, path string) (Page, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+path, nil)
+	if err != nil {
+		return Page{}, fmt.Errorf("GET %s: %w", path, err)
+	}
+	req.Host = host
+	identitytest.SetSession(req, token)
+	t0 := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return Page{}, fmt.Errorf("GET %s as %s: %w", path, who, err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	took := time.Since(t0)
+	if err != nil {
+		return Page{}, fmt.Errorf("GET %s as %s: read: %w", path, who, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return Page{}, fmt.Errorf("GET %s as %s: %d %.300s", path, who, resp.StatusCode, b)
+	}
+	return Page{Body: string(b), Cookies: resp.Cookies(), Took: took}, nil
 }

@@ -36,6 +36,20 @@ func Storage(t testing.TB, d string) (driver, dsn, schema string) {
 func Open(t testing.TB, d string, migrations []sdk.Migration) *gorm.DB {
 	t.Helper()
 	driver, dsn, _ := Storage(t, d)
+	db := Connect(t, driver, dsn)
+	for _, m := range migrations {
+		if err := db.Transaction(m.Up); err != nil {
+			t.Fatalf("migration %d (%s) on %s: %v", m.Version, m.Name, d, err)
+		}
+	}
+	return db
+}
+
+// Connect opens existing storage (driver "sqlite" or "postgres", and its
+// DSN, as the core hands them over) as a plain handle, closed when the test
+// ends.
+func Connect(t testing.TB, driver, dsn string) *gorm.DB {
+	t.Helper()
 	cfg := &gorm.Config{Logger: logger.Discard, TranslateError: true,
 		NowFunc: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 	var (
@@ -48,18 +62,13 @@ func Open(t testing.TB, d string, migrations []sdk.Migration) *gorm.DB {
 		db, err = gorm.Open(postgres.Open(dsn), cfg)
 	}
 	if err != nil {
-		t.Fatalf("open %s: %v", d, err)
+		t.Fatalf("open %s storage: %v", driver, err)
 	}
 	t.Cleanup(func() {
 		if s, err := db.DB(); err == nil {
 			_ = s.Close()
 		}
 	})
-	for _, m := range migrations {
-		if err := db.Transaction(m.Up); err != nil {
-			t.Fatalf("migration %d (%s) on %s: %v", m.Version, m.Name, d, err)
-		}
-	}
 	return db
 }
 
