@@ -25,7 +25,8 @@ import (
 //
 //   - the tenant's changes revisions: the core's (storage.TenantChangesKey),
 //     which the web server bumps after every write of a signed-in person to
-//     a core page or the API, and the plugin's own
+//     a core page or the API (and the pupil import after its commit job),
+//     and the plugin's own
 //     (storage.PluginChangesKey), bumped after every write through its
 //     pages (the proxy) and by the runtime after each of its jobs and
 //     events; another plugin's writes leave it alone. Revisions live in the

@@ -344,6 +344,12 @@ func (q *Queue) handle(ctx context.Context, payload []byte) error {
 		}
 		return err
 	case res.Committed:
+		// The pupils changed after the request that asked for the commit:
+		// caches of what the tenant holds (the plugins' contributions to
+		// the home page) must not keep what they read in between.
+		if err := storage.NoteTenantChange(ctx, q.db.Core(ctx), storage.TenantChangesKey(rec.TenantID)); err != nil {
+			q.log.WarnContext(ctx, "note the tenant's change after an import", "import_id", rec.ID, "error", err.Error())
+		}
 		return nil // recorded by OnCommit
 	}
 	return q.record(ctx, q.db.DB, rec, p.Commit, res, err)

@@ -278,3 +278,36 @@ func TestBoundWorkSeesItsOwnTenantsImportsOnly(t *testing.T) {
 		}
 	})
 }
+
+// A committed import bumps its tenant's changes revision once the pupils
+// are written, so what was cached from the tenant's data before (the home
+// page's contributions) is read afresh; a check, which writes no pupil,
+// does not.
+func TestACommittedImportNotesTheTenantsChange(t *testing.T) {
+	eachQueue(t, func(t *testing.T, w *queueWorld) {
+		rev := func() int64 {
+			t.Helper()
+			got, err := storage.Revisions(w.ctx, w.db.Core(w.ctx), storage.TenantChangesKey(w.tenant))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got[storage.TenantChangesKey(w.tenant)]
+		}
+		before := rev()
+		rec, err := w.q.Upload(w.ctx, w.tenant, w.school, nil, "roll.csv", csvOf(5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.work(rec.ID, importer.StatusChecked)
+		if rev() != before {
+			t.Fatalf("a check changed the tenant's revision")
+		}
+		if _, err := w.q.Commit(w.ctx, w.tenant, w.school, rec.ID, importer.ModeAll); err != nil {
+			t.Fatal(err)
+		}
+		w.work(rec.ID, importer.StatusDone)
+		if rev() != before+1 {
+			t.Errorf("the tenant's revision after a committed import: %d, want %d", rev(), before+1)
+		}
+	})
+}
