@@ -16,8 +16,8 @@ import (
 	"github.com/challengepartners/upwards/core/app"
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/demo"
-	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/pluginhost"
+	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/tenancy"
 )
 
