@@ -43,9 +43,13 @@ import (
 // that failed or was too slow is never kept; a plugin the tenant disables
 // is left out before the cache is read.
 
-// extensionCacheSize bounds the entries kept (one a viewer, page and
-// plugin): ten thousand entries of a few kilobytes at most.
-const extensionCacheSize = 10000
+// extensionCacheSize bounds the entries kept (one a viewer, ask and
+// plugin). An entry is a few kilobytes (estimated for the demo's largest, a hub manager's
+// 45 to-dos and 10 panels, about 12 KB), so the bound keeps the cache under
+// about 25 MB at worst, within the memory the install is measured against;
+// entries live 2 minutes, so it holds the viewers of the last minutes: some
+// 500 at once with four programmes each.
+const extensionCacheSize = 2048
 
 // answerKey identifies one plugin's part of one ask.
 type answerKey struct {
