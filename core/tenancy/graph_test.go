@@ -351,3 +351,53 @@ func TestGraphMatchesSQL(t *testing.T) {
 		wg.Wait()
 	})
 }
+
+// SchoolsBelow gives the schools beneath a unit through every level of the
+// graph, once each, by name, without archived ones or another tenant's.
+func TestSchoolsBelow(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		a, b := f.tenant("alpha"), f.tenant("beta")
+		cluster := f.group(a.ID, tenancy.KindCluster, "Cluster")
+		trio := f.group(a.ID, tenancy.KindTrio, "Trio")
+		f.link(a.ID, cluster.ID, trio.ID)
+		zed, amy, mid := f.school(a.ID, "Zed Primary", "100001"), f.school(a.ID, "Amy Academy", "100002"), f.school(a.ID, "Mid School", "100003")
+		gone, elsewhere := f.school(a.ID, "Gone School", "100004"), f.school(a.ID, "Elsewhere School", "100005")
+		f.link(a.ID, cluster.ID, zed.ID)
+		f.link(a.ID, trio.ID, amy.ID)
+		f.link(a.ID, cluster.ID, mid.ID)
+		f.link(a.ID, trio.ID, mid.ID) // beneath the cluster twice
+		f.link(a.ID, cluster.ID, gone.ID)
+		if _, _, err := f.svc.ArchiveUnit(f.ctx, a.ID, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		_ = elsewhere // in the tenant, beneath no group
+		bHub := f.group(b.ID, tenancy.KindHub, "Beta Hub")
+		f.link(b.ID, bHub.ID, f.school(b.ID, "Beta School", "100006").ID)
+
+		names := func(tenantID, id uint) []string {
+			t.Helper()
+			us, err := f.svc.SchoolsBelow(f.ctx, tenantID, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, u := range us {
+				out = append(out, u.Name)
+			}
+			return out
+		}
+		if got := names(a.ID, cluster.ID); !slices.Equal(got, []string{"Amy Academy", "Mid School", "Zed Primary"}) {
+			t.Errorf("schools below the cluster: %q", got)
+		}
+		if got := names(a.ID, trio.ID); !slices.Equal(got, []string{"Amy Academy", "Mid School"}) {
+			t.Errorf("schools below the trio: %q", got)
+		}
+		if got := names(a.ID, zed.ID); !slices.Equal(got, []string{"Zed Primary"}) {
+			t.Errorf("schools below a school: %q", got)
+		}
+		if got := names(a.ID, bHub.ID); len(got) != 0 {
+			t.Errorf("another tenant's cluster, asked as alpha: %q", got)
+		}
+	})
+}

@@ -229,20 +229,9 @@ func (s *Server) homeGroups(ctx context.Context, tenantID uint, grants []authz.G
 		if place.Kind == tenancy.KindSchool {
 			schools = []tenancy.Unit{place}
 		} else {
-			ids, err := s.Tenancy.Descendants(ctx, tenantID, id)
-			if err != nil {
+			if schools, err = s.Tenancy.SchoolsBelow(ctx, tenantID, id); err != nil {
 				return nil, err
 			}
-			units, err := s.Tenancy.UnitsByID(ctx, tenantID, ids)
-			if err != nil {
-				return nil, err
-			}
-			for _, u := range units {
-				if u.Kind == tenancy.KindSchool && !u.Archived() {
-					schools = append(schools, u)
-				}
-			}
-			slices.SortFunc(schools, func(a, b tenancy.Unit) int { return cmp.Compare(a.Name, b.Name) })
 		}
 		for _, sc := range schools {
 			switch {
