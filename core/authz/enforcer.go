@@ -94,24 +94,11 @@ func New(ctx context.Context, db *storage.DB, graph GraphSource, opts Options) (
 }
 
 func (e *Enforcer) readRevisions(ctx context.Context) (authzRev, graphRev int64, err error) {
-	var rows []struct {
-		Key   string
-		Value int64
-	}
-	err = e.db.WithContext(ctx).Table("revisions").Select("key, value").
-		Where("key IN ?", []string{storage.RevisionAuthz, storage.RevisionOrgGraph}).Scan(&rows).Error
+	revs, err := storage.Revisions(ctx, e.db.DB, storage.RevisionAuthz, storage.RevisionOrgGraph)
 	if err != nil {
-		return 0, 0, fmt.Errorf("authz: read revisions: %w", err)
+		return 0, 0, fmt.Errorf("authz: %w", err)
 	}
-	for _, r := range rows {
-		switch r.Key {
-		case storage.RevisionAuthz:
-			authzRev = r.Value
-		case storage.RevisionOrgGraph:
-			graphRev = r.Value
-		}
-	}
-	return authzRev, graphRev, nil
+	return revs[storage.RevisionAuthz], revs[storage.RevisionOrgGraph], nil
 }
 
 // refresh drops every tenant's state when another node (or this one) changed
