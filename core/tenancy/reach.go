@@ -17,11 +17,14 @@ const (
 	UNION
 	SELECT e.parent_id FROM org_edges e JOIN up ON e.child_id = up.id WHERE e.tenant_id = ?
 ) SELECT id FROM up`
-	descendantsSQL = `WITH RECURSIVE down(id) AS (
+	// downCTE is the walk down from a unit (arguments: tenant, unit,
+	// tenant), to which a query appends what it selects from down.
+	downCTE = `WITH RECURSIVE down(id) AS (
 	SELECT id FROM org_units WHERE tenant_id = ? AND id = ?
 	UNION
 	SELECT e.child_id FROM org_edges e JOIN down ON e.parent_id = down.id WHERE e.tenant_id = ?
-) SELECT id FROM down`
+) `
+	descendantsSQL = downCTE + `SELECT id FROM down`
 )
 
 func walk(db *gorm.DB, query string, tenantID, id uint) ([]uint, error) {
@@ -80,13 +83,9 @@ func (s *Service) Descendants(ctx context.Context, tenantID, id uint) ([]uint, e
 	return descendantIDs(db, tenantID, id)
 }
 
-// schoolsBelowSQL is descendantsSQL joined to the units: the schools, not
+// schoolsBelowSQL is the walk down joined to the units: the schools, not
 // archived, beneath a unit through edges, in one statement.
-const schoolsBelowSQL = `WITH RECURSIVE down(id) AS (
-	SELECT id FROM org_units WHERE tenant_id = ? AND id = ?
-	UNION
-	SELECT e.child_id FROM org_edges e JOIN down ON e.parent_id = down.id WHERE e.tenant_id = ?
-) SELECT u.* FROM org_units u JOIN down ON u.id = down.id
+const schoolsBelowSQL = downCTE + `SELECT u.* FROM org_units u JOIN down ON u.id = down.id
 WHERE u.tenant_id = ? AND u.kind = ? AND u.archived_at IS NULL`
 
 // SchoolsBelow returns the schools beneath unit id through the graph's
