@@ -73,6 +73,7 @@ import (
 	"github.com/challengepartners/upwards/core/demo"
 	"github.com/challengepartners/upwards/core/identity/identitytest"
 	"github.com/challengepartners/upwards/core/pluginhost"
+	"github.com/challengepartners/upwards/core/storage/storagetest"
 )
 
 // measured are the plugins whose pages are measured, in this order.
@@ -85,7 +86,7 @@ const pupilKey = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio="
 func main() {
 	rounds := flag.Int("rounds", 6, "alternating rounds")
 	n := flag.Int("n", 20, "requests of each page per round and way")
-	pg := flag.String("postgres", envOr("UPWARDS_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"),
+	pg := flag.String("postgres", storagetest.AdminURL(),
 		"PostgreSQL server, as a superuser (a scratch database is made on it and dropped)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -94,13 +95,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "pluginrls:", err)
 		os.Exit(1)
 	}
-}
-
-func envOr(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return def
 }
 
 // viewer is the person whose pages are measured.

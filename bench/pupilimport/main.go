@@ -40,6 +40,7 @@ import (
 	"github.com/challengepartners/upwards/core/pupils/importfile/importtest"
 	"github.com/challengepartners/upwards/core/sealed"
 	"github.com/challengepartners/upwards/core/storage"
+	"github.com/challengepartners/upwards/core/storage/storagetest"
 	"github.com/challengepartners/upwards/core/tenancy"
 )
 
@@ -49,7 +50,7 @@ func main() {
 	file := flag.String("file", "", "internal: file of the child")
 	sizes := flag.String("sizes", "29000,290000", "row counts to measure")
 	dbs := flag.String("dbs", "sqlite,postgres", "databases to measure")
-	pg := flag.String("postgres", envOr("UPWARDS_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL server (a scratch database is made on it)")
+	pg := flag.String("postgres", storagetest.AdminURL(), "PostgreSQL server (a scratch database is made on it)")
 	flag.Parse()
 	var err error
 	if *child {
@@ -61,13 +62,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "pupilimport:", err)
 		os.Exit(1)
 	}
-}
-
-func envOr(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return def
 }
 
 // childResult is what a child process reports.
