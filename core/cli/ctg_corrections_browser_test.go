@@ -1,8 +1,6 @@
 package cli_test
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,7 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/challengepartners/upwards/core/cli"
 	"github.com/challengepartners/upwards/core/demo"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
@@ -28,14 +25,7 @@ func TestBrowserTrustCorrectsItsYear(t *testing.T) {
 	buildChallengeGap(t, plugins)
 	db := storagetest.URL(t, storage.SQLite)
 	data := t.TempDir()
-	root := cli.Root()
-	var out bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&out)
-	root.SetArgs([]string{"--database-url", db, "--data-dir", data, "--log-level", "error", "demo", "--plugins-dir", plugins})
-	if err := root.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("demo: %v\n%s", err, out.String())
-	}
+	demoCommand(t, db, data, plugins)
 	_, _, hs := startedApp(t, db, data)
 	base := strings.Replace(hs.URL, "127.0.0.1", strings.Split(demo.TrustHost, ":")[0], 1)
 	b := &trustBrowser{t: t, ctx: openBrowser(t, base+"/login", 120*time.Second), base: base}

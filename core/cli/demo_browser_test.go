@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"bytes"
 	"context"
 	"regexp"
 	"strconv"
@@ -12,7 +11,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/challengepartners/upwards/core/browsertest"
-	"github.com/challengepartners/upwards/core/cli"
 	"github.com/challengepartners/upwards/core/demo"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
@@ -58,14 +56,7 @@ func browserTeamMemberMovesADot(t *testing.T, d storage.Dialect, plugins string)
 	if d == storage.Postgres {
 		t.Setenv("UPWARDS_PUPIL_KEY", testPupilKey) // PostgreSQL requires the setting; startedApp reads it too
 	}
-	root := cli.Root()
-	var out bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&out)
-	root.SetArgs([]string{"--database-url", db, "--data-dir", data, "--log-level", "error", "demo", "--plugins-dir", plugins})
-	if err := root.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("demo: %v\n%s", err, out.String())
-	}
+	demoCommand(t, db, data, plugins)
 	ctx, a, hs := startedApp(t, db, data)
 	tn, err := a.Tenancy.TenantBySlug(ctx, demo.TrustSlug)
 	if err != nil {

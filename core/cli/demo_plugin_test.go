@@ -22,6 +22,22 @@ import (
 // buildChallengeGap builds the Challenge the Gap plugin binary into dir.
 func buildChallengeGap(t *testing.T, dir string) { buildPlugin(t, dir, cli.DemoPlugin) }
 
+// demoCommand runs `upwards demo` on the install of db and data with the
+// plugin binaries of dir, and returns what it printed; a failure fails the
+// test with that output.
+func demoCommand(t *testing.T, db, data, plugins string) string {
+	t.Helper()
+	root := cli.Root()
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&out)
+	root.SetArgs([]string{"--database-url", db, "--data-dir", data, "--log-level", "error", "demo", "--plugins-dir", plugins})
+	if err := root.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	return out.String()
+}
+
 // buildPlugin builds the programme plugin plugins/<id> into dir/<id>, as
 // make build does.
 func buildPlugin(t *testing.T, dir, id string) {
@@ -56,18 +72,7 @@ func demoRunsChallengeTheGap(t *testing.T, d storage.Dialect, plugins string) {
 	if d == storage.Postgres {
 		t.Setenv("UPWARDS_PUPIL_KEY", testPupilKey) // PostgreSQL requires the setting; startedApp reads it too
 	}
-	runDemo := func() string {
-		t.Helper()
-		root := cli.Root()
-		var out bytes.Buffer
-		root.SetOut(&out)
-		root.SetErr(&out)
-		root.SetArgs([]string{"--database-url", db, "--data-dir", data, "--log-level", "error", "demo", "--plugins-dir", plugins})
-		if err := root.ExecuteContext(context.Background()); err != nil {
-			t.Fatalf("demo: %v\n%s", err, out.String())
-		}
-		return out.String()
-	}
+	runDemo := func() string { return demoCommand(t, db, data, plugins) }
 	if out := runDemo(); !strings.Contains(out, "Challenge the Gap is installed and enabled for both demo tenants") ||
 		!strings.Contains(out, "staff of the programme's schools") {
 		t.Fatalf("demo output:\n%s", out)

@@ -1,8 +1,6 @@
 package cli_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -13,7 +11,6 @@ import (
 	"time"
 
 	"github.com/challengepartners/upwards/core/browsertest"
-	"github.com/challengepartners/upwards/core/cli"
 	"github.com/challengepartners/upwards/core/demo"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
@@ -54,17 +51,10 @@ func TestBrowserEALTrialJourney(t *testing.T) {
 	browsertest.Chrome(t)
 	db := storagetest.URL(t, storage.SQLite)
 	data := t.TempDir()
-	root := cli.Root()
-	var out bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&out)
-	root.SetArgs([]string{"--database-url", db, "--data-dir", data, "--log-level", "error", "demo", "--plugins-dir", plugins})
 	started := time.Now()
-	if err := root.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("demo: %v\n%s", err, out.String())
-	}
-	if !strings.Contains(out.String(), "EAL in the mainstream classroom is installed and enabled") {
-		t.Fatalf("the demo did not set up the EAL trial:\n%s", out.String())
+	out := demoCommand(t, db, data, plugins)
+	if !strings.Contains(out, "EAL in the mainstream classroom is installed and enabled") {
+		t.Fatalf("the demo did not set up the EAL trial:\n%s", out)
 	}
 	t.Logf("the demo with the EAL trial: %v", time.Since(started))
 	_, _, hs := startedApp(t, db, data)

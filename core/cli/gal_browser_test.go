@@ -1,8 +1,6 @@
 package cli_test
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -11,7 +9,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/challengepartners/upwards/core/browsertest"
-	"github.com/challengepartners/upwards/core/cli"
 	"github.com/challengepartners/upwards/core/demo"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
@@ -31,16 +28,9 @@ func TestBrowserGettingAheadMatchSessionPromotionReport(t *testing.T) {
 	browsertest.Chrome(t)
 	db := storagetest.URL(t, storage.SQLite)
 	data := t.TempDir()
-	root := cli.Root()
-	var out bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&out)
-	root.SetArgs([]string{"--database-url", db, "--data-dir", data, "--log-level", "error", "demo", "--plugins-dir", plugins})
-	if err := root.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("demo: %v\n%s", err, out.String())
-	}
-	if !strings.Contains(out.String(), "Getting Ahead London is installed and enabled for the partnership tenant") {
-		t.Fatalf("the demo does not say it installed Getting Ahead London:\n%s", out.String())
+	out := demoCommand(t, db, data, plugins)
+	if !strings.Contains(out, "Getting Ahead London is installed and enabled for the partnership tenant") {
+		t.Fatalf("the demo does not say it installed Getting Ahead London:\n%s", out)
 	}
 	_, _, hs := startedApp(t, db, data)
 	base := strings.Replace(hs.URL, "127.0.0.1", strings.Split(demo.PartnershipHost, ":")[0], 1)

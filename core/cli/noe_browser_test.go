@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -13,7 +12,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/challengepartners/upwards/core/browsertest"
-	"github.com/challengepartners/upwards/core/cli"
 	"github.com/challengepartners/upwards/core/demo"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/storage/storagetest"
@@ -72,17 +70,10 @@ func TestBrowserNetworkOfExcellenceReview(t *testing.T) {
 	browsertest.Chrome(t)
 	db := storagetest.URL(t, storage.SQLite)
 	data := t.TempDir()
-	root := cli.Root()
-	var out bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&out)
-	root.SetArgs([]string{"--database-url", db, "--data-dir", data, "--log-level", "error", "demo", "--plugins-dir", plugins})
 	start := time.Now()
-	if err := root.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("demo: %v\n%s", err, out.String())
-	}
-	if !strings.Contains(out.String(), "Network of Excellence is installed and enabled for the partnership tenant") {
-		t.Fatalf("the demo did not install the plugin:\n%s", out.String())
+	out := demoCommand(t, db, data, plugins)
+	if !strings.Contains(out, "Network of Excellence is installed and enabled for the partnership tenant") {
+		t.Fatalf("the demo did not install the plugin:\n%s", out)
 	}
 	t.Logf("the demo with the Network of Excellence took %.1f s", time.Since(start).Seconds())
 	_, _, hs := startedApp(t, db, data)

@@ -27,7 +27,6 @@ import (
 	"github.com/challengepartners/upwards/core/app"
 
 	"github.com/challengepartners/upwards/core/browsertest"
-	"github.com/challengepartners/upwards/core/cli"
 	"github.com/challengepartners/upwards/core/demo"
 	"github.com/challengepartners/upwards/core/pluginhost"
 	"github.com/challengepartners/upwards/core/storage"
@@ -51,14 +50,7 @@ func TestBrowserNetworkOfExcellenceDirectory(t *testing.T) {
 	browsertest.Chrome(t)
 	db := storagetest.URL(t, storage.SQLite)
 	data := t.TempDir()
-	root := cli.Root()
-	var out bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&out)
-	root.SetArgs([]string{"--database-url", db, "--data-dir", data, "--log-level", "error", "demo", "--plugins-dir", plugins})
-	if err := root.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("demo: %v\n%s", err, out.String())
-	}
+	demoCommand(t, db, data, plugins)
 	ctx0, a, hs := startedApp(t, db, data)
 	base := strings.Replace(hs.URL, "127.0.0.1", strings.Split(demo.PartnershipHost, ":")[0], 1)
 	b := &trustBrowser{t: t, ctx: openBrowser(t, base+"/login", 600*time.Second), base: base}

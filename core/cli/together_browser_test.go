@@ -1,8 +1,6 @@
 package cli_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -45,19 +43,12 @@ func TestBrowserEveryProgrammeTogether(t *testing.T) {
 	browsertest.Chrome(t)
 	db := storagetest.URL(t, storage.SQLite)
 	data := t.TempDir()
-	root := cli.Root()
-	var out bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&out)
-	root.SetArgs([]string{"--database-url", db, "--data-dir", data, "--log-level", "error", "demo", "--plugins-dir", plugins})
 	start := time.Now()
-	if err := root.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("demo: %v\n%s", err, out.String())
-	}
+	out := demoCommand(t, db, data, plugins)
 	t.Logf("the demo with the four programmes took %.1f s", time.Since(start).Seconds())
 	for _, want := range []string{demo.ThreeHead, "her school is in three programmes", "See every programme together"} {
-		if !strings.Contains(out.String(), want) {
-			t.Fatalf("the demo's output lacks %q:\n%s", want, out.String())
+		if !strings.Contains(out, want) {
+			t.Fatalf("the demo's output lacks %q:\n%s", want, out)
 		}
 	}
 	_, _, hs := startedApp(t, db, data)
