@@ -72,27 +72,22 @@ type kept struct {
 	at   time.Time
 }
 
-// cloned returns k with a deep copy of its programme, so a page that
-// changes what it was given never changes what is kept.
-func (k kept) cloned() kept {
-	k.prog = k.clone()
-	return k
-}
-
-// clone is a deep copy of k's programme (nil for nil).
-func (k kept) clone() *web.Programme {
-	if k.prog == nil {
+// cloneProgramme is a deep copy of p (nil for nil): what is kept and what
+// a page is given never share a map or slice, so a page that changes its
+// copy never changes what is kept.
+func cloneProgramme(p *web.Programme) *web.Programme {
+	if p == nil {
 		return nil
 	}
-	p := *k.prog
-	p.Panels = maps.Clone(p.Panels)
-	for id, lines := range p.Panels {
-		p.Panels[id] = slices.Clone(lines)
+	c := *p
+	c.Panels = maps.Clone(c.Panels)
+	for id, lines := range c.Panels {
+		c.Panels[id] = slices.Clone(lines)
 	}
-	p.PanelSchools = maps.Clone(p.PanelSchools)
-	p.Todos = slices.Clone(p.Todos)
-	p.Figures = slices.Clone(p.Figures)
-	return &p
+	c.PanelSchools = maps.Clone(c.PanelSchools)
+	c.Todos = slices.Clone(c.Todos)
+	c.Figures = slices.Clone(c.Figures)
+	return &c
 }
 
 // answerCache keeps contributions up to a time limit. Entries whose key

@@ -61,10 +61,10 @@ func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask 
 		var key answerKey
 		if cacheable {
 			key = keyOf(info, p, ask, revs[p.ID], now)
-			if kept, ok := rt.answers.get(key, now); ok {
+			if hit, ok := rt.answers.get(key, now); ok {
 				rt.observeExtension(p.ID, 0, 0, true)
-				if kept.prog != nil {
-					slots = append(slots, &contribution{p: p, prog: kept.clone(), cached: true})
+				if hit.prog != nil {
+					slots = append(slots, &contribution{p: p, prog: cloneProgramme(hit.prog), cached: true})
 				}
 				continue
 			}
@@ -96,7 +96,7 @@ func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask 
 		if !c.cached {
 			rt.resolve(ctx, info, c)
 			if cacheable && c.prog.Unavailable == "" {
-				rt.answers.add(c.key, kept{prog: c.prog, at: now}.cloned())
+				rt.answers.add(c.key, kept{prog: cloneProgramme(c.prog), at: now})
 			}
 		}
 		list = append(list, *c.prog)
