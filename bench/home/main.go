@@ -23,12 +23,15 @@
 // demo_seed) into a fresh SQLite install (or an empty PostgreSQL database
 // given with -db), serves it twice in this process (the full server and the
 // plain one, over loopback HTTP with the viewer's session cookie), and then
-// alternates requests of / on both: each round requests each viewer's page
-// n times each way (the order rotates every round). The home page is measured two ways: on a repeat visit, when the
-// plugins' answers kept from the last one stand (nothing changed in the
-// tenant), and after a change, when the tenant's changes revision is bumped
-// before each request (outside the timing), so every plugin is asked, as on
-// the first visit after any write. It prints each viewer's median ms per
+// interleaves requests of / on both, one by one: each round requests each
+// viewer's page n times each way. The home page is measured two ways: after
+// a change, when the tenant's changes revision is bumped before the request
+// (outside the timing), so every plugin is asked, as on the first visit
+// after any write; and on the repeat visit that follows it, when the
+// plugins' answers kept from it stand (nothing changed since). The repeat
+// visit and the plain dashboard take turns right after it, so a
+// disturbance of a busy machine falls on both alike. -repeat-only leaves
+// out the visits after a change. It prints each viewer's median ms per
 // page of each way and the median of the rounds' ratios home/plain (goal
 // at most 1.5×), and the time each plugin's contribution call took after
 // a change. Nothing asserts a time.
@@ -72,6 +75,7 @@ func main() {
 	db := flag.String("db", "", "database URL (default: a fresh SQLite file); a PostgreSQL database must be empty")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured rounds to this file")
 	only := flag.String("only", "", "measure only the viewers whose label contains this (e.g. central)")
+	flag.BoolVar(&repeatOnly, "repeat-only", false, "measure the repeat visits and the plain dashboard only (to profile the core's own part of the home page)")
 	flag.BoolVar(&keep, "keep", false, "keep the install's directory (its path is printed) to look into the databases")
 	flag.Parse()
 	if err := run(*rounds, *n, *db, *cpuprofile, *only); err != nil {
@@ -82,6 +86,9 @@ func main() {
 
 // keep leaves the temporary directory in place.
 var keep bool
+
+// repeatOnly leaves out the home page after a change.
+var repeatOnly bool
 
 // viewer is one person whose home page is measured.
 type viewer struct {
@@ -190,12 +197,11 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 		}
 		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
-	// Three ways of serving each viewer's page, measured in turn (the
-	// order rotates every round): the home page on a repeat visit (the
-	// plugins' answers kept from the last one, nothing having changed); the
-	// home page after a change in the tenant (the revision bumped before
-	// each request, outside the timing, so every plugin is asked); the
-	// plain dashboard.
+	// Three ways of serving each viewer's page: the home page on a repeat
+	// visit (the plugins' answers kept from the last one, nothing having
+	// changed); the home page after a change in the tenant (the revision
+	// bumped before the request, outside the timing, so every plugin is
+	// asked); the plain dashboard.
 	const (
 		repeat = iota
 		changed
@@ -213,40 +219,57 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 	// the cache).
 	repeatExt := make([]map[string]pluginhost.ExtensionTime, len(viewers))
 	hostCalls := make([]uint64, len(viewers))
-	for r := range rounds {
+	// Requests of the three ways are interleaved one by one, so that a
+	// disturbance of the machine falls on all of them alike: each step
+	// first bumps the tenant's revision and requests the home page after
+	// that change (every plugin asked, their answers kept), then the repeat
+	// visit (served from what the first kept) and the plain dashboard, in
+	// turns first and second.
+	for range rounds {
 		for vi, v := range viewers {
-			for k := range ways {
-				way := (k + r) % ways
-				hs := full
-				if way == plainPage {
-					hs = plain
+			var total, spent [ways]time.Duration
+			for i := range n {
+				order := []int{changed, repeat, plainPage}
+				if i%2 == 1 {
+					order = []int{changed, plainPage, repeat}
 				}
-				before, calls := a.Plugins.ExtensionTimes(), a.Plugins.HostCalls()
-				var total, spent time.Duration
-				for range n {
+				for _, way := range order {
+					if repeatOnly && way == changed {
+						continue
+					}
+					hs := full
+					if way == plainPage {
+						hs = plain
+					}
 					if way == changed {
 						if err := storage.NoteTenantChange(ctx, a.DB.Core(ctx), storage.TenantChangesKey(v.tenant)); err != nil {
 							return err
 						}
 					}
+					before, calls := a.Plugins.ExtensionTimes(), a.Plugins.HostCalls()
 					c0 := cpuTime()
 					_, d, err := get(hs, v, "/")
 					if err != nil {
 						return err
 					}
-					spent += cpuTime() - c0
-					total += d
+					spent[way] += cpuTime() - c0
+					total[way] += d
+					switch way {
+					case changed:
+						hostCalls[vi] += a.Plugins.HostCalls() - calls
+						ext[vi] = addTimes(ext[vi], before, a.Plugins.ExtensionTimes())
+					case repeat:
+						repeatExt[vi] = addTimes(repeatExt[vi], before, a.Plugins.ExtensionTimes())
+					}
 				}
-				switch way {
-				case changed:
-					hostCalls[vi] += a.Plugins.HostCalls() - calls
-					ext[vi] = addTimes(ext[vi], before, a.Plugins.ExtensionTimes())
-				case repeat:
-					repeatExt[vi] = addTimes(repeatExt[vi], before, a.Plugins.ExtensionTimes())
+			}
+			s := &samples[vi]
+			for way := range ways {
+				if repeatOnly && way == changed {
+					continue
 				}
-				s := &samples[vi]
-				s.ms[way] = append(s.ms[way], float64(total.Microseconds())/1000/float64(n))
-				s.cpu[way] = append(s.cpu[way], float64(spent.Microseconds())/1000/float64(n))
+				s.ms[way] = append(s.ms[way], float64(total[way].Microseconds())/1000/float64(n))
+				s.cpu[way] = append(s.cpu[way], float64(spent[way].Microseconds())/1000/float64(n))
 			}
 		}
 	}
@@ -265,10 +288,16 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 		s := samples[vi]
 		fmt.Printf("  %-13s plain %5.1f ms\n", v.label, benchkit.Median(s.ms[plainPage]))
 		for _, way := range []int{repeat, changed} {
+			if len(s.ms[way]) == 0 {
+				continue
+			}
 			rs := ratios(s.ms[way], s.ms[plainPage])
 			fmt.Printf("  %-13s   home, %-14s %6.1f ms  home/plain %5.2f× (goal ≤ 1.5×; rounds %s)\n",
 				"", names[way], benchkit.Median(s.ms[way]), benchkit.Median(rs), benchkit.List(rs))
 		}
+	}
+	if repeatOnly {
+		return nil
 	}
 	fmt.Printf("CPU a page (user+system of this process, the core and the client, and the plugin processes; less disturbed by a busy machine), medians:\n")
 	for vi, v := range viewers {

@@ -43,6 +43,11 @@ var Version = BaseVersion + "-dev"
 // TaskPurgeSessions is the job that deletes expired sessions and old login attempts.
 const TaskPurgeSessions = "core:identity:purge"
 
+// TaskRefreshStatistics is the hourly job that keeps SQLite's query planner
+// statistics up to date (storage.DB.RefreshStatistics; nothing on
+// PostgreSQL).
+const TaskRefreshStatistics = "core:storage:statistics"
+
 // App is one process's wired components.
 type App struct {
 	Config   config.Config
@@ -121,7 +126,12 @@ func (a *App) Migrate(ctx context.Context) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	return m.Up(ctx)
+	applied, err := m.Up(ctx)
+	if err != nil {
+		return applied, err
+	}
+	// New tables and indexes have no statistics yet.
+	return applied, a.DB.RefreshStatistics(ctx)
 }
 
 // Migrator returns the core migrator.
@@ -170,6 +180,15 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	})
 	if err := a.Jobs.Schedule("@hourly", TaskPurgeSessions, nil); err != nil {
+		return err
+	}
+	// Statistics gathered by an earlier run may be missing (an install made
+	// before this was done) or out of date; a failure only costs speed.
+	if err := a.DB.RefreshStatistics(ctx); err != nil {
+		a.Log.WarnContext(ctx, "query planner statistics not refreshed", "error", err.Error())
+	}
+	a.Jobs.Handle(TaskRefreshStatistics, func(ctx context.Context, _ []byte) error { return a.DB.RefreshStatistics(ctx) })
+	if err := a.Jobs.Schedule("@hourly", TaskRefreshStatistics, nil); err != nil {
 		return err
 	}
 	if err := a.startPlugins(ctx); err != nil {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -36,6 +37,26 @@ func demoCommand(t *testing.T, db, data, plugins string) string {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
 	return out.String()
+}
+
+// statisticsRows is the row count SQLite's statistics in the database file
+// at path give index idx; 0 when there are none.
+func statisticsRows(t *testing.T, path, idx string) int {
+	t.Helper()
+	sdb, err := storage.Open(context.Background(), "sqlite:"+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	var stats []string
+	if err := sdb.Core(context.Background()).Raw(`SELECT stat FROM sqlite_stat1 WHERE idx = ?`, idx).Scan(&stats).Error; err != nil {
+		t.Fatalf("statistics of %s: %v", path, err)
+	}
+	if len(stats) == 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(strings.Fields(stats[0])[0])
+	return n
 }
 
 // buildPlugin builds the programme plugin plugins/<id> into dir/<id>, as
@@ -76,6 +97,16 @@ func demoRunsChallengeTheGap(t *testing.T, d storage.Dialect, plugins string) {
 	if out := runDemo(); !strings.Contains(out, "Challenge the Gap is installed and enabled for both demo tenants") ||
 		!strings.Contains(out, "staff of the programme's schools") {
 		t.Fatalf("demo output:\n%s", out)
+	}
+	if d == storage.SQLite {
+		// The planner's statistics know of the demo's rows, in the core's
+		// database and the plugin's (after its demo_seed job).
+		if n := statisticsRows(t, strings.TrimPrefix(db, "sqlite:"), "idx_org_edges_pair"); n < 600 {
+			t.Errorf("the core's statistics count %d org edges, want the demo's 600 or more", n)
+		}
+		if n := statisticsRows(t, filepath.Join(data, "plugins", cli.DemoPlugin, cli.DemoPlugin+".db"), "ux_data_points_pupil"); n < 1000 {
+			t.Errorf("the plugin's statistics count %d data points, want the demo's thousands", n)
+		}
 	}
 
 	ctx, a, hs := startedApp(t, db, data)

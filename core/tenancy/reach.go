@@ -84,9 +84,14 @@ func (s *Service) Descendants(ctx context.Context, tenantID, id uint) ([]uint, e
 }
 
 // schoolsBelowSQL is the walk down joined to the units: the schools, not
-// archived, beneath a unit through edges, in one statement.
-const schoolsBelowSQL = downCTE + `SELECT u.* FROM org_units u JOIN down ON u.id = down.id
-WHERE u.tenant_id = ? AND u.kind = ? AND u.archived_at IS NULL`
+// archived, beneath a unit through edges, in one statement. CROSS JOIN
+// makes SQLite read the walk first and each unit by its key, as its
+// documentation of CROSS JOIN promises (PostgreSQL plans it as any join):
+// left to choose, SQLite 3.54 reads every school of the tenant and keeps
+// those in the walk (0.22 ms against 0.13 ms for a hub's ten schools on
+// the demo; 0.89 ms against 0.63 ms without statistics).
+const schoolsBelowSQL = downCTE + `SELECT u.* FROM down CROSS JOIN org_units u
+WHERE u.id = down.id AND u.tenant_id = ? AND u.kind = ? AND u.archived_at IS NULL`
 
 // SchoolsBelow returns the schools beneath unit id through the graph's
 // edges (the unit itself if it is one), not archived, sorted by name: in

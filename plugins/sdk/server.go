@@ -32,6 +32,8 @@ type server struct {
 	db       *gorm.DB
 	dataDir  string
 	outbox   *outbox
+	// stopStatistics ends the hourly refresh of db's statistics.
+	stopStatistics chan struct{}
 	// outboxTiming is how the background audit delivery paces itself (tests shorten it).
 	outboxTiming outboxTiming
 }
@@ -106,10 +108,18 @@ func (s *server) configure(host pluginv1.HostServiceClient, conn *grpc.ClientCon
 	if host != nil && db != nil {
 		ob = newOutbox(db, host, s.log.With("component", "audit_outbox"), s.outboxTiming)
 	}
+	var stop chan struct{}
+	if db != nil && db.Dialector.Name() == "sqlite" {
+		stop = make(chan struct{})
+		go refreshStatisticsEvery(db, statisticsInterval, s.log, stop)
+	}
 	s.mu.Lock()
-	oldConn, oldDB, oldOutbox := s.hostConn, s.db, s.outbox
-	s.host, s.hostConn, s.db, s.dataDir, s.outbox = host, conn, db, dataDir, ob
+	oldConn, oldDB, oldOutbox, oldStop := s.hostConn, s.db, s.outbox, s.stopStatistics
+	s.host, s.hostConn, s.db, s.dataDir, s.outbox, s.stopStatistics = host, conn, db, dataDir, ob, stop
 	s.mu.Unlock()
+	if oldStop != nil {
+		close(oldStop)
+	}
 	if oldOutbox != nil {
 		oldOutbox.close()
 	}
@@ -148,12 +158,16 @@ func (s *server) bind(ctx context.Context, st *callState) (release func(), err e
 	return release, nil
 }
 
-// close stops the background audit delivery (when the process ends).
+// close stops the background audit delivery and the statistics' refresh
+// (when the process ends).
 func (s *server) close() {
 	s.mu.Lock()
-	ob := s.outbox
-	s.outbox = nil
+	ob, stop := s.outbox, s.stopStatistics
+	s.outbox, s.stopStatistics = nil, nil
 	s.mu.Unlock()
+	if stop != nil {
+		close(stop)
+	}
 	if ob != nil {
 		ob.close()
 	}
@@ -220,6 +234,7 @@ func (s *server) Migrate(ctx context.Context, _ *pluginv1.MigrateRequest) (*plug
 	if from != to {
 		s.log.Info("storage migrated", "from", from, "to", to)
 	}
+	refreshStatisticsLogged(ctx, db, s.log) // new tables and indexes have none
 	return &pluginv1.MigrateResponse{FromVersion: int32(from), ToVersion: int32(to)}, nil
 }
 
@@ -240,6 +255,9 @@ func (s *server) RunJob(ctx context.Context, req *pluginv1.RunJobRequest) (*plug
 	err = s.guard("job "+req.GetJob(), func() error { return fn(withState(ctx, st), req.GetPayload()) })
 	release()
 	s.afterCall(ctx, st)
+	// A job is where rows come in bulk (a demo_seed, an import): the
+	// planner's statistics should know of them before the next page.
+	refreshStatisticsLogged(ctx, s.storage(), s.log)
 	if err != nil {
 		s.log.Warn("job failed", "job", req.GetJob(), "attempt", st.attempt, "permanent", IsPermanent(err),
 			"request_id", req.GetActor().GetRequestId(), "error", err.Error())
