@@ -1,6 +1,7 @@
 package pluginhost
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/challengepartners/upwards/core/authz"
 	"github.com/challengepartners/upwards/core/identity"
 	"github.com/challengepartners/upwards/core/storage"
+	"github.com/challengepartners/upwards/core/tenancy"
 	"github.com/challengepartners/upwards/core/web"
 )
 
@@ -131,5 +133,59 @@ func TestAnswerCacheTimeLimit(t *testing.T) {
 	}
 	if newAnswerCache(0) != nil || newAnswerCache(-1) != nil {
 		t.Errorf("a cache with no time limit was made")
+	}
+}
+
+// The home page keeps a person's places (the units they hold roles at and
+// the schools beneath) between visits, and reads them afresh when a grant,
+// the graph or a unit changes through the core: here a school archived on
+// its page, a school created beneath the hub and a grant.
+func TestHomePlacesFollowChangesThroughTheCore(t *testing.T) {
+	e := newEnv(t, storage.SQLite, Options{ExtensionTimeout: time.Second})
+	e.install("panels", e.a)
+	f := e.a
+	mgr, admin := e.login(f, f.hubMgr.Email), e.login(f, f.admin.Email)
+	schoolShown := func(id uint) bool {
+		t.Helper()
+		resp, page := mgr.do(http.MethodGet, "/", nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("home: %d %.300s", resp.StatusCode, page)
+		}
+		return strings.Contains(page, fmt.Sprintf(`aria-labelledby="school-%d"`, id))
+	}
+	if !schoolShown(f.hubSchool.ID) {
+		t.Fatal("the hub manager's home lacks the hub's school")
+	}
+
+	// Kept: a change made behind the core's back (straight to the
+	// database, bumping nothing) is not seen until the tenant changes.
+	e.must(e.db.Exec(`UPDATE org_units SET archived_at = CURRENT_TIMESTAMP WHERE id = ?`, f.hubSchool.ID).Error)
+	if !schoolShown(f.hubSchool.ID) {
+		t.Error("the places were read afresh although nothing changed through the core")
+	}
+	e.must(e.db.Exec(`UPDATE org_units SET archived_at = NULL WHERE id = ?`, f.hubSchool.ID).Error)
+
+	// A school archived on its page leaves the home page at once.
+	admin.do(http.MethodGet, fmt.Sprintf("/units/%d", f.hubSchool.ID), nil)
+	resp, body := admin.do(http.MethodPost, fmt.Sprintf("/units/%d/archive", f.hubSchool.ID), url.Values{"_csrf": {admin.csrf}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("archive: %d %.300s", resp.StatusCode, body)
+	}
+	if schoolShown(f.hubSchool.ID) {
+		t.Error("an archived school still shows on the home page")
+	}
+
+	// A school created beneath the hub (the graph's revision).
+	school, err := e.ten.CreateUnit(e.ctx, f.tenant.ID, tenancy.UnitInput{Kind: tenancy.KindSchool, Name: "New Hub School", URN: "100999", Phase: "primary"})
+	e.must(err)
+	e.must(e.ten.Link(e.ctx, f.tenant.ID, f.hub.ID, school.ID))
+	if !schoolShown(school.ID) {
+		t.Error("a school new beneath the hub is missing from the home page")
+	}
+
+	// A grant at another school (the authz revision).
+	e.must(e.az.Grant(e.ctx, f.tenant.ID, f.hubMgr.ID, authz.RoleTeacher, f.loneSchool.ID, nil))
+	if !schoolShown(f.loneSchool.ID) {
+		t.Error("the school of a new grant is missing from the home page")
 	}
 }

@@ -112,7 +112,8 @@ func (s *Server) programmesOnHome(c echo.Context, grants []authz.Grant, within [
 	}
 	ctx := c.Request().Context()
 	t, _ := tenantOf(c)
-	groups, err := s.homeGroups(ctx, t.ID, grants, all)
+	u, _ := userOf(c)
+	groups, err := s.cachedHomeGroups(ctx, t.ID, u.ID, grants, all)
 	if err != nil {
 		return err
 	}

@@ -63,6 +63,8 @@ type Server struct {
 	routes  *routeTable
 	views   *views
 	metrics *httpMetrics
+	// places keeps people's places on the home page (homecache.go); nil: off.
+	places *homePlaces
 	// unbound turns bindTenant off: only the measurement of its cost sets it.
 	unbound bool
 }
@@ -83,7 +85,7 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Deps: d, echo: echo.New(), routes: newRouteTable(), views: v, metrics: m}
+	s := &Server{Deps: d, echo: echo.New(), routes: newRouteTable(), views: v, metrics: m, places: newHomePlaces(d.Config.PluginPanelCache)}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
