@@ -2,6 +2,7 @@ package extensions
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -49,8 +50,13 @@ func SchoolPanels(ctx context.Context, units []uint64) ([]sdk.SchoolPanel, error
 	if err != nil {
 		return nil, err
 	}
-	data, err := Load(s, trials, schools, false)
+	// A panel names the delegates of its school, and the centre and course
+	// days of an intervention school only.
+	data, err := LoadWith(s, trials, schools, Needs{Centres: intervention, Delegates: everySchool})
 	if err != nil {
+		return nil, err
+	}
+	if err := CountPupils(s, data, idsOf(schools)...); err != nil {
 		return nil, err
 	}
 	day := today(ctx)
@@ -94,6 +100,19 @@ func authorize(ctx context.Context, checks []sdk.Check) ([]bool, error) {
 	return out, nil
 }
 
+// may is what the person may do somewhere in the tenant (one Authorize
+// of the permissions of the pages the to-dos link to).
+type may struct{ manage, assess, centre, session, pupils bool }
+
+func mayAnywhere(ctx context.Context) (may, error) {
+	ok, err := authorize(ctx, []sdk.Check{{Permission: web.PermManage}, {Permission: web.PermRead}, {Permission: web.PermAssess},
+		{Permission: web.PermCentre}, {Permission: web.PermSession}, {Permission: web.PermPupils}, {Permission: web.PermPupilRead}})
+	if err != nil {
+		return may{}, fmt.Errorf("to-dos: the permissions anywhere: %w", err)
+	}
+	return may{manage: ok[0] && ok[1], assess: ok[2], centre: ok[3] && ok[1], session: ok[4] && ok[1], pupils: ok[5] && ok[6]}, nil
+}
+
 // Todos is Plugin.Todos: what the person logged in should do next in the
 // trial, as a delegate (their self-assessments), a centre lead (days to
 // date, attendance to record), a trained facilitator (sessions to log),
@@ -111,80 +130,176 @@ func Todos(ctx context.Context) ([]sdk.Todo, error) {
 	if err != nil || len(trials) == 0 {
 		return nil, err
 	}
-	anywhere, err := authorize(ctx, []sdk.Check{{Permission: web.PermManage}, {Permission: web.PermRead}, {Permission: web.PermAssess},
-		{Permission: web.PermCentre}, {Permission: web.PermSession}, {Permission: web.PermPupils}, {Permission: web.PermPupilRead}})
+	m, err := mayAnywhere(ctx)
 	if err != nil {
 		return nil, err
 	}
-	manage, assess, centre, session, pupils := anywhere[0] && anywhere[1], anywhere[2], anywhere[3] && anywhere[1], anywhere[4] && anywhere[1], anywhere[5] && anywhere[6]
 	var dels []store.Delegate
-	if assess {
+	if m.assess {
 		if dels, err = s.DelegatesOf(me); err != nil {
 			return nil, err
 		}
 	}
 	var facs []store.Facilitator
-	if session {
+	if m.session {
 		if facs, err = s.FacilitatorsOf(me); err != nil {
 			return nil, err
 		}
 	}
-	if !manage && !centre && !pupils && len(dels) == 0 && len(facs) == 0 {
+	if !m.manage && !m.centre && !m.pupils && len(dels) == 0 && len(facs) == 0 {
 		return nil, nil
 	}
-	var schools []store.TrialSchool
-	for _, t := range trials {
-		ts, err := s.TrialSchools(t.ID)
-		if err != nil {
-			return nil, err
-		}
-		schools = append(schools, ts...)
-	}
-	// The pupils' counts are the costly read: the trial manager's to-dos
-	// count every school; school staff's only the schools they may enter
-	// scores at, once the Host has said which (below).
-	data, err := LoadRecords(s, trials, schools, len(facs) > 0)
+	schools, data, err := loadForTodos(s, trials, m, dels, facs)
 	if err != nil {
 		return nil, err
 	}
-	if manage {
+	if m.manage {
 		if err := CountPupils(s, data, idsOf(schools)...); err != nil {
 			return nil, err
 		}
 	}
 	day := today(ctx)
+	out, err := delegateTodos(s, data, dels, day)
+	if err != nil {
+		return nil, err
+	}
+	if m.manage {
+		for _, t := range sortedTrials(data) {
+			out = append(out, ManagerTodos(t, day)...)
+		}
+	}
+	at, err := unitTodos(ctx, s, data, schools, m, facs, day)
+	if err != nil {
+		return nil, err
+	}
+	return Sorted(append(out, at...)), nil
+}
+
+// loadForTodos reads what the person's to-dos are built from: every
+// trial school's state (the trial manager counts them all; school staff
+// may enter scores at any, as the Host says below), and only the centres,
+// course days and delegates that can give this person a to-do: every
+// centre's for a centre lead, a facilitator's own centres, a delegate's
+// own school's centre. No pupil is counted.
+func loadForTodos(s *store.Store, trials []store.Trial, m may, dels []store.Delegate, facs []store.Facilitator) ([]store.TrialSchool, map[uint64]*Trial, error) {
+	tIDs := make([]uint64, len(trials))
+	for i, t := range trials {
+		tIDs[i] = t.ID
+	}
+	schools, err := s.TrialSchoolStates(tIDs...)
+	if err != nil {
+		return nil, nil, err
+	}
+	facAt := make(map[uint64]bool, len(facs))
+	for _, f := range facs {
+		facAt[f.CentreID] = true
+	}
+	delegateAt := make(map[uint64]bool, len(dels))
+	for _, d := range dels {
+		delegateAt[d.TrialSchoolID] = true
+	}
+	// Centre leads' and facilitators' to-dos read the booked delegates
+	// (and their attendance); a delegate's read only the course days.
+	runs := func(_ *Trial, ts store.TrialSchool) bool { return m.centre || facAt[ts.CentreID] }
+	needs := Needs{
+		Centres:   func(t *Trial, ts store.TrialSchool) bool { return runs(t, ts) || delegateAt[ts.ID] },
+		Sessions:  len(facs) > 0,
+		Delegates: func(t *Trial, ts store.TrialSchool) bool { return runs(t, ts) && intervention(t, ts) },
+	}
+	data, err := LoadWith(s, trials, schools, needs)
+	if err != nil {
+		return nil, nil, err
+	}
+	return schools, data, nil
+}
+
+// delegateTodos are the person's self-assessments to answer, for each of
+// their delegate records.
+func delegateTodos(s *store.Store, data map[uint64]*Trial, dels []store.Delegate, day string) ([]sdk.Todo, error) {
+	if len(dels) == 0 {
+		return nil, nil
+	}
+	dIDs := make([]uint64, len(dels))
+	for i, d := range dels {
+		dIDs[i] = d.ID
+	}
+	answers, err := s.Assessments(dIDs...)
+	if err != nil {
+		return nil, err
+	}
 	var out []sdk.Todo
-
-	if len(dels) > 0 {
-		dIDs := make([]uint64, len(dels))
-		for i, d := range dels {
-			dIDs[i] = d.ID
-		}
-		answers, err := s.Assessments(dIDs...)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range dels {
-			answered := map[string]bool{}
-			for _, a := range answers {
-				if a.DelegateID == d.ID {
-					answered[a.Kind] = true
-				}
+	for _, d := range dels {
+		answered := map[string]bool{}
+		for _, a := range answers {
+			if a.DelegateID == d.ID {
+				answered[a.Kind] = true
 			}
-			for _, t := range data {
-				out = append(out, DelegateTodos(t, d, answered, day)...)
+		}
+		for _, t := range data {
+			out = append(out, DelegateTodos(t, d, answered, day)...)
+		}
+	}
+	return out, nil
+}
+
+// unitTodo is a to-do at a centre or a school, given once the Host says
+// the person holds every check's permission there. A school's scores to
+// enter are built (build) once it is known to be the person's, from its
+// counts read then.
+type unitTodo struct {
+	todos  []sdk.Todo
+	checks []sdk.Check
+	build  func() []sdk.Todo
+}
+
+// unitTodos are what is done at a centre or a school: one Authorize for
+// every unit, then the pupils counted of the schools the person enters
+// scores at.
+func unitTodos(ctx context.Context, s *store.Store, data map[uint64]*Trial, schools []store.TrialSchool, m may, facs []store.Facilitator, day string) ([]sdk.Todo, error) {
+	pending := pendingTodos(data, m, facs, day)
+	if len(pending) == 0 {
+		return nil, nil
+	}
+	var checks []sdk.Check
+	for _, p := range pending {
+		checks = append(checks, p.checks...)
+	}
+	ok, err := authorize(ctx, checks)
+	if err != nil {
+		return nil, fmt.Errorf("to-dos: the permissions at centres and schools: %w", err)
+	}
+	var allowed []unitTodo
+	var counted []uint64 // the schools whose scores the person enters
+	i := 0
+	for _, p := range pending {
+		all := true
+		for range p.checks {
+			all = all && ok[i]
+			i++
+		}
+		if all {
+			allowed = append(allowed, p)
+			if p.build != nil {
+				counted = append(counted, p.checks[0].UnitID)
 			}
 		}
 	}
-
-	// What is done at a centre or a school: one Authorize for every unit.
-	// A school's scores to enter are built once it is known to be the
-	// person's (build), from its counts read then.
-	type unitTodo struct {
-		todos  []sdk.Todo
-		checks []sdk.Check
-		build  func() []sdk.Todo
+	if err := CountPupils(s, data, trialSchoolsAt(schools, counted)...); err != nil {
+		return nil, err
 	}
+	var out []sdk.Todo
+	for _, p := range allowed {
+		if p.build != nil {
+			p.todos = p.build()
+		}
+		out = append(out, p.todos...)
+	}
+	return out, nil
+}
+
+// pendingTodos are the to-dos at centres and schools the person may have,
+// before the Host says where they hold the permissions.
+func pendingTodos(data map[uint64]*Trial, m may, facs []store.Facilitator, day string) []unitTodo {
 	var pending []unitTodo
 	facAt := map[uint64]store.Facilitator{}
 	for _, f := range facs {
@@ -192,7 +307,7 @@ func Todos(ctx context.Context) ([]sdk.Todo, error) {
 	}
 	for _, t := range sortedTrials(data) {
 		for _, c := range sortedCentres(t) {
-			if centre {
+			if m.centre {
 				if todos := CentreTodos(t, c, day); len(todos) > 0 {
 					pending = append(pending, unitTodo{todos: todos, checks: []sdk.Check{{Permission: web.PermCentre, UnitID: c.UnitID}, {Permission: web.PermRead, UnitID: c.UnitID}}})
 				}
@@ -205,7 +320,7 @@ func Todos(ctx context.Context) ([]sdk.Todo, error) {
 		}
 		// The trial manager collects the outcomes across the schools;
 		// the schools' staff enter them.
-		if pupils && !manage {
+		if m.pupils && !m.manage {
 			for _, ts := range t.Schools {
 				if MayHavePupilTodos(t, ts, day) {
 					pending = append(pending, unitTodo{checks: []sdk.Check{{Permission: web.PermPupils, UnitID: ts.SchoolID}, {Permission: web.PermPupilRead, UnitID: ts.SchoolID}},
@@ -213,50 +328,14 @@ func Todos(ctx context.Context) ([]sdk.Todo, error) {
 				}
 			}
 		}
-		if manage {
-			out = append(out, ManagerTodos(t, day)...)
-		}
 	}
-	if len(pending) > 0 {
-		var checks []sdk.Check
-		for _, p := range pending {
-			checks = append(checks, p.checks...)
-		}
-		ok, err := authorize(ctx, checks)
-		if err != nil {
-			return nil, err
-		}
-		var allowed []unitTodo
-		var counted []uint64 // the schools whose scores the person enters
-		i := 0
-		for _, p := range pending {
-			all := true
-			for range p.checks {
-				all = all && ok[i]
-				i++
-			}
-			if all {
-				allowed = append(allowed, p)
-				if p.build != nil {
-					counted = append(counted, p.checks[0].UnitID)
-				}
-			}
-		}
-		if err := CountPupils(s, data, trialSchoolsAt(schools, counted)...); err != nil {
-			return nil, err
-		}
-		for _, p := range allowed {
-			if p.build != nil {
-				p.todos = p.build()
-			}
-			out = append(out, p.todos...)
-		}
-	}
-	return Sorted(out), nil
+	return pending
 }
 
 // Figures is Plugin.Figures: the headline figures of the latest trial
 // (the core asks those who hold FiguresPermission at the tenant's root).
+// It reads the schools' states, their counts, and the delegates and
+// attendance of the revealed intervention schools only.
 func Figures(ctx context.Context) ([]sdk.Figure, error) {
 	s := st(ctx)
 	trials, err := s.Trials()
@@ -269,12 +348,15 @@ func Figures(ctx context.Context) ([]sdk.Figure, error) {
 			latest = t
 		}
 	}
-	schools, err := s.TrialSchools(latest.ID)
+	schools, err := s.TrialSchoolStates(latest.ID)
 	if err != nil {
 		return nil, err
 	}
-	data, err := Load(s, []store.Trial{latest}, schools, false)
+	data, err := LoadWith(s, []store.Trial{latest}, schools, Needs{Delegates: intervention})
 	if err != nil {
+		return nil, err
+	}
+	if err := CountPupils(s, data, idsOf(schools)...); err != nil {
 		return nil, err
 	}
 	return BuildFigures(data[latest.ID], today(ctx)), nil

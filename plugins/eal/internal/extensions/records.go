@@ -1,7 +1,7 @@
 package extensions
 
 import (
-	"slices"
+	"fmt"
 
 	"github.com/challengepartners/upwards/plugins/eal/internal/rules"
 	"github.com/challengepartners/upwards/plugins/eal/internal/store"
@@ -9,7 +9,9 @@ import (
 
 // Trial is one trial's records as the builders read them: its schools
 // (all of them, or those asked about), their waves, centres, course days,
-// delegates with their attendance, and pupil counts.
+// delegates with their attendance, and pupil counts. A caller reads only
+// what its builders use (Needs): the centres, delegates and counts of
+// some schools, and of each record only the columns the builders read.
 type Trial struct {
 	Trial      store.Trial
 	Schools    []store.TrialSchool
@@ -22,19 +24,42 @@ type Trial struct {
 	Counts     map[uint64]store.SchoolCount // by trial school id
 }
 
+// Needs says which records LoadWith reads beyond the trials' schools
+// and waves: each builder reads only some, and the to-dos of most people
+// only those of a few schools.
+type Needs struct {
+	// Centres picks the schools whose centres are read, each with its
+	// course days (nil: none).
+	Centres func(t *Trial, ts store.TrialSchool) bool
+	// Sessions reads the facilitators' logs of the centres read.
+	Sessions bool
+	// Delegates picks the schools whose delegates are read (nil: none);
+	// the attendance is read of those of them whose revealed arm is the
+	// intervention (the only ones booked on course days).
+	Delegates func(t *Trial, ts store.TrialSchool) bool
+}
+
+// EveryRecord reads every record of the schools, as Load does.
+var EveryRecord = Needs{Centres: everySchool, Delegates: everySchool}
+
+// everySchool picks every school.
+func everySchool(*Trial, store.TrialSchool) bool { return true }
+
+// intervention picks the schools whose revealed arm is the intervention:
+// those whose delegates are booked on course days and counted as trained.
+func intervention(t *Trial, ts store.TrialSchool) bool { return t.arm(ts) == store.ArmIntervention }
+
 // Load reads the records of trials for the given trial schools (each of
 // one of the trials), their pupils' counts included: one query per kind of
 // record, whatever the number of schools.
 func Load(s *store.Store, trials []store.Trial, schools []store.TrialSchool, sessions bool) (map[uint64]*Trial, error) {
-	out, err := LoadRecords(s, trials, schools, sessions)
+	needs := EveryRecord
+	needs.Sessions = sessions
+	out, err := LoadWith(s, trials, schools, needs)
 	if err != nil {
 		return nil, err
 	}
-	tsIDs := make([]uint64, len(schools))
-	for i, ts := range schools {
-		tsIDs[i] = ts.ID
-	}
-	if err := CountPupils(s, out, tsIDs...); err != nil {
+	if err := CountPupils(s, out, idsOf(schools)...); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -45,96 +70,145 @@ func Load(s *store.Store, trials []store.Trial, schools []store.TrialSchool, ses
 // CountPupils counts it, so that a caller counts only the schools whose
 // counts it will show.
 func LoadRecords(s *store.Store, trials []store.Trial, schools []store.TrialSchool, sessions bool) (map[uint64]*Trial, error) {
+	needs := EveryRecord
+	needs.Sessions = sessions
+	return LoadWith(s, trials, schools, needs)
+}
+
+// LoadWith reads the trials with the given schools (each of one of the
+// trials) and their waves, and the records needs asks for; no pupil is
+// counted (CountPupils). A record read with only some of its columns
+// (store.TrialSchoolStates, WavesOfTrials, CentresByID, DelegatesAt,
+// AttendanceAt) has all the builders read of it.
+func LoadWith(s *store.Store, trials []store.Trial, schools []store.TrialSchool, needs Needs) (map[uint64]*Trial, error) {
 	out := make(map[uint64]*Trial, len(trials))
 	tIDs := make([]uint64, 0, len(trials))
 	for _, t := range trials {
-		out[t.ID] = &Trial{Trial: t, Waves: map[uint64]store.Wave{}, Centres: map[uint64]store.Centre{}, Days: map[uint64][]store.CentreDay{}}
+		out[t.ID] = &Trial{Trial: t, Waves: map[uint64]store.Wave{}, Centres: map[uint64]store.Centre{},
+			Days: map[uint64][]store.CentreDay{}, Counts: map[uint64]store.SchoolCount{}}
 		tIDs = append(tIDs, t.ID)
 	}
-	var tsIDs, cIDs []uint64
 	for _, ts := range schools {
-		t := out[ts.TrialID]
-		if t == nil {
-			continue
-		}
-		t.Schools = append(t.Schools, ts)
-		tsIDs = append(tsIDs, ts.ID)
-		if !slices.Contains(cIDs, ts.CentreID) {
-			cIDs = append(cIDs, ts.CentreID)
+		if t := out[ts.TrialID]; t != nil {
+			t.Schools = append(t.Schools, ts)
 		}
 	}
 	waves, err := s.WavesOfTrials(tIDs...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("load the trials' waves: %w", err)
 	}
 	for _, w := range waves {
 		out[w.TrialID].Waves[w.ID] = w
 	}
-	centres, err := s.CentresByID(cIDs...)
-	if err != nil {
+	if err := loadCentres(s, out, needs); err != nil {
 		return nil, err
 	}
+	if err := loadDelegates(s, out, needs.Delegates); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// picked lists the centres (the ids of CentreID) or the trial schools
+// (ID) of the schools of data that pick chooses, each once.
+func picked(data map[uint64]*Trial, pick func(t *Trial, ts store.TrialSchool) bool, id func(store.TrialSchool) uint64) []uint64 {
+	var out []uint64
+	if pick == nil {
+		return nil
+	}
+	seen := map[uint64]bool{}
+	for _, t := range sortedTrials(data) {
+		for _, ts := range t.Schools {
+			if k := id(ts); !seen[k] && pick(t, ts) {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+// loadCentres reads the centres needs picks, their days and, with
+// needs.Sessions, their facilitators' logs.
+func loadCentres(s *store.Store, data map[uint64]*Trial, needs Needs) error {
+	cIDs := picked(data, needs.Centres, func(ts store.TrialSchool) uint64 { return ts.CentreID })
+	if len(cIDs) == 0 {
+		return nil
+	}
+	centres, err := s.CentresByID(cIDs...)
+	if err != nil {
+		return fmt.Errorf("load the schools' centres: %w", err)
+	}
+	trialOfCentre := make(map[uint64]*Trial, len(centres))
 	for _, c := range centres {
-		if t := out[c.TrialID]; t != nil {
+		if t := data[c.TrialID]; t != nil {
 			t.Centres[c.ID] = c
+			trialOfCentre[c.ID] = t
 		}
 	}
 	days, err := s.Days(cIDs...)
 	if err != nil {
-		return nil, err
-	}
-	var logs []store.Session
-	if sessions {
-		if logs, err = s.Sessions(cIDs...); err != nil {
-			return nil, err
-		}
-	}
-	dels, err := s.Delegates(tsIDs...)
-	if err != nil {
-		return nil, err
-	}
-	dIDs := make([]uint64, len(dels))
-	for i, d := range dels {
-		dIDs[i] = d.ID
-	}
-	att, err := s.Attendances(dIDs...)
-	if err != nil {
-		return nil, err
-	}
-	trialOfCentre := map[uint64]*Trial{}
-	for _, c := range centres {
-		trialOfCentre[c.ID] = out[c.TrialID]
+		return fmt.Errorf("load the centres' days: %w", err)
 	}
 	for _, d := range days {
 		if t := trialOfCentre[d.CentreID]; t != nil {
 			t.Days[d.CentreID] = append(t.Days[d.CentreID], d)
 		}
 	}
+	if !needs.Sessions {
+		return nil
+	}
+	logs, err := s.Sessions(cIDs...)
+	if err != nil {
+		return fmt.Errorf("load the centres' sessions: %w", err)
+	}
 	for _, l := range logs {
 		if t := trialOfCentre[l.CentreID]; t != nil {
 			t.Sessions = append(t.Sessions, l)
 		}
 	}
-	trialOfSchool := map[uint64]*Trial{}
-	for _, ts := range schools {
-		trialOfSchool[ts.ID] = out[ts.TrialID]
+	return nil
+}
+
+// loadDelegates reads the delegates of the schools pick chooses and the
+// attendance of those at a revealed intervention school.
+func loadDelegates(s *store.Store, data map[uint64]*Trial, pick func(t *Trial, ts store.TrialSchool) bool) error {
+	tsIDs := picked(data, pick, func(ts store.TrialSchool) uint64 { return ts.ID })
+	if len(tsIDs) == 0 {
+		return nil
 	}
-	trialOfDelegate := map[uint64]*Trial{}
+	trialOfSchool := map[uint64]*Trial{}
+	for _, t := range data {
+		for _, ts := range t.Schools {
+			trialOfSchool[ts.ID] = t
+		}
+	}
+	dels, err := s.DelegatesAt(tsIDs...)
+	if err != nil {
+		return fmt.Errorf("load the schools' delegates: %w", err)
+	}
+	trialOfDelegate := make(map[uint64]*Trial, len(dels))
 	for _, d := range dels {
 		if t := trialOfSchool[d.TrialSchoolID]; t != nil {
 			t.Delegates = append(t.Delegates, d)
 			trialOfDelegate[d.ID] = t
 		}
 	}
+	booked := picked(data, func(t *Trial, ts store.TrialSchool) bool { return pick(t, ts) && intervention(t, ts) },
+		func(ts store.TrialSchool) uint64 { return ts.ID })
+	if len(booked) == 0 {
+		return nil
+	}
+	att, err := s.AttendanceAt(booked...)
+	if err != nil {
+		return fmt.Errorf("load the delegates' attendance: %w", err)
+	}
 	for _, a := range att {
 		if t := trialOfDelegate[a.DelegateID]; t != nil {
 			t.Attendance = append(t.Attendance, a)
 		}
 	}
-	for _, t := range out {
-		t.Counts = map[uint64]store.SchoolCount{}
-	}
-	return out, nil
+	return nil
 }
 
 // CountPupils counts the pupils of the given trial schools of data (in

@@ -21,6 +21,48 @@ func (s *Store) TrialSchoolsOfSchools(schoolIDs ...uint64) ([]TrialSchool, error
 	return ts, nil
 }
 
+// schoolStateColumns are the columns of trial_schools that say where a
+// school stands.
+const schoolStateColumns = "id, trial_id, school_id, centre_id, eligible, agreement_on, wave_id, arm, withdrawn_on"
+
+// TrialSchoolStates lists the schools of the given trials, by trial and
+// in the order recruited, with only the columns that say where each
+// stands: ID, TrialID, SchoolID, CentreID, Eligible, AgreementOn, WaveID,
+// Arm and WithdrawnOn (the others are left zero). The to-dos and the
+// figures read no more of a school; a school's panel reads it whole
+// (TrialSchoolsOfSchools).
+func (s *Store) TrialSchoolStates(trialIDs ...uint64) ([]TrialSchool, error) {
+	var ts []TrialSchool
+	if err := s.q().Select(schoolStateColumns).
+		Where("trial_id IN ?", ids(trialIDs)).Order("trial_id, id").Find(&ts).Error; err != nil {
+		return nil, fmt.Errorf("trial schools' states: %w", err)
+	}
+	return ts, nil
+}
+
+// DelegatesAt lists the delegates of the given trial schools, by id, with
+// only their ID and TrialSchoolID.
+func (s *Store) DelegatesAt(trialSchoolIDs ...uint64) ([]Delegate, error) {
+	var ds []Delegate
+	if err := s.q().Select("id, trial_school_id").Where("trial_school_id IN ?", ids(trialSchoolIDs)).Order("id").Find(&ds).Error; err != nil {
+		return nil, fmt.Errorf("delegates of trial schools: %w", err)
+	}
+	return ds, nil
+}
+
+// AttendanceAt lists the attendance of the delegates of the given trial
+// schools, by delegate and day, with only DelegateID, Day and Present (the
+// delegates are picked in SQL, not passed as ids).
+func (s *Store) AttendanceAt(trialSchoolIDs ...uint64) ([]Attendance, error) {
+	var as []Attendance
+	of := s.q().Model(&Delegate{}).Select("id").Where("trial_school_id IN ?", ids(trialSchoolIDs))
+	if err := s.q().Select("delegate_id, day, present").Where("delegate_id IN (?)", of).
+		Order("delegate_id, day").Find(&as).Error; err != nil {
+		return nil, fmt.Errorf("attendance at trial schools: %w", err)
+	}
+	return as, nil
+}
+
 // TrialsByID loads the given trials.
 func (s *Store) TrialsByID(trialIDs ...uint64) ([]Trial, error) {
 	var ts []Trial
@@ -30,19 +72,23 @@ func (s *Store) TrialsByID(trialIDs ...uint64) ([]Trial, error) {
 	return ts, nil
 }
 
-// WavesOfTrials lists the waves of the given trials, by trial and number.
+// WavesOfTrials lists the waves of the given trials, by trial and number,
+// with only what says where each stands: ID, TrialID, Number, State,
+// AllocatedAt and RevealedAt (not its lists, seed or commitment).
 func (s *Store) WavesOfTrials(trialIDs ...uint64) ([]Wave, error) {
 	var ws []Wave
-	if err := s.q().Where("trial_id IN ?", ids(trialIDs)).Order("trial_id, number").Find(&ws).Error; err != nil {
+	if err := s.q().Select("id, trial_id, number, state, allocated_at, revealed_at").
+		Where("trial_id IN ?", ids(trialIDs)).Order("trial_id, number").Find(&ws).Error; err != nil {
 		return nil, fmt.Errorf("list waves: %w", err)
 	}
 	return ws, nil
 }
 
-// CentresByID loads the given centres.
+// CentresByID loads the given centres: their ID, TrialID, UnitID and
+// Name only.
 func (s *Store) CentresByID(centreIDs ...uint64) ([]Centre, error) {
 	var cs []Centre
-	if err := s.q().Where("id IN ?", ids(centreIDs)).Order("id").Find(&cs).Error; err != nil {
+	if err := s.q().Select("id, trial_id, unit_id, name").Where("id IN ?", ids(centreIDs)).Order("id").Find(&cs).Error; err != nil {
 		return nil, fmt.Errorf("load centres: %w", err)
 	}
 	return cs, nil
