@@ -39,8 +39,11 @@ type Needs struct {
 	Delegates func(t *Trial, ts store.TrialSchool) bool
 }
 
-// EveryRecord reads every record of the schools, as Load does.
-var EveryRecord = Needs{Centres: everySchool, Delegates: everySchool}
+// everyRecord reads every record of the schools, as Load does; sessions
+// adds the facilitators' logs.
+func everyRecord(sessions bool) Needs {
+	return Needs{Centres: everySchool, Delegates: everySchool, Sessions: sessions}
+}
 
 // everySchool picks every school.
 func everySchool(*Trial, store.TrialSchool) bool { return true }
@@ -53,9 +56,7 @@ func intervention(t *Trial, ts store.TrialSchool) bool { return t.arm(ts) == sto
 // one of the trials), their pupils' counts included: one query per kind of
 // record, whatever the number of schools.
 func Load(s *store.Store, trials []store.Trial, schools []store.TrialSchool, sessions bool) (map[uint64]*Trial, error) {
-	needs := EveryRecord
-	needs.Sessions = sessions
-	out, err := LoadWith(s, trials, schools, needs)
+	out, err := LoadWith(s, trials, schools, everyRecord(sessions))
 	if err != nil {
 		return nil, err
 	}
@@ -70,9 +71,7 @@ func Load(s *store.Store, trials []store.Trial, schools []store.TrialSchool, ses
 // CountPupils counts it, so that a caller counts only the schools whose
 // counts it will show.
 func LoadRecords(s *store.Store, trials []store.Trial, schools []store.TrialSchool, sessions bool) (map[uint64]*Trial, error) {
-	needs := EveryRecord
-	needs.Sessions = sessions
-	return LoadWith(s, trials, schools, needs)
+	return LoadWith(s, trials, schools, everyRecord(sessions))
 }
 
 // LoadWith reads the trials with the given schools (each of one of the
