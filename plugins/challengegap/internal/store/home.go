@@ -105,45 +105,25 @@ type CohortState struct {
 	Snapshots []SnapshotEntry
 }
 
-// hasValueOf is the condition of data point d holding at least one
-// value: the grid saves a row for every pupil, empty or not. The gap in
-// months is derived from the age equivalent, so it does not count.
-func hasValueOf(d string) string {
-	return "(" + d + ".reading <> '' OR " + d + ".writing <> '' OR " + d + ".maths <> '' OR " + d + ".age_equivalent IS NOT NULL OR " +
-		d + ".attitude IS NOT NULL OR " + d + ".aspiration IS NOT NULL OR " + d + ".attendance IS NOT NULL)"
-}
-
-// currentMember is the condition that data point d's pupil is a current
-// member (not removed) of the target cohort of snapshot sn's school and
-// year: whose values count in the school's figures.
-func currentMember(d, sn string) string {
-	return "EXISTS (SELECT 1 FROM cohorts c JOIN cohort_members m ON m.tenant_id = c.tenant_id AND m.cohort_id = c.id" +
-		" WHERE c.tenant_id = " + sn + ".tenant_id AND c.year_id = " + sn + ".year_id AND c.school_id = " + sn + ".school_id" +
-		" AND m.pupil_id = " + d + ".pupil_id AND m.removed_at IS NULL)"
-}
-
 // cohortCounts is the statement of CohortStates' first part: each cohort's
-// school, whether it is frozen and its current members, counted in SQL.
-const cohortCounts = `SELECT c.school_id, CASE WHEN c.frozen_at IS NULL THEN 0 ELSE 1 END AS frozen,
-  (SELECT COUNT(*) FROM cohort_members m WHERE m.tenant_id = c.tenant_id AND m.cohort_id = c.id AND m.removed_at IS NULL) AS pupils
-FROM cohorts c WHERE c.tenant_id = ? AND c.year_id = ? AND c.school_id IN ?`
+// school, whether it is frozen and its current members (kept in
+// cohort_counts, migration 12).
+const cohortCounts = `SELECT c.school_id, CASE WHEN c.frozen_at IS NULL THEN 0 ELSE 1 END AS frozen, COALESCE(k.pupils, 0) AS pupils
+FROM cohorts c LEFT JOIN cohort_counts k ON k.tenant_id = c.tenant_id AND k.cohort_id = c.id
+WHERE c.tenant_id = ? AND c.year_id = ? AND c.school_id IN ?`
 
 // snapshotCounts is the statement of its second part: each snapshot and
 // how many of the current members of its school's cohort have a value at
-// it (members and data points are unique by pupil: none counts twice).
-var snapshotCounts = `SELECT s.id, s.school_id, s.seq, s.label, s.taken_on, COUNT(d.id) AS entered
-FROM snapshots s
-LEFT JOIN cohorts c ON c.tenant_id = s.tenant_id AND c.year_id = s.year_id AND c.school_id = s.school_id
-LEFT JOIN cohort_members m ON m.tenant_id = c.tenant_id AND m.cohort_id = c.id AND m.removed_at IS NULL
-LEFT JOIN data_points d ON d.tenant_id = m.tenant_id AND d.snapshot_id = s.id AND d.pupil_id = m.pupil_id AND ` + hasValueOf("d") + `
+// it (kept in snapshot_counts, migration 12).
+const snapshotCounts = `SELECT s.id, s.school_id, s.seq, s.label, s.taken_on, COALESCE(k.entered, 0) AS entered
+FROM snapshots s LEFT JOIN snapshot_counts k ON k.tenant_id = s.tenant_id AND k.snapshot_id = s.id
 WHERE s.tenant_id = ? AND s.year_id = ? AND s.school_id IN ?
-GROUP BY s.id, s.school_id, s.seq, s.label, s.taken_on
 ORDER BY s.school_id, s.seq`
 
 // CohortStates returns, by school, the state of the schools' target
 // cohorts in the year (schools with no cohort are left out). Two
-// statements whatever the number of schools, each counting in SQL: one
-// row per cohort and per snapshot reaches Go, and no pupil id.
+// statements whatever the number of schools, each reading the counts kept
+// at write time: one row per cohort and per snapshot, and no pupil id.
 func (s *Store) CohortStates(yearID uint64, schoolIDs []uint64) (map[uint64]CohortState, error) {
 	out := map[uint64]CohortState{}
 	if len(schoolIDs) == 0 {
@@ -298,32 +278,22 @@ type Movement struct {
 	AttitudePupils, AttitudeRaised int
 }
 
-// movementCounts is YearMovement's statement. filled are the schools'
-// snapshots holding any data point (a saved grid, even of empty rows);
-// ends pairs each school's baseline (seq 0) with its latest other filled
-// snapshot; the pupils counted are those with a row at both who are
-// current members of the school's cohort.
-var movementCounts = `WITH filled AS MATERIALIZED (
-  SELECT s.tenant_id, s.year_id, s.id, s.school_id, s.seq FROM snapshots s
-  WHERE s.tenant_id = ? AND s.year_id = ? AND s.school_id IN ?
-    AND EXISTS (SELECT 1 FROM data_points d WHERE d.tenant_id = s.tenant_id AND d.snapshot_id = s.id)
-), ends AS MATERIALIZED (
-  SELECT b.tenant_id, b.year_id, b.school_id, b.id AS base_id,
-    (SELECT l.id FROM filled l WHERE l.school_id = b.school_id AND l.seq <> 0 ORDER BY l.seq DESC LIMIT 1) AS latest_id
-  FROM filled b WHERE b.seq = 0
-)
-SELECT
-  COUNT(CASE WHEN a.gap_months IS NOT NULL AND b.gap_months IS NOT NULL THEN 1 END),
-  COUNT(CASE WHEN a.gap_months > b.gap_months THEN 1 END),
-  COUNT(CASE WHEN a.attitude IS NOT NULL AND b.attitude IS NOT NULL THEN 1 END),
-  COUNT(CASE WHEN a.attitude > b.attitude THEN 1 END)
-FROM ends e
-JOIN data_points b ON b.tenant_id = e.tenant_id AND b.snapshot_id = e.base_id
-JOIN data_points a ON a.tenant_id = e.tenant_id AND a.snapshot_id = e.latest_id AND a.pupil_id = b.pupil_id
-WHERE ` + currentMember("a", "e")
+// movementCounts is YearMovement's statement: the sum of the movement
+// kept (snapshot_counts, migration 12) at each school's latest snapshot
+// after the baseline holding any data point (a saved grid, even of empty
+// rows). The movement kept at a snapshot is that of the pupils with a row
+// at both it and the baseline who are current members of the school's
+// cohort, so a school whose baseline holds no row counts none.
+const movementCounts = `SELECT COALESCE(SUM(k.gap_pupils), 0), COALESCE(SUM(k.gap_closed), 0),
+  COALESCE(SUM(k.attitude_pupils), 0), COALESCE(SUM(k.attitude_raised), 0)
+FROM snapshots s JOIN snapshot_counts k ON k.tenant_id = s.tenant_id AND k.snapshot_id = s.id
+WHERE s.tenant_id = ? AND s.year_id = ? AND s.school_id IN ? AND s.seq <> 0 AND k.data_rows > 0
+  AND NOT EXISTS (SELECT 1 FROM snapshots l JOIN snapshot_counts lk ON lk.tenant_id = l.tenant_id AND lk.snapshot_id = l.id
+    WHERE l.tenant_id = s.tenant_id AND l.year_id = s.year_id AND l.school_id = s.school_id AND l.seq > s.seq AND lk.data_rows > 0)`
 
 // YearMovement counts the movement of the current target pupils of the
-// schools in the year, in one statement: four numbers reach Go.
+// schools in the year, in one statement reading a row per snapshot: four
+// numbers reach Go.
 func (s *Store) YearMovement(yearID uint64, schoolIDs []uint64) (Movement, error) {
 	var m Movement
 	if len(schoolIDs) == 0 {
@@ -359,7 +329,7 @@ const placedIn = `EXISTS (SELECT 1 FROM clusters c WHERE c.tenant_id = p.tenant_
 const yearCounts = `SELECT
   (SELECT COUNT(*) FROM clusters c WHERE c.tenant_id = @t AND c.year_id = @y) AS clusters,
   (SELECT COUNT(*) FROM participants p WHERE p.tenant_id = @t AND p.year_id = @y AND p.status = @withdrawn AND ` + placedIn + `) AS withdrawn,
-  (SELECT COUNT(*) FROM cohorts c JOIN cohort_members m ON m.tenant_id = c.tenant_id AND m.cohort_id = c.id AND m.removed_at IS NULL
+  (SELECT COALESCE(SUM(k.pupils), 0) FROM cohorts c JOIN cohort_counts k ON k.tenant_id = c.tenant_id AND k.cohort_id = c.id
      WHERE c.tenant_id = @t AND c.year_id = @y AND c.school_id IN @schools) AS pupils,
   (SELECT COUNT(*) FROM cohorts c WHERE c.tenant_id = @t AND c.year_id = @y AND c.school_id IN @schools AND c.frozen_at IS NOT NULL) AS baselines,
   (SELECT COUNT(*) FROM workshops w JOIN clusters c ON c.tenant_id = w.tenant_id AND c.id = w.cluster_id WHERE w.tenant_id = @t AND c.year_id = @y) AS workshops,

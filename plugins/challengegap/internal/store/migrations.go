@@ -23,6 +23,7 @@ var Migrations = []sdk.Migration{
 	{Version: 9, Name: "scale-up plans, staff surveys, case studies, newsletters sent", Up: migrate9},
 	{Version: 10, Name: "retired strategies", Up: migrate10},
 	{Version: 11, Name: "schools withdrawn from their cluster after the baseline", Up: migrate11},
+	{Version: 12, Name: "keep the home page's counts of cohorts and snapshots (cohort_counts, snapshot_counts, by trigger)", Up: migrate12},
 }
 
 type yearV1 struct {
