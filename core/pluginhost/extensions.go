@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -263,6 +264,32 @@ func (rt *Runtime) resolve(ctx context.Context, info web.RequestInfo, c *contrib
 	}
 	for _, f := range c.figures {
 		prog.Figures = append(prog.Figures, web.Figure{Label: f.GetLabel(), Value: f.GetValue(), Detail: f.GetDetail(), Href: links.href(ctx, f.GetLink())})
+	}
+	rt.namePlaces(ctx, info, prog.Todos)
+}
+
+// namePlaces sets the name of the unit each to-do concerns, in one read,
+// so that it is kept with the answer (a unit renamed on its page bumps the
+// tenant's changes revision, and the answer is asked again). A failure
+// leaves the names out (the page shows the to-dos without them) and is
+// logged.
+func (rt *Runtime) namePlaces(ctx context.Context, info web.RequestInfo, todos []web.Todo) {
+	var ids []uint
+	for _, td := range todos {
+		if td.UnitID != 0 && !slices.Contains(ids, td.UnitID) {
+			ids = append(ids, td.UnitID)
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	units, err := rt.deps.Tenancy.UnitsByID(ctx, info.Tenant.ID, ids)
+	if err != nil {
+		rt.log.WarnContext(ctx, "plugin contributions: name the to-dos' places", "error", err.Error())
+		return
+	}
+	for i := range todos {
+		todos[i].Place = units[todos[i].UnitID].Name
 	}
 }
 

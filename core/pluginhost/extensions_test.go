@@ -116,6 +116,7 @@ func homeAndSchoolPages(t *testing.T, d storage.Dialect) {
 		`<a href="/p/panels/">Reply to Panels</a>`, "Due Sat 5 Jan 2030",
 		"Your schools", fmt.Sprintf(`<a href="/p/panels/units/%d">Panels knows school %d</a>`, f.hubSchool.ID, f.hubSchool.ID),
 		"<li>Administered here</li>", `<span class="visually-hidden">Needs attention: </span>Data overdue`,
+		"Panels · " + f.hub.Name, // the place a to-do concerns, named
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the hub manager's home lacks %q", want)

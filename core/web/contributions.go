@@ -66,6 +66,9 @@ type Todo struct {
 	// when it has none.
 	Due    time.Time
 	UnitID uint
+	// Place is the name of unit UnitID, read by the runtime with the
+	// answer (and kept with it); "" when there is none.
+	Place string
 }
 
 // Figure is one headline figure of a programme.

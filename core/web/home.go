@@ -41,11 +41,10 @@ type schoolPanel struct {
 	Unavailable string
 }
 
-// homeTodo is a to-do with the name of the place it concerns (when the
-// viewer may read that place).
+// homeTodo is a to-do with the name of the place it concerns when the
+// viewer may read that place (Todo.Place, else cleared).
 type homeTodo struct {
 	Todo
-	Place   string
 	Overdue bool
 }
 
@@ -131,7 +130,6 @@ func (s *Server) programmesOnHome(c echo.Context, grants []authz.Grant, within [
 	var overview []homeFigures
 	today := londonToday()
 	reachable := func(id uint) bool { return all || slices.Contains(within, id) }
-	var placeIDs []uint
 	for _, p := range progs {
 		if p.Unavailable != "" {
 			if p.AskedTodos {
@@ -144,24 +142,13 @@ func (s *Server) programmesOnHome(c echo.Context, grants []authz.Grant, within [
 		}
 		for _, td := range p.Todos {
 			ht := homeTodo{Todo: td, Overdue: !td.Due.IsZero() && td.Due.Before(today)}
-			if td.UnitID != 0 && reachable(td.UnitID) {
-				placeIDs = append(placeIDs, td.UnitID)
-			} else {
-				ht.UnitID = 0
+			if td.UnitID == 0 || !reachable(td.UnitID) {
+				ht.UnitID, ht.Place = 0, ""
 			}
 			todos = append(todos, ht)
 		}
 		if p.AskedFigures && len(p.Figures) > 0 {
 			overview = append(overview, homeFigures{Programme: p.Name, Figures: p.Figures})
-		}
-	}
-	if len(placeIDs) > 0 {
-		names, err := s.Tenancy.UnitsByID(ctx, t.ID, placeIDs)
-		if err != nil {
-			return err
-		}
-		for i := range todos {
-			todos[i].Place = names[todos[i].UnitID].Name
 		}
 	}
 	slices.SortStableFunc(todos, func(a, b homeTodo) int {

@@ -55,7 +55,8 @@ func (s *server) GetSchoolPanels(ctx context.Context, req *pluginv1.GetSchoolPan
 }
 
 // GetTodos gives four to-dos: one for everyone, one only a tenant admin
-// can act on, one without a due date, one off-site (dropped).
+// can act on, one without a due date (concerning the unit of the actor's
+// first grant), one off-site (dropped).
 func (s *server) GetTodos(ctx context.Context, req *pluginv1.GetTodosRequest) (*pluginv1.GetTodosResponse, error) {
 	if panels == "" {
 		return nil, status.Error(codes.Unimplemented, "no to-dos")
@@ -63,10 +64,14 @@ func (s *server) GetTodos(ctx context.Context, req *pluginv1.GetTodosRequest) (*
 	if err := misbehave(ctx, req.GetActor()); err != nil {
 		return nil, err
 	}
+	var unit uint64
+	if gs := req.GetActor().GetGrants(); len(gs) > 0 {
+		unit = gs[0].GetUnitId()
+	}
 	return &pluginv1.GetTodosResponse{Todos: []*pluginv1.Todo{
 		{Title: "Reply to " + name, Link: "/", Due: &pluginv1.Date{Year: 2030, Month: 1, Day: 5}},
 		{Title: "Administer " + name, Link: "/admin", Due: &pluginv1.Date{Year: 2025, Month: 9, Day: 28}},
-		{Title: "Read " + name + " some day", Link: "/"},
+		{Title: "Read " + name + " some day", Link: "/", UnitId: unit},
 		{Title: "Go elsewhere", Link: "https://evil.example/"},
 	}}, nil
 }
