@@ -1,20 +1,12 @@
 package store
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql/driver"
-	"encoding/hex"
 	"maps"
-	"net/url"
 	"reflect"
 	"slices"
-	"strconv"
 	"testing"
 
-	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/challengepartners/upwards/plugins/sdk"
 	"github.com/challengepartners/upwards/plugins/sdk/plugintest"
@@ -23,116 +15,15 @@ import (
 	"github.com/challengepartners/upwards/plugins/eal/internal/rules"
 )
 
-// pluginRole makes, on plugintest's PostgreSQL, a role like the core's
-// plugin_<id> ones (LOGIN, NOSUPERUSER, NOBYPASSRLS, owner of its schema
-// alone), as the SDK's row-security tests do, and returns storage opened
-// as that role and, to look past row-level security, as the superuser on
-// the same schema. Both are dropped when the test ends. PostgreSQL being
-// unreachable fails the test, as plugintest.NewStorage does.
-func pluginRole(t *testing.T) (role, admin *gorm.DB) {
-	t.Helper()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "eal_rls_" + hex.EncodeToString(b[:])
-	open := func(user *url.Userinfo) *gorm.DB {
-		u, err := url.Parse(plugintest.PostgresURL())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if user != nil {
-			u.User = user
-		}
-		q := u.Query()
-		q.Set("search_path", name)
-		u.RawQuery = q.Encode()
-		db, err := gorm.Open(postgres.Open(u.String()), &gorm.Config{Logger: logger.Discard, TranslateError: true})
-		if err != nil {
-			t.Fatalf("PostgreSQL is required for this test (make test starts it): %v", err)
-		}
-		t.Cleanup(func() {
-			if s, err := db.DB(); err == nil {
-				_ = s.Close()
-			}
-		})
-		return db
-	}
-	admin = open(nil)
-	if err := admin.Exec("CREATE ROLE " + name + " LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD 'pw" + name + "'").Error; err != nil {
-		t.Fatalf("PostgreSQL is required for this test (make test starts it): create role: %v", err)
-	}
-	t.Cleanup(func() { // after the role's connections are closed (cleanups run last first)
-		_ = admin.Exec("DROP SCHEMA IF EXISTS " + name + " CASCADE").Error
-		_ = admin.Exec("DROP ROLE IF EXISTS " + name).Error
-	})
-	if err := admin.Exec("CREATE SCHEMA " + name + " AUTHORIZATION " + name).Error; err != nil {
-		t.Fatal(err)
-	}
-	role = open(url.UserPassword(name, "pw"+name))
-	var r struct{ Rolsuper, Rolbypassrls bool }
-	if err := role.Raw("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user").Scan(&r).Error; err != nil || r.Rolsuper || r.Rolbypassrls {
-		t.Fatalf("the plugin's role: %+v, %v; want neither superuser nor bypassing row security", r, err)
-	}
-	return role, admin
-}
-
-// bindTo returns a handle on a connection of its own carrying the settings
-// row-level security reads, set as the SDK sets them on the connection of
-// every call (sdk's bindTenant): the tenant acted for, or, for migrations,
-// every tenant. release clears them and returns the connection.
-func bindTo(t *testing.T, db *gorm.DB, tenant uint64, all bool) (bound *gorm.DB, release func()) {
-	t.Helper()
-	sqlDB, err := db.DB()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	conn, err := sqlDB.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tid, every := "", ""
-	if tenant != 0 {
-		tid = strconv.FormatUint(tenant, 10)
-	}
-	if all {
-		every = "on"
-	}
-	const set = "SELECT set_config('" + rowsecurity.Setting + "', $1, false), set_config('" + rowsecurity.AllTenants + "', $2, false)"
-	if _, err := conn.ExecContext(ctx, set, tid, every); err != nil {
-		t.Fatal(err)
-	}
-	released := false
-	release = func() {
-		if released {
-			return
-		}
-		released = true
-		if _, err := conn.ExecContext(ctx, set, "", ""); err != nil {
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
-		_ = conn.Close()
-	}
-	t.Cleanup(release)
-	g := db.Session(&gorm.Session{NewDB: true, Context: ctx})
-	g.Statement.ConnPool = conn
-	return g, release
-}
-
-// migrateAsPlugin runs migrations as the SDK's Migrate does: each in its
-// transaction on a connection acting for every tenant, then
-// rowsecurity.Enable, the plugin's AfterMigrate (main.go).
+// migrateAsPlugin runs migrations ms as the SDK's Migrate does, as the
+// plugin's role (plugintest.MigrateAsPlugin).
 func migrateAsPlugin(t *testing.T, db *gorm.DB, ms []sdk.Migration) {
 	t.Helper()
-	m, release := bindTo(t, db, 0, true)
-	defer release()
-	for _, x := range ms {
-		if err := m.Transaction(x.Up); err != nil {
-			t.Fatalf("migration %d as the plugin's role: %v", x.Version, err)
-		}
+	steps := make([]func(*gorm.DB) error, len(ms))
+	for i, m := range ms {
+		steps[i] = m.Up
 	}
-	if err := m.Transaction(rowsecurity.Enable); err != nil {
-		t.Fatalf("row security after migration %d: %v", ms[len(ms)-1].Version, err)
-	}
+	plugintest.MigrateAsPlugin(t, db, steps...)
 }
 
 // countRow is a row of school_counts.
@@ -174,10 +65,10 @@ func everyCount(t *testing.T, admin *gorm.DB) (kept, plain []countRow) {
 // is visible from A, and every row of school_counts carries the tenant of
 // its school.
 func TestSchoolCountsUnderRowSecurity(t *testing.T) {
-	role, admin := pluginRole(t)
+	role, admin := plugintest.PluginRole(t, "eal_rls_")
 	migrateAsPlugin(t, role, Migrations[:1])
-	dbA, _ := bindTo(t, role, 1, false)
-	dbB, _ := bindTo(t, role, 2, false)
+	dbA, _ := plugintest.BindTenant(t, role, 1, false)
+	dbB, _ := plugintest.BindTenant(t, role, 2, false)
 	a, b := New(dbA, 1), New(dbB, 2)
 
 	// Both tenants' trials, before migration 2, as on an upgrade.
@@ -348,7 +239,7 @@ func TestSchoolCountsUnderRowSecurity(t *testing.T) {
 	}
 
 	// A call acting for no tenant (a health check) sees no count at all.
-	none, _ := bindTo(t, role, 0, false)
+	none, _ := plugintest.BindTenant(t, role, 0, false)
 	var n int64
 	if err := none.Raw("SELECT count(*) FROM school_counts").Scan(&n).Error; err != nil || n != 0 {
 		t.Fatalf("a call with no tenant sees %d rows of school_counts (%v)", n, err)
