@@ -24,17 +24,27 @@
 // given with -db), serves it twice in this process (the full server and the
 // plain one, over loopback HTTP with the viewer's session cookie), and then
 // interleaves requests of / on both, one by one: each round requests each
-// viewer's page n times each way. The home page is measured two ways: after
-// a change, when the tenant's changes revision is bumped before the request
-// (outside the timing), so every plugin is asked, as on the first visit
-// after any write; and on the repeat visit that follows it, when the
-// plugins' answers kept from it stand (nothing changed since). The repeat
-// visit and the plain dashboard take turns right after it, so a
-// disturbance of a busy machine falls on both alike. -repeat-only leaves
-// out the visits after a change. It prints each viewer's median ms per
-// page of each way and the median of the rounds' ratios home/plain (goal
-// at most 1.5×), and the time each plugin's contribution call took after
-// a change. Nothing asserts a time.
+// viewer's page n times each way. The home page is measured three ways:
+// after the viewer's own change, when the tenant's changes revision and the
+// viewer's own are bumped before the request (outside the timing), so every
+// plugin is asked while the page waits, as on the first visit after a write
+// of theirs; after another's change, when the tenant's changes revision
+// alone is bumped, so the answers kept are shown once more while every
+// plugin is asked afresh in the background once the page is served (the
+// next request waits, outside the timing, until those asks are over, and
+// the CPU of the visit counts them); and on the repeat visit, when the
+// answers kept stand. The repeat visit and the plain dashboard take turns
+// right after the two changes, so a disturbance of a busy machine falls on
+// both alike. -repeat-only leaves out the visits after a change. It prints
+// each viewer's median ms per page of each way and the median of the
+// rounds' ratios home/plain (goal at most 1.5×), the CPU a page of each way
+// took (the background asks included), and the time each plugin's
+// contribution call took after the viewer's own change. Nothing asserts a
+// time.
+//
+// -own-plugin ID makes the viewer's own change one made through that
+// plugin's pages, which asks that plugin alone again, rather than on a core
+// page, which asks every plugin.
 //
 // -cpuprofile FILE writes a CPU profile of this process (the core) over the
 // measured rounds.
@@ -76,6 +86,7 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured rounds to this file")
 	only := flag.String("only", "", "measure only the viewers whose label contains this (e.g. central)")
 	flag.BoolVar(&repeatOnly, "repeat-only", false, "measure the repeat visits and the plain dashboard only (to profile the core's own part of the home page)")
+	flag.StringVar(&ownPlugin, "own-plugin", "", "make the viewer's own change one made through this plugin's pages (e.g. challengegap: that plugin alone is asked again) rather than on a core page (every plugin)")
 	flag.BoolVar(&keep, "keep", false, "keep the install's directory (its path is printed) to look into the databases")
 	flag.Parse()
 	if err := run(*rounds, *n, *db, *cpuprofile, *only); err != nil {
@@ -90,11 +101,15 @@ var keep bool
 // repeatOnly leaves out the home page after a change.
 var repeatOnly bool
 
+// ownPlugin is the plugin through whose pages the viewer's own change is
+// made ("": a core page).
+var ownPlugin string
+
 // viewer is one person whose home page is measured.
 type viewer struct {
 	label, email, host string
 	token              string
-	tenant             uint
+	tenant, user       uint
 }
 
 func run(rounds, n int, dbURL, cpuprofile, only string) error {
@@ -171,6 +186,11 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 			return err
 		}
 		v.tenant = t.ID
+		u, err := a.Identity.UserByEmail(ctx, t.ID, v.email)
+		if err != nil {
+			return err
+		}
+		v.user = u.ID
 		page, _, err := get(full, v, "/")
 		if err != nil {
 			return err
@@ -197,52 +217,66 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 		}
 		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
-	// Three ways of serving each viewer's page: the home page on a repeat
+	// Four ways of serving each viewer's page: the home page on a repeat
 	// visit (the plugins' answers kept from the last one, nothing having
-	// changed); the home page after a change in the tenant (the revision
-	// bumped before the request, outside the timing, so every plugin is
-	// asked); the plain dashboard.
+	// changed); the home page after the viewer's own change (the tenant's
+	// revision and theirs bumped before the request, outside the timing, so
+	// every plugin is asked while the page waits); after another's change
+	// (the tenant's revision alone: the answers kept are shown and every
+	// plugin is asked afresh in the background); the plain dashboard.
 	const (
 		repeat = iota
+		own
 		changed
 		plainPage
 		ways
 	)
-	names := [ways]string{"repeat visit", "after a change", "plain"}
+	names := [ways]string{"repeat visit", "after own change", "after another's", "plain"}
 	type sample struct{ ms, cpu [ways][]float64 }
 	samples := make([]sample, len(viewers))
 	// ext[vi][plugin] is what asking each plugin took on the viewer's home
-	// pages after a change; hostCalls[vi] the Host calls the plugins made
-	// for them.
+	// pages after their own change; hostCalls[vi] the Host calls the
+	// plugins made for them.
 	ext := make([]map[string]pluginhost.ExtensionTime, len(viewers))
 	// repeatExt[vi] is the same for the repeat visits (how many came from
 	// the cache).
 	repeatExt := make([]map[string]pluginhost.ExtensionTime, len(viewers))
+	// staleExt[vi] is the same for the visits after another's change.
+	staleExt := make([]map[string]pluginhost.ExtensionTime, len(viewers))
 	hostCalls := make([]uint64, len(viewers))
-	// Requests of the three ways are interleaved one by one, so that a
+	// Requests of the four ways are interleaved one by one, so that a
 	// disturbance of the machine falls on all of them alike: each step
-	// first bumps the tenant's revision and requests the home page after
-	// that change (every plugin asked, their answers kept), then the repeat
-	// visit (served from what the first kept) and the plain dashboard, in
-	// turns first and second.
+	// first requests the home page after the viewer's own change (every
+	// plugin asked, their answers kept), then after another's (the kept
+	// answers shown, the plugins asked afresh in the background), then the
+	// repeat visit and the plain dashboard, in turns first and second.
 	meter := newCPUMeter() // the plugin processes run by now (warmed up above)
 	for range rounds {
 		for vi, v := range viewers {
 			var total, spent [ways]time.Duration
 			for i := range n {
-				order := []int{changed, repeat, plainPage}
+				order := []int{own, changed, repeat, plainPage}
 				if i%2 == 1 {
-					order = []int{changed, plainPage, repeat}
+					order = []int{own, changed, plainPage, repeat}
 				}
 				for _, way := range order {
-					if repeatOnly && way == changed {
+					if repeatOnly && (way == changed || way == own) {
 						continue
 					}
 					hs := full
 					if way == plainPage {
 						hs = plain
 					}
-					if way == changed {
+					switch way {
+					case own:
+						keys := []string{storage.TenantChangesKey(v.tenant), storage.UserChangesKey(v.tenant, v.user, "")}
+						if ownPlugin != "" {
+							keys = []string{storage.PluginChangesKey(v.tenant, ownPlugin), storage.UserChangesKey(v.tenant, v.user, ownPlugin)}
+						}
+						if err := storage.NoteTenantChange(ctx, a.DB.Core(ctx), keys...); err != nil {
+							return err
+						}
+					case changed:
 						if err := storage.NoteTenantChange(ctx, a.DB.Core(ctx), storage.TenantChangesKey(v.tenant)); err != nil {
 							return err
 						}
@@ -253,12 +287,20 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 					if err != nil {
 						return err
 					}
+					// The background asks a visit after another's change
+					// started are its work: its CPU counts them, and the
+					// next request starts once they are over.
+					for a.Plugins.RefreshesUnderWay() > 0 {
+						time.Sleep(200 * time.Microsecond)
+					}
 					spent[way] += meter.used() - c0
 					total[way] += d
 					switch way {
-					case changed:
+					case own:
 						hostCalls[vi] += a.Plugins.HostCalls() - calls
 						ext[vi] = addTimes(ext[vi], before, a.Plugins.ExtensionTimes())
+					case changed:
+						staleExt[vi] = addTimes(staleExt[vi], before, a.Plugins.ExtensionTimes())
 					case repeat:
 						repeatExt[vi] = addTimes(repeatExt[vi], before, a.Plugins.ExtensionTimes())
 					}
@@ -266,7 +308,7 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 			}
 			s := &samples[vi]
 			for way := range ways {
-				if repeatOnly && way == changed {
+				if repeatOnly && (way == changed || way == own) {
 					continue
 				}
 				s.ms[way] = append(s.ms[way], float64(total[way].Microseconds())/1000/float64(n))
@@ -288,12 +330,12 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 	for vi, v := range viewers {
 		s := samples[vi]
 		fmt.Printf("  %-13s plain %5.1f ms\n", v.label, benchkit.Median(s.ms[plainPage]))
-		for _, way := range []int{repeat, changed} {
+		for _, way := range []int{repeat, changed, own} {
 			if len(s.ms[way]) == 0 {
 				continue
 			}
 			rs := ratios(s.ms[way], s.ms[plainPage])
-			fmt.Printf("  %-13s   home, %-14s %6.1f ms  home/plain %5.2f× (goal ≤ 1.5×; rounds %s)\n",
+			fmt.Printf("  %-13s   home, %-16s %6.1f ms  home/plain %5.2f× (goal ≤ 1.5×; rounds %s)\n",
 				"", names[way], benchkit.Median(s.ms[way]), benchkit.Median(rs), benchkit.List(rs))
 		}
 	}
@@ -303,11 +345,13 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 	fmt.Printf("CPU a page (user+system of this process, the core and the client, and the plugin processes; less disturbed by a busy machine), medians:\n")
 	for vi, v := range viewers {
 		s := samples[vi]
-		fmt.Printf("  %-13s plain %5.1f ms; home, %s %5.1f ms (%.2f×); home, %s %5.1f ms (%.2f×)\n", v.label, benchkit.Median(s.cpu[plainPage]),
-			names[repeat], benchkit.Median(s.cpu[repeat]), benchkit.Median(s.cpu[repeat])/benchkit.Median(s.cpu[plainPage]),
-			names[changed], benchkit.Median(s.cpu[changed]), benchkit.Median(s.cpu[changed])/benchkit.Median(s.cpu[plainPage]))
+		fmt.Printf("  %-13s plain %5.1f ms", v.label, benchkit.Median(s.cpu[plainPage]))
+		for _, way := range []int{repeat, changed, own} {
+			fmt.Printf("; home, %s %5.1f ms (%.2f×)", names[way], benchkit.Median(s.cpu[way]), benchkit.Median(s.cpu[way])/benchkit.Median(s.cpu[plainPage]))
+		}
+		fmt.Println()
 	}
-	fmt.Printf("what asking each plugin took after a change (the plugin's calls, and in all with the core's checks), mean a home page:\n")
+	fmt.Printf("what asking each plugin took after the viewer's own change (the plugin's calls, and in all with the core's checks), mean a home page:\n")
 	for vi, v := range viewers {
 		fmt.Printf("  %-13s", v.label)
 		for _, id := range benchkit.Plugins {
@@ -321,13 +365,16 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 		}
 		fmt.Printf("; %.1f Host calls\n", float64(hostCalls[vi])/float64(rounds*n))
 	}
-	fmt.Printf("on the repeat visits, the plugins' parts served from the cache:\n")
+	fmt.Printf("the plugins' parts served from the cache (of those shown; stale: shown while asked afresh in the background):\n")
 	for vi, v := range viewers {
-		var asked, cached int64
-		for _, e := range repeatExt[vi] {
-			asked, cached = asked+e.Asked, cached+e.Cached
+		var cached, stale, rCached, rStale int64
+		for _, e := range staleExt[vi] {
+			cached, stale = cached+e.Cached, stale+e.Stale
 		}
-		fmt.Printf("  %-13s %d of %d\n", v.label, cached, asked)
+		for _, e := range repeatExt[vi] {
+			rCached, rStale = rCached+e.Cached, rStale+e.Stale
+		}
+		fmt.Printf("  %-13s after another's change %d, %d of them stale; on the repeat visits %d, %d of them stale\n", v.label, cached, stale, rCached, rStale)
 	}
 	return nil
 }
@@ -422,6 +469,7 @@ func addTimes(sum, before, after map[string]pluginhost.ExtensionTime) map[string
 		b, s := before[id], sum[id]
 		s.Asked += a.Asked - b.Asked
 		s.Cached += a.Cached - b.Cached
+		s.Stale += a.Stale - b.Stale
 		s.Total += a.Total - b.Total
 		s.Call += a.Call - b.Call
 		sum[id] = s

@@ -73,7 +73,9 @@ type Config struct {
 	PluginPanelTimeout time.Duration
 	// PluginPanelCache is the longest a plugin's contributions, and a
 	// person's places on the home page, are reused for the same viewer and
-	// page while nothing in the tenant changes; 0 turns the reuse off.
+	// page while nothing in the tenant changes (after another person's
+	// change a contribution is shown once more while the plugin is asked
+	// afresh); 0 turns the reuse off.
 	PluginPanelCache time.Duration
 	// PluginBackoffMin and PluginBackoffMax bound the wait before restarting
 	// a crashed plugin (doubling with each recent failure).
@@ -114,7 +116,7 @@ func Settings() []Setting {
 		{"plugin-health-interval", "UPWARDS_PLUGIN_HEALTH_INTERVAL", "10s", "how often each running plugin's health is checked"},
 		{"plugin-call-timeout", "UPWARDS_PLUGIN_CALL_TIMEOUT", "30s", "longest wait for a plugin to answer one page request"},
 		{"plugin-panel-timeout", "UPWARDS_PLUGIN_PANEL_TIMEOUT", "400ms", "longest wait for a plugin's panels, to-dos and figures on the home and school pages (then shown as unavailable)"},
-		{"plugin-panel-cache", "UPWARDS_PLUGIN_PANEL_CACHE", "2m", "longest a plugin's panels, to-dos and figures, and a person's places on the home page, are reused for the same person while nothing in the tenant changes (0: ask every time)"},
+		{"plugin-panel-cache", "UPWARDS_PLUGIN_PANEL_CACHE", "2m", "longest a plugin's panels, to-dos and figures, and a person's places on the home page, are reused for the same person while nothing in the tenant changes (another's change shows from the visit after the first; 0: ask every time)"},
 		{"plugin-backoff-min", "UPWARDS_PLUGIN_BACKOFF_MIN", "100ms", "first wait before restarting a crashed plugin (doubles per recent failure)"},
 		{"plugin-backoff-max", "UPWARDS_PLUGIN_BACKOFF_MAX", "30s", "longest wait before restarting a crashed plugin"},
 		{"plugin-breaker-failures", "UPWARDS_PLUGIN_BREAKER_FAILURES", "5", "crashes or failed starts of a plugin within a minute that stop restarts for 30s"},

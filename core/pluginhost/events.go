@@ -49,7 +49,7 @@ func (rt *Runtime) notify(ctx context.Context, id string, tenantID uint, eventTy
 		Type:  eventType, UnitId: uint64(unitID),
 	})
 	in.observe(time.Since(begin))
-	rt.noteChange(ctx, id, t.ID)
+	rt.noteChange(ctx, id, t.ID, 0)
 	if err != nil {
 		return fmt.Errorf("plugin %s OnEvent %s: %w", id, eventType, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -20,28 +21,42 @@ import (
 // each take the plugin a few queries, and checks every line's link against
 // the viewer's permissions; yet all of it changes only when something in
 // the tenant does. The runtime keeps what each plugin contributed to one
-// viewer's ask, checked and resolved as the page shows it, under a key
-// that changes whenever it may be out of date:
+// viewer's ask, checked and resolved as the page shows it, and serves it
+// again while it is current, under a key of what it must never be served
+// across:
 //
-//   - the tenant's changes revisions: the core's (storage.TenantChangesKey),
-//     which the web server bumps after every write of a signed-in person to
-//     a core page or the API (and the pupil import after its commit job),
-//     and the plugin's own
-//     (storage.PluginChangesKey), bumped after every write through its
-//     pages (the proxy) and by the runtime after each of its jobs and
-//     events; another plugin's writes leave it alone. Revisions live in the
-//     database, so a change made through one node is seen by all;
 //   - the authz and org-graph revisions: a grant, a role's permissions, a
 //     moved or archived school (what the viewer may be asked, and may open);
+//   - the tenant's erasures (storage.TenantErasuresKey): an erased pupil is
+//     never shown again;
+//   - the viewer's own changes (storage.UserChangesKey) through the core
+//     and through the plugin, bumped with the revisions below after every
+//     write of theirs and every plugin job they started: a person sees
+//     their own change at once (and a change of theirs in one plugin
+//     leaves the others' answers standing);
 //   - the plugin's binary (an upgrade answers afresh) and the London date
 //     (to-dos fall due by the day);
 //   - what was asked: the tenant, the viewer, the schools, to-dos, figures.
 //
-// An entry lives at most Options.ExtensionCacheTTL, which bounds the
-// staleness of a change the core cannot see (a plugin that writes outside
-// a request, job or event; a write made straight to the database). A plugin
-// that failed or was too slow is never kept; a plugin the tenant disables
-// is left out before the cache is read.
+// Other people's changes are told by the tenant's changes revisions, kept
+// with the answer: the core's (storage.TenantChangesKey), which the web
+// server bumps after every write of a signed-in person to a core page or
+// the API (and the pupil import after its commit job), and the plugin's own
+// (storage.PluginChangesKey), bumped after every write through its pages
+// (the proxy) and by the runtime after each of its jobs and events; another
+// plugin's writes leave it alone. An answer read before such a change is
+// stale: the page that finds it shows it once more and the plugin is asked
+// afresh in the background (refreshLater), so a visit after someone else's
+// change never waits on the plugins, and shows that change from the next
+// visit on. Revisions live in the database, so a change made through one
+// node is seen by all.
+//
+// An entry lives at most Options.ExtensionCacheTTL, stale or not, which
+// bounds the staleness of a change the core cannot see (a plugin that
+// writes outside a request, job or event; a write made straight to the
+// database) and of one served a visit late. A plugin that failed or was
+// too slow is never kept; a plugin the tenant disables is left out before
+// the cache is read.
 
 // extensionCacheSize bounds the entries kept (one a viewer, ask and
 // plugin). An entry is a few kilobytes (estimated for the demo's largest, a hub manager's
@@ -61,15 +76,30 @@ type answerKey struct {
 	revs           revisions
 }
 
-// revisions are the revisions an answer was read at: the core's changes in
-// the tenant, the plugin's own, authz and the org graph.
-type revisions struct{ tenant, plugin, authz, graph int64 }
+// revisions are the revisions an answer is keyed by, across which it is
+// never served: authz, the org graph, the tenant's erasures and the
+// viewer's own changes, through the core (own) and through the plugin
+// (ownHere).
+type revisions struct{ authz, graph, erasures, own, ownHere int64 }
+
+// changes are the revisions of everyone's changes an answer was read at:
+// the core's in the tenant and the plugin's own. An answer read at older
+// ones is stale.
+type changes struct{ tenant, plugin int64 }
+
+// current is what currentRevisions reads for one plugin.
+type current struct {
+	revs revisions
+	seen changes
+}
 
 // kept is what a plugin contributed to an ask, as the page shows it (nil:
-// the viewer was asked nothing of it), and when it was read.
+// the viewer was asked nothing of it), when and at which changes it was
+// read.
 type kept struct {
 	prog *web.Programme
 	at   time.Time
+	seen changes
 }
 
 // cloneProgramme is a deep copy of p (nil for nil): what is kept and what
@@ -92,11 +122,18 @@ func cloneProgramme(p *web.Programme) *web.Programme {
 
 // answerCache keeps contributions up to a time limit. Entries whose key
 // is out of date are never read again and leave as the least recently
-// used.
+// used. It also tracks the refreshes under way (refreshLater).
 type answerCache struct {
 	lru *lru.Cache[answerKey, kept]
 	ttl time.Duration
+
+	mu         sync.Mutex
+	refreshing map[answerKey]bool
 }
+
+// maxRefreshes bounds the stale answers asked afresh at once on a node:
+// beyond, a stale answer is served as it is, and a later visit asks.
+const maxRefreshes = 8
 
 // newAnswerCache returns the cache, or nil when ttl is not positive (off).
 func newAnswerCache(ttl time.Duration) *answerCache {
@@ -107,7 +144,7 @@ func newAnswerCache(ttl time.Duration) *answerCache {
 	if err != nil {
 		panic(err) // only for a size below 1
 	}
-	return &answerCache{lru: c, ttl: ttl}
+	return &answerCache{lru: c, ttl: ttl, refreshing: map[answerKey]bool{}}
 }
 
 // get returns what is kept under k, if younger than the time limit.
@@ -121,28 +158,62 @@ func (ac *answerCache) get(k answerKey, now time.Time) (kept, bool) {
 
 func (ac *answerCache) add(k answerKey, v kept) { ac.lru.Add(k, v) }
 
-// currentRevisions reads, in one statement, the revisions the tenant's
-// contributions from plugins depend on: the core's changes in the tenant,
-// each plugin's own, authz and the org graph. ok is false when they cannot
-// be read (then nothing is cached or served from the cache).
-func (rt *Runtime) currentRevisions(ctx context.Context, tenantID uint, plugins []Plugin) (map[string]revisions, bool) {
+// startRefresh reports whether a refresh of k may start (none of k under
+// way, fewer than maxRefreshes in all), and if so counts it as under way
+// until endRefresh.
+func (ac *answerCache) startRefresh(k answerKey) bool {
+	ac.mu.Lock()
+	defer ac.mu.Unlock()
+	if ac.refreshing[k] || len(ac.refreshing) >= maxRefreshes {
+		return false
+	}
+	ac.refreshing[k] = true
+	return true
+}
+
+// RefreshesUnderWay is how many stale contributions are being asked
+// afresh in the background (refreshLater) on this node: tests and
+// benchmarks wait for none.
+func (rt *Runtime) RefreshesUnderWay() int {
+	if rt.answers == nil {
+		return 0
+	}
+	rt.answers.mu.Lock()
+	defer rt.answers.mu.Unlock()
+	return len(rt.answers.refreshing)
+}
+
+func (ac *answerCache) endRefresh(k answerKey) {
+	ac.mu.Lock()
+	defer ac.mu.Unlock()
+	delete(ac.refreshing, k)
+}
+
+// currentRevisions reads, in one statement, the revisions the viewer's
+// contributions from plugins depend on: authz, the org graph, the tenant's
+// erasures, the viewer's own changes, the core's changes in the tenant and
+// each plugin's own. ok is false when they cannot be read (then nothing is
+// cached or served from the cache).
+func (rt *Runtime) currentRevisions(ctx context.Context, info web.RequestInfo, plugins []Plugin) (map[string]current, bool) {
 	if rt.answers == nil || rt.deps.DB == nil {
 		return nil, false
 	}
-	tk := storage.TenantChangesKey(tenantID)
-	keys := []string{tk, storage.RevisionAuthz, storage.RevisionOrgGraph}
+	tenantID, userID := info.Tenant.ID, info.User.ID
+	tk, ek, uk := storage.TenantChangesKey(tenantID), storage.TenantErasuresKey(tenantID), storage.UserChangesKey(tenantID, userID, "")
+	keys := []string{tk, ek, uk, storage.RevisionAuthz, storage.RevisionOrgGraph}
 	for _, p := range plugins {
-		keys = append(keys, storage.PluginChangesKey(tenantID, p.ID))
+		keys = append(keys, storage.PluginChangesKey(tenantID, p.ID), storage.UserChangesKey(tenantID, userID, p.ID))
 	}
 	got, err := storage.Revisions(ctx, rt.deps.DB.Core(ctx), keys...)
 	if err != nil {
 		rt.log.WarnContext(ctx, "plugin contributions: read the revisions; asking the plugins", "error", err.Error())
 		return nil, false
 	}
-	out := make(map[string]revisions, len(plugins))
+	out := make(map[string]current, len(plugins))
 	for _, p := range plugins {
-		out[p.ID] = revisions{tenant: got[tk], plugin: got[storage.PluginChangesKey(tenantID, p.ID)],
-			authz: got[storage.RevisionAuthz], graph: got[storage.RevisionOrgGraph]}
+		revs := revisions{authz: got[storage.RevisionAuthz], graph: got[storage.RevisionOrgGraph], erasures: got[ek],
+			own: got[uk], ownHere: got[storage.UserChangesKey(tenantID, userID, p.ID)]}
+		out[p.ID] = current{revs: revs, seen: changes{tenant: got[tk], plugin: got[storage.PluginChangesKey(tenantID, p.ID)]}}
 	}
 	return out, true
 }
@@ -161,14 +232,20 @@ func keyOf(info web.RequestInfo, p Plugin, ask web.ContributionAsk, revs revisio
 		day: now.In(london()).Format(time.DateOnly), revs: revs}
 }
 
-// noteChange bumps the tenant's changes revision after a plugin's job or
-// event, which may have changed what its contributions say. A failure is
-// logged: the cache's time limit still bounds what it keeps.
-func (rt *Runtime) noteChange(ctx context.Context, pluginID string, tenantID uint) {
+// noteChange bumps the plugin's changes revision in the tenant after its
+// job or event, which may have changed what its contributions say, and the
+// revision of the person who started the job (userID, 0 for none), who
+// then sees its effect at once. A failure is logged: the cache's time
+// limit still bounds what it keeps.
+func (rt *Runtime) noteChange(ctx context.Context, pluginID string, tenantID, userID uint) {
 	if rt.deps.DB == nil || tenantID == 0 {
 		return
 	}
-	if err := storage.NoteTenantChange(ctx, rt.deps.DB.Core(ctx), storage.PluginChangesKey(tenantID, pluginID)); err != nil {
+	keys := []string{storage.PluginChangesKey(tenantID, pluginID)}
+	if userID != 0 {
+		keys = append(keys, storage.UserChangesKey(tenantID, userID, pluginID))
+	}
+	if err := storage.NoteTenantChange(ctx, rt.deps.DB.Core(ctx), keys...); err != nil {
 		rt.log.WarnContext(ctx, "note the tenant's change", "tenant_id", tenantID, "error", err.Error())
 	}
 }

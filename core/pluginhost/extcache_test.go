@@ -1,6 +1,7 @@
 package pluginhost
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -16,9 +17,12 @@ import (
 )
 
 // A plugin's contributions are reused for the same viewer and page until
-// anything in the tenant changes through the core: a form posted to the
-// plugin, a job of the plugin, a grant. The test plugin's figure counts the
-// forms and jobs its process handled, so a stale answer shows.
+// anything in the tenant changes through the core: the viewer's own change
+// (a form posted to the plugin, a job they started) and a grant or an
+// erasure are seen at once; another's change (a job nobody started, a
+// write through another node) is seen from the visit after the first. The
+// test plugin's figure counts the forms and jobs its process handled, so a
+// stale answer shows.
 func TestContributionsAreKeptUntilTheTenantChanges(t *testing.T) {
 	e := newEnv(t, storage.SQLite, Options{ExtensionTimeout: time.Second})
 	e.install("panels", e.a)
@@ -76,10 +80,45 @@ func TestContributionsAreKeptUntilTheTenantChanges(t *testing.T) {
 	if helloCached() != helloBefore || cached() != before {
 		t.Errorf("answers came from the cache after a core page's write")
 	}
-	// A job of the plugin, run by a worker or the demo.
+	// A job of the plugin that nobody started (a schedule's, the demo's):
+	// others' change. The kept answer is shown once more, stale, while the
+	// plugin is asked afresh in the background; the next ask gets the new one.
 	e.must(e.rt.RunJob(e.ctx, "panels", "record", f.tenant.ID, 0, []byte("1")))
-	if got := detail(f.admin); got != "1 forms, 1 jobs" {
-		t.Errorf("after a job: %q", got)
+	staleBefore := e.rt.ExtensionTimes()["panels"].Stale
+	if got := detail(f.admin); got != "1 forms, 0 jobs" {
+		t.Errorf("right after another's job: %q, want the kept answer", got)
+	}
+	if e.rt.ExtensionTimes()["panels"].Stale != staleBefore+1 {
+		t.Errorf("the kept answer was not counted stale")
+	}
+	waitRefreshes(t, e.rt)
+	before = cached()
+	if got := detail(f.admin); got != "1 forms, 1 jobs" || cached() != before+1 {
+		t.Errorf("after the refresh: %q (from the cache: %v), want the fresh answer from the cache", got, cached() != before)
+	}
+	// A job the viewer started is their own change: seen at once.
+	e.must(e.rt.RunJob(e.ctx, "panels", "record", f.tenant.ID, f.admin.ID, []byte("1")))
+	if got := detail(f.admin); got != "1 forms, 2 jobs" {
+		t.Errorf("after the viewer's own job: %q", got)
+	}
+	// Another's write to a core page (here straight to its revision, as
+	// another node's would be): stale once, then fresh.
+	e.must(storage.NoteTenantChange(e.ctx, e.db.Core(e.ctx), storage.TenantChangesKey(f.tenant.ID)))
+	e.must(e.rt.RunJob(e.ctx, "panels", "record", f.tenant.ID, 0, []byte("1")))
+	e.must(storage.NoteTenantChange(e.ctx, e.db.Core(e.ctx), storage.TenantChangesKey(f.tenant.ID)))
+	if got := detail(f.admin); got != "1 forms, 2 jobs" {
+		t.Errorf("right after another's change: %q, want the kept answer", got)
+	}
+	waitRefreshes(t, e.rt)
+	if got := detail(f.admin); got != "1 forms, 3 jobs" {
+		t.Errorf("after the refresh: %q", got)
+	}
+	// An erasure is never served late: an answer kept from before it may
+	// show the erased pupil.
+	e.must(e.rt.RunJob(e.ctx, "panels", "record", f.tenant.ID, 0, []byte("1")))
+	e.must(storage.NoteTenantChange(e.ctx, e.db.Core(e.ctx), storage.TenantErasuresKey(f.tenant.ID)))
+	if got := detail(f.admin); got != "1 forms, 4 jobs" {
+		t.Errorf("after an erasure: %q, want the fresh answer", got)
 	}
 
 	// A grant changes the authz revision: asked afresh, the plugin answers
@@ -112,6 +151,68 @@ func TestContributionsAreKeptUntilTheTenantChanges(t *testing.T) {
 		}
 		if e.rt.ExtensionTimes()["panels"].Cached != before {
 			t.Errorf("a slow plugin's failure came from the cache")
+		}
+	}
+}
+
+// A stale answer is asked afresh only once the page that showed it has been
+// served (its context done): the background ask never competes with it.
+func TestStaleAnswersAreAskedAfreshAfterThePage(t *testing.T) {
+	e := newEnv(t, storage.SQLite, Options{ExtensionTimeout: time.Second})
+	e.install("panels", e.a)
+	e.rt.refreshWait = time.Hour // only the page's end starts the refresh
+	f := e.a
+	ask := web.ContributionAsk{SchoolIDs: []uint{f.hubSchool.ID}, Figures: true}
+	asked := func() int64 { return e.rt.ExtensionTimes()["panels"].Asked - e.rt.ExtensionTimes()["panels"].Cached }
+	e.rt.Contributions(e.ctx, e.viewer(f, f.admin), ask)
+	e.must(e.rt.RunJob(e.ctx, "panels", "record", f.tenant.ID, 0, []byte("1")))
+
+	page, served := context.WithCancel(e.ctx)
+	before := asked()
+	p := findProgramme(e.rt.Contributions(page, e.viewer(f, f.admin), ask), "panels")
+	if p == nil || p.Figures[0].Detail != "0 forms, 0 jobs" {
+		t.Fatalf("the page after another's change: %+v, want the kept answer", p)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if asked() != before || e.rt.RefreshesUnderWay() != 1 {
+		t.Fatalf("before the page was served: %d asks, %d refreshes under way; want 0, 1", asked()-before, e.rt.RefreshesUnderWay())
+	}
+	served()
+	waitRefreshes(t, e.rt)
+	if asked() != before+1 {
+		t.Errorf("after the page was served: %d asks, want 1", asked()-before)
+	}
+	if got := findProgramme(e.rt.Contributions(e.ctx, e.viewer(f, f.admin), ask), "panels").Figures[0].Detail; got != "0 forms, 1 jobs" {
+		t.Errorf("the next page: %q", got)
+	}
+
+	// A refresh still waiting for its page does not hold up the runtime's
+	// Close.
+	e.must(e.rt.RunJob(e.ctx, "panels", "record", f.tenant.ID, 0, []byte("1")))
+	e.rt.Contributions(e.ctx, e.viewer(f, f.admin), ask)
+	if e.rt.RefreshesUnderWay() != 1 {
+		t.Fatalf("%d refreshes under way, want 1", e.rt.RefreshesUnderWay())
+	}
+	closed := make(chan error)
+	go func() { closed <- e.rt.Close() }()
+	select {
+	case err := <-closed:
+		e.must(err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waited for a refresh whose page was never served")
+	}
+}
+
+// waitRefreshes waits until no stale answer is being asked afresh.
+func waitRefreshes(t *testing.T, rt *Runtime) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		n := rt.RefreshesUnderWay()
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d refreshes still under way after 5 s", n)
 		}
 	}
 }
@@ -163,7 +264,24 @@ func TestHomePlacesFollowChangesThroughTheCore(t *testing.T) {
 	if !schoolShown(f.hubSchool.ID) {
 		t.Error("the places were read afresh although nothing changed through the core")
 	}
+	// Nor after a change that touches no unit (a plugin's form, a core
+	// page's write elsewhere): the places stand.
+	e.must(storage.NoteTenantChange(e.ctx, e.db.Core(e.ctx), storage.TenantChangesKey(f.tenant.ID), storage.PluginChangesKey(f.tenant.ID, "panels")))
+	if !schoolShown(f.hubSchool.ID) {
+		t.Error("the places were read afresh after a change that touched no unit")
+	}
 	e.must(e.db.Exec(`UPDATE org_units SET archived_at = NULL WHERE id = ?`, f.hubSchool.ID).Error)
+
+	// A school renamed is shown by its new name at once.
+	in := tenancy.UnitInput{Kind: tenancy.KindSchool, Name: "Renamed Hub School", Phase: string(f.hubSchool.Phase)}
+	if f.hubSchool.URN != nil {
+		in.URN = *f.hubSchool.URN
+	}
+	_, err := e.ten.UpdateUnit(e.ctx, f.tenant.ID, f.hubSchool.ID, in)
+	e.must(err)
+	if _, page := mgr.do(http.MethodGet, "/", nil); !strings.Contains(page, "Renamed Hub School") {
+		t.Error("a renamed school shows by its old name on the home page")
+	}
 
 	// A school archived on its page leaves the home page at once.
 	admin.do(http.MethodGet, fmt.Sprintf("/units/%d", f.hubSchool.ID), nil)

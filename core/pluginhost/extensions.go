@@ -37,20 +37,20 @@ func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask 
 	if len(ask.SchoolIDs) > contract.MaxPanelUnits {
 		ask.SchoolIDs = ask.SchoolIDs[:contract.MaxPanelUnits]
 	}
+	page := ctx
 	ctx, cancel := context.WithTimeout(ctx, rt.opts.ExtensionTimeout)
 	defer cancel()
 	// What a plugin contributed to the same ask stands while nothing it
-	// depends on has changed (extcache.go). The revisions are read before
-	// any plugin is asked, so nothing is kept under a revision older than
-	// the data it was read from.
-	revs, cacheable := rt.currentRevisions(ctx, info.Tenant.ID, plugins)
+	// depends on has changed, and is shown once more, while it is asked
+	// afresh, after others' changes (extcache.go). The revisions are read
+	// before any plugin is asked, so nothing is kept under a revision older
+	// than the data it was read from.
+	revs, cacheable := rt.currentRevisions(ctx, info, plugins)
 	now := time.Now()
-	// Three steps: the permission checks, one plugin after another; the
-	// calls to the plugins, in parallel; the checks of their answers, one
-	// after another again. Only the calls run at once: on PostgreSQL a
-	// tenant's request reads through one connection bound to the tenant
-	// (storage.Bind), which serves one statement at a time.
+	// The permission checks (prepare) run one plugin after another, as the
+	// checks of the answers do (askAll); only the calls run at once.
 	var slots []*contribution // in the plugins' order; nil: nothing to show
+	var stale []*contribution // answers to ask afresh once the page is served
 	for _, p := range plugins {
 		if p.State == StateFailed {
 			continue
@@ -60,31 +60,55 @@ func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask 
 			continue
 		}
 		var key answerKey
+		var cur current
 		if cacheable {
-			key = keyOf(info, p, ask, revs[p.ID], now)
+			cur = revs[p.ID]
+			key = keyOf(info, p, ask, cur.revs, now)
 			if hit, ok := rt.answers.get(key, now); ok {
-				rt.observeExtension(p.ID, 0, 0, true)
+				old := hit.seen != cur.seen
+				if old {
+					stale = append(stale, &contribution{p: p, m: m, key: key, seen: cur.seen})
+				}
+				rt.observeExtension(p.ID, 0, 0, true, old)
 				if hit.prog != nil {
 					slots = append(slots, &contribution{p: p, prog: cloneProgramme(hit.prog), cached: true})
 				}
 				continue
 			}
 		}
-		c := rt.prepare(ctx, info, p, m, ask)
+		c := rt.prepare(ctx, info, p, m, ask, key, cur.seen)
 		if c == nil {
 			if cacheable {
-				rt.answers.add(key, kept{at: now}) // the viewer may be asked nothing
+				rt.answers.add(key, kept{at: now, seen: cur.seen}) // the viewer may be asked nothing
 			}
 			continue
 		}
-		c.key = key
 		slots = append(slots, c)
 	}
-	var wg sync.WaitGroup
+	rt.refreshLater(page, info, ask, stale, now)
+	var asked []*contribution
 	for _, c := range slots {
-		if c.cached {
-			continue
+		if !c.cached {
+			asked = append(asked, c)
 		}
+	}
+	rt.askAll(ctx, info, asked, cacheable, now)
+	list := make([]web.Programme, 0, len(slots))
+	for _, c := range slots {
+		list = append(list, *c.prog)
+	}
+	return list
+}
+
+// askAll calls the plugins of cs, prepared, and checks their answers,
+// keeping those given in time (when keep) as read at the given time. Two
+// steps: the calls to the plugins, in parallel; the checks of their
+// answers, one after another (as the permission checks of prepare were):
+// on PostgreSQL a tenant's request reads through one connection bound to
+// the tenant (storage.Bind), which serves one statement at a time.
+func (rt *Runtime) askAll(ctx context.Context, info web.RequestInfo, cs []*contribution, keep bool, at time.Time) {
+	var wg sync.WaitGroup
+	for _, c := range cs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -92,17 +116,80 @@ func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask 
 		}()
 	}
 	wg.Wait()
-	list := make([]web.Programme, 0, len(slots))
-	for _, c := range slots {
-		if !c.cached {
-			rt.resolve(ctx, info, c)
-			if cacheable && c.prog.Unavailable == "" {
-				rt.answers.add(c.key, kept{prog: cloneProgramme(c.prog), at: now})
+	for _, c := range cs {
+		rt.resolve(ctx, info, c)
+		if keep && c.prog.Unavailable == "" {
+			rt.answers.add(c.key, kept{prog: cloneProgramme(c.prog), at: at, seen: c.seen})
+		}
+	}
+}
+
+// refreshWait bounds the wait of a refresh for the page that found its
+// answer stale to be served (refreshLater), for callers whose context
+// outlives the page (Runtime.refreshWait; tests set it).
+const refreshWait = 100 * time.Millisecond
+
+// refreshLater asks afresh, in the background, the plugins of stale (their
+// kept answers made stale by others' changes; the visit that found them
+// shows them meanwhile), and keeps their new answers under their keys as
+// read at the revisions that visit read (at). The asks start once the
+// page's context is done (net/http ends it when the handler returns, and
+// the page is written whole by then: web's render), or after
+// Runtime.refreshWait, so they never hold up that page; they run as a
+// page's do (one binding to the tenant, the calls in parallel, within
+// Options.ExtensionTimeout). At most one refresh of a key is under way at
+// once, and maxRefreshes in all: beyond that, or once the runtime closes,
+// a stale answer is not asked afresh, and a later visit tries again. An
+// answer that fails is not kept either: the next visit shows the stale one
+// and asks again, until the cache's time limit.
+func (rt *Runtime) refreshLater(page context.Context, info web.RequestInfo, ask web.ContributionAsk, stale []*contribution, at time.Time) {
+	stale = slices.DeleteFunc(stale, func(c *contribution) bool { return !rt.answers.startRefresh(c.key) })
+	if len(stale) == 0 {
+		return
+	}
+	end := func() {
+		for _, c := range stale {
+			rt.answers.endRefresh(c.key)
+		}
+	}
+	rt.mu.Lock()
+	if rt.closed {
+		rt.mu.Unlock()
+		end()
+		return
+	}
+	rt.bg.Add(1) // under rt.mu: Close waits for it, or it never starts
+	rt.mu.Unlock()
+	ask.SchoolIDs = slices.Clone(ask.SchoolIDs)
+	go func() {
+		defer rt.bg.Done()
+		defer end()
+		wait := time.NewTimer(rt.refreshWait)
+		defer wait.Stop()
+		select {
+		case <-page.Done():
+		case <-wait.C:
+		case <-rt.stop:
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), rt.opts.ExtensionTimeout)
+		defer cancel()
+		ctx, release, err := rt.deps.DB.Bind(ctx, info.Tenant.ID)
+		if err != nil {
+			rt.log.Warn("plugin contributions: refresh stale answers", "error", err.Error())
+			return
+		}
+		defer release()
+		var asked []*contribution
+		for _, s := range stale {
+			if c := rt.prepare(ctx, info, s.p, s.m, ask, s.key, s.seen); c != nil {
+				asked = append(asked, c)
+			} else {
+				rt.answers.add(s.key, kept{at: at, seen: s.seen})
 			}
 		}
-		list = append(list, *c.prog)
-	}
-	return list
+		rt.askAll(ctx, info, asked, true, at)
+	}()
 }
 
 // contribution is one plugin's part of a page: what it is asked, and its
@@ -118,17 +205,19 @@ type contribution struct {
 	// spent is the time taken for this plugin (its checks and its call),
 	// call the plugin's calls alone (ExtensionTimes).
 	spent, call time.Duration
-	// key is the cache key of the ask; cached says prog came from the
-	// cache (extcache.go): the plugin was neither checked for nor called.
+	// key is the cache key of the ask, seen the changes revisions read
+	// with it; cached says prog came from the cache (extcache.go): the
+	// plugin was neither checked for nor called.
 	key    answerKey
+	seen   changes
 	cached bool
 }
 
-// prepare decides what the viewer may be asked of one plugin; nil when
-// nothing.
-func (rt *Runtime) prepare(ctx context.Context, info web.RequestInfo, p Plugin, m *pluginv1.Manifest, ask web.ContributionAsk) *contribution {
+// prepare decides what the viewer may be asked of one plugin, to be kept
+// under key as read at the changes seen; nil when nothing.
+func (rt *Runtime) prepare(ctx context.Context, info web.RequestInfo, p Plugin, m *pluginv1.Manifest, ask web.ContributionAsk, key answerKey, seen changes) *contribution {
 	start := time.Now()
-	c := &contribution{p: p, m: m, prog: &web.Programme{PluginID: p.ID, Name: m.GetName()}}
+	c := &contribution{p: p, m: m, prog: &web.Programme{PluginID: p.ID, Name: m.GetName()}, key: key, seen: seen}
 	defer func() { c.spent += time.Since(start) }()
 	c.schools = rt.panelSchools(ctx, info, m, ask.SchoolIDs)
 	if len(c.schools) > 0 {
@@ -236,7 +325,7 @@ func (rt *Runtime) fetch(ctx context.Context, info web.RequestInfo, c *contribut
 func (rt *Runtime) resolve(ctx context.Context, info web.RequestInfo, c *contribution) {
 	prog := c.prog
 	start := time.Now()
-	defer func() { rt.observeExtension(c.p.ID, c.spent+time.Since(start), c.call, false) }()
+	defer func() { rt.observeExtension(c.p.ID, c.spent+time.Since(start), c.call, false, false) }()
 	if prog.Unavailable != "" {
 		return
 	}

@@ -248,7 +248,7 @@ func (rt *Runtime) runJob(ctx context.Context, id, job string, raw []byte) error
 	_, err = conn.RunJob(ctx, &pluginv1.RunJobRequest{Actor: pa, Job: job, Payload: jp.Payload, Attempt: attempt})
 	in.observe(time.Since(begin))
 	// Failed or not, the job may have changed the tenant's data.
-	rt.noteChange(ctx, id, t.ID)
+	rt.noteChange(ctx, id, t.ID, jp.UserID)
 	if err != nil {
 		code := status.Code(err)
 		err = fmt.Errorf("plugin %s job %s: %w", id, job, err)

@@ -120,6 +120,9 @@ type Runtime struct {
 	tokens *tokenStore
 	// answers keeps plugins' contributions (extcache.go); nil when off.
 	answers *answerCache
+	// refreshWait bounds how long a stale contribution's refresh waits for
+	// the page that found it to be served (refreshLater).
+	refreshWait time.Duration
 
 	mu        sync.Mutex
 	insts     map[string]*instance
@@ -150,10 +153,13 @@ type Runtime struct {
 // the time of the whole (the core's permission and link checks included)
 // and of the plugin's calls alone.
 type ExtensionTime struct {
-	// Asked counts the pages the plugin contributed to; Cached those
-	// whose answers came from the cache (extcache.go), without a call.
-	Asked, Cached int64
-	Total, Call   time.Duration
+	// Asked counts the pages the plugin contributed to and the stale
+	// answers asked afresh in the background; Cached the pages whose
+	// answers came from the cache (extcache.go), without a call, and
+	// Stale those of them whose answer was stale (others had changed the
+	// tenant since) and was asked afresh in the background.
+	Asked, Cached, Stale int64
+	Total, Call          time.Duration
 }
 
 // ExtensionTimes is each plugin's ExtensionTime (benchmarks read it before
@@ -165,7 +171,7 @@ func (rt *Runtime) ExtensionTimes() map[string]ExtensionTime {
 }
 
 // observeExtension adds one contribution's times to the plugin's.
-func (rt *Runtime) observeExtension(pluginID string, total, call time.Duration, cached bool) {
+func (rt *Runtime) observeExtension(pluginID string, total, call time.Duration, cached, stale bool) {
 	rt.extMu.Lock()
 	defer rt.extMu.Unlock()
 	if rt.extTimes == nil {
@@ -175,6 +181,9 @@ func (rt *Runtime) observeExtension(pluginID string, total, call time.Duration, 
 	e.Asked++
 	if cached {
 		e.Cached++
+	}
+	if stale {
+		e.Stale++
 	}
 	e.Total += total
 	e.Call += call
@@ -201,7 +210,7 @@ func New(deps Deps, opts Options) (*Runtime, error) {
 	log := deps.Log.With("component", "pluginhost")
 	opts = opts.withDefaults()
 	return &Runtime{
-		deps: deps, opts: opts, log: log, tokens: newTokenStore(), answers: newAnswerCache(opts.ExtensionCacheTTL),
+		deps: deps, opts: opts, log: log, tokens: newTokenStore(), answers: newAnswerCache(opts.ExtensionCacheTTL), refreshWait: refreshWait,
 		reg:   NewRegistry(deps.DB, RegistryOptions{CoreVersion: deps.CoreVersion, Logger: deps.Log}),
 		insts: map[string]*instance{}, manifests: map[string]*pluginv1.Manifest{}, routers: map[string]*routeSet{},
 		policies: map[string]string{}, jobTypes: map[string]bool{},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/challengepartners/upwards/core/pupils"
 	"github.com/challengepartners/upwards/core/pupils/upn"
+	"github.com/challengepartners/upwards/core/storage"
 )
 
 // Reason bounds, in characters.
@@ -139,6 +140,9 @@ func (s *Service) Erase(ctx context.Context, tenantID, pupilID uint, reason stri
 // attempt runs one attempt of an erasure and records its outcome.
 func (s *Service) attempt(ctx context.Context, req Request) (Request, error) {
 	userID, _, _ := actorUser(ctx)
+	// Whatever the outcome, some of the pupil's records may be gone: the
+	// plugins' contributions kept from before must not show them again.
+	defer s.noteErasure(ctx, req.TenantID)
 	req.Attempts++
 	prev := map[string]Outcome{}
 	for _, o := range req.Outcomes {
@@ -203,6 +207,16 @@ func (s *Service) attempt(ctx context.Context, req Request) (Request, error) {
 	}
 	return req, fmt.Errorf("erasure of pupil %d (request %d): %w: the core failed to delete its records; erase again to finish",
 		req.PupilID, req.ID, ErrIncomplete)
+}
+
+// noteErasure bumps the tenant's erasures revision
+// (storage.TenantErasuresKey), which every cache of answers derived from
+// the tenant's data reads (the plugins' contributions to the home page). A
+// failure is logged: those caches' time limit still bounds what they keep.
+func (s *Service) noteErasure(ctx context.Context, tenantID uint) {
+	if err := storage.NoteTenantChange(ctx, s.db.Core(ctx), storage.TenantErasuresKey(tenantID)); err != nil {
+		s.log.WarnContext(ctx, "subject erasure: note it for the caches", "tenant_id", tenantID, "error", err.Error())
+	}
 }
 
 // eraseCore deletes what the core keeps keyed by the pupil: the pupil's

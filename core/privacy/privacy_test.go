@@ -144,9 +144,17 @@ func TestErasureReachesEveryPluginAndRemovesTheCoreRecord(t *testing.T) {
 			t.Fatal("a refused erasure changed something")
 		}
 
+		if n := e.erasures(e.a); n != 0 {
+			t.Fatalf("erasures revision %d after refused erasures; want 0", n)
+		}
 		req, err := e.svc.Erase(e.ctx, e.a.tenant.ID, p, "The parent asked for erasure")
 		if err != nil {
 			t.Fatal(err)
+		}
+		// Caches of answers derived from the tenant's data (the plugins'
+		// contributions to the home page) learn of it, in this tenant alone.
+		if a, b := e.erasures(e.a), e.erasures(e.b); a != 1 || b != 0 {
+			t.Fatalf("erasures revisions %d (this tenant), %d (the other); want 1, 0", a, b)
 		}
 		if req.Status != privacy.StatusDone || req.CompletedAt == nil || req.Attempts != 1 {
 			t.Fatalf("request: %+v", req)
@@ -202,6 +210,10 @@ func TestAFailingPluginLeavesAnIncompleteErasureThatARetryCompletes(t *testing.T
 		}
 		if req.Status != privacy.StatusIncomplete || strings.Join(req.Failed(), ",") != "core,plugin:notes" {
 			t.Fatalf("request: %+v failed %v", req, req.Failed())
+		}
+		// The working plugin erased: caches must not show what it held.
+		if n := e.erasures(e.a); n != 1 {
+			t.Fatalf("erasures revision %d after an incomplete erasure; want 1", n)
 		}
 		if !e.pupilExists(e.a, p) {
 			t.Fatal("the core's record was deleted although a plugin failed")
@@ -318,4 +330,15 @@ func TestBoundWorkReachesItsOwnTenantOnly(t *testing.T) {
 	if _, err := e.svc.Export(ctx, e.b.tenant.ID, bp.ID, privacy.ExportOptions{}); !errors.Is(err, storage.ErrOtherTenant) {
 		t.Errorf("export of B's pupil, bound to A: %v, want ErrOtherTenant", err)
 	}
+}
+
+// erasures is the tenant's erasures revision (storage.TenantErasuresKey).
+func (e *env) erasures(f tenantFix) int64 {
+	e.t.Helper()
+	k := storage.TenantErasuresKey(f.tenant.ID)
+	got, err := storage.Revisions(e.ctx, e.db.Core(e.ctx), k)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return got[k]
 }

@@ -196,3 +196,28 @@ func TestRevisionBump(t *testing.T) {
 		}
 	})
 }
+
+// NoteTenantChange bumps several keys in one statement, each once however
+// often it is named, new keys and known ones alike.
+func TestNoteTenantChangeBumpsEachKeyOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		a, b, c := storage.TenantChangesKey(7), storage.UserChangesKey(7, 3, ""), storage.TenantErasuresKey(7)
+		if err := storage.NoteTenantChange(ctx, db.DB, a); err != nil {
+			t.Fatal(err)
+		}
+		if err := storage.NoteTenantChange(ctx, db.DB, b, a, b); err != nil {
+			t.Fatal(err)
+		}
+		if err := storage.NoteTenantChange(ctx, db.DB); err != nil {
+			t.Fatalf("no key: %v", err)
+		}
+		got, err := storage.Revisions(ctx, db.DB, a, b, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[a] != 2 || got[b] != 1 || got[c] != 0 {
+			t.Errorf("revisions %v; want %s 2, %s 1, %s 0", got, a, b, c)
+		}
+	})
+}

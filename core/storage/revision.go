@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"gorm.io/gorm"
@@ -28,14 +29,22 @@ func (revision) TableName() string { return "revisions" }
 // BumpRevision increments revision key inside tx (call it in the transaction
 // that makes the change).
 func BumpRevision(tx *gorm.DB, key string) error {
-	err := tx.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "key"}},
-		DoUpdates: clause.Assignments(map[string]any{"value": gorm.Expr("revisions.value + 1")}),
-	}).Create(&revision{Key: key, Value: 1}).Error
-	if err != nil {
+	if err := bump(tx, key); err != nil {
 		return fmt.Errorf("bump revision %s: %w", key, err)
 	}
 	return nil
+}
+
+// bump increments the revisions keys in one statement (an upsert).
+func bump(tx *gorm.DB, keys ...string) error {
+	rows := make([]revision, len(keys))
+	for i, k := range keys {
+		rows[i] = revision{Key: k, Value: 1}
+	}
+	return tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "key"}},
+		DoUpdates: clause.Assignments(map[string]any{"value": gorm.Expr("revisions.value + 1")}),
+	}).Create(&rows).Error
 }
 
 // CurrentRevision returns revision key's value (0 if never bumped).
@@ -69,11 +78,52 @@ func PluginChangesKey(tenantID uint, pluginID string) string {
 	return TenantChangesKey(tenantID) + ":" + pluginID
 }
 
-// NoteTenantChange bumps the revision key (TenantChangesKey or
-// PluginChangesKey) in a statement of its own: call it after the change has
-// committed, so a reader that sees the new revision also sees the change.
-func NoteTenantChange(ctx context.Context, db *gorm.DB, key string) error {
-	return BumpRevision(db.WithContext(ctx), key)
+// UserChangesKey is the revision key of the changes one person made in one
+// tenant through the core (a form or API write of theirs to a core page),
+// or, given a plugin's id, through that plugin (a write through its pages,
+// a job they started), bumped with TenantChangesKey or PluginChangesKey: a
+// cache that may serve another person's change one visit late still shows
+// a person their own changes at once.
+func UserChangesKey(tenantID, userID uint, pluginID string) string {
+	k := "user_changes:" + strconv.FormatUint(uint64(tenantID), 10) + ":" + strconv.FormatUint(uint64(userID), 10)
+	if pluginID != "" {
+		k += ":" + pluginID
+	}
+	return k
+}
+
+// TenantUnitsKey is the revision key of the edits to one tenant's units
+// (a name or other field updated, a unit archived or unarchived), bumped in
+// the transaction that makes them; a unit created, linked or moved bumps
+// RevisionOrgGraph instead. A cache of what people see of the units (the
+// home page's places) reads it, and is not emptied by other changes.
+func TenantUnitsKey(tenantID uint) string {
+	return "tenant_units:" + strconv.FormatUint(uint64(tenantID), 10)
+}
+
+// TenantErasuresKey is the revision key of the erasures of personal data in
+// one tenant (a pupil erased on request or by the retention sweep): a cache
+// of answers derived from the tenant's data never serves an answer read
+// before it, however it treats other changes.
+func TenantErasuresKey(tenantID uint) string {
+	return "tenant_erasures:" + strconv.FormatUint(uint64(tenantID), 10)
+}
+
+// NoteTenantChange bumps the revision keys (TenantChangesKey,
+// PluginChangesKey, UserChangesKey, TenantErasuresKey) in one statement of
+// its own: call it after the change has committed, so a reader that sees
+// the new revision also sees the change. The keys are bumped in sorted
+// order, so two callers bumping the same keys never wait on each other
+// in a cycle (PostgreSQL locks the rows as it goes).
+func NoteTenantChange(ctx context.Context, db *gorm.DB, keys ...string) error {
+	keys = slices.Compact(slices.Sorted(slices.Values(keys)))
+	if len(keys) == 0 {
+		return nil
+	}
+	if err := bump(db.WithContext(ctx), keys...); err != nil {
+		return fmt.Errorf("bump revisions %v: %w", keys, err)
+	}
+	return nil
 }
 
 // Revisions reads several revision keys in one statement; a key never

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/challengepartners/upwards/core/storage"
 )
 
 // Archived reports whether the unit is archived (see ArchiveUnit).
@@ -58,6 +60,9 @@ func (s *Service) setArchived(ctx context.Context, tenantID, id uint, archive bo
 			return err
 		}
 		changed = true
+		if err := storage.BumpRevision(tx, storage.TenantUnitsKey(tenantID)); err != nil {
+			return err
+		}
 		return record(ctx, tx, tenantID, action, entityUnit, idString(id), before, after)
 	})
 	verb := "unarchive"

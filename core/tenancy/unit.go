@@ -209,6 +209,9 @@ func (s *Service) UpdateUnit(ctx context.Context, tenantID, id uint, in UnitInpu
 		if after, err = getUnit(tx, tenantID, id); err != nil {
 			return err
 		}
+		if err := storage.BumpRevision(tx, storage.TenantUnitsKey(tenantID)); err != nil {
+			return err
+		}
 		return record(ctx, tx, tenantID, "orgunit.update", entityUnit, idString(id), before, after)
 	})
 	if err != nil {

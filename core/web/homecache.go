@@ -19,13 +19,14 @@ import (
 // plain dashboard (a hub manager's page: 1.69× the plain one with them
 // read every time, 1.37× kept, on the demo). They change only with the
 // person's grants (the authz revision), the graph (the org-graph revision:
-// a unit created, moved, linked) or a unit's name or archiving, which are
-// writes to core pages and so bump the tenant's core changes revision
-// (storage.TenantChangesKey; noteChanges). The server keeps them under those
-// three revisions, read in one statement, for at most the plugin panels'
-// reuse time (Config.PluginPanelCache, which bounds a change made outside a
-// request, e.g. straight to the database); 0 turns it off, as it turns off
-// the reuse of plugins' contributions.
+// a unit created, moved, linked) or a unit's name or archiving (the
+// tenant's units revision, storage.TenantUnitsKey, bumped by the tenancy
+// service in the same transaction). The server keeps them under those three
+// revisions, read in one statement, for at most the plugin panels' reuse
+// time (Config.PluginPanelCache, which bounds a change made outside the
+// services, e.g. straight to the database); 0 turns it off, as it turns off
+// the reuse of plugins' contributions. Other changes in the tenant (a
+// plugin's data entered, a pupil imported) leave them standing.
 
 // homePlacesSize bounds the people whose places are kept: a few hundred
 // bytes each.
@@ -33,8 +34,8 @@ const homePlacesSize = 4096
 
 // placesKey identifies one person's places at the revisions they were read.
 type placesKey struct {
-	tenant, user          uint
-	changes, authz, graph int64
+	tenant, user        uint
+	units, authz, graph int64
 }
 
 type keptPlaces struct {
@@ -67,13 +68,13 @@ func (s *Server) cachedHomeGroups(ctx context.Context, tenantID, userID uint, gr
 	if hp == nil || all || s.DB == nil {
 		return s.homeGroups(ctx, tenantID, grants, all)
 	}
-	changes := storage.TenantChangesKey(tenantID)
-	revs, err := storage.Revisions(ctx, s.DB.Core(ctx), changes, storage.RevisionAuthz, storage.RevisionOrgGraph)
+	units := storage.TenantUnitsKey(tenantID)
+	revs, err := storage.Revisions(ctx, s.DB.Core(ctx), units, storage.RevisionAuthz, storage.RevisionOrgGraph)
 	if err != nil {
 		s.Log.WarnContext(ctx, "home page: read the revisions; reading the places afresh", "error", err.Error())
 		return s.homeGroups(ctx, tenantID, grants, all)
 	}
-	key := placesKey{tenant: tenantID, user: userID, changes: revs[changes], authz: revs[storage.RevisionAuthz], graph: revs[storage.RevisionOrgGraph]}
+	key := placesKey{tenant: tenantID, user: userID, units: revs[units], authz: revs[storage.RevisionAuthz], graph: revs[storage.RevisionOrgGraph]}
 	now := time.Now()
 	if v, ok := hp.lru.Get(key); ok && now.Sub(v.at) < hp.ttl {
 		return cloneGroups(v.groups), nil

@@ -190,7 +190,9 @@ func (s *Server) bindTenant(next echo.HandlerFunc) echo.HandlerFunc {
 // after every request of a signed-in person that may write: a form or API
 // call of the core (storage.TenantChangesKey) or of a plugin through its
 // proxy (that plugin's storage.PluginChangesKey), whatever its answer (a
-// refusal writes nothing, and a needless bump costs only a cache miss).
+// refusal writes nothing, and a needless bump costs only a cache miss), and
+// the person's own in the same place (storage.UserChangesKey), so that
+// they see their change at once where others may see it a visit late.
 // Caches of answers derived from the tenant's data, such as the plugins'
 // contributions to the home page, read it to tell they are out of date. It
 // runs after the handler has committed and released its connection, so a
@@ -203,16 +205,16 @@ func (s *Server) noteChanges(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		t, okT := tenantOf(c)
-		_, okU := userOf(c)
+		u, okU := userOf(c)
 		if !okT || !okU || s.DB == nil {
 			return err
 		}
 		ctx := c.Request().Context()
-		key := storage.TenantChangesKey(t.ID)
+		key, own := storage.TenantChangesKey(t.ID), storage.UserChangesKey(t.ID, u.ID, "")
 		if isPluginRoute(c.Path()) {
-			key = storage.PluginChangesKey(t.ID, c.Param("plugin"))
+			key, own = storage.PluginChangesKey(t.ID, c.Param("plugin")), storage.UserChangesKey(t.ID, u.ID, c.Param("plugin"))
 		}
-		if nerr := storage.NoteTenantChange(ctx, s.DB.Core(ctx), key); nerr != nil {
+		if nerr := storage.NoteTenantChange(ctx, s.DB.Core(ctx), key, own); nerr != nil {
 			s.Log.WarnContext(ctx, "note the tenant's change", "tenant", t.Slug, "error", nerr.Error())
 		}
 		return err

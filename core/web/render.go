@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"embed"
 	"encoding/base64"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -198,13 +200,36 @@ func (s *Server) renderAlert(c echo.Context, status int, name, title string, dat
 		pd.User = &u
 		pd.Nav = s.navFor(c)
 	}
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	c.Response().WriteHeader(status)
-	if err := t.ExecuteTemplate(c.Response(), "layout", pd); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
+	buf, _ := s.pageBuffers.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
 	}
+	defer func() {
+		if buf.Cap() <= maxPooledPage {
+			buf.Reset()
+			s.pageBuffers.Put(buf)
+		}
+	}()
+	if err := t.ExecuteTemplate(buf, "layout", pd); err != nil {
+		return fmt.Errorf("render %s: %w", name, err) // nothing written: the error page is shown
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	h.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
+	c.Response().WriteHeader(status)
+	if _, err := c.Response().Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	// The whole page reaches the browser before the handler returns, and
+	// so before the request's context ends and the work it starts then
+	// (the plugins asked afresh in the background) can compete with it.
+	_ = http.NewResponseController(c.Response()).Flush()
 	return nil
 }
+
+// maxPooledPage is the largest buffer kept for reuse (a hub's home page is
+// some 60 KB; a rare larger page leaves its buffer to the collector).
+const maxPooledPage = 1 << 20
 
 const (
 	ctxFlash      = "upwards.flash"

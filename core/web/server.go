@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -67,6 +68,10 @@ type Server struct {
 	places *homePlaces
 	// unbound turns bindTenant off: only the measurement of its cost sets it.
 	unbound bool
+	// pageBuffers hold pages while they render (render.go): a page is
+	// written whole, with its length, or not at all (a template that fails
+	// leaves nothing half sent, and the error page is shown instead).
+	pageBuffers sync.Pool
 }
 
 // New builds the server and registers every route.

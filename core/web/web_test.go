@@ -194,6 +194,25 @@ func TestRoleReachThroughTheOrgGraph(t *testing.T) {
 	})
 }
 
+// A page is sent whole, with its length, so that the browser has all of it
+// when the handler returns (and the work the request's end starts cannot
+// delay its last bytes).
+func TestPagesAreSentWholeWithTheirLength(t *testing.T) {
+	each(t, func(t *testing.T, w *world) {
+		c := w.client(w.a.host)
+		c.login(w.a.adminEmail)
+		for _, path := range []string{"/", "/units?kind=school", fmt.Sprintf("/units/%d", w.a.hubSchool.ID)} {
+			resp, body := c.get(path)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d", path, resp.StatusCode)
+			}
+			if resp.ContentLength != int64(len(body)) || len(resp.TransferEncoding) > 0 {
+				t.Errorf("%s: Content-Length %d, transfer encoding %v, body of %d bytes", path, resp.ContentLength, resp.TransferEncoding, len(body))
+			}
+		}
+	})
+}
+
 func TestCSRFTokenIsRequired(t *testing.T) {
 	each(t, func(t *testing.T, w *world) {
 		c := w.client(w.a.host)
