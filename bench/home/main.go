@@ -37,10 +37,12 @@
 // right after the two changes, so a disturbance of a busy machine falls on
 // both alike. -repeat-only leaves out the visits after a change. It prints
 // each viewer's median ms per page of each way and the median of the
-// rounds' ratios home/plain (goal at most 1.5×), the CPU a page of each way
-// took (the background asks included), and the time each plugin's
-// contribution call took after the viewer's own change. Nothing asserts a
-// time.
+// rounds' ratios home/plain (goal at most 1.5×), as the client saw them
+// and in the server alone (ServeHTTP, until the page is written whole: the
+// client here shares the two cores with the background asks, a browser
+// would not), the CPU a page of each way took (the background asks
+// included), and the time each plugin's contribution call took after the
+// viewer's own change. Nothing asserts a time.
 //
 // -own-plugin ID makes the viewer's own change one made through that
 // plugin's pages, which asks that plugin alone again, rather than on a core
@@ -55,15 +57,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/challengepartners/upwards/bench/internal/benchkit"
@@ -154,7 +159,8 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 	if err != nil {
 		return err
 	}
-	full := httptest.NewServer(srv.Handler())
+	var served serverTime
+	full := httptest.NewServer(served.wrap(srv.Handler()))
 	defer full.Close()
 	deps := a.WebDeps()
 	deps.Plugins = web.WithoutContributions(deps.Plugins)
@@ -163,7 +169,7 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 	if err != nil {
 		return err
 	}
-	plain := httptest.NewServer(plainSrv.Handler())
+	plain := httptest.NewServer(served.wrap(plainSrv.Handler()))
 	defer plain.Close()
 
 	head, err := findHead(ctx, a, full)
@@ -232,7 +238,10 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 		ways
 	)
 	names := [ways]string{"repeat visit", "after own change", "after another's", "plain"}
-	type sample struct{ ms, cpu [ways][]float64 }
+	// ms is what the client saw (the request sent to the page read whole),
+	// inServer the server's part (ServeHTTP, the page written whole), cpu
+	// the CPU of every process.
+	type sample struct{ ms, inServer, cpu [ways][]float64 }
 	samples := make([]sample, len(viewers))
 	// ext[vi][plugin] is what asking each plugin took on the viewer's home
 	// pages after their own change; hostCalls[vi] the Host calls the
@@ -253,7 +262,7 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 	meter := newCPUMeter() // the plugin processes run by now (warmed up above)
 	for range rounds {
 		for vi, v := range viewers {
-			var total, spent [ways]time.Duration
+			var total, inServer, spent [ways]time.Duration
 			for i := range n {
 				order := []int{own, changed, repeat, plainPage}
 				if i%2 == 1 {
@@ -282,7 +291,7 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 						}
 					}
 					before, calls := a.Plugins.ExtensionTimes(), a.Plugins.HostCalls()
-					c0 := meter.used()
+					c0, n0 := meter.used(), served.count()
 					_, d, err := get(hs, v, "/")
 					if err != nil {
 						return err
@@ -295,6 +304,7 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 					}
 					spent[way] += meter.used() - c0
 					total[way] += d
+					inServer[way] += served.after(n0)
 					switch way {
 					case own:
 						hostCalls[vi] += a.Plugins.HostCalls() - calls
@@ -312,6 +322,7 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 					continue
 				}
 				s.ms[way] = append(s.ms[way], float64(total[way].Microseconds())/1000/float64(n))
+				s.inServer[way] = append(s.inServer[way], float64(inServer[way].Microseconds())/1000/float64(n))
 				s.cpu[way] = append(s.cpu[way], float64(spent[way].Microseconds())/1000/float64(n))
 			}
 		}
@@ -338,6 +349,17 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 			fmt.Printf("  %-13s   home, %-16s %6.1f ms  home/plain %5.2f× (goal ≤ 1.5×; rounds %s)\n",
 				"", names[way], benchkit.Median(s.ms[way]), benchkit.Median(rs), benchkit.List(rs))
 		}
+	}
+	fmt.Printf("the same in the server alone (ServeHTTP, from the request read to the page written whole: without the client's share of the machine), medians:\n")
+	for vi, v := range viewers {
+		s := samples[vi]
+		fmt.Printf("  %-13s plain %5.2f ms", v.label, benchkit.Median(s.inServer[plainPage]))
+		for _, way := range []int{repeat, changed, own} {
+			if len(s.inServer[way]) > 0 {
+				fmt.Printf("; home, %s %5.2f ms (%.2f×)", names[way], benchkit.Median(s.inServer[way]), benchkit.Median(ratios(s.inServer[way], s.inServer[plainPage])))
+			}
+		}
+		fmt.Println()
 	}
 	if repeatOnly {
 		return nil
@@ -475,6 +497,36 @@ func addTimes(sum, before, after map[string]pluginhost.ExtensionTime) map[string
 		sum[id] = s
 	}
 	return sum
+}
+
+// serverTime times the requests the servers handle (one at a time here):
+// from the request read to ServeHTTP's return, when the page has been
+// written whole (the core renders it into a buffer and flushes it). The
+// client may have read the page before ServeHTTP returns, so after reads
+// until the request has been counted.
+type serverTime struct {
+	ns   atomic.Int64
+	done atomic.Uint64
+}
+
+func (st *serverTime) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t0 := time.Now()
+		h.ServeHTTP(w, r)
+		st.ns.Store(int64(time.Since(t0)))
+		st.done.Add(1)
+	})
+}
+
+// count is how many requests have been served.
+func (st *serverTime) count() uint64 { return st.done.Load() }
+
+// after is the time of the request served after count reached n.
+func (st *serverTime) after(n uint64) time.Duration {
+	for st.done.Load() <= n {
+		runtime.Gosched()
+	}
+	return time.Duration(st.ns.Load())
 }
 
 // cpuMeter reads the user and system CPU this process and its children
