@@ -158,7 +158,14 @@ func TestContributionsAreKeptUntilTheTenantChanges(t *testing.T) {
 // A stale answer is asked afresh only once the page that showed it has been
 // served (its context done): the background ask never competes with it.
 func TestStaleAnswersAreAskedAfreshAfterThePage(t *testing.T) {
-	e := newEnv(t, storage.SQLite, Options{ExtensionTimeout: time.Second})
+	eachDialect(t, func(t *testing.T, d storage.Dialect) { staleAnswersAfterThePage(t, d) })
+}
+
+// staleAnswersAfterThePage is TestStaleAnswersAreAskedAfreshAfterThePage on
+// one storage (on PostgreSQL the refresh binds its own connection to the
+// tenant, as a request does).
+func staleAnswersAfterThePage(t *testing.T, d storage.Dialect) {
+	e := newEnv(t, d, Options{ExtensionTimeout: time.Second})
 	e.install("panels", e.a)
 	e.rt.refreshWait = time.Hour // only the page's end starts the refresh
 	f := e.a
