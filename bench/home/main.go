@@ -135,6 +135,9 @@ func run(rounds, n int, dbURL, cpuprofile, only string) error {
 	cfg := config.Defaults()
 	cfg.DataDir, cfg.LogLevel = filepath.Join(dir, "data"), "error"
 	cfg.DatabaseURL = dbURL
+	// PostgreSQL requires the pupil-key setting; a bench's data is
+	// generated, so any fixed key will do (32 bytes of '*').
+	cfg.PupilKey = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio="
 	if dbURL == "" {
 		cfg.DatabaseURL = "sqlite:" + filepath.Join(dir, "upwards.db")
 	}
