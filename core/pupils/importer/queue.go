@@ -346,8 +346,13 @@ func (q *Queue) handle(ctx context.Context, payload []byte) error {
 	case res.Committed:
 		// The pupils changed after the request that asked for the commit:
 		// caches of what the tenant holds (the plugins' contributions to
-		// the home page) must not keep what they read in between.
-		if err := storage.NoteTenantChange(ctx, q.db.Core(ctx), storage.TenantChangesKey(rec.TenantID)); err != nil {
+		// the home page) must not keep what they read in between, and the
+		// person who imported sees the import at once.
+		keys := []string{storage.TenantChangesKey(rec.TenantID)}
+		if rec.UserID != nil {
+			keys = append(keys, storage.UserChangesKey(rec.TenantID, *rec.UserID, ""))
+		}
+		if err := storage.NoteTenantChange(ctx, q.db.Core(ctx), keys...); err != nil {
 			q.log.WarnContext(ctx, "note the tenant's change after an import", "import_id", rec.ID, "error", err.Error())
 		}
 		return nil // recorded by OnCommit

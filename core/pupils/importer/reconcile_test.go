@@ -279,10 +279,10 @@ func TestBoundWorkSeesItsOwnTenantsImportsOnly(t *testing.T) {
 	})
 }
 
-// A committed import bumps its tenant's changes revision once the pupils
-// are written, so what was cached from the tenant's data before (the home
-// page's contributions) is read afresh; a check, which writes no pupil,
-// does not.
+// A committed import bumps its tenant's changes revision and its
+// importer's own once the pupils are written, so what was cached from the
+// tenant's data before (the home page's contributions) is read afresh (at
+// once for the importer); a check, which writes no pupil, does not.
 func TestACommittedImportNotesTheTenantsChange(t *testing.T) {
 	eachQueue(t, func(t *testing.T, w *queueWorld) {
 		rev := func() int64 {
@@ -293,8 +293,19 @@ func TestACommittedImportNotesTheTenantsChange(t *testing.T) {
 			}
 			return got[storage.TenantChangesKey(w.tenant)]
 		}
+		// The importer's own revision: they see their import at once.
+		importer42 := uint(42)
+		ownKey := storage.UserChangesKey(w.tenant, importer42, "")
+		own := func() int64 {
+			t.Helper()
+			got, err := storage.Revisions(w.ctx, w.db.Core(w.ctx), ownKey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got[ownKey]
+		}
 		before := rev()
-		rec, err := w.q.Upload(w.ctx, w.tenant, w.school, nil, "roll.csv", csvOf(5))
+		rec, err := w.q.Upload(w.ctx, w.tenant, w.school, &importer42, "roll.csv", csvOf(5))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -306,8 +317,8 @@ func TestACommittedImportNotesTheTenantsChange(t *testing.T) {
 			t.Fatal(err)
 		}
 		w.work(rec.ID, importer.StatusDone)
-		if rev() != before+1 {
-			t.Errorf("the tenant's revision after a committed import: %d, want %d", rev(), before+1)
+		if rev() != before+1 || own() != 1 {
+			t.Errorf("after a committed import: the tenant's revision %d, want %d; the importer's %d, want 1", rev(), before+1, own())
 		}
 	})
 }
