@@ -79,8 +79,8 @@ func PluginChangesKey(tenantID uint, pluginID string) string {
 }
 
 // UserChangesKey is the revision key of the changes one person made in one
-// tenant through the core (a form or API write of theirs to a core page),
-// or, given a plugin's id, through that plugin (a write through its pages,
+// tenant through the core (a form or API write of theirs to a core page, a
+// pupil import they committed), or, given a plugin's id, through that plugin (a write through its pages,
 // a job they started), bumped with TenantChangesKey or PluginChangesKey: a
 // cache that may serve another person's change one visit late still shows
 // a person their own changes at once.
