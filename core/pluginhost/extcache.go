@@ -9,8 +9,7 @@ import (
 	"sync"
 	"time"
 
-	lru "github.com/hashicorp/golang-lru/v2"
-
+	"github.com/challengepartners/upwards/core/internal/ttlcache"
 	"github.com/challengepartners/upwards/core/storage"
 	"github.com/challengepartners/upwards/core/web"
 )
@@ -94,11 +93,9 @@ type current struct {
 }
 
 // kept is what a plugin contributed to an ask, as the page shows it (nil:
-// the viewer was asked nothing of it), when and at which changes it was
-// read.
+// the viewer was asked nothing of it), and at which changes it was read.
 type kept struct {
 	prog *web.Programme
-	at   time.Time
 	seen changes
 }
 
@@ -120,12 +117,11 @@ func cloneProgramme(p *web.Programme) *web.Programme {
 	return &c
 }
 
-// answerCache keeps contributions up to a time limit. Entries whose key
-// is out of date are never read again and leave as the least recently
-// used. It also tracks the refreshes under way (refreshLater).
+// answerCache keeps contributions up to a time limit (ttlcache: entries
+// whose key is out of date are never read again and leave as the least
+// recently used), and tracks the refreshes under way (refreshLater).
 type answerCache struct {
-	lru *lru.Cache[answerKey, kept]
-	ttl time.Duration
+	*ttlcache.Cache[answerKey, kept]
 
 	mu         sync.Mutex
 	refreshing map[answerKey]bool
@@ -137,26 +133,12 @@ const maxRefreshes = 8
 
 // newAnswerCache returns the cache, or nil when ttl is not positive (off).
 func newAnswerCache(ttl time.Duration) *answerCache {
-	if ttl <= 0 {
+	c := ttlcache.New[answerKey, kept](extensionCacheSize, ttl)
+	if c == nil {
 		return nil
 	}
-	c, err := lru.New[answerKey, kept](extensionCacheSize)
-	if err != nil {
-		panic(err) // only for a size below 1
-	}
-	return &answerCache{lru: c, ttl: ttl, refreshing: map[answerKey]bool{}}
+	return &answerCache{Cache: c, refreshing: map[answerKey]bool{}}
 }
-
-// get returns what is kept under k, if younger than the time limit.
-func (ac *answerCache) get(k answerKey, now time.Time) (kept, bool) {
-	v, ok := ac.lru.Get(k)
-	if !ok || now.Sub(v.at) >= ac.ttl {
-		return kept{}, false
-	}
-	return v, true
-}
-
-func (ac *answerCache) add(k answerKey, v kept) { ac.lru.Add(k, v) }
 
 // startRefresh reports whether a refresh of k may start (none of k under
 // way, fewer than maxRefreshes in all), and if so counts it as under way

@@ -224,26 +224,6 @@ func waitRefreshes(t *testing.T, rt *Runtime) {
 	}
 }
 
-// An answer older than the time limit is not used, whatever its key.
-func TestAnswerCacheTimeLimit(t *testing.T) {
-	ac := newAnswerCache(time.Minute)
-	k := answerKey{plugin: "p", tenant: 1, user: 2}
-	at := time.Date(2026, 9, 28, 10, 0, 0, 0, time.UTC)
-	ac.add(k, kept{at: at})
-	if _, ok := ac.get(k, at.Add(59*time.Second)); !ok {
-		t.Errorf("a 59 s old answer was not used")
-	}
-	if _, ok := ac.get(k, at.Add(time.Minute)); ok {
-		t.Errorf("a minute old answer was used")
-	}
-	if _, ok := ac.get(answerKey{plugin: "p", tenant: 1, user: 3}, at); ok {
-		t.Errorf("another viewer's answer was used")
-	}
-	if newAnswerCache(0) != nil || newAnswerCache(-1) != nil {
-		t.Errorf("a cache with no time limit was made")
-	}
-}
-
 // The home page keeps a person's places (the units they hold roles at and
 // the schools beneath) between visits, and reads them afresh when a grant,
 // the graph or a unit changes through the core: here a school archived on

@@ -64,7 +64,7 @@ func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask 
 		if cacheable {
 			cur = revs[p.ID]
 			key = keyOf(info, p, ask, cur.revs, now)
-			if hit, ok := rt.answers.get(key, now); ok {
+			if hit, _, ok := rt.answers.Get(key, now); ok {
 				old := hit.seen != cur.seen
 				if old {
 					stale = append(stale, &contribution{p: p, m: m, key: key, seen: cur.seen})
@@ -79,7 +79,7 @@ func (rt *Runtime) Contributions(ctx context.Context, info web.RequestInfo, ask 
 		c := rt.prepare(ctx, info, p, m, ask, key, cur.seen)
 		if c == nil {
 			if cacheable {
-				rt.answers.add(key, kept{at: now, seen: cur.seen}) // the viewer may be asked nothing
+				rt.answers.Add(key, kept{seen: cur.seen}, now) // the viewer may be asked nothing
 			}
 			continue
 		}
@@ -119,7 +119,7 @@ func (rt *Runtime) askAll(ctx context.Context, info web.RequestInfo, cs []*contr
 	for _, c := range cs {
 		rt.resolve(ctx, info, c)
 		if keep && c.prog.Unavailable == "" {
-			rt.answers.add(c.key, kept{prog: cloneProgramme(c.prog), at: at, seen: c.seen})
+			rt.answers.Add(c.key, kept{prog: cloneProgramme(c.prog), seen: c.seen}, at)
 		}
 	}
 }
@@ -185,7 +185,7 @@ func (rt *Runtime) refreshLater(page context.Context, info web.RequestInfo, ask 
 			if c := rt.prepare(ctx, info, s.p, s.m, ask, s.key, s.seen); c != nil {
 				asked = append(asked, c)
 			} else {
-				rt.answers.add(s.key, kept{at: at, seen: s.seen})
+				rt.answers.Add(s.key, kept{seen: s.seen}, at)
 			}
 		}
 		rt.askAll(ctx, info, asked, true, at)

@@ -5,9 +5,8 @@ import (
 	"slices"
 	"time"
 
-	lru "github.com/hashicorp/golang-lru/v2"
-
 	"github.com/challengepartners/upwards/core/authz"
+	"github.com/challengepartners/upwards/core/internal/ttlcache"
 	"github.com/challengepartners/upwards/core/storage"
 )
 
@@ -38,26 +37,11 @@ type placesKey struct {
 	units, authz, graph int64
 }
 
-type keptPlaces struct {
-	groups []homeGroup
-	at     time.Time
-}
-
 // homePlaces keeps people's places on the home page; nil when off.
-type homePlaces struct {
-	lru *lru.Cache[placesKey, keptPlaces]
-	ttl time.Duration
-}
+type homePlaces = ttlcache.Cache[placesKey, []homeGroup]
 
 func newHomePlaces(ttl time.Duration) *homePlaces {
-	if ttl <= 0 {
-		return nil
-	}
-	c, err := lru.New[placesKey, keptPlaces](homePlacesSize)
-	if err != nil {
-		panic(err) // only for a size below 1
-	}
-	return &homePlaces{lru: c, ttl: ttl}
+	return ttlcache.New[placesKey, []homeGroup](homePlacesSize, ttl)
 }
 
 // cachedHomeGroups is homeGroups, kept until the person's grants, the
@@ -76,14 +60,14 @@ func (s *Server) cachedHomeGroups(ctx context.Context, tenantID, userID uint, gr
 	}
 	key := placesKey{tenant: tenantID, user: userID, units: revs[units], authz: revs[storage.RevisionAuthz], graph: revs[storage.RevisionOrgGraph]}
 	now := time.Now()
-	if v, ok := hp.lru.Get(key); ok && now.Sub(v.at) < hp.ttl {
-		return cloneGroups(v.groups), nil
+	if groups, _, ok := hp.Get(key, now); ok {
+		return cloneGroups(groups), nil
 	}
 	groups, err := s.homeGroups(ctx, tenantID, grants, all)
 	if err != nil {
 		return nil, err
 	}
-	hp.lru.Add(key, keptPlaces{groups: cloneGroups(groups), at: now})
+	hp.Add(key, cloneGroups(groups), now)
 	return groups, nil
 }
 
