@@ -73,7 +73,11 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 		// against the pure-Go glebarez/modernc driver it made the pupil
 		// import about 1.4 times as fast (docs/import.md). Both write times
 		// in the same format, so a file written by one reads with the other.
-		dsn := "file:" + path + "?_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=1&_synchronous=NORMAL&_txlock=immediate"
+		// Each connection keeps its last prepared statements
+		// (_stmt_cache_size): a page runs the same few dozen statements
+		// every time, and preparing them was 18% of the core's CPU on a
+		// plugin-routed page (bench/plugins, profiled).
+		dsn := "file:" + path + "?_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=1&_synchronous=NORMAL&_txlock=immediate&_stmt_cache_size=128"
 		var g *gorm.DB
 		err := whileLocked(ctx, func() error {
 			var err error
