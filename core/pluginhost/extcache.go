@@ -153,6 +153,20 @@ func (ac *answerCache) startRefresh(k answerKey) bool {
 	return true
 }
 
+// endRefresh ends the refresh of k that startRefresh counted.
+func (ac *answerCache) endRefresh(k answerKey) {
+	ac.mu.Lock()
+	defer ac.mu.Unlock()
+	delete(ac.refreshing, k)
+}
+
+// refreshes is how many refreshes are under way.
+func (ac *answerCache) refreshes() int {
+	ac.mu.Lock()
+	defer ac.mu.Unlock()
+	return len(ac.refreshing)
+}
+
 // RefreshesUnderWay is how many stale contributions are being asked
 // afresh in the background (refreshLater) on this node: tests and
 // benchmarks wait for none.
@@ -160,15 +174,7 @@ func (rt *Runtime) RefreshesUnderWay() int {
 	if rt.answers == nil {
 		return 0
 	}
-	rt.answers.mu.Lock()
-	defer rt.answers.mu.Unlock()
-	return len(rt.answers.refreshing)
-}
-
-func (ac *answerCache) endRefresh(k answerKey) {
-	ac.mu.Lock()
-	defer ac.mu.Unlock()
-	delete(ac.refreshing, k)
+	return rt.answers.refreshes()
 }
 
 // currentRevisions reads, in one statement, the revisions the viewer's

@@ -80,10 +80,11 @@ func PluginChangesKey(tenantID uint, pluginID string) string {
 
 // UserChangesKey is the revision key of the changes one person made in one
 // tenant through the core (a form or API write of theirs to a core page, a
-// pupil import they committed), or, given a plugin's id, through that plugin (a write through its pages,
-// a job they started), bumped with TenantChangesKey or PluginChangesKey: a
-// cache that may serve another person's change one visit late still shows
-// a person their own changes at once.
+// pupil import they committed), or, given a plugin's id, through that
+// plugin (a write through its pages, a job they started), bumped with
+// TenantChangesKey or PluginChangesKey: a cache that may serve another
+// person's change one visit late still shows a person their own changes at
+// once.
 func UserChangesKey(tenantID, userID uint, pluginID string) string {
 	k := "user_changes:" + strconv.FormatUint(uint64(tenantID), 10) + ":" + strconv.FormatUint(uint64(userID), 10)
 	if pluginID != "" {
